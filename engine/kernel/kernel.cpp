@@ -1,0 +1,136 @@
+#include "kernel/kernel.hpp"
+
+#include <cassert>
+#include <stdexcept>
+
+namespace plantwin::kernel {
+
+namespace {
+constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t w) {
+  h ^= w;
+  h *= 0x9e3779b97f4a7c15ULL;
+  return h ^ (h >> 29);
+}
+}  // namespace
+
+ModelId Kernel::add_model(Model& model, std::string name) {
+  models_.push_back(&model);
+  names_.push_back(std::move(name));
+  return static_cast<ModelId>(models_.size() - 1);
+}
+
+EventHandle Kernel::schedule_at(Tick time, ModelId target, std::uint32_t kind, std::uint64_t arg, int priority) {
+  assert(time >= now_);
+  assert(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY);
+  assert(target < models_.size());
+  const std::uint64_t seq = ++seq_;
+  push(Entry{time, (static_cast<std::uint64_t>(priority + 128) << 56) | seq,
+             (static_cast<std::uint64_t>(target) << 32) | kind, arg});
+  return EventHandle{seq};
+}
+
+void Kernel::defer(ModelId target, std::uint32_t kind, std::uint64_t arg) {
+  assert(target < models_.size());
+  deferred_.push_back(Event{now_, target, kind, arg});
+}
+
+void Kernel::cancel(EventHandle handle) {
+  if (handle) cancelled_.insert(handle.seq);
+}
+
+void Kernel::fail(std::string message) {
+  if (status_ == Status::FAILED) return;  // the first failure is the cause
+  status_ = Status::FAILED;
+  failure_ = std::move(message);
+}
+
+std::uint64_t Kernel::fingerprint() const {
+  // Finalise (SplitMix64's mixer) so that nearby states give unrelated digests.
+  std::uint64_t z = hash_ ^ events_;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// Binary heap with the "hole" technique: the moving entry is written once at its final place.
+void Kernel::push(const Entry& e) {
+  std::size_t i = heap_.size();
+  heap_.push_back(e);
+  Entry* h = heap_.data();
+  while (i > 0) {
+    const std::size_t parent = (i - 1) / 2;
+    if (!before(e, h[parent])) break;
+    h[i] = h[parent];
+    i = parent;
+  }
+  h[i] = e;
+}
+
+Kernel::Entry Kernel::pop() {
+  Entry* h = heap_.data();
+  const Entry top = h[0];
+  const Entry last = h[heap_.size() - 1];
+  heap_.pop_back();
+  const std::size_t n = heap_.size();
+  if (n > 0) {
+    std::size_t i = 0;
+    for (;;) {
+      std::size_t child = 2 * i + 1;
+      if (child >= n) break;
+      if (child + 1 < n && before(h[child + 1], h[child])) ++child;
+      if (!before(h[child], last)) break;
+      h[i] = h[child];
+      i = child;
+    }
+    h[i] = last;
+  }
+  return top;
+}
+
+inline void Kernel::execute(const Event& e) {
+  ++events_;
+  hash_ = mix(hash_, static_cast<std::uint64_t>(e.time) * 0xff51afd7ed558ccdULL ^
+                         (static_cast<std::uint64_t>(e.target) << 20 ^ e.kind));
+  if (trace_ != nullptr) trace_->on_event(e);
+  models_[e.target]->on_event(e);
+}
+
+Kernel::Status Kernel::run_until(Tick end) {
+  assert(end >= now_);
+  if (status_ != Status::RUNNING) return status_;
+  std::uint64_t poll = 0;
+  for (;;) {
+    Event e;
+    if (!deferred_.empty()) {
+      e = deferred_.front();
+      deferred_.pop_front();
+    } else {
+      if (heap_.empty() || heap_.front().time >= end) break;
+      const Entry entry = pop();
+      const std::uint64_t seq = entry.key & SEQ_MASK;
+      if (!cancelled_.empty() && cancelled_.erase(seq) > 0) continue;
+      now_ = entry.time;
+      e = Event{entry.time, static_cast<ModelId>(entry.target_kind >> 32),
+                static_cast<std::uint32_t>(entry.target_kind), entry.arg};
+    }
+    if (e.time != same_time_) {
+      same_time_ = e.time;
+      same_time_events_ = 0;
+    } else if (++same_time_events_ > MAX_EVENTS_AT_ONE_TIME) {
+      fail("no progress: more than " + std::to_string(MAX_EVENTS_AT_ONE_TIME) + " events at t=" +
+           std::to_string(to_seconds(e.time)) + "s, the last addressed to '" + names_[e.target] +
+           "' (a loop of zero-duration activities)");
+      return status_;
+    }
+    execute(e);
+    if (status_ != Status::RUNNING) return status_;
+    if (interrupt_ != nullptr && (++poll & 0xfff) == 0 && interrupt_->load(std::memory_order_relaxed)) {
+      status_ = Status::INTERRUPTED;
+      return status_;
+    }
+  }
+  now_ = end;
+  return status_;
+}
+
+}  // namespace plantwin::kernel

@@ -1,0 +1,144 @@
+#pragma once
+/// The event kernel: simulated time, the event calendar, the fingerprint and the trace hook.
+/// It knows no machine: models are objects that receive events addressed to their ModelId.
+///
+/// Order of execution. Calendar events run in (time, priority, insertion sequence) order: earlier
+/// time first, then lower priority value, then the one scheduled first. Deferred events (defer())
+/// run at the current time before any calendar event, in the order they were deferred; models use
+/// them to hand work on at the same instant without deep recursion (a blocked line of 10,000
+/// stations unblocks in a loop, not 10,000 nested calls).
+///
+/// Fingerprint. Every executed event (calendar or deferred) is folded into a 64-bit hash of
+/// (time, target, kind): two runs have the same fingerprint exactly when, with overwhelming
+/// probability, they executed the same events at the same times in the same order.
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "kernel/time.hpp"
+
+namespace plantwin::kernel {
+
+using ModelId = std::uint32_t;
+
+struct Event {
+  Tick time;
+  ModelId target;
+  std::uint32_t kind;  ///< the target model's own event code
+  std::uint64_t arg;   ///< the target model's own argument (a server index, a part id, ...)
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  /// Handles one event addressed to this model. Called by Kernel::run_until only.
+  virtual void on_event(const Event& event) = 0;
+};
+
+/// Receives every executed event when set on a kernel (the event trace).
+class TraceSink {
+ public:
+  virtual ~TraceSink() = default;
+  virtual void on_event(const Event& event) = 0;
+};
+
+/// Names a scheduled calendar event so that it can be cancelled.
+struct EventHandle {
+  std::uint64_t seq = 0;  ///< 0: no event
+  explicit operator bool() const { return seq != 0; }
+};
+
+class Kernel {
+ public:
+  enum class Status { RUNNING, INTERRUPTED, FAILED };
+  /// Priorities run from MIN_PRIORITY (first) to MAX_PRIORITY; models use 0 unless they need
+  /// another order among events at the same time.
+  static constexpr int MIN_PRIORITY = -100;
+  static constexpr int MAX_PRIORITY = 100;
+  /// More events than this at one simulated instant stop the run: a model is in a zero-time loop.
+  static constexpr std::uint64_t MAX_EVENTS_AT_ONE_TIME = 20'000'000;
+
+  Kernel() = default;
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+
+  /// Registers a model; events addressed to the returned id go to `model.on_event`. `name` is for
+  /// traces and messages. The model must outlive the kernel's runs.
+  ModelId add_model(Model& model, std::string name);
+  const std::string& model_name(ModelId id) const { return names_[id]; }
+  std::size_t model_count() const { return models_.size(); }
+
+  /// Schedules an event at absolute time `time` (>= now()). Returns a handle for cancel().
+  EventHandle schedule_at(Tick time, ModelId target, std::uint32_t kind, std::uint64_t arg = 0, int priority = 0);
+  /// Schedules an event `delay` ticks from now (delay >= 0).
+  EventHandle schedule_in(Tick delay, ModelId target, std::uint32_t kind, std::uint64_t arg = 0, int priority = 0) {
+    return schedule_at(now_ + delay, target, kind, arg, priority);
+  }
+  /// Runs an event at the current time before any calendar event (after the deferred ones
+  /// already waiting).
+  void defer(ModelId target, std::uint32_t kind, std::uint64_t arg = 0);
+  /// Cancels a calendar event that has not run yet. Precondition: the handle names an event that
+  /// is still pending (neither run nor cancelled); models clear their handles when events run.
+  void cancel(EventHandle handle);
+
+  /// Executes every event with time < end (and the deferred events they create), then sets
+  /// now() = end. Stops early, with status() other than RUNNING, when the run is interrupted or
+  /// fails. Precondition: end >= now().
+  Status run_until(Tick end);
+
+  /// Stops the run in progress after the current event; status() becomes FAILED and
+  /// failure() returns `message`.
+  void fail(std::string message);
+  /// When set, run_until polls `*flag` every few thousand events and stops with INTERRUPTED when
+  /// it is true (Ctrl-C).
+  void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag; }
+  void set_trace(TraceSink* sink) { trace_ = sink; }
+
+  Tick now() const { return now_; }
+  Status status() const { return status_; }
+  const std::string& failure() const { return failure_; }
+  /// Events executed so far (calendar and deferred).
+  std::uint64_t events_executed() const { return events_; }
+  /// Calendar events waiting (cancelled ones excluded).
+  std::size_t pending_events() const { return heap_.size() - cancelled_.size(); }
+  /// The hash of every event executed so far.
+  std::uint64_t fingerprint() const;
+
+ private:
+  struct Entry {
+    Tick time;
+    std::uint64_t key;     ///< (priority + 128) << 56 | insertion sequence
+    std::uint64_t target_kind;  ///< target << 32 | kind
+    std::uint64_t arg;
+  };
+  static bool before(const Entry& a, const Entry& b) {
+    return a.time < b.time || (a.time == b.time && a.key < b.key);
+  }
+  static constexpr std::uint64_t SEQ_MASK = (std::uint64_t{1} << 56) - 1;
+
+  void push(const Entry& e);
+  Entry pop();
+  void execute(const Event& e);
+
+  std::vector<Model*> models_;
+  std::vector<std::string> names_;
+  std::vector<Entry> heap_;
+  std::deque<Event> deferred_;
+  std::unordered_set<std::uint64_t> cancelled_;  // membership only, never iterated
+  Tick now_ = 0;
+  Tick same_time_ = -1;
+  std::uint64_t same_time_events_ = 0;
+  std::uint64_t seq_ = 0;
+  std::uint64_t events_ = 0;
+  std::uint64_t hash_ = 0x6a09e667f3bcc909ULL;
+  Status status_ = Status::RUNNING;
+  std::string failure_;
+  const std::atomic<bool>* interrupt_ = nullptr;
+  TraceSink* trace_ = nullptr;
+};
+
+}  // namespace plantwin::kernel

@@ -1,0 +1,150 @@
+#include "kernel/stats.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <limits>
+
+namespace plantwin::kernel {
+
+std::size_t Histogram::bucket_of(Tick value) {
+  if (value < 128) return value < 0 ? 0 : static_cast<std::size_t>(value);
+  const auto v = static_cast<std::uint64_t>(value);
+  const int e = 63 - std::countl_zero(v);  // 7 .. 62
+  const std::uint64_t sub = (v >> (e - 6)) & 63;
+  return 128 + static_cast<std::size_t>(e - 7) * 64 + static_cast<std::size_t>(sub);
+}
+
+Tick Histogram::bucket_lower(std::size_t bucket) {
+  if (bucket < 128) return static_cast<Tick>(bucket);
+  const std::size_t e = (bucket - 128) / 64 + 7;
+  const std::uint64_t sub = (bucket - 128) % 64;
+  return static_cast<Tick>((64 + sub) << (e - 6));
+}
+
+Tick Histogram::bucket_upper(std::size_t bucket) {
+  if (bucket < 128) return static_cast<Tick>(bucket + 1);
+  const std::size_t e = (bucket - 128) / 64 + 7;
+  const std::uint64_t sub = (bucket - 128) % 64;
+  return static_cast<Tick>((64 + sub + 1) << (e - 6));
+}
+
+void Histogram::add(Tick value) {
+  const std::size_t b = bucket_of(value);
+  if (b >= counts_.size()) counts_.resize(b + 1, 0);
+  ++counts_[b];
+  ++total_;
+}
+
+void Histogram::merge(const Histogram& other) {
+  if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
+  for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
+  total_ += other.total_;
+}
+
+double Histogram::quantile(double q) const {
+  if (total_ == 0) return 0;
+  q = std::clamp(q, 0.0, 1.0);
+  // The rank among total_ observations, 0-based and fractional: q·(n-1) as for a sorted sample.
+  const double rank = q * static_cast<double>(total_ - 1);
+  std::uint64_t below = 0;
+  for (std::size_t b = 0; b < counts_.size(); ++b) {
+    const std::uint64_t c = counts_[b];
+    if (c == 0) continue;
+    if (rank < static_cast<double>(below + c)) {
+      const double lo = static_cast<double>(bucket_lower(b));
+      const double hi = static_cast<double>(bucket_upper(b));
+      if (b < 128) return lo;  // exact buckets hold one value each
+      // Spread the bucket's c observations evenly over [lo, hi): the i-th sits at lo + (i+0.5)/c.
+      const double within = (rank - static_cast<double>(below) + 0.5) / static_cast<double>(c);
+      return lo + (hi - lo) * within;
+    }
+    below += c;
+  }
+  return static_cast<double>(bucket_lower(counts_.size() - 1));
+}
+
+namespace {
+
+// Continued fraction for the regularised incomplete beta function (modified Lentz).
+double beta_continued_fraction(double a, double b, double x) {
+  constexpr double tiny = 1e-300;
+  double c = 1, d = 1 - (a + b) * x / (a + 1);
+  if (std::fabs(d) < tiny) d = tiny;
+  d = 1 / d;
+  double h = d;
+  for (int m = 1; m <= 300; ++m) {
+    const double m2 = 2.0 * m;
+    double aa = m * (b - m) * x / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (std::fabs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (std::fabs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (std::fabs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (std::fabs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const double delta = d * c;
+    h *= delta;
+    if (std::fabs(delta - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+double incomplete_beta(double a, double b, double x) {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const double front = std::exp(std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x));
+  if (x < (a + 1) / (a + b + 2)) return front * beta_continued_fraction(a, b, x) / a;
+  return 1 - front * beta_continued_fraction(b, a, 1 - x) / b;
+}
+
+// P(T <= t) for Student's t with df degrees of freedom.
+double student_t_cdf(double t, int df) {
+  const double x = df / (df + t * t);
+  const double tail = 0.5 * incomplete_beta(df / 2.0, 0.5, x);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+}  // namespace
+
+double student_t_quantile(double p, int df) {
+  if (df < 1) return std::numeric_limits<double>::quiet_NaN();
+  if (p == 0.5) return 0;
+  // Bisection on the CDF: slow but exact to double precision, and only called once per KPI.
+  double lo = -1e6, hi = 1e6;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    if (student_t_cdf(mid, df) < p)
+      lo = mid;
+    else
+      hi = mid;
+    if (hi - lo < 1e-13 * std::max(1.0, std::fabs(mid))) break;
+  }
+  return 0.5 * (lo + hi);
+}
+
+Summary Summary::of(std::vector<double> values) {
+  Summary s;
+  s.values = std::move(values);
+  const std::size_t n = s.values.size();
+  if (n == 0) return s;
+  double sum = 0;
+  for (double v : s.values) sum += v;
+  s.mean = sum / static_cast<double>(n);
+  if (std::isnan(s.mean)) {
+    s.ci95 = s.mean;
+    return s;
+  }
+  if (n < 2) return s;
+  double ss = 0;
+  for (double v : s.values) ss += (v - s.mean) * (v - s.mean);
+  const double sd = std::sqrt(ss / static_cast<double>(n - 1));
+  s.ci95 = student_t_quantile(0.975, static_cast<int>(n - 1)) * sd / std::sqrt(static_cast<double>(n));
+  return s;
+}
+
+}  // namespace plantwin::kernel

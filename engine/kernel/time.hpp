@@ -1,0 +1,36 @@
+#pragma once
+/// Simulated time: an integer count of ticks. One tick is one nanosecond.
+///
+/// Time is never carried around as a raw double: durations from YAML, from distributions and from
+/// SimGrid are converted to ticks at the edge (from_seconds) and back only for output
+/// (to_seconds). With 64-bit ticks of 1 ns the representable range is ±292 years; plantwin limits
+/// a replication (warm-up + horizon) to MAX_RUN_TICKS (100 years) and clamps sampled durations to
+/// MAX_DURATION_TICKS, so `now + duration` never overflows.
+
+#include <cmath>
+#include <cstdint>
+
+namespace plantwin::kernel {
+
+using Tick = std::int64_t;
+
+inline constexpr Tick TICKS_PER_SECOND = 1'000'000'000;
+inline constexpr double SECONDS_PER_YEAR = 365.0 * 86400.0;
+/// The longest replication (warm-up + horizon): 100 years.
+inline constexpr Tick MAX_RUN_TICKS = static_cast<Tick>(100 * SECONDS_PER_YEAR) * TICKS_PER_SECOND;
+/// Sampled durations are clamped to this (100 years): anything longer never happens in a run.
+inline constexpr Tick MAX_DURATION_TICKS = MAX_RUN_TICKS;
+
+/// Ticks → seconds (for output only).
+constexpr double to_seconds(Tick t) { return static_cast<double>(t) / static_cast<double>(TICKS_PER_SECOND); }
+
+/// Seconds → ticks, rounded to the nearest tick, clamped to [0, MAX_DURATION_TICKS].
+/// Negative and NaN inputs give 0.
+inline Tick duration_from_seconds(double s) {
+  if (!(s > 0.0)) return 0;
+  const double t = s * static_cast<double>(TICKS_PER_SECOND);
+  if (t >= static_cast<double>(MAX_DURATION_TICKS)) return MAX_DURATION_TICKS;
+  return static_cast<Tick>(std::llround(t));
+}
+
+}  // namespace plantwin::kernel

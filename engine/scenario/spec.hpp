@@ -1,0 +1,126 @@
+#pragma once
+/// The scenario as typed structs: what the loader produces from YAML after validation, and what
+/// the builder turns into a running plant. Ids are still names here; the builder resolves them to
+/// typed handles. Every element keeps the Mark of its YAML node so that checks made after reading
+/// (unknown ids, graph checks) can point at the place.
+///
+/// A ScenarioSpec that the loader returns without errors is valid: every id it names exists, every
+/// distribution's validate() is empty, every number is in range. The builder relies on that.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel/distribution.hpp"
+#include "kernel/time.hpp"
+#include "scenario/diagnostics.hpp"
+
+namespace plantwin::scenario {
+
+using kernel::Distribution;
+using kernel::Tick;
+
+struct ProductSpec {
+  std::string id;
+  /// Station ids in visiting order; a station may appear more than once (a re-entrant route).
+  std::vector<std::string> route;
+  Mark mark;
+  std::vector<Mark> route_marks;  ///< one per route entry
+};
+
+struct MixEntry {
+  std::string product;
+  double weight = 1.0;  ///< > 0; weights need not sum to 1 (they are normalised)
+  Mark mark;
+};
+
+struct OrderSpec {
+  std::string id;  ///< optional in YAML; default "<source id>#<1-based index>"
+  std::string product;
+  std::int64_t quantity = 1;  ///< 1 .. 1,000,000
+  Tick release = 0;           ///< absolute, from time 0
+  std::optional<Tick> due;    ///< absolute, >= release
+  Mark mark;
+};
+
+struct SourceSpec {
+  enum class Kind { INTERARRIVAL, SATURATED, ORDERS };
+  std::string id;
+  Kind kind = Kind::INTERARRIVAL;
+  Mark mark;
+  /// INTERARRIVAL and SATURATED: `product: x` is one entry of weight 1; `mix:` is several.
+  std::vector<MixEntry> mix;
+  /// INTERARRIVAL: time between parts (its mean is > 0); the first part comes after one draw.
+  Distribution interarrival;
+  /// INTERARRIVAL and SATURATED: no more parts after this many.
+  std::optional<std::int64_t> limit;
+  /// ORDERS: in the listed order (the model sorts them stably by release).
+  std::vector<OrderSpec> orders;
+};
+
+struct FailureSpec {
+  enum class Basis { OPERATING, CALENDAR };
+  enum class Interrupted { RESUME, RESTART };
+  Distribution mtbf;  ///< time to failure
+  Distribution mttr;  ///< time to repair
+  Basis basis = Basis::OPERATING;
+  Interrupted interrupted = Interrupted::RESUME;
+  Mark mark;
+};
+
+struct ProductDistribution {
+  std::string product;
+  Distribution dist;
+  Mark mark;
+};
+
+struct SetupEntry {
+  std::string from;
+  std::string to;
+  Distribution dist;
+  Mark mark;
+};
+
+struct SetupSpec {
+  /// `setup: 5min` (or a distribution): the changeover whenever the product differs from the
+  /// previous part's.
+  std::optional<Distribution> any;
+  /// `setup: {from: {to: duration}}`: missing pairs and the same product take no setup.
+  std::vector<SetupEntry> matrix;
+  Mark mark;
+};
+
+struct StationSpec {
+  std::string id;
+  Mark mark;
+  int servers = 1;                     ///< 1 .. 10,000
+  std::optional<std::int64_t> buffer;  ///< waiting places, 0 .. 2^31-1; nullopt = infinite
+  /// Exactly one of the two is set: one distribution for every product, or one per product
+  /// (then every product whose route visits the station has an entry).
+  std::optional<Distribution> process;
+  std::vector<ProductDistribution> process_by_product;
+  Mark process_mark;
+  std::optional<FailureSpec> failures;
+  std::optional<SetupSpec> setup;
+  double yield = 1.0;  ///< fraction of good parts, 0 .. 1
+};
+
+struct ScenarioSpec {
+  std::string file;  ///< the path it was read from (as given)
+  int version = 1;
+  std::string name;
+  std::uint64_t seed = 1;
+  Tick horizon = 0;  ///< > 0
+  Tick warmup = 0;   ///< >= 0; warmup + horizon <= kernel::MAX_RUN_TICKS
+  int replications = 1;
+  std::vector<ProductSpec> products;
+  std::vector<SourceSpec> sources;
+  std::vector<StationSpec> stations;
+
+  const ProductSpec* find_product(const std::string& id) const;
+  const StationSpec* find_station(const std::string& id) const;
+  const SourceSpec* find_source(const std::string& id) const;
+};
+
+}  // namespace plantwin::scenario
