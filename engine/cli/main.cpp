@@ -1,6 +1,126 @@
-#include <cstdio>
+// plantwin — the command line.
+//   plantwin run FILE      [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]
+//                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE]
+//   plantwin validate FILE [--set PATH=VALUE]...
+//   plantwin check FILE --expect EXPECT.yaml [--junit REPORT.xml] [--jobs J] [--set PATH=VALUE]...
+// Exit codes: 0 success; 1 an expectation failed (check); 2 invalid scenario or usage; 3 failure
+// while running (including Ctrl-C).
 
-int main() {
-  std::fputs("plantwin: the command line is being built\n", stderr);
-  return 2;
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/commands.hpp"
+
+namespace {
+
+const char* USAGE =
+    "usage: plantwin run FILE [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]\n"
+    "                         [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE]\n"
+    "       plantwin validate FILE [--set PATH=VALUE]...\n"
+    "       plantwin check FILE --expect EXPECT.yaml [--junit REPORT.xml] [--jobs J] [--set PATH=VALUE]...\n"
+    "       plantwin --version | --help\n"
+    "Exit codes: 0 success, 1 expectation failed, 2 invalid scenario or usage, 3 failure while running.\n"
+    "Documentation: docs/cli.md\n";
+
+int usage_error(const std::string& message) {
+  std::cerr << "plantwin: error: " << message << "\n" << USAGE;
+  return plantwin::cli::EXIT_USAGE;
+}
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_sigint(int) {
+  interrupted.store(true);
+  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace plantwin::cli;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return usage_error("missing command");
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << USAGE;
+    return EXIT_OK;
+  }
+  if (args[0] == "--version") {
+    std::cout << "plantwin " << PLANTWIN_VERSION << "\n";
+    return EXIT_OK;
+  }
+
+  Options opt;
+  opt.command = args[0];
+  if (opt.command != "run" && opt.command != "validate" && opt.command != "check")
+    return usage_error("unknown command '" + opt.command + "'");
+
+  auto value_of = [&](std::size_t& i, const std::string& flag, std::string* out) {
+    if (i + 1 >= args.size()) return false;
+    *out = args[++i];
+    (void)flag;
+    return true;
+  };
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    std::string v;
+    // --flag=value is accepted as well as --flag value.
+    std::string flag = a;
+    std::optional<std::string> inline_value;
+    if (a.rfind("--", 0) == 0) {
+      const auto eq = a.find('=');
+      if (eq != std::string::npos && a.rfind("--set", 0) != 0) {
+        flag = a.substr(0, eq);
+        inline_value = a.substr(eq + 1);
+      }
+    }
+    auto take = [&](std::string* out) {
+      if (inline_value) {
+        *out = *inline_value;
+        return true;
+      }
+      return value_of(i, flag, out);
+    };
+    const bool takes_value = flag == "--seed" || flag == "--replications" || flag == "--horizon" || flag == "--warmup" ||
+                             flag == "--jobs" || flag == "--set" || flag == "--out" || flag == "--expect" ||
+                             flag == "--junit" || flag == "--trace";
+    if (takes_value) {
+      if (!take(&v)) return usage_error(flag + " needs a value");
+      if (flag == "--seed") opt.seed = v;
+      else if (flag == "--replications") opt.replications = v;
+      else if (flag == "--horizon") opt.horizon = v;
+      else if (flag == "--warmup") opt.warmup = v;
+      else if (flag == "--jobs") opt.jobs = v;
+      else if (flag == "--set") opt.sets.push_back(v);
+      else if (flag == "--out") opt.out_dir = v;
+      else if (flag == "--expect") opt.expect = v;
+      else if (flag == "--junit") opt.junit = v;
+      else if (flag == "--trace") opt.trace = v;
+    } else if (a.rfind("--set=", 0) == 0) {
+      opt.sets.push_back(a.substr(6));
+    } else if (a == "--json") {
+      opt.json = true;
+    } else if (a.rfind("-", 0) == 0 && a != "-") {
+      return usage_error("unknown option '" + a + "'");
+    } else if (opt.file.empty()) {
+      opt.file = a;
+    } else {
+      return usage_error("unexpected argument '" + a + "' (one scenario file per command)");
+    }
+  }
+  if (opt.file.empty()) return usage_error(opt.command + " needs a scenario FILE");
+  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.json || opt.out_dir || opt.trace;
+  if (opt.command != "run" && run_only)
+    return usage_error("--seed, --replications, --horizon, --warmup, --json, --out and --trace are options of 'run'");
+  if (opt.command != "check" && (opt.expect || opt.junit)) return usage_error("--expect and --junit are options of 'check'");
+  if (opt.command == "check" && !opt.expect) return usage_error("check needs --expect EXPECT.yaml");
+  if (opt.command == "validate" && opt.jobs) return usage_error("--jobs is an option of 'run' and 'check'");
+
+  std::signal(SIGINT, on_sigint);
+  if (opt.command == "validate") return command_validate(opt);
+  if (opt.command == "run") return command_run(opt, &interrupted);
+  return command_check(opt, &interrupted);
 }

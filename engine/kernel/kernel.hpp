@@ -37,6 +37,8 @@ class Model {
   virtual ~Model() = default;
   /// Handles one event addressed to this model. Called by Kernel::run_until only.
   virtual void on_event(const Event& event) = 0;
+  /// The name of one of this model's event kinds, for traces ("end_work"); nullptr if unnamed.
+  virtual const char* event_name(std::uint32_t /*kind*/) const { return nullptr; }
 };
 
 /// Receives every executed event when set on a kernel (the event trace).
@@ -44,6 +46,8 @@ class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void on_event(const Event& event) = 0;
+  /// The name of one of this model's event kinds, for traces ("end_work"); nullptr if unnamed.
+  virtual const char* event_name(std::uint32_t /*kind*/) const { return nullptr; }
 };
 
 /// Names a scheduled calendar event so that it can be cancelled.
@@ -70,6 +74,7 @@ class Kernel {
   /// traces and messages. The model must outlive the kernel's runs.
   ModelId add_model(Model& model, std::string name);
   const std::string& model_name(ModelId id) const { return names_[id]; }
+  const Model& model(ModelId id) const { return *models_[id]; }
   std::size_t model_count() const { return models_.size(); }
 
   /// Schedules an event at absolute time `time` (>= now()). Returns a handle for cancel().

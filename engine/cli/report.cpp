@@ -1,0 +1,343 @@
+#include "cli/report.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+namespace plantwin::cli {
+
+namespace {
+
+using run::Json;
+
+std::string fixed(double v) {
+  if (!std::isfinite(v)) return "n/a";
+  char buf[64];
+  const double a = std::fabs(v);
+  std::snprintf(buf, sizeof buf, a >= 1000 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
+  return buf;
+}
+
+std::string pad(const std::string& s, std::size_t width, bool right = false) {
+  if (s.size() >= width) return s;
+  return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
+}
+
+double number_at(const Json& j, const char* key) {
+  const Json* v = j.find(key);
+  return v != nullptr && v->is_number() ? v->number() : std::nan("");
+}
+
+std::string duration(double seconds) {
+  char buf[64];
+  const auto whole = [&](double unit) { return std::fmod(seconds, unit) == 0; };
+  if (seconds > 0 && whole(86400)) std::snprintf(buf, sizeof buf, "%gd", seconds / 86400);
+  else if (seconds > 0 && whole(3600)) std::snprintf(buf, sizeof buf, "%gh", seconds / 3600);
+  else if (seconds > 0 && whole(60)) std::snprintf(buf, sizeof buf, "%gmin", seconds / 60);
+  else std::snprintf(buf, sizeof buf, "%gs", seconds);
+  return buf;
+}
+
+std::string mean_ci(const Json& kpi) {
+  return fixed(number_at(kpi, "mean")) + " ± " + fixed(number_at(kpi, "ci95"));
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+// Flattens one object of KPIs into CSV columns: name_mean, name_ci95 (and p50/p95), and the
+// members of plain objects (states) as name_member.
+void flatten(const Json& obj, const std::string& prefix, std::vector<std::string>& header, std::vector<std::string>& row) {
+  for (const auto& [key, value] : obj.members()) {
+    const std::string name = prefix.empty() ? key : prefix + "_" + key;
+    if (value.is_object()) {
+      if (value.find("mean") != nullptr) {
+        for (const char* stat : {"mean", "ci95", "p50", "p95"})
+          if (const Json* v = value.find(stat)) {
+            header.push_back(name + "_" + stat);
+            row.push_back(run::format_number(v->number()));
+          }
+      } else {
+        flatten(value, name, header, row);
+      }
+    } else if (value.is_number()) {
+      header.push_back(name);
+      row.push_back(run::format_number(value.number()));
+    }
+  }
+}
+
+std::string table_csv(const Json* section, const char* key_name) {
+  if (section == nullptr) return std::string(key_name) + "\n";
+  std::string out;
+  bool first = true;
+  for (const auto& [id, obj] : section->members()) {
+    std::vector<std::string> header{key_name}, row{csv_field(id)};
+    flatten(obj, "", header, row);
+    if (first) {
+      for (std::size_t i = 0; i < header.size(); ++i) {
+        if (i > 0) out += ',';
+        out += header[i];
+      }
+      out += "\n";
+      first = false;
+    }
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) out += ',';
+      out += row[i];
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// Walks a dotted path; a KPI object at the end stands for its mean.
+struct Resolved {
+  const Json* node = nullptr;
+  std::string missing;  // the first segment not found
+  std::string parent;   // where it was looked for
+  std::vector<std::string> candidates;
+};
+
+Resolved resolve(const Json& doc, const std::string& path) {
+  Resolved r;
+  const Json* node = &doc;
+  std::string walked;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t dot = path.find('.', start);
+    const std::string segment = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const Json* next = node->is_object() ? node->find(segment) : nullptr;
+    if (next == nullptr) {
+      r.missing = segment;
+      r.parent = walked;
+      if (node->is_object())
+        for (const auto& [k, v] : node->members()) r.candidates.push_back(k);
+      return r;
+    }
+    node = next;
+    if (!walked.empty()) walked += '.';
+    walked += segment;
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  r.node = node;
+  return r;
+}
+
+bool is_kpi(const Json& j) { return j.is_object() && j.find("mean") != nullptr; }
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string bound_name(const scenario::Expectation& e) {
+  std::string name = e.kpi;
+  if (e.min) name += " >= " + run::format_number(*e.min);
+  if (e.min && e.max) name += " and";
+  if (e.max) name += (e.min ? " <= " : " <= ") + run::format_number(*e.max);
+  return name;
+}
+
+}  // namespace
+
+std::string format_report(const Json& doc) {
+  std::ostringstream out;
+  const double reps = number_at(doc, "replications");
+  out << doc.find("scenario")->string() << ": " << run::format_number(reps) << " replication"
+      << (reps == 1 ? "" : "s") << " of " << duration(number_at(doc, "horizon_s"));
+  if (number_at(doc, "warmup_s") > 0) out << " after a " << duration(number_at(doc, "warmup_s")) << " warm-up";
+  out << ", seed " << run::format_number(number_at(doc, "seed")) << "\n";
+  const double events = number_at(doc, "events"), wall = number_at(doc, "wall_s");
+  out << run::format_number(events) << " events in " << fixed(wall) << " s";
+  if (wall > 0) out << " (" << fixed(events / wall / 1e6) << " M events/s)";
+  out << ", fingerprint " << doc.find("fingerprint")->string() << "\n\n";
+
+  const Json& kpis = *doc.find("kpis");
+  out << pad("plant", 22) << pad("mean", 12, true) << pad("± ci95", 12, true) << "\n";
+  for (const auto& [name, kpi] : kpis.members()) {
+    out << "  " << pad(name, 20) << pad(fixed(number_at(kpi, "mean")), 12, true)
+        << pad(fixed(number_at(kpi, "ci95")), 12, true);
+    if (kpi.find("p95") != nullptr)
+      out << "   p50 " << fixed(number_at(kpi, "p50")) << "  p95 " << fixed(number_at(kpi, "p95"));
+    out << "\n";
+  }
+
+  if (const Json* products = doc.find("products"); products != nullptr && products->members().size() > 1) {
+    out << "\n" << pad("product", 22) << pad("throughput_per_h", 22, true) << pad("lead_time_s", 22, true)
+        << pad("p95", 10, true) << "\n";
+    for (const auto& [id, p] : products->members()) {
+      const Json& lt = *p.find("lead_time_s");
+      out << "  " << pad(id, 20) << pad(mean_ci(*p.find("throughput_per_h")), 22, true) << pad(mean_ci(lt), 22, true)
+          << pad(fixed(number_at(lt, "p95")), 10, true) << "\n";
+    }
+  }
+
+  if (const Json* orders = doc.find("orders")) {
+    out << "\norders: completed " << mean_ci(*orders->find("completed")) << ", on time "
+        << mean_ci(*orders->find("on_time")) << ", tardiness " << mean_ci(*orders->find("tardiness_s")) << " s\n";
+  }
+
+  out << "\n" << pad("station", 16);
+  for (const char* h : {"util", "working", "setup", "blocked", "down", "idle", "oee", "queue", "completed"})
+    out << pad(h, 10, true);
+  out << "\n";
+  for (const auto& [id, st] : doc.find("stations")->members()) {
+    out << "  " << pad(id, 14) << pad(fixed(number_at(*st.find("utilization"), "mean")), 10, true);
+    const Json& states = *st.find("states");
+    for (const char* s : {"working", "setup", "blocked", "down", "idle"}) out << pad(fixed(number_at(states, s)), 10, true);
+    out << pad(fixed(number_at(*st.find("oee"), "mean")), 10, true)
+        << pad(fixed(number_at(*st.find("queue"), "mean")), 10, true)
+        << pad(fixed(number_at(*st.find("completed"), "mean")), 10, true) << "\n";
+  }
+  if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {
+    char pct[32];
+    std::snprintf(pct, sizeof pct, "%.1f", 100 * number_at(*b, "active"));
+    out << "\nbottleneck: " << b->find("station")->string() << " (working + setup + down " << pct
+        << " % of its server time)\n";
+  }
+  return out.str();
+}
+
+std::string stations_csv(const Json& doc) { return table_csv(doc.find("stations"), "station"); }
+std::string products_csv(const Json& doc) { return table_csv(doc.find("products"), "product"); }
+
+std::string replications_csv(const Json& doc) {
+  // One row per replication: the plant KPIs and, when there are orders, the order KPIs.
+  std::vector<std::pair<std::string, const Json*>> columns;
+  for (const auto& [name, kpi] : doc.find("kpis")->members()) columns.emplace_back(name, &kpi);
+  if (const Json* orders = doc.find("orders"))
+    for (const auto& [name, kpi] : orders->members()) columns.emplace_back(std::string("orders_").append(name), &kpi);
+  std::string out = "replication";
+  for (const auto& c : columns) {
+    out += ',';
+    out += c.first;
+  }
+  out += "\n";
+  const auto n = static_cast<std::size_t>(number_at(doc, "replications"));
+  for (std::size_t k = 0; k < n; ++k) {
+    out += std::to_string(k);
+    for (const auto& c : columns) {
+      const auto& values = c.second->find("values")->items();
+      out += ',';
+      if (k < values.size()) out += run::format_number(values[k].number());
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+bool check_paths_resolvable(const scenario::ExpectSpec& expect, const Json& skeleton) {
+  bool ok = true;
+  for (const auto& e : expect.expectations) {
+    const Resolved r = resolve(skeleton, e.kpi);
+    std::string problem;
+    if (r.node == nullptr) {
+      problem = "no '" + r.missing + "' in " + (r.parent.empty() ? "the result document" : "'" + r.parent + "'") +
+                scenario::did_you_mean(r.missing, r.candidates);
+    } else if (!r.node->is_number() && !is_kpi(*r.node)) {
+      problem = "'" + e.kpi + "' is not a number or a KPI";
+    }
+    if (!problem.empty()) {
+      ok = false;
+      std::cerr << scenario::Diagnostic{scenario::Diagnostic::Severity::ERROR, e.mark, "expect." + e.kpi, problem}.format()
+                << "\n";
+    }
+  }
+  return ok;
+}
+
+CheckReport evaluate_expectations(const scenario::ExpectSpec& expect, const Json& doc) {
+  CheckReport report;
+  const double reps = number_at(doc, "replications");
+  for (const auto& e : expect.expectations) {
+    CheckItem item;
+    item.name = bound_name(e);
+    const Resolved r = resolve(doc, e.kpi);
+    double value = std::nan("");
+    std::string measured;
+    if (r.node != nullptr && is_kpi(*r.node)) {
+      value = number_at(*r.node, "mean");
+      const double ci = number_at(*r.node, "ci95");
+      measured = e.kpi + " = " + fixed(value);
+      if (reps > 1 && std::isfinite(ci))
+        measured += " (95 % CI " + fixed(value - ci) + " .. " + fixed(value + ci) + " over " + run::format_number(reps) +
+                    " replications)";
+    } else if (r.node != nullptr && r.node->is_number()) {
+      value = r.node->number();
+      measured = e.kpi + " = " + fixed(value);
+      if (reps > 1) measured += " (pooled over " + run::format_number(reps) + " replications, no interval)";
+    } else {
+      measured = e.kpi + " = undefined";
+    }
+    if (!std::isfinite(value)) {
+      item.passed = false;
+      item.message = measured + ": undefined in this run (for example, no order with a due time was measured)";
+    } else if (e.min && value < *e.min) {
+      item.message = measured + ": below the minimum " + run::format_number(*e.min);
+    } else if (e.max && value > *e.max) {
+      item.message = measured + ": above the maximum " + run::format_number(*e.max);
+    } else {
+      item.passed = true;
+      item.message = measured;
+    }
+    report.failed += item.passed ? 0 : 1;
+    report.items.push_back(std::move(item));
+  }
+  if (expect.fingerprint) {
+    CheckItem item;
+    const std::string actual = doc.find("fingerprint")->string();
+    item.name = "fingerprint == " + *expect.fingerprint;
+    item.passed = actual == *expect.fingerprint;
+    item.message = item.passed ? "fingerprint " + actual
+                               : "fingerprint " + actual + ": the event trajectory changed (expected " +
+                                     *expect.fingerprint + ")";
+    report.failed += item.passed ? 0 : 1;
+    report.items.push_back(std::move(item));
+  }
+  return report;
+}
+
+std::string format_check_report(const CheckReport& report, const std::string& scenario_file) {
+  std::string out;
+  for (const auto& item : report.items) out += std::string(item.passed ? "PASS " : "FAIL ") + item.message + "\n";
+  out += scenario_file + ": " + std::to_string(report.items.size() - static_cast<std::size_t>(report.failed)) + " of " +
+         std::to_string(report.items.size()) + " expectation(s) met" +
+         (report.failed > 0 ? ", " + std::to_string(report.failed) + " failed" : std::string()) + "\n";
+  return out;
+}
+
+std::string junit_xml(const CheckReport& report, const std::string& scenario_file) {
+  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  const std::string counts =
+      " tests=\"" + std::to_string(report.items.size()) + "\" failures=\"" + std::to_string(report.failed) + "\"";
+  out += "<testsuites name=\"plantwin check\"" + counts + ">\n";
+  out += "  <testsuite name=\"" + xml_escape(scenario_file) + "\"" + counts + ">\n";
+  for (const auto& item : report.items) {
+    out += "    <testcase classname=\"plantwin.check\" name=\"" + xml_escape(item.name) + "\"";
+    if (item.passed) {
+      out += "/>\n";
+    } else {
+      out += ">\n      <failure message=\"" + xml_escape(item.message) + "\"/>\n    </testcase>\n";
+    }
+  }
+  out += "  </testsuite>\n</testsuites>\n";
+  return out;
+}
+
+}  // namespace plantwin::cli

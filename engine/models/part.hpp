@@ -1,0 +1,88 @@
+#pragma once
+/// Parts: the units of material that flow through the plant. A part lives in the PartPool from
+/// its creation at a source until it leaves the plant (good, at the end of its route, or scrapped).
+
+#include <cassert>
+#include <cstdint>
+#include <vector>
+
+#include "kernel/time.hpp"
+
+namespace plantwin::models {
+
+using kernel::Tick;
+using PartId = std::uint32_t;
+using ProductIndex = std::uint32_t;
+
+inline constexpr std::int32_t NO_ORDER = -1;
+
+struct Part {
+  ProductIndex product = 0;
+  std::uint32_t step = 0;  ///< index in the product's route of the station it is at (or will enter first)
+  Tick created = 0;
+  std::int32_t order = NO_ORDER;  ///< index of the order it belongs to, or NO_ORDER
+};
+
+/// A slab of parts with a free list: ids are reused, memory stays flat over long runs.
+class PartPool {
+ public:
+  /// The most parts in the plant at once; more means the line is unstable (arrivals above
+  /// capacity) and the run stops with an error instead of exhausting memory.
+  static constexpr std::size_t MAX_LIVE = 20'000'000;
+
+  PartId create(ProductIndex product, Tick now, std::int32_t order) {
+    PartId id;
+    if (!free_.empty()) {
+      id = free_.back();
+      free_.pop_back();
+    } else {
+      id = static_cast<PartId>(parts_.size());
+      parts_.emplace_back();
+    }
+    parts_[id] = Part{product, 0, now, order};
+    ++live_;
+    return id;
+  }
+  void release(PartId id) {
+    assert(id < parts_.size());
+    free_.push_back(id);
+    --live_;
+  }
+  Part& operator[](PartId id) { return parts_[id]; }
+  const Part& operator[](PartId id) const { return parts_[id]; }
+  std::size_t live() const { return live_; }
+  bool full() const { return live_ >= MAX_LIVE; }
+
+ private:
+  std::vector<Part> parts_;
+  std::vector<PartId> free_;
+  std::size_t live_ = 0;
+};
+
+/// A FIFO of part ids on a power-of-two ring buffer (std::deque allocates in chunks on the hot path).
+class PartQueue {
+ public:
+  bool empty() const { return head_ == tail_; }
+  std::size_t size() const { return tail_ - head_; }
+  PartId front() const { return buf_[head_ & mask_]; }
+  void push_back(PartId id) {
+    if (size() == buf_.size()) grow();
+    buf_[tail_++ & mask_] = id;
+  }
+  PartId pop_front() { return buf_[head_++ & mask_]; }
+
+ private:
+  void grow() {
+    std::vector<PartId> next(buf_.empty() ? 16 : buf_.size() * 2);
+    const std::size_t n = size();
+    for (std::size_t i = 0; i < n; ++i) next[i] = buf_[(head_ + i) & mask_];
+    buf_ = std::move(next);
+    mask_ = buf_.size() - 1;
+    head_ = 0;
+    tail_ = n;
+  }
+  std::vector<PartId> buf_;
+  std::size_t mask_ = 0, head_ = 0, tail_ = 0;
+};
+
+}  // namespace plantwin::models

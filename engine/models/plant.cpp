@@ -1,0 +1,57 @@
+#include "models/plant.hpp"
+
+#include <chrono>
+
+namespace plantwin::models {
+
+namespace {
+std::vector<OrderState> initial_orders(const PlantParams& params) {
+  std::vector<OrderState> orders;
+  orders.reserve(params.orders.size());
+  for (const auto& o : params.orders) orders.push_back(OrderState{o.release, o.due, o.quantity, -1});
+  return orders;
+}
+}  // namespace
+
+Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication) {
+  routes_.resize(params.products.size());
+  sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
+  ctx_ = std::make_unique<PlantContext>(PlantContext{kernel_, parts_, routes_, *sink_, seed, replication});
+  stations_.reserve(params.stations.size());
+  for (const auto& s : params.stations) stations_.push_back(std::make_unique<Station>(s.id, s.params, *ctx_));
+  for (std::size_t p = 0; p < params.products.size(); ++p)
+    for (std::size_t station : params.products[p].route) routes_[p].push_back(stations_[station].get());
+  sources_.reserve(params.sources.size());
+  for (const auto& s : params.sources) {
+    sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));
+    if (s.params.kind == SourceParams::Kind::SATURATED) sources_.back()->saturated_station()->set_saturating_source(sources_.back().get());
+  }
+}
+
+ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  kernel_.set_interrupt_flag(interrupt);
+  for (auto& s : stations_) s->start();
+  for (auto& s : sources_) s->start();
+
+  ReplicationResult r;
+  r.warmup = warmup;
+  r.horizon = horizon;
+  if (kernel_.run_until(warmup) == kernel::Kernel::Status::RUNNING) {
+    sink_->reset_statistics();
+    for (auto& s : stations_) s->reset_statistics();
+    kernel_.run_until(warmup + horizon);
+  }
+  r.status = kernel_.status();
+  r.failure = kernel_.failure();
+  r.events = kernel_.events_executed();
+  r.fingerprint = kernel_.fingerprint();
+  r.plant = sink_->measures();
+  r.stations.reserve(stations_.size());
+  for (const auto& s : stations_) r.stations.push_back(s->measures());
+  r.orders = sink_->orders();
+  r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return r;
+}
+
+}  // namespace plantwin::models

@@ -1,0 +1,90 @@
+#pragma once
+/// A plant: the models of one replication wired together. PlantParams is the plant with every id
+/// resolved to an index (the scenario layer builds it once from the YAML); a Plant is built from
+/// it for each replication, with the replication's random streams, and run once.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernel/kernel.hpp"
+#include "models/part.hpp"
+#include "models/plant_context.hpp"
+#include "models/sink.hpp"
+#include "models/source.hpp"
+#include "models/station.hpp"
+
+namespace plantwin::models {
+
+struct ProductParams {
+  std::string id;
+  std::vector<std::size_t> route;  ///< station indices in visiting order (non-empty)
+};
+
+struct OrderParams {
+  std::string id;
+  std::string source;
+  ProductIndex product = 0;
+  std::int64_t quantity = 1;
+  kernel::Tick release = 0;
+  std::optional<kernel::Tick> due;
+};
+
+struct NamedStation {
+  std::string id;
+  StationParams params;
+};
+
+struct NamedSource {
+  std::string id;
+  SourceParams params;  ///< orders refer to PlantParams::orders by index
+};
+
+struct PlantParams {
+  std::vector<ProductParams> products;
+  std::vector<NamedStation> stations;
+  std::vector<NamedSource> sources;
+  std::vector<OrderParams> orders;
+};
+
+/// What one replication measured over [warmup, warmup + horizon).
+struct ReplicationResult {
+  kernel::Kernel::Status status = kernel::Kernel::Status::RUNNING;
+  std::string failure;  ///< why the run stopped, when status is FAILED
+  std::uint64_t events = 0;
+  std::uint64_t fingerprint = 0;
+  double wall_s = 0;
+  kernel::Tick warmup = 0, horizon = 0;
+  PlantMeasures plant;
+  std::vector<StationMeasures> stations;
+  std::vector<OrderState> orders;
+};
+
+class Plant {
+ public:
+  Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication);
+  Plant(const Plant&) = delete;
+  Plant& operator=(const Plant&) = delete;
+
+  kernel::Kernel& kernel() { return kernel_; }
+  const std::vector<std::unique_ptr<Station>>& stations() const { return stations_; }
+  const std::vector<std::unique_ptr<Source>>& sources() const { return sources_; }
+  const Sink& sink() const { return *sink_; }
+
+  /// Runs the warm-up, discards its statistics, runs the horizon and returns the measures.
+  /// `interrupt`, when given, stops the run early (status INTERRUPTED) once it becomes true.
+  ReplicationResult run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt = nullptr);
+
+ private:
+  kernel::Kernel kernel_;
+  PartPool parts_;
+  std::vector<std::vector<Station*>> routes_;
+  std::unique_ptr<Sink> sink_;
+  std::unique_ptr<PlantContext> ctx_;
+  std::vector<std::unique_ptr<Station>> stations_;
+  std::vector<std::unique_ptr<Source>> sources_;
+};
+
+}  // namespace plantwin::models

@@ -1,0 +1,45 @@
+#include "models/sink.hpp"
+
+namespace plantwin::models {
+
+Sink::Sink(kernel::Kernel& kernel, PartPool& parts, std::size_t product_count, std::vector<OrderState> orders)
+    : kernel_(kernel), parts_(parts), orders_(std::move(orders)), by_product_(product_count) {}
+
+void Sink::part_created(PartId /*part*/) {
+  wip_.set(kernel_.now(), static_cast<double>(parts_.live()));
+}
+
+void Sink::part_left(PartId part, bool good) {
+  const kernel::Tick now = kernel_.now();
+  const Part& p = parts_[part];
+  if (good) {
+    const kernel::Tick lead = now - p.created;
+    const double lead_s = kernel::to_seconds(lead);
+    for (LeadTimes* l : {&all_, &by_product_[p.product]}) {
+      ++l->completed;
+      l->tally.add(lead_s);
+      l->histogram.add(lead);
+    }
+  } else {
+    ++scrapped_;
+  }
+  if (p.order != NO_ORDER) {
+    OrderState& o = orders_[static_cast<std::size_t>(p.order)];
+    if (--o.remaining == 0) o.done = now;
+  }
+  parts_.release(part);
+  wip_.set(now, static_cast<double>(parts_.live()));
+}
+
+void Sink::reset_statistics() {
+  all_ = LeadTimes{};
+  for (auto& l : by_product_) l = LeadTimes{};
+  scrapped_ = 0;
+  wip_.reset(kernel_.now());
+}
+
+PlantMeasures Sink::measures() const {
+  return PlantMeasures{all_, by_product_, scrapped_, wip_.mean(kernel_.now())};
+}
+
+}  // namespace plantwin::models

@@ -1,0 +1,60 @@
+#pragma once
+/// The sink: where parts leave the plant, good or scrapped. It keeps the plant-wide measures
+/// (throughput, lead time, WIP, scrap) and the state of every order of a production plan.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "kernel/stats.hpp"
+#include "models/plant_context.hpp"
+
+namespace plantwin::models {
+
+/// One order of a production plan, as the sink tracks it.
+struct OrderState {
+  kernel::Tick release = 0;
+  std::optional<kernel::Tick> due;
+  std::int64_t remaining = 0;  ///< parts not yet left (good or scrapped)
+  kernel::Tick done = -1;      ///< when its last part left; -1 while not done
+};
+
+/// Lead time measures of the good parts that left in the measured window.
+struct LeadTimes {
+  std::uint64_t completed = 0;
+  kernel::Tally tally;  ///< in seconds
+  kernel::Histogram histogram;  ///< in ticks
+};
+
+struct PlantMeasures {
+  LeadTimes all;
+  std::vector<LeadTimes> by_product;
+  std::uint64_t scrapped = 0;
+  double wip_mean = 0;
+};
+
+class Sink {
+ public:
+  Sink(kernel::Kernel& kernel, PartPool& parts, std::size_t product_count, std::vector<OrderState> orders);
+
+  /// A part was created (it is in the plant from now on).
+  void part_created(PartId part);
+  /// A part leaves the plant: good at the end of its route, or scrapped. Releases it.
+  void part_left(PartId part, bool good);
+
+  void reset_statistics();
+  PlantMeasures measures() const;
+  const std::vector<OrderState>& orders() const { return orders_; }
+  std::size_t wip() const { return parts_.live(); }
+
+ private:
+  kernel::Kernel& kernel_;
+  PartPool& parts_;
+  std::vector<OrderState> orders_;
+  LeadTimes all_;
+  std::vector<LeadTimes> by_product_;
+  std::uint64_t scrapped_ = 0;
+  kernel::TimeAverage wip_;
+};
+
+}  // namespace plantwin::models

@@ -1,0 +1,116 @@
+#include "models/source.hpp"
+
+#include <cassert>
+#include <iterator>
+
+#include "models/sink.hpp"
+#include "models/station.hpp"
+
+namespace plantwin::models {
+
+Source::Source(std::string id, SourceParams params, PlantContext& ctx)
+    : id_(std::move(id)),
+      params_(std::move(params)),
+      ctx_(ctx),
+      model_id_(ctx.kernel.add_model(*this, "source/" + id_)),
+      interarrival_rng_(ctx.stream("source/" + id_ + "/interarrival")),
+      mix_rng_(ctx.stream("source/" + id_ + "/mix")) {
+  for (const auto& [product, weight] : params_.mix) {
+    mix_total_ += weight;
+    mix_cumulative_.push_back(mix_total_);
+  }
+}
+
+Station* Source::saturated_station() const {
+  assert(!params_.mix.empty());
+  return ctx_.routes[params_.mix.front().first].front();
+}
+
+void Source::start() {
+  switch (params_.kind) {
+    case SourceParams::Kind::INTERARRIVAL:
+      if (can_create()) ctx_.kernel.schedule_in(params_.interarrival.sample_ticks(interarrival_rng_), model_id_, ARRIVAL);
+      break;
+    case SourceParams::Kind::ORDERS:
+      if (!params_.orders.empty()) ctx_.kernel.schedule_at(params_.orders.front().release, model_id_, RELEASE);
+      break;
+    case SourceParams::Kind::SATURATED:
+      break;  // the first station asks for parts when it has a free server
+  }
+}
+
+ProductIndex Source::draw_product() {
+  // A single product draws nothing: adding a mix elsewhere leaves this stream untouched.
+  if (mix_cumulative_.size() == 1) return params_.mix.front().first;
+  const double target = mix_rng_.uniform() * mix_total_;
+  for (std::size_t i = 0; i < mix_cumulative_.size(); ++i)
+    if (target < mix_cumulative_[i]) return params_.mix[i].first;
+  return params_.mix.back().first;
+}
+
+PartId Source::new_part(ProductIndex product, std::int32_t order) {
+  const PartId part = ctx_.parts.create(product, ctx_.kernel.now(), order);
+  ++created_;
+  ctx_.sink.part_created(part);
+  return part;
+}
+
+PartId Source::create_part() { return new_part(draw_product(), NO_ORDER); }
+
+const char* Source::event_name(std::uint32_t kind) const {
+  static constexpr const char* names[] = {"arrival", "release", "offer"};
+  return kind < std::size(names) ? names[kind] : nullptr;
+}
+
+void Source::on_event(const kernel::Event& event) {
+  switch (event.kind) {
+    case ARRIVAL: {
+      if (ctx_.parts.full()) {
+        ctx_.kernel.fail("source '" + id_ + "': more than " + std::to_string(PartPool::MAX_LIVE) +
+                         " parts in the plant: arrivals exceed the line's capacity");
+        return;
+      }
+      waiting_.push_back(new_part(draw_product(), NO_ORDER));
+      offer();
+      if (can_create()) ctx_.kernel.schedule_in(params_.interarrival.sample_ticks(interarrival_rng_), model_id_, ARRIVAL);
+      break;
+    }
+    case RELEASE: {
+      const kernel::Tick now = ctx_.kernel.now();
+      while (next_order_ < params_.orders.size() && params_.orders[next_order_].release <= now) {
+        const OrderRelease& o = params_.orders[next_order_++];
+        for (std::int64_t q = 0; q < o.quantity; ++q) waiting_.push_back(new_part(o.product, o.order));
+      }
+      offer();
+      if (next_order_ < params_.orders.size())
+        ctx_.kernel.schedule_at(params_.orders[next_order_].release, model_id_, RELEASE);
+      break;
+    }
+    case OFFER: offer(); break;
+    default: assert(false);
+  }
+}
+
+void Source::offer() {
+  if (offering_) return;
+  offering_ = true;
+  // A grant made during request_entry() pops the head and clears requesting_: the loop goes on
+  // with the next part, still in creation order.
+  while (!requesting_ && !waiting_.empty()) {
+    requesting_ = true;
+    const Part& head = ctx_.parts[waiting_.front()];
+    ctx_.routes[head.product].front()->request_entry(*this, 0);
+  }
+  offering_ = false;
+}
+
+PartId Source::hand_over(std::uint64_t /*tag*/) {
+  assert(requesting_ && !waiting_.empty());
+  const PartId part = waiting_.pop_front();
+  requesting_ = false;
+  // Granted from a station's grant loop: offer the next part once that loop is done.
+  if (!offering_ && !waiting_.empty()) ctx_.kernel.defer(model_id_, OFFER);
+  return part;
+}
+
+}  // namespace plantwin::models

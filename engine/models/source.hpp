@@ -1,0 +1,90 @@
+#pragma once
+/// A source: where parts are created. Three kinds (PRODUCT.md):
+/// - INTERARRIVAL: the first part one interarrival time after time 0, then one per draw, until
+///   `limit` parts (if any).
+/// - SATURATED: a part whenever a server of the first station is free (idle and up) and its buffer
+///   is empty; that station never starves. Optional `limit`.
+/// - ORDERS: every part of an order at its release time; orders in the listed order, stably sorted
+///   by release.
+/// The product of each part comes from the mix (one product, or weights over several).
+///
+/// A source hands its parts to their first station strictly in creation order: while the head's
+/// station has no room the head waits here, and so do the parts behind it (they are in the plant
+/// and count in WIP and lead time).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kernel/distribution.hpp"
+#include "kernel/kernel.hpp"
+#include "kernel/rng.hpp"
+#include "models/plant_context.hpp"
+
+namespace plantwin::models {
+
+struct OrderRelease {
+  kernel::Tick release = 0;
+  ProductIndex product = 0;
+  std::int64_t quantity = 1;
+  std::int32_t order = NO_ORDER;  ///< the order's index in the sink
+};
+
+struct SourceParams {
+  enum class Kind { INTERARRIVAL, SATURATED, ORDERS };
+  Kind kind = Kind::INTERARRIVAL;
+  /// (product, weight) pairs; one entry for a single product.
+  std::vector<std::pair<ProductIndex, double>> mix;
+  kernel::Distribution interarrival;
+  std::optional<std::int64_t> limit;
+  /// ORDERS: sorted stably by release.
+  std::vector<OrderRelease> orders;
+};
+
+class Source final : public kernel::Model, public EntryRequester {
+ public:
+  Source(std::string id, SourceParams params, PlantContext& ctx);
+
+  const std::string& id() const { return id_; }
+  /// The first station of the parts of a saturated source (all its products share it).
+  Station* saturated_station() const;
+
+  /// Called once at time 0, after every model exists.
+  void start();
+  /// SATURATED: true while the limit allows another part.
+  bool can_create() const { return !params_.limit || created_ < static_cast<std::uint64_t>(*params_.limit); }
+  /// SATURATED: creates a part for the first station, which takes it at once.
+  PartId create_part();
+  /// Parts created since time 0.
+  std::uint64_t created() const { return created_; }
+  /// Parts waiting here for their first station.
+  std::size_t waiting() const { return waiting_.size(); }
+
+  void on_event(const kernel::Event& event) override;
+  const char* event_name(std::uint32_t kind) const override;
+  PartId hand_over(std::uint64_t tag) override;
+
+ private:
+  enum EventKind : std::uint32_t { ARRIVAL, RELEASE, OFFER };
+
+  ProductIndex draw_product();
+  PartId new_part(ProductIndex product, std::int32_t order);
+  void offer();
+
+  const std::string id_;
+  const SourceParams params_;
+  PlantContext& ctx_;
+  kernel::ModelId model_id_;
+  double mix_total_ = 0;
+  std::vector<double> mix_cumulative_;
+  kernel::RngStream interarrival_rng_;
+  kernel::RngStream mix_rng_;
+  PartQueue waiting_;
+  bool requesting_ = false;  // the head has a request at its station
+  bool offering_ = false;    // inside offer(): a grant continues the loop instead of deferring
+  std::uint64_t created_ = 0;
+  std::size_t next_order_ = 0;
+};
+
+}  // namespace plantwin::models

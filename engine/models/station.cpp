@@ -1,0 +1,305 @@
+#include "models/station.hpp"
+
+#include <cassert>
+#include <iterator>
+#include <limits>
+
+#include "models/sink.hpp"
+#include "models/source.hpp"
+
+namespace plantwin::models {
+
+const char* server_state_name(ServerState s) {
+  switch (s) {
+    case ServerState::IDLE: return "idle";
+    case ServerState::SETUP: return "setup";
+    case ServerState::WORKING: return "working";
+    case ServerState::BLOCKED: return "blocked";
+    case ServerState::DOWN: return "down";
+    case ServerState::COUNT: break;
+  }
+  return "?";
+}
+
+Station::Station(std::string id, StationParams params, PlantContext& ctx)
+    : id_(std::move(id)),
+      params_(std::move(params)),
+      ctx_(ctx),
+      model_id_(ctx.kernel.add_model(*this, "station/" + id_)),
+      capacity_(params_.buffer == StationParams::INFINITE ? std::numeric_limits<std::size_t>::max()
+                                                          : static_cast<std::size_t>(params_.buffer)),
+      product_count_(params_.process.size()),
+      process_rng_(ctx.stream("station/" + id_ + "/process")),
+      setup_rng_(ctx.stream("station/" + id_ + "/setup")),
+      yield_rng_(ctx.stream("station/" + id_ + "/yield")) {
+  assert(params_.servers >= 1);
+  servers_.reserve(static_cast<std::size_t>(params_.servers));
+  for (int k = 0; k < params_.servers; ++k) {
+    // One stream per server and quantity: adding a server leaves the others' failures unchanged.
+    const std::string prefix = "station/" + id_ + "/server/" + std::to_string(k);
+    servers_.emplace_back(ctx.stream(prefix + "/ttf"), ctx.stream(prefix + "/ttr"));
+  }
+  free_servers_ = servers_.size();
+}
+
+void Station::start() {
+  if (params_.failures) {
+    for (std::uint32_t i = 0; i < servers_.size(); ++i) {
+      Server& s = servers_[i];
+      const kernel::Tick ttf = params_.failures->time_to_failure.sample_ticks(s.ttf_rng);
+      if (params_.failures->basis == FailureParams::Basis::OPERATING)
+        s.ttf_remaining = ttf;
+      else
+        ctx_.kernel.schedule_in(ttf, model_id_, FAIL, i);
+    }
+  }
+  if (saturating_ != nullptr) grant();
+}
+
+// ---- state accounting -----------------------------------------------------------------------
+
+void Station::set_state(Server& s, ServerState next) {
+  const kernel::Tick now = ctx_.kernel.now();
+  const bool was_free = is_free(s);
+  s.state_ticks[static_cast<std::size_t>(shown_state(s))] += now - s.state_since;
+  s.state_since = now;
+  s.state = next;
+  free_servers_ += static_cast<std::size_t>(is_free(s)) - static_cast<std::size_t>(was_free);
+}
+
+void Station::set_down(Server& s, bool down) {
+  const kernel::Tick now = ctx_.kernel.now();
+  const bool was_free = is_free(s);
+  s.state_ticks[static_cast<std::size_t>(shown_state(s))] += now - s.state_since;
+  s.state_since = now;
+  s.down = down;
+  free_servers_ += static_cast<std::size_t>(is_free(s)) - static_cast<std::size_t>(was_free);
+}
+
+void Station::reset_statistics() {
+  const kernel::Tick now = ctx_.kernel.now();
+  for (Server& s : servers_) {
+    s.state_ticks.fill(0);
+    s.state_since = now;
+  }
+  completed_ = scrapped_ = processed_ = 0;
+  queue_length_.reset(now);
+  window_start_ = now;
+}
+
+StationMeasures Station::measures() const {
+  const kernel::Tick now = ctx_.kernel.now();
+  StationMeasures m;
+  for (const Server& s : servers_) {
+    for (std::size_t k = 0; k < SERVER_STATE_COUNT; ++k) m.state_ticks[k] += s.state_ticks[k];
+    m.state_ticks[static_cast<std::size_t>(shown_state(s))] += now - s.state_since;
+  }
+  m.completed = completed_;
+  m.scrapped = scrapped_;
+  m.processed = processed_;
+  m.queue_mean = queue_length_.mean(now);
+  return m;
+}
+
+// ---- entry ---------------------------------------------------------------------------------
+
+void Station::request_entry(EntryRequester& requester, std::uint64_t tag) {
+  // Inside grant() the loop re-checks the room after every part, so a request made meanwhile
+  // waits its turn behind the ones already there.
+  if (requests_.empty() && !granting_ && has_room()) {
+    accept(requester.hand_over(tag));
+    return;
+  }
+  requests_.push_back(Request{&requester, tag});
+}
+
+void Station::accept(PartId part) {
+  if (free_servers_ > 0 && queue_.empty()) {
+    for (std::uint32_t i = 0;; ++i)
+      if (is_free(servers_[i])) {
+        start_part(i, part);
+        return;
+      }
+  }
+  queue_.push_back(part);
+  queue_length_.set(ctx_.kernel.now(), static_cast<double>(queue_.size()));
+}
+
+void Station::dispatch() {
+  while (free_servers_ > 0 && !queue_.empty()) {
+    const PartId part = queue_.pop_front();
+    queue_length_.set(ctx_.kernel.now(), static_cast<double>(queue_.size()));
+    for (std::uint32_t i = 0;; ++i)
+      if (is_free(servers_[i])) {
+        start_part(i, part);
+        break;
+      }
+  }
+}
+
+void Station::grant() {
+  if (granting_) return;
+  granting_ = true;
+  while (has_room()) {
+    if (!requests_.empty()) {
+      const Request r = requests_.front();
+      requests_.pop_front();
+      accept(r.requester->hand_over(r.tag));
+    } else if (saturating_ != nullptr && free_servers_ > 0 && queue_.empty() && saturating_->can_create()) {
+      accept(saturating_->create_part());
+    } else {
+      break;
+    }
+  }
+  granting_ = false;
+}
+
+PartId Station::hand_over(std::uint64_t server) {
+  Server& s = servers_[server];
+  assert(s.state == ServerState::BLOCKED);
+  const PartId part = s.part;
+  ++completed_;
+  set_state(s, ServerState::IDLE);
+  dispatch();
+  // Granting our own waiting requests here could recurse up a long blocked line: defer it.
+  if (wants_grant() && !grant_deferred_) {
+    grant_deferred_ = true;
+    ctx_.kernel.defer(model_id_, GRANT);
+  }
+  return part;
+}
+
+// ---- the server cycle ----------------------------------------------------------------------
+
+void Station::start_part(std::uint32_t index, PartId part) {
+  Server& s = servers_[index];
+  s.part = part;
+  const ProductIndex product = ctx_.parts[part].product;
+  const std::int64_t previous = s.last_product;
+  s.last_product = product;
+  if (!params_.setup.empty() && previous >= 0 && previous != static_cast<std::int64_t>(product)) {
+    const auto& setup = params_.setup[static_cast<std::size_t>(previous) * product_count_ + product];
+    if (setup) {
+      start_activity(index, Activity::SETUP, setup->sample_ticks(setup_rng_));
+      return;
+    }
+  }
+  start_activity(index, Activity::WORK, params_.process[product].sample_ticks(process_rng_));
+}
+
+void Station::start_activity(std::uint32_t index, Activity activity, kernel::Tick duration) {
+  Server& s = servers_[index];
+  s.activity = activity;
+  s.activity_duration = duration;
+  s.activity_remaining = duration;
+  set_state(s, activity == Activity::SETUP ? ServerState::SETUP : ServerState::WORKING);
+  run_activity(index);
+}
+
+void Station::run_activity(std::uint32_t index) {
+  Server& s = servers_[index];
+  const kernel::Tick now = ctx_.kernel.now();
+  s.run_start = now;
+  if (s.activity == Activity::WORK && params_.failures &&
+      params_.failures->basis == FailureParams::Basis::OPERATING && s.ttf_remaining <= s.activity_remaining) {
+    s.activity_event = ctx_.kernel.schedule_at(now + s.ttf_remaining, model_id_, FAIL, index);
+    return;
+  }
+  s.activity_event =
+      ctx_.kernel.schedule_at(now + s.activity_remaining, model_id_, s.activity == Activity::SETUP ? END_SETUP : END_WORK, index);
+}
+
+void Station::end_setup(std::uint32_t index) {
+  Server& s = servers_[index];
+  s.activity_event = {};
+  const ProductIndex product = ctx_.parts[s.part].product;
+  start_activity(index, Activity::WORK, params_.process[product].sample_ticks(process_rng_));
+}
+
+void Station::end_work(std::uint32_t index) {
+  Server& s = servers_[index];
+  const kernel::Tick now = ctx_.kernel.now();
+  s.activity_event = {};
+  s.activity = Activity::NONE;
+  if (params_.failures && params_.failures->basis == FailureParams::Basis::OPERATING)
+    s.ttf_remaining -= now - s.run_start;
+  ++processed_;
+  const PartId part = s.part;
+  if (params_.yield < 1.0 && !(yield_rng_.uniform() < params_.yield)) {
+    ++scrapped_;
+    set_state(s, ServerState::IDLE);
+    ctx_.sink.part_left(part, false);
+    server_freed();
+    return;
+  }
+  Part& p = ctx_.parts[part];
+  const auto& route = ctx_.routes[p.product];
+  if (++p.step >= route.size()) {
+    ++completed_;
+    set_state(s, ServerState::IDLE);
+    ctx_.sink.part_left(part, true);
+    server_freed();
+    return;
+  }
+  set_state(s, ServerState::BLOCKED);
+  route[p.step]->request_entry(*this, index);
+}
+
+void Station::server_freed() {
+  dispatch();
+  if (wants_grant()) grant();
+}
+
+void Station::fail(std::uint32_t index) {
+  Server& s = servers_[index];
+  const FailureParams& f = *params_.failures;
+  const kernel::Tick now = ctx_.kernel.now();
+  if (s.activity_event) {
+    // Interrupt the running setup or work.
+    if (f.basis == FailureParams::Basis::CALENDAR) ctx_.kernel.cancel(s.activity_event);
+    s.activity_event = {};
+    s.activity_remaining =
+        f.interrupted == FailureParams::Interrupted::RESTART ? s.activity_duration : s.activity_remaining - (now - s.run_start);
+  }
+  if (f.basis == FailureParams::Basis::OPERATING) s.ttf_remaining = 0;
+  set_down(s, true);
+  ctx_.kernel.schedule_in(f.time_to_repair.sample_ticks(s.ttr_rng), model_id_, REPAIR, index);
+}
+
+void Station::repair(std::uint32_t index) {
+  Server& s = servers_[index];
+  const FailureParams& f = *params_.failures;
+  set_down(s, false);
+  const kernel::Tick ttf = f.time_to_failure.sample_ticks(s.ttf_rng);
+  if (f.basis == FailureParams::Basis::OPERATING)
+    s.ttf_remaining = ttf;
+  else
+    ctx_.kernel.schedule_in(ttf, model_id_, FAIL, index);
+  if (s.activity != Activity::NONE) {
+    run_activity(index);
+  } else if (s.state == ServerState::IDLE) {
+    server_freed();
+  }
+}
+
+const char* Station::event_name(std::uint32_t kind) const {
+  static constexpr const char* names[] = {"end_setup", "end_work", "fail", "repair", "grant"};
+  return kind < std::size(names) ? names[kind] : nullptr;
+}
+
+void Station::on_event(const kernel::Event& event) {
+  const auto index = static_cast<std::uint32_t>(event.arg);
+  switch (event.kind) {
+    case END_SETUP: end_setup(index); break;
+    case END_WORK: end_work(index); break;
+    case FAIL: fail(index); break;
+    case REPAIR: repair(index); break;
+    case GRANT:
+      grant_deferred_ = false;
+      grant();
+      break;
+    default: assert(false);
+  }
+}
+
+}  // namespace plantwin::models

@@ -1,0 +1,139 @@
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+#include "kernel/kernel.hpp"
+
+using namespace plantwin::kernel;
+
+namespace {
+// Records every event it receives; optionally schedules more from inside a handler.
+struct Recorder final : Model {
+  Kernel& kernel;
+  std::vector<Event> seen;
+  std::function<void(const Event&)> react;
+  explicit Recorder(Kernel& k) : kernel(k) {}
+  void on_event(const Event& e) override {
+    seen.push_back(e);
+    if (react) react(e);
+  }
+};
+std::vector<std::uint32_t> kinds(const Recorder& r) {
+  std::vector<std::uint32_t> out;
+  for (const auto& e : r.seen) out.push_back(e.kind);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("events run in time order", "[kernel]") {
+  Kernel k;
+  Recorder r(k);
+  const ModelId id = k.add_model(r, "r");
+  k.schedule_at(30, id, 3);
+  k.schedule_at(10, id, 1);
+  k.schedule_at(20, id, 2);
+  k.run_until(100);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{1, 2, 3});
+  CHECK(r.seen[0].time == 10);
+  CHECK(k.now() == 100);
+}
+
+TEST_CASE("events at the same time run by priority, then in insertion order", "[kernel]") {
+  Kernel k;
+  Recorder r(k);
+  const ModelId id = k.add_model(r, "r");
+  k.schedule_at(5, id, 1, 0, 0);
+  k.schedule_at(5, id, 2, 0, 0);
+  k.schedule_at(5, id, 3, 0, -1);
+  k.schedule_at(5, id, 4, 0, 7);
+  k.schedule_at(5, id, 5, 0, -1);
+  k.run_until(10);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{3, 5, 1, 2, 4});
+}
+
+TEST_CASE("a cancelled event never runs and is not counted", "[kernel]") {
+  Kernel k;
+  Recorder r(k);
+  const ModelId id = k.add_model(r, "r");
+  k.schedule_at(1, id, 1);
+  const EventHandle h = k.schedule_at(2, id, 2);
+  k.schedule_at(3, id, 3);
+  CHECK(k.pending_events() == 3);
+  k.cancel(h);
+  CHECK(k.pending_events() == 2);
+  k.run_until(10);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{1, 3});
+  CHECK(k.events_executed() == 2);
+}
+
+TEST_CASE("run_until stops before events at the end time and resumes there", "[kernel]") {
+  Kernel k;
+  Recorder r(k);
+  const ModelId id = k.add_model(r, "r");
+  k.schedule_at(10, id, 1);
+  k.schedule_at(20, id, 2);
+  k.run_until(20);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{1});
+  CHECK(k.now() == 20);
+  k.run_until(21);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{1, 2});
+}
+
+TEST_CASE("deferred events run at the current time before any calendar event, in order", "[kernel]") {
+  Kernel k;
+  Recorder r(k);
+  const ModelId id = k.add_model(r, "r");
+  r.react = [&](const Event& e) {
+    if (e.kind == 1) {
+      k.schedule_in(0, id, 9);  // a zero-delay calendar event comes after the deferred ones
+      k.defer(id, 2);
+      k.defer(id, 3);
+    }
+  };
+  k.schedule_at(4, id, 1);
+  k.run_until(10);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{1, 2, 3, 9});
+  for (const auto& e : r.seen) CHECK(e.time == 4);
+}
+
+TEST_CASE("the fingerprint depends on the trajectory and only on it", "[kernel]") {
+  auto run = [](Tick second_time, std::uint32_t second_kind) {
+    Kernel k;
+    Recorder r(k);
+    const ModelId id = k.add_model(r, "r");
+    k.schedule_at(1, id, 1);
+    k.schedule_at(second_time, id, second_kind);
+    k.run_until(100);
+    return k.fingerprint();
+  };
+  CHECK(run(5, 2) == run(5, 2));
+  CHECK(run(5, 2) != run(6, 2));
+  CHECK(run(5, 2) != run(5, 3));
+}
+
+TEST_CASE("a zero-time loop stops the run with an error instead of hanging", "[kernel]") {
+  Kernel k;
+  Recorder r(k);
+  const ModelId id = k.add_model(r, "looper");
+  r.react = [&](const Event&) { k.schedule_in(0, id, 1); };
+  k.schedule_at(7, id, 1);
+  CHECK(k.run_until(100) == Kernel::Status::FAILED);
+  CHECK_THAT(k.failure(), Catch::Contains("no progress") && Catch::Contains("looper"));
+  CHECK(k.now() == 7);
+}
+
+TEST_CASE("an interrupt flag stops a long run", "[kernel]") {
+  Kernel k;
+  Recorder r(k);
+  const ModelId id = k.add_model(r, "r");
+  std::atomic<bool> stop{false};
+  int count = 0;
+  r.react = [&](const Event&) {
+    if (++count == 10000) stop = true;
+    r.seen.clear();  // keep memory flat
+    k.schedule_in(1, id, 1);
+  };
+  k.set_interrupt_flag(&stop);
+  k.schedule_at(0, id, 1);
+  CHECK(k.run_until(MAX_RUN_TICKS) == Kernel::Status::INTERRUPTED);
+}
