@@ -1,5 +1,6 @@
 #include "models/station.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <iterator>
 #include <limits>
@@ -159,6 +160,7 @@ PartId Station::hand_over(std::uint64_t server) {
   assert(s.state == ServerState::BLOCKED);
   const PartId part = s.part;
   ++completed_;
+  s.blocked_on = nullptr;
   set_state(s, ServerState::IDLE);
   dispatch();
   // Granting our own waiting requests here could recurse up a long blocked line: defer it.
@@ -242,7 +244,50 @@ void Station::end_work(std::uint32_t index) {
     return;
   }
   set_state(s, ServerState::BLOCKED);
+  s.blocked_on = route[p.step];
   route[p.step]->request_entry(*this, index);
+  if (s.state == ServerState::BLOCKED && stuck()) check_deadlock();
+}
+
+bool Station::stuck() const {
+  if (has_room()) return false;
+  for (const Server& s : servers_)
+    if (s.state != ServerState::BLOCKED) return false;
+  return true;
+}
+
+// A stuck station moves again only when one of the stations its servers wait on makes room. The
+// stations that never can are the greatest set of stuck stations whose every target is in the
+// set: start from every stuck station reachable from here and drop, until nothing changes, those
+// with a target outside. If this station remains, the plant is deadlocked: stop with the names.
+void Station::check_deadlock() {
+  std::vector<Station*> reach{this};
+  for (std::size_t i = 0; i < reach.size(); ++i)
+    for (const Server& s : reach[i]->servers_)
+      if (s.blocked_on != nullptr && s.blocked_on->stuck() &&
+          std::find(reach.begin(), reach.end(), s.blocked_on) == reach.end())
+        reach.push_back(s.blocked_on);
+  std::vector<Station*> dead = reach;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto it = dead.begin(); it != dead.end();) {
+      bool waits_outside = false;
+      for (const Server& s : (*it)->servers_)
+        waits_outside = waits_outside || std::find(dead.begin(), dead.end(), s.blocked_on) == dead.end();
+      if (waits_outside) {
+        it = dead.erase(it);
+        changed = true;
+      } else {
+        ++it;
+      }
+    }
+  }
+  if (std::find(dead.begin(), dead.end(), this) == dead.end()) return;
+  std::string names;
+  for (const Station* st : dead) names += (names.empty() ? "'" : ", '") + st->id_ + "'";
+  ctx_.kernel.fail("deadlock at t=" + std::to_string(kernel::to_seconds(ctx_.kernel.now())) + "s: stations " + names +
+                   " are full and every one of their servers is blocked waiting for room in another of them "
+                   "(a route loops back through finite buffers)");
 }
 
 void Station::server_freed() {

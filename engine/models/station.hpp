@@ -110,6 +110,7 @@ class Station final : public kernel::Model, public EntryRequester {
     ServerState state = ServerState::IDLE;  // the activity; DOWN is kept apart in `down`
     bool down = false;
     PartId part = 0;
+    Station* blocked_on = nullptr;  // while BLOCKED: the station asked for room
     std::int64_t last_product = -1;
     // The activity in progress or interrupted.
     Activity activity = Activity::NONE;
@@ -140,6 +141,9 @@ class Station final : public kernel::Model, public EntryRequester {
   void repair(std::uint32_t index);
   void server_freed();
   void grant();
+  /// Full, and every server blocked: nothing here moves until another station makes room.
+  bool stuck() const;
+  void check_deadlock();
   bool wants_grant() const { return !requests_.empty() || saturating_ != nullptr; }
 
   const std::string id_;
