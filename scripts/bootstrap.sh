@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what is missing on Debian 12 (apt-get, as root), then configures and builds plantwin
+# in build/release. Safe to run again: it installs nothing that is there and rebuilds only what
+# changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  ca-certificates g++ cmake ninja-build pkg-config git
+  libsimgrid-dev libboost-graph-dev libyaml-cpp-dev pybind11-dev catch2
+  python3 python3-dev python3-numpy python3-pandas python3-matplotlib python3-pytest
+  python3-nbclient python3-nbformat python3-ipykernel python3-distributed
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "bootstrap: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPLANTWIN_WERROR=ON >/dev/null
+cmake --build build/release
