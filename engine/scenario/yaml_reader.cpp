@@ -54,19 +54,32 @@ bool ReadContext::visit(const YamlNode& node) {
 }
 
 std::string ReadContext::suggest(const std::string& word, const std::vector<std::string>& candidates) {
+  // Looking at a candidate costs one step, comparing it about |word| × |candidate|; both are
+  // charged, and a call that the rest of the budget cannot pay for returns at once.
+  if (candidates.size() > suggest_budget_) {
+    suggest_budget_ = 0;
+    return {};
+  }
+  suggest_budget_ -= candidates.size();
   // did_you_mean() accepts at most 3 edits, so a candidate whose length differs by more cannot be
-  // the answer; the rest costs about |word| × |candidate| steps each.
-  std::vector<std::string> near;
+  // the answer.
+  std::vector<const std::string*> near;
   std::size_t cost = 0;
   for (const std::string& c : candidates) {
     const std::size_t difference = c.size() > word.size() ? c.size() - word.size() : word.size() - c.size();
     if (difference > 3) continue;
     cost += (word.size() + 1) * (c.size() + 1);
-    near.push_back(c);
+    if (cost > suggest_budget_) {
+      suggest_budget_ = 0;
+      return {};
+    }
+    near.push_back(&c);
   }
-  if (cost > suggest_budget_) return {};
   suggest_budget_ -= cost;
-  return did_you_mean(word, near);
+  std::vector<std::string> compared;
+  compared.reserve(near.size());
+  for (const std::string* c : near) compared.push_back(*c);
+  return did_you_mean(word, compared);
 }
 
 void ReadContext::flush(Diagnostics& out) {
@@ -81,14 +94,24 @@ void ReadContext::flush(Diagnostics& out) {
     if (a.mark.line != b.mark.line) return a.mark.line < b.mark.line;
     return a.mark.column < b.mark.column;
   });
+  // Past MAX_ERRORS, Diagnostics keeps one summary line and finds it again from the back for
+  // every further error: warnings are held back until the errors are in, so that it stays the
+  // last line and counting a million dropped errors stays linear.
+  std::vector<Diagnostic> later_warnings;
+  std::size_t errors_sent = 0;
   for (Diagnostic& d : kept_) {
-    if (d.severity == Diagnostic::Severity::ERROR)
+    if (d.severity == Diagnostic::Severity::ERROR) {
       out.error(d.mark, std::move(d.path), std::move(d.message));
-    else
+      ++errors_sent;
+    } else if (errors_sent >= Diagnostics::MAX_ERRORS) {
+      later_warnings.push_back(std::move(d));
+    } else {
       out.warning(d.mark, std::move(d.path), std::move(d.message));
+    }
   }
   // Diagnostics counts what it does not show; let it count these too.
   for (std::size_t i = 0; i < dropped_errors_; ++i) out.error(Mark{}, "", "error not kept");
+  for (Diagnostic& d : later_warnings) out.warning(d.mark, std::move(d.path), std::move(d.message));
   kept_.clear();
   dropped_errors_ = 0;
 }
