@@ -96,7 +96,9 @@ std::optional<TextProblem> check_utf8(std::string_view s) {
     for (std::size_t k = 1; k < length; ++k) {
       if (i + k >= s.size()) return TextProblem{i, "invalid UTF-8: the text ends inside a character"};
       const unsigned char b = byte(i + k);
-      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return invalid(i + k);
+      // Point at the start of the bad character (Latin-1 "é" is the usual case), not at the
+      // byte after it that gives it away.
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xBF)) return invalid(i);
     }
     i += length;
   }
