@@ -76,7 +76,7 @@ class ReadContext {
   std::size_t errors_ = 0;
   std::size_t dropped_errors_ = 0;
   std::size_t visits_ = 0;
-  std::size_t suggest_budget_ = 50'000'000;
+  std::size_t suggest_budget_ = 10'000'000;  // about 100,000 comparisons of 10-letter ids
 };
 
 /// Parses the text of `file` (nullopt: reading the file failed, its errors are in `ctx` already)
