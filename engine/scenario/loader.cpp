@@ -48,7 +48,7 @@ struct ScenarioRead {
   std::int64_t total_quantity = 0;
   bool total_quantity_reported = false;
   bool unsupported_version = false;
-  bool products_ok = false, stations_ok = false, sources_ok = false;
+  bool products_ok = false, sources_ok = false;  ///< the section read without error
   bool products_listed = false, stations_listed = false;  ///< the section is a list
   std::vector<bool> process_ok;          ///< per station: its `process` read without error
   std::vector<std::string> mix_paths;    ///< per source: the path of `product` or `mix`
@@ -476,7 +476,6 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
   const SectionRead stations = read_section(r, map, "stations", "station", spec.stations, read_station);
   const SectionRead sources = read_section(r, map, "sources", "source", spec.sources, read_source);
   r.products_ok = products.clean;
-  r.stations_ok = stations.clean;
   r.sources_ok = sources.clean;
   r.products_listed = products.listed;
   r.stations_listed = stations.listed;
