@@ -1,0 +1,659 @@
+#include "scenario/loader.hpp"
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "scenario/overrides.hpp"
+#include "scenario/text.hpp"
+#include "scenario/units.hpp"
+#include "scenario/yaml_reader.hpp"
+#include "scenario/yaml_tree.hpp"
+
+namespace plantwin::scenario {
+
+namespace {
+
+constexpr int SUPPORTED_VERSION = 1;
+constexpr std::int64_t INT64_MAX_VALUE = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t MAX_ORDER_QUANTITY = 1'000'000;
+constexpr std::int64_t MAX_TOTAL_ORDER_QUANTITY = 10'000'000;
+
+/// An id as declared (`id: printer`), to check uniqueness once everything is read.
+struct IdDeclaration {
+  std::string id;
+  const YamlNode* at;
+  std::string path;
+  const char* kind;  ///< "product", "source", "station", "order"
+};
+
+/// A use of an id (a route entry, a source's product, ...), resolved once every id is known.
+struct IdReference {
+  std::string id;
+  const YamlNode* at;
+  std::string path;
+};
+
+/// Everything one scenario read collects besides the spec: declarations and references to check
+/// across sections, and whether each section read without error (a check that depends on a
+/// section with errors would only repeat them in other words).
+struct ScenarioRead {
+  explicit ScenarioRead(ReadContext& context) : ctx(context) {}
+
+  ReadContext& ctx;
+  std::vector<IdDeclaration> products_declared, units_declared, orders_declared;
+  std::unordered_set<std::string> product_ids;  ///< declared, once the products are read
+  std::vector<IdReference> station_refs, product_refs;
+  std::int64_t total_quantity = 0;
+  bool total_quantity_reported = false;
+  bool unsupported_version = false;
+  bool products_ok = false, sources_ok = false;  ///< the section read without error
+  bool products_listed = false, stations_listed = false;  ///< the section is a list
+  std::vector<bool> process_ok;          ///< per station: its `process` read without error
+  std::vector<std::string> mix_paths;    ///< per source: the path of `product` or `mix`
+  std::vector<bool> mix_ok;              ///< per source: its product or mix read without error
+};
+
+/// A value written where a distribution goes is one when it is a duration or a map with `dist`;
+/// otherwise (for `process` and `setup`) it is a map keyed by product.
+bool is_distribution(const YamlNode& node) { return node.is_scalar() || (node.is_map() && node.find("dist")); }
+
+/// Reads an id declaration for `kind` and remembers it for the uniqueness check.
+auto declared_id(std::vector<IdDeclaration>& declarations, const char* kind) {
+  return [&declarations, kind](ReadContext& ctx, const YamlNode& node, const std::string& path) {
+    auto id = read_id(ctx, node, path);
+    if (id) declarations.push_back({*id, &node, path, kind});
+    return id;
+  };
+}
+
+/// Reads a reference to an id (any string: an unknown one is reported, with "did you mean", when
+/// every id is known) and remembers it.
+auto reference(std::vector<IdReference>& references, std::string_view what) {
+  return [&references, what](ReadContext& ctx, const YamlNode& node, const std::string& path) {
+    const std::string* text = scalar_text(ctx, node, path, what);
+    std::optional<std::string> id;
+    if (text) {
+      id = *text;
+      references.push_back({*text, &node, path});
+    }
+    return id;
+  };
+}
+
+std::optional<std::string> read_name(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  const std::string* text = scalar_text(ctx, node, path, "a name");
+  if (!text) return std::nullopt;
+  if (text->empty()) {
+    ctx.error(node, path, "expected a non-empty name");
+    return std::nullopt;
+  }
+  if (std::any_of(text->begin(), text->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
+    ctx.error(node, path, "a name is one line of text, without control characters; got " + quoted(*text));
+    return std::nullopt;
+  }
+  return *text;
+}
+
+// ---- products ---------------------------------------------------------------------------------------
+
+ProductSpec read_product(ScenarioRead& r, const YamlNode& node, const std::string& path) {
+  ProductSpec p;
+  p.mark = r.ctx.mark(node);
+  MapReader map(r.ctx, node, path, "a product (a map with id and route)");
+  map.required("id", p.id, declared_id(r.products_declared, "product"));
+  map.required("route", p.route, [&](ReadContext& ctx, const YamlNode& route, const std::string& route_path) {
+    std::vector<std::string> stations;
+    bool ok = true;
+    const bool is_list = for_each_item(ctx, route, route_path, "a list of station ids",
+                                       [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+                                         const auto id = reference(r.station_refs, "a station id")(ctx, item, item_path);
+                                         ok = ok && id.has_value();
+                                         stations.push_back(id.value_or(""));
+                                         p.route_marks.push_back(ctx.mark(item));
+                                       });
+    if (is_list && stations.empty()) ctx.error(route, route_path, "a route needs at least one station");
+    return is_list && ok && !stations.empty() ? std::optional(stations) : std::nullopt;
+  });
+  return p;
+}
+
+// ---- sources ----------------------------------------------------------------------------------------
+
+OrderSpec read_order(ScenarioRead& r, const YamlNode& node, const std::string& path, const std::string& source_id,
+                     std::size_t index) {
+  OrderSpec o;
+  o.mark = r.ctx.mark(node);
+  MapReader map(r.ctx, node, path, "an order (a map with product, quantity, release, due)");
+  if (!map.valid()) return o;
+  o.id = source_id + "#" + std::to_string(index + 1);
+  map.optional("id", o.id, declared_id(r.orders_declared, "order"));
+  map.required("product", o.product, reference(r.product_refs, "a product id"));
+  const bool quantity_ok = map.optional("quantity", o.quantity, IntegerIn<std::int64_t>{1, MAX_ORDER_QUANTITY});
+  const bool release_ok = map.optional("release", o.release, read_duration);
+  map.optional("due", o.due, read_duration);
+  if (release_ok && o.due && *o.due < o.release) {
+    const YamlNode& due = *map.get("due");
+    r.ctx.error(due, map.child_path("due"), "due " + describe(due) + " is before release " + describe(*map.get("release")));
+  }
+  if (quantity_ok) {
+    r.total_quantity += o.quantity;
+    if (r.total_quantity > MAX_TOTAL_ORDER_QUANTITY && !r.total_quantity_reported) {
+      r.total_quantity_reported = true;
+      const YamlNode* at = map.has("quantity") ? map.get("quantity") : &node;
+      r.ctx.error(*at, map.has("quantity") ? map.child_path("quantity") : path,
+                  "the orders of a scenario hold at most " + std::to_string(MAX_TOTAL_ORDER_QUANTITY) +
+                      " parts in all; this one brings the total to " + std::to_string(r.total_quantity));
+    }
+  }
+  return o;
+}
+
+/// The mix of a source: `product: x` (one entry of weight 1) or `mix: {x: 0.7, y: 0.3}`.
+bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s) {
+  ReadContext& ctx = r.ctx;
+  const bool has_product = map.has("product"), has_mix = map.has("mix");
+  if (has_product && has_mix) {
+    ctx.error(*map.key_node("mix"), map.path(), "give `product` or `mix`, not both");
+    map.get("product");
+    map.get("mix");
+    return false;
+  }
+  if (!has_product && !has_mix) {
+    ctx.error(map.node(), map.path(), "missing required key 'product' (or 'mix')");
+    return false;
+  }
+  if (has_product) {
+    r.mix_paths.back() = map.child_path("product");
+    MixEntry entry;
+    const YamlNode* value = map.get("product");
+    if (!map.optional("product", entry.product, reference(r.product_refs, "a product id"))) return false;
+    entry.mark = ctx.mark(*value);
+    s.mix.push_back(std::move(entry));
+    return true;
+  }
+  r.mix_paths.back() = map.child_path("mix");
+  const YamlNode& mix_node = *map.get("mix");
+  MapReader mix(ctx, mix_node, map.child_path("mix"), "a map product -> weight");
+  if (!mix.valid()) return false;
+  bool ok = true;
+  for (const YamlEntry* e : mix.entries()) {
+    MixEntry entry;
+    entry.product = e->key->text;
+    entry.mark = ctx.mark(*e->key);
+    r.product_refs.push_back({entry.product, e->key, mix.path()});
+    const auto weight = NumberIn{0, std::numeric_limits<double>::max(), true}(
+        ctx, *e->value, child_path(mix.path(), e->key->text));
+    ok = ok && weight.has_value();
+    entry.weight = weight.value_or(1.0);
+    s.mix.push_back(std::move(entry));
+  }
+  if (s.mix.empty() && ok) {
+    ctx.error(mix_node, mix.path(), "a mix needs at least one product");
+    return false;
+  }
+  return ok;
+}
+
+SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string& path) {
+  ReadContext& ctx = r.ctx;
+  SourceSpec s;
+  s.mark = ctx.mark(node);
+  r.mix_paths.push_back(path);
+  r.mix_ok.push_back(false);
+  MapReader map(ctx, node, path, "a source (a map)");
+  if (!map.valid()) return s;
+  map.required("id", s.id, declared_id(r.units_declared, "source"));
+
+  using Kind = SourceSpec::Kind;
+  std::vector<std::pair<const char*, Kind>> kinds;
+  for (const auto& [key, kind] : {std::pair{"interarrival", Kind::INTERARRIVAL}, std::pair{"saturated", Kind::SATURATED},
+                                  std::pair{"orders", Kind::ORDERS}})
+    if (map.has(key)) kinds.emplace_back(key, kind);
+  if (kinds.empty())
+    ctx.error(node, path, "a source needs one of `interarrival`, `saturated: true` or `orders`");
+  else if (kinds.size() > 1)
+    ctx.error(*map.key_node(kinds[1].first), path, "give only one of `interarrival`, `saturated` and `orders`");
+  s.kind = kinds.empty() ? Kind::INTERARRIVAL : kinds[0].second;
+
+  if (map.has("interarrival") && map.optional("interarrival", s.interarrival, read_distribution) &&
+      s.kind == Kind::INTERARRIVAL && !(s.interarrival.mean() > 0))
+    ctx.error(*map.get("interarrival"), map.child_path("interarrival"),
+              "interarrival must have a positive mean: parts would all arrive at one instant");
+  bool saturated = true;
+  if (map.optional("saturated", saturated, read_bool) && !saturated)
+    ctx.error(*map.get("saturated"), map.child_path("saturated"), "omit `saturated` or set it to true");
+  if (map.has("orders")) {
+    const YamlNode& orders = *map.get("orders");
+    const std::string orders_path = map.child_path("orders");
+    const bool is_list = for_each_item(ctx, orders, orders_path, "a list of orders",
+                                       [&](const YamlNode& item, const std::string& item_path, std::size_t i) {
+                                         s.orders.push_back(read_order(r, item, item_path, s.id, i));
+                                       });
+    if (is_list && orders.entries.empty()) ctx.error(orders, orders_path, "expected at least one order");
+  }
+
+  if (s.kind == Kind::ORDERS) {
+    for (const char* key : {"product", "mix", "limit"})
+      if (map.has(key)) {
+        ctx.error(*map.key_node(key), path,
+                  std::string("an orders source ") +
+                      (key == std::string_view("limit") ? "has no `limit`: its orders say how many parts"
+                                                        : "takes the product of each order: remove `" +
+                                                              std::string(key) + "`"));
+        map.get(key);
+      }
+    r.mix_ok.back() = true;
+  } else {
+    r.mix_ok.back() = read_mix(r, map, s);
+    map.optional("limit", s.limit, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
+  }
+  return s;
+}
+
+// ---- stations ---------------------------------------------------------------------------------------
+
+std::optional<FailureSpec> read_failures(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  MapReader map(ctx, node, path, "a map with mtbf and mttr");
+  if (!map.valid()) return std::nullopt;
+  FailureSpec f;
+  f.mark = ctx.mark(node);
+  bool ok = map.required("mtbf", f.mtbf, read_distribution);
+  if (ok && !(f.mtbf.mean() > 0)) {
+    ctx.error(*map.get("mtbf"), map.child_path("mtbf"), "mtbf must have a positive mean: a server would fail without end");
+    ok = false;
+  }
+  ok = map.required("mttr", f.mttr, read_distribution) && ok;
+  using Basis = FailureSpec::Basis;
+  using Interrupted = FailureSpec::Interrupted;
+  ok = map.optional("basis", f.basis, Choice<Basis>{{{"operating", Basis::OPERATING}, {"calendar", Basis::CALENDAR}}}) && ok;
+  ok = map.optional("interrupted", f.interrupted,
+                    Choice<Interrupted>{{{"resume", Interrupted::RESUME}, {"restart", Interrupted::RESTART}}}) &&
+       ok;
+  if (!ok) return std::nullopt;
+  return f;
+}
+
+/// `buffer`: waiting places, or `inf` (nullopt inside) for no limit.
+std::optional<std::optional<std::int64_t>> read_buffer(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  constexpr std::int64_t MAX_BUFFER = 2147483647;
+  const std::string what = "an integer from 0 to " + std::to_string(MAX_BUFFER) + " or inf";
+  const std::string* text = scalar_text(ctx, node, path, what);
+  if (!text) return std::nullopt;
+  for (const std::string_view infinite : {"inf", ".inf", ".Inf", ".INF", "Inf"})
+    if (*text == infinite) return std::optional<std::int64_t>();
+  std::string error;
+  const auto value = parse_integer(*text, 0, MAX_BUFFER, &error);
+  if (!value) {
+    ctx.error(node, path, "expected " + what + ", got " + quoted(*text));
+    return std::nullopt;
+  }
+  return std::optional<std::int64_t>(*value);
+}
+
+/// A map meant as a distribution whose `dist` key is misspelt would read as a map keyed by
+/// product, with confusing errors ("unknown product 'dsit'"). Reports each key that is close to
+/// `dist` and no declared product as an unknown key instead, and returns whether there was one.
+bool misspelt_dist(ScenarioRead& r, const YamlNode& node, const std::string& path) {
+  bool misspelt = false;
+  for (const YamlEntry& e : node.entries) {
+    if (!e.key->is_scalar()) continue;
+    const std::string& key = e.key->text;
+    if (r.product_ids.count(key)) continue;
+    const std::string suggestion = r.ctx.suggest(key, {"dist"});
+    if (suggestion.empty()) continue;
+    r.ctx.error(*e.key, path, "unknown key " + quoted(key, '\'') + suggestion);
+    misspelt = true;
+  }
+  return misspelt;
+}
+
+/// `process`: one distribution, or a map product -> distribution.
+bool read_process(ScenarioRead& r, StationSpec& st, const YamlNode& node, const std::string& path) {
+  ReadContext& ctx = r.ctx;
+  st.process_mark = ctx.mark(node);
+  if (is_distribution(node)) {
+    st.process = read_distribution(ctx, node, path);
+    return st.process.has_value();
+  }
+  if (node.is_map() && misspelt_dist(r, node, path)) return false;
+  MapReader map(ctx, node, path, "a duration, a distribution or a map product -> duration");
+  if (!map.valid()) return false;
+  bool ok = true;
+  for (const YamlEntry* e : map.entries()) {
+    r.product_refs.push_back({e->key->text, e->key, path});
+    const auto dist = read_distribution(ctx, *e->value, child_path(path, e->key->text));
+    if (dist) st.process_by_product.push_back({e->key->text, *dist, ctx.mark(*e->key)});
+    ok = ok && dist.has_value();
+  }
+  if (map.entries().empty()) {
+    ctx.error(node, path, "expected a duration, a distribution or a map product -> duration, got an empty map");
+    ok = false;
+  }
+  return ok;
+}
+
+/// `setup`: one distribution for every change of product, or a matrix from -> {to -> distribution}.
+std::optional<SetupSpec> read_setup(ScenarioRead& r, const YamlNode& node, const std::string& path) {
+  ReadContext& ctx = r.ctx;
+  SetupSpec setup;
+  setup.mark = ctx.mark(node);
+  if (is_distribution(node)) {
+    setup.any = read_distribution(ctx, node, path);
+    return setup.any ? std::optional(setup) : std::nullopt;
+  }
+  if (node.is_map() && misspelt_dist(r, node, path)) return std::nullopt;
+  MapReader matrix(ctx, node, path, "a duration, a distribution or a map from-product -> {to-product -> duration}");
+  if (!matrix.valid()) return std::nullopt;
+  bool ok = true;
+  for (const YamlEntry* from : matrix.entries()) {
+    r.product_refs.push_back({from->key->text, from->key, path});
+    const std::string from_path = child_path(path, from->key->text);
+    if (from->value->is_map() && from->value->find("dist")) {
+      ctx.error(*from->value, from_path, "expected a map to-product -> duration, got a distribution");
+      ok = false;
+      continue;
+    }
+    MapReader row(ctx, *from->value, from_path, "a map to-product -> duration");
+    if (!row.valid()) {
+      ok = false;
+      continue;
+    }
+    for (const YamlEntry* to : row.entries()) {
+      r.product_refs.push_back({to->key->text, to->key, from_path});
+      if (to->key->text == from->key->text) {
+        ctx.error(*to->key, from_path,
+                  "no setup happens between two parts of the same product; remove " + quoted(to->key->text, '\''));
+        ok = false;
+        continue;
+      }
+      const auto dist = read_distribution(ctx, *to->value, child_path(from_path, to->key->text));
+      if (dist) setup.matrix.push_back({from->key->text, to->key->text, *dist, ctx.mark(*to->key)});
+      ok = ok && dist.has_value();
+    }
+  }
+  if (!ok) return std::nullopt;
+  return setup;
+}
+
+StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::string& path) {
+  ReadContext& ctx = r.ctx;
+  StationSpec st;
+  st.mark = ctx.mark(node);
+  r.process_ok.push_back(false);
+  MapReader map(ctx, node, path, "a station (a map)");
+  if (!map.valid()) return st;
+  map.required("id", st.id, declared_id(r.units_declared, "station"));
+  map.optional("servers", st.servers, IntegerIn<int>{1, 10'000});
+  map.optional("buffer", st.buffer, read_buffer);
+  bool process_read = false;
+  map.required("process", process_read, [&](ReadContext&, const YamlNode& process, const std::string& process_path) {
+    return std::optional(read_process(r, st, process, process_path));
+  });
+  r.process_ok.back() = process_read;
+  map.optional("failures", st.failures, read_failures);
+  map.optional("setup", st.setup, [&](ReadContext&, const YamlNode& setup, const std::string& setup_path) {
+    return read_setup(r, setup, setup_path);
+  });
+  map.optional("yield", st.yield, NumberIn{0, 1});
+  return st;
+}
+
+// ---- the scenario -----------------------------------------------------------------------------------
+
+std::optional<int> read_version(ScenarioRead& r, const YamlNode& node, const std::string& path) {
+  const std::string* text = scalar_text(r.ctx, node, path, "an integer");
+  if (!text) return std::nullopt;
+  const auto number = parse_number(*text, nullptr);
+  if (!number) {
+    report_expected(r.ctx, node, path, "an integer");
+    return std::nullopt;
+  }
+  if (*number != SUPPORTED_VERSION) {
+    r.ctx.error(node, path,
+                "unsupported format version " + *text + "; this plantwin reads version " +
+                    std::to_string(SUPPORTED_VERSION));
+    r.unsupported_version = true;
+    return std::nullopt;
+  }
+  return SUPPORTED_VERSION;
+}
+
+/// How a top-level list section read.
+struct SectionRead {
+  bool listed = false;  ///< it is a list
+  bool clean = false;   ///< ... of at least one item, read without any error
+};
+
+/// Reads a top-level list section into `items`, one item per YAML item (also for items with
+/// errors, so that indices in paths stay those of the file).
+template <class Item, class ReadItem>
+SectionRead read_section(ScenarioRead& r, MapReader& map, const char* key, const char* noun, std::vector<Item>& items,
+                         ReadItem&& read_item) {
+  const std::size_t errors_before = r.ctx.error_count();
+  const YamlNode* node = map.get_required(key);
+  if (!node) return {};
+  if (node->is_sequence()) items.reserve(node->entries.size());
+  const bool is_list = for_each_item(r.ctx, *node, key, std::string("a list of ") + key,
+                                     [&](const YamlNode& item, const std::string& path, std::size_t) {
+                                       items.push_back(read_item(r, item, path));
+                                     });
+  if (is_list && items.empty()) r.ctx.error(*node, key, std::string("expected at least one ") + noun);
+  return {is_list, is_list && !items.empty() && r.ctx.error_count() == errors_before};
+}
+
+void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
+  ReadContext& ctx = r.ctx;
+  MapReader map(ctx, root, "", "a map (the scenario)");
+  if (!map.valid()) return;
+  map.required("plantwin", spec.version, [&](ReadContext&, const YamlNode& node, const std::string& path) {
+    return read_version(r, node, path);
+  });
+  if (r.unsupported_version) {
+    // Another version's keys mean other things: judging them by this version's rules would
+    // only bury the one error that matters.
+    map.ignore_rest();
+    return;
+  }
+  map.required("name", spec.name, read_name);
+  std::int64_t seed = 1;
+  map.optional("seed", seed, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
+  spec.seed = static_cast<std::uint64_t>(seed);
+  const bool horizon_ok = map.required("horizon", spec.horizon, read_duration);
+  if (horizon_ok && spec.horizon <= 0) {
+    report_expected(ctx, *map.get("horizon"), "horizon", "a duration > 0");
+  }
+  const bool warmup_ok = map.optional("warmup", spec.warmup, read_duration);
+  if (horizon_ok && warmup_ok && spec.horizon > 0 && spec.horizon > kernel::MAX_RUN_TICKS - spec.warmup)
+    ctx.error(*map.get("horizon"), "horizon", "warmup + horizon must be at most 100 years");
+  map.optional("replications", spec.replications, IntegerIn<int>{1, 100'000});
+
+  // Products first: a station's `process` map needs the product ids to tell a product from a
+  // misspelt `dist`.
+  const SectionRead products = read_section(r, map, "products", "product", spec.products, read_product);
+  for (const IdDeclaration& d : r.products_declared) r.product_ids.insert(d.id);
+  const SectionRead stations = read_section(r, map, "stations", "station", spec.stations, read_station);
+  const SectionRead sources = read_section(r, map, "sources", "source", spec.sources, read_source);
+  r.products_ok = products.clean;
+  r.sources_ok = sources.clean;
+  r.products_listed = products.listed;
+  r.stations_listed = stations.listed;
+}
+
+// ---- checks across sections -------------------------------------------------------------------------
+
+bool before(const YamlNode& a, const YamlNode& b) {
+  if (a.source != b.source) return a.source < b.source;
+  if (a.line != b.line) return a.line < b.line;
+  return a.column < b.column;
+}
+
+void check_unique(ReadContext& ctx, std::vector<IdDeclaration> declarations) {
+  std::stable_sort(declarations.begin(), declarations.end(),
+                   [](const IdDeclaration& a, const IdDeclaration& b) { return before(*a.at, *b.at); });
+  std::unordered_map<std::string, const IdDeclaration*> first;
+  for (const IdDeclaration& d : declarations) {
+    const auto [it, inserted] = first.emplace(d.id, &d);
+    if (inserted) continue;
+    const IdDeclaration& other = *it->second;
+    const Mark other_mark = ctx.mark(*other.at);
+    std::string where = "line " + std::to_string(other_mark.line);
+    if (other_mark.file != ctx.mark(*d.at).file) where = other_mark.file + ":" + std::to_string(other_mark.line);
+    ctx.error(*d.at, d.path,
+              "duplicate id " + quoted(d.id, '\'') + " (first used by the " + other.kind + " at " + where + ")");
+  }
+}
+
+void resolve(ReadContext& ctx, const std::vector<IdReference>& references, const std::vector<std::string>& ids,
+             const char* noun) {
+  const std::unordered_set<std::string> known(ids.begin(), ids.end());
+  for (const IdReference& ref : references)
+    if (!known.count(ref.id))
+      ctx.error(*ref.at, ref.path, "unknown " + std::string(noun) + " " + quoted(ref.id, '\'') + ctx.suggest(ref.id, ids));
+}
+
+std::string station_path(std::size_t i) { return item_path("stations", i); }
+
+void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
+  ReadContext& ctx = r.ctx;
+  check_unique(ctx, r.products_declared);
+  check_unique(ctx, r.units_declared);
+  check_unique(ctx, r.orders_declared);
+
+  std::vector<std::string> product_ids, station_ids;
+  for (const ProductSpec& p : spec.products)
+    if (!p.id.empty()) product_ids.push_back(p.id);
+  for (const StationSpec& s : spec.stations)
+    if (!s.id.empty()) station_ids.push_back(s.id);
+  // With an id missing, every reference to it would be "unknown": say nothing rather than that.
+  const bool all_products_named = r.products_listed && product_ids.size() == spec.products.size();
+  const bool all_stations_named = r.stations_listed && station_ids.size() == spec.stations.size();
+  if (all_stations_named) resolve(ctx, r.station_refs, station_ids, "station");
+  if (all_products_named) resolve(ctx, r.product_refs, product_ids, "product");
+  if (!r.products_ok) return;
+
+  // Which products visit each station, in product order, each once. (Sets and maps throughout:
+  // a hostile file may hold a hundred thousand products visiting one station.)
+  std::unordered_map<std::string, std::size_t> station_index;
+  for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index.emplace(spec.stations[i].id, i);
+  std::vector<std::vector<std::string>> visitors(spec.stations.size());
+  for (const ProductSpec& p : spec.products)
+    for (const std::string& s : p.route) {
+      const auto it = station_index.find(s);
+      if (it == station_index.end()) continue;
+      auto& v = visitors[it->second];
+      // Products are taken one at a time: if p is there already, it is the last one.
+      if (v.empty() || v.back() != p.id) v.push_back(p.id);
+    }
+  const std::unordered_set<std::string> products(product_ids.begin(), product_ids.end());
+
+  for (std::size_t i = 0; i < spec.stations.size(); ++i) {
+    const StationSpec& st = spec.stations[i];
+    if (st.id.empty()) continue;
+    if (visitors[i].empty()) {
+      ctx.error(st.mark, station_path(i), "station " + quoted(st.id, '\'') + " is on no product's route");
+      continue;
+    }
+    if (!r.process_ok[i] || st.process) continue;
+    const std::string path = station_path(i) + ".process";
+    std::unordered_set<std::string> timed;
+    for (const ProductDistribution& d : st.process_by_product) timed.insert(d.product);
+    for (const std::string& product : visitors[i])
+      if (!timed.count(product))
+        ctx.error(st.process_mark, path, "no process time for product " + quoted(product, '\'') + ", which visits this station");
+    const std::unordered_set<std::string> visiting(visitors[i].begin(), visitors[i].end());
+    for (const ProductDistribution& d : st.process_by_product)
+      if (products.count(d.product) && !visiting.count(d.product))
+        ctx.error(d.mark, path, "product " + quoted(d.product, '\'') + " never visits this station");
+  }
+
+  if (!r.sources_ok) return;
+  std::unordered_set<std::string> produced;
+  for (const SourceSpec& s : spec.sources) {
+    for (const MixEntry& m : s.mix) produced.insert(m.product);
+    for (const OrderSpec& o : s.orders) produced.insert(o.product);
+  }
+  for (std::size_t i = 0; i < spec.products.size(); ++i)
+    if (!produced.count(spec.products[i].id))
+      ctx.warning(spec.products[i].mark, item_path("products", i),
+                  "no source produces product " + quoted(spec.products[i].id, '\''));
+
+  // A saturated source creates a part whenever its first station has room: it needs one first
+  // station, and one station cannot be fed that way twice.
+  std::unordered_map<std::string, const std::string*> first_station_of;
+  for (const ProductSpec& p : spec.products)
+    if (!p.route.empty()) first_station_of.emplace(p.id, &p.route.front());
+  const auto first = [&](const std::string& product) -> const std::string* {
+    const auto it = first_station_of.find(product);
+    return it == first_station_of.end() ? nullptr : it->second;
+  };
+  std::unordered_map<std::string, const SourceSpec*> saturated_feeding;
+  for (std::size_t i = 0; i < spec.sources.size(); ++i) {
+    const SourceSpec& s = spec.sources[i];
+    if (s.kind != SourceSpec::Kind::SATURATED || !r.mix_ok[i] || s.mix.empty()) continue;
+    const std::string* station = first(s.mix.front().product);
+    if (!station) continue;
+    bool same = true;
+    for (const MixEntry& m : s.mix) {
+      const std::string* other = first(m.product);
+      if (!other || *other == *station) continue;
+      ctx.error(m.mark, r.mix_paths[i],
+                "the products of a saturated source must start at the same station: " +
+                    quoted(s.mix.front().product, '\'') + " starts at " + quoted(*station, '\'') + ", " +
+                    quoted(m.product, '\'') + " at " + quoted(*other, '\''));
+      same = false;
+    }
+    if (!same) continue;
+    const auto [it, inserted] = saturated_feeding.emplace(*station, &s);
+    if (!inserted)
+      ctx.error(s.mark, item_path("sources", i),
+                "station " + quoted(*station, '\'') + " is already fed by the saturated source " +
+                    quoted(it->second->id, '\'') + " (line " + std::to_string(it->second->mark.line) + ")");
+  }
+}
+
+/// Parses, overrides, reads and checks; `text` is nullopt when reading the file failed.
+LoadResult load(std::optional<std::string_view> text, const std::string& file, const std::vector<Override>& overrides,
+                std::vector<Diagnostic> file_errors) {
+  LoadResult result;
+  YamlDocument document;
+  ReadContext ctx(document);
+  ctx.add(file_errors);
+  if (YamlNode* root = parse_document(ctx, text, file)) {
+    if (root->is_map()) apply_overrides(ctx, *root, overrides);
+    ScenarioSpec spec;
+    spec.file = file;
+    ScenarioRead r(ctx);
+    read_scenario(r, *root, spec);
+    if (!r.unsupported_version) check_scenario(r, spec);
+    if (ctx.error_count() == 0) result.spec = std::move(spec);
+  }
+  ctx.flush(result.diagnostics);
+  return result;
+}
+
+}  // namespace
+
+std::optional<Override> parse_override(std::string_view text) {
+  const std::size_t equals = text.find('=');
+  if (equals == std::string_view::npos || equals == 0) return std::nullopt;
+  return Override{std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)), std::nullopt};
+}
+
+LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides) {
+  std::vector<Diagnostic> errors;
+  const auto text = read_text_file(path, errors);
+  if (!text) return load(std::nullopt, path, overrides, std::move(errors));
+  return load(std::string_view(*text), path, overrides, {});
+}
+
+LoadResult load_scenario_text(std::string_view text, const std::string& file, const std::vector<Override>& overrides) {
+  return load(text, file, overrides, {});
+}
+
+std::optional<Tick> parse_duration_text(std::string_view text, std::string* error) {
+  return parse_duration_ticks(text, error);
+}
+
+}  // namespace plantwin::scenario

@@ -1,0 +1,56 @@
+#pragma once
+// Shared by the test_loader*.cpp files: a minimal valid scenario and short ways to load text.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "scenario/loader.hpp"
+
+namespace plantwin::scenario::testing {
+
+/// The smallest valid scenario. Line numbers matter to the tests that edit it:
+///   1 plantwin   4 products      7 sources      11 stations
+///   2 name       5   - id: board 8   - id: src  12   - id: printer
+///   3 horizon    6     route     9     product  13     process
+///                               10     interarrival
+inline const std::string MINIMAL = R"(plantwin: 1
+name: line
+horizon: 8h
+products:
+  - id: board
+    route: [printer]
+sources:
+  - id: src
+    product: board
+    interarrival: 40s
+stations:
+  - id: printer
+    process: 30s
+)";
+
+/// MINIMAL with `from` replaced by `to` (once; `from` must occur).
+inline std::string edit(std::string text, std::string_view from, std::string_view to) {
+  const auto at = text.find(from);
+  if (at == std::string::npos) return "<edit: text not found: " + std::string(from) + ">";
+  return text.replace(at, from.size(), to);
+}
+
+inline LoadResult load(std::string_view text, const std::vector<Override>& overrides = {}) {
+  return load_scenario_text(text, "x.yaml", overrides);
+}
+
+inline std::string first_error(std::string_view text, const std::vector<Override>& overrides = {}) {
+  return load(text, overrides).diagnostics.first_error();
+}
+
+/// Seconds of wall time taken by f().
+template <class F>
+double seconds_taken(F&& f) {
+  const auto start = std::chrono::steady_clock::now();
+  f();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace plantwin::scenario::testing
