@@ -50,10 +50,17 @@ std::optional<std::vector<Override>> parse_sets(const std::vector<std::string>& 
   return out;
 }
 
-// Loads the scenario with its overrides; prints every diagnostic to stderr.
+// Prints a file's diagnostics: its errors when it has any (warnings then are mostly their echoes,
+// such as "no source produces 'board'" after "unknown product 'bord'"), else its warnings.
+void print_diagnostics(const scenario::Diagnostics& diagnostics) {
+  for (const auto& d : diagnostics.items())
+    if ((d.severity == scenario::Diagnostic::Severity::ERROR) == diagnostics.has_errors()) std::cerr << d.format() << "\n";
+}
+
+// Loads the scenario with its overrides.
 std::optional<ScenarioSpec> load(const std::string& file, const std::vector<Override>& overrides) {
   auto result = scenario::load_scenario_file(file, overrides);
-  std::cerr << result.diagnostics.format_all();
+  print_diagnostics(result.diagnostics);
   if (result.diagnostics.has_errors()) return std::nullopt;
   return std::move(result.spec);
 }
@@ -197,7 +204,7 @@ int command_check(const Options& opt, const std::atomic<bool>* interrupt) {
   auto jobs = parse_jobs(opt);
   if (!jobs) return EXIT_USAGE;
   auto expect = scenario::load_expect_file(*opt.expect);
-  std::cerr << expect.diagnostics.format_all();
+  print_diagnostics(expect.diagnostics);
   if (expect.diagnostics.has_errors()) return EXIT_USAGE;
   // The expectation file's own `set:` first, then the command line's.
   std::vector<Override> overrides = expect.spec->set;

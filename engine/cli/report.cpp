@@ -39,6 +39,15 @@ std::string duration(double seconds) {
   return buf;
 }
 
+// 3725 -> "1:02:05" (h:mm:ss); "-" when not a number.
+std::string duration_hms(double seconds) {
+  if (!std::isfinite(seconds)) return "-";
+  const auto total = static_cast<long long>(std::llround(seconds));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", total / 3600, (total / 60) % 60, total % 60);
+  return buf;
+}
+
 std::string mean_ci(const Json& kpi) {
   return fixed(number_at(kpi, "mean")) + " ± " + fixed(number_at(kpi, "ci95"));
 }
@@ -108,6 +117,14 @@ Resolved resolve(const Json& doc, const std::string& path) {
   Resolved r;
   const Json* node = &doc;
   std::string walked;
+  // Plant KPIs are named without their section: `throughput_per_h` means `kpis.throughput_per_h`.
+  const std::string first = path.substr(0, path.find('.'));
+  if (doc.find(first) == nullptr) {
+    if (const Json* kpis = doc.find("kpis"); kpis != nullptr && kpis->find(first) != nullptr) {
+      node = kpis;
+      walked = "kpis";
+    }
+  }
   std::size_t start = 0;
   while (start <= path.size()) {
     const std::size_t dot = path.find('.', start);
@@ -191,6 +208,15 @@ std::string format_report(const Json& doc) {
   if (const Json* orders = doc.find("orders")) {
     out << "\norders: completed " << mean_ci(*orders->find("completed")) << ", on time "
         << mean_ci(*orders->find("on_time")) << ", tardiness " << mean_ci(*orders->find("tardiness_s")) << " s\n";
+    out << "  " << pad("order", 14) << pad("product", 14) << pad("release", 10, true) << pad("due", 10, true)
+        << pad("done (mean)", 14, true) << pad("on time", 10, true) << "\n";
+    for (const auto& [id, o] : orders->find("by_order")->members()) {
+      const Json* on_time = o.find("on_time");
+      out << "  " << pad(id, 14) << pad(o.find("product")->string(), 14)
+          << pad(duration_hms(number_at(o, "release_s")), 10, true) << pad(duration_hms(number_at(o, "due_s")), 10, true)
+          << pad(duration_hms(number_at(*o.find("done_s"), "mean")), 14, true)
+          << pad(on_time != nullptr ? fixed(number_at(*on_time, "mean")) : std::string("-"), 10, true) << "\n";
+    }
   }
 
   out << "\n" << pad("station", 16);
@@ -222,7 +248,8 @@ std::string replications_csv(const Json& doc) {
   std::vector<std::pair<std::string, const Json*>> columns;
   for (const auto& [name, kpi] : doc.find("kpis")->members()) columns.emplace_back(name, &kpi);
   if (const Json* orders = doc.find("orders"))
-    for (const auto& [name, kpi] : orders->members()) columns.emplace_back(std::string("orders_").append(name), &kpi);
+    for (const auto& [name, kpi] : orders->members())
+      if (is_kpi(kpi)) columns.emplace_back(std::string("orders_").append(name), &kpi);
   std::string out = "replication";
   for (const auto& c : columns) {
     out += ',';

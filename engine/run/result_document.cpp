@@ -137,6 +137,23 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
     o["completed"] = kpi(completed);
     o["on_time"] = kpi(on_time);
     o["tardiness_s"] = kpi(tardiness);
+    // Each order: when it was done (null in a replication where it was not done by the end) and
+    // whether it was done by its due time (1 or 0; the mean is the probability).
+    Json& by_order = o["by_order"] = Json::object();
+    for (std::size_t i = 0; i < plant.orders.size(); ++i) {
+      std::vector<double> done_s, in_time;
+      for (const auto& r : reps) {
+        const auto& st = r.orders[i];
+        done_s.push_back(st.done >= 0 ? kernel::to_seconds(st.done) : NaN);
+        if (st.due) in_time.push_back(st.done >= 0 && st.done <= *st.due ? 1.0 : 0.0);
+      }
+      Json& j = by_order[plant.orders[i].id] = Json::object();
+      j["product"] = plant.products[plant.orders[i].product].id;
+      j["release_s"] = kernel::to_seconds(plant.orders[i].release);
+      j["due_s"] = plant.orders[i].due ? Json(kernel::to_seconds(*plant.orders[i].due)) : Json();
+      j["done_s"] = kpi(done_s);
+      if (plant.orders[i].due) j["on_time"] = kpi(in_time);
+    }
   }
 
   // Per station.

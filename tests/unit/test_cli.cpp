@@ -1,0 +1,175 @@
+// The command line as users and CI pipelines see it: exit codes, messages, outputs.
+#include <catch2/catch.hpp>
+
+#include <dirent.h>
+#include <regex>
+
+#include "cli_support.hpp"
+
+using plantwin::testing::read_text;
+using plantwin::testing::run_cli;
+
+namespace {
+// The result document without wall_s, which is the only field that may differ between runs.
+std::string without_wall_time(const std::string& json) {
+  return std::regex_replace(json, std::regex("\"wall_s\": [^,\\n]*"), "\"wall_s\": X");
+}
+}  // namespace
+
+TEST_CASE("the CLI without a command prints its usage and exits with 2", "[cli]") {
+  const auto r = run_cli("");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.err, Catch::Contains("usage: plantwin run FILE"));
+}
+
+TEST_CASE("an unknown option is a usage error", "[cli]") {
+  const auto r = run_cli("run scenarios/smt_line.yaml --fast");
+  CHECK(r.exit_code == 2);
+  CHECK(r.first_err_line() == "plantwin: error: unknown option '--fast'");
+}
+
+TEST_CASE("a missing scenario file is reported with its name", "[cli]") {
+  const auto r = run_cli("validate no/such/file.yaml");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.first_err_line(), Catch::StartsWith("no/such/file.yaml:1:1: error:"));
+}
+
+TEST_CASE("validate accepts the flagship scenario", "[cli]") {
+  const auto r = run_cli("validate scenarios/smt_line.yaml");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("valid"));
+}
+
+TEST_CASE("every bad scenario gives its expected first error through the CLI, with exit code 2", "[cli]") {
+  const std::string dir = std::string(PLANTWIN_SOURCE_DIR) + "/tests/bad";
+  DIR* d = opendir(dir.c_str());
+  REQUIRE(d != nullptr);
+  int count = 0;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    if (name.size() < 6 || name.substr(name.size() - 5) != ".yaml") continue;
+    const std::string stem = name.substr(0, name.size() - 5);
+    std::string expected = read_text(dir + "/" + stem + ".expected");
+    expected = expected.substr(0, expected.find('\n'));
+    const auto r = run_cli("validate tests/bad/" + name);
+    INFO(name);
+    CHECK(r.exit_code == 2);
+    CHECK(r.first_err_line() == expected);
+    ++count;
+  }
+  closedir(d);
+  CHECK(count >= 20);
+}
+
+TEST_CASE("a bad --set value is located in the override", "[cli]") {
+  const auto r = run_cli("run scenarios/smt_line.yaml --set stations.reflow.servers=two");
+  CHECK(r.exit_code == 2);
+  CHECK(r.first_err_line() == "--set[1]:1:25: error: stations[4].servers: expected an integer, got \"two\"");
+}
+
+TEST_CASE("an unknown id in --set suggests the right one", "[cli]") {
+  const auto r = run_cli("run scenarios/smt_line.yaml --set stations.reflw.servers=2");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.first_err_line(), Catch::Contains("did you mean 'reflow'?"));
+}
+
+TEST_CASE("run --json prints the result document alone, the same for any --jobs", "[cli][determinism]") {
+  const auto one = run_cli("run scenarios/smt_line.yaml --json --jobs 1 --replications 4");
+  const auto two = run_cli("run scenarios/smt_line.yaml --json --jobs 2 --replications 4");
+  REQUIRE(one.exit_code == 0);
+  REQUIRE(two.exit_code == 0);
+  CHECK(one.out.front() == '{');
+  CHECK(one.out.substr(one.out.size() - 2) == "}\n");
+  CHECK(without_wall_time(one.out) == without_wall_time(two.out));
+}
+
+TEST_CASE("another seed gives another trajectory", "[cli][determinism]") {
+  const auto a = run_cli("run scenarios/smt_line.yaml --json --replications 1 --seed 1");
+  const auto b = run_cli("run scenarios/smt_line.yaml --json --replications 1 --seed 2");
+  std::smatch ma, mb;
+  REQUIRE(std::regex_search(a.out, ma, std::regex("\"fingerprint\": \"([0-9a-f]{16})\"")));
+  REQUIRE(std::regex_search(b.out, mb, std::regex("\"fingerprint\": \"([0-9a-f]{16})\"")));
+  CHECK(ma[1] != mb[1]);
+}
+
+TEST_CASE("replication k's numbers do not depend on how many replications run", "[cli][determinism]") {
+  const auto three = run_cli("run scenarios/smt_line.yaml --json --replications 3");
+  const auto five = run_cli("run scenarios/smt_line.yaml --json --replications 5");
+  std::smatch m3, m5;
+  const std::regex values("\"throughput_per_h\": \\{[^}]*\"values\": \\[([^\\]]*)\\]");
+  REQUIRE(std::regex_search(three.out, m3, values));
+  REQUIRE(std::regex_search(five.out, m5, values));
+  CHECK(std::string(m5[1]).rfind(std::string(m3[1]), 0) == 0);
+}
+
+TEST_CASE("every example scenario keeps its golden fingerprint", "[cli][golden]") {
+  // tests/golden/fingerprints.txt: "scenario-path fingerprint" per line.
+  std::istringstream lines(read_text(std::string(PLANTWIN_SOURCE_DIR) + "/tests/golden/fingerprints.txt"));
+  std::string path, fingerprint;
+  int count = 0;
+  while (lines >> path >> fingerprint) {
+    INFO(path);
+    const auto r = run_cli("run " + path + " --json");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("\"fingerprint\": \"" + fingerprint + "\""));
+    ++count;
+  }
+  CHECK(count >= 1);
+}
+
+TEST_CASE("check passes the flagship's plan and writes a JUnit report", "[cli][check]") {
+  const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml --junit /tmp/plantwin_junit_test.xml");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("6 of 6 expectation(s) met"));
+  const std::string xml = read_text("/tmp/plantwin_junit_test.xml");
+  CHECK_THAT(xml, Catch::Contains("tests=\"6\" failures=\"0\""));
+}
+
+TEST_CASE("check exits with 1 and names the measured value and interval of a failed expectation", "[cli][check]") {
+  const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml "
+                         "--set stations.pnp_chip.process.mainboard=60s --junit /tmp/plantwin_junit_fail.xml");
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.117 (95 % CI 0.059 .. 0.174 over 10 replications): below the minimum 0.6"));
+  CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure message="));
+}
+
+TEST_CASE("an expectation on a KPI that does not exist is a located error before any run", "[cli][check]") {
+  const std::string expect = "/tmp/plantwin_bad_expect.yaml";
+  std::ofstream(expect) << "expect:\n  stations.reflow.utilisation: {max: 0.9}\n";
+  const auto r = run_cli("check scenarios/smt_line.yaml --expect " + expect);
+  CHECK(r.exit_code == 2);
+  CHECK(r.first_err_line() == expect + ":2:3: error: expect.stations.reflow.utilisation: no 'utilisation' in "
+                                       "'stations.reflow' (did you mean 'utilization'?)");
+}
+
+TEST_CASE("a deadlock while running exits with 3 and says why", "[cli]") {
+  const std::string file = "/tmp/plantwin_deadlock.yaml";
+  std::ofstream(file) << "plantwin: 1\nname: loop\nhorizon: 1h\n"
+                         "products: [{id: p, route: [a, b, a, b]}]\n"
+                         "sources: [{id: s, product: p, saturated: true}]\n"
+                         "stations: [{id: a, buffer: 0, process: 10s}, {id: b, buffer: 0, process: 10s}]\n";
+  const auto r = run_cli("run " + file);
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Catch::Contains("deadlock"));
+}
+
+TEST_CASE("run --out writes the document and CSV files", "[cli]") {
+  const auto r = run_cli("run scenarios/smt_line.yaml --replications 2 --out /tmp/plantwin_out_test");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(read_text("/tmp/plantwin_out_test/result.json"), Catch::Contains("\"fingerprint\""));
+  CHECK_THAT(read_text("/tmp/plantwin_out_test/stations.csv"), Catch::StartsWith("station,utilization_mean,"));
+  CHECK_THAT(read_text("/tmp/plantwin_out_test/products.csv"), Catch::Contains("mainboard,"));
+  CHECK_THAT(read_text("/tmp/plantwin_out_test/replications.csv"), Catch::StartsWith("replication,throughput_per_h,"));
+}
+
+TEST_CASE("run --trace writes one CSV line per event of replication 0", "[cli]") {
+  const auto r = run_cli("run scenarios/smt_line.yaml --replications 1 --json --trace /tmp/plantwin_trace.csv");
+  REQUIRE(r.exit_code == 0);
+  const std::string trace = read_text("/tmp/plantwin_trace.csv");
+  CHECK_THAT(trace, Catch::StartsWith("time_s,model,event,arg\n"));
+  CHECK_THAT(trace, Catch::Contains(",station/reflow,end_work,"));
+  std::smatch m;
+  REQUIRE(std::regex_search(r.out, m, std::regex("\"events\": ([0-9]+)")));
+  const auto lines = static_cast<std::size_t>(std::count(trace.begin(), trace.end(), '\n'));
+  CHECK(lines == std::stoul(m[1]) + 1);
+}
