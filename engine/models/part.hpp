@@ -26,9 +26,12 @@ struct Part {
 /// A slab of parts with a free list: ids are reused, memory stays flat over long runs.
 class PartPool {
  public:
-  /// The most parts in the plant at once; more means the line is unstable (arrivals above
-  /// capacity) and the run stops with an error instead of exhausting memory.
-  static constexpr std::size_t MAX_LIVE = 20'000'000;
+  /// The default for the most parts in the plant at once; more means the line is unstable
+  /// (arrivals above capacity) and the run stops with an error instead of exhausting memory.
+  static constexpr std::size_t DEFAULT_MAX_LIVE = 20'000'000;
+
+  explicit PartPool(std::size_t max_live = DEFAULT_MAX_LIVE) : max_live_(max_live) {}
+  std::size_t max_live() const { return max_live_; }
 
   PartId create(ProductIndex product, Tick now, std::int32_t order) {
     PartId id;
@@ -51,12 +54,13 @@ class PartPool {
   Part& operator[](PartId id) { return parts_[id]; }
   const Part& operator[](PartId id) const { return parts_[id]; }
   std::size_t live() const { return live_; }
-  bool full() const { return live_ >= MAX_LIVE; }
+  bool full() const { return live_ >= max_live_; }
 
  private:
   std::vector<Part> parts_;
   std::vector<PartId> free_;
   std::size_t live_ = 0;
+  std::size_t max_live_;
 };
 
 /// A FIFO of part ids on a power-of-two ring buffer (std::deque allocates in chunks on the hot path).

@@ -13,7 +13,8 @@ std::vector<OrderState> initial_orders(const PlantParams& params) {
 }
 }  // namespace
 
-Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication) {
+Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication)
+    : parts_(params.max_live_parts) {
   routes_.resize(params.products.size());
   sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
   ctx_ = std::make_unique<PlantContext>(PlantContext{kernel_, parts_, routes_, *sink_, seed, replication});

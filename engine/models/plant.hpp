@@ -47,6 +47,8 @@ struct PlantParams {
   std::vector<NamedStation> stations;
   std::vector<NamedSource> sources;
   std::vector<OrderParams> orders;
+  /// The most parts in the plant at once before the run stops as unstable.
+  std::size_t max_live_parts = PartPool::DEFAULT_MAX_LIVE;
 };
 
 /// What one replication measured over [warmup, warmup + horizon).

@@ -66,7 +66,7 @@ void Source::on_event(const kernel::Event& event) {
   switch (event.kind) {
     case ARRIVAL: {
       if (ctx_.parts.full()) {
-        ctx_.kernel.fail("source '" + id_ + "': more than " + std::to_string(PartPool::MAX_LIVE) +
+        ctx_.kernel.fail("source '" + id_ + "': more than " + std::to_string(ctx_.parts.max_live()) +
                          " parts in the plant: arrivals exceed the line's capacity");
         return;
       }

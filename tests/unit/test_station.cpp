@@ -238,8 +238,10 @@ TEST_CASE("a replication's numbers depend on its index, not on other replication
 TEST_CASE("an unstable line stops with an error instead of exhausting memory", "[station]") {
   // Far more arrivals than the station can serve: the part pool's limit ends the run.
   LineBuilder b;
-  b.station("a", constant(1000)).source("src", constant(0.000001));
-  const auto r = run_plant(b.build(), 0, 30 * S);
+  b.station("a", constant(1000)).source("src", constant(0.001));
+  auto p = b.build();
+  p.max_live_parts = 10000;
+  const auto r = run_plant(p, 0, 30 * S);
   CHECK(r.status == kernel::Kernel::Status::FAILED);
   CHECK_THAT(r.failure, Catch::Contains("arrivals exceed the line's capacity"));
 }
