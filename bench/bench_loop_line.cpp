@@ -26,7 +26,6 @@ class LineLoop {
  public:
   explicit LineLoop(const LineModel& m)
       : m_(m),
-        per_line_(static_cast<std::uint32_t>(m.stations_per_line)),
         buffer_(static_cast<std::uint32_t>(m.buffer)),
         queues_(static_cast<std::size_t>(m.station_count()) * buffer_) {
     stations_.reserve(static_cast<std::size_t>(m.station_count()));
@@ -37,6 +36,8 @@ class LineLoop {
         stations_.emplace_back(kernel::RngStream(SEED, 0, prefix + "/process"),
                                kernel::RngStream(SEED, 0, prefix + "/server/0/ttf"),
                                kernel::RngStream(SEED, 0, prefix + "/server/0/ttr"));
+        stations_.back().first = k == 0;
+        stations_.back().last = k == m.stations_per_line - 1;
       }
   }
 
@@ -47,7 +48,7 @@ class LineLoop {
     // its first part.
     for (std::uint32_t s = 0; s < stations_.size(); ++s) {
       stations_[s].ttf_remaining = exponential_ticks(stations_[s].ttf_rng, m_.mtbf_s);
-      if (s % per_line_ == 0) start_work(s, 0);
+      if (stations_[s].first) start_work(s, 0);
     }
     while (!heap_.empty() && heap_.top().time < end) {
       const LoopEvent e = heap_.top();
@@ -73,6 +74,8 @@ class LineLoop {
   struct Station {
     Station(kernel::RngStream process, kernel::RngStream ttf, kernel::RngStream ttr)
         : process_rng(process), ttf_rng(ttf), ttr_rng(ttr) {}
+    bool first = false;    // first of its line: fed by the saturated source
+    bool last = false;     // last of its line: its parts leave the plant
     bool busy = false;     // holds a part: working, down while working, or blocked
     bool blocked = false;  // finished, waiting for room downstream
     bool down = false;
@@ -88,17 +91,18 @@ class LineLoop {
 
   bool is_free(const Station& st) const { return !st.busy && !st.down; }
   bool has_room(std::uint32_t s) const { return is_free(stations_[s]) || stations_[s].queue_size < buffer_; }
-  bool is_last(std::uint32_t s) const { return s % per_line_ == per_line_ - 1; }
 
   void push_queue(std::uint32_t s, kernel::Tick created) {
     Station& st = stations_[s];
-    queues_[s * buffer_ + (st.queue_head + st.queue_size) % buffer_] = created;
+    std::uint32_t tail = st.queue_head + st.queue_size;
+    if (tail >= buffer_) tail -= buffer_;  // a compare, not a division: this is the hot path
+    queues_[s * buffer_ + tail] = created;
     ++st.queue_size;
   }
   kernel::Tick pop_queue(std::uint32_t s) {
     Station& st = stations_[s];
     const kernel::Tick created = queues_[s * buffer_ + st.queue_head];
-    st.queue_head = (st.queue_head + 1) % buffer_;
+    if (++st.queue_head == buffer_) st.queue_head = 0;
     --st.queue_size;
     return created;
   }
@@ -145,7 +149,7 @@ class LineLoop {
   // part from the saturated source instead.
   void pull(std::uint32_t s) {
     for (;;) {
-      if (s % per_line_ == 0) {
+      if (stations_[s].first) {
         if (is_free(stations_[s]) && stations_[s].queue_size == 0) start_work(s, now_);
         return;
       }
@@ -159,7 +163,7 @@ class LineLoop {
   void end_work(std::uint32_t s) {
     Station& st = stations_[s];
     st.ttf_remaining -= now_ - st.run_start;
-    if (is_last(s)) {
+    if (st.last) {
       ++completed_;
       lead_sum_ += now_ - st.part_created;
       st.busy = false;
@@ -190,7 +194,6 @@ class LineLoop {
   }
 
   const LineModel m_;
-  const std::uint32_t per_line_;
   const std::uint32_t buffer_;
   std::vector<Station> stations_;
   std::vector<kernel::Tick> queues_;  // station s's waiting places: [s·buffer, (s+1)·buffer), a ring
