@@ -276,8 +276,9 @@ void print_table(const Options& o, const std::vector<Comparison>& rows, const st
   std::printf("Mev/s: events / (build + run) wall time; ratio: engine time / loop time; ns/ev: run time / events;\n"
               "RSS: peak resident set of the child (an empty child: %.1f MiB)\n\n",
               mib(baseline_rss_kib));
-  std::printf("%-38s %6s %11s %11s %8s %8s %7s %7s %7s %8s %8s  %s\n", "model", "stns", "events eng", "events loop",
-              "eng Mev/s", "loopMev/s", "ratio", "eng ns", "loop ns", "eng MiB", "loop MiB", "target");
+  if (!rows.empty() || !scaling.empty())
+    std::printf("%-38s %6s %11s %11s %8s %8s %7s %7s %7s %8s %8s  %s\n", "model", "stns", "events eng", "events loop",
+                "eng Mev/s", "loopMev/s", "ratio", "eng ns", "loop ns", "eng MiB", "loop MiB", "target");
   for (const Comparison& c : rows) print_comparison_row(c);
   for (const Comparison& c : scaling) print_comparison_row(c);
   if (summary.present)
@@ -286,7 +287,7 @@ void print_table(const Options& o, const std::vector<Comparison>& rows, const st
                 100 * summary.engine_max_deviation, summary.engine_spread, 100 * summary.loop_max_deviation,
                 summary.loop_spread, 100 * SCALING_TOLERANCE, verdict(summary.met).c_str());
 
-  std::printf("\nverification (engine and loop simulate the same model):\n");
+  if (!rows.empty() || !scaling.empty()) std::printf("\nverification (engine and loop simulate the same model):\n");
   for (const auto* list : {&rows, &scaling})
     for (const Comparison& c : *list)
       std::printf("  %-11s %s: %s\n", c.key.c_str(), c.verified ? "ok" : "FAILED", c.verification.c_str());
@@ -317,9 +318,9 @@ void print_table(const Options& o, const std::vector<Comparison>& rows, const st
     const std::size_t step = std::max<std::size_t>(1, s.samples.size() / 30);
     for (std::size_t i = 0; i < s.samples.size(); i += step)
       std::printf("%s %.1f: %.1f", i % (step * 6) == 0 ? "\n   " : "", s.samples[i].t_s, mib(s.samples[i].rss_kib));
-    std::printf("\n  after warm-up (10 %% of the run) %.1f MiB, highest after it %.1f MiB, last %.1f MiB: %s\n",
-                mib(s.rss_after_warmup_kib), mib(s.rss_max_after_warmup_kib), mib(s.rss_last_kib),
-                s.flat ? "flat (met)" : "GROWS (missed)");
+    std::printf("\n  after warm-up (10 %% of the run) %ld KiB, highest after it %ld KiB (%+ld KiB), last %ld KiB: %s\n",
+                s.rss_after_warmup_kib, s.rss_max_after_warmup_kib, s.rss_max_after_warmup_kib - s.rss_after_warmup_kib,
+                s.rss_last_kib, !s.judged ? "too few samples to judge" : s.flat ? "flat (met)" : "GROWS (missed)");
   }
   std::printf("\nreference figures given for this machine (not measured here): minimal C++ heap loop ~34 M events/s, "
               "SimGrid actors 0.7-1.4 M/s, SimPy 4 ~0.36 M/s\n");
@@ -422,6 +423,7 @@ void print_json(const Options& o, const std::vector<Comparison>& rows, const std
       j["rss_after_warmup_kib"] = static_cast<std::int64_t>(s.rss_after_warmup_kib);
       j["rss_max_after_warmup_kib"] = static_cast<std::int64_t>(s.rss_max_after_warmup_kib);
       j["rss_last_kib"] = static_cast<std::int64_t>(s.rss_last_kib);
+      j["judged"] = s.judged;
       j["flat"] = s.flat;
       run::Json samples = run::Json::array();
       for (const RssSample& r : s.samples) {

@@ -212,7 +212,8 @@ SoakResult measure_soak(const std::string& title, double target_events,
     soak.rss_max_after_warmup_kib = std::max(soak.rss_max_after_warmup_kib, soak.samples[i].rss_kib);
   soak.rss_last_kib = soak.samples.back().rss_kib;
   const long growth = soak.rss_max_after_warmup_kib - soak.rss_after_warmup_kib;
-  soak.flat = growth <= std::max<long>(1024, soak.rss_after_warmup_kib / 100);
+  soak.judged = soak.samples.size() >= 10;
+  soak.flat = soak.judged && growth <= std::max<long>(1024, soak.rss_after_warmup_kib / 100);
   return soak;
 }
 

@@ -87,7 +87,8 @@ struct SoakResult {
   long max_rss_kib = 0;
   /// The sample at the end of the warm-up (10 % of the run), and the highest after it, KiB.
   long rss_after_warmup_kib = 0, rss_max_after_warmup_kib = 0, rss_last_kib = 0;
-  bool flat = false;  ///< growth after the warm-up is at most 1 MiB or 1 %
+  bool judged = false;  ///< enough samples (10) to say whether memory is flat
+  bool flat = false;    ///< growth after the warm-up is at most 1 MiB or 1 %
 };
 
 /// Calibrates the horizon for about `target_events` events with a short run, then runs the soak.
