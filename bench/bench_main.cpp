@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <iostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -73,8 +73,8 @@ std::vector<std::string> split(const std::string& text, char sep) {
   return parts;
 }
 
-// Returns false (after printing why) on a usage error.
-bool parse_options(int argc, char** argv, Options& o) {
+// Throws std::invalid_argument on a usage error.
+void parse_options(int argc, char** argv, Options& o) {
   bool soak = false;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -124,7 +124,6 @@ bool parse_options(int argc, char** argv, Options& o) {
     o.scale *= 0.1;
   }
   if (o.simpy_customers < 0) o.simpy_customers = o.quick ? 100'000 : 1'000'000;
-  return true;
 }
 
 // ---- the models' sizes -------------------------------------------------------------------------
