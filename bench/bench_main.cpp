@@ -46,8 +46,8 @@ struct Options {
 
 void print_usage() {
   std::printf(
-      "usage: plantwin_bench [--only LIST] [--reps N] [--json] [--quick] [--soak] [--soak-events N]\n"
-      "                      [--simpy-customers N] [--simpy-reps N] [--profile MODEL:SIDE]\n"
+      "usage: plantwin_bench [--only LIST] [--reps N] [--json] [--quick] [--scale F] [--soak]\n"
+      "                      [--soak-events N] [--simpy-customers N] [--simpy-reps N] [--profile MODEL:SIDE]\n"
       "\n"
       "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,simpy,soak\n"
       "                       (default: mm1,line,plant,scaling,simpy)\n"
