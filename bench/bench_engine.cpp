@@ -1,0 +1,120 @@
+// The bench's models on the engine: PlantParams built in code (as tests/unit/plant_fixtures.hpp
+// does), one Plant, one replication.
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+
+#include "bench_models.hpp"
+#include "models/plant.hpp"
+
+namespace plantwin::bench {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using kernel::Distribution;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+/// Counts the deferred events (a station's "grant", a source's "offer") among those executed, so
+/// that the engine's calendar events can be compared one for one with the loop's events.
+class DeferredCounter final : public kernel::TraceSink {
+ public:
+  explicit DeferredCounter(const kernel::Kernel& kernel) : kernel_(kernel) {}
+  void on_event(const kernel::Event& event) override {
+    const char* name = kernel_.model(event.target).event_name(event.kind);
+    if (name != nullptr && (std::strcmp(name, "grant") == 0 || std::strcmp(name, "offer") == 0)) ++deferred_;
+  }
+  std::uint64_t deferred() const { return deferred_; }
+
+ private:
+  const kernel::Kernel& kernel_;
+  std::uint64_t deferred_ = 0;
+};
+
+models::PlantParams mm1_params(const Mm1Model& m) {
+  models::PlantParams p;
+  models::StationParams server;
+  server.process = {Distribution::exponential(1.0 / m.mu)};
+  p.stations.push_back({"server", server});
+  p.products.push_back({"customer", {0}});
+  models::SourceParams arrivals;
+  arrivals.kind = models::SourceParams::Kind::INTERARRIVAL;
+  arrivals.mix = {{0, 1.0}};
+  arrivals.interarrival = Distribution::exponential(1.0 / m.lambda);
+  if (m.customers > 0) arrivals.limit = m.customers;
+  p.sources.push_back({"arrivals", arrivals});
+  return p;
+}
+
+models::PlantParams lines_params(const LineModel& m) {
+  models::PlantParams p;
+  models::StationParams station;
+  station.buffer = m.buffer;
+  // StationParams::process is indexed by product, one entry per product of the plant, as the
+  // scenario builder fills it: with one product per line that is `lines` entries per station,
+  // whichever products visit it.
+  station.process.assign(static_cast<std::size_t>(m.lines), Distribution::exponential(m.process_mean_s));
+  station.failures = models::FailureParams{Distribution::exponential(m.mtbf_s), Distribution::exponential(m.mttr_s),
+                                           models::FailureParams::Basis::OPERATING,
+                                           models::FailureParams::Interrupted::RESUME};
+  p.stations.reserve(static_cast<std::size_t>(m.station_count()));
+  for (int line = 0; line < m.lines; ++line) {
+    // One product per line: its route is the line's stations, and its saturated source feeds the
+    // line's first station.
+    models::ProductParams product{"p" + std::to_string(line), {}};
+    for (int k = 0; k < m.stations_per_line; ++k) {
+      product.route.push_back(p.stations.size());
+      p.stations.push_back({line_station_id(line, k), station});
+    }
+    p.products.push_back(std::move(product));
+    models::SourceParams source;
+    source.kind = models::SourceParams::Kind::SATURATED;
+    source.mix = {{static_cast<models::ProductIndex>(line), 1.0}};
+    p.sources.push_back({"src" + std::to_string(line), source});
+  }
+  return p;
+}
+
+// Builds the plant from `make_params()`, runs it once and destroys it: whole-process style, the
+// build (params and Plant) and the teardown are timed too.
+template <class MakeParams>
+RunOutcome run_engine(MakeParams make_params, double horizon_s, bool count_deferred) {
+  RunOutcome out;
+  const auto start = Clock::now();
+  auto plant = std::make_unique<models::Plant>(make_params(), SEED, 0);
+  std::unique_ptr<DeferredCounter> counter;
+  if (count_deferred) {
+    counter = std::make_unique<DeferredCounter>(plant->kernel());
+    plant->kernel().set_trace(counter.get());
+  }
+  out.build_s = seconds_since(start);
+  const auto run_start = Clock::now();
+  const models::ReplicationResult r = plant->run(0, to_ticks(horizon_s));
+  out.run_s = seconds_since(run_start);
+  out.simulated_s = kernel::to_seconds(plant->kernel().now());
+  const auto teardown_start = Clock::now();
+  plant.reset();
+  out.teardown_s = seconds_since(teardown_start);
+  out.events = r.events;
+  out.fingerprint = r.fingerprint;
+  out.completed = r.plant.all.completed;
+  out.mean_lead_s = r.plant.all.tally.mean();
+  if (counter) out.deferred_events = counter->deferred();
+  return out;
+}
+
+}  // namespace
+
+std::string line_station_id(int line, int k) { return "l" + std::to_string(line) + "s" + std::to_string(k); }
+
+RunOutcome run_engine_mm1(const Mm1Model& model, bool count_deferred) {
+  return run_engine([&] { return mm1_params(model); }, model.horizon_s, count_deferred);
+}
+
+RunOutcome run_engine_lines(const LineModel& model, bool count_deferred) {
+  return run_engine([&] { return lines_params(model); }, model.horizon_s, count_deferred);
+}
+
+}  // namespace plantwin::bench

@@ -1,0 +1,557 @@
+// plantwin_bench: events per second and peak memory of the engine's standard models, side by side
+// in the same run with a minimal hand-written event loop of each model, and with SimPy where it is
+// importable. See docs/performance.md for how to read the results.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_measure.hpp"
+#include "bench_models.hpp"
+#include "run/json.hpp"
+
+namespace plantwin::bench {
+
+namespace {
+
+/// Every measurement --only can name; `soak` runs only when named (or with --soak).
+const std::vector<std::string> ALL_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "simpy", "soak"};
+const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "simpy"};
+
+/// The engine's per-event cost may vary this much (relative to 10 stations) up to 10,000 stations.
+constexpr double SCALING_TOLERANCE = 0.20;
+/// The engine may take at most this many times the minimal loop's time.
+constexpr double RATIO_TARGET = 1.5;
+
+struct Options {
+  std::set<std::string> only;
+  int reps = 5;
+  bool json = false;
+  bool quick = false;
+  double scale = 1.0;  // multiplies every model's work (customers, horizons)
+  std::int64_t simpy_customers = -1;  // -1: the default for the mode
+  int simpy_reps = 3;
+  double soak_events = 1e8;
+  std::string profile;  // MODEL:SIDE, run once in this process (for callgrind)
+  std::string simpy_script = PLANTWIN_BENCH_DIR "/simpy_mm1.py";
+};
+
+void print_usage() {
+  std::printf(
+      "usage: plantwin_bench [--only LIST] [--reps N] [--json] [--quick] [--scale F] [--soak]\n"
+      "                      [--soak-events N] [--simpy-customers N] [--simpy-reps N] [--profile MODEL:SIDE]\n"
+      "\n"
+      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,simpy,soak\n"
+      "                       (default: mm1,line,plant,scaling,simpy)\n"
+      "  --reps N             repetitions of every timed run; medians are reported (default 5)\n"
+      "  --json               print one JSON document instead of the table\n"
+      "  --quick              models 10x smaller and 1 repetition (a smoke run, not a measurement)\n"
+      "  --scale F            multiply every model's work (customers, horizons) by F (default 1)\n"
+      "  --soak               add the soak: RSS sampled every 0.2 s over a 1e8-event run\n"
+      "  --soak-events N      events of each soak run (default 1e8)\n"
+      "  --simpy-customers N  customers of the SimPy M/M/1 (default 1e6, --quick 1e5)\n"
+      "  --simpy-reps N       repetitions of the SimPy run (default 3)\n"
+      "  --profile MODEL:SIDE run one model once, in this process, and print its outcome: for\n"
+      "                       valgrind --tool=callgrind. MODEL: mm1, line, plant or scaleN (N\n"
+      "                       stations, a multiple of 10); SIDE: engine or loop\n");
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  std::string part;
+  while (std::getline(in, part, sep))
+    if (!part.empty()) parts.push_back(part);
+  return parts;
+}
+
+// Throws std::invalid_argument on a usage error.
+void parse_options(int argc, char** argv, Options& o) {
+  bool soak = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::invalid_argument(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      print_usage();
+      std::exit(0);
+    } else if (arg == "--only") {
+      for (const std::string& name : split(value(), ',')) {
+        if (std::find(ALL_MEASUREMENTS.begin(), ALL_MEASUREMENTS.end(), name) == ALL_MEASUREMENTS.end())
+          throw std::invalid_argument("--only: unknown measurement '" + name + "'");
+        o.only.insert(name);
+      }
+    } else if (arg == "--reps") {
+      o.reps = std::stoi(value());
+      if (o.reps < 1) throw std::invalid_argument("--reps must be at least 1");
+    } else if (arg == "--json") {
+      o.json = true;
+    } else if (arg == "--quick") {
+      o.quick = true;
+    } else if (arg == "--scale") {
+      o.scale = std::stod(value());
+      if (!(o.scale > 0)) throw std::invalid_argument("--scale must be > 0");
+    } else if (arg == "--soak") {
+      soak = true;
+    } else if (arg == "--soak-events") {
+      o.soak_events = std::stod(value());
+    } else if (arg == "--simpy-customers") {
+      o.simpy_customers = std::stoll(value());
+    } else if (arg == "--simpy-reps") {
+      o.simpy_reps = std::max(1, std::stoi(value()));
+    } else if (arg == "--profile") {
+      o.profile = value();
+    } else {
+      throw std::invalid_argument("unknown option '" + arg + "' (see --help)");
+    }
+  }
+  if (o.only.empty()) o.only.insert(DEFAULT_MEASUREMENTS.begin(), DEFAULT_MEASUREMENTS.end());
+  if (soak) o.only.insert("soak");
+  if (o.quick) {
+    bool reps_given = false;
+    for (int i = 1; i < argc; ++i) reps_given = reps_given || std::strcmp(argv[i], "--reps") == 0;
+    if (!reps_given) o.reps = 1;
+    o.scale *= 0.1;
+  }
+  if (o.simpy_customers < 0) o.simpy_customers = o.quick ? 100'000 : 1'000'000;
+}
+
+// ---- the models' sizes -------------------------------------------------------------------------
+
+/// The sizes of the standard models; `scale` multiplies their work (--scale, --quick).
+struct Sizes {
+  Mm1Model mm1;
+  LineModel line;
+  LineModel plant;
+  /// Simulated seconds of one line in the scaling runs; n lines run 1/n of it, so that every
+  /// size executes about the same number of events.
+  double scaling_line_horizon_s;
+  std::vector<int> scaling_stations{10, 100, 1000, 10000};
+};
+
+Sizes sizes(double scale) {
+  Sizes s;
+  s.mm1.customers = std::max<std::int64_t>(1, std::llround(1'000'000 * scale));
+  s.mm1.horizon_s = 2.0e6 * scale;
+  s.line.horizon_s = 1.0e6 * scale;  // about 8.8e6 events
+  s.plant.lines = 100;
+  s.plant.horizon_s = 1.0e4 * scale;  // about 8.8e6 events
+  s.scaling_line_horizon_s = 5.0e5 * scale;  // about 4.3e6 events per size
+  return s;
+}
+
+LineModel scaling_model(const Sizes& s, int stations) {
+  LineModel m;
+  m.lines = stations / m.stations_per_line;
+  m.horizon_s = s.scaling_line_horizon_s / m.lines;
+  return m;
+}
+
+// ---- the measurements -------------------------------------------------------------------------
+
+Comparison compare_mm1(const Mm1Model& m, int reps) {
+  Comparison c;
+  c.key = "mm1";
+  char title[96];
+  std::snprintf(title, sizeof title, "M/M/1, %.0e customers, rho %.1f", static_cast<double>(m.customers), m.lambda / m.mu);
+  c.title = title;
+  c.stations = 1;
+  c.target_ratio = RATIO_TARGET;
+  measure_sides(c, reps, [&] { return run_engine_mm1(m, false); }, [&] { return run_loop_mm1(m); });
+  verify_agreement(c, 1.0 / (m.mu - m.lambda), 0.03);
+  // Every customer must have left, on both sides, for the run to be the whole M/M/1.
+  if (c.verified && c.engine.first().completed != static_cast<std::uint64_t>(m.customers)) {
+    c.verified = false;
+    c.verification += "; NOT every customer left: raise the horizon";
+  }
+  return c;
+}
+
+Comparison compare_lines(const std::string& key, const std::string& title, const LineModel& m, int reps,
+                         double target_ratio) {
+  Comparison c;
+  c.key = key;
+  c.title = title;
+  c.stations = m.station_count();
+  c.target_ratio = target_ratio;
+  measure_sides(c, reps, [&] { return run_engine_lines(m, false); }, [&] { return run_loop_lines(m); });
+  // An untimed, traced run counts the engine's deferred events, to compare calendar events one
+  // for one with the loop's.
+  try {
+    const RunOutcome counted = run_once_in_child([&] { return run_engine_lines(m, true); });
+    c.engine_calendar_events = counted.events - counted.deferred_events;
+  } catch (const std::exception& e) {
+    c.verification = std::string("counting run failed: ") + e.what();
+  }
+  verify_agreement(c);
+  return c;
+}
+
+struct ScalingSummary {
+  bool present = false;
+  double engine_max_deviation = 0;  // max over sizes of |cost / cost(10 stations) - 1|
+  double loop_max_deviation = 0;
+  double engine_spread = 0;  // max cost / min cost
+  double loop_spread = 0;
+  bool met = false;
+};
+
+ScalingSummary summarise_scaling(const std::vector<Comparison>& rows) {
+  ScalingSummary s;
+  if (rows.empty() || rows.front().engine.runs.empty() || rows.front().loop.runs.empty()) return s;
+  s.present = true;
+  const double e0 = rows.front().engine.ns_per_event(), l0 = rows.front().loop.ns_per_event();
+  double emin = e0, emax = e0, lmin = l0, lmax = l0;
+  for (const Comparison& c : rows) {
+    if (c.engine.runs.empty() || c.loop.runs.empty()) continue;
+    const double e = c.engine.ns_per_event(), l = c.loop.ns_per_event();
+    s.engine_max_deviation = std::max(s.engine_max_deviation, std::fabs(e / e0 - 1));
+    s.loop_max_deviation = std::max(s.loop_max_deviation, std::fabs(l / l0 - 1));
+    emin = std::min(emin, e);
+    emax = std::max(emax, e);
+    lmin = std::min(lmin, l);
+    lmax = std::max(lmax, l);
+  }
+  s.engine_spread = emax / emin;
+  s.loop_spread = lmax / lmin;
+  s.met = s.engine_max_deviation <= SCALING_TOLERANCE;
+  return s;
+}
+
+// ---- the machine ------------------------------------------------------------------------------
+
+std::string cpu_model() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(cpuinfo, line))
+    if (line.rfind("model name", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(line.find_first_not_of(' ', colon + 1));
+    }
+  return "unknown";
+}
+
+// ---- output -----------------------------------------------------------------------------------
+
+double mib(long kib) { return static_cast<double>(kib) / 1024.0; }
+
+std::string verdict(bool met) { return met ? "met" : "MISSED"; }
+
+void print_comparison_row(const Comparison& c) {
+  const bool both = !c.engine.runs.empty() && !c.loop.runs.empty();
+  if (!both) {
+    std::printf("%-38s  failed: %s%s\n", c.title.c_str(), c.engine.error.c_str(), c.loop.error.c_str());
+    return;
+  }
+  std::string target = "-";
+  if (c.target_ratio > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "<=%.1fx %s", c.target_ratio, verdict(c.ratio() <= c.target_ratio).c_str());
+    target = buf;
+  }
+  std::printf("%-38s %6d %11llu %11llu %8.2f %8.2f %6.2fx %7.1f %7.1f %8.1f %8.1f  %s\n", c.title.c_str(), c.stations,
+              static_cast<unsigned long long>(c.engine.first().events),
+              static_cast<unsigned long long>(c.loop.first().events), c.engine.events_per_s() / 1e6,
+              c.loop.events_per_s() / 1e6, c.ratio(), c.engine.ns_per_event(), c.loop.ns_per_event(),
+              mib(c.engine.max_rss_kib), mib(c.loop.max_rss_kib), target.c_str());
+}
+
+void print_table(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
+                 const ScalingSummary& summary, const SimpyResult* simpy, const std::vector<SoakResult>& soaks,
+                 long baseline_rss_kib) {
+  std::printf("plantwin_bench %s: engine vs a minimal hand-written event loop of the same model\n", PLANTWIN_VERSION);
+  std::printf("machine: %s, %u cores; %d repetition(s), medians; each run in a forked child%s\n", cpu_model().c_str(),
+              std::thread::hardware_concurrency(), o.reps, o.quick ? "; --quick: SMALL MODELS, NOT A MEASUREMENT" : "");
+  std::printf("Mev/s: events / (build + run) wall time; ratio: engine time / loop time; ns/ev: run time / events;\n"
+              "RSS: peak resident set of the child (an empty child: %.1f MiB)\n\n",
+              mib(baseline_rss_kib));
+  if (!rows.empty() || !scaling.empty())
+    std::printf("%-38s %6s %11s %11s %8s %8s %7s %7s %7s %8s %8s  %s\n", "model", "stns", "events eng", "events loop",
+                "eng Mev/s", "loopMev/s", "ratio", "eng ns", "loop ns", "eng MiB", "loop MiB", "target");
+  for (const Comparison& c : rows) print_comparison_row(c);
+  for (const Comparison& c : scaling) print_comparison_row(c);
+  if (summary.present)
+    std::printf("per-event cost, 10 -> 10,000 stations: engine varies up to %.0f %% from 10 stations (max/min %.2f), "
+                "loop up to %.0f %% (max/min %.2f); target +-%.0f %%: %s\n",
+                100 * summary.engine_max_deviation, summary.engine_spread, 100 * summary.loop_max_deviation,
+                summary.loop_spread, 100 * SCALING_TOLERANCE, verdict(summary.met).c_str());
+
+  if (!rows.empty() || !scaling.empty()) std::printf("\nverification (engine and loop simulate the same model):\n");
+  for (const auto* list : {&rows, &scaling})
+    for (const Comparison& c : *list)
+      std::printf("  %-11s %s: %s\n", c.key.c_str(), c.verified ? "ok" : "FAILED", c.verification.c_str());
+
+  if (simpy != nullptr) {
+    std::printf("\nSimPy M/M/1 (bench/simpy_mm1.py, arrivals + departures counted as events):\n");
+    if (simpy->ran)
+      std::printf("  %s %s: %llu customers, %.3f M events/s (median of %zu, in-script time %.2f s), mean sojourn %.3f s, "
+                  "peak RSS %.1f MiB\n",
+                  simpy->api.c_str(), simpy->version.c_str(), static_cast<unsigned long long>(simpy->customers),
+                  simpy->events_per_s() / 1e6, simpy->seconds.size(), simpy->median_s(), simpy->mean_sojourn_s,
+                  mib(simpy->max_rss_kib));
+    else
+      std::printf("  skipped: %s\n", simpy->skipped.c_str());
+  }
+
+  for (const SoakResult& s : soaks) {
+    std::printf("\nsoak: %s\n", s.title.c_str());
+    if (!s.error.empty()) {
+      std::printf("  failed: %s\n", s.error.c_str());
+      continue;
+    }
+    std::printf("  %llu events in %.1f s (%.2f M events/s); peak RSS %.1f MiB\n",
+                static_cast<unsigned long long>(s.outcome.events), s.outcome.total_s(),
+                static_cast<double>(s.outcome.events) / s.outcome.total_s() / 1e6, mib(s.max_rss_kib));
+    std::printf("  RSS samples (t s: MiB):");
+    // At most about 30 samples on screen; --json has all of them.
+    const std::size_t step = std::max<std::size_t>(1, s.samples.size() / 30);
+    for (std::size_t i = 0; i < s.samples.size(); i += step)
+      std::printf("%s %.1f: %.1f", i % (step * 6) == 0 ? "\n   " : "", s.samples[i].t_s, mib(s.samples[i].rss_kib));
+    std::printf("\n  after warm-up (10 %% of the run) %ld KiB, highest after it %ld KiB (%+ld KiB), last %ld KiB: %s\n",
+                s.rss_after_warmup_kib, s.rss_max_after_warmup_kib, s.rss_max_after_warmup_kib - s.rss_after_warmup_kib,
+                s.rss_last_kib, !s.judged ? "too few samples to judge" : s.flat ? "flat (met)" : "GROWS (missed)");
+  }
+  std::printf("\nreference figures given for this machine (not measured here): minimal C++ heap loop ~34 M events/s, "
+              "SimGrid actors 0.7-1.4 M/s, SimPy 4 ~0.36 M/s\n");
+}
+
+run::Json side_json(const SideResult& s) {
+  run::Json j = run::Json::object();
+  if (!s.error.empty()) j["error"] = s.error;
+  if (s.runs.empty()) return j;
+  const RunOutcome& f = s.first();
+  j["events"] = f.events;
+  j["completed"] = f.completed;
+  j["mean_lead_s"] = f.mean_lead_s;
+  j["median_total_s"] = s.median_total_s();
+  j["median_run_s"] = s.median_run_s();
+  j["build_s"] = f.build_s;
+  j["events_per_s"] = s.events_per_s();
+  j["ns_per_event"] = s.ns_per_event();
+  j["max_rss_kib"] = static_cast<std::int64_t>(s.max_rss_kib);
+  j["reproducible"] = s.reproducible;
+  if (f.fingerprint != 0) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(f.fingerprint));
+    j["fingerprint"] = hex;
+  }
+  std::vector<double> totals;
+  for (const RunOutcome& r : s.runs) totals.push_back(r.total_s());
+  j["total_s"] = run::Json::array_of(totals);
+  return j;
+}
+
+run::Json comparison_json(const Comparison& c) {
+  run::Json j = run::Json::object();
+  j["key"] = c.key;
+  j["title"] = c.title;
+  j["stations"] = c.stations;
+  j["engine"] = side_json(c.engine);
+  j["loop"] = side_json(c.loop);
+  if (c.engine_calendar_events != 0) j["engine_calendar_events"] = c.engine_calendar_events;
+  const bool both = !c.engine.runs.empty() && !c.loop.runs.empty();
+  if (both) j["ratio"] = c.ratio();
+  if (c.target_ratio > 0) {
+    j["target_ratio"] = c.target_ratio;
+    j["target_met"] = both && c.ratio() <= c.target_ratio;
+  }
+  j["verified"] = c.verified;
+  j["verification"] = c.verification;
+  return j;
+}
+
+void print_json(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
+                const ScalingSummary& summary, const SimpyResult* simpy, const std::vector<SoakResult>& soaks,
+                long baseline_rss_kib) {
+  run::Json doc = run::Json::object();
+  doc["plantwin_bench"] = PLANTWIN_VERSION;
+  doc["machine"] = run::Json::object();
+  doc["machine"]["cpu"] = cpu_model();
+  doc["machine"]["cores"] = static_cast<int>(std::thread::hardware_concurrency());
+  doc["reps"] = o.reps;
+  doc["quick"] = o.quick;
+  doc["baseline_rss_kib"] = static_cast<std::int64_t>(baseline_rss_kib);
+  doc["comparisons"] = run::Json::array();
+  for (const Comparison& c : rows) doc["comparisons"].push_back(comparison_json(c));
+  if (summary.present) {
+    run::Json& s = doc["scaling"] = run::Json::object();
+    s["rows"] = run::Json::array();
+    for (const Comparison& c : scaling) s["rows"].push_back(comparison_json(c));
+    s["engine_max_deviation"] = summary.engine_max_deviation;
+    s["loop_max_deviation"] = summary.loop_max_deviation;
+    s["engine_spread"] = summary.engine_spread;
+    s["loop_spread"] = summary.loop_spread;
+    s["tolerance"] = SCALING_TOLERANCE;
+    s["met"] = summary.met;
+  }
+  if (simpy != nullptr) {
+    run::Json& s = doc["simpy"] = run::Json::object();
+    s["ran"] = simpy->ran;
+    if (simpy->ran) {
+      s["api"] = simpy->api;
+      s["version"] = simpy->version;
+      s["customers"] = simpy->customers;
+      s["events"] = simpy->events;
+      s["seconds"] = run::Json::array_of(simpy->seconds);
+      s["events_per_s"] = simpy->events_per_s();
+      s["mean_sojourn_s"] = simpy->mean_sojourn_s;
+      s["max_rss_kib"] = static_cast<std::int64_t>(simpy->max_rss_kib);
+    } else {
+      s["skipped"] = simpy->skipped;
+    }
+  }
+  if (!soaks.empty()) {
+    run::Json& list = doc["soak"] = run::Json::array();
+    for (const SoakResult& s : soaks) {
+      run::Json j = run::Json::object();
+      j["title"] = s.title;
+      if (!s.error.empty()) j["error"] = s.error;
+      j["events"] = s.outcome.events;
+      j["total_s"] = s.outcome.total_s();
+      j["max_rss_kib"] = static_cast<std::int64_t>(s.max_rss_kib);
+      j["rss_after_warmup_kib"] = static_cast<std::int64_t>(s.rss_after_warmup_kib);
+      j["rss_max_after_warmup_kib"] = static_cast<std::int64_t>(s.rss_max_after_warmup_kib);
+      j["rss_last_kib"] = static_cast<std::int64_t>(s.rss_last_kib);
+      j["judged"] = s.judged;
+      j["flat"] = s.flat;
+      run::Json samples = run::Json::array();
+      for (const RssSample& r : s.samples) {
+        run::Json pair = run::Json::array();
+        pair.push_back(r.t_s);
+        pair.push_back(static_cast<std::int64_t>(r.rss_kib));
+        samples.push_back(std::move(pair));
+      }
+      j["samples_t_s_rss_kib"] = std::move(samples);
+      list.push_back(std::move(j));
+    }
+  }
+  std::printf("%s\n", doc.dump(2).c_str());
+}
+
+// ---- --profile --------------------------------------------------------------------------------
+
+int profile(const std::string& spec, const Sizes& s) {
+  const auto colon = spec.find(':');
+  const std::string model = spec.substr(0, colon);
+  const std::string side = colon == std::string::npos ? "" : spec.substr(colon + 1);
+  if (side != "engine" && side != "loop") {
+    std::fprintf(stderr, "plantwin_bench: --profile wants MODEL:engine or MODEL:loop, got '%s'\n", spec.c_str());
+    return 2;
+  }
+  const bool engine = side == "engine";
+  RunOutcome out;
+  if (model == "mm1") {
+    out = engine ? run_engine_mm1(s.mm1, false) : run_loop_mm1(s.mm1);
+  } else if (model == "line" || model == "plant") {
+    const LineModel& m = model == "line" ? s.line : s.plant;
+    out = engine ? run_engine_lines(m, false) : run_loop_lines(m);
+  } else if (model.rfind("scale", 0) == 0 && model.size() > 5) {
+    const int stations = std::stoi(model.substr(5));
+    if (stations < 10 || stations % 10 != 0) {
+      std::fprintf(stderr, "plantwin_bench: --profile scaleN wants N a multiple of 10\n");
+      return 2;
+    }
+    const LineModel m = scaling_model(s, stations);
+    out = engine ? run_engine_lines(m, false) : run_loop_lines(m);
+  } else {
+    std::fprintf(stderr, "plantwin_bench: --profile: unknown model '%s'\n", model.c_str());
+    return 2;
+  }
+  std::printf(
+      "%s %s: %llu events, %llu completed, mean lead %.6f s, build %.3f s, run %.3f s, teardown %.3f s, %.1f ns/event\n",
+      model.c_str(), side.c_str(), static_cast<unsigned long long>(out.events),
+      static_cast<unsigned long long>(out.completed), out.mean_lead_s, out.build_s, out.run_s, out.teardown_s,
+      out.run_s * 1e9 / static_cast<double>(out.events));
+  return 0;
+}
+
+int run_bench(const Options& o) {
+  const Sizes s = sizes(o.scale);
+  if (!o.profile.empty()) return profile(o.profile, s);
+  auto wanted = [&](const char* name) { return o.only.count(name) > 0; };
+
+  long baseline_rss_kib = 0;
+  run_once_in_child([] { return RunOutcome{}; }, &baseline_rss_kib);
+
+  std::vector<Comparison> rows, scaling;
+  if (wanted("mm1")) rows.push_back(compare_mm1(s.mm1, o.reps));
+  if (wanted("line"))
+    rows.push_back(compare_lines("line", "10-station line, buffers 5, failures", s.line, o.reps, RATIO_TARGET));
+  if (wanted("plant"))
+    rows.push_back(compare_lines("plant", "1,000 stations (100 lines of 10)", s.plant, o.reps, 0));
+  if (wanted("scaling"))
+    for (int stations : s.scaling_stations) {
+      const LineModel m = scaling_model(s, stations);
+      char title[64];
+      std::snprintf(title, sizeof title, "scaling: %d stations, %d line%s", stations, m.lines, m.lines == 1 ? "" : "s");
+      scaling.push_back(compare_lines("scale-" + std::to_string(stations), title, m, o.reps, 0));
+    }
+  const ScalingSummary summary = summarise_scaling(scaling);
+
+  SimpyResult simpy;
+  if (wanted("simpy")) simpy = measure_simpy(o.simpy_script, o.simpy_customers, o.simpy_reps);
+
+  std::vector<SoakResult> soaks;
+  if (wanted("soak")) {
+    Mm1Model unlimited = s.mm1;
+    unlimited.customers = 0;
+    soaks.push_back(measure_soak(
+        "M/M/1, rho 0.8, unlimited arrivals", o.soak_events,
+        [unlimited](double horizon_s) {
+          Mm1Model m = unlimited;
+          m.horizon_s = horizon_s;
+          return run_engine_mm1(m, false);
+        },
+        1e5));
+    soaks.push_back(measure_soak(
+        "1,000 stations (100 lines of 10, buffers 5, failures)", o.soak_events,
+        [plant = s.plant](double horizon_s) {
+          LineModel m = plant;
+          m.horizon_s = horizon_s;
+          return run_engine_lines(m, false);
+        },
+        1e3));
+  }
+
+  const SimpyResult* simpy_ptr = wanted("simpy") ? &simpy : nullptr;
+  if (o.json)
+    print_json(o, rows, scaling, summary, simpy_ptr, soaks, baseline_rss_kib);
+  else
+    print_table(o, rows, scaling, summary, simpy_ptr, soaks, baseline_rss_kib);
+
+  // A bench whose two sides disagree measured nothing worth comparing: say so in the exit status.
+  for (const auto* list : {&rows, &scaling})
+    for (const Comparison& c : *list)
+      if (!c.verified) return 1;
+  return 0;
+}
+
+}  // namespace
+
+}  // namespace plantwin::bench
+
+int main(int argc, char** argv) {
+  plantwin::bench::Options options;
+  try {
+    plantwin::bench::parse_options(argc, argv, options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "plantwin_bench: %s\n", e.what());
+    return 2;
+  }
+  try {
+    return plantwin::bench::run_bench(options);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "plantwin_bench: %s\n", e.what());
+    return 3;
+  }
+}

@@ -1,0 +1,81 @@
+#pragma once
+/// The models that plantwin_bench runs, each twice: on the engine (models::Plant) and on a minimal
+/// hand-written event loop of the same model. Both sides draw from the same random streams
+/// (kernel::RngStream with the names the engine gives them), so when the loop implements the
+/// semantics exactly they follow the same trajectory and report the same numbers: that is how the
+/// bench checks that the comparison is honest.
+
+#include <cstdint>
+#include <string>
+
+#include "kernel/time.hpp"
+
+namespace plantwin::bench {
+
+/// The seed of every run (replication 0).
+inline constexpr std::uint64_t SEED = 42;
+
+/// M/M/1: Poisson arrivals (rate `lambda`, per second) to one exponential server (rate `mu`).
+struct Mm1Model {
+  /// Customers created; 0 means no limit (the soak run stops at the horizon instead).
+  std::int64_t customers = 1'000'000;
+  double lambda = 0.8;  ///< arrivals per second
+  double mu = 1.0;      ///< services per second
+  /// Simulated time, s: long enough for every customer to leave (1e6 customers arrive in about
+  /// 1.25e6 s; the standard deviation of that is about 1.25e3 s).
+  double horizon_s = 2.0e6;
+};
+
+/// `lines` identical serial lines side by side. Each line has `stations_per_line` single-server
+/// stations with input buffers of `buffer` places, exponential process times, blocking after
+/// service, and failures on every station (exponential MTBF and MTTR, operating basis, resume). A
+/// saturated source feeds each line's first station.
+struct LineModel {
+  int lines = 1;
+  int stations_per_line = 10;
+  std::int64_t buffer = 5;
+  double process_mean_s = 1.0;
+  double mtbf_s = 60.0;  ///< mean operating time between failures, s
+  double mttr_s = 3.0;   ///< mean time to repair, s
+  double horizon_s = 1.0e5;
+
+  int station_count() const { return lines * stations_per_line; }
+};
+
+/// The station id the engine model and the loop both use, so that they name (and so seed) their
+/// random streams alike: "l<line>s<k>".
+std::string line_station_id(int line, int k);
+
+/// What one run of a model reports. Trivially copyable: a forked child sends it back through a
+/// pipe as raw bytes.
+struct RunOutcome {
+  std::uint64_t events = 0;           ///< events executed (engine: calendar and deferred)
+  std::uint64_t deferred_events = 0;  ///< engine runs with counting only: deferred events among `events`
+  std::uint64_t completed = 0;        ///< parts that left the plant at the end of their route
+  double mean_lead_s = 0;             ///< mean time from creation to leaving, s
+  double build_s = 0;                 ///< wall time to build the model, s
+  double run_s = 0;                   ///< wall time to run it, s
+  double teardown_s = 0;              ///< wall time to destroy it, s
+  std::uint64_t fingerprint = 0;      ///< engine only: the kernel's fingerprint
+  double simulated_s = 0;             ///< simulated time reached, s
+
+  /// The whole process's work: build, run and teardown, s.
+  double total_s() const { return build_s + run_s + teardown_s; }
+};
+
+/// Runs the M/M/1 on the engine. With `count_deferred`, a trace sink counts deferred events
+/// (slower: for verification only).
+RunOutcome run_engine_mm1(const Mm1Model& model, bool count_deferred);
+/// Runs the M/M/1 on the minimal loop.
+RunOutcome run_loop_mm1(const Mm1Model& model);
+
+/// Runs the lines on the engine. With `count_deferred`, a trace sink counts deferred events.
+RunOutcome run_engine_lines(const LineModel& model, bool count_deferred);
+/// Runs the lines on the minimal loop.
+RunOutcome run_loop_lines(const LineModel& model);
+
+/// Seconds → ticks exactly as the engine converts sampled durations (kernel::duration_from_seconds),
+/// so that both sides round every draw alike.
+inline kernel::Tick to_ticks(double seconds) { return kernel::duration_from_seconds(seconds); }
+
+}  // namespace plantwin::bench
