@@ -35,10 +35,8 @@ class DeferredCounter final : public kernel::TraceSink {
 
 models::PlantParams mm1_params(const Mm1Model& m) {
   models::PlantParams p;
-  models::StationParams server;
-  server.process = {Distribution::exponential(1.0 / m.mu)};
-  p.stations.push_back({"server", server});
-  p.products.push_back({"customer", {0}});
+  p.stations.push_back({"server", models::StationParams{}});
+  p.products.push_back({"customer", {{0, Distribution::exponential(1.0 / m.mu)}}});
   models::SourceParams arrivals;
   arrivals.kind = models::SourceParams::Kind::INTERARRIVAL;
   arrivals.mix = {{0, 1.0}};
@@ -52,10 +50,6 @@ models::PlantParams lines_params(const LineModel& m) {
   models::PlantParams p;
   models::StationParams station;
   station.buffer = m.buffer;
-  // StationParams::process is indexed by product, one entry per product of the plant, as the
-  // scenario builder fills it: with one product per line that is `lines` entries per station,
-  // whichever products visit it.
-  station.process.assign(static_cast<std::size_t>(m.lines), Distribution::exponential(m.process_mean_s));
   station.failures = models::FailureParams{Distribution::exponential(m.mtbf_s), Distribution::exponential(m.mttr_s),
                                            models::FailureParams::Basis::OPERATING,
                                            models::FailureParams::Interrupted::RESUME};
@@ -65,7 +59,7 @@ models::PlantParams lines_params(const LineModel& m) {
     // line's first station.
     models::ProductParams product{"p" + std::to_string(line), {}};
     for (int k = 0; k < m.stations_per_line; ++k) {
-      product.route.push_back(p.stations.size());
+      product.route.push_back({p.stations.size(), Distribution::exponential(m.process_mean_s)});
       p.stations.push_back({line_station_id(line, k), station});
     }
     p.products.push_back(std::move(product));

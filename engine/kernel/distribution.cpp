@@ -211,6 +211,8 @@ double Distribution::sample(RngStream& rng) const {
   return 0;
 }
 
+Tick Distribution::sample_ticks_general(RngStream& rng) const { return duration_from_seconds(sample(rng)); }
+
 double Distribution::mean() const {
   switch (kind_) {
     case Kind::CONSTANT: return a_;

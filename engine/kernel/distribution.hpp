@@ -15,6 +15,7 @@
 ///   weibull       shape, scale                   scale·(-ln U)^(1/shape)
 ///   empirical     values, weights                one uniform, values[i] with probability weights[i]/Σweights
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -56,8 +57,10 @@ class Distribution {
   double sample(RngStream& rng) const;
   /// Draws one duration in ticks (rounded to the nearest tick, clamped to MAX_DURATION_TICKS).
   Tick sample_ticks(RngStream& rng) const {
+    // The two commonest kinds inline; the arithmetic is sample()'s, so the draws are the same.
     if (kind_ == Kind::CONSTANT) return constant_ticks_;
-    return duration_from_seconds(sample(rng));
+    if (kind_ == Kind::EXPONENTIAL) return duration_from_seconds(-a_ * std::log(rng.uniform_open0()));
+    return sample_ticks_general(rng);
   }
 
   /// The exact mean, in seconds (for normal: of the distribution truncated at 0).
@@ -81,6 +84,9 @@ class Distribution {
   bool operator==(const Distribution&) const = default;
 
  private:
+  // Kept out of line so that the inlined fast path above stays small.
+  [[gnu::noinline]] Tick sample_ticks_general(RngStream& rng) const;
+
   Kind kind_ = Kind::CONSTANT;
   double a_ = 0, b_ = 0, c_ = 0;
   int k_ = 0;

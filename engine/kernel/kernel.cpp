@@ -19,19 +19,18 @@ ModelId Kernel::add_model(Model& model, std::string name) {
   return static_cast<ModelId>(models_.size() - 1);
 }
 
-EventHandle Kernel::schedule_at(Tick time, ModelId target, std::uint32_t kind, std::uint64_t arg, int priority) {
-  assert(time >= now_);
-  assert(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY);
-  assert(target < models_.size());
-  const std::uint64_t seq = ++seq_;
-  push(Entry{time, (static_cast<std::uint64_t>(priority + 128) << 56) | seq,
-             (static_cast<std::uint64_t>(target) << 32) | kind, arg});
-  return EventHandle{seq};
-}
-
 void Kernel::defer(ModelId target, std::uint32_t kind, std::uint64_t arg) {
   assert(target < models_.size());
-  deferred_.push_back(Event{now_, target, kind, arg});
+  if (deferred_tail_ - deferred_head_ == deferred_.size()) {
+    // Full (or empty storage): double, keeping the order.
+    std::vector<Event> next(deferred_.empty() ? 64 : deferred_.size() * 2);
+    const std::size_t n = deferred_tail_ - deferred_head_;
+    for (std::size_t i = 0; i < n; ++i) next[i] = deferred_[(deferred_head_ + i) % deferred_.size()];
+    deferred_ = std::move(next);
+    deferred_head_ = 0;
+    deferred_tail_ = n;
+  }
+  deferred_[deferred_tail_++ % deferred_.size()] = Event{now_, target, kind, arg};
 }
 
 void Kernel::cancel(EventHandle handle) {
@@ -52,27 +51,12 @@ std::uint64_t Kernel::fingerprint() const {
   return z ^ (z >> 31);
 }
 
-// Binary heap with the "hole" technique: the moving entry is written once at its final place.
-void Kernel::push(const Entry& e) {
-  std::size_t i = heap_.size();
-  heap_.push_back(e);
-  Entry* h = heap_.data();
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / 2;
-    if (!before(e, h[parent])) break;
-    h[i] = h[parent];
-    i = parent;
-  }
-  h[i] = e;
-}
-
 Kernel::Entry Kernel::pop() {
   Entry* h = heap_.data();
   const Entry top = h[0];
-  const Entry last = h[heap_.size() - 1];
-  heap_.pop_back();
-  const std::size_t n = heap_.size();
+  const std::size_t n = --size_;
   if (n > 0) {
+    const Entry last = h[n];
     std::size_t i = 0;
     for (;;) {
       std::size_t child = 2 * i + 1;
@@ -98,20 +82,18 @@ inline void Kernel::execute(const Event& e) {
 Kernel::Status Kernel::run_until(Tick end) {
   assert(end >= now_);
   if (status_ != Status::RUNNING) return status_;
-  std::uint64_t poll = 0;
+  std::uint32_t poll = 0;
   for (;;) {
     Event e;
-    if (!deferred_.empty()) {
-      e = deferred_.front();
-      deferred_.pop_front();
+    if (deferred_head_ != deferred_tail_) {
+      e = deferred_[deferred_head_++ % deferred_.size()];
     } else {
-      if (heap_.empty() || heap_.front().time >= end) break;
+      if (size_ == 0 || heap_[0].time >= end) break;
       const Entry entry = pop();
-      const std::uint64_t seq = entry.key & SEQ_MASK;
-      if (!cancelled_.empty() && cancelled_.erase(seq) > 0) continue;
+      if (!cancelled_.empty() && cancelled_.erase(entry.key & SEQ_MASK) > 0) continue;
       now_ = entry.time;
-      e = Event{entry.time, static_cast<ModelId>(entry.target_kind >> 32),
-                static_cast<std::uint32_t>(entry.target_kind), entry.arg};
+      e = Event{entry.time, static_cast<ModelId>(entry.target_kind >> 32), static_cast<std::uint32_t>(entry.target_kind),
+                entry.arg};
     }
     if (e.time != same_time_) {
       same_time_ = e.time;
@@ -124,7 +106,7 @@ Kernel::Status Kernel::run_until(Tick end) {
     }
     execute(e);
     if (status_ != Status::RUNNING) return status_;
-    if (interrupt_ != nullptr && (++poll & 0xfff) == 0 && interrupt_->load(std::memory_order_relaxed)) {
+    if ((++poll & 0xfff) == 0 && interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) {
       status_ = Status::INTERRUPTED;
       return status_;
     }

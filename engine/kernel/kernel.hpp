@@ -13,8 +13,8 @@
 /// probability, they executed the same events at the same times in the same order.
 
 #include <atomic>
+#include <cassert>
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -78,7 +78,15 @@ class Kernel {
   std::size_t model_count() const { return models_.size(); }
 
   /// Schedules an event at absolute time `time` (>= now()). Returns a handle for cancel().
-  EventHandle schedule_at(Tick time, ModelId target, std::uint32_t kind, std::uint64_t arg = 0, int priority = 0);
+  EventHandle schedule_at(Tick time, ModelId target, std::uint32_t kind, std::uint64_t arg = 0, int priority = 0) {
+    assert(time >= now_);
+    assert(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY);
+    assert(target < models_.size());
+    const std::uint64_t seq = ++seq_;
+    push(Entry{time, (static_cast<std::uint64_t>(priority + 128) << 56) | seq,
+               (static_cast<std::uint64_t>(target) << 32) | kind, arg});
+    return EventHandle{seq};
+  }
   /// Schedules an event `delay` ticks from now (delay >= 0).
   EventHandle schedule_in(Tick delay, ModelId target, std::uint32_t kind, std::uint64_t arg = 0, int priority = 0) {
     return schedule_at(now_ + delay, target, kind, arg, priority);
@@ -109,7 +117,7 @@ class Kernel {
   /// Events executed so far (calendar and deferred).
   std::uint64_t events_executed() const { return events_; }
   /// Calendar events waiting (cancelled ones excluded).
-  std::size_t pending_events() const { return heap_.size() - cancelled_.size(); }
+  std::size_t pending_events() const { return size_ - cancelled_.size(); }
   /// The hash of every event executed so far.
   std::uint64_t fingerprint() const;
 
@@ -125,14 +133,29 @@ class Kernel {
   }
   static constexpr std::uint64_t SEQ_MASK = (std::uint64_t{1} << 56) - 1;
 
-  void push(const Entry& e);
+  // Binary heap with the "hole" technique: the moving entry is written once at its final place.
+  // The storage grows by doubling and never shrinks; size_ is the heap's size.
+  void push(const Entry& e) {
+    if (size_ == heap_.size()) heap_.resize(heap_.size() * 2 + 64);
+    std::size_t i = size_++;
+    Entry* h = heap_.data();
+    while (i > 0) {
+      const std::size_t parent = (i - 1) / 2;
+      if (!before(e, h[parent])) break;
+      h[i] = h[parent];
+      i = parent;
+    }
+    h[i] = e;
+  }
   Entry pop();
   void execute(const Event& e);
 
   std::vector<Model*> models_;
   std::vector<std::string> names_;
   std::vector<Entry> heap_;
-  std::deque<Event> deferred_;
+  std::size_t size_ = 0;
+  std::vector<Event> deferred_;  // a ring buffer: [deferred_head_, deferred_tail_) modulo its size
+  std::size_t deferred_head_ = 0, deferred_tail_ = 0;
   std::unordered_set<std::uint64_t> cancelled_;  // membership only, never iterated
   Tick now_ = 0;
   Tick same_time_ = -1;

@@ -6,12 +6,20 @@
 
 namespace plantwin::kernel {
 
-std::size_t Histogram::bucket_of(Tick value) {
-  if (value < 128) return value < 0 ? 0 : static_cast<std::size_t>(value);
-  const auto v = static_cast<std::uint64_t>(value);
-  const int e = 63 - std::countl_zero(v);  // 7 .. 62
-  const std::uint64_t sub = (v >> (e - 6)) & 63;
-  return 128 + static_cast<std::size_t>(e - 7) * 64 + static_cast<std::size_t>(sub);
+void Tally::merge(const Tally& other) {
+  if (other.n_ == 0) return;
+  if (n_ == 0) {
+    *this = other;
+    return;
+  }
+  // Re-express the other's sums around this tally's shift: x - s = (x - s') + delta.
+  const double delta = other.shift_ - shift_;
+  const double m = static_cast<double>(other.n_);
+  sum_ += other.sum_ + m * delta;
+  sum2_ += other.sum2_ + 2 * delta * other.sum_ + m * delta * delta;
+  n_ += other.n_;
+  if (other.min_ < min_) min_ = other.min_;
+  if (other.max_ > max_) max_ = other.max_;
 }
 
 Tick Histogram::bucket_lower(std::size_t bucket) {
@@ -26,13 +34,6 @@ Tick Histogram::bucket_upper(std::size_t bucket) {
   const std::size_t e = (bucket - 128) / 64 + 7;
   const std::uint64_t sub = (bucket - 128) % 64;
   return static_cast<Tick>((64 + sub + 1) << (e - 6));
-}
-
-void Histogram::add(Tick value) {
-  const std::size_t b = bucket_of(value);
-  if (b >= counts_.size()) counts_.resize(b + 1, 0);
-  ++counts_[b];
-  ++total_;
 }
 
 void Histogram::merge(const Histogram& other) {

@@ -2,13 +2,16 @@
 /// Streaming statistics: nothing here keeps every sample.
 ///
 ///   TimeAverage  the time-weighted mean of a piecewise-constant quantity (WIP, queue length)
-///   Tally        count, mean, variance, min and max of observations (Welford's update)
+///   Tally        count, mean, variance, min and max of observations (sums shifted by the first
+///                observation: no division per sample, and no cancellation when the mean is far
+///                from 0); mergeable
 ///   Histogram    counts in log-linear buckets, for quantiles (p50, p95) of non-negative
 ///                durations in ticks: exact below 128 ticks, then 64 buckets per power of two, so
 ///                a quantile is off by at most 1/128 of its value (0.8 %). Mergeable: the pooled
 ///                quantiles of several replications come from the sum of their histograms.
 ///   Summary      mean and Student-t 95 % half-width of one value per replication
 
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -48,29 +51,45 @@ class TimeAverage {
 class Tally {
  public:
   void add(double x) {
+    if (n_ == 0) {
+      shift_ = x;
+      min_ = max_ = x;
+    }
     ++n_;
-    const double d = x - mean_;
-    mean_ += d / static_cast<double>(n_);
-    m2_ += d * (x - mean_);
-    if (n_ == 1 || x < min_) min_ = x;
-    if (n_ == 1 || x > max_) max_ = x;
+    const double d = x - shift_;
+    sum_ += d;
+    sum2_ += d * d;
+    if (x < min_) min_ = x;
+    if (x > max_) max_ = x;
   }
+  /// Adds every observation of `other`, as if they had been added here.
+  void merge(const Tally& other);
   void reset() { *this = Tally(); }
   std::uint64_t count() const { return n_; }
-  double mean() const { return n_ > 0 ? mean_ : 0.0; }
+  double mean() const { return n_ > 0 ? shift_ + sum_ / static_cast<double>(n_) : 0.0; }
   /// Sample variance (n - 1 in the denominator); 0 for fewer than two observations.
-  double variance() const { return n_ > 1 ? m2_ / static_cast<double>(n_ - 1) : 0.0; }
+  double variance() const {
+    if (n_ < 2) return 0.0;
+    const double n = static_cast<double>(n_);
+    const double v = (sum2_ - sum_ * sum_ / n) / (n - 1);
+    return v > 0 ? v : 0.0;
+  }
   double min() const { return min_; }
   double max() const { return max_; }
 
  private:
   std::uint64_t n_ = 0;
-  double mean_ = 0, m2_ = 0, min_ = 0, max_ = 0;
+  double shift_ = 0, sum_ = 0, sum2_ = 0, min_ = 0, max_ = 0;
 };
 
 class Histogram {
  public:
-  void add(Tick value);
+  void add(Tick value) {
+    const std::size_t b = bucket_of(value);
+    if (b >= counts_.size()) counts_.resize(b + 1, 0);
+    ++counts_[b];
+    ++total_;
+  }
   void merge(const Histogram& other);
   void reset() {
     counts_.clear();
@@ -80,7 +99,13 @@ class Histogram {
   /// The q-quantile (q in [0, 1]) in ticks, interpolated linearly inside its bucket; 0 when empty.
   double quantile(double q) const;
 
-  static std::size_t bucket_of(Tick value);
+  static std::size_t bucket_of(Tick value) {
+    if (value < 128) return value < 0 ? 0 : static_cast<std::size_t>(value);
+    const auto v = static_cast<std::uint64_t>(value);
+    const int e = 63 - std::countl_zero(v);  // 7 .. 62
+    const std::uint64_t sub = (v >> (e - 6)) & 63;
+    return 128 + static_cast<std::size_t>(e - 7) * 64 + static_cast<std::size_t>(sub);
+  }
   /// [lower, upper) of a bucket, in ticks.
   static Tick bucket_lower(std::size_t bucket);
   static Tick bucket_upper(std::size_t bucket);

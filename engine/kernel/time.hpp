@@ -7,7 +7,6 @@
 /// a replication (warm-up + horizon) to MAX_RUN_TICKS (100 years) and clamps sampled durations to
 /// MAX_DURATION_TICKS, so `now + duration` never overflows.
 
-#include <cmath>
 #include <cstdint>
 
 namespace plantwin::kernel {
@@ -30,7 +29,10 @@ inline Tick duration_from_seconds(double s) {
   if (!(s > 0.0)) return 0;
   const double t = s * static_cast<double>(TICKS_PER_SECOND);
   if (t >= static_cast<double>(MAX_DURATION_TICKS)) return MAX_DURATION_TICKS;
-  return static_cast<Tick>(std::llround(t));
+  // Round half away from zero exactly as std::llround, without its library call: truncate, then
+  // add one when the fraction (exact: t - trunc(t) is representable) is at least a half.
+  const auto whole = static_cast<Tick>(t);
+  return t - static_cast<double>(whole) >= 0.5 ? whole + 1 : whole;
 }
 
 }  // namespace plantwin::kernel

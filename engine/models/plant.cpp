@@ -16,12 +16,16 @@ std::vector<OrderState> initial_orders(const PlantParams& params) {
 Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication)
     : parts_(params.max_live_parts) {
   routes_.resize(params.products.size());
+  process_.resize(params.products.size());
   sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
   ctx_ = std::make_unique<PlantContext>(PlantContext{kernel_, parts_, routes_, *sink_, seed, replication});
   stations_.reserve(params.stations.size());
   for (const auto& s : params.stations) stations_.push_back(std::make_unique<Station>(s.id, s.params, *ctx_));
-  for (std::size_t p = 0; p < params.products.size(); ++p)
-    for (std::size_t station : params.products[p].route) routes_[p].push_back(stations_[station].get());
+  for (std::size_t p = 0; p < params.products.size(); ++p) {
+    for (const auto& step : params.products[p].route) process_[p].push_back(step.process);
+    for (std::size_t k = 0; k < process_[p].size(); ++k)
+      routes_[p].push_back(RouteStep{stations_[params.products[p].route[k].station].get(), &process_[p][k]});
+  }
   sources_.reserve(params.sources.size());
   for (const auto& s : params.sources) {
     sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));

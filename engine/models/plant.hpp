@@ -18,9 +18,14 @@
 
 namespace plantwin::models {
 
+struct RouteStepParams {
+  std::size_t station = 0;  ///< index in PlantParams::stations
+  kernel::Distribution process;  ///< this product's process time at that station
+};
+
 struct ProductParams {
   std::string id;
-  std::vector<std::size_t> route;  ///< station indices in visiting order (non-empty)
+  std::vector<RouteStepParams> route;  ///< in visiting order (non-empty)
 };
 
 struct OrderParams {
@@ -82,7 +87,8 @@ class Plant {
  private:
   kernel::Kernel kernel_;
   PartPool parts_;
-  std::vector<std::vector<Station*>> routes_;
+  std::vector<std::vector<kernel::Distribution>> process_;  // [product][step], owned: routes_ point here
+  std::vector<std::vector<RouteStep>> routes_;
   std::unique_ptr<Sink> sink_;
   std::unique_ptr<PlantContext> ctx_;
   std::vector<std::unique_ptr<Station>> stations_;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel/distribution.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/rng.hpp"
 #include "models/part.hpp"
@@ -15,11 +16,17 @@ namespace plantwin::models {
 class Station;
 class Sink;
 
+/// One step of a product's route: the station, and that product's process time there.
+struct RouteStep {
+  Station* station;
+  const kernel::Distribution* process;
+};
+
 struct PlantContext {
   kernel::Kernel& kernel;
   PartPool& parts;
-  /// routes[product][step]: the station a part of that product visits at that step.
-  const std::vector<std::vector<Station*>>& routes;
+  /// routes[product][step]: where a part of that product goes at that step.
+  const std::vector<std::vector<RouteStep>>& routes;
   Sink& sink;
   std::uint64_t seed;
   std::uint64_t replication;

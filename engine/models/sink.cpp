@@ -14,12 +14,10 @@ void Sink::part_left(PartId part, bool good) {
   const Part& p = parts_[part];
   if (good) {
     const kernel::Tick lead = now - p.created;
-    const double lead_s = kernel::to_seconds(lead);
-    for (LeadTimes* l : {&all_, &by_product_[p.product]}) {
-      ++l->completed;
-      l->tally.add(lead_s);
-      l->histogram.add(lead);
-    }
+    LeadTimes& l = by_product_[p.product];
+    ++l.completed;
+    l.tally.add(kernel::to_seconds(lead));
+    l.histogram.add(lead);
   } else {
     ++scrapped_;
   }
@@ -32,14 +30,19 @@ void Sink::part_left(PartId part, bool good) {
 }
 
 void Sink::reset_statistics() {
-  all_ = LeadTimes{};
   for (auto& l : by_product_) l = LeadTimes{};
   scrapped_ = 0;
   wip_.reset(kernel_.now());
 }
 
 PlantMeasures Sink::measures() const {
-  return PlantMeasures{all_, by_product_, scrapped_, wip_.mean(kernel_.now())};
+  LeadTimes all;
+  for (const auto& l : by_product_) {
+    all.completed += l.completed;
+    all.tally.merge(l.tally);
+    all.histogram.merge(l.histogram);
+  }
+  return PlantMeasures{std::move(all), by_product_, scrapped_, wip_.mean(kernel_.now())};
 }
 
 }  // namespace plantwin::models

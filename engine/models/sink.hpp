@@ -43,6 +43,7 @@ class Sink {
   void part_left(PartId part, bool good);
 
   void reset_statistics();
+  /// The plant-wide lead times are the per-product ones merged (one update per part).
   PlantMeasures measures() const;
   const std::vector<OrderState>& orders() const { return orders_; }
   std::size_t wip() const { return parts_.live(); }
@@ -51,7 +52,6 @@ class Sink {
   kernel::Kernel& kernel_;
   PartPool& parts_;
   std::vector<OrderState> orders_;
-  LeadTimes all_;
   std::vector<LeadTimes> by_product_;
   std::uint64_t scrapped_ = 0;
   kernel::TimeAverage wip_;

@@ -23,7 +23,7 @@ Source::Source(std::string id, SourceParams params, PlantContext& ctx)
 
 Station* Source::saturated_station() const {
   assert(!params_.mix.empty());
-  return ctx_.routes[params_.mix.front().first].front();
+  return ctx_.routes[params_.mix.front().first].front().station;
 }
 
 void Source::start() {
@@ -99,7 +99,7 @@ void Source::offer() {
   while (!requesting_ && !waiting_.empty()) {
     requesting_ = true;
     const Part& head = ctx_.parts[waiting_.front()];
-    ctx_.routes[head.product].front()->request_entry(*this, 0);
+    ctx_.routes[head.product].front().station->request_entry(*this, 0);
   }
   offering_ = false;
 }

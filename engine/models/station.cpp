@@ -10,6 +10,16 @@
 
 namespace plantwin::models {
 
+const Distribution* StationParams::setup_between(ProductIndex from, ProductIndex to) const {
+  if (from == to) return nullptr;
+  const auto it = std::lower_bound(setup_pairs.begin(), setup_pairs.end(), std::pair{from, to},
+                                   [](const SetupParams& s, const std::pair<ProductIndex, ProductIndex>& key) {
+                                     return std::pair{s.from, s.to} < key;
+                                   });
+  if (it != setup_pairs.end() && it->from == from && it->to == to) return &it->duration;
+  return setup_any ? &*setup_any : nullptr;
+}
+
 const char* server_state_name(ServerState s) {
   switch (s) {
     case ServerState::IDLE: return "idle";
@@ -29,7 +39,7 @@ Station::Station(std::string id, StationParams params, PlantContext& ctx)
       model_id_(ctx.kernel.add_model(*this, "station/" + id_)),
       capacity_(params_.buffer == StationParams::INFINITE ? std::numeric_limits<std::size_t>::max()
                                                           : static_cast<std::size_t>(params_.buffer)),
-      product_count_(params_.process.size()),
+      has_setups_(params_.setup_any.has_value() || !params_.setup_pairs.empty()),
       process_rng_(ctx.stream("station/" + id_ + "/process")),
       setup_rng_(ctx.stream("station/" + id_ + "/setup")),
       yield_rng_(ctx.stream("station/" + id_ + "/yield")) {
@@ -176,17 +186,16 @@ PartId Station::hand_over(std::uint64_t server) {
 void Station::start_part(std::uint32_t index, PartId part) {
   Server& s = servers_[index];
   s.part = part;
-  const ProductIndex product = ctx_.parts[part].product;
+  const Part& p = ctx_.parts[part];
   const std::int64_t previous = s.last_product;
-  s.last_product = product;
-  if (!params_.setup.empty() && previous >= 0 && previous != static_cast<std::int64_t>(product)) {
-    const auto& setup = params_.setup[static_cast<std::size_t>(previous) * product_count_ + product];
-    if (setup) {
+  s.last_product = p.product;
+  if (has_setups_ && previous >= 0) {
+    if (const Distribution* setup = params_.setup_between(static_cast<ProductIndex>(previous), p.product)) {
       start_activity(index, Activity::SETUP, setup->sample_ticks(setup_rng_));
       return;
     }
   }
-  start_activity(index, Activity::WORK, params_.process[product].sample_ticks(process_rng_));
+  start_activity(index, Activity::WORK, ctx_.routes[p.product][p.step].process->sample_ticks(process_rng_));
 }
 
 void Station::start_activity(std::uint32_t index, Activity activity, kernel::Tick duration) {
@@ -214,8 +223,8 @@ void Station::run_activity(std::uint32_t index) {
 void Station::end_setup(std::uint32_t index) {
   Server& s = servers_[index];
   s.activity_event = {};
-  const ProductIndex product = ctx_.parts[s.part].product;
-  start_activity(index, Activity::WORK, params_.process[product].sample_ticks(process_rng_));
+  const Part& p = ctx_.parts[s.part];
+  start_activity(index, Activity::WORK, ctx_.routes[p.product][p.step].process->sample_ticks(process_rng_));
 }
 
 void Station::end_work(std::uint32_t index) {
@@ -244,8 +253,8 @@ void Station::end_work(std::uint32_t index) {
     return;
   }
   set_state(s, ServerState::BLOCKED);
-  s.blocked_on = route[p.step];
-  route[p.step]->request_entry(*this, index);
+  s.blocked_on = route[p.step].station;
+  route[p.step].station->request_entry(*this, index);
   if (s.state == ServerState::BLOCKED && stuck()) check_deadlock();
 }
 

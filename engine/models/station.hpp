@@ -47,18 +47,30 @@ struct FailureParams {
   Interrupted interrupted = Interrupted::RESUME;
 };
 
+/// A changeover between two products at a station.
+struct SetupParams {
+  ProductIndex from = 0;
+  ProductIndex to = 0;
+  Distribution duration;
+};
+
+/// A station's own parameters. Process times belong to the products' route steps (RouteStep):
+/// a station stores nothing per product of the plant, so a plant of many stations and products
+/// stays small.
 struct StationParams {
   static constexpr std::int64_t INFINITE = -1;
   int servers = 1;
   std::int64_t buffer = INFINITE;  ///< waiting places, or INFINITE
-  /// process[product]: the process time of each product; products that never visit may hold
-  /// anything.
-  std::vector<Distribution> process;
   std::optional<FailureParams> failures;
-  /// setup[from * product_count + to]: changeover from one product to another; empty when the
-  /// station has no setups; a pair without a value takes no setup.
-  std::vector<std::optional<Distribution>> setup;
+  /// The changeover whenever the product differs from the previous part's (`setup: 5min`).
+  std::optional<Distribution> setup_any;
+  /// Changeovers between given products (the `from -> to` matrix), sorted by (from, to); pairs
+  /// not listed take none.
+  std::vector<SetupParams> setup_pairs;
   double yield = 1.0;
+
+  /// The changeover from `from` to `to`, or nullptr when none (always none when from == to).
+  const Distribution* setup_between(ProductIndex from, ProductIndex to) const;
 };
 
 /// Per-replication measurements of one station over the measured window.
@@ -151,7 +163,7 @@ class Station final : public kernel::Model, public EntryRequester {
   PlantContext& ctx_;
   kernel::ModelId model_id_;
   std::size_t capacity_;
-  std::size_t product_count_;
+  bool has_setups_;
 
   std::vector<Server> servers_;
   std::size_t free_servers_ = 0;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <map>
 
 namespace plantwin::scenario {
 
@@ -17,12 +16,9 @@ std::size_t index_of(const std::vector<T>& items, const std::string& id) {
 }
 
 models::StationParams station_params(const ScenarioSpec& spec, const StationSpec& st) {
-  const std::size_t n = spec.products.size();
   models::StationParams p;
   p.servers = st.servers;
   p.buffer = st.buffer ? *st.buffer : models::StationParams::INFINITE;
-  p.process.assign(n, st.process ? *st.process : Distribution{});
-  for (const auto& pd : st.process_by_product) p.process[index_of(spec.products, pd.product)] = pd.dist;
   if (st.failures) {
     const FailureSpec& f = *st.failures;
     p.failures = models::FailureParams{
@@ -33,18 +29,25 @@ models::StationParams station_params(const ScenarioSpec& spec, const StationSpec
                                                           : models::FailureParams::Interrupted::RESTART};
   }
   if (st.setup) {
-    p.setup.assign(n * n, std::nullopt);
-    if (st.setup->any)
-      for (std::size_t from = 0; from < n; ++from)
-        for (std::size_t to = 0; to < n; ++to)
-          if (from != to) p.setup[from * n + to] = *st.setup->any;
+    p.setup_any = st.setup->any;
     for (const auto& e : st.setup->matrix) {
-      const std::size_t from = index_of(spec.products, e.from), to = index_of(spec.products, e.to);
-      if (from != to) p.setup[from * n + to] = e.dist;
+      const auto from = static_cast<models::ProductIndex>(index_of(spec.products, e.from));
+      const auto to = static_cast<models::ProductIndex>(index_of(spec.products, e.to));
+      if (from != to) p.setup_pairs.push_back({from, to, e.dist});
     }
+    std::sort(p.setup_pairs.begin(), p.setup_pairs.end(),
+              [](const auto& a, const auto& b) { return std::pair{a.from, a.to} < std::pair{b.from, b.to}; });
   }
   p.yield = st.yield;
   return p;
+}
+
+// The process time of `product` at `station`: its own entry, else the station's one distribution.
+Distribution process_time(const StationSpec& station, const std::string& product) {
+  for (const auto& pd : station.process_by_product)
+    if (pd.product == product) return pd.dist;
+  assert(station.process && "the loader guarantees a process time for every product that visits");
+  return station.process ? *station.process : Distribution{};
 }
 
 }  // namespace
@@ -53,7 +56,10 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
   models::PlantParams plant;
   for (const auto& pr : spec.products) {
     models::ProductParams p{pr.id, {}};
-    for (const auto& station : pr.route) p.route.push_back(index_of(spec.stations, station));
+    for (const auto& station : pr.route) {
+      const std::size_t s = index_of(spec.stations, station);
+      p.route.push_back({s, process_time(spec.stations[s], pr.id)});
+    }
     plant.products.push_back(std::move(p));
   }
   for (const auto& st : spec.stations) plant.stations.push_back({st.id, station_params(spec, st)});

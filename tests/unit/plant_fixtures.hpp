@@ -20,13 +20,15 @@ inline Distribution constant(double s) { return Distribution::constant(s); }
 struct LineBuilder {
   models::PlantParams params;
 
-  LineBuilder& station(const std::string& id, Distribution process, int servers = 1,
+  std::vector<Distribution> process;  // one per station
+
+  LineBuilder& station(const std::string& id, Distribution process_time, int servers = 1,
                        std::int64_t buffer = models::StationParams::INFINITE) {
     models::StationParams p;
     p.servers = servers;
     p.buffer = buffer;
-    p.process = {process};
     params.stations.push_back({id, p});
+    process.push_back(process_time);
     return *this;
   }
   models::StationParams& last() { return params.stations.back().params; }
@@ -50,7 +52,7 @@ struct LineBuilder {
     models::PlantParams p = params;
     p.products.clear();
     models::ProductParams product{"part", {}};
-    for (std::size_t i = 0; i < p.stations.size(); ++i) product.route.push_back(i);
+    for (std::size_t i = 0; i < p.stations.size(); ++i) product.route.push_back({i, process[i]});
     p.products.push_back(product);
     return p;
   }

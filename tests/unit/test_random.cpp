@@ -122,3 +122,16 @@ TEST_CASE("invalid parameters are reported by validate", "[rng]") {
   CHECK_THAT(Distribution::constant(std::nan("")).validate(), Catch::Contains("finite"));
   CHECK(Distribution::lognormal(3, 0.2).validate().empty());
 }
+
+TEST_CASE("durations round to the nearest tick exactly as llround", "[time]") {
+  RngStream s(9, 0, "round");
+  for (int i = 0; i < 200000; ++i) {
+    const double seconds = -std::log(s.uniform_open0()) * std::pow(10.0, static_cast<double>(i % 12) - 6);
+    REQUIRE(duration_from_seconds(seconds) == std::llround(seconds * 1e9));
+  }
+  CHECK(duration_from_seconds(0.49999999999999994e-9) == 0);
+  CHECK(duration_from_seconds(0.5e-9) == 1);
+  CHECK(duration_from_seconds(2.5e-9) == 3);
+  CHECK(duration_from_seconds(-1) == 0);
+  CHECK(duration_from_seconds(1e300) == MAX_DURATION_TICKS);
+}

@@ -74,14 +74,13 @@ TEST_CASE("parts wait at their source while the first station is full and count 
 
 TEST_CASE("requests to enter a full station are granted in the order they were made", "[station]") {
   models::PlantParams p;
-  auto station = [](double process, std::int64_t buffer) {
+  auto station = [](std::int64_t buffer) {
     models::StationParams s;
-    s.process = {constant(process), constant(process)};
     s.buffer = buffer;
     return s;
   };
-  p.stations = {{"a", station(0.1, -1)}, {"b", station(0.1, -1)}, {"c", station(10, 0)}};
-  p.products = {{"p1", {0, 2}}, {"p2", {1, 2}}};
+  p.stations = {{"a", station(-1)}, {"b", station(-1)}, {"c", station(0)}};
+  p.products = {{"p1", {{0, constant(0.1)}, {2, constant(10)}}}, {"p2", {{1, constant(0.1)}, {2, constant(10)}}}};
   models::SourceParams s1;
   s1.mix = {{0, 1.0}};
   s1.interarrival = constant(1);
@@ -171,12 +170,9 @@ TEST_CASE("a calendar-basis failure interrupts work, which resumes or restarts a
 TEST_CASE("a setup is taken only when the product changes, never before the first part", "[station][setup]") {
   models::PlantParams p;
   models::StationParams st;
-  st.process = {constant(10), constant(10)};
-  st.setup.assign(4, std::nullopt);
-  st.setup[0 * 2 + 1] = constant(5);  // a -> b
-  st.setup[1 * 2 + 0] = constant(7);  // b -> a
+  st.setup_pairs = {{0, 1, constant(5)}, {1, 0, constant(7)}};  // a -> b, b -> a
   p.stations = {{"m", st}};
-  p.products = {{"a", {0}}, {"b", {0}}};
+  p.products = {{"a", {{0, constant(10)}}}, {"b", {{0, constant(10)}}}};
   models::SourceParams plan;
   plan.kind = models::SourceParams::Kind::ORDERS;
   // Orders: a, a, b, a (one part each), all released at 0.
@@ -196,9 +192,8 @@ TEST_CASE("a setup is taken only when the product changes, never before the firs
 TEST_CASE("orders release all their parts at once and are done when the last part leaves", "[station][orders]") {
   models::PlantParams p;
   models::StationParams st;
-  st.process = {constant(10)};
   p.stations = {{"m", st}};
-  p.products = {{"a", {0}}};
+  p.products = {{"a", {{0, constant(10)}}}};
   models::SourceParams plan;
   plan.kind = models::SourceParams::Kind::ORDERS;
   p.orders = {{"first", "plan", 0, 2, 0, 25 * S}, {"second", "plan", 0, 1, 5 * S, 20 * S}};

@@ -81,3 +81,21 @@ TEST_CASE("merged histograms give the pooled quantiles", "[stats]") {
   CHECK(a.quantile(0.5) == both.quantile(0.5));
   CHECK(a.quantile(0.95) == both.quantile(0.95));
 }
+
+TEST_CASE("merged tallies equal one tally of all observations", "[stats]") {
+  Tally a, b, both;
+  for (int i = 0; i < 1000; ++i) {
+    const double x = 1e6 + (i % 17) * 0.25 + i * 1e-3;
+    (i % 3 == 0 ? a : b).add(x);
+    both.add(x);
+  }
+  a.merge(b);
+  CHECK(a.count() == both.count());
+  CHECK(a.mean() == Approx(both.mean()).epsilon(1e-14));
+  CHECK(a.variance() == Approx(both.variance()).epsilon(1e-9));
+  CHECK(a.min() == both.min());
+  CHECK(a.max() == both.max());
+  Tally empty;
+  empty.merge(both);
+  CHECK(empty.mean() == both.mean());
+}

@@ -29,12 +29,10 @@ TEST_CASE("the route graph finds routes that loop back", "[topology]") {
 TEST_CASE("a re-entrant route with full finite buffers stops the run with a deadlock error", "[station][deadlock]") {
   models::PlantParams p;
   models::StationParams a, b;
-  a.process = {constant(1)};
   a.buffer = 0;
-  b.process = {constant(1)};
   b.buffer = 0;
   p.stations = {{"a", a}, {"b", b}};
-  p.products = {{"p", {0, 1, 0, 1}}};
+  p.products = {{"p", {{0, constant(1)}, {1, constant(1)}, {0, constant(1)}, {1, constant(1)}}}};
   models::SourceParams s;
   s.kind = models::SourceParams::Kind::SATURATED;
   s.mix = {{0, 1.0}};
