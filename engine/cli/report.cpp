@@ -135,6 +135,10 @@ Resolved resolve(const Json& doc, const std::string& path) {
       r.parent = walked;
       if (node->is_object())
         for (const auto& [k, v] : node->members()) r.candidates.push_back(k);
+      // At the top, the plant KPIs are candidates too: they are named without `kpis.`.
+      if (node == &doc)
+        if (const Json* kpis = doc.find("kpis"))
+          for (const auto& [k, v] : kpis->members()) r.candidates.push_back(k);
       return r;
     }
     node = next;
@@ -308,7 +312,12 @@ CheckReport evaluate_expectations(const scenario::ExpectSpec& expect, const Json
     } else if (r.node != nullptr && r.node->is_number()) {
       value = r.node->number();
       measured = e.kpi + " = " + fixed(value);
-      if (reps > 1) measured += " (pooled over " + run::format_number(reps) + " replications, no interval)";
+      // Quantiles pool every replication's parts; other plain numbers (state fractions, the
+      // bottleneck's active share) are means over replications.
+      const bool quantile = e.kpi.ends_with(".p50") || e.kpi.ends_with(".p95");
+      if (reps > 1)
+        measured += std::string(quantile ? " (pooled over " : " (mean over ") + run::format_number(reps) +
+                    " replications, no interval)";
     } else {
       measured = e.kpi + " = undefined";
     }

@@ -23,17 +23,17 @@ void Tally::merge(const Tally& other) {
 }
 
 Tick Histogram::bucket_lower(std::size_t bucket) {
-  if (bucket < 128) return static_cast<Tick>(bucket);
-  const std::size_t e = (bucket - 128) / 64 + 7;
-  const std::uint64_t sub = (bucket - 128) % 64;
-  return static_cast<Tick>((64 + sub) << (e - 6));
+  if (bucket < 256) return static_cast<Tick>(bucket);
+  const std::size_t e = (bucket - 256) / 128 + 8;
+  const std::uint64_t sub = (bucket - 256) % 128;
+  return static_cast<Tick>((128 + sub) << (e - 7));
 }
 
 Tick Histogram::bucket_upper(std::size_t bucket) {
-  if (bucket < 128) return static_cast<Tick>(bucket + 1);
-  const std::size_t e = (bucket - 128) / 64 + 7;
-  const std::uint64_t sub = (bucket - 128) % 64;
-  return static_cast<Tick>((64 + sub + 1) << (e - 6));
+  if (bucket < 256) return static_cast<Tick>(bucket + 1);
+  const std::size_t e = (bucket - 256) / 128 + 8;
+  const std::uint64_t sub = (bucket - 256) % 128;
+  return static_cast<Tick>((128 + sub + 1) << (e - 7));
 }
 
 void Histogram::merge(const Histogram& other) {
@@ -42,26 +42,29 @@ void Histogram::merge(const Histogram& other) {
   total_ += other.total_;
 }
 
-double Histogram::quantile(double q) const {
-  if (total_ == 0) return 0;
-  q = std::clamp(q, 0.0, 1.0);
-  // The rank among total_ observations, 0-based and fractional: q·(n-1) as for a sorted sample.
-  const double rank = q * static_cast<double>(total_ - 1);
+double Histogram::order_statistic(std::uint64_t k) const {
   std::uint64_t below = 0;
   for (std::size_t b = 0; b < counts_.size(); ++b) {
     const std::uint64_t c = counts_[b];
-    if (c == 0) continue;
-    if (rank < static_cast<double>(below + c)) {
-      const double lo = static_cast<double>(bucket_lower(b));
-      const double hi = static_cast<double>(bucket_upper(b));
-      if (b < 128) return lo;  // exact buckets hold one value each
-      // Spread the bucket's c observations evenly over [lo, hi): the i-th sits at lo + (i+0.5)/c.
-      const double within = (rank - static_cast<double>(below) + 0.5) / static_cast<double>(c);
-      return lo + (hi - lo) * within;
+    if (k < below + c) {
+      if (b < 256) return static_cast<double>(b);  // exact buckets hold one value each
+      // Spread the bucket's c observations evenly over [lower, upper): the i-th at (i + 0.5) / c.
+      const double lo = static_cast<double>(bucket_lower(b)), hi = static_cast<double>(bucket_upper(b));
+      return lo + (hi - lo) * (static_cast<double>(k - below) + 0.5) / static_cast<double>(c);
     }
     below += c;
   }
   return static_cast<double>(bucket_lower(counts_.size() - 1));
+}
+
+double Histogram::quantile(double q) const {
+  if (total_ == 0) return 0;
+  q = std::clamp(q, 0.0, 1.0);
+  const double rank = q * static_cast<double>(total_ - 1);
+  const auto k = static_cast<std::uint64_t>(rank);
+  const double low = order_statistic(k);
+  if (k + 1 >= total_) return low;
+  return low + (rank - static_cast<double>(k)) * (order_statistic(k + 1) - low);
 }
 
 namespace {

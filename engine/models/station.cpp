@@ -309,11 +309,12 @@ void Station::fail(std::uint32_t index) {
   const FailureParams& f = *params_.failures;
   const kernel::Tick now = ctx_.kernel.now();
   if (s.activity_event) {
-    // Interrupt the running setup or work.
+    // Interrupt the running setup or work. A failure at the very instant the activity ends does
+    // not undo it, even with `restart`: the activity ends when the repair does.
     if (f.basis == FailureParams::Basis::CALENDAR) ctx_.kernel.cancel(s.activity_event);
     s.activity_event = {};
-    s.activity_remaining =
-        f.interrupted == FailureParams::Interrupted::RESTART ? s.activity_duration : s.activity_remaining - (now - s.run_start);
+    const kernel::Tick left = s.activity_remaining - (now - s.run_start);
+    s.activity_remaining = f.interrupted == FailureParams::Interrupted::RESTART && left > 0 ? s.activity_duration : left;
   }
   if (f.basis == FailureParams::Basis::OPERATING) s.ttf_remaining = 0;
   set_down(s, true);

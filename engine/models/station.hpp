@@ -12,7 +12,8 @@
 /// - Failures are per server: `operating` time to failure runs only while working; `calendar` runs
 ///   always, interrupts setup and work, and only makes an idle or blocked server down. `resume`
 ///   keeps the work done; `restart` starts the interrupted activity over with the same duration.
-///   The next time to failure is drawn when a repair ends.
+///   The next time to failure is drawn when a repair ends. A failure due at the very instant an
+///   activity ends strikes first, but the activity is not repeated: it ends when the repair does.
 /// - At every instant a server is in exactly one state: down (over all others), setup, working,
 ///   blocked or idle.
 

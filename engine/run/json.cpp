@@ -72,7 +72,7 @@ void Json::dump_to(std::string& out, int indent, int depth) const {
   switch (type_) {
     case Type::NUL: out += "null"; break;
     case Type::BOOL: out += bool_ ? "true" : "false"; break;
-    case Type::NUMBER: out += format_number(number_); break;
+    case Type::NUMBER: out += exact_ ? std::to_string(unsigned_) : format_number(number_); break;
     case Type::STRING: escape(out, string_); break;
     case Type::ARRAY: {
       // Arrays of numbers stay on one line: per-replication values are read across.

@@ -22,7 +22,8 @@ class Json {
   Json(double d) : type_(Type::NUMBER), number_(d) {}
   Json(int i) : Json(static_cast<double>(i)) {}
   Json(std::int64_t i) : Json(static_cast<double>(i)) {}
-  Json(std::uint64_t i) : Json(static_cast<double>(i)) {}
+  /// Unsigned integers are kept exactly (seeds, event counts): dump() writes every digit.
+  Json(std::uint64_t i) : type_(Type::NUMBER), number_(static_cast<double>(i)), exact_(true), unsigned_(i) {}
   Json(std::string s) : type_(Type::STRING), string_(std::move(s)) {}
   Json(const char* s) : Json(std::string(s)) {}
 
@@ -56,6 +57,8 @@ class Json {
   Type type_ = Type::NUL;
   bool bool_ = false;
   double number_ = 0;
+  bool exact_ = false;
+  std::uint64_t unsigned_ = 0;
   std::string string_;
   std::vector<Json> items_;
   std::vector<std::pair<std::string, Json>> members_;

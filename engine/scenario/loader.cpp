@@ -10,6 +10,7 @@
 #include "scenario/units.hpp"
 #include "scenario/yaml_reader.hpp"
 #include "scenario/yaml_tree.hpp"
+#include "topology/route_graph.hpp"
 
 namespace plantwin::scenario {
 
@@ -548,10 +549,44 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
     }
   const std::unordered_set<std::string> products(product_ids.begin(), product_ids.end());
 
+  // The material routes as a graph (topology layer): stations on no route are errors; loops
+  // through stations with finite buffers are warned about, since they can deadlock.
+  topology::RouteInput graph_input;
+  for (const StationSpec& st : spec.stations) graph_input.stations.push_back(st.id);
+  graph_input.source_count = spec.sources.size();
+  for (const ProductSpec& p : spec.products) {
+    topology::RouteInput::Product gp{p.id, {}, {}};
+    for (const std::string& s : p.route)
+      if (const auto it = station_index.find(s); it != station_index.end()) gp.route.push_back(it->second);
+    for (std::size_t k = 0; k < spec.sources.size(); ++k) {
+      bool creates = false;
+      for (const MixEntry& m : spec.sources[k].mix) creates = creates || m.product == p.id;
+      for (const OrderSpec& o : spec.sources[k].orders) creates = creates || o.product == p.id;
+      if (creates) gp.sources.push_back(k);
+    }
+    graph_input.products.push_back(std::move(gp));
+  }
+  const topology::RouteGraph graph(graph_input);
+  std::vector<bool> unvisited(spec.stations.size(), false);
+  for (std::size_t i : graph.unvisited_stations()) unvisited[i] = true;
+  for (const auto& cycle : graph.cycles()) {
+    bool finite = false;
+    std::string names;
+    for (std::size_t i : cycle) {
+      finite = finite || spec.stations[i].buffer.has_value();
+      names += (names.empty() ? "" : ", ") + quoted(spec.stations[i].id, '\'');
+    }
+    if (finite)
+      ctx.warning(spec.stations[cycle.front()].mark, station_path(cycle.front()),
+                  "the routes loop through " + names +
+                      " (a part can come back to a station it left); with finite buffers the line can deadlock, "
+                      "which stops the run with an error");
+  }
+
   for (std::size_t i = 0; i < spec.stations.size(); ++i) {
     const StationSpec& st = spec.stations[i];
     if (st.id.empty()) continue;
-    if (visitors[i].empty()) {
+    if (unvisited[i]) {
       ctx.error(st.mark, station_path(i), "station " + quoted(st.id, '\'') + " is on no product's route");
       continue;
     }

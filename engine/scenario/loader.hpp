@@ -20,7 +20,8 @@ namespace plantwin::scenario {
 /// (`stations.reflow.servers`, `sources.orders.interarrival.mean`, `horizon`). VALUE is YAML
 /// (`2`, `30s`, `{dist: exponential, mean: 30s}`, `[printer, aoi]`). A missing key is created; the
 /// result goes through the same validation as the file, with errors located in the override
-/// (file "--set[N]" where N is the override's 1-based position, line 1, the column in "PATH=VALUE").
+/// (file "--set[N]" where N is the override's 1-based position among the overrides that have no
+/// `origin`, line 1, the column in "PATH=VALUE").
 struct Override {
   std::string path;
   std::string value;

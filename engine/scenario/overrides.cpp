@@ -148,7 +148,10 @@ class OverrideApplier {
 }  // namespace
 
 void apply_overrides(ReadContext& ctx, YamlNode& root, const std::vector<Override>& overrides) {
-  for (std::size_t i = 0; i < overrides.size(); ++i) OverrideApplier(ctx, overrides[i], i + 1).apply(root);
+  // Command-line overrides are numbered from 1 among themselves; those from a file (an
+  // expectation file's `set:`) are located in that file and take no number.
+  std::size_t number = 0;
+  for (const Override& o : overrides) OverrideApplier(ctx, o, o.origin ? 0 : ++number).apply(root);
 }
 
 }  // namespace plantwin::scenario

@@ -135,16 +135,17 @@ TEST_CASE("every example scenario keeps its golden fingerprint", "[cli][golden]"
 TEST_CASE("check passes the flagship's plan and writes a JUnit report", "[cli][check]") {
   const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml --junit /tmp/plantwin_junit_test.xml");
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("6 of 6 expectation(s) met"));
+  CHECK_THAT(r.out, Catch::Contains("7 of 7 expectation(s) met"));
   const std::string xml = read_text("/tmp/plantwin_junit_test.xml");
-  CHECK_THAT(xml, Catch::Contains("tests=\"6\" failures=\"0\""));
+  CHECK_THAT(xml, Catch::Contains("tests=\"7\" failures=\"0\""));
 }
 
 TEST_CASE("check exits with 1 and names the measured value and interval of a failed expectation", "[cli][check]") {
   const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml "
                          "--set stations.pnp_chip.process.mainboard=60s --junit /tmp/plantwin_junit_fail.xml");
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.117 (95 % CI 0.059 .. 0.174 over 10 replications): below the minimum 0.6"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.083 (95 % CI 0.020 .. 0.146 over 10 replications): below the minimum 0.6"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 9549.5 (95 % CI 9119.3 .. 9979.7 over 10 replications): above the maximum 8000"));
   CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure message="));
 }
 
@@ -185,4 +186,24 @@ TEST_CASE("run --trace writes one CSV line per event of replication 0", "[cli]")
   CHECK_THAT(trace, Catch::Contains(",station/reflow,end_work,"));
   const auto lines = static_cast<std::size_t>(std::count(trace.begin(), trace.end(), '\n'));
   CHECK(lines == std::stoul(field(r.out, "events")) + 1);
+}
+
+TEST_CASE("seeds are printed exactly, all 19 digits", "[cli]") {
+  const auto r = run_cli("run scenarios/examples/two_stations.yaml --json --replications 1 --seed 9223372036854775807");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("\"seed\": 9223372036854775807,"));
+}
+
+TEST_CASE("--set options are numbered among themselves in check, after an expectation file's set", "[cli][check]") {
+  const std::string expect = "/tmp/plantwin_set_expect.yaml";
+  std::ofstream(expect) << "expect:\n  throughput_per_h: {min: 1}\nset:\n  stations.aoi.servers: 2\n  stations.pack.servers: 2\n";
+  const auto r = run_cli("check scenarios/smt_line.yaml --expect " + expect + " --set stations.test.servers=zero");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.first_err_line(), Catch::StartsWith("--set[1]:1:"));
+}
+
+TEST_CASE("validate warns about routes that loop through finite buffers", "[cli]") {
+  const auto r = run_cli("validate scenarios/examples/reentrant.yaml --set stations.coat.buffer=2");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.err, Catch::Contains("warning:") && Catch::Contains("can deadlock"));
 }

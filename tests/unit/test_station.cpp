@@ -240,3 +240,13 @@ TEST_CASE("an unstable line stops with an error instead of exhausting memory", "
   CHECK(r.status == kernel::Kernel::Status::FAILED);
   CHECK_THAT(r.failure, Catch::Contains("arrivals exceed the line's capacity"));
 }
+
+TEST_CASE("a failure at the instant work ends does not make restart repeat the finished work", "[station][failures]") {
+  LineBuilder b;
+  b.station("a", constant(10)).source("src", constant(1), 1);
+  b.last().failures = models::FailureParams{constant(10), constant(5), models::FailureParams::Basis::OPERATING,
+                                            models::FailureParams::Interrupted::RESTART};
+  const auto r = run_plant(b.build(), 0, 100 * S);
+  // Work 1-11 meets the failure due at 11; the repair ends at 16 and the part leaves then.
+  CHECK(r.plant.all.tally.mean() == Approx(15));
+}

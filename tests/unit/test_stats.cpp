@@ -46,7 +46,7 @@ TEST_CASE("a tally gives mean, variance, min and max", "[stats]") {
 }
 
 TEST_CASE("histogram buckets cover every tick value without gaps", "[stats]") {
-  for (std::size_t b = 0; b < 3700; ++b) {
+  for (std::size_t b = 0; b < 7295; ++b) {
     REQUIRE(Histogram::bucket_lower(b) < Histogram::bucket_upper(b));
     REQUIRE(Histogram::bucket_upper(b) == Histogram::bucket_lower(b + 1));
     REQUIRE(Histogram::bucket_of(Histogram::bucket_lower(b)) == b);
@@ -65,7 +65,10 @@ TEST_CASE("histogram quantiles are within 1/128 of the exact sample quantiles", 
   }
   std::sort(xs.begin(), xs.end());
   for (double q : {0.05, 0.5, 0.9, 0.95, 0.99}) {
-    const double exact = static_cast<double>(xs[static_cast<std::size_t>(q * (xs.size() - 1))]);
+    // The sample quantile of type 7: interpolated between the order statistics around q(n-1).
+    const double rank = q * static_cast<double>(xs.size() - 1);
+    const auto k = static_cast<std::size_t>(rank);
+    const double exact = static_cast<double>(xs[k]) + (rank - static_cast<double>(k)) * static_cast<double>(xs[k + 1] - xs[k]);
     CHECK(std::fabs(h.quantile(q) - exact) <= exact / 128);
   }
 }
@@ -98,4 +101,16 @@ TEST_CASE("merged tallies equal one tally of all observations", "[stats]") {
   Tally empty;
   empty.merge(both);
   CHECK(empty.mean() == both.mean());
+}
+
+TEST_CASE("quantiles of a small sample interpolate between its values", "[stats]") {
+  Histogram h;
+  for (Tick x : {60 * 1'000'000'000LL, 120 * 1'000'000'000LL, 180 * 1'000'000'000LL}) h.add(x);
+  // Type-7 sample quantiles: p50 = 120, p95 = 120 + 0.9 * 60 = 174.
+  CHECK(h.quantile(0.5) == Approx(120e9).epsilon(1.0 / 128));
+  CHECK(h.quantile(0.95) == Approx(174e9).epsilon(1.0 / 128));
+  CHECK(h.quantile(1.0) == Approx(180e9).epsilon(1.0 / 128));
+  Histogram exact;
+  for (Tick x : {3, 5, 9}) exact.add(x);
+  CHECK(exact.quantile(0.75) == Approx(7));
 }
