@@ -135,7 +135,7 @@ class Kernel {
 
   // Binary heap with the "hole" technique: the moving entry is written once at its final place.
   // The storage grows by doubling and never shrinks; size_ is the heap's size.
-  void push(const Entry& e) {
+  [[gnu::always_inline]] void push(const Entry& e) {
     if (size_ == heap_.size()) heap_.resize(heap_.size() * 2 + 64);
     std::size_t i = size_++;
     Entry* h = heap_.data();

@@ -70,8 +70,12 @@ void Source::on_event(const kernel::Event& event) {
                          " parts in the plant: arrivals exceed the line's capacity");
         return;
       }
-      waiting_.push_back(new_part(draw_product(), NO_ORDER));
-      offer();
+      const PartId part = new_part(draw_product(), NO_ORDER);
+      // Nothing queued here and room at the station: hand the part over directly.
+      if (!waiting_.empty() || requesting_ || !ctx_.routes[ctx_.parts[part].product].front().station->try_accept(part)) {
+        waiting_.push_back(part);
+        offer();
+      }
       if (can_create()) ctx_.kernel.schedule_in(params_.interarrival.sample_ticks(interarrival_rng_), model_id_, ARRIVAL);
       break;
     }

@@ -71,11 +71,11 @@ void Station::start() {
 
 void Station::set_state(Server& s, ServerState next) {
   const kernel::Tick now = ctx_.kernel.now();
-  const bool was_free = is_free(s);
   s.state_ticks[static_cast<std::size_t>(shown_state(s))] += now - s.state_since;
   s.state_since = now;
+  // A server is free when idle and up: only a change to or from idle moves the count.
+  if (!s.down) free_servers_ += static_cast<std::size_t>(next == ServerState::IDLE) - static_cast<std::size_t>(s.state == ServerState::IDLE);
   s.state = next;
-  free_servers_ += static_cast<std::size_t>(is_free(s)) - static_cast<std::size_t>(was_free);
 }
 
 void Station::set_down(Server& s, bool down) {

@@ -95,6 +95,13 @@ class Station final : public kernel::Model, public EntryRequester {
   /// waiting and there is room), the requester's hand_over(tag) is called before this returns;
   /// otherwise the request waits its turn.
   void request_entry(EntryRequester& requester, std::uint64_t tag);
+  /// Takes `part` now when request_entry() would grant at once (no request waiting, room); the
+  /// shortcut of a requester that holds the part itself. Returns false, taking nothing, otherwise.
+  bool try_accept(PartId part) {
+    if (!requests_.empty() || granting_ || !has_room()) return false;
+    accept(part);
+    return true;
+  }
   /// True when a part could enter now (a free server or a free waiting place).
   bool has_room() const { return queue_.size() < capacity_ || free_servers_ > 0; }
 
