@@ -95,15 +95,17 @@ Distribution Distribution::weibull(double shape, double scale) {
 Distribution Distribution::empirical(std::vector<double> values, std::vector<double> weights) {
   Distribution d;
   d.kind_ = Kind::EMPIRICAL;
-  d.values_ = std::move(values);
-  d.weights_ = std::move(weights);
-  const std::size_t n = d.values_.size();
-  d.cumulative_.resize(n);
+  auto t = std::make_shared<Table>();
+  t->values = std::move(values);
+  t->weights = std::move(weights);
+  const std::size_t n = t->values.size();
+  t->cumulative.resize(n);
   double total = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    total += d.weights_.empty() ? 1.0 : (i < d.weights_.size() ? d.weights_[i] : 0.0);
-    d.cumulative_[i] = total;
+    total += t->weights.empty() ? 1.0 : (i < t->weights.size() ? t->weights[i] : 0.0);
+    t->cumulative[i] = total;
   }
+  d.table_ = std::move(t);
   return d;
 }
 
@@ -155,19 +157,22 @@ std::string Distribution::validate() const {
       if (auto e = need(finite(a_) && a_ >= 0.01 && a_ <= 1000, "shape must be between 0.01 and 1000", a_); !e.empty()) return e;
       return need(finite(b_) && b_ > 0 && b_ <= max_s, "scale must be > 0 and at most 100 years", b_);
     case Kind::EMPIRICAL: {
-      if (values_.empty()) return "values must hold at least one duration";
-      if (values_.size() > 1'000'000) return "values may hold at most 1000000 entries, got " + std::to_string(values_.size());
-      for (std::size_t i = 0; i < values_.size(); ++i)
-        if (!(finite(values_[i]) && values_[i] >= 0 && values_[i] <= max_s))
-          return "values[" + std::to_string(i) + "] must be a finite duration >= 0, got " + fmt(values_[i]);
-      if (!weights_.empty()) {
-        if (weights_.size() != values_.size())
-          return "weights must have one entry per value (" + std::to_string(values_.size()) + "), got " +
-                 std::to_string(weights_.size());
-        for (std::size_t i = 0; i < weights_.size(); ++i)
-          if (!(finite(weights_[i]) && weights_[i] >= 0))
-            return "weights[" + std::to_string(i) + "] must be finite and >= 0, got " + fmt(weights_[i]);
-        if (!(cumulative_.back() > 0) || !finite(cumulative_.back())) return "weights must have a positive, finite sum";
+      const auto& values = table().values;
+      const auto& weights = table().weights;
+      const auto& cumulative = table().cumulative;
+      if (values.empty()) return "values must hold at least one duration";
+      if (values.size() > 1'000'000) return "values may hold at most 1000000 entries, got " + std::to_string(values.size());
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if (!(finite(values[i]) && values[i] >= 0 && values[i] <= max_s))
+          return "values[" + std::to_string(i) + "] must be a finite duration >= 0, got " + fmt(values[i]);
+      if (!weights.empty()) {
+        if (weights.size() != values.size())
+          return "weights must have one entry per value (" + std::to_string(values.size()) + "), got " +
+                 std::to_string(weights.size());
+        for (std::size_t i = 0; i < weights.size(); ++i)
+          if (!(finite(weights[i]) && weights[i] >= 0))
+            return "weights[" + std::to_string(i) + "] must be finite and >= 0, got " + fmt(weights[i]);
+        if (!(cumulative.back() > 0) || !finite(cumulative.back())) return "weights must have a positive, finite sum";
       }
       return {};
     }
@@ -201,14 +206,25 @@ double Distribution::sample(RngStream& rng) const {
     }
     case Kind::WEIBULL: return b_ * std::pow(-std::log(rng.uniform_open0()), 1.0 / a_);
     case Kind::EMPIRICAL: {
-      const double target = rng.uniform() * cumulative_.back();
+      const auto& cumulative = table().cumulative;
+      const double target = rng.uniform() * cumulative.back();
       // First cumulative weight strictly above the target: values with weight 0 are never drawn.
-      auto it = std::upper_bound(cumulative_.begin(), cumulative_.end(), target);
-      if (it == cumulative_.end()) --it;
-      return values_[static_cast<std::size_t>(it - cumulative_.begin())];
+      auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
+      if (it == cumulative.end()) --it;
+      return table().values[static_cast<std::size_t>(it - cumulative.begin())];
     }
   }
   return 0;
+}
+
+const Distribution::Table& Distribution::table() const {
+  static const Table empty;
+  return table_ ? *table_ : empty;
+}
+
+bool Distribution::operator==(const Distribution& other) const {
+  return kind_ == other.kind_ && a_ == other.a_ && b_ == other.b_ && c_ == other.c_ && k_ == other.k_ &&
+         table().values == other.table().values && table().weights == other.table().weights;
 }
 
 Tick Distribution::sample_ticks_general(RngStream& rng) const { return duration_from_seconds(sample(rng)); }
@@ -231,12 +247,14 @@ double Distribution::mean() const {
     case Kind::ERLANG: return a_;
     case Kind::WEIBULL: return b_ * std::tgamma(1 + 1 / a_);
     case Kind::EMPIRICAL: {
+      const auto& values = table().values;
+      const auto& cumulative = table().cumulative;
       double sum = 0, prev = 0;
-      for (std::size_t i = 0; i < values_.size(); ++i) {
-        sum += values_[i] * (cumulative_[i] - prev);
-        prev = cumulative_[i];
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        sum += values[i] * (cumulative[i] - prev);
+        prev = cumulative[i];
       }
-      return sum / cumulative_.back();
+      return sum / cumulative.back();
     }
   }
   return 0;
@@ -253,7 +271,7 @@ std::string Distribution::describe() const {
     case Kind::LOGNORMAL: return name + "(mean=" + fmt(a_) + "s, cv=" + fmt(b_) + ")";
     case Kind::ERLANG: return name + "(mean=" + fmt(a_) + "s, k=" + std::to_string(k_) + ")";
     case Kind::WEIBULL: return name + "(shape=" + fmt(a_) + ", scale=" + fmt(b_) + "s)";
-    case Kind::EMPIRICAL: return name + "(" + std::to_string(values_.size()) + " values)";
+    case Kind::EMPIRICAL: return name + "(" + std::to_string(table().values.size()) + " values)";
   }
   return name;
 }

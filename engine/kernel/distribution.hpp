@@ -17,6 +17,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -75,13 +76,13 @@ class Distribution {
   double b() const { return b_; }
   double c() const { return c_; }
   int k() const { return k_; }
-  const std::vector<double>& values() const { return values_; }
-  const std::vector<double>& weights() const { return weights_; }
+  const std::vector<double>& values() const { return table().values; }
+  const std::vector<double>& weights() const { return table().weights; }
 
   /// Human-readable form, for example "exponential(mean=40s)".
   std::string describe() const;
 
-  bool operator==(const Distribution&) const = default;
+  bool operator==(const Distribution& other) const;
 
  private:
   // Kept out of line so that the inlined fast path above stays small.
@@ -93,7 +94,13 @@ class Distribution {
   // Derived parameters, computed once by the constructors.
   double mu_ = 0, sigma_ = 0;
   Tick constant_ticks_ = 0;
-  std::vector<double> values_, weights_, cumulative_;
+  // An empirical distribution's table, shared by its copies (immutable): the other kinds stay
+  // small, which keeps every station's parameters compact.
+  struct Table {
+    std::vector<double> values, weights, cumulative;
+  };
+  const Table& table() const;
+  std::shared_ptr<const Table> table_;
 };
 
 /// Inverse of the standard normal CDF (Wichura 1988, algorithm AS241, PPND16), |error| < 1e-15.

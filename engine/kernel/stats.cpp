@@ -36,16 +36,33 @@ Tick Histogram::bucket_upper(std::size_t bucket) {
   return static_cast<Tick>((128 + sub + 1) << (e - 7));
 }
 
+void Histogram::widen(std::size_t b) {
+  if (counts_.empty()) {
+    first_ = b;
+    counts_.assign(1, 0);
+    return;
+  }
+  if (b >= first_ + counts_.size()) {
+    counts_.resize(b - first_ + 1, 0);
+  } else if (b < first_) {
+    counts_.insert(counts_.begin(), first_ - b, 0);
+    first_ = b;
+  }
+}
+
 void Histogram::merge(const Histogram& other) {
-  if (other.counts_.size() > counts_.size()) counts_.resize(other.counts_.size(), 0);
-  for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[i] += other.counts_[i];
+  if (other.counts_.empty()) return;
+  widen(other.first_);
+  widen(other.first_ + other.counts_.size() - 1);
+  for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[other.first_ + i - first_] += other.counts_[i];
   total_ += other.total_;
 }
 
 double Histogram::order_statistic(std::uint64_t k) const {
   std::uint64_t below = 0;
-  for (std::size_t b = 0; b < counts_.size(); ++b) {
-    const std::uint64_t c = counts_[b];
+  for (std::size_t i = 0; i < counts_.size(); ++i) {
+    const std::uint64_t c = counts_[i];
+    const std::size_t b = first_ + i;
     if (k < below + c) {
       if (b < 256) return static_cast<double>(b);  // exact buckets hold one value each
       // Spread the bucket's c observations evenly over [lower, upper): the i-th at (i + 0.5) / c.
@@ -54,7 +71,7 @@ double Histogram::order_statistic(std::uint64_t k) const {
     }
     below += c;
   }
-  return static_cast<double>(bucket_lower(counts_.size() - 1));
+  return static_cast<double>(bucket_lower(first_ + counts_.size() - 1));
 }
 
 double Histogram::quantile(double q) const {

@@ -63,21 +63,23 @@ class PartPool {
   std::size_t max_live_;
 };
 
-/// A FIFO of part ids on a power-of-two ring buffer (std::deque allocates in chunks on the hot path).
-class PartQueue {
+/// A FIFO on a power-of-two ring buffer, allocated on first use (std::deque allocates in chunks,
+/// even when empty, and a plant has one queue per station).
+template <class T>
+class RingQueue {
  public:
   bool empty() const { return head_ == tail_; }
   std::size_t size() const { return tail_ - head_; }
-  PartId front() const { return buf_[head_ & mask_]; }
-  void push_back(PartId id) {
+  const T& front() const { return buf_[head_ & mask_]; }
+  void push_back(const T& item) {
     if (size() == buf_.size()) grow();
-    buf_[tail_++ & mask_] = id;
+    buf_[tail_++ & mask_] = item;
   }
-  PartId pop_front() { return buf_[head_++ & mask_]; }
+  T pop_front() { return buf_[head_++ & mask_]; }
 
  private:
   void grow() {
-    std::vector<PartId> next(buf_.empty() ? 16 : buf_.size() * 2);
+    std::vector<T> next(buf_.empty() ? 8 : buf_.size() * 2);
     const std::size_t n = size();
     for (std::size_t i = 0; i < n; ++i) next[i] = buf_[(head_ + i) & mask_];
     buf_ = std::move(next);
@@ -85,8 +87,10 @@ class PartQueue {
     head_ = 0;
     tail_ = n;
   }
-  std::vector<PartId> buf_;
+  std::vector<T> buf_;
   std::size_t mask_ = 0, head_ = 0, tail_ = 0;
 };
+
+using PartQueue = RingQueue<PartId>;
 
 }  // namespace plantwin::models

@@ -153,8 +153,7 @@ void Station::grant() {
   granting_ = true;
   while (has_room()) {
     if (!requests_.empty()) {
-      const Request r = requests_.front();
-      requests_.pop_front();
+      const Request r = requests_.pop_front();
       accept(r.requester->hand_over(r.tag));
     } else if (saturating_ != nullptr && free_servers_ > 0 && queue_.empty() && saturating_->can_create()) {
       accept(saturating_->create_part());

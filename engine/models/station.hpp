@@ -19,7 +19,6 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -177,10 +176,10 @@ class Station final : public kernel::Model, public EntryRequester {
   std::size_t free_servers_ = 0;
   PartQueue queue_;
   struct Request {
-    EntryRequester* requester;
-    std::uint64_t tag;
+    EntryRequester* requester = nullptr;
+    std::uint64_t tag = 0;
   };
-  std::deque<Request> requests_;  // FIFO, in the order the requests were made
+  RingQueue<Request> requests_;  // in the order the requests were made
   bool granting_ = false;
   bool grant_deferred_ = false;
   class Source* saturating_ = nullptr;
