@@ -98,8 +98,8 @@ Kernel::Status Kernel::run_until(Tick end) {
     if (e.time != same_time_) {
       same_time_ = e.time;
       same_time_events_ = 0;
-    } else if (++same_time_events_ > MAX_EVENTS_AT_ONE_TIME) {
-      fail("no progress: more than " + std::to_string(MAX_EVENTS_AT_ONE_TIME) + " events at t=" +
+    } else if (++same_time_events_ > max_same_time_) {
+      fail("no progress: more than " + std::to_string(max_same_time_) + " events at t=" +
            std::to_string(to_seconds(e.time)) + "s, the last addressed to '" + names_[e.target] +
            "' (a loop of zero-duration activities)");
       return status_;

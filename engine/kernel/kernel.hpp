@@ -63,7 +63,8 @@ class Kernel {
   /// another order among events at the same time.
   static constexpr int MIN_PRIORITY = -100;
   static constexpr int MAX_PRIORITY = 100;
-  /// More events than this at one simulated instant stop the run: a model is in a zero-time loop.
+  /// By default, more events than this at one simulated instant stop the run: a model is in a
+  /// zero-time loop.
   static constexpr std::uint64_t MAX_EVENTS_AT_ONE_TIME = 20'000'000;
 
   Kernel() = default;
@@ -110,6 +111,8 @@ class Kernel {
   /// it is true (Ctrl-C).
   void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag; }
   void set_trace(TraceSink* sink) { trace_ = sink; }
+  /// Changes the zero-time loop limit (MAX_EVENTS_AT_ONE_TIME by default).
+  void set_max_events_at_one_time(std::uint64_t limit) { max_same_time_ = limit; }
 
   Tick now() const { return now_; }
   Status status() const { return status_; }
@@ -160,6 +163,7 @@ class Kernel {
   Tick now_ = 0;
   Tick same_time_ = -1;
   std::uint64_t same_time_events_ = 0;
+  std::uint64_t max_same_time_ = MAX_EVENTS_AT_ONE_TIME;
   std::uint64_t seq_ = 0;
   std::uint64_t events_ = 0;
   std::uint64_t hash_ = 0x6a09e667f3bcc909ULL;

@@ -194,7 +194,7 @@ TEST_CASE("seeds are printed exactly, all 19 digits", "[cli]") {
   CHECK_THAT(r.out, Catch::Contains("\"seed\": 9223372036854775807,"));
 }
 
-TEST_CASE("--set options are numbered among themselves in check, after an expectation file's set", "[cli][check]") {
+TEST_CASE("in check, command-line overrides are numbered among themselves, after an expectation file's set", "[cli][check]") {
   const std::string expect = "/tmp/plantwin_set_expect.yaml";
   std::ofstream(expect) << "expect:\n  throughput_per_h: {min: 1}\nset:\n  stations.aoi.servers: 2\n  stations.pack.servers: 2\n";
   const auto r = run_cli("check scenarios/smt_line.yaml --expect " + expect + " --set stations.test.servers=zero");
