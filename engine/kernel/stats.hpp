@@ -79,6 +79,10 @@ class Tally {
   }
   double min() const { return min_; }
   double max() const { return max_; }
+  template <class A>
+  void serialize(A& a) {
+    a(n_, shift_, sum_, sum2_, min_, max_);
+  }
 
  private:
   std::uint64_t n_ = 0;
@@ -102,6 +106,11 @@ class Histogram {
   std::uint64_t count() const { return total_; }
   /// The q-quantile (q in [0, 1]) in ticks, interpolated linearly inside its bucket; 0 when empty.
   double quantile(double q) const;
+
+  template <class A>
+  void serialize(A& a) {
+    a(counts_, first_, total_);
+  }
 
   static std::size_t bucket_of(Tick value) {
     if (value < 256) return value < 0 ? 0 : static_cast<std::size_t>(value);

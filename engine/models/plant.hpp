@@ -54,6 +54,10 @@ struct PlantParams {
   std::vector<OrderParams> orders;
   /// The most parts in the plant at once before the run stops as unstable.
   std::size_t max_live_parts = PartPool::DEFAULT_MAX_LIVE;
+  /// The plant has transport (fleets, conveyors, arms) / a network: stations then report the
+  /// waiting_transport / waiting_network states.
+  bool has_transport = false;
+  bool has_network = false;
 };
 
 /// What one replication measured over [warmup, warmup + horizon).
@@ -67,6 +71,12 @@ struct ReplicationResult {
   PlantMeasures plant;
   std::vector<StationMeasures> stations;
   std::vector<OrderState> orders;
+
+  /// Every field, for kernel/archive.hpp (a replication run in a child process sends it back).
+  template <class A>
+  void serialize(A& a) {
+    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders);
+  }
 };
 
 class Plant {
@@ -79,6 +89,9 @@ class Plant {
   const std::vector<std::unique_ptr<Station>>& stations() const { return stations_; }
   const std::vector<std::unique_ptr<Source>>& sources() const { return sources_; }
   const Sink& sink() const { return *sink_; }
+  /// routes()[product][step]: what the plant's builder wires transport into (RouteStep::via).
+  const std::vector<std::vector<RouteStep>>& routes() const { return routes_; }
+  PlantContext& context() { return *ctx_; }
 
   /// Runs the warm-up, discards its statistics, runs the horizon and returns the measures.
   /// `interrupt`, when given, stops the run early (status INTERRUPTED) once it becomes true.

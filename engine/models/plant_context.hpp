@@ -9,6 +9,7 @@
 #include "kernel/distribution.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/rng.hpp"
+#include "models/flow.hpp"
 #include "models/part.hpp"
 
 namespace plantwin::models {
@@ -16,10 +17,12 @@ namespace plantwin::models {
 class Station;
 class Sink;
 
-/// One step of a product's route: the station, and that product's process time there.
+/// One step of a product's route: the station, that product's process time there, and how the
+/// part gets there from the previous step (nullptr: straight into the station).
 struct RouteStep {
   Station* station;
   const kernel::Distribution* process;
+  EntryTarget* via = nullptr;
 };
 
 struct PlantContext {
@@ -33,17 +36,6 @@ struct PlantContext {
 
   /// The random stream named `name` for this replication (see kernel/rng.hpp).
   kernel::RngStream stream(const std::string& name) const { return kernel::RngStream(seed, replication, name); }
-};
-
-/// Something that holds a part and asked a station to take it: a source, or a server blocked
-/// after service. When the station grants the request it calls hand_over(), which gives up the
-/// part and returns it; the station then owns it.
-class EntryRequester {
- public:
-  virtual PartId hand_over(std::uint64_t tag) = 0;
-
- protected:
-  ~EntryRequester() = default;
 };
 
 }  // namespace plantwin::models

@@ -17,6 +17,10 @@ struct OrderState {
   std::optional<kernel::Tick> due;
   std::int64_t remaining = 0;  ///< parts not yet left (good or scrapped)
   kernel::Tick done = -1;      ///< when its last part left; -1 while not done
+  template <class A>
+  void serialize(A& a) {
+    a(release, due, remaining, done);
+  }
 };
 
 /// Lead time measures of the good parts that left in the measured window.
@@ -24,6 +28,10 @@ struct LeadTimes {
   std::uint64_t completed = 0;
   kernel::Tally tally;  ///< in seconds
   kernel::Histogram histogram;  ///< in ticks
+  template <class A>
+  void serialize(A& a) {
+    a(completed, tally, histogram);
+  }
 };
 
 struct PlantMeasures {
@@ -31,6 +39,10 @@ struct PlantMeasures {
   std::vector<LeadTimes> by_product;
   std::uint64_t scrapped = 0;
   double wip_mean = 0;
+  template <class A>
+  void serialize(A& a) {
+    a(all, by_product, scrapped, wip_mean);
+  }
 };
 
 class Sink {

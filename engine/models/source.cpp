@@ -103,7 +103,8 @@ void Source::offer() {
   while (!requesting_ && !waiting_.empty()) {
     requesting_ = true;
     const Part& head = ctx_.parts[waiting_.front()];
-    ctx_.routes[head.product].front().station->request_entry(*this, 0);
+    Station* first = ctx_.routes[head.product].front().station;
+    first->request_entry(*this, 0, Transfer{waiting_.front(), nullptr, first});
   }
   offering_ = false;
 }

@@ -27,6 +27,8 @@ const char* server_state_name(ServerState s) {
     case ServerState::WORKING: return "working";
     case ServerState::BLOCKED: return "blocked";
     case ServerState::DOWN: return "down";
+    case ServerState::WAITING_TRANSPORT: return "waiting_transport";
+    case ServerState::WAITING_NETWORK: return "waiting_network";
     case ServerState::COUNT: break;
   }
   return "?";
@@ -114,7 +116,7 @@ StationMeasures Station::measures() const {
 
 // ---- entry ---------------------------------------------------------------------------------
 
-void Station::request_entry(EntryRequester& requester, std::uint64_t tag) {
+void Station::request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& /*transfer*/) {
   // Inside grant() the loop re-checks the room after every part, so a request made meanwhile
   // waits its turn behind the ones already there.
   if (requests_.empty() && !granting_ && has_room()) {
@@ -166,7 +168,7 @@ void Station::grant() {
 
 PartId Station::hand_over(std::uint64_t server) {
   Server& s = servers_[server];
-  assert(s.state == ServerState::BLOCKED);
+  assert(s.state == ServerState::BLOCKED || s.state == ServerState::WAITING_TRANSPORT);
   const PartId part = s.part;
   ++completed_;
   s.blocked_on = nullptr;
@@ -194,7 +196,44 @@ void Station::start_part(std::uint32_t index, PartId part) {
       return;
     }
   }
+  if (gates_before_.empty()) {
+    start_work(index);
+    return;
+  }
+  s.gate_phase = GatePhase::BEFORE_WORK;
+  s.gate_index = 0;
+  pass_gates(index);
+}
+
+void Station::start_work(std::uint32_t index) {
+  const Part& p = ctx_.parts[servers_[index].part];
   start_activity(index, Activity::WORK, ctx_.routes[p.product][p.step].process->sample_ticks(process_rng_));
+}
+
+void Station::pass_gates(std::uint32_t index) {
+  Server& s = servers_[index];
+  const std::vector<Gate*>& gates = s.gate_phase == GatePhase::BEFORE_WORK ? gates_before_ : gates_after_;
+  while (s.gate_index < gates.size()) {
+    Gate* gate = gates[s.gate_index++];
+    set_state(s, gate->waiting_state());
+    s.gate_pending = 1;
+    s.gate_requesting = 1;
+    gate->request(*this, index, *this, s.part);
+    s.gate_requesting = 0;
+    if (s.gate_pending) return;  // the gate calls gate_passed() later
+  }
+  if (s.gate_phase == GatePhase::BEFORE_WORK)
+    start_work(index);
+  else
+    move_on(index);
+}
+
+void Station::gate_passed(std::uint64_t server) {
+  Server& s = servers_[server];
+  assert(s.gate_pending);
+  s.gate_pending = 0;
+  // Passed inside Gate::request(): pass_gates() is still in its loop and goes on by itself.
+  if (!s.gate_requesting) pass_gates(static_cast<std::uint32_t>(server));
 }
 
 void Station::start_activity(std::uint32_t index, Activity activity, kernel::Tick duration) {
@@ -203,7 +242,8 @@ void Station::start_activity(std::uint32_t index, Activity activity, kernel::Tic
   s.activity_duration = duration;
   s.activity_remaining = duration;
   set_state(s, activity == Activity::SETUP ? ServerState::SETUP : ServerState::WORKING);
-  run_activity(index);
+  // A gate may have let the part on while the server was down: it starts at the repair.
+  if (!s.down) run_activity(index);
 }
 
 void Station::run_activity(std::uint32_t index) {
@@ -222,8 +262,14 @@ void Station::run_activity(std::uint32_t index) {
 void Station::end_setup(std::uint32_t index) {
   Server& s = servers_[index];
   s.activity_event = {};
-  const Part& p = ctx_.parts[s.part];
-  start_activity(index, Activity::WORK, ctx_.routes[p.product][p.step].process->sample_ticks(process_rng_));
+  s.activity = Activity::NONE;
+  if (gates_before_.empty()) {
+    start_work(index);
+    return;
+  }
+  s.gate_phase = GatePhase::BEFORE_WORK;
+  s.gate_index = 0;
+  pass_gates(index);
 }
 
 void Station::end_work(std::uint32_t index) {
@@ -242,6 +288,18 @@ void Station::end_work(std::uint32_t index) {
     server_freed();
     return;
   }
+  if (gates_after_.empty()) {
+    move_on(index);
+    return;
+  }
+  s.gate_phase = GatePhase::AFTER_WORK;
+  s.gate_index = 0;
+  pass_gates(index);
+}
+
+void Station::move_on(std::uint32_t index) {
+  Server& s = servers_[index];
+  const PartId part = s.part;
   Part& p = ctx_.parts[part];
   const auto& route = ctx_.routes[p.product];
   if (++p.step >= route.size()) {
@@ -251,16 +309,20 @@ void Station::end_work(std::uint32_t index) {
     server_freed();
     return;
   }
-  set_state(s, ServerState::BLOCKED);
-  s.blocked_on = route[p.step].station;
-  route[p.step].station->request_entry(*this, index);
-  if (s.state == ServerState::BLOCKED && stuck()) check_deadlock();
+  const RouteStep& next = route[p.step];
+  EntryTarget& target = next.via != nullptr ? *next.via : static_cast<EntryTarget&>(*next.station);
+  const ServerState waiting = target.waiting_state();
+  set_state(s, waiting);
+  s.blocked_on = target.as_station();
+  target.request_entry(*this, index, Transfer{part, this, next.station});
+  if (s.state == waiting && s.blocked_on != nullptr && stuck()) check_deadlock();
 }
 
 bool Station::stuck() const {
   if (has_room()) return false;
+  // Only servers blocked on stations count: a conveyor or a fleet moves on its own.
   for (const Server& s : servers_)
-    if (s.state != ServerState::BLOCKED) return false;
+    if (s.state != ServerState::BLOCKED || s.blocked_on == nullptr) return false;
   return true;
 }
 

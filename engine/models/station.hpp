@@ -27,16 +27,12 @@
 #include "kernel/kernel.hpp"
 #include "kernel/rng.hpp"
 #include "kernel/stats.hpp"
+#include "models/flow.hpp"
 #include "models/plant_context.hpp"
 
 namespace plantwin::models {
 
 using kernel::Distribution;
-
-enum class ServerState : std::uint8_t { IDLE, SETUP, WORKING, BLOCKED, DOWN, COUNT };
-inline constexpr std::size_t SERVER_STATE_COUNT = static_cast<std::size_t>(ServerState::COUNT);
-/// "idle", "setup", "working", "blocked", "down".
-const char* server_state_name(ServerState s);
 
 struct FailureParams {
   enum class Basis { OPERATING, CALENDAR };
@@ -80,9 +76,13 @@ struct StationMeasures {
   std::uint64_t scrapped = 0;
   std::uint64_t processed = 0;  ///< parts whose work ended (good + scrapped)
   double queue_mean = 0;        ///< time-average number of parts waiting in the buffer
+  template <class A>
+  void serialize(A& a) {
+    a(state_ticks, completed, scrapped, processed, queue_mean);
+  }
 };
 
-class Station final : public kernel::Model, public EntryRequester {
+class Station final : public kernel::Model, public EntryRequester, public EntryTarget, public GateClient {
  public:
   Station(std::string id, StationParams params, PlantContext& ctx);
 
@@ -93,7 +93,14 @@ class Station final : public kernel::Model, public EntryRequester {
   /// Asks for room for one part. When the request can be granted now (no earlier request is
   /// waiting and there is room), the requester's hand_over(tag) is called before this returns;
   /// otherwise the request waits its turn.
-  void request_entry(EntryRequester& requester, std::uint64_t tag);
+  void request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer = {}) override;
+  ServerState waiting_state() const override { return ServerState::BLOCKED; }
+  Station* as_station() override { return this; }
+  /// Adds an activity every part waits for on its server right before working (after any setup),
+  /// or right after working (good parts only). Gates run in the order they were added.
+  void add_gate_before_work(Gate& gate) { gates_before_.push_back(&gate); }
+  void add_gate_after_work(Gate& gate) { gates_after_.push_back(&gate); }
+  void gate_passed(std::uint64_t server) override;
   /// Takes `part` now when request_entry() would grant at once (no request waiting, room); the
   /// shortcut of a requester that holds the part itself. Returns false, taking nothing, otherwise.
   bool try_accept(PartId part) {
@@ -124,9 +131,17 @@ class Station final : public kernel::Model, public EntryRequester {
   enum EventKind : std::uint32_t { END_SETUP, END_WORK, FAIL, REPAIR, GRANT };
   enum class Activity : std::uint8_t { NONE, SETUP, WORK };
 
+  enum class GatePhase : std::uint8_t { BEFORE_WORK, AFTER_WORK };
+
   struct Server {
     Server(kernel::RngStream ttf, kernel::RngStream ttr) : ttf_rng(ttf), ttr_rng(ttr) {}
     ServerState state = ServerState::IDLE;  // the activity; DOWN is kept apart in `down`
+    // The gates the part on this server passes: which list, the next one, and whether the
+    // current one is still to call back.
+    GatePhase gate_phase = GatePhase::BEFORE_WORK;
+    std::uint8_t gate_pending = 0;
+    std::uint8_t gate_requesting = 0;  // inside Gate::request(): a call back continues the loop
+    std::uint32_t gate_index = 0;
     bool down = false;
     PartId part = 0;
     Station* blocked_on = nullptr;  // while BLOCKED: the station asked for room
@@ -155,7 +170,12 @@ class Station final : public kernel::Model, public EntryRequester {
   void start_activity(std::uint32_t index, Activity activity, kernel::Tick duration);
   void run_activity(std::uint32_t index);
   void end_setup(std::uint32_t index);
+  /// Runs the gates of the current phase from the server's gate_index; when all are passed, goes
+  /// on to work (before) or to the next hop (after).
+  void pass_gates(std::uint32_t index);
+  void start_work(std::uint32_t index);
   void end_work(std::uint32_t index);
+  void move_on(std::uint32_t index);
   void fail(std::uint32_t index);
   void repair(std::uint32_t index);
   void server_freed();
@@ -183,6 +203,7 @@ class Station final : public kernel::Model, public EntryRequester {
   bool granting_ = false;
   bool grant_deferred_ = false;
   class Source* saturating_ = nullptr;
+  std::vector<Gate*> gates_before_, gates_after_;
 
   kernel::RngStream process_rng_;
   kernel::RngStream setup_rng_;

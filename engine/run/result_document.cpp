@@ -170,9 +170,13 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       const double working = state_fraction(m, ServerState::WORKING, planned_ticks);
       const double setup = state_fraction(m, ServerState::SETUP, planned_ticks);
       const double down = state_fraction(m, ServerState::DOWN, planned_ticks);
+      // Waiting for transport or for the network keeps a station from running: availability
+      // losses, like failures and changeovers.
+      const double waiting = state_fraction(m, ServerState::WAITING_TRANSPORT, planned_ticks) +
+                             state_fraction(m, ServerState::WAITING_NETWORK, planned_ticks);
       for (std::size_t k = 0; k < models::SERVER_STATE_COUNT; ++k)
         states[k] += state_fraction(m, static_cast<ServerState>(k), planned_ticks) / static_cast<double>(reps.size());
-      const double a = 1 - down - setup;
+      const double a = 1 - down - setup - waiting;
       const double perf = a > 0 ? working / a : 0;
       const double q =
           m.processed > 0 ? static_cast<double>(m.processed - m.scrapped) / static_cast<double>(m.processed) : 1.0;
@@ -191,6 +195,10 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
     Json& st = j["states"] = Json::object();
     for (ServerState k : {ServerState::WORKING, ServerState::SETUP, ServerState::BLOCKED, ServerState::DOWN, ServerState::IDLE})
       st[models::server_state_name(k)] = states[static_cast<std::size_t>(k)];
+    if (plant.has_transport)
+      st[models::server_state_name(ServerState::WAITING_TRANSPORT)] = states[static_cast<std::size_t>(ServerState::WAITING_TRANSPORT)];
+    if (plant.has_network)
+      st[models::server_state_name(ServerState::WAITING_NETWORK)] = states[static_cast<std::size_t>(ServerState::WAITING_NETWORK)];
     j["oee"] = kpi(oee);
     j["availability"] = kpi(availability);
     j["performance"] = kpi(performance);

@@ -1,0 +1,86 @@
+#pragma once
+/// How parts move between models, and what a server can wait on. These interfaces are the seams
+/// where transport (conveyors, AGV fleets, robot arms) and the network (messages that a part waits
+/// for) attach to the core stations without the stations knowing them.
+///
+/// - An EntryRequester holds a part and asks an EntryTarget to take it. A target grants requests in
+///   the order they were made by calling the requester's hand_over(tag), which gives the part up.
+///   Stations are targets (and, through their blocked servers, requesters); a conveyor or a fleet
+///   is a target at the station the part leaves and a requester at the station it goes to.
+/// - A Gate is an activity outside the station that a server waits for before or after working
+///   (a robot arm loading or unloading it, an exchange of messages over the network). The server
+///   shows the gate's waiting state meanwhile.
+
+#include <cstdint>
+
+#include "models/part.hpp"
+
+namespace plantwin::models {
+
+class Station;
+
+/// The state of one server. At every instant a server is in exactly one; `down` is shown over all
+/// others. The two waiting states appear only in plants with transport or a network.
+enum class ServerState : std::uint8_t { IDLE, SETUP, WORKING, BLOCKED, DOWN, WAITING_TRANSPORT, WAITING_NETWORK, COUNT };
+inline constexpr std::size_t SERVER_STATE_COUNT = static_cast<std::size_t>(ServerState::COUNT);
+/// "idle", "setup", "working", "blocked", "down", "waiting_transport", "waiting_network".
+const char* server_state_name(ServerState s);
+
+/// Holds a part and asked a target to take it.
+class EntryRequester {
+ public:
+  /// The target takes the part now: give it up and return it.
+  virtual PartId hand_over(std::uint64_t tag) = 0;
+
+ protected:
+  ~EntryRequester() = default;
+};
+
+/// What a transfer is: the part, where it is, and the station it is bound for (nullptr when it
+/// leaves a source).
+struct Transfer {
+  PartId part = 0;
+  const Station* from = nullptr;
+  const Station* to = nullptr;
+};
+
+/// Takes parts: a station, or a conveyor or fleet on the way to one.
+class EntryTarget {
+ public:
+  /// Asks to take the part `requester` holds under `tag`. When it can be granted now (no earlier
+  /// request waits and there is room), the requester's hand_over(tag) is called before this
+  /// returns; otherwise the request waits its turn.
+  virtual void request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer) = 0;
+  /// What a server that waits for this target shows: BLOCKED for a station or a conveyor,
+  /// WAITING_TRANSPORT for a fleet.
+  virtual ServerState waiting_state() const = 0;
+  /// The station itself when this target is one (for deadlock detection), else nullptr.
+  virtual Station* as_station() { return nullptr; }
+
+ protected:
+  ~EntryTarget() = default;
+};
+
+/// Told when a gate lets a server go on.
+class GateClient {
+ public:
+  virtual void gate_passed(std::uint64_t tag) = 0;
+
+ protected:
+  ~GateClient() = default;
+};
+
+/// An activity outside the station that a server waits for before or after work.
+class Gate {
+ public:
+  /// Starts the activity for `part` at `station`; calls client.gate_passed(tag) when it is done,
+  /// possibly before this returns (for example, when it does not apply to this part).
+  virtual void request(GateClient& client, std::uint64_t tag, const Station& station, PartId part) = 0;
+  /// WAITING_TRANSPORT (an arm) or WAITING_NETWORK (a message exchange).
+  virtual ServerState waiting_state() const = 0;
+
+ protected:
+  ~Gate() = default;
+};
+
+}  // namespace plantwin::models
