@@ -51,11 +51,18 @@ struct Timeline final : PlantObserver {
     }
   };
 
-  std::vector<StateChange> states;  ///< in time order; each server starts idle at time 0
+  std::vector<StateChange> states;  ///< in time order; each server starts idle at time 0; at most
+                                    ///< one per server and instant when changes follow each other
   std::vector<Exit> exits;          ///< in time order
   bool truncated = false;           ///< a kind reached MAX_RECORDS: later records are missing
 
   void server_state(std::uint32_t station, std::uint32_t server, ServerState state, kernel::Tick now) override {
+    // A server passing through states at one instant (working, blocked, idle when the next
+    // station takes the part at once) keeps only its last state there.
+    if (!states.empty() && states.back().time == now && states.back().station == station && states.back().server == server) {
+      states.back().state = state;
+      return;
+    }
     if (states.size() >= MAX_RECORDS) {
       truncated = true;
       return;
