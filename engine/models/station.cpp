@@ -362,7 +362,10 @@ void Station::check_deadlock() {
   }
   if (std::find(dead.begin(), dead.end(), this) == dead.end()) return;
   std::string names;
-  for (const Station* st : dead) names += (names.empty() ? "'" : ", '") + st->id_ + "'";
+  for (const Station* st : dead) {
+    if (!names.empty()) names += ", ";
+    names += "'" + st->id_ + "'";
+  }
   ctx_.kernel.fail("deadlock at t=" + std::to_string(kernel::to_seconds(ctx_.kernel.now())) + "s: stations " + names +
                    " are full and every one of their servers is blocked waiting for room in another of them "
                    "(a route loops back through finite buffers)");
