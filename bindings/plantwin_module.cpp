@@ -11,8 +11,10 @@
 
 #include "models/flow.hpp"
 #include "run/json.hpp"
+#include "run/result_document.hpp"
 #include "run/session.hpp"
 #include "scenario/loader.hpp"
+#include "scenario/yaml_tree.hpp"
 
 namespace py = pybind11;
 using namespace plantwin;
@@ -50,19 +52,21 @@ py::object to_python(const run::Json& j) {
   return py::none();
 }
 
+py::dict diagnostic_to_python(const scenario::Diagnostic& d) {
+  py::dict item;
+  item["severity"] = d.severity == scenario::Diagnostic::Severity::ERROR ? "error" : "warning";
+  item["file"] = d.mark.file;
+  item["line"] = d.mark.line > 0 ? d.mark.line : 1;
+  item["column"] = d.mark.line > 0 && d.mark.column > 0 ? d.mark.column : 1;
+  item["path"] = d.path;
+  item["message"] = d.message;
+  item["text"] = d.format();
+  return item;
+}
+
 py::list diagnostics_to_python(const scenario::Diagnostics& diagnostics) {
   py::list out;
-  for (const auto& d : diagnostics.items()) {
-    py::dict item;
-    item["severity"] = d.severity == scenario::Diagnostic::Severity::ERROR ? "error" : "warning";
-    item["file"] = d.mark.file;
-    item["line"] = d.mark.line > 0 ? d.mark.line : 1;
-    item["column"] = d.mark.line > 0 && d.mark.column > 0 ? d.mark.column : 1;
-    item["path"] = d.path;
-    item["message"] = d.message;
-    item["text"] = d.format();
-    out.append(item);
-  }
+  for (const auto& d : diagnostics.items()) out.append(diagnostic_to_python(d));
   return out;
 }
 
@@ -167,22 +171,39 @@ PYBIND11_MODULE(_plantwin, m) {
         std::vector<std::string> ids;
         for (const auto& p : s.spec.products) ids.push_back(p.id);
         return ids;
-      });
+      })
+      .def_property_readonly("routes", [](const LoadedScenario& s) {
+        py::dict routes;
+        for (const auto& p : s.spec.products) routes[py::str(p.id)] = p.route;
+        return routes;
+      })
+      .def_property_readonly("sources", [](const LoadedScenario& s) {
+        std::vector<std::string> ids;
+        for (const auto& src : s.spec.sources) ids.push_back(src.id);
+        return ids;
+      })
+      .def_property_readonly("skeleton", [](const LoadedScenario& s) { return to_python(run::result_skeleton(s.spec)); },
+                             "A result document of this scenario with every number 0: the KPI paths a run has.");
 
   m.def(
-      "load_file",
-      [](const std::string& path, const std::vector<std::pair<std::string, std::string>>& changes) {
-        scenario::LoadResult result;
+      "read_file",
+      [](const std::string& path) {
+        std::vector<scenario::Diagnostic> errors;
+        std::optional<std::string> text;
         {
           py::gil_scoped_release release;
-          result = scenario::load_scenario_file(path, overrides_of(changes));
+          text = scenario::read_text_file(path, errors);
         }
-        return load_result(std::move(result));
+        py::list diagnostics;
+        for (const auto& d : errors) diagnostics.append(diagnostic_to_python(d));
+        return py::make_tuple(text ? py::object(py::bytes(*text)) : py::none(), diagnostics);
       },
-      py::arg("path"), py::arg("changes"),
-      "(LoadedScenario or None, diagnostics): the scenario file with changes applied like --set PATH=VALUE.");
+      py::arg("path"),
+      "(bytes or None, diagnostics): the file's text as the loader reads it (size limit, unreadable files).");
+
   m.def(
       "load_text",
+      // `text` is str or bytes: bytes reach the loader unchanged, so its UTF-8 check sees them.
       [](const std::string& text, const std::string& file, const std::vector<std::pair<std::string, std::string>>& changes) {
         scenario::LoadResult result;
         {

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import List
+from typing import List, Optional
 
 
 @dataclass(frozen=True)
 class Diagnostic:
-    """One located message about a scenario: ``FILE:LINE:COLUMN: error: PATH: message``."""
+    """One located message about a scenario, as the CLI prints it:
+    ``FILE:LINE:COLUMN: error: PATH: message``."""
 
     severity: str  #: "error" or "warning"
     file: str  #: the scenario file, or "--set[N]" for the N-th change (with_changes, run's changes)
@@ -22,24 +23,41 @@ class Diagnostic:
         return self.text
 
 
-class ScenarioError(Exception):
+class ScenarioError(ValueError):
     """A scenario (or a change to one) is invalid.
 
-    The attributes name the first error; ``errors`` holds every error of the file (all of them are
-    found in one pass), ``warnings`` the warnings.
+    ``file``, ``line``, ``column``, ``path`` and ``message`` name the first error; ``errors`` holds
+    every error (the loader finds all of a file's errors in one pass), ``warnings`` the warnings.
+    ``str(error)`` is every error line, as ``plantwin validate`` prints them.
     """
 
-    def __init__(self, errors: List[Diagnostic], warnings: List[Diagnostic]):
+    def __init__(self, errors: List[Diagnostic], warnings: Optional[List[Diagnostic]] = None):
         self.errors = list(errors)
-        self.warnings = list(warnings)
+        self.warnings = list(warnings or [])
         first = self.errors[0]
-        self.file = first.file
-        self.line = first.line
-        self.column = first.column
-        self.path = first.path
-        self.message = first.message
+        self.file: str = first.file
+        self.line: int = first.line
+        self.column: int = first.column
+        self.path: str = first.path
+        self.message: str = first.message
         super().__init__("\n".join(e.text for e in self.errors))
 
+    def __reduce__(self):
+        return (type(self), (self.errors, self.warnings))
 
-class RunError(Exception):
-    """A run failed while simulating (a deadlock, an unstable line, ...): the CLI's exit code 3."""
+
+class RunError(RuntimeError):
+    """A run failed while simulating: a deadlock, a line that cannot keep up with its arrivals, a
+    loop of zero-duration activities, memory exhausted (the CLI's exit code 3).
+
+    ``file`` is the scenario file, ``reason`` the engine's message (``"replication K: ..."``, K
+    being the lowest-numbered replication that failed, whatever the number of jobs).
+    """
+
+    def __init__(self, file: str, reason: str):
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {reason}")
+
+    def __reduce__(self):
+        return (type(self), (self.file, self.reason))
