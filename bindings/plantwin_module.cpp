@@ -9,6 +9,7 @@
 #include <future>
 #include <thread>
 
+#include "kernel/stats.hpp"
 #include "models/flow.hpp"
 #include "run/json.hpp"
 #include "run/result_document.hpp"
@@ -213,6 +214,13 @@ PYBIND11_MODULE(_plantwin, m) {
         return load_result(std::move(result));
       },
       py::arg("text"), py::arg("file"), py::arg("changes"));
+  m.def(
+      "summary",
+      [](const std::vector<double>& values) {
+        const kernel::Summary s = kernel::Summary::of(values);
+        return py::make_tuple(s.mean, s.ci95);
+      },
+      py::arg("values"), "(mean, ci95) of per-replication values, as the result document computes them.");
   m.def("run", &run_scenario, py::arg("scenario"), py::arg("jobs") = 0, py::arg("record_timeline") = false,
         "Runs every replication; returns {ok, interrupted, error, document, timeline}.");
 }

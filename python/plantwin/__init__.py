@@ -7,7 +7,7 @@
     table = plantwin.sweep(line, {"stations.reflow.servers": [8, 12, 16]}, replications=20)
     plantwin.plots.sweep_curves(table, x="stations.reflow.servers", kpi="orders.on_time")
 
-The reference is docs/python.md. ``Result``, ``sweep``, ``plots`` and ``report`` load pandas and
+The reference is docs/python.md. ``Result``, ``compare``, ``sweep``, ``plots`` and ``report`` load pandas and
 matplotlib when first used, so that ``import plantwin`` (and each worker process of a sweep) starts
 fast.
 """
@@ -26,13 +26,14 @@ from .scenario import Scenario, load, loads
 _LAZY = {
     "Result": (".result", "Result"),
     "Timeline": (".result", "Timeline"),
+    "compare": (".result", "compare"),
     "sweep": (".sweeps", "sweep"),
     "plots": (".plots", None),
     "report": (".report", None),
 }
 
-__all__ = ["Diagnostic", "Result", "RunError", "Scenario", "ScenarioError", "Timeline", "__version__", "load",
-           "loads", "plots", "report", "run", "sweep"]
+__all__ = ["Diagnostic", "Result", "RunError", "Scenario", "ScenarioError", "Timeline", "__version__", "compare",
+           "load", "loads", "plots", "report", "run", "sweep"]
 
 
 def __getattr__(name: str) -> Any:

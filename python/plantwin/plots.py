@@ -190,6 +190,30 @@ def gantt(result: Result, start_s: Optional[float] = None, end_s: Optional[float
     return ax
 
 
+def kpi_bars(result: Result, section: str, kpi: str, ax: Optional[Axes] = None) -> Axes:
+    """One KPI across the members of a per-id section, as horizontal bars with 95 % error bars:
+    ``kpi_bars(result, "stations", "oee")``, and the same for the sections transport and the
+    network add (``"fleets"``, ``"links"``, ...). Raises ``KeyError`` for a section or KPI the
+    document does not have."""
+    members = result.to_dict().get(section)
+    if not isinstance(members, dict) or not members:
+        raise KeyError(f"no section {section!r} in this result (sections: {', '.join(result.sections)})")
+    names = [name for name, obj in members.items() if isinstance(obj, dict) and kpi in obj]
+    if not names:
+        raise KeyError(f"no KPI {kpi!r} in {section!r}")
+    means = np.array([np.nan if members[n][kpi]["mean"] is None else members[n][kpi]["mean"] for n in names], dtype=float)
+    errors = np.array([np.nan if members[n][kpi]["ci95"] is None else members[n][kpi]["ci95"] for n in names], dtype=float)
+    ax = _axes(ax, (7, 0.4 * len(names) + 1.2))
+    y = np.arange(len(names))
+    ax.barh(y, means, xerr=np.nan_to_num(errors), color="#4c72b0", alpha=0.85, capsize=3)
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{kpi} (mean ± 95 % CI)")
+    ax.set_title(f"{result['scenario']}: {section} {kpi} ({result['replications']} replications)")
+    ax.grid(True, axis="x", alpha=0.3)
+    return ax
+
+
 def _warmup(ax: Axes, warmup_s: float) -> None:
     if warmup_s > 0:
         ax.axvspan(0, _hours(warmup_s), color="grey", alpha=0.15, label="warm-up")
@@ -253,4 +277,4 @@ def sweep_curves(frame: pd.DataFrame, x: str, kpi: Union[str, Sequence[str]], hu
     return ax
 
 
-__all__ = ["STATE_COLORS", "gantt", "lead_times", "station_states", "sweep_curves", "throughput"]
+__all__ = ["STATE_COLORS", "gantt", "kpi_bars", "lead_times", "station_states", "sweep_curves", "throughput"]

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import copy
+import fnmatch
 import html
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 import numpy as np
 import pandas as pd
 
+from . import _plantwin
 from ._document import PERCENTILES, is_kpi, kpi_entries
 
 #: The plant KPIs of the result document, in its order.
@@ -265,6 +267,47 @@ class Result:
                 table = self.section(name)
                 parts.append(_html_table(name, table[[c for c in table.columns if not c.endswith("_ci95")]]))
         return "\n".join(parts)
+
+
+def compare(base: Result, variant: Result, kpis: Optional[Iterable[str]] = None) -> pd.DataFrame:
+    """The variant's KPIs against the base's, replication by replication.
+
+    With the same seed and number of replications, replication k of both runs draws the same
+    random numbers wherever the change does not reach (common random numbers), so the difference
+    ``variant - base`` is measured on pairs: its interval is usually much narrower than the two
+    runs' own intervals suggest, and it is the right one to decide whether a change helps.
+
+    Returns one row per KPI path the two documents share (``kpis``: only these names or ``fnmatch``
+    patterns), with ``base``, ``base_ci95``, ``variant``, ``variant_ci95``, ``difference`` (the
+    mean of the paired differences) and ``difference_ci95`` (its 95 % Student-t half-width over
+    the pairs, computed like every ci95 of the document). Percentiles have no per-replication
+    values and are left out; an undefined value in any replication makes the difference NaN.
+
+    Raises ``ValueError`` when the runs' seeds or replication counts differ (their replications
+    would not be pairs).
+    """
+    a, b = base._doc, variant._doc
+    if a["seed"] != b["seed"] or a["replications"] != b["replications"]:
+        raise ValueError(f"compare() needs runs with the same seed and replications (pairs): seed {a['seed']} vs "
+                         f"{b['seed']}, {a['replications']} vs {b['replications']} replications")
+    patterns = None if kpis is None else ([kpis] if isinstance(kpis, str) else list(kpis))
+    theirs = dict(kpi_entries(b))
+    rows = {}
+    for path, mine in kpi_entries(a):
+        if path not in theirs or (patterns is not None and not any(fnmatch.fnmatchcase(path, p) for p in patterns)):
+            continue
+        other = theirs[path]
+        pairs = [_float(y) - _float(x) for x, y in zip(mine["values"], other["values"])]
+        mean, ci95 = _plantwin.summary(pairs)
+        rows[path] = {"base": mine["mean"], "base_ci95": mine["ci95"], "variant": other["mean"],
+                      "variant_ci95": other["ci95"], "difference": mean, "difference_ci95": ci95}
+    frame = pd.DataFrame.from_dict(rows, orient="index", dtype=float)
+    frame.index.name = "kpi"
+    return frame
+
+
+def _float(value: Any) -> float:
+    return float("nan") if value is None else float(value)
 
 
 def _num(value: Any) -> str:

@@ -90,3 +90,13 @@ def test_sweep_curves_need_every_other_path_fixed(table):
     assert len(plots.sweep_curves(one, x="stations.pnp_chip.buffer", kpi="orders.on_time").lines) == 1
     with pytest.raises(KeyError, match="no KPI"):
         plots.sweep_curves(one, x="stations.pnp_chip.buffer", kpi="orders.late")
+
+
+def test_kpi_bars_show_one_kpi_of_a_section(result, tmp_path):
+    ax = plots.kpi_bars(result, "stations", "oee")
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(result.stations.index)
+    assert saved(ax, tmp_path / "bars.png") > 5000
+    with pytest.raises(KeyError, match="no section 'fleets'"):
+        plots.kpi_bars(result, "fleets", "utilization")
+    with pytest.raises(KeyError, match="no KPI 'speed'"):
+        plots.kpi_bars(result, "stations", "speed")

@@ -208,3 +208,21 @@ def test_ctrl_c_interrupts_a_sweep_and_stops_its_workers(root):
         except OSError:
             pass
     assert not left, f"processes left after the sweep was interrupted: {left}"
+
+
+def test_compare_pairs_the_replications(in_root):
+    base = plantwin.run("scenarios/examples/saturated_line.yaml", replications=8)
+    variant = plantwin.run("scenarios/examples/saturated_line.yaml", replications=8, changes={"stations.weld.buffer": 4})
+    table = plantwin.compare(base, variant, kpis=["throughput_per_h", "stations.*.utilization"])
+    assert list(table.index) == ["throughput_per_h", *[f"stations.{s}.utilization" for s in ("press", "weld", "paint")]]
+    row = table.loc["throughput_per_h"]
+    pairs = variant.replications["throughput_per_h"] - base.replications["throughput_per_h"]
+    assert row["difference"] == pytest.approx(pairs.mean())
+    assert row["base"] == base["throughput_per_h"]["mean"] and row["variant_ci95"] == variant["throughput_per_h"]["ci95"]
+    # the paired interval is computed as the document computes every ci95 (Student-t over the pairs)
+    half = 2.3646242510102993 * pairs.std(ddof=1) / np.sqrt(8)  # t(0.975, 7)
+    assert row["difference_ci95"] == pytest.approx(half, rel=1e-6)
+    # common random numbers make the pairs far tighter than the runs' own intervals
+    assert row["difference_ci95"] < row["base_ci95"]
+    with pytest.raises(ValueError, match="same seed and replications"):
+        plantwin.compare(base, plantwin.run("scenarios/examples/saturated_line.yaml", replications=4))
