@@ -9,7 +9,7 @@ packages=(
   ca-certificates g++ cmake ninja-build pkg-config git
   libsimgrid-dev libboost-graph-dev libyaml-cpp-dev pybind11-dev catch2
   python3 python3-dev python3-numpy python3-pandas python3-matplotlib python3-pytest
-  python3-nbclient python3-nbformat python3-ipykernel python3-distributed
+  python3-nbclient python3-nbformat python3-ipykernel python3-distributed python3-tqdm
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -26,3 +26,14 @@ fi
 
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPLANTWIN_WERROR=ON >/dev/null
 cmake --build build/release
+
+# `import plantwin` from any directory with Debian's /usr/bin/python3: a .pth file puts this
+# checkout's python/ (where the build placed _plantwin) on its path.
+site=$(/usr/bin/python3 -c 'import site; print(next((p for p in site.getsitepackages() if p.startswith("/usr/local")), ""))')
+if [ -n "$site" ] && { [ -w "$(dirname "$site")" ] || [ -w "$site" ]; }; then
+  mkdir -p "$site"
+else
+  site=$(/usr/bin/python3 -m site --user-site)
+  mkdir -p "$site"
+fi
+echo "$(pwd)/python" > "$site/plantwin.pth"

@@ -12,6 +12,7 @@
 #include "run/json.hpp"
 #include "run/result_document.hpp"
 #include "run/runner.hpp"
+#include "run/session.hpp"
 #include "run/trace.hpp"
 #include "scenario/builder.hpp"
 #include "scenario/loader.hpp"
@@ -101,26 +102,14 @@ std::optional<int> parse_jobs(const Options& opt) {
   return static_cast<int>(*v);
 }
 
-run::RunConfig config_of(const ScenarioSpec& spec, int jobs, const std::atomic<bool>* interrupt) {
-  run::RunConfig c;
-  c.seed = spec.seed;
-  c.replications = spec.replications;
-  c.warmup = spec.warmup;
-  c.horizon = spec.horizon;
-  c.jobs = jobs;
-  c.interrupt = interrupt;
-  return c;
-}
-
 // Runs and returns the result document, or the exit code of the failure.
-std::variant<run::Json, int> simulate(const ScenarioSpec& spec, const run::RunConfig& config) {
-  const models::PlantParams params = scenario::build_plant_params(spec);
-  const run::RunOutcome outcome = run::run_replications(params, config);
-  if (!outcome.ok) {
-    std::cerr << "plantwin: error: " << spec.file << ": " << outcome.error << "\n";
+std::variant<run::Json, int> simulate(const ScenarioSpec& spec, const run::SessionOptions& options) {
+  run::SessionResult result = run::run_session(spec, options);
+  if (!result.ok) {
+    std::cerr << "plantwin: error: " << spec.file << ": " << result.error << "\n";
     return EXIT_RUN;
   }
-  return run::result_document(spec.name, params, config, outcome);
+  return std::move(result.document);
 }
 
 bool write_file(const std::filesystem::path& path, const std::string& text) {
@@ -165,16 +154,16 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   }
   std::ofstream trace_file;
   std::unique_ptr<run::CsvTrace> trace;
-  run::RunConfig config = config_of(*spec, *jobs, interrupt);
+  run::SessionOptions options{*jobs, interrupt, false, {}};
   if (opt.trace) {
     trace_file.open(*opt.trace, std::ios::binary);
     if (!trace_file) return fail_usage("--trace: cannot write '" + *opt.trace + "'");
-    config.on_first_plant = [&](models::Plant& plant) {
+    options.on_first_plant = [&](models::Plant& plant) {
       trace = std::make_unique<run::CsvTrace>(plant, trace_file);
     };
   }
 
-  auto result = simulate(*spec, config);
+  auto result = simulate(*spec, options);
   if (std::holds_alternative<int>(result)) return std::get<int>(result);
   const run::Json& doc = std::get<run::Json>(result);
   if (opt.json)
@@ -215,11 +204,9 @@ int command_check(const Options& opt, const std::atomic<bool>* interrupt) {
   if (expect.spec->replications) spec->replications = *expect.spec->replications;
 
   // Resolve every KPI path before running: a typo should not cost a whole run.
-  const run::RunConfig config = config_of(*spec, *jobs, interrupt);
-  if (!check_paths_resolvable(*expect.spec, run::result_skeleton(spec->name, scenario::build_plant_params(*spec), config)))
-    return EXIT_USAGE;
+  if (!check_paths_resolvable(*expect.spec, run::result_skeleton(*spec))) return EXIT_USAGE;
 
-  auto result = simulate(*spec, config);
+  auto result = simulate(*spec, run::SessionOptions{*jobs, interrupt, false, {}});
   if (std::holds_alternative<int>(result)) return std::get<int>(result);
   const run::Json& doc = std::get<run::Json>(result);
   const CheckReport report = evaluate_expectations(*expect.spec, doc);

@@ -20,7 +20,8 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
   ctx_ = std::make_unique<PlantContext>(PlantContext{kernel_, parts_, routes_, *sink_, seed, replication});
   stations_.reserve(params.stations.size());
-  for (const auto& s : params.stations) stations_.push_back(std::make_unique<Station>(s.id, s.params, *ctx_));
+  for (const auto& s : params.stations)
+    stations_.push_back(std::make_unique<Station>(s.id, s.params, *ctx_, static_cast<std::uint32_t>(stations_.size())));
   for (std::size_t p = 0; p < params.products.size(); ++p) {
     for (const auto& step : params.products[p].route) process_[p].push_back(step.process);
     for (std::size_t k = 0; k < process_[p].size(); ++k)
@@ -31,6 +32,12 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
     sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));
     if (s.params.kind == SourceParams::Kind::SATURATED) sources_.back()->saturated_station()->set_saturating_source(sources_.back().get());
   }
+}
+
+void Plant::record_timeline() {
+  timeline_ = std::make_unique<Timeline>();
+  ctx_->observer = timeline_.get();
+  sink_->set_observer(timeline_.get());
 }
 
 ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt) {
@@ -55,6 +62,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   r.stations.reserve(stations_.size());
   for (const auto& s : stations_) r.stations.push_back(s->measures());
   r.orders = sink_->orders();
+  if (timeline_) r.timeline = std::move(*timeline_);
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

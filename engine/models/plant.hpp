@@ -15,6 +15,7 @@
 #include "models/sink.hpp"
 #include "models/source.hpp"
 #include "models/station.hpp"
+#include "models/timeline.hpp"
 
 namespace plantwin::models {
 
@@ -71,11 +72,13 @@ struct ReplicationResult {
   PlantMeasures plant;
   std::vector<StationMeasures> stations;
   std::vector<OrderState> orders;
+  /// What happened, when the run was asked to record (Plant::record_timeline).
+  std::optional<Timeline> timeline;
 
   /// Every field, for kernel/archive.hpp (a replication run in a child process sends it back).
   template <class A>
   void serialize(A& a) {
-    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders);
+    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, timeline);
   }
 };
 
@@ -93,6 +96,9 @@ class Plant {
   const std::vector<std::vector<RouteStep>>& routes() const { return routes_; }
   PlantContext& context() { return *ctx_; }
 
+  /// Records every state change and exit of this run into ReplicationResult::timeline.
+  void record_timeline();
+
   /// Runs the warm-up, discards its statistics, runs the horizon and returns the measures.
   /// `interrupt`, when given, stops the run early (status INTERRUPTED) once it becomes true.
   ReplicationResult run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt = nullptr);
@@ -106,6 +112,7 @@ class Plant {
   std::unique_ptr<PlantContext> ctx_;
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::unique_ptr<Source>> sources_;
+  std::unique_ptr<Timeline> timeline_;
 };
 
 }  // namespace plantwin::models

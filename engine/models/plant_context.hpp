@@ -33,6 +33,8 @@ struct PlantContext {
   Sink& sink;
   std::uint64_t seed;
   std::uint64_t replication;
+  /// Told of every state change and every part that leaves, when set (models/timeline.hpp).
+  class PlantObserver* observer = nullptr;
 
   /// The random stream named `name` for this replication (see kernel/rng.hpp).
   kernel::RngStream stream(const std::string& name) const { return kernel::RngStream(seed, replication, name); }

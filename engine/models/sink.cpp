@@ -1,5 +1,7 @@
 #include "models/sink.hpp"
 
+#include "models/timeline.hpp"
+
 namespace plantwin::models {
 
 Sink::Sink(kernel::Kernel& kernel, PartPool& parts, std::size_t product_count, std::vector<OrderState> orders)
@@ -12,6 +14,7 @@ void Sink::part_created(PartId /*part*/) {
 void Sink::part_left(PartId part, bool good) {
   const kernel::Tick now = kernel_.now();
   const Part& p = parts_[part];
+  if (observer_ != nullptr) observer_->part_left(p, good, now);
   if (good) {
     const kernel::Tick lead = now - p.created;
     LeadTimes& l = by_product_[p.product];

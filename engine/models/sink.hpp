@@ -55,6 +55,7 @@ class Sink {
   void part_left(PartId part, bool good);
 
   void reset_statistics();
+  void set_observer(class PlantObserver* observer) { observer_ = observer; }
   /// The plant-wide lead times are the per-product ones merged (one update per part).
   PlantMeasures measures() const;
   const std::vector<OrderState>& orders() const { return orders_; }
@@ -63,6 +64,7 @@ class Sink {
  private:
   kernel::Kernel& kernel_;
   PartPool& parts_;
+  class PlantObserver* observer_ = nullptr;
   std::vector<OrderState> orders_;
   std::vector<LeadTimes> by_product_;
   std::uint64_t scrapped_ = 0;

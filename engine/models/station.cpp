@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "models/sink.hpp"
+#include "models/timeline.hpp"
 #include "models/source.hpp"
 
 namespace plantwin::models {
@@ -34,10 +35,11 @@ const char* server_state_name(ServerState s) {
   return "?";
 }
 
-Station::Station(std::string id, StationParams params, PlantContext& ctx)
+Station::Station(std::string id, StationParams params, PlantContext& ctx, std::uint32_t number)
     : id_(std::move(id)),
       params_(std::move(params)),
       ctx_(ctx),
+      number_(number),
       model_id_(ctx.kernel.add_model(*this, "station/" + id_)),
       capacity_(params_.buffer == StationParams::INFINITE ? std::numeric_limits<std::size_t>::max()
                                                           : static_cast<std::size_t>(params_.buffer)),
@@ -78,6 +80,11 @@ void Station::set_state(Server& s, ServerState next) {
   // A server is free when idle and up: only a change to or from idle moves the count.
   if (!s.down) free_servers_ += static_cast<std::size_t>(next == ServerState::IDLE) - static_cast<std::size_t>(s.state == ServerState::IDLE);
   s.state = next;
+  if (ctx_.observer != nullptr) notify(s);
+}
+
+void Station::notify(const Server& s) {
+  ctx_.observer->server_state(number_, static_cast<std::uint32_t>(&s - servers_.data()), shown_state(s), ctx_.kernel.now());
 }
 
 void Station::set_down(Server& s, bool down) {
@@ -87,6 +94,7 @@ void Station::set_down(Server& s, bool down) {
   s.state_since = now;
   s.down = down;
   free_servers_ += static_cast<std::size_t>(is_free(s)) - static_cast<std::size_t>(was_free);
+  if (ctx_.observer != nullptr) notify(s);
 }
 
 void Station::reset_statistics() {
@@ -343,7 +351,10 @@ void Station::check_deadlock() {
   }
   if (std::find(dead.begin(), dead.end(), this) == dead.end()) return;
   std::string names;
-  for (const Station* st : dead) names += (names.empty() ? "'" : ", '") + st->id_ + "'";
+  for (const Station* st : dead) {
+    if (!names.empty()) names += ", ";
+    names += "'" + st->id_ + "'";
+  }
   ctx_.kernel.fail("deadlock at t=" + std::to_string(kernel::to_seconds(ctx_.kernel.now())) + "s: stations " + names +
                    " are full and every one of their servers is blocked waiting for room in another of them "
                    "(a route loops back through finite buffers)");

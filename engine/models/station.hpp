@@ -84,7 +84,8 @@ struct StationMeasures {
 
 class Station final : public kernel::Model, public EntryRequester, public EntryTarget, public GateClient {
  public:
-  Station(std::string id, StationParams params, PlantContext& ctx);
+  /// `number` is the station's position in declaration order (observers name stations by it).
+  Station(std::string id, StationParams params, PlantContext& ctx, std::uint32_t number = 0);
 
   const std::string& id() const { return id_; }
   const StationParams& params() const { return params_; }
@@ -186,9 +187,12 @@ class Station final : public kernel::Model, public EntryRequester, public EntryT
   void check_deadlock();
   bool wants_grant() const { return !requests_.empty() || saturating_ != nullptr; }
 
+  void notify(const Server& s);
+
   const std::string id_;
   const StationParams params_;
   PlantContext& ctx_;
+  std::uint32_t number_;
   kernel::ModelId model_id_;
   std::size_t capacity_;
   bool has_setups_;

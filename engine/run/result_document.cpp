@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "kernel/stats.hpp"
+#include "scenario/builder.hpp"
 
 namespace plantwin::run {
 
@@ -227,6 +228,15 @@ Json result_skeleton(const std::string& scenario_name, const models::PlantParams
   RunConfig one = config;
   one.replications = 1;
   return result_document(scenario_name, plant, one, empty);
+}
+
+Json result_skeleton(const scenario::ScenarioSpec& spec) {
+  RunConfig config;
+  config.seed = spec.seed;
+  config.replications = 1;
+  config.warmup = spec.warmup;
+  config.horizon = spec.horizon;
+  return result_skeleton(spec.name, scenario::build_plant_params(spec), config);
 }
 
 }  // namespace plantwin::run

@@ -8,6 +8,7 @@
 #include "models/plant.hpp"
 #include "run/json.hpp"
 #include "run/runner.hpp"
+#include "scenario/spec.hpp"
 
 namespace plantwin::run {
 
@@ -18,6 +19,8 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
 /// A document of the same shape as result_document() with every number 0: tells which KPI paths
 /// exist before a run.
 Json result_skeleton(const std::string& scenario_name, const models::PlantParams& plant, const RunConfig& config);
+/// The same for a scenario.
+Json result_skeleton(const scenario::ScenarioSpec& spec);
 
 /// The fingerprint as 16 lowercase hex digits.
 std::string fingerprint_hex(std::uint64_t fingerprint);

@@ -27,6 +27,7 @@ RunOutcome run_replications(const models::PlantParams& params, const RunConfig& 
       try {
         models::Plant plant(params, config.seed, k);
         if (k == 0 && config.on_first_plant) config.on_first_plant(plant);
+        if (k == 0 && config.record_timeline) plant.record_timeline();
         outcome.replications[k] = plant.run(config.warmup, config.horizon, config.interrupt);
       } catch (const std::bad_alloc&) {
         outcome.replications[k].status = kernel::Kernel::Status::FAILED;

@@ -25,6 +25,8 @@ struct RunConfig {
   const std::atomic<bool>* interrupt = nullptr;
   /// Called with replication 0's plant after it is built and before it runs (to attach a trace).
   std::function<void(models::Plant&)> on_first_plant;
+  /// Record replication 0's state changes and exits (ReplicationResult::timeline).
+  bool record_timeline = false;
 };
 
 struct RunOutcome {

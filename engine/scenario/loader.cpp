@@ -574,7 +574,8 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
     std::string names;
     for (std::size_t i : cycle) {
       finite = finite || spec.stations[i].buffer.has_value();
-      names += (names.empty() ? "" : ", ") + quoted(spec.stations[i].id, '\'');
+      if (!names.empty()) names += ", ";
+      names += quoted(spec.stations[i].id, '\'');
     }
     if (finite)
       ctx.warning(spec.stations[cycle.front()].mark, station_path(cycle.front()),

@@ -142,3 +142,23 @@ TEST_CASE("a hop through another target shows its waiting state and adds its del
   CHECK(r.plant.all.tally.mean() == Approx(5 + 7 + 5));
   CHECK(r.stations[0].state_ticks[static_cast<std::size_t>(ServerState::WAITING_TRANSPORT)] == 0);  // taken at once
 }
+
+TEST_CASE("a recorded timeline holds every state change and exit of replication 0", "[timeline]") {
+  LineBuilder b;
+  b.station("a", constant(8)).station("b", constant(9)).source("src", constant(10), 5);
+  models::Plant plant(b.build(), 1, 0);
+  plant.record_timeline();
+  const auto r = plant.run(0, 1000 * S);
+  REQUIRE(r.timeline);
+  REQUIRE(r.timeline->exits.size() == 5);
+  CHECK(r.timeline->exits[0].time == 27 * S);
+  CHECK(r.timeline->exits[0].time - r.timeline->exits[0].created == 17 * S);
+  // Station a: working at 10, idle at 18 (its part moves on at once), and so on for 5 parts.
+  std::vector<std::pair<Tick, models::ServerState>> a;
+  for (const auto& c : r.timeline->states)
+    if (c.station == 0) a.emplace_back(c.time, c.state);
+  REQUIRE(a.size() == 10);
+  CHECK(a[0] == std::pair{10 * S, models::ServerState::WORKING});
+  CHECK(a[1] == std::pair{18 * S, models::ServerState::IDLE});
+  CHECK_FALSE(r.timeline->truncated);
+}

@@ -1,0 +1,36 @@
+#pragma once
+/// One run of a scenario, done the same way for the CLI (`plantwin run`, `check`) and for Python
+/// (plantwin.run): build the plant once, run the replications, compute the result document. The
+/// same scenario and seed give the same document whichever calls it.
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "models/plant.hpp"
+#include "models/timeline.hpp"
+#include "run/json.hpp"
+#include "scenario/spec.hpp"
+
+namespace plantwin::run {
+
+struct SessionOptions {
+  int jobs = 0;                                 ///< threads (or processes); 0: one per core
+  const std::atomic<bool>* interrupt = nullptr;  ///< stops the run soon after it becomes true
+  bool record_timeline = false;                 ///< record replication 0's state changes and exits
+  std::function<void(models::Plant&)> on_first_plant;  ///< e.g. attach a trace to replication 0
+};
+
+struct SessionResult {
+  bool ok = false;
+  bool interrupted = false;
+  std::string error;  ///< "replication K: message" when !ok
+  Json document;      ///< the result document (PRODUCT.md) when ok
+  models::PlantParams params;
+  std::optional<models::Timeline> timeline;  ///< replication 0's, when asked
+};
+
+SessionResult run_session(const scenario::ScenarioSpec& spec, const SessionOptions& options);
+
+}  // namespace plantwin::run

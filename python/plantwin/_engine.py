@@ -1,0 +1,37 @@
+"""The calls into the compiled engine that a run makes, in the calling process or in a worker
+process of a sweep (this module imports neither pandas nor matplotlib, so workers start fast)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Tuple
+
+from . import _plantwin
+from .errors import RunError
+from .scenario import Scenario
+
+
+def simulate(scenario: Scenario, jobs: int = 0, timeline: bool = False) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
+    """Runs every replication of ``scenario`` on ``jobs`` threads (0: one per core); returns the
+    result document and, when asked, replication 0's timeline.
+
+    Raises :class:`RunError` when a replication fails and ``KeyboardInterrupt`` on Ctrl-C (the
+    engine stops within a few thousand events)."""
+    outcome = _plantwin.run(scenario._loaded, jobs, timeline)
+    if not outcome["ok"]:
+        if outcome["interrupted"]:
+            raise KeyboardInterrupt(outcome["error"])
+        raise RunError(scenario.file, outcome["error"])
+    return outcome["document"], outcome["timeline"]
+
+
+def run_point(scenario: Scenario, jobs: int) -> Dict[str, Any]:
+    """One point of a sweep: the result document of ``scenario`` (pickled as its recipe)."""
+    return simulate(scenario, jobs)[0]
+
+
+def ignore_sigint() -> None:
+    """Initialiser of a sweep's worker processes: Ctrl-C goes to the parent, which stops the
+    workers itself (a worker interrupted between two tasks would break the pool)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -1,0 +1,63 @@
+"""Errors raised by plantwin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import List, Optional
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One located message about a scenario, as the CLI prints it:
+    ``FILE:LINE:COLUMN: error: PATH: message``."""
+
+    severity: str  #: "error" or "warning"
+    file: str  #: the scenario file, or "--set[N]" for the N-th change (with_changes, run's changes)
+    line: int  #: 1-based
+    column: int  #: 1-based
+    path: str  #: where in the document, e.g. "stations[2].process"; "" for the document
+    message: str
+    text: str  #: the whole line as the CLI prints it
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ScenarioError(ValueError):
+    """A scenario (or a change to one) is invalid.
+
+    ``file``, ``line``, ``column``, ``path`` and ``message`` name the first error; ``errors`` holds
+    every error (the loader finds all of a file's errors in one pass), ``warnings`` the warnings.
+    ``str(error)`` is every error line, as ``plantwin validate`` prints them.
+    """
+
+    def __init__(self, errors: List[Diagnostic], warnings: Optional[List[Diagnostic]] = None):
+        self.errors = list(errors)
+        self.warnings = list(warnings or [])
+        first = self.errors[0]
+        self.file: str = first.file
+        self.line: int = first.line
+        self.column: int = first.column
+        self.path: str = first.path
+        self.message: str = first.message
+        super().__init__("\n".join(e.text for e in self.errors))
+
+    def __reduce__(self):
+        return (type(self), (self.errors, self.warnings))
+
+
+class RunError(RuntimeError):
+    """A run failed while simulating: a deadlock, a line that cannot keep up with its arrivals, a
+    loop of zero-duration activities, memory exhausted (the CLI's exit code 3).
+
+    ``file`` is the scenario file, ``reason`` the engine's message (``"replication K: ..."``, K
+    being the lowest-numbered replication that failed, whatever the number of jobs).
+    """
+
+    def __init__(self, file: str, reason: str):
+        self.file = file
+        self.reason = reason
+        super().__init__(f"{file}: {reason}")
+
+    def __reduce__(self):
+        return (type(self), (self.file, self.reason))

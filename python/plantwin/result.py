@@ -1,0 +1,335 @@
+"""Results: the result document of a run, as pandas DataFrames."""
+
+from __future__ import annotations
+
+import copy
+import fnmatch
+import html
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import _plantwin
+from ._document import PERCENTILES, is_kpi, kpi_entries
+
+#: The plant KPIs of the result document, in its order.
+PLANT_KPIS = ("throughput_per_h", "lead_time_s", "wip", "completed", "scrapped")
+#: Server states in the order tables and plots show them; transport and network scenarios add
+#: the two waiting states (a document has only the states its plant can be in).
+STATES = ("working", "setup", "blocked", "waiting_transport", "waiting_network", "down", "idle")
+#: Top-level members of the document that are not per-id sections.
+_NOT_SECTIONS = ("kpis", "orders", "bottleneck")
+
+
+def _flatten(obj: Dict[str, Any]) -> Dict[str, Any]:
+    """One row of a per-id table: a KPI becomes ``name`` (its mean), ``name_ci95`` and, for lead
+    times, ``name_p50`` and ``name_p95``; a plain object (``states``) becomes its members."""
+    row: Dict[str, Any] = {}
+    for key, value in obj.items():
+        if is_kpi(value):
+            row[key] = value["mean"]
+            row[f"{key}_ci95"] = value["ci95"]
+            for q in PERCENTILES:
+                if q in value:
+                    row[f"{key}_{q}"] = value[q]
+        elif isinstance(value, dict):
+            for member, v in value.items():
+                if not isinstance(v, (dict, list)):
+                    row[member] = v
+        elif not isinstance(value, list):
+            row[key] = value
+    return row
+
+
+def _table(section: Optional[Dict[str, Any]], index_name: str) -> pd.DataFrame:
+    if not section:
+        return pd.DataFrame(index=pd.Index([], name=index_name))
+    frame = pd.DataFrame.from_dict({k: _flatten(v) for k, v in section.items()}, orient="index")
+    for column in frame.columns:  # undefined numbers (null) are NaN, text stays text
+        if frame[column].dtype == object and all(v is None or isinstance(v, (int, float)) for v in frame[column]):
+            frame[column] = frame[column].astype(float)
+    frame.index.name = index_name
+    return frame
+
+
+def _singular(name: str) -> str:
+    return name[:-1] if name.endswith("s") and len(name) > 1 else name
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Replication 0 as it happened: every server state change and every part that left the
+    plant, from time 0 (the start of the warm-up). Recorded by ``run(..., timeline=True)``."""
+
+    #: One row per state change: ``time_s``, ``station``, ``server`` (0-based), ``state``. Every
+    #: server is ``idle`` at time 0 until its first change.
+    states: pd.DataFrame
+    #: One row per part that left: ``time_s``, ``created_s``, ``product``, ``good`` (False:
+    #: scrapped), ``lead_time_s``.
+    exits: pd.DataFrame
+    #: Station id -> number of servers, in declaration order.
+    servers: Dict[str, int]
+    #: The warm-up and the end of the measured window, in seconds from time 0.
+    warmup_s: float
+    end_s: float
+    #: True when the recording hit its limit (2,000,000 records of a kind): later records are missing.
+    truncated: bool
+
+    def segments(self, start_s: Optional[float] = None, end_s: Optional[float] = None) -> pd.DataFrame:
+        """The states as intervals: one row per stretch of one server in one state, with
+        ``station``, ``server``, ``state``, ``start_s`` and ``end_s``, clipped to ``[start_s, end_s)`` (default: the whole run, warm-up included).
+        Every server of every station appears, in declaration order."""
+        lo = 0.0 if start_s is None else float(start_s)
+        hi = self.end_s if end_s is None else float(end_s)
+        # Every server starts idle at time 0: prepend that, then each stretch lasts until the next
+        # change of the same server (the last one until the end of the run).
+        initial = pd.DataFrame([(0.0, st, k, "idle") for st, n in self.servers.items() for k in range(n)],
+                               columns=["time_s", "station", "server", "state"])
+        changes = pd.concat([initial, self.states], ignore_index=True)
+        changes["order"] = changes["station"].map({s: i for i, s in enumerate(self.servers)})
+        changes = changes.sort_values(["order", "server", "time_s"], kind="stable")
+        changes = changes.drop_duplicates(["station", "server", "time_s"], keep="last")
+        # A server that goes on in the same state (working on one part, then the next) is one stretch.
+        changes = changes[changes["state"] != changes.groupby(["station", "server"], sort=False)["state"].shift(1)]
+        nxt = changes.groupby(["station", "server"], sort=False)["time_s"].shift(-1)
+        out = pd.DataFrame({"station": changes["station"], "server": changes["server"], "state": changes["state"],
+                            "start_s": changes["time_s"].clip(lower=lo),
+                            "end_s": nxt.fillna(self.end_s).clip(upper=hi)})
+        out = out[out["end_s"] > out["start_s"]]
+        return out.reset_index(drop=True)
+
+
+class Result:
+    """The outcome of :func:`plantwin.run`: the CLI's result document and views of it.
+
+    ``to_dict()`` is exactly the document ``plantwin run --json`` prints for the same scenario and
+    seed (``wall_s`` aside). The DataFrames are views of it (KPI definitions: docs/kpis.md).
+    ``timeline`` holds replication 0's state changes and exits when the run recorded them.
+    """
+
+    def __init__(self, document: Dict[str, Any], timeline: Optional[Dict[str, Any]] = None, scenario=None):
+        self._doc = document
+        self._timeline = timeline
+        #: The :class:`Scenario` that was run (with its changes), or None.
+        self.scenario = scenario
+
+    # -- the document ---------------------------------------------------------------------------
+    def to_dict(self) -> Dict[str, Any]:
+        """The result document (a deep copy), the same as ``plantwin run --json`` prints."""
+        return copy.deepcopy(self._doc)
+
+    def __getitem__(self, path: str) -> Any:
+        """A value of the document by its dotted path, as ``plantwin check`` names it:
+        ``result["throughput_per_h"]`` (a plant KPI object), ``result["stations.reflow.utilization"]``,
+        ``result["bottleneck.station"]``. Raises ``KeyError``."""
+        node: Any = self._doc
+        names = path.split(".")
+        if names[0] not in self._doc and names[0] in self._doc.get("kpis", {}):
+            names.insert(0, "kpis")
+        for i, name in enumerate(names):
+            if not isinstance(node, dict) or name not in node:
+                raise KeyError(f"no {name!r} in {'.'.join(names[:i]) or 'the result document'}")
+            node = node[name]
+        return node
+
+    @property
+    def fingerprint(self) -> str:
+        """Hash of replication 0's event trajectory (16 hex digits): the same for the same
+        scenario and seed in every run, process and number of jobs."""
+        return self._doc["fingerprint"]
+
+    @property
+    def bottleneck(self) -> str:
+        """The station with the highest active (working + setup + down) fraction."""
+        return self._doc.get("bottleneck", {}).get("station", "")
+
+    @property
+    def bottleneck_active(self) -> float:
+        """The bottleneck's active fraction (working + setup + down), mean over replications."""
+        return self._doc.get("bottleneck", {}).get("active", float("nan"))
+
+    @property
+    def sections(self) -> List[str]:
+        """The per-id sections of the document (``products``, ``stations`` and those transport
+        and the network add, such as ``fleets`` or ``links``), in document order."""
+        return [k for k, v in self._doc.items()
+                if k not in _NOT_SECTIONS and isinstance(v, dict) and v and all(isinstance(x, dict) for x in v.values())]
+
+    # -- DataFrames -------------------------------------------------------------------------------
+    @property
+    def kpis(self) -> pd.DataFrame:
+        """Plant KPIs (and order KPIs, as ``orders.<kpi>``): ``mean``, ``ci95``, ``p50``, ``p95``
+        (percentiles only for lead times; NaN where undefined)."""
+        rows = {}
+        for name, kpi in self._doc["kpis"].items():
+            rows[name] = {"mean": kpi["mean"], "ci95": kpi["ci95"], "p50": kpi.get("p50"), "p95": kpi.get("p95")}
+        for name, kpi in self._doc.get("orders", {}).items():
+            if is_kpi(kpi):
+                rows[f"orders.{name}"] = {"mean": kpi["mean"], "ci95": kpi["ci95"], "p50": None, "p95": None}
+        frame = pd.DataFrame.from_dict(rows, orient="index", dtype=float)
+        frame.index.name = "kpi"
+        return frame
+
+    @property
+    def stations(self) -> pd.DataFrame:
+        """One row per station: KPI means (``utilization``, ``oee``, ``availability``, ...), their
+        ``_ci95``, and the state fractions (``working``, ``setup``, ``blocked``, ``down``, ``idle``
+        and, when the plant has them, ``waiting_transport`` and ``waiting_network``)."""
+        return _table(self._doc.get("stations"), "station")
+
+    @property
+    def station_states(self) -> pd.DataFrame:
+        """One row per station, one column per server state present in the document (in the
+        order of :data:`STATES`, then any other): fractions of the servers' time, summing to 1."""
+        stations = self._doc.get("stations", {})
+        frame = pd.DataFrame.from_dict({k: v.get("states", {}) for k, v in stations.items()}, orient="index", dtype=float)
+        known = [s for s in STATES if s in frame.columns]
+        frame = frame[known + [c for c in frame.columns if c not in known]]
+        frame.index.name = "station"
+        return frame
+
+    @property
+    def products(self) -> pd.DataFrame:
+        """One row per product: throughput, lead time (mean, ci95, p50, p95), completed."""
+        return _table(self._doc.get("products"), "product")
+
+    @property
+    def orders(self) -> pd.DataFrame:
+        """One row per order of a production plan: ``product``, ``release_s``, ``due_s``,
+        ``done_s`` (mean over replications, NaN when some replication did not finish it) and
+        ``on_time`` (the fraction of replications that finished it by its due time). Empty when
+        the scenario has no orders."""
+        return _table(self._doc.get("orders", {}).get("by_order"), "order")
+
+    def section(self, name: str) -> pd.DataFrame:
+        """Any per-id section of the document (``stations``, ``products``, and those transport and
+        the network add, see :attr:`sections`) as a table like :attr:`stations`. An absent
+        section gives an empty table."""
+        return _table(self._doc.get(name), _singular(name))
+
+    @property
+    def replications(self) -> pd.DataFrame:
+        """One row per replication: every KPI's per-replication value, plant KPIs by name and the
+        others by their path (``orders.on_time``, ``stations.reflow.utilization``, ...)."""
+        frame = pd.DataFrame({path: kpi["values"] for path, kpi in kpi_entries(self._doc)}, dtype=float)
+        frame.index.name = "replication"
+        return frame
+
+    # -- the recorded timeline ----------------------------------------------------------------
+    @property
+    def timeline(self) -> Optional[Timeline]:
+        """Replication 0's :class:`Timeline`, or None when the run did not record it
+        (``run(..., timeline=True)`` does)."""
+        if self._timeline is None:
+            return None
+        t = self._timeline
+        states = pd.DataFrame(t["states"], columns=["time_s", "station", "server", "state"])
+        exits = pd.DataFrame(t["exits"], columns=["time_s", "created_s", "product", "good"])
+        exits["lead_time_s"] = exits["time_s"] - exits["created_s"]
+        return Timeline(states=states, exits=exits, servers=dict(t["stations"]), warmup_s=self._doc["warmup_s"],
+                        end_s=self._doc["warmup_s"] + self._doc["horizon_s"], truncated=bool(t["truncated"]))
+
+    # -- display ----------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        doc = self._doc
+        kpis = doc["kpis"]
+        tp, lt = kpis["throughput_per_h"], kpis["lead_time_s"]
+        return (f"<plantwin.Result {doc['scenario']!r}: {doc['replications']} replications, "
+                f"throughput {_num(tp['mean'])} ± {_num(tp['ci95'])}/h, lead time {_num(lt['mean'])} ± "
+                f"{_num(lt['ci95'])} s, bottleneck {self.bottleneck!r}, fingerprint {self.fingerprint}>")
+
+    def _repr_html_(self) -> str:
+        """A readable summary for Jupyter: run information, the bottleneck, then the KPI, order,
+        product and station tables and any other section."""
+        doc = self._doc
+        changes = ""
+        if self.scenario is not None and self.scenario.changes:
+            changes = "; changes " + ", ".join(f"<code>{html.escape(k)}={html.escape(v)}</code>"
+                                               for k, v in self.scenario.changes.items())
+        parts = [
+            f"<p><b>{html.escape(str(doc['scenario']))}</b>: {doc['replications']} replication(s) of "
+            f"{_duration(doc['horizon_s'])}, warm-up {_duration(doc['warmup_s'])}, seed {doc['seed']}{changes}<br>"
+            f"{doc['events']:,} events in {doc['wall_s']:.3f} s, fingerprint <code>{doc['fingerprint']}</code>; "
+            f"bottleneck <b>{html.escape(self.bottleneck)}</b> (active {100 * self.bottleneck_active:.1f} %)</p>",
+            _html_table("plant", self.kpis),
+        ]
+        if len(self.orders):
+            parts.append(_html_table("orders", self.orders))
+        if len(self.products) > 1:
+            parts.append(_html_table("products", self.products[[c for c in self.products.columns if not c.endswith("_ci95")]]))
+        stations = self.stations
+        cols = [c for c in ("utilization", "oee", *STATES, "queue", "completed", "scrapped") if c in stations.columns]
+        parts.append(_html_table("stations", stations[cols]))
+        for name in self.sections:
+            if name not in ("products", "stations"):
+                table = self.section(name)
+                parts.append(_html_table(name, table[[c for c in table.columns if not c.endswith("_ci95")]]))
+        return "\n".join(parts)
+
+
+def compare(base: Result, variant: Result, kpis: Optional[Iterable[str]] = None) -> pd.DataFrame:
+    """The variant's KPIs against the base's, replication by replication.
+
+    With the same seed and number of replications, replication k of both runs draws the same
+    random numbers wherever the change does not reach (common random numbers), so the difference
+    ``variant - base`` is measured on pairs: its interval is usually much narrower than the two
+    runs' own intervals suggest, and it is the right one to decide whether a change helps.
+
+    Returns one row per KPI path the two documents share (``kpis``: only these names or ``fnmatch``
+    patterns), with ``base``, ``base_ci95``, ``variant``, ``variant_ci95``, ``difference`` (the
+    mean of the paired differences) and ``difference_ci95`` (its 95 % Student-t half-width over
+    the pairs, computed like every ci95 of the document). Percentiles have no per-replication
+    values and are left out; an undefined value in any replication makes the difference NaN.
+
+    Raises ``ValueError`` when the runs' seeds or replication counts differ (their replications
+    would not be pairs).
+    """
+    a, b = base._doc, variant._doc
+    if a["seed"] != b["seed"] or a["replications"] != b["replications"]:
+        raise ValueError(f"compare() needs runs with the same seed and replications (pairs): seed {a['seed']} vs "
+                         f"{b['seed']}, {a['replications']} vs {b['replications']} replications")
+    patterns = None if kpis is None else ([kpis] if isinstance(kpis, str) else list(kpis))
+    theirs = dict(kpi_entries(b))
+    rows = {}
+    for path, mine in kpi_entries(a):
+        if path not in theirs or (patterns is not None and not any(fnmatch.fnmatchcase(path, p) for p in patterns)):
+            continue
+        other = theirs[path]
+        pairs = [_float(y) - _float(x) for x, y in zip(mine["values"], other["values"])]
+        mean, ci95 = _plantwin.summary(pairs)
+        rows[path] = {"base": mine["mean"], "base_ci95": mine["ci95"], "variant": other["mean"],
+                      "variant_ci95": other["ci95"], "difference": mean, "difference_ci95": ci95}
+    frame = pd.DataFrame.from_dict(rows, orient="index", dtype=float)
+    frame.index.name = "kpi"
+    return frame
+
+
+def _float(value: Any) -> float:
+    return float("nan") if value is None else float(value)
+
+
+def _num(value: Any) -> str:
+    """A number as the CLI's tables print it: 3 decimals below 1, 2 below 1000, 1 above."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "n/a"
+    size = abs(value)
+    return f"{value:.3f}" if size < 1 else f"{value:,.2f}" if size < 1000 else f"{value:,.1f}"
+
+
+def _duration(seconds: float) -> str:
+    if seconds == 0:
+        return "0 s"
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0 or seconds >= 10 * size:
+            return f"{seconds / size:g} {unit}"
+    return f"{seconds:g} s"
+
+
+def _html_table(caption: str, frame: pd.DataFrame) -> str:
+    def fmt(v: Any) -> str:
+        return _num(v) if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool) else str(v)
+
+    styled = frame.to_html(formatters={c: fmt for c in frame.columns}, na_rep="n/a", border=0)
+    return f"<p style='margin-bottom:0'><b>{html.escape(caption)}</b></p>{styled}"
