@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "models/transport.hpp"
+
 namespace plantwin::models {
 
 namespace {
@@ -26,6 +28,7 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
     for (std::size_t k = 0; k < process_[p].size(); ++k)
       routes_[p].push_back(RouteStep{stations_[params.products[p].route[k].station].get(), &process_[p][k]});
   }
+  if (params.transport) transport_ = std::make_unique<TransportSystem>(*params.transport, *ctx_, stations_, routes_);
   sources_.reserve(params.sources.size());
   for (const auto& s : params.sources) {
     sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));
@@ -33,10 +36,13 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   }
 }
 
+Plant::~Plant() = default;
+
 ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt) {
   const auto wall_start = std::chrono::steady_clock::now();
   kernel_.set_interrupt_flag(interrupt);
   for (auto& s : stations_) s->start();
+  if (transport_) transport_->start();
   for (auto& s : sources_) s->start();
 
   ReplicationResult r;
@@ -45,6 +51,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   if (kernel_.run_until(warmup) == kernel::Kernel::Status::RUNNING) {
     sink_->reset_statistics();
     for (auto& s : stations_) s->reset_statistics();
+    if (transport_) transport_->reset_statistics();
     kernel_.run_until(warmup + horizon);
   }
   r.status = kernel_.status();
@@ -55,6 +62,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   r.stations.reserve(stations_.size());
   for (const auto& s : stations_) r.stations.push_back(s->measures());
   r.orders = sink_->orders();
+  if (transport_) r.transport = transport_->measures();
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

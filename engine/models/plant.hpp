@@ -15,6 +15,7 @@
 #include "models/sink.hpp"
 #include "models/source.hpp"
 #include "models/station.hpp"
+#include "models/transport_params.hpp"
 
 namespace plantwin::models {
 
@@ -58,6 +59,8 @@ struct PlantParams {
   /// waiting_transport / waiting_network states.
   bool has_transport = false;
   bool has_network = false;
+  /// Fleets, conveyors and robot arms (docs/transport.md); nullptr when there are none.
+  std::shared_ptr<const TransportParams> transport;
 };
 
 /// What one replication measured over [warmup, warmup + horizon).
@@ -71,17 +74,21 @@ struct ReplicationResult {
   PlantMeasures plant;
   std::vector<StationMeasures> stations;
   std::vector<OrderState> orders;
+  TransportMeasures transport;  ///< empty without transport
 
   /// Every field, for kernel/archive.hpp (a replication run in a child process sends it back).
   template <class A>
   void serialize(A& a) {
-    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders);
+    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, transport);
   }
 };
+
+class TransportSystem;
 
 class Plant {
  public:
   Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication);
+  ~Plant();
   Plant(const Plant&) = delete;
   Plant& operator=(const Plant&) = delete;
 
@@ -92,6 +99,8 @@ class Plant {
   /// routes()[product][step]: what the plant's builder wires transport into (RouteStep::via).
   const std::vector<std::vector<RouteStep>>& routes() const { return routes_; }
   PlantContext& context() { return *ctx_; }
+  /// The fleets, conveyors and arms; nullptr without transport.
+  TransportSystem* transport() { return transport_.get(); }
 
   /// Runs the warm-up, discards its statistics, runs the horizon and returns the measures.
   /// `interrupt`, when given, stops the run early (status INTERRUPTED) once it becomes true.
@@ -106,6 +115,7 @@ class Plant {
   std::unique_ptr<PlantContext> ctx_;
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::unique_ptr<Source>> sources_;
+  std::unique_ptr<TransportSystem> transport_;
 };
 
 }  // namespace plantwin::models
