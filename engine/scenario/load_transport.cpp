@@ -58,6 +58,9 @@ void read_segment(ReadContext& ctx, const YamlNode& node, const std::string& pat
   if (!map.valid()) return;
   SegmentSpec s;
   s.mark = ctx.mark(node);
+  s.path = path;
+  s.from_path = map.child_path("from");
+  s.to_path = map.child_path("to");
   map.optional("id", s.id, read_id);
   map.optional("length", s.length, POSITIVE_LENGTH);
   map.optional("one_way", s.one_way, read_bool);
@@ -96,6 +99,8 @@ void read_segment(ReadContext& ctx, const YamlNode& node, const std::string& pat
     piece.from_mark = nodes[i].second;
     piece.to = nodes[i + 1].first;
     piece.to_mark = nodes[i + 1].second;
+    piece.from_path = item_path(list_path, i);
+    piece.to_path = item_path(list_path, i + 1);
     piece.mark = nodes[i].second;
     out.push_back(std::move(piece));
   }
@@ -144,10 +149,14 @@ std::optional<BatterySpec> read_battery(ReadContext& ctx, const YamlNode& node, 
   const bool charge_to_ok = map.optional("charge_to", b.charge_to, NumberIn{0, 1, true});
   ok = ok && threshold_ok && charge_to_ok;
   if (threshold_ok && charge_to_ok && !(b.threshold < b.charge_to)) {
-    const YamlNode* at = map.has("threshold") ? map.get("threshold") : map.get("charge_to");
-    ctx.error(*at, map.child_path(map.has("threshold") ? "threshold" : "charge_to"),
-              "threshold must be below charge_to (" + describe(*at) + " is not below " + std::to_string(b.charge_to) +
-                  "): a vehicle would go back to charge at once");
+    const char* key = map.has("threshold") ? "threshold" : "charge_to";
+    const auto text = [&](const char* k, const char* fallback) {
+      const YamlNode* v = map.get(k);
+      return v ? v->text : std::string(fallback);
+    };
+    ctx.error(*map.get(key), map.child_path(key),
+              "threshold " + text("threshold", "0.2") + " must be below charge_to " + text("charge_to", "1") +
+                  ": a vehicle would go back to charge at once");
     ok = false;
   }
   if (const YamlNode* chargers = map.get_required("chargers")) {
@@ -333,9 +342,7 @@ class TransportChecker {
     for (std::size_t i = 0; i < t_.layout->nodes.size(); ++i)
       nodes.push_back({&t_.layout->nodes[i].id, t_.layout->nodes[i].mark, item_path("layout.nodes", i) + ".id", "node"});
     check_unique(ctx_, nodes);
-    for (std::size_t i = 0; i < t_.layout->segments.size(); ++i)
-      segments.push_back({&t_.layout->segments[i].id, t_.layout->segments[i].mark,
-                          item_path("layout.segments", i) + ".id", "segment"});
+    for (const SegmentSpec& s : t_.layout->segments) segments.push_back({&s.id, s.mark, s.path + ".id", "segment"});
     check_unique(ctx_, segments);
   }
 
@@ -350,11 +357,10 @@ class TransportChecker {
   void check_layout(const LayoutSpec& layout) {
     layout_ = resolve_layout(layout);
     for (const NodeSpec& n : layout.nodes) node_ids_.push_back(n.id);
-    for (std::size_t i = 0; i < layout.segments.size(); ++i) {
-      const SegmentSpec& s = layout.segments[i];
-      const std::string path = item_path("layout.segments", i);
-      const bool from_ok = known_node(s.from, s.from_mark, path + ".from");
-      const bool to_ok = known_node(s.to, s.to_mark, path + ".to");
+    for (const SegmentSpec& s : layout.segments) {
+      const std::string& path = s.path;
+      const bool from_ok = known_node(s.from, s.from_mark, s.from_path);
+      const bool to_ok = known_node(s.to, s.to_mark, s.to_path);
       if (!from_ok || !to_ok) continue;
       if (s.from == s.to) {
         ctx_.error(s.to_mark, path, "a segment joins two different nodes; both ends are " + quoted(s.from, '\''));
@@ -368,9 +374,12 @@ class TransportChecker {
     }
     for (const PlaceSpec& p : layout.places) {
       const std::string path = "layout.places." + p.station;
-      if (stations_named_ && !station_index_.count(p.station))
+      written_places_.insert(p.station);
+      if (stations_named_ && !station_index_.count(p.station)) {
         ctx_.error(p.station_mark, "layout.places",
                    "unknown station " + quoted(p.station, '\'') + ctx_.suggest(p.station, station_ids_));
+        places_known_ = false;
+      }
       if (known_node(p.node, p.node_mark, path)) place_.emplace(p.station, *layout_.find(p.node));
     }
   }
@@ -467,14 +476,16 @@ class TransportChecker {
         fleet_used[index] = true;
         const std::string& from = product.route[k - 1];
         bool placed = true;
+        // A place written with an unknown node, or a misspelt station in `places`, is reported
+        // there already.
         for (const std::string* s : {&from, &to})
-          if (t_.layout && !place_.count(*s) && station_index_.count(*s)) {
+          if (t_.layout && places_known_ && !written_places_.count(*s) && station_index_.count(*s)) {
             ctx_.error(at, path,
                        "station " + quoted(*s, '\'') + " has no place on the layout, so fleet " + quoted(via, '\'') +
                            " cannot " + (s == &from ? "pick parts up" : "deliver parts") + " there (add it to layout.places)");
             placed = false;
           }
-        if (placed && t_.layout) legs_.push_back({index, from, to, at, path});
+        if (placed && t_.layout && place_.count(from) && place_.count(to)) legs_.push_back({index, from, to, at, path});
       }
     }
     for (std::size_t i = 0; i < t_.conveyors.size(); ++i)
@@ -581,6 +592,8 @@ class TransportChecker {
   std::unordered_map<std::string, std::size_t> station_index_;
   ResolvedLayout layout_;
   std::unordered_map<std::string, topology::NodeIndex> place_;  // station -> node, only queried
+  std::unordered_set<std::string> written_places_;  // stations written in `places`, only queried
+  bool places_known_ = true;  // every station in `places` exists
   std::vector<Leg> legs_;
 };
 

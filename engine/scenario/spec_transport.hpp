@@ -25,6 +25,9 @@ struct SegmentSpec {
   std::string id;  ///< optional; "" when not given
   std::string from, to;
   Mark from_mark, to_mark;
+  /// Where it was written, for messages: "layout.segments[3]", and its ends' paths (".from" and
+  /// ".to", or ".path[2]" and ".path[3]" for a segment of a `path`).
+  std::string path, from_path, to_path;
   std::optional<double> length;  ///< metres; from the coordinates when not given
   bool one_way = false;
   int capacity = 0;  ///< vehicles on it at once (both directions); 0: no limit
