@@ -28,7 +28,7 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
     for (std::size_t k = 0; k < process_[p].size(); ++k)
       routes_[p].push_back(RouteStep{stations_[params.products[p].route[k].station].get(), &process_[p][k]});
   }
-  if (params.transport) transport_ = std::make_unique<TransportSystem>(*params.transport, *ctx_, stations_, routes_);
+  if (params.transport) transport_ = std::make_unique<TransportSystem>(params.transport, *ctx_, stations_, routes_);
   sources_.reserve(params.sources.size());
   for (const auto& s : params.sources) {
     sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));

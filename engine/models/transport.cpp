@@ -6,9 +6,11 @@
 
 namespace plantwin::models {
 
-TransportSystem::TransportSystem(const TransportParams& params, PlantContext& ctx,
+TransportSystem::TransportSystem(std::shared_ptr<const TransportParams> shared, PlantContext& ctx,
                                  const std::vector<std::unique_ptr<Station>>& stations,
-                                 std::vector<std::vector<RouteStep>>& routes) {
+                                 std::vector<std::vector<RouteStep>>& routes)
+    : params_(std::move(shared)) {
+  const TransportParams& params = *params_;
   if (params.layout) traffic_ = std::make_unique<Traffic>(*params.layout, ctx);
   for (std::size_t f = 0; f < params.fleets.size(); ++f) {
     assert(params.layout && "the loader requires a layout for fleets");

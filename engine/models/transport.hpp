@@ -20,10 +20,11 @@ class Station;
 class TransportSystem {
  public:
   /// Builds every transport model and wires it: `routes[product][step].via` for the steps it
-  /// carries, gates on the stations arms serve. Precondition: `params` is valid for this plant
-  /// (the scenario loader checks it).
-  TransportSystem(const TransportParams& params, PlantContext& ctx, const std::vector<std::unique_ptr<Station>>& stations,
-                  std::vector<std::vector<RouteStep>>& routes);
+  /// carries, gates on the stations arms serve. The models refer to `params`, which this object
+  /// keeps alive (a Plant outlives the PlantParams it was built from). Precondition: `params` is
+  /// valid for this plant (the scenario loader checks it).
+  TransportSystem(std::shared_ptr<const TransportParams> params, PlantContext& ctx,
+                  const std::vector<std::unique_ptr<Station>>& stations, std::vector<std::vector<RouteStep>>& routes);
   TransportSystem(const TransportSystem&) = delete;
   TransportSystem& operator=(const TransportSystem&) = delete;
 
@@ -37,6 +38,7 @@ class TransportSystem {
   const std::vector<std::unique_ptr<RobotArm>>& arms() const { return arms_; }
 
  private:
+  std::shared_ptr<const TransportParams> params_;
   std::unique_ptr<Traffic> traffic_;
   std::vector<std::unique_ptr<Fleet>> fleets_;
   std::vector<std::unique_ptr<Conveyor>> conveyors_;
