@@ -196,18 +196,19 @@ void Station::start_part(std::uint32_t index, PartId part) {
       return;
     }
   }
-  if (gates_before_.empty()) {
-    start_work(index);
-    return;
-  }
-  s.gate_phase = GatePhase::BEFORE_WORK;
-  s.gate_index = 0;
-  pass_gates(index);
+  begin_gates(index, GatePhase::BEFORE_WORK);
 }
 
 void Station::start_work(std::uint32_t index) {
   const Part& p = ctx_.parts[servers_[index].part];
   start_activity(index, Activity::WORK, ctx_.routes[p.product][p.step].process->sample_ticks(process_rng_));
+}
+
+void Station::begin_gates(std::uint32_t index, GatePhase phase) {
+  Server& s = servers_[index];
+  s.gate_phase = phase;
+  s.gate_index = 0;
+  pass_gates(index);
 }
 
 void Station::pass_gates(std::uint32_t index) {
@@ -263,13 +264,7 @@ void Station::end_setup(std::uint32_t index) {
   Server& s = servers_[index];
   s.activity_event = {};
   s.activity = Activity::NONE;
-  if (gates_before_.empty()) {
-    start_work(index);
-    return;
-  }
-  s.gate_phase = GatePhase::BEFORE_WORK;
-  s.gate_index = 0;
-  pass_gates(index);
+  begin_gates(index, GatePhase::BEFORE_WORK);
 }
 
 void Station::end_work(std::uint32_t index) {
@@ -288,13 +283,7 @@ void Station::end_work(std::uint32_t index) {
     server_freed();
     return;
   }
-  if (gates_after_.empty()) {
-    move_on(index);
-    return;
-  }
-  s.gate_phase = GatePhase::AFTER_WORK;
-  s.gate_index = 0;
-  pass_gates(index);
+  begin_gates(index, GatePhase::AFTER_WORK);
 }
 
 void Station::move_on(std::uint32_t index) {

@@ -170,8 +170,9 @@ class Station final : public kernel::Model, public EntryRequester, public EntryT
   void start_activity(std::uint32_t index, Activity activity, kernel::Tick duration);
   void run_activity(std::uint32_t index);
   void end_setup(std::uint32_t index);
-  /// Runs the gates of the current phase from the server's gate_index; when all are passed, goes
-  /// on to work (before) or to the next hop (after).
+  /// Runs the gates of `phase` from the first; when all are passed (at once when there are none),
+  /// goes on to work (before) or to the next hop (after).
+  void begin_gates(std::uint32_t index, GatePhase phase);
   void pass_gates(std::uint32_t index);
   void start_work(std::uint32_t index);
   void end_work(std::uint32_t index);
