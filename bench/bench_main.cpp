@@ -16,6 +16,7 @@
 
 #include "bench_measure.hpp"
 #include "bench_models.hpp"
+#include "bench_transport.hpp"
 #include "run/json.hpp"
 
 namespace plantwin::bench {
@@ -23,8 +24,8 @@ namespace plantwin::bench {
 namespace {
 
 /// Every measurement --only can name; `soak` runs only when named (or with --soak).
-const std::vector<std::string> ALL_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "simpy", "soak"};
-const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "simpy"};
+const std::vector<std::string> ALL_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "simpy", "soak"};
+const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "simpy"};
 
 /// The engine's per-event cost may vary this much (relative to 10 stations) up to 10,000 stations.
 constexpr double SCALING_TOLERANCE = 0.20;
@@ -49,8 +50,8 @@ void print_usage() {
       "usage: plantwin_bench [--only LIST] [--reps N] [--json] [--quick] [--scale F] [--soak]\n"
       "                      [--soak-events N] [--simpy-customers N] [--simpy-reps N] [--profile MODEL:SIDE]\n"
       "\n"
-      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,simpy,soak\n"
-      "                       (default: mm1,line,plant,scaling,simpy)\n"
+      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,transport,simpy,soak\n"
+      "                       (default: mm1,line,plant,scaling,transport,simpy)\n"
       "  --reps N             repetitions of every timed run; medians are reported (default 5)\n"
       "  --json               print one JSON document instead of the table\n"
       "  --quick              models 10x smaller and 1 repetition (a smoke run, not a measurement)\n"
@@ -60,7 +61,7 @@ void print_usage() {
       "  --simpy-customers N  customers of the SimPy M/M/1 (default 1e6, --quick 1e5)\n"
       "  --simpy-reps N       repetitions of the SimPy run (default 3)\n"
       "  --profile MODEL:SIDE run one model once, in this process, and print its outcome: for\n"
-      "                       valgrind --tool=callgrind. MODEL: mm1, line, plant or scaleN (N\n"
+      "                       valgrind --tool=callgrind. MODEL: mm1, line, plant, transport or scaleN (N\n"
       "                       stations, a multiple of 10); SIDE: engine or loop\n");
 }
 
@@ -137,6 +138,7 @@ struct Sizes {
   /// size executes about the same number of events.
   double scaling_line_horizon_s;
   std::vector<int> scaling_stations{10, 100, 1000, 10000};
+  TransportModel transport;
 };
 
 Sizes sizes(double scale) {
@@ -147,6 +149,7 @@ Sizes sizes(double scale) {
   s.plant.lines = 100;
   s.plant.horizon_s = 1.0e4 * scale;  // about 8.8e6 events
   s.scaling_line_horizon_s = 5.0e5 * scale;  // about 4.3e6 events per size
+  s.transport.horizon_s = 6.0e4 * scale;      // about 1e6 events
   return s;
 }
 
@@ -372,7 +375,7 @@ run::Json comparison_json(const Comparison& c) {
 
 void print_json(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
                 const ScalingSummary& summary, const SimpyResult* simpy, const std::vector<SoakResult>& soaks,
-                long baseline_rss_kib) {
+                long baseline_rss_kib, const TransportResult* transport) {
   run::Json doc = run::Json::object();
   doc["plantwin_bench"] = PLANTWIN_VERSION;
   doc["machine"] = run::Json::object();
@@ -435,6 +438,7 @@ void print_json(const Options& o, const std::vector<Comparison>& rows, const std
       list.push_back(std::move(j));
     }
   }
+  if (transport != nullptr) doc["transport"] = transport_json(*transport, rows);
   std::printf("%s\n", doc.dump(2).c_str());
 }
 
@@ -455,6 +459,8 @@ int profile(const std::string& spec, const Sizes& s) {
   } else if (model == "line" || model == "plant") {
     const LineModel& m = model == "line" ? s.line : s.plant;
     out = engine ? run_engine_lines(m, false) : run_loop_lines(m);
+  } else if (model == "transport" && engine) {
+    out = run_engine_transport(s.transport, false);
   } else if (model.rfind("scale", 0) == 0 && model.size() > 5) {
     const int stations = std::stoi(model.substr(5));
     if (stations < 10 || stations % 10 != 0) {
@@ -497,6 +503,9 @@ int run_bench(const Options& o) {
       scaling.push_back(compare_lines("scale-" + std::to_string(stations), title, m, o.reps, 0));
     }
   const ScalingSummary summary = summarise_scaling(scaling);
+  TransportResult transport;
+  if (wanted("transport")) transport = measure_transport(s.transport, o.reps);
+  const TransportResult* transport_ptr = wanted("transport") ? &transport : nullptr;
 
   SimpyResult simpy;
   if (wanted("simpy")) simpy = measure_simpy(o.simpy_script, o.simpy_customers, o.simpy_reps);
@@ -524,10 +533,12 @@ int run_bench(const Options& o) {
   }
 
   const SimpyResult* simpy_ptr = wanted("simpy") ? &simpy : nullptr;
-  if (o.json)
-    print_json(o, rows, scaling, summary, simpy_ptr, soaks, baseline_rss_kib);
-  else
+  if (o.json) {
+    print_json(o, rows, scaling, summary, simpy_ptr, soaks, baseline_rss_kib, transport_ptr);
+  } else {
     print_table(o, rows, scaling, summary, simpy_ptr, soaks, baseline_rss_kib);
+    if (transport_ptr != nullptr) print_transport(transport, rows);
+  }
 
   // A bench whose two sides disagree measured nothing worth comparing: say so in the exit status.
   for (const auto* list : {&rows, &scaling})

@@ -58,6 +58,7 @@ struct RunOutcome {
   double teardown_s = 0;              ///< wall time to destroy it, s
   std::uint64_t fingerprint = 0;      ///< engine only: the kernel's fingerprint
   double simulated_s = 0;             ///< simulated time reached, s
+  std::uint64_t transport_events = 0;  ///< transport model, counting runs only: fleet and zone events
 
   /// The whole process's work: build, run and teardown, s.
   double total_s() const { return build_s + run_s + teardown_s; }
@@ -73,6 +74,28 @@ RunOutcome run_loop_mm1(const Mm1Model& model);
 RunOutcome run_engine_lines(const LineModel& model, bool count_deferred);
 /// Runs the lines on the minimal loop.
 RunOutcome run_loop_lines(const LineModel& model);
+
+/// AGVs on a grid layout (bench_transport.cpp): `vehicles` AGVs on grid_x × grid_y nodes
+/// `spacing_m` apart, two-way segments between neighbours; `stations` stations of 4 servers
+/// (lognormal 60 s) on nodes spread over the grid; `products` products, each visiting
+/// `route_length` stations with every hop after the first by AGV (nearest idle vehicle, 1 m/s,
+/// 10 s to load and to unload, no return home). Parts arrive every `interarrival_s` on average
+/// over all products: the vehicles are about 75 % active.
+struct TransportModel {
+  int vehicles = 200;
+  int grid_x = 25, grid_y = 20;
+  double spacing_m = 10;
+  int stations = 50;
+  int products = 10;
+  int route_length = 5;
+  double interarrival_s = 5.0;
+  double horizon_s = 6.0e4;
+};
+
+/// The model as a scenario file (the loader reads it like any other).
+std::string transport_scenario_yaml(const TransportModel& model);
+/// Runs it on the engine. With `count_transport`, a trace sink counts the fleet and zone events.
+RunOutcome run_engine_transport(const TransportModel& model, bool count_transport);
 
 /// Seconds → ticks exactly as the engine converts sampled durations (kernel::duration_from_seconds),
 /// so that both sides round every draw alike.

@@ -5,6 +5,8 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/report_transport.hpp"
+
 namespace plantwin::cli {
 
 namespace {
@@ -224,18 +226,29 @@ std::string format_report(const Json& doc) {
   }
 
   out << "\n" << pad("station", 16);
-  for (const char* h : {"util", "working", "setup", "blocked", "down", "idle", "oee", "queue", "completed"})
-    out << pad(h, 10, true);
+  // States beyond the five of the core (waiting_transport, waiting_network) get a column each,
+  // headed without "waiting_".
+  std::vector<std::string> waiting_states;
+  if (const auto& all = doc.find("stations")->members(); !all.empty())
+    for (const auto& [state, fraction] : all.front().second.find("states")->members())
+      if (state.rfind("waiting_", 0) == 0) waiting_states.push_back(state);
+  for (const char* h : {"util", "working", "setup", "blocked", "down", "idle"}) out << pad(h, 10, true);
+  for (const std::string& w : waiting_states) out << pad(w.substr(8), 10, true);
+  for (const char* h : {"oee", "queue", "completed"}) out << pad(h, 10, true);
   out << "\n";
   for (const auto& [id, st] : doc.find("stations")->members()) {
     out << "  " << pad(id, 14) << pad(fixed(number_at(*st.find("utilization"), "mean")), 10, true);
     const Json& states = *st.find("states");
     for (const char* s : {"working", "setup", "blocked", "down", "idle"}) out << pad(fixed(number_at(states, s)), 10, true);
+    for (const std::string& w : waiting_states) out << pad(fixed(number_at(states, w.c_str())), 10, true);
     out << pad(fixed(number_at(*st.find("oee"), "mean")), 10, true)
         << pad(fixed(number_at(*st.find("queue"), "mean")), 10, true)
         << pad(fixed(number_at(*st.find("completed"), "mean")), 10, true) << "\n";
   }
-  if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {
+  out << format_transport_report(doc);
+  if (const std::string line = transport_bottleneck_line(doc); !line.empty()) {
+    out << line;
+  } else if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.1f", 100 * number_at(*b, "active"));
     out << "\nbottleneck: " << b->find("station")->string() << " (working + setup + down " << pct

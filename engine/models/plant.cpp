@@ -2,6 +2,8 @@
 
 #include <chrono>
 
+#include "models/transport.hpp"
+
 namespace plantwin::models {
 
 namespace {
@@ -27,12 +29,15 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
     for (std::size_t k = 0; k < process_[p].size(); ++k)
       routes_[p].push_back(RouteStep{stations_[params.products[p].route[k].station].get(), &process_[p][k]});
   }
+  if (params.transport) transport_ = std::make_unique<TransportSystem>(params.transport, *ctx_, stations_, routes_);
   sources_.reserve(params.sources.size());
   for (const auto& s : params.sources) {
     sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));
     if (s.params.kind == SourceParams::Kind::SATURATED) sources_.back()->saturated_station()->set_saturating_source(sources_.back().get());
   }
 }
+
+Plant::~Plant() = default;
 
 void Plant::record_timeline() {
   timeline_ = std::make_unique<Timeline>();
@@ -44,6 +49,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   const auto wall_start = std::chrono::steady_clock::now();
   kernel_.set_interrupt_flag(interrupt);
   for (auto& s : stations_) s->start();
+  if (transport_) transport_->start();
   for (auto& s : sources_) s->start();
 
   ReplicationResult r;
@@ -52,6 +58,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   if (kernel_.run_until(warmup) == kernel::Kernel::Status::RUNNING) {
     sink_->reset_statistics();
     for (auto& s : stations_) s->reset_statistics();
+    if (transport_) transport_->reset_statistics();
     kernel_.run_until(warmup + horizon);
   }
   r.status = kernel_.status();
@@ -63,6 +70,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   for (const auto& s : stations_) r.stations.push_back(s->measures());
   r.orders = sink_->orders();
   if (timeline_) r.timeline = std::move(*timeline_);
+  if (transport_) r.transport = transport_->measures();
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

@@ -16,6 +16,7 @@
 #include "models/source.hpp"
 #include "models/station.hpp"
 #include "models/timeline.hpp"
+#include "models/transport_params.hpp"
 
 namespace plantwin::models {
 
@@ -59,6 +60,8 @@ struct PlantParams {
   /// waiting_transport / waiting_network states.
   bool has_transport = false;
   bool has_network = false;
+  /// Fleets, conveyors and robot arms (docs/transport.md); nullptr when there are none.
+  std::shared_ptr<const TransportParams> transport;
 };
 
 /// What one replication measured over [warmup, warmup + horizon).
@@ -74,17 +77,21 @@ struct ReplicationResult {
   std::vector<OrderState> orders;
   /// What happened, when the run was asked to record (Plant::record_timeline).
   std::optional<Timeline> timeline;
+  TransportMeasures transport;  ///< empty without transport
 
   /// Every field, for kernel/archive.hpp (a replication run in a child process sends it back).
   template <class A>
   void serialize(A& a) {
-    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, timeline);
+    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, transport, timeline);
   }
 };
+
+class TransportSystem;
 
 class Plant {
  public:
   Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication);
+  ~Plant();
   Plant(const Plant&) = delete;
   Plant& operator=(const Plant&) = delete;
 
@@ -95,6 +102,8 @@ class Plant {
   /// routes()[product][step]: what the plant's builder wires transport into (RouteStep::via).
   const std::vector<std::vector<RouteStep>>& routes() const { return routes_; }
   PlantContext& context() { return *ctx_; }
+  /// The fleets, conveyors and arms; nullptr without transport.
+  TransportSystem* transport() { return transport_.get(); }
 
   /// Records every state change and exit of this run into ReplicationResult::timeline.
   void record_timeline();
@@ -113,6 +122,7 @@ class Plant {
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::unique_ptr<Timeline> timeline_;
+  std::unique_ptr<TransportSystem> transport_;
 };
 
 }  // namespace plantwin::models

@@ -6,6 +6,7 @@
 
 #include "kernel/stats.hpp"
 #include "scenario/builder.hpp"
+#include "run/result_transport.hpp"
 
 namespace plantwin::run {
 
@@ -47,6 +48,8 @@ double state_fraction(const models::StationMeasures& m, ServerState s, double pl
 }
 
 }  // namespace
+
+Json kpi_object(std::vector<double> values) { return kpi(std::move(values)); }
 
 std::string fingerprint_hex(std::uint64_t fingerprint) {
   char buf[17];
@@ -215,6 +218,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
   Json& b = doc["bottleneck"] = Json::object();
   b["station"] = bottleneck;
   b["active"] = bottleneck_active;
+  if (plant.transport) add_transport_sections(doc, plant, config, outcome);
   return doc;
 }
 

@@ -4,6 +4,7 @@
 /// docs/kpis.md; this is the one place that computes them from the replications' measures.
 
 #include <string>
+#include <vector>
 
 #include "models/plant.hpp"
 #include "run/json.hpp"
@@ -21,6 +22,9 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
 Json result_skeleton(const std::string& scenario_name, const models::PlantParams& plant, const RunConfig& config);
 /// The same for a scenario.
 Json result_skeleton(const scenario::ScenarioSpec& spec);
+
+/// A KPI object over one value per replication: {"mean", "ci95", "values"} (docs/kpis.md).
+Json kpi_object(std::vector<double> values);
 
 /// The fingerprint as 16 lowercase hex digits.
 std::string fingerprint_hex(std::uint64_t fingerprint);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "scenario/load_transport.hpp"
+
 namespace plantwin::scenario {
 
 namespace {
@@ -88,6 +90,8 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
     }
     plant.sources.push_back({so.id, std::move(p)});
   }
+  plant.transport = build_transport(spec);
+  plant.has_transport = plant.transport != nullptr;
   return plant;
 }
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "scenario/load_transport.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/text.hpp"
 #include "scenario/units.hpp"
@@ -109,9 +110,22 @@ ProductSpec read_product(ScenarioRead& r, const YamlNode& node, const std::strin
     bool ok = true;
     const bool is_list = for_each_item(ctx, route, route_path, "a list of station ids",
                                        [&](const YamlNode& item, const std::string& item_path, std::size_t) {
-                                         const auto id = reference(r.station_refs, "a station id")(ctx, item, item_path);
+                                         std::optional<std::string> id, via;
+                                         if (item.is_map()) {
+                                           // {station: test, via: agv}: carried there (docs/transport.md).
+                                           MapReader entry(ctx, item, item_path, "a map with station and via");
+                                           entry.required("station", id, reference(r.station_refs, "a station id"));
+                                           const YamlNode* v = entry.get("via");
+                                           if (v) via = read_id(ctx, *v, entry.child_path("via"));
+                                           ok = ok && (!v || via);
+                                           p.route_via_marks.push_back(v ? ctx.mark(*v) : ctx.mark(item));
+                                         } else {
+                                           id = reference(r.station_refs, "a station id")(ctx, item, item_path);
+                                           p.route_via_marks.push_back(ctx.mark(item));
+                                         }
                                          ok = ok && id.has_value();
                                          stations.push_back(id.value_or(""));
+                                         p.route_via.push_back(via.value_or(""));
                                          p.route_marks.push_back(ctx.mark(item));
                                        });
     if (is_list && stations.empty()) ctx.error(route, route_path, "a route needs at least one station");
@@ -476,6 +490,7 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
   for (const IdDeclaration& d : r.products_declared) r.product_ids.insert(d.id);
   const SectionRead stations = read_section(r, map, "stations", "station", spec.stations, read_station);
   const SectionRead sources = read_section(r, map, "sources", "source", spec.sources, read_source);
+  read_transport(ctx, map, spec.transport);
   r.products_ok = products.clean;
   r.sources_ok = sources.clean;
   r.products_listed = products.listed;
@@ -662,7 +677,10 @@ LoadResult load(std::optional<std::string_view> text, const std::string& file, c
     spec.file = file;
     ScenarioRead r(ctx);
     read_scenario(r, *root, spec);
-    if (!r.unsupported_version) check_scenario(r, spec);
+    if (!r.unsupported_version) {
+      check_scenario(r, spec);
+      check_transport(ctx, spec, r.products_ok);
+    }
     if (ctx.error_count() == 0) result.spec = std::move(spec);
   }
   ctx.flush(result.diagnostics);

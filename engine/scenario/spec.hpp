@@ -15,6 +15,7 @@
 #include "kernel/distribution.hpp"
 #include "kernel/time.hpp"
 #include "scenario/diagnostics.hpp"
+#include "scenario/spec_transport.hpp"
 
 namespace plantwin::scenario {
 
@@ -27,6 +28,10 @@ struct ProductSpec {
   std::vector<std::string> route;
   Mark mark;
   std::vector<Mark> route_marks;  ///< one per route entry
+  /// One per route entry: the fleet or conveyor that carries the part to that station
+  /// (`{station: test, via: agv}`), or "" when it moves there at once (a plain station id).
+  std::vector<std::string> route_via;
+  std::vector<Mark> route_via_marks;
 };
 
 struct MixEntry {
@@ -117,6 +122,7 @@ struct ScenarioSpec {
   std::vector<ProductSpec> products;
   std::vector<SourceSpec> sources;
   std::vector<StationSpec> stations;
+  TransportSpec transport;  ///< layout, fleets, conveyors, arms (docs/transport.md)
 
   const ProductSpec* find_product(const std::string& id) const;
   const StationSpec* find_station(const std::string& id) const;

@@ -41,16 +41,15 @@ def test_plots_draw_on_a_given_axes(result, tmp_path):
 
 
 def test_state_bars_show_the_states_a_plant_has(result):
+    # The flagship has AGVs: its stations also wait for transport.
     labels = [t.get_text() for t in plots.station_states(result).get_legend().get_texts()]
-    assert labels == ["working", "setup", "blocked", "down", "idle"]
-    # A plant with transport also shows its waiting state (the document then carries it).
+    assert labels == ["working", "setup", "blocked", "waiting transport", "down", "idle"]
+    # A plant without transport or network shows the core states only (its document has no others).
     doc = copy.deepcopy(result.to_dict())
     for station in doc["stations"].values():
-        station["states"]["waiting_transport"] = 0.0
-    doc["stations"]["aoi"]["states"]["waiting_transport"] = doc["stations"]["aoi"]["states"].pop("idle")
-    doc["stations"]["aoi"]["states"]["idle"] = 0.0
+        station["states"]["idle"] += station["states"].pop("waiting_transport")
     labels = [t.get_text() for t in plots.station_states(plantwin.Result(doc)).get_legend().get_texts()]
-    assert labels == ["working", "setup", "blocked", "waiting transport", "down", "idle"]
+    assert labels == ["working", "setup", "blocked", "down", "idle"]
 
 
 def test_timeline_plots_need_a_recorded_timeline(flagship):
@@ -96,7 +95,9 @@ def test_kpi_bars_show_one_kpi_of_a_section(result, tmp_path):
     ax = plots.kpi_bars(result, "stations", "oee")
     assert [t.get_text() for t in ax.get_yticklabels()] == list(result.stations.index)
     assert saved(ax, tmp_path / "bars.png") > 5000
-    with pytest.raises(KeyError, match="no section 'fleets'"):
-        plots.kpi_bars(result, "fleets", "utilization")
+    # The flagship's AGV fleet is a section like the stations; it has no conveyors.
+    assert [t.get_text() for t in plots.kpi_bars(result, "fleets", "utilization").get_yticklabels()] == ["agv"]
+    with pytest.raises(KeyError, match="no section 'conveyors'"):
+        plots.kpi_bars(result, "conveyors", "occupancy")
     with pytest.raises(KeyError, match="no KPI 'speed'"):
         plots.kpi_bars(result, "stations", "speed")

@@ -58,7 +58,7 @@ def test_the_dataframes_are_views_of_the_document(flagship):
     assert result.stations.loc["reflow", "utilization"] == doc["stations"]["reflow"]["utilization"]["mean"]
     assert list(result.products.index) == ["mainboard", "io_board"]
     assert list(result.orders.index) == list(doc["orders"]["by_order"])
-    assert result.orders.loc["MB-1001", "due_s"] == 9000
+    assert result.orders.loc["MB-1001", "due_s"] == 9900
     replications = result.replications
     assert len(replications) == 4
     assert list(replications["throughput_per_h"]) == doc["kpis"]["throughput_per_h"]["values"]
@@ -69,9 +69,10 @@ def test_the_dataframes_are_views_of_the_document(flagship):
     assert result["lead_time_s.p95"] == doc["kpis"]["lead_time_s"]["p95"]
     with pytest.raises(KeyError, match="utilisation"):
         result["stations.reflow.utilisation"]
-    assert result.sections == ["products", "stations"]
+    assert result.sections == ["products", "stations", "fleets", "arms"]
     assert result.section("stations").equals(result.stations)
-    assert result.section("fleets").empty  # a section this plant does not have
+    assert result.section("fleets").loc["agv", "trips"] == doc["fleets"]["agv"]["trips"]["mean"]
+    assert result.section("conveyors").empty  # a section this plant does not have
     # to_dict() is a copy: changing it changes nothing
     doc["kpis"]["wip"]["mean"] = -1
     assert result.to_dict()["kpis"]["wip"]["mean"] != -1

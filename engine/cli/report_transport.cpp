@@ -1,0 +1,97 @@
+#include "cli/report_transport.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <initializer_list>
+
+namespace plantwin::cli {
+
+namespace {
+
+using run::Json;
+
+/// The mean of the KPI object at `path` under `j`; NaN when missing.
+double mean_at(const Json& j, std::initializer_list<const char*> path) {
+  const Json* node = &j;
+  for (const char* key : path) {
+    node = node->find(key);
+    if (node == nullptr) return std::nan("");
+  }
+  if (const Json* mean = node->find("mean")) return mean->is_number() ? mean->number() : std::nan("");
+  return node->is_number() ? node->number() : std::nan("");
+}
+
+/// A number right-aligned in `width` characters, with 3 significant decimals below 1.
+std::string cell(double v, int width) {
+  char buf[64];
+  if (!std::isfinite(v))
+    std::snprintf(buf, sizeof buf, "%*s", width, "n/a");
+  else
+    std::snprintf(buf, sizeof buf, std::fabs(v) >= 1000 ? "%*.1f" : std::fabs(v) >= 1 ? "%*.2f" : "%*.3f", width, v);
+  return buf;
+}
+
+std::string name_cell(const std::string& id, int width) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "  %-*s", width - 2, id.c_str());
+  return buf;
+}
+
+}  // namespace
+
+std::string format_transport_report(const Json& doc) {
+  std::string out;
+  const double hours = doc.find("horizon_s")->number() / 3600.0;
+  if (const Json* fleets = doc.find("fleets")) {
+    char head[512];
+    std::snprintf(head, sizeof head, "\n%-14s%9s%8s%8s%8s%8s%8s%8s%8s%8s%8s%9s%9s%9s\n", "fleet", "vehicles", "util",
+                  "active", "loaded", "empty", "load", "unload", "blocked", "zone", "charge", "trips/h", "wait_s",
+                  "p95");
+    out += head;
+    for (const auto& [id, f] : fleets->members()) {
+      char vehicles[32];
+      std::snprintf(vehicles, sizeof vehicles, "%9.0f", f.find("vehicles")->number());
+      out += name_cell(id, 14) + vehicles;
+      out += cell(mean_at(f, {"utilization"}), 8) + cell(mean_at(f, {"active"}), 8);
+      for (const char* s : {"travelling_loaded", "travelling_empty", "loading", "unloading", "blocked", "waiting_zone", "charging"})
+        out += cell(mean_at(f, {"states", s}), 8);
+      out += cell(mean_at(f, {"trips"}) / hours, 9) + cell(mean_at(f, {"request_wait_s"}), 9);
+      const Json* p95 = f.find("request_wait_s")->find("p95");
+      out += cell(p95->is_number() ? p95->number() : std::nan(""), 9) + "\n";
+    }
+  }
+  if (const Json* arms = doc.find("arms")) {
+    char head[256];
+    std::snprintf(head, sizeof head, "\n%-14s%9s%11s%9s%9s\n", "arm", "util", "cycles/h", "wait_s", "queue");
+    out += head;
+    for (const auto& [id, a] : arms->members())
+      out += name_cell(id, 14) + cell(mean_at(a, {"utilization"}), 9) + cell(mean_at(a, {"cycles_per_h"}), 11) +
+             cell(mean_at(a, {"wait_s"}), 9) + cell(mean_at(a, {"queue"}), 9) + "\n";
+  }
+  if (const Json* conveyors = doc.find("conveyors")) {
+    char head[256];
+    std::snprintf(head, sizeof head, "\n%-14s%9s%11s%9s%9s%11s\n", "conveyor", "capacity", "occupancy", "full",
+                  "moved", "time_on_s");
+    out += head;
+    for (const auto& [id, c] : conveyors->members())
+      out += name_cell(id, 14) + cell(c.find("capacity")->number(), 9) + cell(mean_at(c, {"occupancy"}), 11) +
+             cell(mean_at(c, {"full"}), 9) + cell(mean_at(c, {"moved"}), 9) + cell(mean_at(c, {"time_on_s"}), 11) + "\n";
+  }
+  return out;
+}
+
+std::string transport_bottleneck_line(const Json& doc) {
+  const Json* b = doc.find("bottleneck");
+  const Json* resource = b != nullptr ? b->find("resource") : nullptr;
+  if (resource == nullptr || resource->find("kind")->string() == "station") return "";
+  const std::string kind = resource->find("kind")->string();
+  char line[512];
+  std::snprintf(line, sizeof line,
+                "\nbottleneck: %s (%s: %s %.1f %% of the time; the most active station, %s, %.1f %%)\n",
+                resource->find("id")->string().c_str(), kind.c_str(),
+                kind == "fleet" ? "vehicles active (not idle, not blocked)" : "busy", 100 * resource->find("active")->number(),
+                b->find("station")->string().c_str(), 100 * b->find("active")->number());
+  return line;
+}
+
+}  // namespace plantwin::cli

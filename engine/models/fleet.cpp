@@ -1,0 +1,546 @@
+#include "models/fleet.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <iterator>
+
+#include "models/station.hpp"
+
+namespace plantwin::models {
+
+const char* vehicle_state_name(VehicleState s) {
+  switch (s) {
+    case VehicleState::IDLE: return "idle";
+    case VehicleState::TRAVELLING_EMPTY: return "travelling_empty";
+    case VehicleState::TRAVELLING_LOADED: return "travelling_loaded";
+    case VehicleState::LOADING: return "loading";
+    case VehicleState::UNLOADING: return "unloading";
+    case VehicleState::BLOCKED: return "blocked";
+    case VehicleState::WAITING_ZONE: return "waiting_zone";
+    case VehicleState::CHARGING: return "charging";
+    case VehicleState::COUNT: break;
+  }
+  return "?";
+}
+
+namespace {
+constexpr double SECONDS_PER_HOUR = 3600.0;
+}  // namespace
+
+Fleet::Fleet(const FleetParams& params, const LayoutParams& layout, const std::vector<NodeIndex>& station_node,
+             std::vector<std::vector<FleetLeg>> legs, const std::vector<std::unique_ptr<Station>>& stations,
+             Traffic& traffic, PlantContext& ctx)
+    : params_(params),
+      layout_(layout),
+      station_node_(station_node),
+      legs_(std::move(legs)),
+      stations_(stations),
+      traffic_(traffic),
+      ctx_(ctx),
+      model_id_(ctx.kernel.add_model(*this, "fleet/" + params.id)),
+      pending_from_(stations.size(), 0) {
+  segment_ticks_.reserve(layout_.segments.size());
+  for (const auto& s : layout_.segments) segment_ticks_.push_back(kernel::duration_from_seconds(s.length / params_.speed));
+  // Traffic keeps pointers to the vehicles: the vector never grows after this.
+  vehicles_.reserve(static_cast<std::size_t>(params_.vehicles));
+  for (int k = 0; k < params_.vehicles; ++k) {
+    // One stream per vehicle and quantity: adding vehicles leaves the others' numbers unchanged.
+    const std::string prefix = "fleet/" + params_.id + "/vehicle/" + std::to_string(k);
+    vehicles_.emplace_back(*this, static_cast<std::uint32_t>(k), ctx.stream(prefix + "/load"), ctx.stream(prefix + "/unload"));
+    Vehicle& v = vehicles_.back();
+    v.node = v.target = params_.home;
+    if (params_.battery) v.level = params_.battery->capacity_wh;
+  }
+  if (params_.battery) {
+    charging_at_.assign(params_.battery->chargers.size(), -1);
+    charger_queue_.resize(params_.battery->chargers.size());
+  }
+}
+
+std::string Fleet::vehicle_name(const Vehicle& v) const { return params_.id + "[" + std::to_string(v.index) + "]"; }
+
+void Fleet::start() {
+  for (Vehicle& v : vehicles_) {
+    available_.push_back(v.index);
+    schedule_low(v);
+  }
+}
+
+// ---- accounting -------------------------------------------------------------------------------
+
+void Fleet::set_state(Vehicle& v, VehicleState next) {
+  const kernel::Tick now = ctx_.kernel.now();
+  settle_battery(v);
+  v.state_ticks[static_cast<std::size_t>(v.state)] += now - v.state_since;
+  v.state_since = now;
+  v.state = next;
+}
+
+void Fleet::settle_battery(Vehicle& v) {
+  if (!params_.battery) return;
+  const kernel::Tick now = ctx_.kernel.now();
+  const bool standing = v.state != VehicleState::TRAVELLING_EMPTY && v.state != VehicleState::TRAVELLING_LOADED &&
+                        v.state != VehicleState::CHARGING;
+  if (standing && params_.battery->idle_w > 0) {
+    v.level -= params_.battery->idle_w * kernel::to_seconds(now - v.level_since) / SECONDS_PER_HOUR;
+    if (v.level < 0) out_of_battery(v, "at node '" + layout_.node_ids[v.node] + "'");
+  }
+  v.level_since = now;
+}
+
+bool Fleet::battery_low(const Vehicle& v) const {
+  return params_.battery && v.level <= params_.battery->threshold * params_.battery->capacity_wh;
+}
+
+void Fleet::out_of_battery(const Vehicle& v, const std::string& where) {
+  ctx_.kernel.fail("vehicle " + vehicle_name(v) + " ran out of battery at t=" +
+                   std::to_string(kernel::to_seconds(ctx_.kernel.now())) + "s " + where +
+                   " (raise battery.threshold or battery.capacity, or add chargers)");
+}
+
+void Fleet::reset_statistics() {
+  const kernel::Tick now = ctx_.kernel.now();
+  for (Vehicle& v : vehicles_) {
+    v.state_ticks.fill(0);
+    v.state_since = now;
+    v.distance = 0;
+    v.trips = v.charges = 0;
+  }
+  open_requests_.reset(now);
+  request_wait_.reset();
+  request_wait_histogram_.reset();
+  requests_started_ = moved_ = 0;
+}
+
+FleetMeasures Fleet::measures() const {
+  const kernel::Tick now = ctx_.kernel.now();
+  FleetMeasures m;
+  for (const Vehicle& v : vehicles_) {
+    VehicleMeasures vm;
+    vm.state_ticks = v.state_ticks;
+    vm.state_ticks[static_cast<std::size_t>(v.state)] += now - v.state_since;
+    vm.distance_m = v.distance;
+    vm.trips = v.trips;
+    vm.charges = v.charges;
+    m.vehicles.push_back(vm);
+  }
+  m.requests = requests_started_;
+  m.request_wait = request_wait_;
+  m.request_wait_histogram = request_wait_histogram_;
+  m.waiting_requests_mean = open_requests_.mean(now);
+  m.moved = moved_;
+  return m;
+}
+
+// ---- requests and dispatching ----------------------------------------------------------------
+
+void Fleet::request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer) {
+  const Part& p = ctx_.parts[transfer.part];
+  const FleetLeg& leg = legs_[p.product][p.step];
+  std::uint32_t id;
+  if (!free_requests_.empty()) {
+    id = free_requests_.back();
+    free_requests_.pop_back();
+  } else {
+    id = static_cast<std::uint32_t>(requests_.size());
+    requests_.emplace_back();
+  }
+  requests_[id] = Request{&requester, tag, transfer.part, leg.from, leg.to, ctx_.kernel.now()};
+  ++pending_from_[leg.from];
+  open_requests_.add(ctx_.kernel.now(), 1);
+  waiting_.push_back(id);
+  dispatch_new_request();
+}
+
+void Fleet::take(std::uint32_t request) {
+  waiting_.erase(std::find(waiting_.begin(), waiting_.end(), request));
+}
+
+void Fleet::dispatch_new_request() {
+  if (available_.empty()) return;
+  // Vehicles are available only while no request waits, so the new request is the only one.
+  std::size_t pick = 0;
+  if (params_.dispatch == FleetParams::Dispatch::NEAREST_IDLE) {
+    const NodeIndex pickup = station_node_[requests_[waiting_.back()].from];
+    double best = topology::UNREACHABLE;
+    for (std::size_t i = 0; i < available_.size(); ++i) {
+      const double d = distance_to(vehicles_[available_[i]], pickup);
+      if (d < best || (d == best && available_[i] < available_[pick])) {
+        best = d;
+        pick = i;
+      }
+    }
+  }
+  Vehicle& v = vehicles_[available_[pick]];
+  assign(v, waiting_.front());
+}
+
+double Fleet::distance_to(const Vehicle& v, NodeIndex node) const {
+  const auto slot = static_cast<std::size_t>(layout_.paths.slot_of(node));
+  double d = layout_.paths.distance(slot, v.node);
+  if (v.on_segment) {
+    const kernel::Tick left = std::max<kernel::Tick>(0, v.segment_end - ctx_.kernel.now());
+    d += kernel::to_seconds(left) * params_.speed;
+  }
+  return d;
+}
+
+void Fleet::make_available(Vehicle& v) {
+  v.mode = Vehicle::Mode::FREE;
+  v.available = true;
+  available_.push_back(v.index);
+}
+
+void Fleet::assign(Vehicle& v, std::uint32_t request) {
+  if (v.available) {
+    v.available = false;
+    available_.erase(std::find(available_.begin(), available_.end(), v.index));
+  }
+  if (v.low_event) {
+    ctx_.kernel.cancel(v.low_event);
+    v.low_event = {};
+  }
+  take(request);
+  const Request& r = requests_[request];
+  v.mode = Vehicle::Mode::TO_PICKUP;
+  v.pickup = r.from;
+  v.dropoff = r.to;
+  v.claimed.assign(1, request);
+  v.next_claim = 0;
+  claim_more(v);
+  v.target = station_node_[v.pickup];
+  // A vehicle on a segment (driving home) turns towards the pickup at the segment's end; one whose
+  // place on the next segment is granted but not yet taken decides in zone_granted().
+  if (v.on_segment || v.grant_pending) return;
+  if (v.waiting_zone != NO_ZONE) traffic_.cancel_wait(v);
+  go(v);
+}
+
+void Fleet::claim_more(Vehicle& v) {
+  for (std::size_t i = 0; i < waiting_.size() && v.claimed.size() < static_cast<std::size_t>(params_.capacity);) {
+    const std::uint32_t id = waiting_[i];
+    if (requests_[id].from != v.pickup || requests_[id].to != v.dropoff) {
+      ++i;
+      continue;
+    }
+    take(id);
+    v.claimed.push_back(id);
+  }
+}
+
+// ---- moving ----------------------------------------------------------------------------------
+
+void Fleet::go(Vehicle& v) {
+  if (v.node == v.target) {
+    if (v.parked) {
+      // An idle vehicle stands aside; to work at its node it must first have room in it.
+      const ZoneId zone = traffic_.node_zone(v.node);
+      if (zone != NO_ZONE && !traffic_.acquire(v, zone)) {
+        wait_for_zone(v, zone);
+        return;
+      }
+      v.held = zone;
+      v.parked = false;
+    }
+    arrive(v);
+    return;
+  }
+  const auto slot = static_cast<std::size_t>(layout_.paths.slot_of(v.target));
+  const SegmentIndex segment = layout_.paths.next_segment(slot, v.node);
+  assert(segment != topology::NO_SEGMENT && "the loader guarantees every place a vehicle heads for is reachable");
+  const ZoneId zone = traffic_.segment_zone(segment);
+  if (zone != NO_ZONE && !traffic_.acquire(v, zone)) {
+    v.pending_segment = segment;
+    wait_for_zone(v, zone);
+    return;
+  }
+  depart(v, segment);
+}
+
+void Fleet::wait_for_zone(Vehicle& v, ZoneId /*zone*/) {
+  set_state(v, VehicleState::WAITING_ZONE);
+  traffic_.check_deadlock(v);
+}
+
+void Fleet::depart(Vehicle& v, SegmentIndex segment) {
+  if (v.held != NO_ZONE) traffic_.release(v, v.held);
+  v.held = traffic_.segment_zone(segment);
+  v.parked = false;
+  const topology::PathSegment& s = layout_.segments[segment];
+  v.from_node = v.node;
+  v.node = s.from == v.node ? s.to : s.from;
+  v.on_segment = true;
+  v.segment = segment;
+  v.segment_end = ctx_.kernel.now() + segment_ticks_[segment];
+  set_state(v, v.carried.empty() ? VehicleState::TRAVELLING_EMPTY : VehicleState::TRAVELLING_LOADED);
+  ctx_.kernel.schedule_at(v.segment_end, model_id_, SEGMENT_END, v.index);
+}
+
+void Fleet::segment_end(Vehicle& v) {
+  const double length = layout_.segments[v.segment].length;
+  v.distance += length;
+  if (params_.battery) {
+    settle_battery(v);
+    v.level -= params_.battery->per_metre_wh * length;
+    if (v.level < 0) {
+      out_of_battery(v, "on the segment '" + layout_.segment_names[v.segment] + "'");
+      return;
+    }
+  }
+  const ZoneId zone = traffic_.node_zone(v.node);
+  if (zone != NO_ZONE && !traffic_.acquire(v, zone)) {
+    wait_for_zone(v, zone);
+    return;
+  }
+  enter_node(v);
+}
+
+void Fleet::enter_node(Vehicle& v) {
+  if (v.held != NO_ZONE) traffic_.release(v, v.held);
+  v.held = traffic_.node_zone(v.node);
+  v.on_segment = false;
+  go(v);
+}
+
+void Fleet::zone_granted(Vehicle& v, ZoneId zone) {
+  v.grant_pending = false;
+  if (traffic_.is_node(zone)) {
+    if (v.on_segment) {
+      // Waited at the end of its segment: enter_node() releases the segment, holds the node.
+      enter_node(v);
+    } else {
+      // A parked vehicle got room at its own node.
+      v.held = zone;
+      v.parked = false;
+      go(v);
+    }
+    return;
+  }
+  // A segment: still the way to the target (a vehicle driving home may have been given a trip)?
+  if (v.node != v.target &&
+      layout_.paths.next_segment(static_cast<std::size_t>(layout_.paths.slot_of(v.target)), v.node) == v.pending_segment) {
+    depart(v, v.pending_segment);
+    return;
+  }
+  traffic_.release(v, zone);
+  go(v);
+}
+
+void Fleet::arrive(Vehicle& v) {
+  switch (v.mode) {
+    case Vehicle::Mode::TO_PICKUP:
+      v.mode = Vehicle::Mode::LOADING;
+      claim_more(v);
+      load_next(v);
+      break;
+    case Vehicle::Mode::TO_DROPOFF:
+      v.mode = Vehicle::Mode::UNLOADING;
+      unload_next(v);
+      break;
+    case Vehicle::Mode::FREE:  // home, or a free vehicle that stays where it is
+      if (battery_low(v)) {
+        v.available = false;
+        available_.erase(std::find(available_.begin(), available_.end(), v.index));
+        go_charge(v);
+      } else {
+        park(v);
+      }
+      break;
+    case Vehicle::Mode::TO_CHARGER: at_charger(v); break;
+    default: assert(false);
+  }
+}
+
+void Fleet::park(Vehicle& v) {
+  if (v.held != NO_ZONE) traffic_.release(v, v.held);
+  v.held = NO_ZONE;
+  v.parked = true;
+  set_state(v, VehicleState::IDLE);
+  schedule_low(v);
+}
+
+// ---- loading and unloading -------------------------------------------------------------------
+
+void Fleet::load_next(Vehicle& v) {
+  const Request& r = requests_[v.claimed[v.next_claim]];
+  const kernel::Tick now = ctx_.kernel.now();
+  ++requests_started_;
+  request_wait_.add(kernel::to_seconds(now - r.made));
+  request_wait_histogram_.add(now - r.made);
+  open_requests_.add(now, -1);
+  set_state(v, VehicleState::LOADING);
+  ctx_.kernel.schedule_in(params_.load.sample_ticks(v.load_rng), model_id_, LOAD_END, v.index);
+}
+
+void Fleet::load_end(Vehicle& v) {
+  const std::uint32_t id = v.claimed[v.next_claim++];
+  Request& r = requests_[id];
+  // The part leaves its server now: the server was held until the part was on the vehicle.
+  v.carried.push_back(r.requester->hand_over(r.tag));
+  --pending_from_[r.from];
+  r.requester = nullptr;
+  free_requests_.push_back(id);
+  // Requests that came while it was loading go along too, up to its capacity.
+  claim_more(v);
+  if (v.next_claim < v.claimed.size()) {
+    load_next(v);
+    return;
+  }
+  v.claimed.clear();
+  v.next_claim = 0;
+  v.mode = Vehicle::Mode::TO_DROPOFF;
+  v.target = station_node_[v.dropoff];
+  go(v);
+}
+
+void Fleet::unload_next(Vehicle& v) {
+  set_state(v, VehicleState::UNLOADING);
+  ctx_.kernel.schedule_in(params_.unload.sample_ticks(v.unload_rng), model_id_, UNLOAD_END, v.index);
+}
+
+void Fleet::unload_end(Vehicle& v) {
+  Station& station = *stations_[v.dropoff];
+  v.requesting = true;
+  v.granted = false;
+  station.request_entry(*this, v.index, Transfer{v.carried.front(), nullptr, &station});
+  v.requesting = false;
+  if (v.granted) {
+    after_delivery(v);
+    return;
+  }
+  v.blocked_at = &station;
+  set_state(v, VehicleState::BLOCKED);
+  traffic_.check_deadlock(v);
+}
+
+PartId Fleet::hand_over(std::uint64_t vehicle) {
+  Vehicle& v = vehicles_[vehicle];
+  assert(!v.carried.empty());
+  const PartId part = v.carried.front();
+  v.carried.pop_front();
+  ++moved_;
+  if (v.requesting) {
+    v.granted = true;
+  } else {
+    // Taken from the station's grant loop: go on once that loop is done.
+    ctx_.kernel.defer(model_id_, CONTINUE, v.index);
+  }
+  return part;
+}
+
+void Fleet::after_delivery(Vehicle& v) {
+  v.blocked_at = nullptr;
+  if (!v.carried.empty()) {
+    unload_next(v);
+    return;
+  }
+  ++v.trips;
+  become_free(v, true);
+}
+
+void Fleet::become_free(Vehicle& v, bool check_battery) {
+  v.mode = Vehicle::Mode::FREE;
+  if (check_battery && battery_low(v)) {
+    go_charge(v);
+    return;
+  }
+  if (!waiting_.empty()) {
+    assign(v, waiting_.front());
+    return;
+  }
+  make_available(v);
+  if (params_.return_home && v.node != params_.home) {
+    v.target = params_.home;
+    go(v);
+    return;
+  }
+  v.target = v.node;
+  park(v);
+}
+
+// ---- batteries -------------------------------------------------------------------------------
+
+void Fleet::schedule_low(Vehicle& v) {
+  if (!params_.battery || params_.battery->idle_w <= 0) return;
+  const double above = v.level - params_.battery->threshold * params_.battery->capacity_wh;
+  const double hours = std::max(0.0, above) / params_.battery->idle_w;
+  v.low_event = ctx_.kernel.schedule_in(kernel::duration_from_seconds(hours * SECONDS_PER_HOUR), model_id_, BATTERY_LOW, v.index);
+}
+
+void Fleet::go_charge(Vehicle& v) {
+  const BatteryParams& b = *params_.battery;
+  std::size_t best = 0;
+  double best_distance = topology::UNREACHABLE;
+  for (std::size_t c = 0; c < b.chargers.size(); ++c) {
+    const double d = layout_.paths.distance(static_cast<std::size_t>(layout_.paths.slot_of(b.chargers[c])), v.node);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  v.mode = Vehicle::Mode::TO_CHARGER;
+  v.charger = best;
+  v.target = b.chargers[best];
+  go(v);
+}
+
+void Fleet::at_charger(Vehicle& v) {
+  v.mode = Vehicle::Mode::AT_CHARGER;
+  set_state(v, VehicleState::CHARGING);
+  if (charging_at_[v.charger] >= 0) {
+    charger_queue_[v.charger].push_back(v.index);
+    return;
+  }
+  start_charge(v);
+}
+
+void Fleet::start_charge(Vehicle& v) {
+  const BatteryParams& b = *params_.battery;
+  charging_at_[v.charger] = v.index;
+  const double wh = std::max(0.0, b.charge_to * b.capacity_wh - v.level);
+  ctx_.kernel.schedule_in(kernel::duration_from_seconds(wh / b.charge_w * SECONDS_PER_HOUR), model_id_, CHARGE_END, v.index);
+}
+
+void Fleet::charge_end(Vehicle& v) {
+  const BatteryParams& b = *params_.battery;
+  set_state(v, VehicleState::CHARGING);  // accounts the time; the level is set below
+  v.level = b.charge_to * b.capacity_wh;
+  ++v.charges;
+  charging_at_[v.charger] = -1;
+  auto& queue = charger_queue_[v.charger];
+  if (!queue.empty()) {
+    Vehicle& next = vehicles_[queue.front()];
+    queue.pop_front();
+    start_charge(next);
+  }
+  become_free(v, false);
+}
+
+// ---- events ----------------------------------------------------------------------------------
+
+const char* Fleet::event_name(std::uint32_t kind) const {
+  static constexpr const char* names[] = {"segment_end", "load_end", "unload_end", "charge_end", "battery_low", "continue"};
+  return kind < std::size(names) ? names[kind] : nullptr;
+}
+
+void Fleet::on_event(const kernel::Event& event) {
+  Vehicle& v = vehicles_[event.arg];
+  switch (event.kind) {
+    case SEGMENT_END: segment_end(v); break;
+    case LOAD_END: load_end(v); break;
+    case UNLOAD_END: unload_end(v); break;
+    case CHARGE_END: charge_end(v); break;
+    case BATTERY_LOW:
+      v.low_event = {};
+      settle_battery(v);
+      assert(v.available && v.parked);
+      v.available = false;
+      available_.erase(std::find(available_.begin(), available_.end(), v.index));
+      go_charge(v);
+      break;
+    case CONTINUE: after_delivery(v); break;
+    default: assert(false);
+  }
+}
+
+}  // namespace plantwin::models

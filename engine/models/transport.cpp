@@ -1,0 +1,69 @@
+#include "models/transport.hpp"
+
+#include <cassert>
+
+#include "models/station.hpp"
+
+namespace plantwin::models {
+
+TransportSystem::TransportSystem(std::shared_ptr<const TransportParams> shared, PlantContext& ctx,
+                                 const std::vector<std::unique_ptr<Station>>& stations,
+                                 std::vector<std::vector<RouteStep>>& routes)
+    : params_(std::move(shared)) {
+  const TransportParams& params = *params_;
+  if (params.layout) traffic_ = std::make_unique<Traffic>(*params.layout, ctx);
+  for (std::size_t f = 0; f < params.fleets.size(); ++f) {
+    assert(params.layout && "the loader requires a layout for fleets");
+    // The stations of each step this fleet carries: from the previous step's to this step's.
+    std::vector<std::vector<FleetLeg>> legs(routes.size());
+    for (std::size_t p = 0; p < routes.size(); ++p) legs[p].resize(routes[p].size());
+    for (const ViaParams& via : params.vias) {
+      if (via.kind != ViaParams::Kind::FLEET || via.index != f) continue;
+      assert(via.step > 0 && "a part cannot be carried to the first station of its route");
+      legs[via.product][via.step] = FleetLeg{via.from_station, via.to_station};
+    }
+    fleets_.push_back(std::make_unique<Fleet>(params.fleets[f], *params.layout, params.station_node, std::move(legs),
+                                              stations, *traffic_, ctx));
+    traffic_->add_fleet(*fleets_.back());
+  }
+  for (const ConveyorParams& c : params.conveyors) {
+    // The station it delivers to: that of any step it carries (the loader checks they agree).
+    Station* to = nullptr;
+    for (const ViaParams& via : params.vias)
+      if (via.kind == ViaParams::Kind::CONVEYOR && &params.conveyors[via.index] == &c) to = stations[via.to_station].get();
+    assert(to != nullptr && "the loader rejects a conveyor no route uses");
+    conveyors_.push_back(std::make_unique<Conveyor>(c, *to, ctx));
+  }
+  for (const ViaParams& via : params.vias) {
+    EntryTarget* target = via.kind == ViaParams::Kind::FLEET ? static_cast<EntryTarget*>(fleets_[via.index].get())
+                                                             : static_cast<EntryTarget*>(conveyors_[via.index].get());
+    routes[via.product][via.step].via = target;
+  }
+  for (const ArmParams& a : params.arms) {
+    arms_.push_back(std::make_unique<RobotArm>(a, ctx));
+    for (std::size_t s : a.stations) {
+      if (a.load) stations[s]->add_gate_before_work(*arms_.back());
+      if (a.unload) stations[s]->add_gate_after_work(*arms_.back());
+    }
+  }
+}
+
+void TransportSystem::start() {
+  for (auto& f : fleets_) f->start();
+}
+
+void TransportSystem::reset_statistics() {
+  for (auto& f : fleets_) f->reset_statistics();
+  for (auto& c : conveyors_) c->reset_statistics();
+  for (auto& a : arms_) a->reset_statistics();
+}
+
+TransportMeasures TransportSystem::measures() const {
+  TransportMeasures m;
+  for (const auto& f : fleets_) m.fleets.push_back(f->measures());
+  for (const auto& c : conveyors_) m.conveyors.push_back(c->measures());
+  for (const auto& a : arms_) m.arms.push_back(a->measures());
+  return m;
+}
+
+}  // namespace plantwin::models

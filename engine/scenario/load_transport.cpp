@@ -1,0 +1,706 @@
+#include "scenario/load_transport.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "scenario/text.hpp"
+#include "topology/path_network.hpp"
+
+namespace plantwin::scenario {
+
+namespace {
+
+constexpr double MAX_COORDINATE_M = 1e7;  // 10,000 km: any plant fits
+constexpr double MAX_LENGTH_M = 1e7;
+constexpr double MAX_SPEED_M_PER_S = 1000;
+constexpr int MAX_VEHICLES = 10'000;
+constexpr int MAX_ZONE_CAPACITY = 10'000;
+constexpr int MAX_TRIP_CAPACITY = 1'000;
+constexpr int MAX_CONVEYOR_CAPACITY = 1'000'000;
+constexpr double MAX_ENERGY = 1e12;  // Wh or W: far beyond any vehicle
+
+const NumberIn COORDINATE{-MAX_COORDINATE_M, MAX_COORDINATE_M};
+const NumberIn POSITIVE_LENGTH{0, MAX_LENGTH_M, true};
+const NumberIn POSITIVE_SPEED{0, MAX_SPEED_M_PER_S, true};
+const NumberIn POSITIVE_ENERGY{0, MAX_ENERGY, true};
+const NumberIn ENERGY{0, MAX_ENERGY};
+const NumberIn FRACTION{0, 1};
+
+/// A reference to a node by id, read as any scalar (unknown ones are reported once every node is
+/// known).
+std::optional<std::string> read_node_ref(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  const std::string* text = scalar_text(ctx, node, path, "a node id");
+  if (!text) return std::nullopt;
+  return *text;
+}
+
+// ---- layout -----------------------------------------------------------------------------------
+
+NodeSpec read_node(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  NodeSpec n;
+  n.mark = ctx.mark(node);
+  MapReader map(ctx, node, path, "a node (a map with id, x and y)");
+  map.required("id", n.id, read_id);
+  map.required("x", n.x, COORDINATE);
+  map.required("y", n.y, COORDINATE);
+  map.optional("capacity", n.capacity, IntegerIn<int>{1, MAX_ZONE_CAPACITY});
+  return n;
+}
+
+/// One segment (`from`, `to`) or a chain of them (`path: [a, b, c]`).
+void read_segment(ReadContext& ctx, const YamlNode& node, const std::string& path, std::vector<SegmentSpec>& out) {
+  MapReader map(ctx, node, path, "a segment (a map with from and to, or with path)");
+  if (!map.valid()) return;
+  SegmentSpec s;
+  s.mark = ctx.mark(node);
+  s.path = path;
+  s.from_path = map.child_path("from");
+  s.to_path = map.child_path("to");
+  map.optional("id", s.id, read_id);
+  map.optional("length", s.length, POSITIVE_LENGTH);
+  map.optional("one_way", s.one_way, read_bool);
+  map.optional("capacity", s.capacity, IntegerIn<int>{1, MAX_ZONE_CAPACITY});
+  if (!map.has("path")) {
+    for (auto [key, id, mark] : {std::tuple{"from", &s.from, &s.from_mark}, std::tuple{"to", &s.to, &s.to_mark}})
+      if (const YamlNode* value = map.get_required(key)) {
+        *mark = ctx.mark(*value);
+        *id = read_node_ref(ctx, *value, map.child_path(key)).value_or("");
+      }
+    out.push_back(std::move(s));
+    return;
+  }
+  for (const char* key : {"from", "to"})
+    if (map.has(key)) {
+      ctx.error(*map.key_node(key), path, "give `from` and `to`, or `path`, not both");
+      map.get(key);
+    }
+  if (map.has("length"))
+    ctx.error(*map.key_node("length"), path,
+              "`length` is for one segment (from, to); the segments of a `path` take their lengths from the coordinates");
+  if (map.has("id")) ctx.error(*map.key_node("id"), path, "`id` names one segment (from, to), not a `path`");
+  const YamlNode& list = *map.get("path");
+  const std::string list_path = map.child_path("path");
+  std::vector<std::pair<std::string, Mark>> nodes;
+  const bool is_list = for_each_item(ctx, list, list_path, "a list of node ids",
+                                     [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+                                       if (auto id = read_node_ref(ctx, item, item_path)) nodes.emplace_back(*id, ctx.mark(item));
+                                     });
+  if (is_list && list.entries.size() < 2) ctx.error(list, list_path, "a path needs at least two nodes");
+  for (std::size_t i = 0; i + 1 < nodes.size(); ++i) {
+    SegmentSpec piece = s;
+    piece.id.clear();
+    piece.length.reset();
+    piece.from = nodes[i].first;
+    piece.from_mark = nodes[i].second;
+    piece.to = nodes[i + 1].first;
+    piece.to_mark = nodes[i + 1].second;
+    piece.from_path = item_path(list_path, i);
+    piece.to_path = item_path(list_path, i + 1);
+    piece.mark = nodes[i].second;
+    out.push_back(std::move(piece));
+  }
+}
+
+std::optional<LayoutSpec> read_layout(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  MapReader map(ctx, node, path, "a map with nodes, segments and places");
+  if (!map.valid()) return std::nullopt;
+  LayoutSpec layout;
+  layout.mark = ctx.mark(node);
+  if (const YamlNode* nodes = map.get_required("nodes")) {
+    const bool is_list = for_each_item(ctx, *nodes, map.child_path("nodes"), "a list of nodes",
+                                       [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+                                         layout.nodes.push_back(read_node(ctx, item, item_path));
+                                       });
+    if (is_list && layout.nodes.empty()) ctx.error(*nodes, map.child_path("nodes"), "expected at least one node");
+  }
+  if (const YamlNode* segments = map.get("segments"))
+    for_each_item(ctx, *segments, map.child_path("segments"), "a list of segments",
+                  [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+                    read_segment(ctx, item, item_path, layout.segments);
+                  });
+  if (const YamlNode* places = map.get("places")) {
+    MapReader entries(ctx, *places, map.child_path("places"), "a map station -> node");
+    if (entries.valid())
+      for (const YamlEntry* e : entries.entries()) {
+        const auto target = read_node_ref(ctx, *e->value, child_path(entries.path(), e->key->text));
+        if (target) layout.places.push_back({e->key->text, *target, ctx.mark(*e->key), ctx.mark(*e->value)});
+      }
+  }
+  return layout;
+}
+
+// ---- fleets, conveyors, arms ------------------------------------------------------------------
+
+std::optional<BatterySpec> read_battery(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  MapReader map(ctx, node, path, "a map with capacity, chargers and charge_rate");
+  if (!map.valid()) return std::nullopt;
+  BatterySpec b;
+  b.mark = ctx.mark(node);
+  bool ok = map.required("capacity", b.capacity_wh, POSITIVE_ENERGY);
+  ok = map.optional("per_metre", b.per_metre_wh, ENERGY) && ok;
+  ok = map.optional("idle", b.idle_w, ENERGY) && ok;
+  ok = map.required("charge_rate", b.charge_w, POSITIVE_ENERGY) && ok;
+  const bool threshold_ok = map.optional("threshold", b.threshold, FRACTION);
+  const bool charge_to_ok = map.optional("charge_to", b.charge_to, NumberIn{0, 1, true});
+  ok = ok && threshold_ok && charge_to_ok;
+  if (threshold_ok && charge_to_ok && !(b.threshold < b.charge_to)) {
+    const char* key = map.has("threshold") ? "threshold" : "charge_to";
+    const auto text = [&](const char* k, const char* fallback) {
+      const YamlNode* v = map.get(k);
+      return v ? v->text : std::string(fallback);
+    };
+    ctx.error(*map.get(key), map.child_path(key),
+              "threshold " + text("threshold", "0.2") + " must be below charge_to " + text("charge_to", "1") +
+                  ": a vehicle would go back to charge at once");
+    ok = false;
+  }
+  if (const YamlNode* chargers = map.get_required("chargers")) {
+    const bool is_list = for_each_item(ctx, *chargers, map.child_path("chargers"), "a list of node ids",
+                                       [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+                                         if (auto id = read_node_ref(ctx, item, item_path)) {
+                                           b.chargers.push_back(*id);
+                                           b.charger_marks.push_back(ctx.mark(item));
+                                         } else {
+                                           ok = false;
+                                         }
+                                       });
+    if (is_list && chargers->entries.empty()) {
+      ctx.error(*chargers, map.child_path("chargers"), "expected at least one charger node");
+      ok = false;
+    }
+    ok = ok && is_list;
+  }
+  if (!ok) return std::nullopt;
+  return b;
+}
+
+FleetSpec read_fleet(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  FleetSpec f;
+  f.mark = ctx.mark(node);
+  MapReader map(ctx, node, path, "a fleet (a map)");
+  if (!map.valid()) return f;
+  map.required("id", f.id, read_id);
+  map.required("vehicles", f.vehicles, IntegerIn<int>{1, MAX_VEHICLES});
+  map.required("speed", f.speed, POSITIVE_SPEED);
+  map.optional("load", f.load, read_distribution);
+  map.optional("unload", f.unload, read_distribution);
+  if (const YamlNode* home = map.get_required("home")) {
+    f.home_mark = ctx.mark(*home);
+    f.home = read_node_ref(ctx, *home, map.child_path("home")).value_or("");
+  }
+  map.optional("capacity", f.capacity, IntegerIn<int>{1, MAX_TRIP_CAPACITY});
+  using Dispatch = FleetSpec::Dispatch;
+  map.optional("dispatch", f.dispatch,
+               Choice<Dispatch>{{{"first_request", Dispatch::FIRST_REQUEST}, {"nearest_idle", Dispatch::NEAREST_IDLE}}});
+  map.optional("return_home", f.return_home, read_bool);
+  map.optional("battery", f.battery, read_battery);
+  return f;
+}
+
+ConveyorSpec read_conveyor(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  ConveyorSpec c;
+  c.mark = ctx.mark(node);
+  MapReader map(ctx, node, path, "a conveyor (a map)");
+  if (!map.valid()) return c;
+  map.required("id", c.id, read_id);
+  map.required("length", c.length, POSITIVE_LENGTH);
+  map.required("speed", c.speed, POSITIVE_SPEED);
+  map.required("capacity", c.capacity, IntegerIn<int>{1, MAX_CONVEYOR_CAPACITY});
+  return c;
+}
+
+ArmSpec read_arm(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  ArmSpec a;
+  a.mark = ctx.mark(node);
+  MapReader map(ctx, node, path, "an arm (a map)");
+  if (!map.valid()) return a;
+  map.required("id", a.id, read_id);
+  if (const YamlNode* stations = map.get_required("stations")) {
+    const bool is_list = for_each_item(ctx, *stations, map.child_path("stations"), "a list of station ids",
+                                       [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+                                         if (const std::string* id = scalar_text(ctx, item, item_path, "a station id")) {
+                                           a.stations.push_back(*id);
+                                           a.station_marks.push_back(ctx.mark(item));
+                                         }
+                                       });
+    if (is_list && stations->entries.empty())
+      ctx.error(*stations, map.child_path("stations"), "expected at least one station");
+  }
+  map.required("cycle", a.cycle, read_distribution);
+  const bool load_ok = map.optional("load", a.load, read_bool);
+  const bool unload_ok = map.optional("unload", a.unload, read_bool);
+  if (load_ok && unload_ok && !a.load && !a.unload)
+    ctx.error(node, path, "an arm that neither loads nor unloads does nothing: set `load` or `unload` to true");
+  return a;
+}
+
+template <class Item, class Read>
+void read_list(ReadContext& ctx, MapReader& top, const char* key, const char* what, std::vector<Item>& out, Read read) {
+  if (const YamlNode* node = top.get(key))
+    for_each_item(ctx, *node, key, what, [&](const YamlNode& item, const std::string& path, std::size_t) {
+      out.push_back(read(ctx, item, path));
+    });
+}
+
+// ---- checks across sections ----------------------------------------------------------------------
+
+/// An id as declared, for the uniqueness check.
+struct Declared {
+  const std::string* id;
+  Mark mark;
+  std::string path;
+  const char* kind;
+};
+
+bool mark_before(const Mark& a, const Mark& b) {
+  if (a.file != b.file) return a.file < b.file;
+  return a.line != b.line ? a.line < b.line : a.column < b.column;
+}
+
+void check_unique(ReadContext& ctx, std::vector<Declared> declared) {
+  std::stable_sort(declared.begin(), declared.end(), [](const Declared& a, const Declared& b) { return mark_before(a.mark, b.mark); });
+  std::unordered_map<std::string, const Declared*> first;
+  for (const Declared& d : declared) {
+    if (d.id->empty()) continue;
+    const auto [it, inserted] = first.emplace(*d.id, &d);
+    if (inserted) continue;
+    const Declared& other = *it->second;
+    std::string where = "line " + std::to_string(other.mark.line);
+    if (other.mark.file != d.mark.file) where = other.mark.file + ":" + where.substr(5);
+    ctx.error(d.mark, d.path, "duplicate id " + quoted(*d.id, '\'') + " (first used by the " + other.kind + " at " + where + ")");
+  }
+}
+
+/// The layout with ids resolved: node indices and segments with their lengths.
+struct ResolvedLayout {
+  std::unordered_map<std::string, topology::NodeIndex> node;
+  std::vector<topology::PathSegment> segments;
+  bool complete = true;  ///< every segment's nodes are known and its length is > 0
+
+  std::optional<topology::NodeIndex> find(const std::string& id) const {
+    const auto it = node.find(id);
+    if (it == node.end()) return std::nullopt;
+    return it->second;
+  }
+};
+
+ResolvedLayout resolve_layout(const LayoutSpec& layout) {
+  ResolvedLayout r;
+  for (std::size_t i = 0; i < layout.nodes.size(); ++i)
+    r.node.emplace(layout.nodes[i].id, static_cast<topology::NodeIndex>(i));
+  for (const SegmentSpec& s : layout.segments) {
+    const auto from = r.find(s.from), to = r.find(s.to);
+    if (!from || !to || *from == *to) {
+      r.complete = false;
+      continue;
+    }
+    const NodeSpec &a = layout.nodes[*from], &b = layout.nodes[*to];
+    const double length = s.length ? *s.length : std::hypot(b.x - a.x, b.y - a.y);
+    if (!(length > 0)) r.complete = false;
+    r.segments.push_back({*from, *to, length, s.one_way});
+  }
+  return r;
+}
+
+std::string segment_name(const SegmentSpec& s) { return s.id.empty() ? s.from + "-" + s.to : s.id; }
+
+class TransportChecker {
+ public:
+  TransportChecker(ReadContext& ctx, const ScenarioSpec& spec) : ctx_(ctx), spec_(spec), t_(spec.transport) {
+    for (const StationSpec& s : spec.stations) {
+      stations_named_ = stations_named_ && !s.id.empty();
+      station_ids_.push_back(s.id);
+    }
+    for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index_.emplace(spec.stations[i].id, i);
+  }
+
+  void run(bool routes_ok) {
+    check_ids();
+    if (t_.layout) check_layout(*t_.layout);
+    check_fleets();
+    check_arms();
+    if (routes_ok) check_vias();
+    if (routes_ok && t_.layout && layout_.complete) check_reachable();
+  }
+
+ private:
+  void check_ids() {
+    std::vector<Declared> transport, nodes, segments;
+    for (std::size_t i = 0; i < t_.fleets.size(); ++i)
+      transport.push_back({&t_.fleets[i].id, t_.fleets[i].mark, item_path("fleets", i) + ".id", "fleet"});
+    for (std::size_t i = 0; i < t_.conveyors.size(); ++i)
+      transport.push_back({&t_.conveyors[i].id, t_.conveyors[i].mark, item_path("conveyors", i) + ".id", "conveyor"});
+    for (std::size_t i = 0; i < t_.arms.size(); ++i)
+      transport.push_back({&t_.arms[i].id, t_.arms[i].mark, item_path("arms", i) + ".id", "arm"});
+    check_unique(ctx_, transport);
+    if (!t_.layout) return;
+    for (std::size_t i = 0; i < t_.layout->nodes.size(); ++i)
+      nodes.push_back({&t_.layout->nodes[i].id, t_.layout->nodes[i].mark, item_path("layout.nodes", i) + ".id", "node"});
+    check_unique(ctx_, nodes);
+    for (const SegmentSpec& s : t_.layout->segments) segments.push_back({&s.id, s.mark, s.path + ".id", "segment"});
+    check_unique(ctx_, segments);
+  }
+
+  /// Reports an unknown node id (with "did you mean"); true when it is known.
+  bool known_node(const std::string& id, const Mark& at, const std::string& path) {
+    if (!t_.layout) return false;
+    if (layout_.find(id)) return true;
+    ctx_.error(at, path, "unknown node " + quoted(id, '\'') + ctx_.suggest(id, node_ids_));
+    return false;
+  }
+
+  void check_layout(const LayoutSpec& layout) {
+    layout_ = resolve_layout(layout);
+    for (const NodeSpec& n : layout.nodes) node_ids_.push_back(n.id);
+    for (const SegmentSpec& s : layout.segments) {
+      const std::string& path = s.path;
+      const bool from_ok = known_node(s.from, s.from_mark, s.from_path);
+      const bool to_ok = known_node(s.to, s.to_mark, s.to_path);
+      if (!from_ok || !to_ok) continue;
+      if (s.from == s.to) {
+        ctx_.error(s.to_mark, path, "a segment joins two different nodes; both ends are " + quoted(s.from, '\''));
+        continue;
+      }
+      const NodeSpec &a = layout.nodes[*layout_.find(s.from)], &b = layout.nodes[*layout_.find(s.to)];
+      if (!s.length && !(std::hypot(b.x - a.x, b.y - a.y) > 0))
+        ctx_.error(s.mark, path,
+                   "segment " + quoted(segment_name(s), '\'') + " has length 0: nodes " + quoted(s.from, '\'') + " and " +
+                       quoted(s.to, '\'') + " are at the same place; give it a `length`");
+    }
+    for (const PlaceSpec& p : layout.places) {
+      const std::string path = "layout.places." + p.station;
+      written_places_.insert(p.station);
+      if (stations_named_ && !station_index_.count(p.station)) {
+        ctx_.error(p.station_mark, "layout.places",
+                   "unknown station " + quoted(p.station, '\'') + ctx_.suggest(p.station, station_ids_));
+        places_known_ = false;
+      }
+      if (known_node(p.node, p.node_mark, path)) place_.emplace(p.station, *layout_.find(p.node));
+    }
+  }
+
+  void check_fleets() {
+    for (std::size_t i = 0; i < t_.fleets.size(); ++i) {
+      const FleetSpec& f = t_.fleets[i];
+      const std::string path = item_path("fleets", i);
+      if (!t_.layout) {
+        ctx_.error(f.mark, path, "a fleet needs a layout: add `layout` with the nodes and segments its vehicles drive on");
+        continue;
+      }
+      known_node(f.home, f.home_mark, path + ".home");
+      if (f.battery)
+        for (std::size_t c = 0; c < f.battery->chargers.size(); ++c)
+          known_node(f.battery->chargers[c], f.battery->charger_marks[c], item_path(path + ".battery.chargers", c));
+    }
+  }
+
+  void check_arms() {
+    std::unordered_map<std::string, const ArmSpec*> served_by;
+    for (std::size_t i = 0; i < t_.arms.size(); ++i) {
+      const ArmSpec& a = t_.arms[i];
+      for (std::size_t k = 0; k < a.stations.size(); ++k) {
+        const std::string& s = a.stations[k];
+        const std::string path = item_path(item_path("arms", i) + ".stations", k);
+        if (stations_named_ && !station_index_.count(s)) {
+          ctx_.error(a.station_marks[k], path, "unknown station " + quoted(s, '\'') + ctx_.suggest(s, station_ids_));
+          continue;
+        }
+        const auto [it, inserted] = served_by.emplace(s, &a);
+        if (!inserted)
+          ctx_.error(a.station_marks[k], path,
+                     "station " + quoted(s, '\'') + " is already served by the arm " + quoted(it->second->id, '\'') +
+                         (it->second == &a ? "" : " (line " + std::to_string(it->second->mark.line) + ")") +
+                         "; a station has at most one arm");
+      }
+    }
+  }
+
+  void check_vias() {
+    std::unordered_map<std::string, std::pair<char, std::size_t>> carriers;  // 'f' fleet, 'c' conveyor, 'a' arm
+    std::vector<std::string> names;
+    for (std::size_t i = 0; i < t_.fleets.size(); ++i) {
+      carriers.emplace(t_.fleets[i].id, std::pair{'f', i});
+      names.push_back(t_.fleets[i].id);
+    }
+    for (std::size_t i = 0; i < t_.conveyors.size(); ++i) {
+      carriers.emplace(t_.conveyors[i].id, std::pair{'c', i});
+      names.push_back(t_.conveyors[i].id);
+    }
+    for (std::size_t i = 0; i < t_.arms.size(); ++i) carriers.emplace(t_.arms[i].id, std::pair{'a', i});
+    std::vector<bool> fleet_used(t_.fleets.size(), false), conveyor_used(t_.conveyors.size(), false);
+    std::vector<const std::string*> conveyor_to(t_.conveyors.size(), nullptr);
+    std::vector<std::string> conveyor_first_use(t_.conveyors.size());
+    for (std::size_t p = 0; p < spec_.products.size(); ++p) {
+      const ProductSpec& product = spec_.products[p];
+      for (std::size_t k = 0; k < product.route_via.size() && k < product.route.size(); ++k) {
+        const std::string& via = product.route_via[k];
+        if (via.empty()) continue;
+        const Mark& at = product.route_via_marks[k];
+        const std::string path = item_path(item_path("products", p) + ".route", k) + ".via";
+        if (k == 0) {
+          ctx_.error(at, path,
+                     "parts reach the first station of their route from their source; only later steps can be "
+                     "reached via a fleet or a conveyor");
+          continue;
+        }
+        const auto it = carriers.find(via);
+        if (it == carriers.end()) {
+          ctx_.error(at, path, "unknown fleet or conveyor " + quoted(via, '\'') + ctx_.suggest(via, names));
+          continue;
+        }
+        const auto [kind, index] = it->second;
+        if (kind == 'a') {
+          ctx_.error(at, path,
+                     quoted(via, '\'') + " is a robot arm, which loads and unloads machines; a route step is reached via "
+                                          "a fleet or a conveyor");
+          continue;
+        }
+        const std::string& to = product.route[k];
+        if (kind == 'c') {
+          conveyor_used[index] = true;
+          if (!conveyor_to[index]) {
+            conveyor_to[index] = &to;
+            conveyor_first_use[index] = item_path(item_path("products", p) + ".route", k);
+          } else if (*conveyor_to[index] != to) {
+            ctx_.error(at, path,
+                       "conveyor " + quoted(via, '\'') + " delivers to " + quoted(*conveyor_to[index], '\'') + " (" +
+                           conveyor_first_use[index] + "); a conveyor ends at one station, not also at " + quoted(to, '\''));
+          }
+          continue;
+        }
+        fleet_used[index] = true;
+        const std::string& from = product.route[k - 1];
+        bool placed = true;
+        // A place written with an unknown node, or a misspelt station in `places`, is reported
+        // there already.
+        for (const std::string* s : {&from, &to})
+          if (t_.layout && places_known_ && !written_places_.count(*s) && station_index_.count(*s)) {
+            ctx_.error(at, path,
+                       "station " + quoted(*s, '\'') + " has no place on the layout, so fleet " + quoted(via, '\'') +
+                           " cannot " + (s == &from ? "pick parts up" : "deliver parts") + " there (add it to layout.places)");
+            placed = false;
+          }
+        if (placed && t_.layout && place_.count(from) && place_.count(to)) legs_.push_back({index, from, to, at, path});
+      }
+    }
+    for (std::size_t i = 0; i < t_.conveyors.size(); ++i)
+      if (!conveyor_used[i])
+        ctx_.error(t_.conveyors[i].mark, item_path("conveyors", i),
+                   "conveyor " + quoted(t_.conveyors[i].id, '\'') +
+                       " carries no route step; use it in a route: {station: <next station>, via: " + t_.conveyors[i].id + "}");
+    for (std::size_t i = 0; i < t_.fleets.size(); ++i)
+      if (!fleet_used[i])
+        ctx_.warning(t_.fleets[i].mark, item_path("fleets", i),
+                     "fleet " + quoted(t_.fleets[i].id, '\'') + " carries no route step: its vehicles stay idle");
+  }
+
+  /// Every place a vehicle must be able to reach: from its home and from every place it becomes
+  /// free at (a drop-off, home, a charger) to every pickup and charger; from a pickup to its
+  /// drop-offs; back home when it returns home.
+  void check_reachable() {
+    std::vector<topology::NodeIndex> targets;
+    for (const PlaceSpec& p : t_.layout->places)
+      if (const auto node = layout_.find(p.node)) targets.push_back(*node);
+    for (const FleetSpec& f : t_.fleets) {
+      if (auto home = layout_.find(f.home)) targets.push_back(*home);
+      if (f.battery)
+        for (const std::string& c : f.battery->chargers)
+          if (auto n = layout_.find(c)) targets.push_back(*n);
+    }
+    std::sort(targets.begin(), targets.end());
+    const topology::PathNetwork network(t_.layout->nodes.size(), layout_.segments);
+    const topology::PathTable table = network.shortest_paths_to(targets);
+    for (std::size_t i = 0; i < t_.fleets.size(); ++i) check_fleet_reach(i, table);
+  }
+
+  void check_fleet_reach(std::size_t index, const topology::PathTable& table) {
+    const FleetSpec& f = t_.fleets[index];
+    const auto home = layout_.find(f.home);
+    if (!home) return;
+    std::vector<topology::NodeIndex> chargers;
+    if (f.battery)
+      for (const std::string& c : f.battery->chargers) {
+        const auto n = layout_.find(c);
+        if (!n) return;
+        chargers.push_back(*n);
+      }
+    const std::string path = item_path("fleets", index);
+    std::set<std::pair<topology::NodeIndex, topology::NodeIndex>> reported;
+    const auto reach = [&](topology::NodeIndex from, topology::NodeIndex to, const Mark& at, const std::string& at_path,
+                           const std::string& from_what, const std::string& to_what) {
+      if (table.distance(static_cast<std::size_t>(table.slot_of(to)), from) < topology::UNREACHABLE) return true;
+      if (reported.emplace(from, to).second)
+        ctx_.error(at, at_path,
+                   "fleet " + quoted(f.id, '\'') + " cannot drive from " + from_what + " to " + to_what +
+                       ": no path on the layout (check the segments and their one_way)");
+      return false;
+    };
+    const auto node_name = [&](topology::NodeIndex n) { return "node " + quoted(t_.layout->nodes[n].id, '\''); };
+    const auto station_at = [&](const std::string& s) {
+      return "station " + quoted(s, '\'') + " (" + node_name(place_.at(s)) + ")";
+    };
+    for (const Leg& leg : legs_) {
+      if (leg.fleet != index) continue;
+      const topology::NodeIndex from = place_.at(leg.from), to = place_.at(leg.to);
+      reach(from, to, leg.mark, leg.path, station_at(leg.from), station_at(leg.to));
+      reach(*home, from, f.home_mark, path + ".home", "its home (" + node_name(*home) + ")", station_at(leg.from));
+      if (f.return_home)
+        reach(to, *home, leg.mark, leg.path, station_at(leg.to), "its home (" + node_name(*home) + ")");
+      // After a delivery a vehicle takes any waiting request.
+      for (const Leg& other : legs_)
+        if (other.fleet == index) reach(to, place_.at(other.from), leg.mark, leg.path, station_at(leg.to), station_at(other.from));
+    }
+    if (chargers.empty()) return;
+    // Wherever a vehicle becomes free, it must reach a charger; after charging, every pickup and home.
+    std::vector<std::pair<topology::NodeIndex, std::string>> free_at{{*home, "its home (" + node_name(*home) + ")"}};
+    for (const Leg& leg : legs_)
+      if (leg.fleet == index) free_at.emplace_back(place_.at(leg.to), station_at(leg.to));
+    for (const auto& [node, what] : free_at) {
+      bool any = false;
+      for (topology::NodeIndex c : chargers)
+        any = any || table.distance(static_cast<std::size_t>(table.slot_of(c)), node) < topology::UNREACHABLE;
+      if (!any && reported.emplace(node, chargers.front()).second)
+        ctx_.error(f.battery->mark, path + ".battery",
+                   "fleet " + quoted(f.id, '\'') + " cannot drive from " + what + " to any of its chargers: no path on the layout");
+    }
+    for (std::size_t c = 0; c < chargers.size(); ++c) {
+      const std::string at_path = item_path(path + ".battery.chargers", c);
+      const std::string what = "its charger " + quoted(f.battery->chargers[c], '\'');
+      for (const Leg& leg : legs_)
+        if (leg.fleet == index) reach(chargers[c], place_.at(leg.from), f.battery->charger_marks[c], at_path, what, station_at(leg.from));
+      if (f.return_home) reach(chargers[c], *home, f.battery->charger_marks[c], at_path, what, "its home (" + node_name(*home) + ")");
+    }
+  }
+
+  struct Leg {
+    std::size_t fleet;
+    std::string from, to;  // stations
+    Mark mark;
+    std::string path;
+  };
+
+  ReadContext& ctx_;
+  const ScenarioSpec& spec_;
+  const TransportSpec& t_;
+  bool stations_named_ = true;
+  std::vector<std::string> station_ids_, node_ids_;
+  std::unordered_map<std::string, std::size_t> station_index_;
+  ResolvedLayout layout_;
+  std::unordered_map<std::string, topology::NodeIndex> place_;  // station -> node, only queried
+  std::unordered_set<std::string> written_places_;  // stations written in `places`, only queried
+  bool places_known_ = true;  // every station in `places` exists
+  std::vector<Leg> legs_;
+};
+
+}  // namespace
+
+void read_transport(ReadContext& ctx, MapReader& top, TransportSpec& out) {
+  const std::size_t errors_before = ctx.error_count();
+  top.optional("layout", out.layout, read_layout);
+  read_list(ctx, top, "fleets", "a list of fleets", out.fleets, read_fleet);
+  read_list(ctx, top, "conveyors", "a list of conveyors", out.conveyors, read_conveyor);
+  read_list(ctx, top, "arms", "a list of arms", out.arms, read_arm);
+  out.clean = ctx.error_count() == errors_before;
+}
+
+void check_transport(ReadContext& ctx, const ScenarioSpec& spec, bool routes_ok) {
+  bool any_via = false;
+  for (const ProductSpec& p : spec.products)
+    for (const std::string& via : p.route_via) any_via = any_via || !via.empty();
+  if (!spec.transport.any() && !any_via) return;
+  // Checks across sections would only repeat an error of the transport sections in other words.
+  if (!spec.transport.clean) return;
+  TransportChecker(ctx, spec).run(routes_ok);
+}
+
+// ---- building ------------------------------------------------------------------------------------
+
+std::shared_ptr<const models::TransportParams> build_transport(const ScenarioSpec& spec) {
+  const TransportSpec& t = spec.transport;
+  bool any_via = false;
+  for (const ProductSpec& p : spec.products)
+    for (const std::string& via : p.route_via) any_via = any_via || !via.empty();
+  if (!t.any() && !any_via) return nullptr;
+
+  auto out = std::make_shared<models::TransportParams>();
+  std::unordered_map<std::string, std::size_t> station_index;
+  for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index.emplace(spec.stations[i].id, i);
+  out->station_node.assign(spec.stations.size(), topology::NO_NODE);
+
+  ResolvedLayout resolved;
+  if (t.layout) {
+    resolved = resolve_layout(*t.layout);
+    models::LayoutParams layout;
+    for (const NodeSpec& n : t.layout->nodes) {
+      layout.node_ids.push_back(n.id);
+      layout.node_capacity.push_back(n.capacity);
+    }
+    layout.segments = resolved.segments;
+    for (const SegmentSpec& s : t.layout->segments) {
+      layout.segment_names.push_back(segment_name(s));
+      layout.segment_capacity.push_back(s.capacity);
+    }
+    for (const PlaceSpec& p : t.layout->places) out->station_node[station_index.at(p.station)] = *resolved.find(p.node);
+    // The nodes vehicles head for: every place, home and charger.
+    std::vector<topology::NodeIndex> targets;
+    for (topology::NodeIndex n : out->station_node)
+      if (n != topology::NO_NODE) targets.push_back(n);
+    for (const FleetSpec& f : t.fleets) {
+      targets.push_back(*resolved.find(f.home));
+      if (f.battery)
+        for (const std::string& c : f.battery->chargers) targets.push_back(*resolved.find(c));
+    }
+    std::sort(targets.begin(), targets.end());
+    layout.paths = topology::PathNetwork(layout.node_ids.size(), layout.segments).shortest_paths_to(targets);
+    out->layout = std::move(layout);
+  }
+
+  for (const FleetSpec& f : t.fleets) {
+    models::FleetParams p;
+    p.id = f.id;
+    p.vehicles = f.vehicles;
+    p.speed = f.speed;
+    p.load = f.load;
+    p.unload = f.unload;
+    p.home = *resolved.find(f.home);
+    p.capacity = f.capacity;
+    p.dispatch = f.dispatch == FleetSpec::Dispatch::FIRST_REQUEST ? models::FleetParams::Dispatch::FIRST_REQUEST
+                                                                  : models::FleetParams::Dispatch::NEAREST_IDLE;
+    p.return_home = f.return_home;
+    if (f.battery) {
+      const BatterySpec& b = *f.battery;
+      models::BatteryParams bp{b.capacity_wh, b.per_metre_wh, b.idle_w, b.charge_w, b.threshold, b.charge_to, {}};
+      for (const std::string& c : b.chargers) bp.chargers.push_back(*resolved.find(c));
+      p.battery = std::move(bp);
+    }
+    out->fleets.push_back(std::move(p));
+  }
+  for (const ConveyorSpec& c : t.conveyors) out->conveyors.push_back({c.id, c.length, c.speed, c.capacity});
+  for (const ArmSpec& a : t.arms) {
+    models::ArmParams p{a.id, a.cycle, {}, a.load, a.unload};
+    for (const std::string& s : a.stations) p.stations.push_back(station_index.at(s));
+    out->arms.push_back(std::move(p));
+  }
+
+  std::unordered_map<std::string, std::pair<models::ViaParams::Kind, std::size_t>> carriers;
+  for (std::size_t i = 0; i < t.fleets.size(); ++i) carriers.emplace(t.fleets[i].id, std::pair{models::ViaParams::Kind::FLEET, i});
+  for (std::size_t i = 0; i < t.conveyors.size(); ++i)
+    carriers.emplace(t.conveyors[i].id, std::pair{models::ViaParams::Kind::CONVEYOR, i});
+  for (std::size_t p = 0; p < spec.products.size(); ++p) {
+    const ProductSpec& product = spec.products[p];
+    for (std::size_t k = 1; k < product.route_via.size(); ++k) {
+      if (product.route_via[k].empty()) continue;
+      const auto [kind, index] = carriers.at(product.route_via[k]);
+      out->vias.push_back({p, k, kind, index, static_cast<std::uint32_t>(station_index.at(product.route[k - 1])),
+                           static_cast<std::uint32_t>(station_index.at(product.route[k]))});
+    }
+  }
+  return out;
+}
+
+}  // namespace plantwin::scenario
