@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel/kernel.hpp"
+#include "models/messages.hpp"
 #include "models/part.hpp"
 #include "models/plant_context.hpp"
 #include "models/sink.hpp"
@@ -58,6 +59,9 @@ struct PlantParams {
   /// waiting_transport / waiting_network states.
   bool has_transport = false;
   bool has_network = false;
+  /// The network and its messages (docs/network.md); nullptr when the plant has none. A plant
+  /// with a network uses SimGrid, whose engine is one per process: run it in a process of its own.
+  std::shared_ptr<const NetworkParams> network;
 };
 
 /// What one replication measured over [warmup, warmup + horizon).
@@ -71,11 +75,12 @@ struct ReplicationResult {
   PlantMeasures plant;
   std::vector<StationMeasures> stations;
   std::vector<OrderState> orders;
+  NetworkMeasures network;  ///< empty without a network
 
   /// Every field, for kernel/archive.hpp (a replication run in a child process sends it back).
   template <class A>
   void serialize(A& a) {
-    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders);
+    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, network);
   }
 };
 
@@ -92,6 +97,8 @@ class Plant {
   /// routes()[product][step]: what the plant's builder wires transport into (RouteStep::via).
   const std::vector<std::vector<RouteStep>>& routes() const { return routes_; }
   PlantContext& context() { return *ctx_; }
+  /// The messages over the network, or nullptr without a network.
+  Messages* messages() { return messages_.get(); }
 
   /// Runs the warm-up, discards its statistics, runs the horizon and returns the measures.
   /// `interrupt`, when given, stops the run early (status INTERRUPTED) once it becomes true.
@@ -106,6 +113,7 @@ class Plant {
   std::unique_ptr<PlantContext> ctx_;
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::unique_ptr<Source>> sources_;
+  std::unique_ptr<Messages> messages_;
 };
 
 }  // namespace plantwin::models
