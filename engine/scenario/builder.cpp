@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "scenario/load_network.hpp"
+
 namespace plantwin::scenario {
 
 namespace {
@@ -88,6 +90,8 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
     }
     plant.sources.push_back({so.id, std::move(p)});
   }
+  plant.network = build_network_params(spec);
+  plant.has_network = plant.network != nullptr;
   return plant;
 }
 

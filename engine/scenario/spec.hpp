@@ -15,6 +15,7 @@
 #include "kernel/distribution.hpp"
 #include "kernel/time.hpp"
 #include "scenario/diagnostics.hpp"
+#include "scenario/spec_network.hpp"
 
 namespace plantwin::scenario {
 
@@ -117,6 +118,8 @@ struct ScenarioSpec {
   std::vector<ProductSpec> products;
   std::vector<SourceSpec> sources;
   std::vector<StationSpec> stations;
+  std::optional<NetworkSpec> network;  ///< `network:` (docs/network.md)
+  std::vector<MessageSpec> messages;   ///< `messages:`; only with a network
 
   const ProductSpec* find_product(const std::string& id) const;
   const StationSpec* find_station(const std::string& id) const;
