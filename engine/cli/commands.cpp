@@ -172,6 +172,8 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
     config.on_first_plant = [&](models::Plant& plant) {
       trace = std::make_unique<run::CsvTrace>(plant, trace_file);
     };
+    // With a network, replication 0 runs in a child process: the trace is written there.
+    config.on_first_plant_done = [&] { trace_file.flush(); };
   }
 
   auto result = simulate(*spec, config);

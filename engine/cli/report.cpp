@@ -1,4 +1,5 @@
 #include "cli/report.hpp"
+#include "cli/report_network.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -235,6 +236,7 @@ std::string format_report(const Json& doc) {
         << pad(fixed(number_at(*st.find("queue"), "mean")), 10, true)
         << pad(fixed(number_at(*st.find("completed"), "mean")), 10, true) << "\n";
   }
+  out << format_network_report(doc);
   if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.1f", 100 * number_at(*b, "active"));

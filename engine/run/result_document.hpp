@@ -19,6 +19,9 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
 /// exist before a run.
 Json result_skeleton(const std::string& scenario_name, const models::PlantParams& plant, const RunConfig& config);
 
+/// A KPI object {mean, ci95, values} of one value per replication (kpis.md, "KPI objects").
+Json kpi(std::vector<double> values);
+
 /// The fingerprint as 16 lowercase hex digits.
 std::string fingerprint_hex(std::uint64_t fingerprint);
 

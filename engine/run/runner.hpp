@@ -1,7 +1,8 @@
 #pragma once
 /// Replications: each one builds its own Plant (its own kernel and streams) from the same
 /// PlantParams and runs on any of `jobs` threads. Replication k's numbers depend only on
-/// (seed, k), never on how many replications run or on which thread.
+/// (seed, k), never on how many replications run or on which thread. A plant with a network runs
+/// each replication in a child process instead (run/process_runner.hpp), `jobs` at once.
 
 #include <atomic>
 #include <cstdint>
@@ -25,6 +26,9 @@ struct RunConfig {
   const std::atomic<bool>* interrupt = nullptr;
   /// Called with replication 0's plant after it is built and before it runs (to attach a trace).
   std::function<void(models::Plant&)> on_first_plant;
+  /// Called after replication 0 has run, where it ran (a child process for a plant with a
+  /// network): to flush what on_first_plant attached.
+  std::function<void()> on_first_plant_done;
 };
 
 struct RunOutcome {
@@ -39,5 +43,9 @@ RunOutcome run_replications(const models::PlantParams& params, const RunConfig& 
 
 /// The number of threads `jobs` means on this machine.
 int effective_jobs(int jobs, int replications);
+
+/// Sets ok, interrupted and error from the replications' statuses: the lowest-numbered failure
+/// (the same message whatever the number of jobs), else an interruption.
+void finish_outcome(RunOutcome& outcome);
 
 }  // namespace plantwin::run
