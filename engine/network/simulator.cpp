@@ -1,25 +1,20 @@
 #include "network/simulator.hpp"
 
+#include <dlfcn.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
-#include <deque>
+#include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
-#include <simgrid/kernel/Timer.hpp>
-#include <simgrid/s4u/Comm.hpp>
-#include <simgrid/s4u/Engine.hpp>
-#include <simgrid/s4u/Exec.hpp>
-#include <simgrid/s4u/Host.hpp>
-#include <simgrid/s4u/Link.hpp>
-#include <simgrid/s4u/NetZone.hpp>
-#include <xbt/log.h>
+#include "network/backend.hpp"
 
 namespace plantwin::network {
 
-namespace sg = simgrid::s4u;
-using simgrid::kernel::timer::Timer;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -32,41 +27,66 @@ bool engine_made = false;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
+bool readable(const std::string& path) { return !path.empty() && ::access(path.c_str(), R_OK) == 0; }
+
+std::string module_path() {
+  if (const char* path = std::getenv("PLANTWIN_NETWORK_MODULE"); path != nullptr && *path != '\0') return path;
+  char exe[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    std::string dir(exe, static_cast<std::size_t>(n));
+    dir.erase(dir.find_last_of('/') + 1);
+    if (readable(dir + "libplantwin_simgrid.so")) return dir + "libplantwin_simgrid.so";
+  }
+  return PLANTWIN_NETWORK_MODULE;
+}
+
 }  // namespace
 
+std::unique_ptr<Backend> make_backend(const std::string& log) {
+  static MakeBackend make = nullptr;
+  if (make == nullptr) {
+    const std::string path = module_path();
+    void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (module == nullptr)
+      throw std::runtime_error("cannot load plantwin's network module (SimGrid) '" + path + "': " + ::dlerror() +
+                               " (set PLANTWIN_NETWORK_MODULE to its path)");
+    void* entry = ::dlsym(module, "plantwin_network_backend");
+    if (entry == nullptr) throw std::runtime_error("'" + path + "' is not plantwin's network module: " + ::dlerror());
+    std::memcpy(&make, &entry, sizeof make);  // an object pointer to a function pointer, as dlsym requires
+  }
+  return std::unique_ptr<Backend>(make(log.c_str()));
+}
+
 struct Simulator::Impl {
-  Impl(Simulator& self, kernel::Kernel& k) : owner(self), kernel(k) {}
+  explicit Impl(kernel::Kernel& k) : kernel(k) {}
 
   // An activity in progress: a transfer (in its latency, or flowing) or a computation.
   struct Slot {
-    sg::ActivityPtr activity;
-    Timer* latency_timer = nullptr;  // set while a transfer waits its latency
+    void* latency_timer = nullptr;  // set while a transfer waits its latency
     ActivityClient* client = nullptr;
     std::uint64_t tag = 0;
     std::uint32_t where = 0;  // the route of a transfer, the host of a computation
     bool is_transfer = true;
-    bool reported = false;  // its end is scheduled in the kernel
+    bool started = false;     // SimGrid has it
+    bool reported = false;    // its end is scheduled in the kernel
     bool ok = true;
     double amount = 0;        // bytes or core-seconds
     double counted_from = 0;  // what was left of it when the window started (or all of it)
     bool in_use = false;
-    std::uint32_t index = 0;
   };
 
-  Simulator& owner;
   kernel::Kernel& kernel;
   kernel::ModelId model_id = 0;
-  std::unique_ptr<sg::Engine> engine;
-  std::vector<sg::Host*> hosts;
-  std::vector<sg::Link*> links;
-  std::vector<bool> link_on;
+  std::unique_ptr<Backend> backend;
   Platform platform;
+  std::vector<bool> link_on;
 
-  std::deque<Slot> slots;  // stable addresses: SimGrid holds a pointer to each as activity data
+  std::vector<Slot> slots;
   std::vector<std::uint32_t> free_slots;
 
   // The one timer that drives the kernel, and the tick it is armed for.
-  Timer* timer = nullptr;
+  void* timer = nullptr;
   kernel::Tick timer_tick = 0;
   kernel::Tick warmup = 0, end = 0;
   bool warmup_done = false;
@@ -87,26 +107,17 @@ struct Simulator::Impl {
       s = static_cast<std::uint32_t>(slots.size());
       slots.emplace_back();
     }
-    slots[s] = Slot{};  // drops the activity of the slot's previous use
+    slots[s] = Slot{};
     slots[s].in_use = true;
-    slots[s].index = s;
     return s;
-  }
-
-  // The activity object stays alive until the slot is reused: SimGrid may still refer to it
-  // right after its end (a cancelled one is reported twice).
-  void release(std::uint32_t s) {
-    slots[s].in_use = false;
-    slots[s].client = nullptr;
-    free_slots.push_back(s);
   }
 
   // ---- dates ----------------------------------------------------------------------------------
 
   // SimGrid's clock never goes back: a timer or a kernel tick that rounds to just before it is
   // handled at it.
-  static double date_of(kernel::Tick t) { return std::max(kernel::to_seconds(t), sg::Engine::get_clock()); }
-  kernel::Tick tick_now() const { return std::max(kernel::duration_from_seconds(sg::Engine::get_clock()), kernel.now()); }
+  double date_of(kernel::Tick t) const { return std::max(kernel::to_seconds(t), backend->clock()); }
+  kernel::Tick tick_now() const { return std::max(kernel::duration_from_seconds(backend->clock()), kernel.now()); }
 
   // ---- the kernel's timer ---------------------------------------------------------------------
 
@@ -114,11 +125,11 @@ struct Simulator::Impl {
     if (stopped) return;
     if (timer != nullptr) {
       if (timer_tick <= tick) return;
-      timer->remove();
+      backend->remove_timer(timer);
       timer = nullptr;
     }
     timer_tick = tick;
-    timer = Timer::set(date_of(tick), [this] { on_timer(); });
+    timer = backend->set_timer(date_of(tick), [this] { on_timer(); });
   }
 
   // The next tick the kernel must reach: its next event, the end of the warm-up, the end.
@@ -131,7 +142,7 @@ struct Simulator::Impl {
   }
 
   void on_timer() {
-    timer = nullptr;  // SimGrid deletes a timer once it has fired
+    timer = nullptr;  // a timer is gone once it has fired
     const kernel::Tick target = timer_tick;
     const auto start = Clock::now();
     bool finished = false;
@@ -159,24 +170,24 @@ struct Simulator::Impl {
   }
 
   // The end of the run (or a failure): count what in-flight transfers moved, then cancel every
-  // activity and timer so that Engine::run() returns.
+  // activity and timer so that the backend's run() returns.
   void stop() {
     stopped = true;
     for (std::uint32_t s = 0; s < slots.size(); ++s) {
       Slot& slot = slots[s];
       if (!slot.in_use) continue;
       if (slot.latency_timer != nullptr) {
-        slot.latency_timer->remove();
+        backend->remove_timer(slot.latency_timer);
         slot.latency_timer = nullptr;
       }
-      if (slot.activity && !slot.reported) {
-        account(slot, slot.activity->get_remaining());
+      if (slot.started && !slot.reported) {
+        account(slot, backend->remaining(s));
         slot.reported = true;
-        slot.activity->cancel();
+        backend->cancel(s);
       }
     }
     if (timer != nullptr) {
-      timer->remove();
+      backend->remove_timer(timer);
       timer = nullptr;
     }
   }
@@ -196,8 +207,8 @@ struct Simulator::Impl {
   void reset_usage() {
     std::fill(usage.channel_bytes.begin(), usage.channel_bytes.end(), 0.0);
     std::fill(usage.host_work.begin(), usage.host_work.end(), 0.0);
-    for (Slot& slot : slots)
-      if (slot.in_use && slot.activity && !slot.reported) slot.counted_from = slot.activity->get_remaining();
+    for (std::uint32_t s = 0; s < slots.size(); ++s)
+      if (slots[s].in_use && slots[s].started && !slots[s].reported) slots[s].counted_from = backend->remaining(s);
   }
 
   // Ends the slot at the current date: a kernel event at its tick, and the timer re-armed for it.
@@ -210,83 +221,49 @@ struct Simulator::Impl {
     arm(tick);
   }
 
-  void start_comm(std::uint32_t s) {
+  void start_transfer(std::uint32_t s) {
     Slot& slot = slots[s];
     slot.latency_timer = nullptr;
-    const Platform::Route& route = platform.routes[slot.where];
-    // A comm on a link that is off never completes in SimGrid 3.32: fail it here instead.
-    for (ChannelIndex c : route.channels)
+    // A transfer on a link that is off never ends in SimGrid 3.32: fail it here instead.
+    for (ChannelIndex c : platform.routes[slot.where].channels)
       if (!link_on[c]) {
         report(s, false);
         return;
       }
-    sg::CommPtr comm = sg::Comm::sendto_init(hosts[route.from], hosts[route.to]);
-    comm->set_payload_size(static_cast<std::uint64_t>(slot.amount));
-    comm->set_data(&slot);
-    slot.activity = comm;
+    slot.started = true;
     ++usage.transfers;
-    comm->start();
+    backend->start_transfer(s, slot.where, slot.amount);
   }
 
-  void on_completion(const sg::Activity& activity) {
+  void ended(std::uint32_t s, bool ok, double remaining) {
     if (stopped) return;
-    auto* slot = activity.get_data<Slot>();
-    if (slot == nullptr || slot->activity.get() != &activity || slot->reported) return;
-    const bool ok = activity.get_state() == sg::Activity::State::FINISHED;
-    account(*slot, ok ? 0.0 : activity.get_remaining());
-    report(slot->index, ok);
+    Slot& slot = slots[s];
+    if (!slot.in_use || slot.reported) return;
+    account(slot, remaining);
+    report(s, ok);
   }
 };
 
-Simulator::Simulator(kernel::Kernel& kernel, const Platform& platform) : impl_(std::make_unique<Impl>(*this, kernel)) {
+Simulator::Simulator(kernel::Kernel& kernel, const Platform& platform) : impl_(std::make_unique<Impl>(kernel)) {
   if (engine_made)
     throw std::logic_error("SimGrid's engine already ran in this process: a replication with a network needs a process of its own");
   engine_made = true;
   Impl& m = *impl_;
   m.model_id = kernel.add_model(*this, "network");
   m.platform = platform;
-
   const char* log = std::getenv("PLANTWIN_SIMGRID_LOG");
-  xbt_log_control_set(log != nullptr && *log != '\0' ? log : "root.thresh:critical");
-  static int argc = 1;
-  static char name[] = "plantwin";
-  static char* argv[] = {name, nullptr};
-  m.engine = std::make_unique<sg::Engine>(&argc, argv);
-  // CM02 with its corrections off: on an idle link S bytes take S / bandwidth exactly. LV08 (the
-  // default) multiplies latencies by 13.01 and bandwidths by 0.97 and weights sharing by RTT
-  // (weight-S); cross-traffic makes every transfer also load its reverse route with 5 % of its
-  // rate; TCP-gamma caps a transfer's rate at gamma / (2 · latency). Every one of these is set
-  // here rather than left to the model's defaults.
-  sg::Engine::set_config("network/model:CM02");
-  sg::Engine::set_config("network/crosstraffic:0");
-  sg::Engine::set_config("network/TCP-gamma:0");
-  sg::Engine::set_config("network/bandwidth-factor:1");
-  sg::Engine::set_config("network/latency-factor:1");
-  sg::Engine::set_config("network/weight-S:0");
-
-  // One full zone with explicit routes: the routes are the topology layer's, not SimGrid's.
-  sg::NetZone* zone = sg::create_full_zone("plant");
-  for (const Platform::Host& h : platform.hosts) {
-    sg::Host* host = zone->create_host(h.name, 1.0);
-    if (h.cores > 1) host->set_core_count(h.cores);
-    m.hosts.push_back(host->seal());
-  }
-  for (const Platform::Channel& c : platform.channels)
-    m.links.push_back(zone->create_link(c.name, c.bandwidth)->set_latency(0)->seal());
-  m.link_on.assign(m.links.size(), true);
-  for (const Platform::Route& r : platform.routes) {
-    std::vector<sg::LinkInRoute> hops;
-    hops.reserve(r.channels.size());
-    for (ChannelIndex c : r.channels) hops.emplace_back(m.links[c]);
-    zone->add_route(m.hosts[r.from]->get_netpoint(), m.hosts[r.to]->get_netpoint(), nullptr, nullptr, hops, false);
-  }
-  zone->seal();
+  m.backend = make_backend(log != nullptr && *log != '\0' ? log : "root.thresh:critical");
+  m.backend->on_end([&m](std::uint32_t slot, bool ok, double remaining) { m.ended(slot, ok, remaining); });
+  m.backend->build(platform);
+  m.link_on.assign(platform.channels.size(), true);
   m.usage.channel_bytes.assign(platform.channels.size(), 0.0);
   m.usage.host_work.assign(platform.hosts.size(), 0.0);
-  sg::Activity::on_completion_cb([&m](const sg::Activity& a) { m.on_completion(a); });
 }
 
-Simulator::~Simulator() = default;
+Simulator::~Simulator() {
+  // SimGrid's engine is not torn down (it does not do so cleanly, and the process is about to end).
+  (void)impl_->backend.release();
+}
 
 void Simulator::transfer(RouteIndex route, double bytes, kernel::Tick delay, ActivityClient& client, std::uint64_t tag) {
   Impl& m = *impl_;
@@ -298,10 +275,10 @@ void Simulator::transfer(RouteIndex route, double bytes, kernel::Tick delay, Act
   slot.amount = bytes;
   slot.counted_from = bytes;
   if (delay <= 0) {
-    m.start_comm(s);
+    m.start_transfer(s);
     return;
   }
-  slot.latency_timer = Timer::set(Impl::date_of(m.kernel.now() + delay), [&m, s] { m.start_comm(s); });
+  slot.latency_timer = m.backend->set_timer(m.date_of(m.kernel.now() + delay), [&m, s] { m.start_transfer(s); });
 }
 
 void Simulator::compute(HostIndex host, double work, ActivityClient& client, std::uint64_t tag) {
@@ -318,22 +295,16 @@ void Simulator::compute(HostIndex host, double work, ActivityClient& client, std
     m.report(s, true);
     return;
   }
-  sg::ExecPtr exec = sg::Exec::init();
-  exec->set_host(m.hosts[host])->set_flops_amount(work);
-  exec->set_data(&slot);
-  slot.activity = exec;
+  slot.started = true;
   ++m.usage.computations;
-  exec->start();
+  m.backend->start_compute(s, host, work);
 }
 
 void Simulator::set_channel_on(ChannelIndex channel, bool on) {
   Impl& m = *impl_;
   if (m.link_on[channel] == on) return;
   m.link_on[channel] = on;
-  if (on)
-    m.links[channel]->turn_on();
-  else
-    m.links[channel]->turn_off();
+  m.backend->set_link_on(channel, on);
 }
 
 bool Simulator::channel_on(ChannelIndex channel) const { return impl_->link_on[channel]; }
@@ -345,7 +316,7 @@ kernel::Kernel::Status Simulator::run(kernel::Tick warmup, kernel::Tick end, con
   m.at_warmup = &at_warmup;
   const auto start = Clock::now();
   m.arm(m.next_target());
-  m.engine->run();
+  m.backend->run();
   m.usage.simgrid_wall_s = seconds(Clock::now() - start - m.kernel_time);
   m.at_warmup = nullptr;
   return m.kernel.status();
@@ -360,7 +331,8 @@ void Simulator::on_event(const kernel::Event& event) {
   ActivityClient* client = slot.client;
   const std::uint64_t tag = slot.tag;
   const bool ok = slot.ok;
-  m.release(s);
+  slot.in_use = false;
+  m.free_slots.push_back(s);
   client->activity_done(tag, ok);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-/// The network on SimGrid, coupled exactly to the kernel's clock. The only part of plantwin that
-/// includes SimGrid's headers is simulator.cpp; this interface has no SimGrid type.
+/// The network on SimGrid, coupled exactly to the kernel's clock. This interface has no SimGrid
+/// type; SimGrid itself is behind network/backend.hpp, in a module loaded when a process first
+/// simulates a network (the only file that includes SimGrid's headers is simgrid_backend.cpp).
 ///
 /// What SimGrid does here. Every transfer is a SimGrid communication (`Comm::sendto_init`)
 /// between two hosts over the channels of its route; concurrent transfers share each channel's
@@ -64,9 +65,10 @@ struct NetworkUsage {
 
 class Simulator final : public kernel::Model {
  public:
-  /// Creates SimGrid's engine, configures its model and builds `platform` (hosts, one link per
-  /// channel, one route per Platform::Route). Throws std::logic_error when this process already
-  /// made a Simulator. SimGrid's log output is off unless the environment variable
+  /// Loads SimGrid (network/backend.hpp), creates its engine, configures its model and builds
+  /// `platform` (hosts, one link per channel, one route per Platform::Route). Throws
+  /// std::logic_error when this process already made a Simulator, std::runtime_error when the
+  /// SimGrid module cannot be loaded. SimGrid's log output is off unless the environment variable
   /// PLANTWIN_SIMGRID_LOG holds a SimGrid log setting (for example "root.thresh:info").
   Simulator(kernel::Kernel& kernel, const Platform& platform);
   ~Simulator() override;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <map>
 #include <unordered_map>
@@ -118,8 +119,8 @@ OutageSpec read_outage(ReadContext& ctx, const YamlNode& node, const std::string
   o.mark = ctx.mark(node);
   MapReader map(ctx, node, path, "an outage (a map with start and duration)");
   if (!map.valid()) return o;
-  map.required("start", o.start, read_duration);
-  map.required("duration", o.duration, read_positive_duration);
+  const bool start_ok = map.required("start", o.start, read_duration);
+  o.valid = map.required("duration", o.duration, read_positive_duration) && start_ok;
   return o;
 }
 
@@ -282,7 +283,6 @@ MessageSpec read_message(ReadContext& ctx, const YamlNode& node, const std::stri
   if (const YamlNode* compute = map.get("compute")) m.compute_mark = ctx.mark(*compute);
   map.optional("compute", m.compute, read_distribution);
   map.optional("reply", m.reply, read_message_size);
-  if (const YamlNode* blocking = map.get("blocking")) m.blocking_mark = ctx.mark(*blocking);
   map.optional("blocking", m.blocking, read_bool);
   if (const YamlNode* products = map.get("products")) {
     for_each_item(ctx, *products, map.child_path("products"), "a list of product ids",
@@ -430,6 +430,22 @@ std::vector<std::string> ids_of(const std::unordered_map<std::string, std::size_
   return ids;
 }
 
+std::string format_share(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+const char* kind_name(NetworkNodeSpec::Kind kind) {
+  switch (kind) {
+    case NetworkNodeSpec::Kind::CELL: return "cell";
+    case NetworkNodeSpec::Kind::SWITCH: return "switch";
+    case NetworkNodeSpec::Kind::EDGE: return "edge node";
+    case NetworkNodeSpec::Kind::CLOUD: return "cloud node";
+  }
+  return "node";
+}
+
 std::string slice_note(const NetworkLinkSpec& l) {
   std::string names;
   for (const SliceSpec& s : l.slices) {
@@ -457,7 +473,8 @@ std::vector<std::ptrdiff_t> check_links(ReadContext& ctx, const NetworkSpec& net
     if (l.kind == NetworkLinkSpec::Kind::FIVE_G && !l.cell.empty()) {
       if (const NetworkNodeSpec* cell = node_ref(l.cell, l.cell_mark, path + ".cell")) {
         if (cell->kind != NetworkNodeSpec::Kind::CELL) {
-          ctx.error(l.cell_mark, path + ".cell", "node " + quoted(l.cell, '\'') + " is not a cell (kind: cell)");
+          ctx.error(l.cell_mark, path + ".cell",
+                    "node " + quoted(l.cell, '\'') + " is a " + kind_name(cell->kind) + "; a 5g link is the radio of a node of kind cell");
         } else if (const auto [it, inserted] = radio_of_cell.emplace(l.cell, i); !inserted) {
           ctx.error(l.cell_mark, path + ".cell",
                     "cell " + quoted(l.cell, '\'') + " already has the 5g link " + quoted(net.links[it->second].id, '\'') +
@@ -483,14 +500,14 @@ std::vector<std::ptrdiff_t> check_links(ReadContext& ctx, const NetworkSpec& net
     }
     if (shares > 1 + 1e-9)
       ctx.error(l.slices.back().mark, path + ".slices",
-                "the slices' shares add up to " + std::to_string(shares) + "; they divide the link and add up to at most 1");
+                "the slices' shares add up to " + format_share(shares) + "; they divide the link and add up to at most 1");
     for (std::size_t k = 1; k < l.outages.size(); ++k) {
       const OutageSpec& a = l.outages[k - 1];
       const OutageSpec& b = l.outages[k];
-      if (b.start < a.start + a.duration)
+      if (a.valid && b.valid && b.start < a.start + a.duration)
         ctx.error(b.mark, item_path(path + ".outages", k),
-                  "outages are listed in time order without overlap; this one starts before the one at line " +
-                      std::to_string(a.mark.line) + " ends");
+                  "outages are listed in time order without overlap; this one starts before the previous one (line " +
+                      std::to_string(a.mark.line) + ") ends");
     }
   }
   return cell_link;
@@ -538,8 +555,8 @@ void check_attachments(ReadContext& ctx, const ScenarioSpec& spec, const std::un
       if (!a.bandwidth) ctx.error(a.mark, path, "a device on a switch needs `bandwidth`: the rate of its port");
     } else {
       ctx.error(a.node_mark, path + ".node",
-                "devices attach to a cell or a switch; " + quoted(a.node, '\'') + " is an " +
-                    (n.kind == NetworkNodeSpec::Kind::EDGE ? "edge" : "cloud") + " node (link it to a switch)");
+                "devices attach to a cell or a switch; " + quoted(a.node, '\'') + " is an " + kind_name(n.kind) +
+                    " (link it to a switch)");
     }
   }
 }
@@ -575,7 +592,7 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
     }
     if (const auto node = layout.nodes.find(id); node != layout.nodes.end()) {
       ctx.error(mark, path,
-                "node " + quoted(id, '\'') + " is a " + (net.nodes[node->second].kind == NetworkNodeSpec::Kind::CELL ? "cell" : "switch") +
+                "node " + quoted(id, '\'') + " is a " + kind_name(net.nodes[node->second].kind) +
                     ": messages go between devices, stations, edge and cloud nodes");
     } else if (spec.find_station(id)) {
       ctx.error(mark, path, "station " + quoted(id, '\'') + " is not attached to the network (add it under network.attach)");
@@ -595,7 +612,6 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
       if (!station)
         ctx.error(m.station_mark, path, "unknown station " + quoted(m.station, '\'') + ctx.suggest(m.station, station_ids));
     }
-    if (m.blocking && !station_trigger) ctx.error(m.blocking_mark, path + ".blocking", "only a flow triggered by a station can hold its part");
     if (input.products_named) {
       for (std::size_t k = 0; k < m.products.size(); ++k) {
         const ProductSpec* product = spec.find_product(m.products[k]);

@@ -33,6 +33,7 @@ struct OutageSpec {
   kernel::Tick start = 0;     ///< absolute, from time 0
   kernel::Tick duration = 0;  ///< > 0
   Mark mark;
+  bool valid = false;  ///< both read without error
 };
 
 struct LinkFailureSpec {
@@ -101,7 +102,6 @@ struct MessageSpec {
   Mark compute_mark;
   std::optional<double> reply;                ///< bytes, >= 1
   bool blocking = false;
-  Mark blocking_mark;
   std::vector<std::string> products;
   std::vector<Mark> product_marks;
   std::optional<std::string> slice;
