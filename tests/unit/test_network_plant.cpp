@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_support.hpp"
 #include "kernel/stats.hpp"
 #include "run/json.hpp"
 #include "run/result_document.hpp"
@@ -286,5 +287,45 @@ TEST_CASE("replication k's network numbers do not depend on the number of jobs",
     CHECK(one.outcome.replications[k].fingerprint == three.outcome.replications[k].fingerprint);
     CHECK(one.outcome.replications[k].network.flows[0].latency.mean() ==
           three.outcome.replications[k].network.flows[0].latency.mean());
+  }
+}
+
+namespace {
+
+// scenarios/examples/edge_inspection.yaml (docs/network.md walks through it), shortened to two
+// replications of 2 h so that it runs in about a second per placement.
+NetRun edge_inspection(const std::vector<std::string>& sets) {
+  std::vector<std::string> all = {"horizon=2h", "warmup=10min", "replications=2"};
+  all.insert(all.end(), sets.begin(), sets.end());
+  return run_text(testing::read_text(std::string(PLANTWIN_SOURCE_DIR) + "/scenarios/examples/edge_inspection.yaml"), all);
+}
+
+}  // namespace
+
+TEST_CASE("edge inspection example: the edge wins on a quiet cell, the machine on a busy one, the cloud trails the edge",
+          "[network][example]") {
+  const auto loaded = scenario::load_scenario_file(std::string(PLANTWIN_SOURCE_DIR) + "/scenarios/examples/edge_inspection.yaml");
+  CHECK(loaded.diagnostics.format_all().empty());
+  REQUIRE(loaded.spec.has_value());
+
+  const auto throughput = [](const NetRun& r) { return number(r.doc, {"kpis", "throughput_per_h", "mean"}); };
+  // On the machine: 26 s per board, whatever the cell carries.
+  const double machine = throughput(edge_inspection({"stations.aoi.process=26s", "messages=[]"}));
+  for (const auto& [load, uplink] : {std::pair{"16s", 0.15}, std::pair{"2s", 0.84}}) {
+    const std::string video = std::string("messages.video.every.mean=") + load;
+    const NetRun edge = edge_inspection({video});
+    const NetRun cloud = edge_inspection({video, "messages.inspection.to=cloud"});
+    const double t_edge = throughput(edge), t_cloud = throughput(cloud);
+    INFO("video every " << load << ": machine " << machine << ", edge " << t_edge << ", cloud " << t_cloud);
+    CHECK(number(edge.doc, {"links", "radio", "uplink", "mean"}) == Approx(uplink).margin(0.03));
+    // The cloud's 100 Mbps WAN makes its upload slower than the edge's at every load.
+    CHECK(t_cloud < t_edge);
+    CHECK(number(cloud.doc, {"flows", "inspection", "latency_s", "mean"}) >
+          number(edge.doc, {"flows", "inspection", "latency_s", "mean"}));
+    if (uplink < 0.5) {
+      CHECK(t_cloud > machine);  // a quiet cell: offloading gains 4 s per board
+    } else {
+      CHECK(t_edge < machine);  // a busy cell: the upload takes longer than inspecting on the machine
+    }
   }
 }
