@@ -154,13 +154,15 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   }
   std::ofstream trace_file;
   std::unique_ptr<run::CsvTrace> trace;
-  run::SessionOptions options{*jobs, interrupt, false, {}};
+  run::SessionOptions options{*jobs, interrupt, false, {}, {}};
   if (opt.trace) {
     trace_file.open(*opt.trace, std::ios::binary);
     if (!trace_file) return fail_usage("--trace: cannot write '" + *opt.trace + "'");
     options.on_first_plant = [&](models::Plant& plant) {
       trace = std::make_unique<run::CsvTrace>(plant, trace_file);
     };
+    // With a network, replication 0 runs in a child process: the trace is written there.
+    options.on_first_plant_done = [&] { trace_file.flush(); };
   }
 
   auto result = simulate(*spec, options);
@@ -206,7 +208,7 @@ int command_check(const Options& opt, const std::atomic<bool>* interrupt) {
   // Resolve every KPI path before running: a typo should not cost a whole run.
   if (!check_paths_resolvable(*expect.spec, run::result_skeleton(*spec))) return EXIT_USAGE;
 
-  auto result = simulate(*spec, run::SessionOptions{*jobs, interrupt, false, {}});
+  auto result = simulate(*spec, run::SessionOptions{*jobs, interrupt, false, {}, {}});
   if (std::holds_alternative<int>(result)) return std::get<int>(result);
   const run::Json& doc = std::get<run::Json>(result);
   const CheckReport report = evaluate_expectations(*expect.spec, doc);

@@ -1,4 +1,5 @@
 #include "cli/report.hpp"
+#include "cli/report_network.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -246,6 +247,7 @@ std::string format_report(const Json& doc) {
         << pad(fixed(number_at(*st.find("completed"), "mean")), 10, true) << "\n";
   }
   out << format_transport_report(doc);
+  out << format_network_report(doc);
   if (const std::string line = transport_bottleneck_line(doc); !line.empty()) {
     out << line;
   } else if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {

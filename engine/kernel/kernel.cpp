@@ -82,13 +82,26 @@ inline void Kernel::execute(const Event& e) {
 Kernel::Status Kernel::run_until(Tick end) {
   assert(end >= now_);
   if (status_ != Status::RUNNING) return status_;
-  std::uint32_t poll = 0;
+  run_events(end - 1);
+  if (status_ == Status::RUNNING) now_ = end;
+  return status_;
+}
+
+Kernel::Status Kernel::run_through(Tick last) {
+  assert(last >= now_);
+  if (status_ != Status::RUNNING) return status_;
+  run_events(last);
+  if (status_ == Status::RUNNING) now_ = last;
+  return status_;
+}
+
+void Kernel::run_events(Tick last) {
   for (;;) {
     Event e;
     if (deferred_head_ != deferred_tail_) {
       e = deferred_[deferred_head_++ % deferred_.size()];
     } else {
-      if (size_ == 0 || heap_[0].time >= end) break;
+      if (size_ == 0 || heap_[0].time > last) break;
       const Entry entry = pop();
       if (!cancelled_.empty() && cancelled_.erase(entry.key & SEQ_MASK) > 0) continue;
       now_ = entry.time;
@@ -102,17 +115,15 @@ Kernel::Status Kernel::run_until(Tick end) {
       fail("no progress: more than " + std::to_string(max_same_time_) + " events at t=" +
            std::to_string(to_seconds(e.time)) + "s, the last addressed to '" + names_[e.target] +
            "' (a loop of zero-duration activities)");
-      return status_;
+      return;
     }
     execute(e);
-    if (status_ != Status::RUNNING) return status_;
-    if ((++poll & 0xfff) == 0 && interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) {
+    if (status_ != Status::RUNNING) return;
+    if ((++poll_ & 0xfff) == 0 && interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) {
       status_ = Status::INTERRUPTED;
-      return status_;
+      return;
     }
   }
-  now_ = end;
-  return status_;
 }
 
 }  // namespace plantwin::kernel

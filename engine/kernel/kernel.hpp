@@ -103,6 +103,13 @@ class Kernel {
   /// now() = end. Stops early, with status() other than RUNNING, when the run is interrupted or
   /// fails. Precondition: end >= now().
   Status run_until(Tick end);
+  /// Executes every event with time <= last (and the deferred events they create), then sets
+  /// now() = last: the calendar may still receive events at `last`. For a driver that advances
+  /// the kernel together with another simulator's clock (the network). Precondition: last >= now().
+  Status run_through(Tick last);
+  /// The time of the earliest calendar event (a cancelled one may be reported), or -1 when the
+  /// calendar is empty.
+  Tick next_event_time() const { return size_ > 0 ? heap_[0].time : -1; }
 
   /// Stops the run in progress after the current event; status() becomes FAILED and
   /// failure() returns `message`.
@@ -152,6 +159,8 @@ class Kernel {
   }
   Entry pop();
   void execute(const Event& e);
+  /// Executes every event with time <= last; does not move now() past the last event run.
+  void run_events(Tick last);
 
   std::vector<Model*> models_;
   std::vector<std::string> names_;
@@ -166,6 +175,7 @@ class Kernel {
   std::uint64_t max_same_time_ = MAX_EVENTS_AT_ONE_TIME;
   std::uint64_t seq_ = 0;
   std::uint64_t events_ = 0;
+  std::uint32_t poll_ = 0;  // counts events between interrupt polls, across runs
   std::uint64_t hash_ = 0x6a09e667f3bcc909ULL;
   Status status_ = Status::RUNNING;
   std::string failure_;

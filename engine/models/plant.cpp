@@ -35,6 +35,7 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
     sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));
     if (s.params.kind == SourceParams::Kind::SATURATED) sources_.back()->saturated_station()->set_saturating_source(sources_.back().get());
   }
+  if (params.network) messages_ = std::make_unique<Messages>(*params.network, *ctx_, stations_);
 }
 
 Plant::~Plant() = default;
@@ -55,10 +56,17 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   ReplicationResult r;
   r.warmup = warmup;
   r.horizon = horizon;
-  if (kernel_.run_until(warmup) == kernel::Kernel::Status::RUNNING) {
+  const auto reset_statistics = [&] {
     sink_->reset_statistics();
     for (auto& s : stations_) s->reset_statistics();
     if (transport_) transport_->reset_statistics();
+  };
+  if (messages_) {
+    // The network's simulator drives the kernel on SimGrid's clock (network/simulator.hpp).
+    messages_->start();
+    messages_->run(warmup, warmup + horizon, reset_statistics);
+  } else if (kernel_.run_until(warmup) == kernel::Kernel::Status::RUNNING) {
+    reset_statistics();
     kernel_.run_until(warmup + horizon);
   }
   r.status = kernel_.status();
@@ -71,6 +79,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   r.orders = sink_->orders();
   if (timeline_) r.timeline = std::move(*timeline_);
   if (transport_) r.transport = transport_->measures();
+  if (messages_) r.network = messages_->measures();
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return r;
 }

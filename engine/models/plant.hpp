@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel/kernel.hpp"
+#include "models/messages.hpp"
 #include "models/part.hpp"
 #include "models/plant_context.hpp"
 #include "models/sink.hpp"
@@ -62,6 +63,9 @@ struct PlantParams {
   bool has_network = false;
   /// Fleets, conveyors and robot arms (docs/transport.md); nullptr when there are none.
   std::shared_ptr<const TransportParams> transport;
+  /// The network and its messages (docs/network.md); nullptr when the plant has none. A plant
+  /// with a network uses SimGrid, whose engine is one per process: run it in a process of its own.
+  std::shared_ptr<const NetworkParams> network;
 };
 
 /// What one replication measured over [warmup, warmup + horizon).
@@ -78,11 +82,12 @@ struct ReplicationResult {
   /// What happened, when the run was asked to record (Plant::record_timeline).
   std::optional<Timeline> timeline;
   TransportMeasures transport;  ///< empty without transport
+  NetworkMeasures network;  ///< empty without a network
 
   /// Every field, for kernel/archive.hpp (a replication run in a child process sends it back).
   template <class A>
   void serialize(A& a) {
-    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, transport, timeline);
+    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, transport, network, timeline);
   }
 };
 
@@ -107,6 +112,8 @@ class Plant {
 
   /// Records every state change and exit of this run into ReplicationResult::timeline.
   void record_timeline();
+  /// The messages over the network, or nullptr without a network.
+  Messages* messages() { return messages_.get(); }
 
   /// Runs the warm-up, discards its statistics, runs the horizon and returns the measures.
   /// `interrupt`, when given, stops the run early (status INTERRUPTED) once it becomes true.
@@ -123,6 +130,7 @@ class Plant {
   std::vector<std::unique_ptr<Source>> sources_;
   std::unique_ptr<Timeline> timeline_;
   std::unique_ptr<TransportSystem> transport_;
+  std::unique_ptr<Messages> messages_;
 };
 
 }  // namespace plantwin::models

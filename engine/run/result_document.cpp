@@ -7,6 +7,7 @@
 #include "kernel/stats.hpp"
 #include "scenario/builder.hpp"
 #include "run/result_transport.hpp"
+#include "run/result_network.hpp"
 
 namespace plantwin::run {
 
@@ -14,15 +15,6 @@ namespace {
 
 using models::ServerState;
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
-
-Json kpi(std::vector<double> values) {
-  const kernel::Summary s = kernel::Summary::of(std::move(values));
-  Json j = Json::object();
-  j["mean"] = s.mean;
-  j["ci95"] = s.ci95;
-  j["values"] = Json::array_of(s.values);
-  return j;
-}
 
 // A lead-time KPI: mean and ci95 over the replications' means, p50 and p95 of all good parts of
 // all replications pooled (from the merged histograms).
@@ -49,7 +41,14 @@ double state_fraction(const models::StationMeasures& m, ServerState s, double pl
 
 }  // namespace
 
-Json kpi_object(std::vector<double> values) { return kpi(std::move(values)); }
+Json kpi(std::vector<double> values) {
+  const kernel::Summary s = kernel::Summary::of(std::move(values));
+  Json j = Json::object();
+  j["mean"] = s.mean;
+  j["ci95"] = s.ci95;
+  j["values"] = Json::array_of(s.values);
+  return j;
+}
 
 std::string fingerprint_hex(std::uint64_t fingerprint) {
   char buf[17];
@@ -166,7 +165,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
   double bottleneck_active = -1;
   for (std::size_t s = 0; s < plant.stations.size(); ++s) {
     const double planned_ticks = static_cast<double>(config.horizon) * plant.stations[s].params.servers;
-    std::vector<double> utilization, availability, performance, quality, oee, completed, scrapped, queue;
+    std::vector<double> utilization, availability, performance, quality, oee, completed, scrapped, queue, waiting_network;
     std::array<double, models::SERVER_STATE_COUNT> states{};
     double active = 0;
     for (const auto& r : reps) {
@@ -192,6 +191,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       completed.push_back(static_cast<double>(m.completed));
       scrapped.push_back(static_cast<double>(m.scrapped));
       queue.push_back(m.queue_mean);
+      waiting_network.push_back(state_fraction(m, ServerState::WAITING_NETWORK, planned_ticks));
       active += (working + setup + down) / static_cast<double>(reps.size());
     }
     Json& j = stations[plant.stations[s].id] = Json::object();
@@ -210,6 +210,15 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
     j["completed"] = kpi(completed);
     j["scrapped"] = kpi(scrapped);
     j["queue"] = kpi(queue);
+    if (plant.has_network) j["waiting_network"] = kpi(waiting_network);
+    if (plant.has_transport || plant.has_network) {
+      // OEE's availability losses by cause, as fractions of the planned time (means over replications).
+      Json& losses = j["availability_losses"] = Json::object();
+      losses["failure"] = states[static_cast<std::size_t>(ServerState::DOWN)];
+      losses["setup"] = states[static_cast<std::size_t>(ServerState::SETUP)];
+      if (plant.has_transport) losses["transport"] = states[static_cast<std::size_t>(ServerState::WAITING_TRANSPORT)];
+      if (plant.has_network) losses["network"] = states[static_cast<std::size_t>(ServerState::WAITING_NETWORK)];
+    }
     if (active > bottleneck_active) {
       bottleneck_active = active;
       bottleneck = plant.stations[s].id;
@@ -219,6 +228,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
   b["station"] = bottleneck;
   b["active"] = bottleneck_active;
   if (plant.transport) add_transport_sections(doc, plant, config, outcome);
+  if (plant.network) add_network_sections(doc, *plant.network, config, outcome);
   return doc;
 }
 
@@ -228,6 +238,7 @@ Json result_skeleton(const std::string& scenario_name, const models::PlantParams
   r.plant.by_product.resize(plant.products.size());
   r.stations.resize(plant.stations.size());
   r.orders.resize(plant.orders.size());
+  if (plant.network) r.network = empty_network_measures(*plant.network);
   empty.replications.push_back(std::move(r));
   RunConfig one = config;
   one.replications = 1;

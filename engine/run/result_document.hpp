@@ -23,8 +23,8 @@ Json result_skeleton(const std::string& scenario_name, const models::PlantParams
 /// The same for a scenario.
 Json result_skeleton(const scenario::ScenarioSpec& spec);
 
-/// A KPI object over one value per replication: {"mean", "ci95", "values"} (docs/kpis.md).
-Json kpi_object(std::vector<double> values);
+/// A KPI object {mean, ci95, values} of one value per replication (kpis.md, "KPI objects").
+Json kpi(std::vector<double> values);
 
 /// The fingerprint as 16 lowercase hex digits.
 std::string fingerprint_hex(std::uint64_t fingerprint);

@@ -19,7 +19,7 @@ double fraction(const models::VehicleMeasures& v, VehicleState s, double horizon
 Json wait_kpi(const std::vector<const kernel::Tally*>& tallies, const std::vector<const kernel::Histogram*>& histograms) {
   std::vector<double> means;
   for (const auto* t : tallies) means.push_back(t->count() > 0 ? t->mean() : NaN);
-  Json j = kpi_object(std::move(means));
+  Json j = kpi(std::move(means));
   kernel::Histogram pooled;
   for (const auto* h : histograms) pooled.merge(*h);
   Json out = Json::object();
@@ -67,16 +67,16 @@ void time_kpis(Json& j, const std::vector<const models::FleetMeasures*>& reps, s
     distance.push_back(d);
     trips.push_back(t);
   }
-  j["utilization"] = kpi_object(utilization);
-  j["active"] = kpi_object(active);
+  j["utilization"] = kpi(utilization);
+  j["active"] = kpi(active);
   Json& states = j["states"] = Json::object();
   for (std::size_t st = 0; st < models::VEHICLE_STATE_COUNT; ++st) {
     std::vector<double> values;
     for (const VehicleSplit& s : splits) values.push_back(s.fraction[st]);
-    states[models::vehicle_state_name(static_cast<VehicleState>(st))] = kpi_object(values);
+    states[models::vehicle_state_name(static_cast<VehicleState>(st))] = kpi(values);
   }
-  j["distance_m"] = kpi_object(distance);
-  j["trips"] = kpi_object(trips);
+  j["distance_m"] = kpi(distance);
+  j["trips"] = kpi(trips);
 }
 
 }  // namespace
@@ -123,17 +123,17 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
         tallies.push_back(&m->request_wait);
         histograms.push_back(&m->request_wait_histogram);
       }
-      j["moved"] = kpi_object(moved);
-      j["requests"] = kpi_object(requests);
+      j["moved"] = kpi(moved);
+      j["requests"] = kpi(requests);
       j["request_wait_s"] = wait_kpi(tallies, histograms);
-      j["waiting_requests"] = kpi_object(waiting);
+      j["waiting_requests"] = kpi(waiting);
       Json& by_vehicle = j["by_vehicle"] = Json::object();
       for (std::size_t k = 0; k < vehicles; ++k) {
         Json& v = by_vehicle[std::to_string(k)] = Json::object();
         time_kpis(v, per_rep, k, 1, horizon_ticks);
         std::vector<double> charges;
         for (const auto* m : per_rep) charges.push_back(k < m->vehicles.size() ? static_cast<double>(m->vehicles[k].charges) : 0.0);
-        v["charges"] = kpi_object(charges);
+        v["charges"] = kpi(charges);
       }
       compete("fleet", fp.id, j.find("active")->find("mean")->number());
     }
@@ -152,10 +152,10 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
       }
       Json& j = conveyors[t.conveyors[c].id] = Json::object();
       j["capacity"] = t.conveyors[c].capacity;
-      j["occupancy"] = kpi_object(occupancy);
-      j["full"] = kpi_object(full);
-      j["moved"] = kpi_object(moved);
-      j["time_on_s"] = kpi_object(time_on);
+      j["occupancy"] = kpi(occupancy);
+      j["full"] = kpi(full);
+      j["moved"] = kpi(moved);
+      j["time_on_s"] = kpi(time_on);
     }
   }
 
@@ -171,15 +171,15 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
         queue.push_back(m.queue_mean);
       }
       Json& j = arms[t.arms[a].id] = Json::object();
-      j["utilization"] = kpi_object(utilization);
-      j["cycles"] = kpi_object(cycles);
-      j["cycles_per_h"] = kpi_object([&] {
+      j["utilization"] = kpi(utilization);
+      j["cycles"] = kpi(cycles);
+      j["cycles_per_h"] = kpi([&] {
         std::vector<double> v;
         for (double c : cycles) v.push_back(c / hours);
         return v;
       }());
-      j["wait_s"] = kpi_object(wait);
-      j["queue"] = kpi_object(queue);
+      j["wait_s"] = kpi(wait);
+      j["queue"] = kpi(queue);
       compete("arm", t.arms[a].id, j.find("utilization")->find("mean")->number());
     }
   }

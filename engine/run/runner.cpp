@@ -5,6 +5,8 @@
 #include <exception>
 #include <thread>
 
+#include "run/process_runner.hpp"
+
 namespace plantwin::run {
 
 int effective_jobs(int jobs, int replications) {
@@ -12,7 +14,29 @@ int effective_jobs(int jobs, int replications) {
   return std::max(1, std::min(j, replications));
 }
 
+void finish_outcome(RunOutcome& outcome) {
+  // Report the lowest-numbered failure: the same message whatever the number of jobs. A failure
+  // says more than an interruption, which may have cut other replications short.
+  const std::size_t n = outcome.replications.size();
+  for (std::size_t k = 0; k < n && outcome.ok; ++k) {
+    const auto& r = outcome.replications[k];
+    if (r.status == kernel::Kernel::Status::FAILED) {
+      outcome.ok = false;
+      outcome.error = "replication " + std::to_string(k) + ": " + r.failure;
+    }
+  }
+  for (std::size_t k = 0; k < n && outcome.ok; ++k) {
+    if (outcome.replications[k].status == kernel::Kernel::Status::INTERRUPTED) {
+      outcome.ok = false;
+      outcome.interrupted = true;
+      outcome.error = "interrupted";
+    }
+  }
+}
+
 RunOutcome run_replications(const models::PlantParams& params, const RunConfig& config) {
+  // SimGrid's engine is one per process: a plant with a network runs each replication in its own.
+  if (params.network) return run_replications_in_processes(params, config);
   const auto start = std::chrono::steady_clock::now();
   RunOutcome outcome;
   const auto n = static_cast<std::size_t>(config.replications);
@@ -44,22 +68,7 @@ RunOutcome run_replications(const models::PlantParams& params, const RunConfig& 
   worker();
   for (auto& t : threads) t.join();
 
-  // Report the lowest-numbered failure: the same message whatever the number of jobs. A failure
-  // says more than an interruption, which may have cut other replications short.
-  for (std::size_t k = 0; k < n && outcome.ok; ++k) {
-    const auto& r = outcome.replications[k];
-    if (r.status == kernel::Kernel::Status::FAILED) {
-      outcome.ok = false;
-      outcome.error = "replication " + std::to_string(k) + ": " + r.failure;
-    }
-  }
-  for (std::size_t k = 0; k < n && outcome.ok; ++k) {
-    if (outcome.replications[k].status == kernel::Kernel::Status::INTERRUPTED) {
-      outcome.ok = false;
-      outcome.interrupted = true;
-      outcome.error = "interrupted";
-    }
-  }
+  finish_outcome(outcome);
   outcome.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return outcome;
 }

@@ -1,7 +1,8 @@
 #pragma once
 /// Replications: each one builds its own Plant (its own kernel and streams) from the same
 /// PlantParams and runs on any of `jobs` threads. Replication k's numbers depend only on
-/// (seed, k), never on how many replications run or on which thread.
+/// (seed, k), never on how many replications run or on which thread. A plant with a network runs
+/// each replication in a child process instead (run/process_runner.hpp), `jobs` at once.
 
 #include <atomic>
 #include <cstdint>
@@ -27,6 +28,9 @@ struct RunConfig {
   std::function<void(models::Plant&)> on_first_plant;
   /// Record replication 0's state changes and exits (ReplicationResult::timeline).
   bool record_timeline = false;
+  /// Called after replication 0 has run, where it ran (a child process for a plant with a
+  /// network): to flush what on_first_plant attached.
+  std::function<void()> on_first_plant_done;
 };
 
 struct RunOutcome {
@@ -41,5 +45,9 @@ RunOutcome run_replications(const models::PlantParams& params, const RunConfig& 
 
 /// The number of threads `jobs` means on this machine.
 int effective_jobs(int jobs, int replications);
+
+/// Sets ok, interrupted and error from the replications' statuses: the lowest-numbered failure
+/// (the same message whatever the number of jobs), else an interruption.
+void finish_outcome(RunOutcome& outcome);
 
 }  // namespace plantwin::run

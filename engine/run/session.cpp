@@ -18,6 +18,7 @@ SessionResult run_session(const scenario::ScenarioSpec& spec, const SessionOptio
   config.interrupt = options.interrupt;
   config.record_timeline = options.record_timeline;
   config.on_first_plant = options.on_first_plant;
+  config.on_first_plant_done = options.on_first_plant_done;
   RunOutcome outcome = run_replications(result.params, config);
   result.ok = outcome.ok;
   result.interrupted = outcome.interrupted;

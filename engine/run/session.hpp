@@ -20,6 +20,9 @@ struct SessionOptions {
   const std::atomic<bool>* interrupt = nullptr;  ///< stops the run soon after it becomes true
   bool record_timeline = false;                 ///< record replication 0's state changes and exits
   std::function<void(models::Plant&)> on_first_plant;  ///< e.g. attach a trace to replication 0
+  /// Called after replication 0 has run, where it ran (a child process for a plant with a
+  /// network): to flush what on_first_plant attached.
+  std::function<void()> on_first_plant_done;
 };
 
 struct SessionResult {

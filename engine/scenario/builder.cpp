@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "scenario/load_transport.hpp"
+#include "scenario/load_network.hpp"
 
 namespace plantwin::scenario {
 
@@ -92,6 +93,8 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
   }
   plant.transport = build_transport(spec);
   plant.has_transport = plant.transport != nullptr;
+  plant.network = build_network_params(spec);
+  plant.has_network = plant.network != nullptr;
   return plant;
 }
 

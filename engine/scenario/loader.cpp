@@ -6,6 +6,7 @@
 #include <unordered_set>
 
 #include "scenario/load_transport.hpp"
+#include "scenario/load_network.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/text.hpp"
 #include "scenario/units.hpp"
@@ -491,6 +492,7 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
   const SectionRead stations = read_section(r, map, "stations", "station", spec.stations, read_station);
   const SectionRead sources = read_section(r, map, "sources", "source", spec.sources, read_source);
   read_transport(ctx, map, spec.transport);
+  read_network_sections(ctx, map, spec);
   r.products_ok = products.clean;
   r.sources_ok = sources.clean;
   r.products_listed = products.listed;
@@ -547,6 +549,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   const bool all_stations_named = r.stations_listed && station_ids.size() == spec.stations.size();
   if (all_stations_named) resolve(ctx, r.station_refs, station_ids, "station");
   if (all_products_named) resolve(ctx, r.product_refs, product_ids, "product");
+  check_network_sections(ctx, spec, NetworkCheckInput{all_stations_named, all_products_named});
   if (!r.products_ok) return;
 
   // Which products visit each station, in product order, each once. (Sets and maps throughout:
@@ -589,6 +592,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
     std::string names;
     for (std::size_t i : cycle) {
       finite = finite || spec.stations[i].buffer.has_value();
+      // Appended in two steps: `(cond ? "" : ", ") + text` trips a false -Wstringop-overflow of GCC 12 with LTO.
       if (!names.empty()) names += ", ";
       names += quoted(spec.stations[i].id, '\'');
     }

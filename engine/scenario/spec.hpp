@@ -16,6 +16,7 @@
 #include "kernel/time.hpp"
 #include "scenario/diagnostics.hpp"
 #include "scenario/spec_transport.hpp"
+#include "scenario/spec_network.hpp"
 
 namespace plantwin::scenario {
 
@@ -123,6 +124,8 @@ struct ScenarioSpec {
   std::vector<SourceSpec> sources;
   std::vector<StationSpec> stations;
   TransportSpec transport;  ///< layout, fleets, conveyors, arms (docs/transport.md)
+  std::optional<NetworkSpec> network;  ///< `network:` (docs/network.md)
+  std::vector<MessageSpec> messages;   ///< `messages:`; only with a network
 
   const ProductSpec* find_product(const std::string& id) const;
   const StationSpec* find_station(const std::string& id) const;

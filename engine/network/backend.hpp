@@ -1,0 +1,56 @@
+#pragma once
+/// The few SimGrid operations the network layer uses, behind an interface without SimGrid types.
+/// The implementation (simgrid_backend.cpp, the only file of plantwin that includes SimGrid) is
+/// a module of its own, libplantwin_simgrid.so, that the network layer loads the first time a
+/// process simulates a network: loading Debian's libsimgrid (which links ns-3) costs about
+/// 0.1 s, and a process that simulates no network never pays it.
+///
+/// Dates are SimGrid's: seconds as doubles. Activities are named by the caller's slot number.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "network/platform.hpp"
+
+namespace plantwin::network {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  /// Builds the platform: one host per Platform::Host, one link per channel (no latency), one
+  /// route per Platform::Route. Called once.
+  virtual void build(const Platform& platform) = 0;
+  /// SimGrid's clock, s.
+  virtual double clock() const = 0;
+  /// Calls `callback` at `date` (>= clock()) from inside run(). The handle is valid until the
+  /// timer fires or is removed.
+  virtual void* set_timer(double date, std::function<void()> callback) = 0;
+  virtual void remove_timer(void* timer) = 0;
+  /// Starts sending `bytes` over route `route` now; its end is reported with `slot`.
+  virtual void start_transfer(std::uint32_t slot, RouteIndex route, double bytes) = 0;
+  /// Starts `work` core-seconds on `host` now; its end is reported with `slot`.
+  virtual void start_compute(std::uint32_t slot, HostIndex host, double work) = 0;
+  /// What is left of the activity of `slot`: bytes or core-seconds.
+  virtual double remaining(std::uint32_t slot) const = 0;
+  /// Cancels the activity of `slot`; its end is not reported.
+  virtual void cancel(std::uint32_t slot) = 0;
+  virtual void set_link_on(ChannelIndex channel, bool on) = 0;
+  /// Told at every activity's end, once: `ok` is false when it failed (a link went off under it).
+  virtual void on_end(std::function<void(std::uint32_t slot, bool ok, double remaining)> callback) = 0;
+  /// Runs SimGrid until nothing is left to do: no timer, no activity.
+  virtual void run() = 0;
+};
+
+/// The module's entry point, `plantwin_network_backend`: makes the backend (SimGrid's engine,
+/// configured) or throws. `log` is a SimGrid log setting ("root.thresh:critical" keeps it quiet).
+using MakeBackend = Backend* (*)(const char* log);
+
+/// Loads the module (once per process) and makes a backend. The module is looked for in
+/// $PLANTWIN_NETWORK_MODULE, then next to the running executable, then where the build put it.
+/// Throws std::runtime_error with the loader's message when it cannot be loaded.
+std::unique_ptr<Backend> make_backend(const std::string& log);
+
+}  // namespace plantwin::network

@@ -1,0 +1,155 @@
+// The SimGrid backend of the network layer: the only file of plantwin that includes SimGrid. It is
+// built as the module libplantwin_simgrid.so and loaded on demand (see backend.hpp).
+#include <csignal>
+#include <deque>
+#include <iterator>
+#include <stdexcept>
+#include <vector>
+
+#include <simgrid/kernel/Timer.hpp>
+#include <simgrid/s4u/Comm.hpp>
+#include <simgrid/s4u/Engine.hpp>
+#include <simgrid/s4u/Exec.hpp>
+#include <simgrid/s4u/Host.hpp>
+#include <simgrid/s4u/Link.hpp>
+#include <simgrid/s4u/NetZone.hpp>
+#include <xbt/log.h>
+
+#include "network/backend.hpp"
+
+namespace plantwin::network {
+
+namespace {
+
+namespace sg = simgrid::s4u;
+using simgrid::kernel::timer::Timer;
+
+class SimGridBackend final : public Backend {
+ public:
+  explicit SimGridBackend(const char* log) {
+    xbt_log_control_set(log);
+    static int argc = 1;
+    static char name[] = "plantwin";
+    static char* argv[] = {name, nullptr};
+    // SimGrid's engine installs its own handlers: on SIGINT it prints its actors and exits, on
+    // SIGSEGV and SIGBUS it reports a stack overflow of an actor. plantwin runs no actor, and
+    // Ctrl-C must stop the replication the way the rest of plantwin does (and the sanitizers keep
+    // their handlers): the handlers in place before are put back.
+    constexpr int SIGNALS[] = {SIGINT, SIGSEGV, SIGBUS};
+    struct sigaction before[std::size(SIGNALS)];
+    for (std::size_t i = 0; i < std::size(SIGNALS); ++i) ::sigaction(SIGNALS[i], nullptr, &before[i]);
+    engine_ = std::make_unique<sg::Engine>(&argc, argv);
+    for (std::size_t i = 0; i < std::size(SIGNALS); ++i) ::sigaction(SIGNALS[i], &before[i], nullptr);
+    // CM02 with its corrections off: on an idle link S bytes take S / bandwidth exactly. LV08
+    // (the default) multiplies latencies by 13.01 and bandwidths by 0.97 and weights sharing by
+    // RTT (weight-S); cross-traffic makes every transfer also load its reverse route with 5 % of
+    // its rate; TCP-gamma caps a transfer's rate at gamma / (2 · latency). Every one of these is
+    // set here rather than left to the model's defaults.
+    sg::Engine::set_config("network/model:CM02");
+    sg::Engine::set_config("network/crosstraffic:0");
+    sg::Engine::set_config("network/TCP-gamma:0");
+    sg::Engine::set_config("network/bandwidth-factor:1");
+    sg::Engine::set_config("network/latency-factor:1");
+    sg::Engine::set_config("network/weight-S:0");
+    sg::Activity::on_completion_cb([this](const sg::Activity& a) { completed(a); });
+  }
+
+  void build(const Platform& platform) override {
+    // One full zone with explicit routes: the routes are the topology layer's, not SimGrid's.
+    sg::NetZone* zone = sg::create_full_zone("plant");
+    for (const Platform::Host& h : platform.hosts) {
+      sg::Host* host = zone->create_host(h.name, 1.0);
+      if (h.cores > 1) host->set_core_count(h.cores);
+      hosts_.push_back(host->seal());
+    }
+    for (const Platform::Channel& c : platform.channels)
+      links_.push_back(zone->create_link(c.name, c.bandwidth)->set_latency(0)->seal());
+    for (const Platform::Route& r : platform.routes) {
+      std::vector<sg::LinkInRoute> hops;
+      hops.reserve(r.channels.size());
+      for (ChannelIndex c : r.channels) hops.emplace_back(links_[c]);
+      zone->add_route(hosts_[r.from]->get_netpoint(), hosts_[r.to]->get_netpoint(), nullptr, nullptr, hops, false);
+      routes_.push_back({hosts_[r.from], hosts_[r.to]});
+    }
+    zone->seal();
+  }
+
+  double clock() const override { return sg::Engine::get_clock(); }
+
+  void* set_timer(double date, std::function<void()> callback) override { return Timer::set(date, std::move(callback)); }
+  void remove_timer(void* timer) override { static_cast<Timer*>(timer)->remove(); }
+
+  void start_transfer(std::uint32_t slot, RouteIndex route, double bytes) override {
+    sg::CommPtr comm = sg::Comm::sendto_init(routes_[route].first, routes_[route].second);
+    comm->set_payload_size(static_cast<std::uint64_t>(bytes));
+    start(slot, comm);
+  }
+
+  void start_compute(std::uint32_t slot, HostIndex host, double work) override {
+    sg::ExecPtr exec = sg::Exec::init();
+    exec->set_host(hosts_[host])->set_flops_amount(work);
+    start(slot, exec);
+  }
+
+  double remaining(std::uint32_t slot) const override { return slots_[slot].activity->get_remaining(); }
+
+  void cancel(std::uint32_t slot) override {
+    Slot& s = slots_[slot];
+    s.live = false;
+    s.activity->cancel();
+  }
+
+  void set_link_on(ChannelIndex channel, bool on) override {
+    if (on)
+      links_[channel]->turn_on();
+    else
+      links_[channel]->turn_off();
+  }
+
+  void on_end(std::function<void(std::uint32_t, bool, double)> callback) override { on_end_ = std::move(callback); }
+
+  void run() override { engine_->run(); }
+
+ private:
+  // The activity of each slot. The object stays alive until the slot is reused: SimGrid may
+  // still refer to it just after its end (a cancelled one is reported twice).
+  struct Slot {
+    sg::ActivityPtr activity;
+    std::uint32_t index = 0;
+    bool live = false;
+  };
+
+  template <class A>
+  void start(std::uint32_t slot, A activity) {
+    while (slots_.size() <= slot) slots_.emplace_back();
+    Slot& s = slots_[slot];
+    s.activity = activity;
+    s.index = slot;
+    s.live = true;
+    activity->set_data(&s);  // a deque: slots do not move
+    activity->start();
+  }
+
+  void completed(const sg::Activity& activity) {
+    auto* s = activity.get_data<Slot>();
+    if (s == nullptr || !s->live || s->activity.get() != &activity) return;
+    s->live = false;
+    const bool ok = activity.get_state() == sg::Activity::State::FINISHED;
+    on_end_(s->index, ok, ok ? 0.0 : activity.get_remaining());
+  }
+
+  std::unique_ptr<sg::Engine> engine_;
+  std::vector<sg::Host*> hosts_;
+  std::vector<sg::Link*> links_;
+  std::vector<std::pair<sg::Host*, sg::Host*>> routes_;
+  std::deque<Slot> slots_;
+  std::function<void(std::uint32_t, bool, double)> on_end_;
+};
+
+}  // namespace
+
+}  // namespace plantwin::network
+
+extern "C" plantwin::network::Backend* plantwin_network_backend(const char* log) {
+  return new plantwin::network::SimGridBackend(log);
+}

@@ -1,0 +1,341 @@
+#include "network/simulator.hpp"
+
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "network/backend.hpp"
+
+namespace plantwin::network {
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+enum EventKind : std::uint32_t { ACTIVITY_DONE };
+
+// SimGrid's engine is a singleton that cannot be restarted (a second one continues the first
+// one's clock): refuse a second Simulator in one process rather than give wrong dates.
+bool engine_made = false;
+
+double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+
+bool readable(const std::string& path) { return !path.empty() && ::access(path.c_str(), R_OK) == 0; }
+
+std::string module_path() {
+  if (const char* path = std::getenv("PLANTWIN_NETWORK_MODULE"); path != nullptr && *path != '\0') return path;
+  char exe[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n > 0) {
+    std::string dir(exe, static_cast<std::size_t>(n));
+    dir.erase(dir.find_last_of('/') + 1);
+    if (readable(dir + "libplantwin_simgrid.so")) return dir + "libplantwin_simgrid.so";
+  }
+  return PLANTWIN_NETWORK_MODULE;
+}
+
+}  // namespace
+
+std::unique_ptr<Backend> make_backend(const std::string& log) {
+  static MakeBackend make = nullptr;
+  if (make == nullptr) {
+    const std::string path = module_path();
+    void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (module == nullptr)
+      throw std::runtime_error("cannot load plantwin's network module (SimGrid) '" + path + "': " + ::dlerror() +
+                               " (set PLANTWIN_NETWORK_MODULE to its path)");
+    void* entry = ::dlsym(module, "plantwin_network_backend");
+    if (entry == nullptr) throw std::runtime_error("'" + path + "' is not plantwin's network module: " + ::dlerror());
+    std::memcpy(&make, &entry, sizeof make);  // an object pointer to a function pointer, as dlsym requires
+  }
+  return std::unique_ptr<Backend>(make(log.c_str()));
+}
+
+struct Simulator::Impl {
+  explicit Impl(kernel::Kernel& k) : kernel(k) {}
+
+  // An activity in progress: a transfer (in its latency, or flowing) or a computation.
+  struct Slot {
+    void* latency_timer = nullptr;  // set while a transfer waits its latency
+    ActivityClient* client = nullptr;
+    std::uint64_t tag = 0;
+    std::uint32_t where = 0;  // the route of a transfer, the host of a computation
+    bool is_transfer = true;
+    bool started = false;     // SimGrid has it
+    bool reported = false;    // its end is scheduled in the kernel
+    bool ok = true;
+    double amount = 0;        // bytes or core-seconds
+    double counted_from = 0;  // what was left of it when the window started (or all of it)
+    bool in_use = false;
+  };
+
+  kernel::Kernel& kernel;
+  kernel::ModelId model_id = 0;
+  std::unique_ptr<Backend> backend;
+  Platform platform;
+  std::vector<bool> link_on;
+
+  std::vector<Slot> slots;
+  std::vector<std::uint32_t> free_slots;
+
+  // The one timer that drives the kernel, and the tick it is armed for.
+  void* timer = nullptr;
+  kernel::Tick timer_tick = 0;
+  kernel::Tick warmup = 0, end = 0;
+  bool warmup_done = false;
+  bool stopped = false;
+  const std::function<void()>* at_warmup = nullptr;
+
+  NetworkUsage usage;
+  Clock::duration kernel_time{};
+
+  // ---- slots ----------------------------------------------------------------------------------
+
+  std::uint32_t take_slot() {
+    std::uint32_t s;
+    if (!free_slots.empty()) {
+      s = free_slots.back();
+      free_slots.pop_back();
+    } else {
+      s = static_cast<std::uint32_t>(slots.size());
+      slots.emplace_back();
+    }
+    slots[s] = Slot{};
+    slots[s].in_use = true;
+    return s;
+  }
+
+  // ---- dates ----------------------------------------------------------------------------------
+
+  // SimGrid's clock never goes back: a timer or a kernel tick that rounds to just before it is
+  // handled at it.
+  double date_of(kernel::Tick t) const { return std::max(kernel::to_seconds(t), backend->clock()); }
+  kernel::Tick tick_now() const { return std::max(kernel::duration_from_seconds(backend->clock()), kernel.now()); }
+
+  // ---- the kernel's timer ---------------------------------------------------------------------
+
+  void arm(kernel::Tick tick) {
+    if (stopped) return;
+    if (timer != nullptr) {
+      if (timer_tick <= tick) return;
+      backend->remove_timer(timer);
+      timer = nullptr;
+    }
+    timer_tick = tick;
+    timer = backend->set_timer(date_of(tick), [this] { on_timer(); });
+  }
+
+  // The next tick the kernel must reach: its next event, the end of the warm-up, the end.
+  kernel::Tick next_target() const {
+    kernel::Tick target = end;
+    if (!warmup_done) target = std::min(target, warmup);
+    const kernel::Tick next = kernel.next_event_time();
+    if (next >= 0) target = std::min(target, next);
+    return target;
+  }
+
+  void on_timer() {
+    timer = nullptr;  // a timer is gone once it has fired
+    const kernel::Tick target = timer_tick;
+    const auto start = Clock::now();
+    bool finished = false;
+    if (!warmup_done && target >= warmup) {
+      if (kernel.run_until(warmup) == kernel::Kernel::Status::RUNNING) {
+        (*at_warmup)();
+        reset_usage();
+      }
+      warmup_done = true;
+    }
+    if (kernel.status() == kernel::Kernel::Status::RUNNING) {
+      if (target >= end) {
+        kernel.run_until(end);
+        finished = true;
+      } else {
+        kernel.run_through(target);
+      }
+    }
+    kernel_time += Clock::now() - start;
+    if (finished || kernel.status() != kernel::Kernel::Status::RUNNING) {
+      stop();
+      return;
+    }
+    arm(next_target());
+  }
+
+  // The end of the run (or a failure): count what in-flight transfers moved, then cancel every
+  // activity and timer so that the backend's run() returns.
+  void stop() {
+    stopped = true;
+    for (std::uint32_t s = 0; s < slots.size(); ++s) {
+      Slot& slot = slots[s];
+      if (!slot.in_use) continue;
+      if (slot.latency_timer != nullptr) {
+        backend->remove_timer(slot.latency_timer);
+        slot.latency_timer = nullptr;
+      }
+      if (slot.started && !slot.reported) {
+        account(slot, backend->remaining(s));
+        slot.reported = true;
+        backend->cancel(s);
+      }
+    }
+    if (timer != nullptr) {
+      backend->remove_timer(timer);
+      timer = nullptr;
+    }
+  }
+
+  // ---- activities -----------------------------------------------------------------------------
+
+  void account(Slot& slot, double remaining) {
+    const double moved = std::max(0.0, slot.counted_from - remaining);
+    if (slot.is_transfer) {
+      for (ChannelIndex c : platform.routes[slot.where].channels) usage.channel_bytes[c] += moved;
+    } else {
+      usage.host_work[slot.where] += moved;
+    }
+    slot.counted_from = remaining;
+  }
+
+  void reset_usage() {
+    std::fill(usage.channel_bytes.begin(), usage.channel_bytes.end(), 0.0);
+    std::fill(usage.host_work.begin(), usage.host_work.end(), 0.0);
+    for (std::uint32_t s = 0; s < slots.size(); ++s)
+      if (slots[s].in_use && slots[s].started && !slots[s].reported) slots[s].counted_from = backend->remaining(s);
+  }
+
+  // Ends the slot at the current date: a kernel event at its tick, and the timer re-armed for it.
+  void report(std::uint32_t s, bool ok) {
+    Slot& slot = slots[s];
+    slot.reported = true;
+    slot.ok = ok;
+    const kernel::Tick tick = tick_now();
+    kernel.schedule_at(tick, model_id, ACTIVITY_DONE, s, kernel::Kernel::MAX_PRIORITY);
+    arm(tick);
+  }
+
+  void start_transfer(std::uint32_t s) {
+    Slot& slot = slots[s];
+    slot.latency_timer = nullptr;
+    // A transfer on a link that is off never ends in SimGrid 3.32: fail it here instead.
+    for (ChannelIndex c : platform.routes[slot.where].channels)
+      if (!link_on[c]) {
+        report(s, false);
+        return;
+      }
+    slot.started = true;
+    ++usage.transfers;
+    backend->start_transfer(s, slot.where, slot.amount);
+  }
+
+  void ended(std::uint32_t s, bool ok, double remaining) {
+    if (stopped) return;
+    Slot& slot = slots[s];
+    if (!slot.in_use || slot.reported) return;
+    account(slot, remaining);
+    report(s, ok);
+  }
+};
+
+Simulator::Simulator(kernel::Kernel& kernel, const Platform& platform) : impl_(std::make_unique<Impl>(kernel)) {
+  if (engine_made)
+    throw std::logic_error("SimGrid's engine already ran in this process: a replication with a network needs a process of its own");
+  engine_made = true;
+  Impl& m = *impl_;
+  m.model_id = kernel.add_model(*this, "network");
+  m.platform = platform;
+  const char* log = std::getenv("PLANTWIN_SIMGRID_LOG");
+  m.backend = make_backend(log != nullptr && *log != '\0' ? log : "root.thresh:critical");
+  m.backend->on_end([&m](std::uint32_t slot, bool ok, double remaining) { m.ended(slot, ok, remaining); });
+  m.backend->build(platform);
+  m.link_on.assign(platform.channels.size(), true);
+  m.usage.channel_bytes.assign(platform.channels.size(), 0.0);
+  m.usage.host_work.assign(platform.hosts.size(), 0.0);
+}
+
+Simulator::~Simulator() {
+  // SimGrid's engine is not torn down (it does not do so cleanly, and the process is about to end).
+  (void)impl_->backend.release();
+}
+
+void Simulator::transfer(RouteIndex route, double bytes, kernel::Tick delay, ActivityClient& client, std::uint64_t tag) {
+  Impl& m = *impl_;
+  const std::uint32_t s = m.take_slot();
+  Impl::Slot& slot = m.slots[s];
+  slot.client = &client;
+  slot.tag = tag;
+  slot.where = route;
+  slot.amount = bytes;
+  slot.counted_from = bytes;
+  if (delay <= 0) {
+    m.start_transfer(s);
+    return;
+  }
+  slot.latency_timer = m.backend->set_timer(m.date_of(m.kernel.now() + delay), [&m, s] { m.start_transfer(s); });
+}
+
+void Simulator::compute(HostIndex host, double work, ActivityClient& client, std::uint64_t tag) {
+  Impl& m = *impl_;
+  const std::uint32_t s = m.take_slot();
+  Impl::Slot& slot = m.slots[s];
+  slot.client = &client;
+  slot.tag = tag;
+  slot.where = host;
+  slot.is_transfer = false;
+  slot.amount = work;
+  slot.counted_from = work;
+  if (!(work > 0)) {
+    m.report(s, true);
+    return;
+  }
+  slot.started = true;
+  ++m.usage.computations;
+  m.backend->start_compute(s, host, work);
+}
+
+void Simulator::set_channel_on(ChannelIndex channel, bool on) {
+  Impl& m = *impl_;
+  if (m.link_on[channel] == on) return;
+  m.link_on[channel] = on;
+  m.backend->set_link_on(channel, on);
+}
+
+bool Simulator::channel_on(ChannelIndex channel) const { return impl_->link_on[channel]; }
+
+kernel::Kernel::Status Simulator::run(kernel::Tick warmup, kernel::Tick end, const std::function<void()>& at_warmup) {
+  Impl& m = *impl_;
+  m.warmup = warmup;
+  m.end = end;
+  m.at_warmup = &at_warmup;
+  const auto start = Clock::now();
+  m.arm(m.next_target());
+  m.backend->run();
+  m.usage.simgrid_wall_s = seconds(Clock::now() - start - m.kernel_time);
+  m.at_warmup = nullptr;
+  return m.kernel.status();
+}
+
+NetworkUsage Simulator::usage() const { return impl_->usage; }
+
+void Simulator::on_event(const kernel::Event& event) {
+  Impl& m = *impl_;
+  const auto s = static_cast<std::uint32_t>(event.arg);
+  Impl::Slot& slot = m.slots[s];
+  ActivityClient* client = slot.client;
+  const std::uint64_t tag = slot.tag;
+  const bool ok = slot.ok;
+  slot.in_use = false;
+  m.free_slots.push_back(s);
+  client->activity_done(tag, ok);
+}
+
+const char* Simulator::event_name(std::uint32_t kind) const { return kind == ACTIVITY_DONE ? "activity_done" : nullptr; }
+
+}  // namespace plantwin::network

@@ -1,0 +1,212 @@
+#include "run/process_runner.hpp"
+
+#include <poll.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <system_error>
+
+#include "kernel/archive.hpp"
+
+namespace plantwin::run {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto STOP_GRACE = std::chrono::seconds(5);
+
+bool write_all(int fd, const std::string& bytes) {
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+/// A running child: its pid, the read end of its pipe and what came through it so far.
+struct Child {
+  pid_t pid = -1;
+  int fd = -1;
+  std::size_t index = 0;
+  std::string bytes;
+};
+
+// The child's first byte says whether the rest is the result ('K') or an error message ('E').
+[[noreturn]] void child_main(int fd, const std::function<std::string()>& work) {
+  std::string message;
+  try {
+    message = "K" + work();
+  } catch (const std::bad_alloc&) {
+    message = "Eout of memory";
+  } catch (const std::exception& e) {
+    message = std::string("E") + e.what();
+  } catch (...) {
+    message = "Ean unknown exception";
+  }
+  const bool written = write_all(fd, message);
+  ::close(fd);
+  std::fflush(nullptr);
+  // No atexit handlers or static destructors: they belong to the parent's state (and SimGrid's
+  // engine is not torn down, which it does not do cleanly).
+  ::_exit(written ? 0 : 1);
+}
+
+Child spawn(const std::function<std::string()>& work, std::size_t index, const std::vector<Child>& running) {
+  std::fflush(nullptr);  // or the child would print the parent's buffered output again
+  int fds[2];
+  if (::pipe(fds) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int error = errno;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw std::system_error(error, std::generic_category(), "fork");
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    for (const Child& c : running) ::close(c.fd);
+    child_main(fds[1], work);
+  }
+  ::close(fds[1]);
+  return Child{pid, fds[0], index, {}};
+}
+
+/// Reads what is there; true at the end of the child's output.
+bool read_some(Child& c) {
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(c.fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return true;
+    c.bytes.append(buf, static_cast<std::size_t>(n));
+    return false;
+  }
+}
+
+std::string signal_text(int signal) {
+  const char* name = ::strsignal(signal);
+  return "killed by signal " + std::to_string(signal) + (name != nullptr ? " (" + std::string(name) + ")" : std::string());
+}
+
+/// Reaps the child and turns what it sent into an outcome.
+ChildOutcome reap(Child& c) {
+  ::close(c.fd);
+  c.fd = -1;
+  int status = 0;
+  while (::waitpid(c.pid, &status, 0) < 0) {
+    if (errno != EINTR) return ChildOutcome{false, {}, "waitpid failed: " + std::string(std::strerror(errno))};
+  }
+  ChildOutcome out;
+  if (!c.bytes.empty() && c.bytes[0] == 'K' && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    out.ok = true;
+    out.bytes = c.bytes.substr(1);
+  } else if (!c.bytes.empty() && c.bytes[0] == 'E') {
+    out.error = c.bytes.substr(1);
+  } else if (WIFSIGNALED(status)) {
+    out.error = "the replication's process was " + signal_text(WTERMSIG(status)) +
+                (WTERMSIG(status) == SIGKILL ? ", perhaps by the system for lack of memory" : "");
+  } else {
+    out.error = "the replication's process exited with status " + std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                " without a result";
+  }
+  return out;
+}
+
+}  // namespace
+
+ChildOutcome run_in_child(const std::function<std::string()>& work) {
+  Child c = spawn(work, 0, {});
+  while (!read_some(c)) {
+  }
+  return reap(c);
+}
+
+RunOutcome run_replications_in_processes(const models::PlantParams& params, const RunConfig& config) {
+  const auto start = Clock::now();
+  RunOutcome outcome;
+  const auto n = static_cast<std::size_t>(config.replications);
+  outcome.replications.resize(n);
+  const auto jobs = static_cast<std::size_t>(effective_jobs(config.jobs, config.replications));
+
+  const auto replication = [&](std::size_t k) {
+    return [&, k] {
+      models::Plant plant(params, config.seed, k);
+      if (k == 0 && config.on_first_plant) config.on_first_plant(plant);
+      if (k == 0 && config.record_timeline) plant.record_timeline();
+      const models::ReplicationResult r = plant.run(config.warmup, config.horizon, config.interrupt);
+      if (k == 0 && config.on_first_plant_done) config.on_first_plant_done();
+      kernel::ArchiveWriter out;
+      out(r);
+      return out.bytes();
+    };
+  };
+  const auto fail = [&](std::size_t k, std::string message) {
+    outcome.replications[k].status = kernel::Kernel::Status::FAILED;
+    outcome.replications[k].failure = std::move(message);
+  };
+
+  std::vector<Child> running;
+  std::size_t next = 0;
+  bool stopping = false;
+  Clock::time_point kill_at{};
+  while (next < n || !running.empty()) {
+    if (!stopping && config.interrupt != nullptr && config.interrupt->load()) {
+      stopping = true;
+      kill_at = Clock::now() + STOP_GRACE;
+      for (const Child& c : running) ::kill(c.pid, SIGINT);
+    }
+    if (stopping) {
+      for (; next < n; ++next) outcome.replications[next].status = kernel::Kernel::Status::INTERRUPTED;
+      if (Clock::now() > kill_at)
+        for (const Child& c : running) ::kill(c.pid, SIGKILL);
+    }
+    while (!stopping && running.size() < jobs && next < n) {
+      try {
+        running.push_back(spawn(replication(next), next, running));
+      } catch (const std::exception& e) {
+        fail(next, std::string("cannot start the replication's process: ") + e.what());
+      }
+      ++next;
+    }
+    if (running.empty()) continue;
+    std::vector<pollfd> fds;
+    for (const Child& c : running) fds.push_back(pollfd{c.fd, POLLIN, 0});
+    if (::poll(fds.data(), fds.size(), 100) < 0 && errno != EINTR) throw std::system_error(errno, std::generic_category(), "poll");
+    for (std::size_t i = running.size(); i-- > 0;) {
+      if ((fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0 || !read_some(running[i])) continue;
+      Child c = std::move(running[i]);
+      running.erase(running.begin() + static_cast<std::ptrdiff_t>(i));
+      const ChildOutcome child = reap(c);
+      if (!child.ok) {
+        if (stopping)
+          outcome.replications[c.index].status = kernel::Kernel::Status::INTERRUPTED;
+        else
+          fail(c.index, child.error);
+        continue;
+      }
+      try {
+        kernel::ArchiveReader in(child.bytes);
+        in(outcome.replications[c.index]);
+        if (!in.done()) throw kernel::ArchiveError("archive: bytes left over");
+      } catch (const kernel::ArchiveError& e) {
+        fail(c.index, std::string("the replication's result did not read back: ") + e.what());
+      }
+    }
+  }
+
+  finish_outcome(outcome);
+  outcome.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  return outcome;
+}
+
+}  // namespace plantwin::run
