@@ -53,4 +53,9 @@ using MakeBackend = Backend* (*)(const char* log);
 /// Throws std::runtime_error with the loader's message when it cannot be loaded.
 std::unique_ptr<Backend> make_backend(const std::string& log);
 
+/// Loads the module now if it is not loaded yet (same search and errors as make_backend). A
+/// process that forks one child per replication calls it first: loading SimGrid costs ~0.1 s,
+/// paid once in the parent instead of in every child. It makes no SimGrid engine.
+void load_backend_module();
+
 }  // namespace plantwin::network

@@ -43,19 +43,27 @@ std::string module_path() {
 
 }  // namespace
 
+namespace {
+
+MakeBackend backend_entry = nullptr;
+
+}  // namespace
+
+void load_backend_module() {
+  if (backend_entry != nullptr) return;
+  const std::string path = module_path();
+  void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (module == nullptr)
+    throw std::runtime_error("cannot load plantwin's network module (SimGrid) '" + path + "': " + ::dlerror() +
+                             " (set PLANTWIN_NETWORK_MODULE to its path)");
+  void* entry = ::dlsym(module, "plantwin_network_backend");
+  if (entry == nullptr) throw std::runtime_error("'" + path + "' is not plantwin's network module: " + ::dlerror());
+  std::memcpy(&backend_entry, &entry, sizeof backend_entry);  // an object pointer to a function pointer, as dlsym requires
+}
+
 std::unique_ptr<Backend> make_backend(const std::string& log) {
-  static MakeBackend make = nullptr;
-  if (make == nullptr) {
-    const std::string path = module_path();
-    void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (module == nullptr)
-      throw std::runtime_error("cannot load plantwin's network module (SimGrid) '" + path + "': " + ::dlerror() +
-                               " (set PLANTWIN_NETWORK_MODULE to its path)");
-    void* entry = ::dlsym(module, "plantwin_network_backend");
-    if (entry == nullptr) throw std::runtime_error("'" + path + "' is not plantwin's network module: " + ::dlerror());
-    std::memcpy(&make, &entry, sizeof make);  // an object pointer to a function pointer, as dlsym requires
-  }
-  return std::unique_ptr<Backend>(make(log.c_str()));
+  load_backend_module();
+  return std::unique_ptr<Backend>(backend_entry(log.c_str()));
 }
 
 struct Simulator::Impl {

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "kernel/archive.hpp"
+#include "network/backend.hpp"
 
 namespace plantwin::run {
 
@@ -137,6 +138,12 @@ RunOutcome run_replications_in_processes(const models::PlantParams& params, cons
   const auto n = static_cast<std::size_t>(config.replications);
   outcome.replications.resize(n);
   const auto jobs = static_cast<std::size_t>(effective_jobs(config.jobs, config.replications));
+  // Load SimGrid once here: every child inherits it instead of loading it again (~0.1 s each).
+  // When it cannot be loaded, each child fails with the loader's message, as without this.
+  try {
+    network::load_backend_module();
+  } catch (const std::runtime_error&) {
+  }
 
   const auto replication = [&](std::size_t k) {
     return [&, k] {

@@ -192,7 +192,10 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       scrapped.push_back(static_cast<double>(m.scrapped));
       queue.push_back(m.queue_mean);
       waiting_network.push_back(state_fraction(m, ServerState::WAITING_NETWORK, planned_ticks));
-      active += (working + setup + down) / static_cast<double>(reps.size());
+      // A blocking exchange is part of the station's cycle (its server holds the part and takes
+      // no other): it counts as active. Waiting for transport does not: like blocking, it means
+      // the constraint is elsewhere (bottleneck.resource then looks at the fleets).
+      active += (working + setup + down + waiting_network.back()) / static_cast<double>(reps.size());
     }
     Json& j = stations[plant.stations[s].id] = Json::object();
     j["utilization"] = kpi(utilization);

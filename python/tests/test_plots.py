@@ -41,13 +41,13 @@ def test_plots_draw_on_a_given_axes(result, tmp_path):
 
 
 def test_state_bars_show_the_states_a_plant_has(result):
-    # The flagship has AGVs: its stations also wait for transport.
+    # The flagship has AGVs and a 5G network: its stations also wait for transport and the network.
     labels = [t.get_text() for t in plots.station_states(result).get_legend().get_texts()]
-    assert labels == ["working", "setup", "blocked", "waiting transport", "down", "idle"]
+    assert labels == ["working", "setup", "blocked", "waiting transport", "waiting network", "down", "idle"]
     # A plant without transport or network shows the core states only (its document has no others).
     doc = copy.deepcopy(result.to_dict())
     for station in doc["stations"].values():
-        station["states"]["idle"] += station["states"].pop("waiting_transport")
+        station["states"]["idle"] += station["states"].pop("waiting_transport") + station["states"].pop("waiting_network")
     labels = [t.get_text() for t in plots.station_states(plantwin.Result(doc)).get_legend().get_texts()]
     assert labels == ["working", "setup", "blocked", "down", "idle"]
 

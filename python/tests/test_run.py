@@ -69,7 +69,7 @@ def test_the_dataframes_are_views_of_the_document(flagship):
     assert result["lead_time_s.p95"] == doc["kpis"]["lead_time_s"]["p95"]
     with pytest.raises(KeyError, match="utilisation"):
         result["stations.reflow.utilisation"]
-    assert result.sections == ["products", "stations", "fleets", "arms"]
+    assert result.sections == ["products", "stations", "fleets", "arms", "flows", "links", "nodes"]
     assert result.section("stations").equals(result.stations)
     assert result.section("fleets").loc["agv", "trips"] == doc["fleets"]["agv"]["trips"]["mean"]
     assert result.section("conveyors").empty  # a section this plant does not have

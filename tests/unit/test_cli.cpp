@@ -135,17 +135,17 @@ TEST_CASE("every example scenario keeps its golden fingerprint", "[cli][golden]"
 TEST_CASE("check passes the flagship's plan and writes a JUnit report", "[cli][check]") {
   const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml --junit /tmp/plantwin_junit_test.xml");
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::Contains("10 of 10 expectation(s) met"));
+  CHECK_THAT(r.out, Catch::Contains("12 of 12 expectation(s) met"));
   const std::string xml = read_text("/tmp/plantwin_junit_test.xml");
-  CHECK_THAT(xml, Catch::Contains("tests=\"10\" failures=\"0\""));
+  CHECK_THAT(xml, Catch::Contains("tests=\"12\" failures=\"0\""));
 }
 
 TEST_CASE("check exits with 1 and names the measured value and interval of a failed expectation", "[cli][check]") {
   const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml "
                          "--set stations.pnp_chip.process.mainboard=60s --junit /tmp/plantwin_junit_fail.xml");
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.083 (95 % CI 0.020 .. 0.146 over 10 replications): below the minimum 0.6"));
-  CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 9882.8 (95 % CI 9429.5 .. 10336.1 over 10 replications): above the maximum 8000"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.067 (95 % CI 0.005 .. 0.128 over 10 replications): below the minimum 0.6"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 9890.8 (95 % CI 9431.5 .. 10350.1 over 10 replications): above the maximum 8000"));
   CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure message="));
 }
 
