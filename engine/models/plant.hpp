@@ -113,6 +113,7 @@ class Plant {
   std::unique_ptr<PlantContext> ctx_;
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::unique_ptr<Source>> sources_;
+  std::shared_ptr<const NetworkParams> network_;  // Messages refers to it: kept alive with the plant
   std::unique_ptr<Messages> messages_;
 };
 

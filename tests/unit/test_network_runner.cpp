@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <csignal>
 #include <sstream>
 #include <stdexcept>
@@ -194,4 +195,27 @@ messages: [{id: command, from: edge, to: agv, size: 500B, every: 1h}]
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   std::sort(lines.begin(), lines.end());
   CHECK(lines == std::vector<std::string>{"0 6010000 1", "1 6010000 1", "2 6020000 1", "3 6020000 1"});
+}
+
+TEST_CASE("a plant built from parameters that go away keeps its network alive", "[network][runner]") {
+  // The network's parameters are shared: a Plant made from a temporary PlantParams (as the
+  // benchmark makes one) must still own them when it runs.
+  const std::string yaml = R"(
+plantwin: 1
+name: temporary
+horizon: 60s
+products: [{id: p, route: [a]}]
+sources: [{id: s, product: p, interarrival: 10s}]
+stations: [{id: a, process: 1s}]
+)" + NETWORK + R"(  attach: [{station: a, node: gnb}, {device: sensor, node: gnb}]
+messages:
+  - {id: reading, from: sensor, to: edge, size: 10kB, every: 1s}
+)";
+  const run::ChildOutcome child = run::run_in_child([&] {
+    auto plant = std::make_unique<models::Plant>(build(yaml), 1, 0);
+    const models::ReplicationResult r = plant->run(0, 60 * S);
+    return std::to_string(r.network.flows.at(0).latency.count());
+  });
+  REQUIRE(child.ok);
+  CHECK(std::stoi(child.bytes) >= 55);
 }
