@@ -71,10 +71,9 @@ models::PlantParams lines_params(const LineModel& m) {
   return p;
 }
 
-// Builds the plant from `make_params()`, runs it once and destroys it: whole-process style, the
-// build (params and Plant) and the teardown are timed too.
-template <class MakeParams>
-RunOutcome run_engine(MakeParams make_params, double horizon_s, bool count_deferred) {
+}  // namespace
+
+RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, double horizon_s, bool count_deferred) {
   RunOutcome out;
   const auto start = Clock::now();
   auto plant = std::make_unique<models::Plant>(make_params(), SEED, 0);
@@ -95,11 +94,11 @@ RunOutcome run_engine(MakeParams make_params, double horizon_s, bool count_defer
   out.fingerprint = r.fingerprint;
   out.completed = r.plant.all.completed;
   out.mean_lead_s = r.plant.all.tally.mean();
+  out.simgrid_s = r.network.usage.simgrid_wall_s;
+  out.transfers = r.network.usage.transfers;
   if (counter) out.deferred_events = counter->deferred();
   return out;
 }
-
-}  // namespace
 
 std::string line_station_id(int line, int k) { return "l" + std::to_string(line) + "s" + std::to_string(k); }
 

@@ -17,6 +17,7 @@
 #include "bench_measure.hpp"
 #include "bench_models.hpp"
 #include "bench_transport.hpp"
+#include "bench_network.hpp"
 #include "run/json.hpp"
 
 namespace plantwin::bench {
@@ -24,8 +25,8 @@ namespace plantwin::bench {
 namespace {
 
 /// Every measurement --only can name; `soak` runs only when named (or with --soak).
-const std::vector<std::string> ALL_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "simpy", "soak"};
-const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "simpy"};
+const std::vector<std::string> ALL_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "network", "simpy", "soak"};
+const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "network", "simpy"};
 
 /// The engine's per-event cost may vary this much (relative to 10 stations) up to 10,000 stations.
 constexpr double SCALING_TOLERANCE = 0.20;
@@ -50,8 +51,8 @@ void print_usage() {
       "usage: plantwin_bench [--only LIST] [--reps N] [--json] [--quick] [--scale F] [--soak]\n"
       "                      [--soak-events N] [--simpy-customers N] [--simpy-reps N] [--profile MODEL:SIDE]\n"
       "\n"
-      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,transport,simpy,soak\n"
-      "                       (default: mm1,line,plant,scaling,transport,simpy)\n"
+      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,transport,network,simpy,soak\n"
+      "                       (default: mm1,line,plant,scaling,transport,network,simpy)\n"
       "  --reps N             repetitions of every timed run; medians are reported (default 5)\n"
       "  --json               print one JSON document instead of the table\n"
       "  --quick              models 10x smaller and 1 repetition (a smoke run, not a measurement)\n"
@@ -139,6 +140,7 @@ struct Sizes {
   double scaling_line_horizon_s;
   std::vector<int> scaling_stations{10, 100, 1000, 10000};
   TransportModel transport;
+  NetworkModel network;
 };
 
 Sizes sizes(double scale) {
@@ -150,6 +152,7 @@ Sizes sizes(double scale) {
   s.plant.horizon_s = 1.0e4 * scale;  // about 8.8e6 events
   s.scaling_line_horizon_s = 5.0e5 * scale;  // about 4.3e6 events per size
   s.transport.horizon_s = 6.0e4 * scale;      // about 1e6 events
+  s.network.horizon_s = 300 * scale;  // 1,000 devices, one message per second each: 3e5 transfers
   return s;
 }
 
@@ -269,9 +272,28 @@ void print_comparison_row(const Comparison& c) {
               mib(c.engine.max_rss_kib), mib(c.loop.max_rss_kib), target.c_str());
 }
 
+void print_network(const NetworkResult& n) {
+  std::printf("\nnetwork: %s (engine + SimGrid; no minimal loop to compare with)\n", n.title.c_str());
+  if (n.runs.empty()) {
+    std::printf("  failed: %s\n", n.error.c_str());
+    return;
+  }
+  const RunOutcome& f = n.first();
+  std::printf("  %llu events, %llu SimGrid transfers, %.0f s simulated: %.3f M events/s (build %.3f s + run %.3f s); "
+              "peak RSS %.1f MiB%s\n",
+              static_cast<unsigned long long>(f.events), static_cast<unsigned long long>(f.transfers), f.simulated_s,
+              n.events_per_s() / 1e6, f.build_s, n.median_run_s(), mib(n.max_rss_kib),
+              n.reproducible ? "" : "; NOT REPRODUCIBLE");
+  std::printf("  inside SimGrid: %.3f s of the run's %.3f s (%.0f %%), %.2f us per transfer; the kernel and models: %.2f us "
+              "per event\n",
+              n.median_simgrid_s(), n.median_run_s(), 100 * n.simgrid_share(),
+              1e6 * n.median_simgrid_s() / static_cast<double>(f.transfers),
+              1e6 * (n.median_run_s() - n.median_simgrid_s()) / static_cast<double>(f.events));
+}
+
 void print_table(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
-                 const ScalingSummary& summary, const SimpyResult* simpy, const std::vector<SoakResult>& soaks,
-                 long baseline_rss_kib) {
+                 const ScalingSummary& summary, const NetworkResult* network, const SimpyResult* simpy,
+                 const std::vector<SoakResult>& soaks, long baseline_rss_kib) {
   std::printf("plantwin_bench %s: engine vs a minimal hand-written event loop of the same model\n", PLANTWIN_VERSION);
   std::printf("machine: %s, %u cores; %d repetition(s), medians; each run in a forked child%s\n", cpu_model().c_str(),
               std::thread::hardware_concurrency(), o.reps, o.quick ? "; --quick: SMALL MODELS, NOT A MEASUREMENT" : "");
@@ -293,6 +315,8 @@ void print_table(const Options& o, const std::vector<Comparison>& rows, const st
   for (const auto* list : {&rows, &scaling})
     for (const Comparison& c : *list)
       std::printf("  %-11s %s: %s\n", c.key.c_str(), c.verified ? "ok" : "FAILED", c.verification.c_str());
+
+  if (network != nullptr) print_network(*network);
 
   if (simpy != nullptr) {
     std::printf("\nSimPy M/M/1 (bench/simpy_mm1.py, arrivals + departures counted as events):\n");
@@ -374,8 +398,8 @@ run::Json comparison_json(const Comparison& c) {
 }
 
 void print_json(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
-                const ScalingSummary& summary, const SimpyResult* simpy, const std::vector<SoakResult>& soaks,
-                long baseline_rss_kib, const TransportResult* transport) {
+                const ScalingSummary& summary, const NetworkResult* network, const SimpyResult* simpy,
+                const std::vector<SoakResult>& soaks, long baseline_rss_kib, const TransportResult* transport) {
   run::Json doc = run::Json::object();
   doc["plantwin_bench"] = PLANTWIN_VERSION;
   doc["machine"] = run::Json::object();
@@ -396,6 +420,22 @@ void print_json(const Options& o, const std::vector<Comparison>& rows, const std
     s["loop_spread"] = summary.loop_spread;
     s["tolerance"] = SCALING_TOLERANCE;
     s["met"] = summary.met;
+  }
+  if (network != nullptr) {
+    run::Json& n = doc["network"] = run::Json::object();
+    n["title"] = network->title;
+    if (!network->error.empty()) n["error"] = network->error;
+    if (!network->runs.empty()) {
+      n["events"] = network->first().events;
+      n["transfers"] = network->first().transfers;
+      n["median_total_s"] = network->median_total_s();
+      n["median_run_s"] = network->median_run_s();
+      n["median_simgrid_s"] = network->median_simgrid_s();
+      n["events_per_s"] = network->events_per_s();
+      n["simgrid_share"] = network->simgrid_share();
+      n["max_rss_kib"] = static_cast<std::int64_t>(network->max_rss_kib);
+      n["reproducible"] = network->reproducible;
+    }
   }
   if (simpy != nullptr) {
     run::Json& s = doc["simpy"] = run::Json::object();
@@ -507,6 +547,14 @@ int run_bench(const Options& o) {
   if (wanted("transport")) transport = measure_transport(s.transport, o.reps);
   const TransportResult* transport_ptr = wanted("transport") ? &transport : nullptr;
 
+  NetworkResult network;
+  if (wanted("network")) {
+    char title[96];
+    std::snprintf(title, sizeof title, "10-station line + %d devices, telemetry %.0f B every %.0f s (exp.), one 5G cell",
+                  s.network.devices, s.network.size_b, s.network.every_s);
+    network = measure_network(title, s.network, o.reps);
+  }
+
   SimpyResult simpy;
   if (wanted("simpy")) simpy = measure_simpy(o.simpy_script, o.simpy_customers, o.simpy_reps);
 
@@ -533,10 +581,11 @@ int run_bench(const Options& o) {
   }
 
   const SimpyResult* simpy_ptr = wanted("simpy") ? &simpy : nullptr;
+  const NetworkResult* network_ptr = wanted("network") ? &network : nullptr;
   if (o.json) {
-    print_json(o, rows, scaling, summary, simpy_ptr, soaks, baseline_rss_kib, transport_ptr);
+    print_json(o, rows, scaling, summary, network_ptr, simpy_ptr, soaks, baseline_rss_kib, transport_ptr);
   } else {
-    print_table(o, rows, scaling, summary, simpy_ptr, soaks, baseline_rss_kib);
+    print_table(o, rows, scaling, summary, network_ptr, simpy_ptr, soaks, baseline_rss_kib);
     if (transport_ptr != nullptr) print_transport(transport, rows);
   }
 
@@ -544,6 +593,7 @@ int run_bench(const Options& o) {
   for (const auto* list : {&rows, &scaling})
     for (const Comparison& c : *list)
       if (!c.verified) return 1;
+  if (network_ptr != nullptr && (network.runs.empty() || !network.reproducible)) return 1;
   return 0;
 }
 

@@ -6,9 +6,14 @@
 /// bench checks that the comparison is honest.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "kernel/time.hpp"
+
+namespace plantwin::models {
+struct PlantParams;
+}
 
 namespace plantwin::bench {
 
@@ -59,10 +64,17 @@ struct RunOutcome {
   std::uint64_t fingerprint = 0;      ///< engine only: the kernel's fingerprint
   double simulated_s = 0;             ///< simulated time reached, s
   std::uint64_t transport_events = 0;  ///< transport model, counting runs only: fleet and zone events
+  double simgrid_s = 0;               ///< with a network: wall time inside SimGrid during the run, s
+  std::uint64_t transfers = 0;        ///< with a network: SimGrid communications started
 
   /// The whole process's work: build, run and teardown, s.
   double total_s() const { return build_s + run_s + teardown_s; }
 };
+
+/// Builds a plant from `make_params()` (timed as the build), runs it once from time 0 to
+/// `horizon_s` and destroys it (timed as the teardown). With `count_deferred`, a trace sink counts
+/// deferred events. A plant with a network must run in a process of its own.
+RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, double horizon_s, bool count_deferred);
 
 /// Runs the M/M/1 on the engine. With `count_deferred`, a trace sink counts deferred events
 /// (slower: for verification only).

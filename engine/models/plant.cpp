@@ -35,7 +35,8 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
     sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));
     if (s.params.kind == SourceParams::Kind::SATURATED) sources_.back()->saturated_station()->set_saturating_source(sources_.back().get());
   }
-  if (params.network) messages_ = std::make_unique<Messages>(*params.network, *ctx_, stations_);
+  network_ = params.network;
+  if (network_) messages_ = std::make_unique<Messages>(*network_, *ctx_, stations_);
 }
 
 Plant::~Plant() = default;

@@ -130,6 +130,7 @@ class Plant {
   std::vector<std::unique_ptr<Source>> sources_;
   std::unique_ptr<Timeline> timeline_;
   std::unique_ptr<TransportSystem> transport_;
+  std::shared_ptr<const NetworkParams> network_;  // Messages refers to it: kept alive with the plant
   std::unique_ptr<Messages> messages_;
 };
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <csignal>
 #include <sstream>
 #include <stdexcept>
@@ -37,6 +38,11 @@ network:
     - {id: radio, kind: 5g, cell: gnb, uplink: 100Mbps, downlink: 400Mbps, latency: 5ms}
     - {id: lan, kind: wired, between: [gnb, edge], bandwidth: 10Gbps, latency: 1ms}
 )";
+
+/// One station fed now and then, and the network above; a test adds attachments and messages.
+const std::string ONE_STATION = "plantwin: 1\nname: one-station\nhorizon: 1h\nproducts: [{id: p, route: [a]}]\n"
+                                "sources: [{id: s, product: p, interarrival: 1000s}]\nstations: [{id: a, process: 1s}]\n" +
+                                NETWORK;
 
 run::RunConfig config_of(int replications, kernel::Tick horizon) {
   run::RunConfig c;
@@ -165,14 +171,7 @@ class FakeFleet final : public kernel::Model, public models::ExchangeClient {
 }  // namespace
 
 TEST_CASE("a fleet can make each move wait for a command message from the fleet manager", "[network][agv]") {
-  models::PlantParams params = build(R"(
-plantwin: 1
-name: fleet
-horizon: 1h
-products: [{id: p, route: [a]}]
-sources: [{id: s, product: p, interarrival: 1000s}]
-stations: [{id: a, process: 1s}]
-)" + NETWORK + R"(  attach: [{device: agv, node: gnb, count: 3}]
+  models::PlantParams params = build(ONE_STATION + R"(  attach: [{device: agv, node: gnb, count: 3}]
 messages: [{id: command, from: edge, to: agv, size: 500B, every: 1h}]
 )");
   // The loader has no fleet yet (issue 3): the flow is turned into one that a model triggers.
@@ -194,4 +193,20 @@ messages: [{id: command, from: edge, to: agv, size: 500B, every: 1h}]
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   std::sort(lines.begin(), lines.end());
   CHECK(lines == std::vector<std::string>{"0 6010000 1", "1 6010000 1", "2 6020000 1", "3 6020000 1"});
+}
+
+TEST_CASE("a plant built from parameters that go away keeps its network alive", "[network][runner]") {
+  // The network's parameters are shared: a Plant made from a temporary PlantParams (as the
+  // benchmark makes one) must still own them when it runs.
+  const std::string yaml = ONE_STATION + R"(  attach: [{device: sensor, node: gnb}]
+messages:
+  - {id: reading, from: sensor, to: edge, size: 10kB, every: 1s}
+)";
+  const run::ChildOutcome child = run::run_in_child([&] {
+    auto plant = std::make_unique<models::Plant>(build(yaml), 1, 0);
+    const models::ReplicationResult r = plant->run(0, 60 * S);
+    return std::to_string(r.network.flows.at(0).latency.count());
+  });
+  REQUIRE(child.ok);
+  CHECK(std::stoi(child.bytes) >= 55);
 }

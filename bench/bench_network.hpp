@@ -1,0 +1,51 @@
+#pragma once
+/// The network measurement of plantwin_bench: a plant whose devices send periodic telemetry over
+/// one 5G cell, on the engine with SimGrid (there is no minimal loop of SimGrid to compare with).
+/// It reports events per second and the share of the run spent inside SimGrid.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bench_models.hpp"
+
+namespace plantwin::bench {
+
+/// The 10-station line of LineModel (failures, saturated source) plus `devices` sensors on one
+/// 5G cell (100 Mbps uplink, 5 ms), each sending `size_b` bytes to an edge server with
+/// exponential gaps of mean `every_s`.
+struct NetworkModel {
+  int devices = 1000;
+  double every_s = 1.0;
+  double size_b = 1000;
+  double horizon_s = 300;
+
+  /// The scenario, as a user would write it.
+  std::string yaml() const;
+};
+
+/// Builds the plant from the scenario text and runs it once (in the calling process, which must
+/// not have simulated a network before: run it in a forked child).
+RunOutcome run_engine_network(const NetworkModel& model);
+
+struct NetworkResult {
+  std::string title;
+  std::string error;               ///< empty when every repetition ran
+  std::vector<RunOutcome> runs;    ///< one per repetition
+  long max_rss_kib = 0;
+  bool reproducible = true;        ///< the same events and fingerprint in every repetition
+
+  const RunOutcome& first() const { return runs.front(); }
+  double median_total_s() const;
+  double median_run_s() const;
+  double median_simgrid_s() const;
+  /// Events per second of the whole process (build + run + teardown), median.
+  double events_per_s() const;
+  /// SimGrid's time over the run time, median of the repetitions' ratios.
+  double simgrid_share() const;
+};
+
+/// Runs `reps` repetitions, each in a forked child.
+NetworkResult measure_network(const std::string& title, const NetworkModel& model, int reps);
+
+}  // namespace plantwin::bench
