@@ -36,6 +36,12 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
     if (s.params.kind == SourceParams::Kind::SATURATED) sources_.back()->saturated_station()->set_saturating_source(sources_.back().get());
   }
   if (params.network) messages_ = std::make_unique<Messages>(*params.network, *ctx_, stations_);
+  // Fleets whose trips wait for commands over the network (docs/transport.md).
+  if (messages_ && transport_) {
+    const std::vector<MessageFlowParams>& flows = params.network->flows;
+    for (std::size_t f = 0; f < flows.size(); ++f)
+      if (flows[f].fleet) transport_->fleets()[*flows[f].fleet]->take_commands(*messages_, f, flows[f]);
+  }
 }
 
 Plant::~Plant() = default;
