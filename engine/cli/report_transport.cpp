@@ -43,10 +43,13 @@ std::string format_transport_report(const Json& doc) {
   std::string out;
   const double hours = doc.find("horizon_s")->number() / 3600.0;
   if (const Json* fleets = doc.find("fleets")) {
+    // With a network, vehicles may wait for commands: a `network` column after `charge`.
+    bool network = false;
+    for (const auto& [id, f] : fleets->members()) network = network || f.find("states")->find("waiting_network") != nullptr;
     char head[512];
-    std::snprintf(head, sizeof head, "\n%-14s%9s%8s%8s%8s%8s%8s%8s%8s%8s%8s%9s%9s%9s\n", "fleet", "vehicles", "util",
-                  "active", "loaded", "empty", "load", "unload", "blocked", "zone", "charge", "trips/h", "wait_s",
-                  "p95");
+    std::snprintf(head, sizeof head, "\n%-14s%9s%8s%8s%8s%8s%8s%8s%8s%8s%8s%s%9s%9s%9s\n", "fleet", "vehicles", "util",
+                  "active", "loaded", "empty", "load", "unload", "blocked", "zone", "charge", network ? " network" : "",
+                  "trips/h", "wait_s", "p95");
     out += head;
     for (const auto& [id, f] : fleets->members()) {
       char vehicles[32];
@@ -55,6 +58,7 @@ std::string format_transport_report(const Json& doc) {
       out += cell(mean_at(f, {"utilization"}), 8) + cell(mean_at(f, {"active"}), 8);
       for (const char* s : {"travelling_loaded", "travelling_empty", "loading", "unloading", "blocked", "waiting_zone", "charging"})
         out += cell(mean_at(f, {"states", s}), 8);
+      if (network) out += cell(mean_at(f, {"states", "waiting_network"}), 8);
       out += cell(mean_at(f, {"trips"}) / hours, 9) + cell(mean_at(f, {"request_wait_s"}), 9);
       const Json* p95 = f.find("request_wait_s")->find("p95");
       out += cell(p95->is_number() ? p95->number() : std::nan(""), 9) + "\n";

@@ -18,6 +18,7 @@ const char* vehicle_state_name(VehicleState s) {
     case VehicleState::BLOCKED: return "blocked";
     case VehicleState::WAITING_ZONE: return "waiting_zone";
     case VehicleState::CHARGING: return "charging";
+    case VehicleState::WAITING_NETWORK: return "waiting_network";
     case VehicleState::COUNT: break;
   }
   return "?";
@@ -209,6 +210,7 @@ void Fleet::assign(Vehicle& v, std::uint32_t request) {
   v.next_claim = 0;
   claim_more(v);
   v.target = station_node_[v.pickup];
+  if (commands_.messages) ask_command(v);
   // A vehicle on a segment (driving home) turns towards the pickup at the segment's end; one whose
   // place on the next segment is granted but not yet taken decides in zone_granted().
   if (v.on_segment || v.grant_pending) return;
@@ -228,9 +230,39 @@ void Fleet::claim_more(Vehicle& v) {
   }
 }
 
+// ---- commands --------------------------------------------------------------------------------
+
+void Fleet::take_commands(Messages& messages, std::size_t flow, const MessageFlowParams& params) {
+  commands_ = Commands{&messages, flow, params.blocking, params.resend};
+}
+
+void Fleet::ask_command(Vehicle& v) {
+  // Set first: a flow that drops in an outage fails inside start_exchange().
+  v.awaiting_command = commands_.blocking;
+  commands_.messages->start_exchange(commands_.flow, v.index, *this, v.index);
+}
+
+void Fleet::exchange_done(std::uint64_t tag, bool delivered) {
+  Vehicle& v = vehicles_[tag];
+  if (!v.awaiting_command) return;  // a flow that does not block: the vehicle went on
+  if (!delivered) {
+    // The fleet manager sends the command again; the vehicle waits on.
+    ctx_.kernel.schedule_in(commands_.resend, model_id_, RESEND, v.index);
+    return;
+  }
+  v.awaiting_command = false;
+  // A vehicle still driving (or granted its next segment) goes on at the end of it, by go().
+  if (v.state == VehicleState::WAITING_NETWORK) go(v);
+}
+
 // ---- moving ----------------------------------------------------------------------------------
 
 void Fleet::go(Vehicle& v) {
+  if (v.awaiting_command) {
+    // Given a trip, it stands where it is (parked, or holding its node) until the command comes.
+    set_state(v, VehicleState::WAITING_NETWORK);
+    return;
+  }
   if (v.node == v.target) {
     if (v.parked) {
       // An idle vehicle stands aside; to work at its node it must first have room in it.
@@ -317,7 +349,7 @@ void Fleet::zone_granted(Vehicle& v, ZoneId zone) {
     return;
   }
   // A segment: still the way to the target (a vehicle driving home may have been given a trip)?
-  if (v.node != v.target &&
+  if (!v.awaiting_command && v.node != v.target &&
       layout_.paths.next_segment(static_cast<std::size_t>(layout_.paths.slot_of(v.target)), v.node) == v.pending_segment) {
     depart(v, v.pending_segment);
     return;
@@ -519,7 +551,8 @@ void Fleet::charge_end(Vehicle& v) {
 // ---- events ----------------------------------------------------------------------------------
 
 const char* Fleet::event_name(std::uint32_t kind) const {
-  static constexpr const char* names[] = {"segment_end", "load_end", "unload_end", "charge_end", "battery_low", "continue"};
+  static constexpr const char* names[] = {"segment_end", "load_end",    "unload_end", "charge_end",
+                                          "battery_low", "continue", "resend"};
   return kind < std::size(names) ? names[kind] : nullptr;
 }
 
@@ -539,6 +572,7 @@ void Fleet::on_event(const kernel::Event& event) {
       go_charge(v);
       break;
     case CONTINUE: after_delivery(v); break;
+    case RESEND: ask_command(v); break;
     default: assert(false);
   }
 }

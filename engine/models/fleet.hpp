@@ -29,6 +29,13 @@
 /// reaches it while idle) drives to the nearest charger (path length, ties by listed order),
 /// waits there for the charging point and charges to `charge_to`, then is free again. A battery
 /// that runs empty stops the run with an error.
+///
+/// Commands over the network (docs/transport.md#commands-over-the-network): with a message flow
+/// `before_move` this fleet, every trip a vehicle is given starts an exchange of that flow for the
+/// vehicle's device (Messages::start_exchange). With a blocking flow the vehicle does not head for
+/// the pickup until the exchange is done: standing, it waits at once (WAITING_NETWORK); driving
+/// home, it stops at the end of its segment. A failed exchange is sent again `resend` later, and
+/// the vehicle waits on.
 
 #include <cstdint>
 #include <deque>
@@ -40,6 +47,7 @@
 #include "kernel/rng.hpp"
 #include "kernel/stats.hpp"
 #include "models/flow.hpp"
+#include "models/messages.hpp"
 #include "models/plant_context.hpp"
 #include "models/traffic.hpp"
 #include "models/transport_params.hpp"
@@ -77,6 +85,7 @@ struct Vehicle {
   kernel::Tick segment_end = 0;  ///< when it reaches the end of `segment`
   NodeIndex target = 0;
   bool parked = true;  ///< idle and standing aside: holds no zone
+  bool awaiting_command = false;  ///< given a trip, its command not yet delivered
 
   // Zone control.
   ZoneId held = NO_ZONE;
@@ -108,7 +117,7 @@ struct Vehicle {
   kernel::RngStream load_rng, unload_rng;
 };
 
-class Fleet final : public kernel::Model, public EntryTarget, public EntryRequester {
+class Fleet final : public kernel::Model, public EntryTarget, public EntryRequester, public ExchangeClient {
  public:
   /// `legs[product][step]` names the stations of the route steps this fleet carries;
   /// `stations` are the plant's, by index.
@@ -133,6 +142,12 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   /// Traffic gave `v` the place it waited for.
   void zone_granted(Vehicle& v, ZoneId zone);
 
+  /// Every trip starts an exchange of `flow` (its params: `params`) for the vehicle's device;
+  /// with a blocking flow the vehicle waits for it. Called once, before start().
+  void take_commands(Messages& messages, std::size_t flow, const MessageFlowParams& params);
+  // ExchangeClient: the command of vehicle `tag` has come (or failed).
+  void exchange_done(std::uint64_t tag, bool delivered) override;
+
   void start();
   void reset_statistics();
   FleetMeasures measures() const;
@@ -141,7 +156,7 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   const char* event_name(std::uint32_t kind) const override;
 
  private:
-  enum EventKind : std::uint32_t { SEGMENT_END, LOAD_END, UNLOAD_END, CHARGE_END, BATTERY_LOW, CONTINUE };
+  enum EventKind : std::uint32_t { SEGMENT_END, LOAD_END, UNLOAD_END, CHARGE_END, BATTERY_LOW, CONTINUE, RESEND };
 
   struct Request {
     EntryRequester* requester = nullptr;
@@ -165,6 +180,9 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   double distance_to(const Vehicle& v, NodeIndex node) const;
   /// A vehicle takes the request: it no longer waits.
   void take(std::uint32_t request);
+
+  // Commands.
+  void ask_command(Vehicle& v);
 
   // Moving.
   void go(Vehicle& v);
@@ -210,6 +228,13 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   // Chargers: the vehicle charging at each (or none), and those waiting, in arrival order.
   std::vector<std::int64_t> charging_at_;
   std::vector<std::deque<std::uint32_t>> charger_queue_;
+
+  struct Commands {
+    Messages* messages = nullptr;
+    std::size_t flow = 0;
+    bool blocking = false;
+    kernel::Tick resend = 0;
+  } commands_;
 
   kernel::TimeAverage open_requests_;  // requests whose loading has not started
   kernel::Tally request_wait_;

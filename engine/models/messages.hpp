@@ -82,6 +82,10 @@ struct MessageFlowParams {
   bool blocking = false;          ///< station triggers: the part waits for the exchange
   OnOutage on_outage = OnOutage::WAIT;
   std::optional<std::int64_t> max_retransmissions;  ///< per message; none: no limit
+  /// EXTERNAL: the fleet (index in TransportParams::fleets) whose vehicles ask for a command
+  /// before each trip; device k is vehicle k. None: another model starts the exchanges.
+  std::optional<std::size_t> fleet;
+  kernel::Tick resend = 0;  ///< fleet commands: the wait before a failed command is sent again
 };
 
 struct ComputeNodeParams {

@@ -37,6 +37,12 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   }
   network_ = params.network;
   if (network_) messages_ = std::make_unique<Messages>(*network_, *ctx_, stations_);
+  // Fleets whose trips wait for commands over the network (docs/transport.md).
+  if (messages_ && transport_) {
+    const std::vector<MessageFlowParams>& flows = network_->flows;
+    for (std::size_t f = 0; f < flows.size(); ++f)
+      if (flows[f].fleet) transport_->fleets()[*flows[f].fleet]->take_commands(*messages_, f, flows[f]);
+  }
 }
 
 Plant::~Plant() = default;

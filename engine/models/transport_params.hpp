@@ -105,11 +105,12 @@ enum class VehicleState : std::uint8_t {
   BLOCKED,            ///< loaded at the drop-off, waiting for room in the station
   WAITING_ZONE,       ///< waiting for room in a node or segment under zone control
   CHARGING,           ///< at a charger: waiting for its charging point or charging
+  WAITING_NETWORK,    ///< given a trip, standing until its command has come over the network
   COUNT
 };
 inline constexpr std::size_t VEHICLE_STATE_COUNT = static_cast<std::size_t>(VehicleState::COUNT);
 /// "idle", "travelling_empty", "travelling_loaded", "loading", "unloading", "blocked",
-/// "waiting_zone", "charging".
+/// "waiting_zone", "charging", "waiting_network".
 const char* vehicle_state_name(VehicleState s);
 
 struct VehicleMeasures {

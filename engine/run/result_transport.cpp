@@ -50,9 +50,10 @@ VehicleSplit split(const std::vector<models::VehicleMeasures>& vehicles, std::si
   return s;
 }
 
-/// The KPIs of one vehicle, or of a whole fleet (first = 0, count = vehicles).
+/// The KPIs of one vehicle, or of a whole fleet (first = 0, count = vehicles). `network`: the
+/// plant has one (vehicles can wait for commands: the state waiting_network is reported).
 void time_kpis(Json& j, const std::vector<const models::FleetMeasures*>& reps, std::size_t first, std::size_t count,
-               double horizon_ticks) {
+               double horizon_ticks, bool network) {
   std::vector<VehicleSplit> splits;
   for (const auto* m : reps) splits.push_back(split(m->vehicles, first, count, horizon_ticks));
   std::vector<double> utilization, active, distance, trips;
@@ -71,6 +72,7 @@ void time_kpis(Json& j, const std::vector<const models::FleetMeasures*>& reps, s
   j["active"] = kpi(active);
   Json& states = j["states"] = Json::object();
   for (std::size_t st = 0; st < models::VEHICLE_STATE_COUNT; ++st) {
+    if (!network && static_cast<VehicleState>(st) == VehicleState::WAITING_NETWORK) continue;
     std::vector<double> values;
     for (const VehicleSplit& s : splits) values.push_back(s.fraction[st]);
     states[models::vehicle_state_name(static_cast<VehicleState>(st))] = kpi(values);
@@ -112,7 +114,7 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
       const auto vehicles = static_cast<std::size_t>(fp.vehicles);
       Json& j = fleets[fp.id] = Json::object();
       j["vehicles"] = fp.vehicles;
-      time_kpis(j, per_rep, 0, vehicles, horizon_ticks);
+      time_kpis(j, per_rep, 0, vehicles, horizon_ticks, plant.has_network);
       std::vector<double> moved, requests, waiting;
       std::vector<const kernel::Tally*> tallies;
       std::vector<const kernel::Histogram*> histograms;
@@ -130,7 +132,7 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
       Json& by_vehicle = j["by_vehicle"] = Json::object();
       for (std::size_t k = 0; k < vehicles; ++k) {
         Json& v = by_vehicle[std::to_string(k)] = Json::object();
-        time_kpis(v, per_rep, k, 1, horizon_ticks);
+        time_kpis(v, per_rep, k, 1, horizon_ticks, plant.has_network);
         std::vector<double> charges;
         for (const auto* m : per_rep) charges.push_back(k < m->vehicles.size() ? static_cast<double>(m->vehicles[k].charges) : 0.0);
         v["charges"] = kpi(charges);

@@ -17,6 +17,8 @@ namespace {
 
 using Tick = kernel::Tick;
 constexpr Tick MAX_LINK_LATENCY = 10 * kernel::TICKS_PER_SECOND;
+/// A fleet manager sends a failed command again after this, unless `resend` says otherwise.
+constexpr Tick DEFAULT_RESEND = kernel::TICKS_PER_SECOND;
 
 // ---- reading ----------------------------------------------------------------------------------
 
@@ -207,12 +209,15 @@ NetworkLinkSpec read_link(ReadContext& ctx, const YamlNode& node, const std::str
 AttachmentSpec read_attachment(ReadContext& ctx, const YamlNode& node, const std::string& path) {
   AttachmentSpec a;
   a.mark = ctx.mark(node);
-  MapReader map(ctx, node, path, "an attachment (a map with station or device, and node)");
+  MapReader map(ctx, node, path, "an attachment (a map with station, device or fleet, and node)");
   if (!map.valid()) return a;
-  const bool station = map.has("station"), device = map.has("device");
-  if (station && device) ctx.error(*map.key_node("device"), path, "give `station` or `device`, not both");
-  if (!station && !device) ctx.error(node, path, "missing required key 'station' (or 'device')");
-  a.kind = station ? AttachmentSpec::Kind::STATION : AttachmentSpec::Kind::DEVICE;
+  using Kind = AttachmentSpec::Kind;
+  std::vector<std::pair<const char*, Kind>> kinds;
+  for (const auto& [key, kind] : {std::pair{"station", Kind::STATION}, std::pair{"device", Kind::DEVICE}, std::pair{"fleet", Kind::FLEET}})
+    if (map.has(key)) kinds.emplace_back(key, kind);
+  if (kinds.size() > 1) ctx.error(*map.key_node(kinds[1].first), path, "give one of `station`, `device` and `fleet`, not several");
+  if (kinds.empty()) ctx.error(node, path, "missing required key 'station' (or 'device', or 'fleet')");
+  a.kind = kinds.empty() ? Kind::DEVICE : kinds[0].second;
   if (const YamlNode* id = map.get("station")) {
     a.id_mark = ctx.mark(*id);
     map.optional("station", a.id, read_ref);
@@ -221,9 +226,14 @@ AttachmentSpec read_attachment(ReadContext& ctx, const YamlNode& node, const std
     a.id_mark = ctx.mark(*id);
     map.optional("device", a.id, read_id);
   }
+  if (const YamlNode* id = map.get("fleet")) {
+    a.id_mark = ctx.mark(*id);
+    map.optional("fleet", a.id, read_ref);
+  }
   ref(map, ctx, "node", a.node, a.node_mark, true);
   map.optional("count", a.count, IntegerIn<int>{1, static_cast<std::int64_t>(MAX_NETWORK_DEVICES)});
-  if (station) not_for(ctx, map, {"count"}, "is for device groups: a station is one device");
+  if (a.kind == Kind::STATION) not_for(ctx, map, {"count"}, "is for device groups: a station is one device");
+  if (a.kind == Kind::FLEET) not_for(ctx, map, {"count"}, "is for device groups: a fleet has one device per vehicle");
   map.optional("bandwidth", a.bandwidth, read_positive_rate);
   map.optional("latency", a.latency, read_latency);
   return a;
@@ -259,15 +269,17 @@ MessageSpec read_message(ReadContext& ctx, const YamlNode& node, const std::stri
   using Trigger = MessageSpec::Trigger;
   std::vector<std::pair<const char*, Trigger>> triggers;
   for (const auto& [key, trigger] : {std::pair{"after_work", Trigger::AFTER_WORK}, std::pair{"before_work", Trigger::BEFORE_WORK},
-                                     std::pair{"every", Trigger::EVERY}})
+                                     std::pair{"every", Trigger::EVERY}, std::pair{"before_move", Trigger::BEFORE_MOVE}})
     if (map.has(key)) triggers.emplace_back(key, trigger);
   if (triggers.empty())
-    ctx.error(node, path, "a message flow needs one of `after_work: STATION`, `before_work: STATION` or `every: DURATION`");
+    ctx.error(node, path,
+              "a message flow needs one of `after_work: STATION`, `before_work: STATION`, `every: DURATION` or `before_move: FLEET`");
   else if (triggers.size() > 1)
-    ctx.error(*map.key_node(triggers[1].first), path, "give only one of `after_work`, `before_work` and `every`");
+    ctx.error(*map.key_node(triggers[1].first), path, "give only one of `after_work`, `before_work`, `every` and `before_move`");
   m.trigger = triggers.empty() ? Trigger::EVERY : triggers[0].second;
   ref(map, ctx, "after_work", m.station, m.station_mark, false);
   ref(map, ctx, "before_work", m.station, m.station_mark, false);
+  ref(map, ctx, "before_move", m.fleet, m.fleet_mark, false);
   if (map.optional("every", m.every, read_distribution) && map.has("every") && !(m.every.mean() > 0))
     ctx.error(*map.get("every"), map.child_path("every"), "every must have a positive mean: messages would all leave at one instant");
   map.optional("phase", m.phase, read_distribution);
@@ -303,13 +315,14 @@ MessageSpec read_message(ReadContext& ctx, const YamlNode& node, const std::stri
   using OnOutage = MessageSpec::OnOutage;
   map.optional("on_outage", m.on_outage, Choice<OnOutage>{{{"wait", OnOutage::WAIT}, {"drop", OnOutage::DROP}}});
   map.optional("max_retransmissions", m.max_retransmissions, IntegerIn<std::int64_t>{0, 1'000'000'000});
+  map.optional("resend", m.resend, read_positive_duration);
   // Keys that belong to the other triggers.
   if (triggers.size() == 1) {
-    if (m.trigger == Trigger::EVERY) {
-      not_for(ctx, map, {"blocking", "products"}, "is for flows triggered by a station (`after_work` or `before_work`)");
-    } else {
-      not_for(ctx, map, {"phase"}, "is for periodic flows (`every`)");
-    }
+    const char* for_stations = "is for flows triggered by a station (`after_work` or `before_work`)";
+    if (m.trigger == Trigger::EVERY) not_for(ctx, map, {"blocking", "products"}, for_stations);
+    if (m.trigger == Trigger::BEFORE_MOVE) not_for(ctx, map, {"products"}, for_stations);
+    if (m.trigger != Trigger::EVERY) not_for(ctx, map, {"phase"}, "is for periodic flows (`every`)");
+    if (m.trigger != Trigger::BEFORE_MOVE) not_for(ctx, map, {"resend"}, "is for flows triggered by a fleet's moves (`before_move`)");
   }
   return m;
 }
@@ -513,12 +526,24 @@ std::vector<std::ptrdiff_t> check_links(ReadContext& ctx, const NetworkSpec& net
   return cell_link;
 }
 
+const FleetSpec* find_fleet(const ScenarioSpec& spec, const std::string& id) {
+  for (const FleetSpec& f : spec.transport.fleets)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+std::vector<std::string> fleet_ids_of(const ScenarioSpec& spec) {
+  std::vector<std::string> ids;
+  for (const FleetSpec& f : spec.transport.fleets) ids.push_back(f.id);
+  return ids;
+}
+
 void check_attachments(ReadContext& ctx, const ScenarioSpec& spec, const std::unordered_map<std::string, std::size_t>& nodes,
                        const std::vector<std::ptrdiff_t>& cell_link, bool stations_named) {
   const NetworkSpec& net = *spec.network;
   std::vector<std::string> station_ids;
   for (const StationSpec& s : spec.stations) station_ids.push_back(s.id);
-  const std::vector<std::string> node_ids = ids_of(nodes);
+  const std::vector<std::string> node_ids = ids_of(nodes), fleet_ids = fleet_ids_of(spec);
   std::unordered_map<std::string, std::size_t> attached;
   std::int64_t devices = 0;
   bool devices_reported = false;
@@ -532,6 +557,9 @@ void check_attachments(ReadContext& ctx, const ScenarioSpec& spec, const std::un
         ctx.error(a.id_mark, path + ".station",
                   "station " + quoted(a.id, '\'') + " is attached already (line " + std::to_string(net.attach[it->second].mark.line) + ")");
     }
+    // (Fleets' transport sections read with errors: their ids are not judged.)
+    if (a.kind == AttachmentSpec::Kind::FLEET && !a.id.empty() && spec.transport.clean && !find_fleet(spec, a.id))
+      ctx.error(a.id_mark, path + ".fleet", "unknown fleet " + quoted(a.id, '\'') + ctx.suggest(a.id, fleet_ids));
     devices += a.count;
     if (devices > MAX_NETWORK_DEVICES && !devices_reported) {
       devices_reported = true;
@@ -602,10 +630,36 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
     return std::nullopt;
   };
 
+  const std::vector<std::string> fleet_ids = fleet_ids_of(spec);
+  std::unordered_map<std::string, std::size_t> command_flow;  // fleet -> its before_move flow
   for (std::size_t i = 0; i < spec.messages.size(); ++i) {
     const MessageSpec& m = spec.messages[i];
     const std::string path = item_path("messages", i);
-    const bool station_trigger = m.trigger != MessageSpec::Trigger::EVERY;
+    const bool station_trigger = m.trigger == MessageSpec::Trigger::AFTER_WORK || m.trigger == MessageSpec::Trigger::BEFORE_WORK;
+    // BEFORE_MOVE: the fleet's vehicles, one end of the flow.
+    std::optional<Endpoint> vehicles;
+    if (m.trigger == MessageSpec::Trigger::BEFORE_MOVE && !m.fleet.empty() && spec.transport.clean) {
+      const std::string fleet_path = path + ".before_move";
+      if (!find_fleet(spec, m.fleet)) {
+        ctx.error(m.fleet_mark, fleet_path, "unknown fleet " + quoted(m.fleet, '\'') + ctx.suggest(m.fleet, fleet_ids));
+        continue;
+      }
+      const auto it = layout.endpoints.find(m.fleet);
+      if (it == layout.endpoints.end() || it->second.kind != Endpoint::Kind::ATTACHMENT ||
+          net.attach[it->second.index].kind != AttachmentSpec::Kind::FLEET) {
+        ctx.error(m.fleet_mark, fleet_path,
+                  "fleet " + quoted(m.fleet, '\'') + " is not attached to the network: attach its vehicles under network.attach (`{fleet: " +
+                      m.fleet + ", node: CELL}`)");
+        continue;
+      }
+      if (const auto [first, inserted] = command_flow.emplace(m.fleet, i); !inserted) {
+        ctx.error(m.fleet_mark, fleet_path,
+                  "fleet " + quoted(m.fleet, '\'') + " already waits for the flow " + quoted(spec.messages[first->second].id, '\'') +
+                      " (line " + std::to_string(spec.messages[first->second].mark.line) + "): one flow per fleet carries its commands");
+        continue;
+      }
+      vehicles = it->second;
+    }
     const StationSpec* station = nullptr;
     if (station_trigger && !m.station.empty() && input.stations_named) {
       station = spec.find_station(m.station);
@@ -639,7 +693,10 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
       }
       from = it->second;
     } else {
-      ctx.error(m.mark, path, "missing required key 'from' (a periodic flow has no station to start from)");
+      ctx.error(m.mark, path,
+                m.trigger == MessageSpec::Trigger::EVERY
+                    ? "missing required key 'from' (a periodic flow has no station to start from)"
+                    : "missing required key 'from' (the fleet manager that sends the commands, or the fleet)");
       continue;
     }
     const std::optional<Endpoint> to = endpoint(m.to, m.to_mark, path + ".to");
@@ -649,6 +706,23 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
     if (from->kind == to->kind && from->index == to->index) {
       ctx.error(m.to_mark, path + ".to", "a message goes from one endpoint to another; both are " + quoted(m.to, '\''));
       continue;
+    }
+    if (vehicles) {
+      const auto same = [](const Endpoint& a, const Endpoint& b) { return a.kind == b.kind && a.index == b.index; };
+      const bool from_fleet = same(*from, *vehicles);
+      if (!from_fleet && !same(*to, *vehicles)) {
+        ctx.error(m.to_mark, path + ".to",
+                  "a flow triggered by the moves of fleet " + quoted(m.fleet, '\'') + " goes to or from its vehicles: give `to: " +
+                      m.fleet + "` (a command to each vehicle) or `from: " + m.fleet + "`");
+        continue;
+      }
+      const std::string& other = from_fleet ? m.to : from_id;
+      if (layout.devices(from_fleet ? *to : *from) > 1) {
+        ctx.error(from_fleet ? m.to_mark : from_at, path + (from_fleet ? ".to" : ".from"),
+                  "a flow triggered by the moves of a fleet goes between its vehicles and one single endpoint, and " +
+                      quoted(other, '\'') + " is a group of devices");
+        continue;
+      }
     }
     if (layout.devices(*from) > 1 && layout.devices(*to) > 1) {
       ctx.error(m.to_mark, path + ".to",
@@ -692,6 +766,12 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
 
 void read_network_sections(ReadContext& ctx, MapReader& scenario, ScenarioSpec& spec) {
   if (const YamlNode* network = scenario.get("network")) spec.network = read_network(ctx, *network);
+  // A fleet has one device per vehicle (the transport sections are read already).
+  if (spec.network)
+    for (AttachmentSpec& a : spec.network->attach)
+      if (a.kind == AttachmentSpec::Kind::FLEET)
+        for (const FleetSpec& f : spec.transport.fleets)
+          if (f.id == a.id) a.count = f.vehicles;
   if (const YamlNode* messages = scenario.get("messages")) {
     read_list(ctx, *messages, "messages", "a list of message flows", spec.messages,
               [&](const YamlNode& item, const std::string& path) { return read_message(ctx, item, path); });
@@ -711,9 +791,13 @@ void check_network_sections(ReadContext& ctx, const ScenarioSpec& spec, const Ne
   std::vector<Declared> endpoints, links;
   for (std::size_t i = 0; i < net.nodes.size(); ++i)
     endpoints.push_back({net.nodes[i].id, net.nodes[i].mark, item_path("network.nodes", i) + ".id", "network node"});
-  for (std::size_t i = 0; i < net.attach.size(); ++i)
-    if (net.attach[i].kind == AttachmentSpec::Kind::DEVICE)
-      endpoints.push_back({net.attach[i].id, net.attach[i].id_mark, item_path("network.attach", i) + ".device", "device group"});
+  for (std::size_t i = 0; i < net.attach.size(); ++i) {
+    const AttachmentSpec& a = net.attach[i];
+    if (a.kind == AttachmentSpec::Kind::DEVICE)
+      endpoints.push_back({a.id, a.id_mark, item_path("network.attach", i) + ".device", "device group"});
+    if (a.kind == AttachmentSpec::Kind::FLEET)
+      endpoints.push_back({a.id, a.id_mark, item_path("network.attach", i) + ".fleet", "attached fleet"});
+  }
   check_unique(ctx, endpoints);
   std::unordered_map<std::string, const StationSpec*> stations;
   for (const StationSpec& st : spec.stations) stations.emplace(st.id, &st);
@@ -850,8 +934,15 @@ std::shared_ptr<const models::NetworkParams> build_network_params(const Scenario
       case MessageSpec::Trigger::AFTER_WORK: f.trigger = Trigger::AFTER_WORK; break;
       case MessageSpec::Trigger::BEFORE_WORK: f.trigger = Trigger::BEFORE_WORK; break;
       case MessageSpec::Trigger::EVERY: f.trigger = Trigger::EVERY; break;
+      case MessageSpec::Trigger::BEFORE_MOVE: f.trigger = Trigger::EXTERNAL; break;
     }
-    if (m.trigger != MessageSpec::Trigger::EVERY) f.station = station_index.at(m.station);
+    if (m.trigger == MessageSpec::Trigger::BEFORE_MOVE) {
+      for (std::size_t k = 0; k < spec.transport.fleets.size(); ++k)
+        if (spec.transport.fleets[k].id == m.fleet) f.fleet = k;
+      f.resend = m.resend.value_or(DEFAULT_RESEND);
+    }
+    if (m.trigger == MessageSpec::Trigger::AFTER_WORK || m.trigger == MessageSpec::Trigger::BEFORE_WORK)
+      f.station = station_index.at(m.station);
     if (!m.products.empty()) {
       f.products.assign(spec.products.size(), false);
       for (const std::string& p : m.products) f.products[product_index.at(p)] = true;

@@ -61,16 +61,16 @@ struct NetworkLinkSpec {
   std::optional<LinkFailureSpec> failures;
 };
 
-/// A station, or a group of devices, connected to a cell (over its 5G link) or to a switch (over
-/// a port of its own per device).
+/// A station, a group of devices or the vehicles of a fleet (one device each), connected to a cell
+/// (over its 5G link) or to a switch (over a port of its own per device).
 struct AttachmentSpec {
-  enum class Kind { STATION, DEVICE };
+  enum class Kind { STATION, DEVICE, FLEET };
   Kind kind = Kind::DEVICE;
-  std::string id;        ///< the station's id, or the device group's
+  std::string id;        ///< the station's id, the device group's or the fleet's
   Mark id_mark;
   std::string node;
   Mark node_mark;
-  int count = 1;                        ///< DEVICE: devices in the group
+  int count = 1;                        ///< DEVICE: devices in the group; FLEET: its vehicles
   std::optional<double> bandwidth;      ///< switch port: bytes/s in each direction (required)
   kernel::Tick latency = 0;             ///< switch port: one way
   Mark mark;
@@ -84,13 +84,16 @@ struct NetworkSpec {
 };
 
 struct MessageSpec {
-  enum class Trigger { AFTER_WORK, BEFORE_WORK, EVERY };
+  enum class Trigger { AFTER_WORK, BEFORE_WORK, EVERY, BEFORE_MOVE };
   enum class OnOutage { WAIT, DROP };
   std::string id;
   Mark mark;
   Trigger trigger = Trigger::EVERY;
   std::string station;  ///< AFTER_WORK, BEFORE_WORK
   Mark station_mark;
+  std::string fleet;    ///< BEFORE_MOVE: the fleet whose trips wait for this flow
+  Mark fleet_mark;
+  std::optional<kernel::Tick> resend;         ///< BEFORE_MOVE: wait before a failed command is sent again
   kernel::Distribution every;                 ///< EVERY
   std::optional<kernel::Distribution> phase;  ///< EVERY; default uniform over [0, mean of every)
   std::optional<std::string> from;            ///< default: the triggering station

@@ -8,40 +8,6 @@ using namespace plantwin::transport_testing;
 using models::ServerState;
 using models::VehicleState;
 
-namespace {
-
-// A part at `a` (10 s) is carried to `b` (10 s) by one AGV at 2 m/s, 5 s to load, 3 s to unload.
-// Depot - A 10 m; A - B direct 120 m (a winding aisle, length given), or A-C-D-B 25 + 40 + 25 = 90 m.
-const std::string DETOUR = R"(plantwin: 1
-name: detour
-horizon: 10min
-products:
-  - id: part
-    route: [a, {station: b, via: agv}]
-sources:
-  - id: plan
-    orders: [{product: part, quantity: 1}]
-stations:
-  - {id: a, process: 10s}
-  - {id: b, process: 10s}
-layout:
-  nodes:
-    - {id: depot, x: 0, y: -10}
-    - {id: A, x: 0, y: 0}
-    - {id: B, x: 70, y: 0}
-    - {id: C, x: 15, y: 20}
-    - {id: D, x: 55, y: 20}
-  segments:
-    - {from: depot, to: A}
-    - {from: A, to: B, length: 120}
-    - {path: [A, C, D, B]}
-  places: {a: A, b: B}
-fleets:
-  - {id: agv, vehicles: 1, speed: 2, load: 5s, unload: 3s, home: depot}
-)";
-
-}  // namespace
-
 TEST_CASE("a part's lead time adds the empty drive, loading, the shortest loaded drive and unloading", "[transport][fleet]") {
   const Run r = run_text(DETOUR);
   // a works 0-10; the AGV drives depot -> A (10 m, 5 s) 10-15, loads 15-20, drives A-C-D-B

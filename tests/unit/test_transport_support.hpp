@@ -89,6 +89,36 @@ inline double ticks_of(const models::VehicleMeasures& v, models::VehicleState s)
   return kernel::to_seconds(v.state_ticks[static_cast<std::size_t>(s)]);
 }
 
+// A part at `a` (10 s) is carried to `b` (10 s) by one AGV at 2 m/s, 5 s to load, 3 s to unload.
+// Depot - A 10 m; A - B direct 120 m (a winding aisle, length given), or A-C-D-B 25 + 40 + 25 = 90 m.
+inline const std::string DETOUR = R"(plantwin: 1
+name: detour
+horizon: 10min
+products:
+  - id: part
+    route: [a, {station: b, via: agv}]
+sources:
+  - id: plan
+    orders: [{product: part, quantity: 1}]
+stations:
+  - {id: a, process: 10s}
+  - {id: b, process: 10s}
+layout:
+  nodes:
+    - {id: depot, x: 0, y: -10}
+    - {id: A, x: 0, y: 0}
+    - {id: B, x: 70, y: 0}
+    - {id: C, x: 15, y: 20}
+    - {id: D, x: 55, y: 20}
+  segments:
+    - {from: depot, to: A}
+    - {from: A, to: B, length: 120}
+    - {path: [A, C, D, B]}
+  places: {a: A, b: B}
+fleets:
+  - {id: agv, vehicles: 1, speed: 2, load: 5s, unload: 3s, home: depot}
+)";
+
 inline double station_seconds(const models::StationMeasures& m, models::ServerState s) {
   return kernel::to_seconds(m.state_ticks[static_cast<std::size_t>(s)]);
 }
