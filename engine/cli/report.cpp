@@ -253,8 +253,10 @@ std::string format_report(const Json& doc) {
   } else if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.1f", 100 * number_at(*b, "active"));
-    out << "\nbottleneck: " << b->find("station")->string() << " (working + setup + down " << pct
-        << " % of its server time)\n";
+    // With a network, a blocking exchange counts as active too (kpis.md, "Bottleneck").
+    const bool network = doc.find("flows") != nullptr;
+    out << "\nbottleneck: " << b->find("station")->string() << " (working + setup + down"
+        << (network ? " + waiting network " : " ") << pct << " % of its server time)\n";
   }
   return out.str();
 }

@@ -26,7 +26,8 @@ PLOTS = {
 
 
 def bottleneck_sentence(result: Result) -> str:
-    """The bottleneck in words: which station, its active share (working + setup + down) and
+    """The bottleneck in words: which station, its active share (working + setup + down, and
+    waiting on the network when there is one: docs/kpis.md) and
     what that means for the line, with the blocking upstream and the starving downstream of it
     when the scenario's routes are known."""
     name = result.bottleneck
@@ -35,8 +36,9 @@ def bottleneck_sentence(result: Result) -> str:
     states = result.station_states
     row = states.loc[name]
     active = result.bottleneck_active
-    parts = [f"{s} {100 * row[s]:.1f} %" for s in ("working", "setup", "down") if s in row and row[s] > 0.0005]
-    others = (states.get("working", 0) + states.get("setup", 0) + states.get("down", 0)).drop(index=name)
+    active_states = ("working", "setup", "down", "waiting_network")
+    parts = [f"{s.replace('_', ' ')} {100 * row[s]:.1f} %" for s in active_states if s in row and row[s] > 0.0005]
+    others = sum(states.get(s, 0) for s in active_states).drop(index=name)
     runner_up = f" (next: {others.idxmax()}, {100 * others.max():.1f} %)" if len(others) else ""
     text = (f"The bottleneck is {name}: its servers are active ({', '.join(parts) or 'working 0 %'}) "
             f"{100 * active:.1f} % of the time, more than any other station's{runner_up}. ")

@@ -142,12 +142,12 @@ class Result:
 
     @property
     def bottleneck(self) -> str:
-        """The station with the highest active (working + setup + down) fraction."""
+        """The station with the highest active fraction (working + setup + down + waiting_network)."""
         return self._doc.get("bottleneck", {}).get("station", "")
 
     @property
     def bottleneck_active(self) -> float:
-        """The bottleneck's active fraction (working + setup + down), mean over replications."""
+        """The bottleneck's active fraction (working + setup + down + waiting_network), mean over replications."""
         return self._doc.get("bottleneck", {}).get("active", float("nan"))
 
     @property

@@ -145,7 +145,7 @@ TEST_CASE("check exits with 1 and names the measured value and interval of a fai
                          "--set stations.pnp_chip.process.mainboard=60s --junit /tmp/plantwin_junit_fail.xml");
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.067 (95 % CI 0.005 .. 0.128 over 10 replications): below the minimum 0.6"));
-  CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 9890.8 (95 % CI 9431.5 .. 10350.1 over 10 replications): above the maximum 8000"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 9901.2 (95 % CI 9443.9 .. 10358.4 over 10 replications): above the maximum 8000"));
   CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure message="));
 }
 
