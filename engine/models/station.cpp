@@ -213,6 +213,14 @@ void Station::start_work(std::uint32_t index) {
 }
 
 void Station::begin_gates(std::uint32_t index, GatePhase phase) {
+  // Most stations have no gates: go straight on, without the gate bookkeeping of pass_gates().
+  if (phase == GatePhase::BEFORE_WORK ? gates_before_.empty() : gates_after_.empty()) {
+    if (phase == GatePhase::BEFORE_WORK)
+      start_work(index);
+    else
+      move_on(index);
+    return;
+  }
   Server& s = servers_[index];
   s.gate_phase = phase;
   s.gate_index = 0;
