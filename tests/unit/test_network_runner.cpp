@@ -111,7 +111,9 @@ messages: [{id: m, after_work: a, to: edge, size: 1kB, blocking: true}]
   stopper.join();
   CHECK_FALSE(out.ok);
   CHECK(out.interrupted);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(4));
+  // Generous for a loaded machine or a sanitizer build (4 s was exceeded under load); without
+  // the interrupt the run would take minutes.
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
 }
 
 TEST_CASE("network measures come back from a child exactly as measured", "[network][runner]") {
