@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 
 #include "bench_models.hpp"
 #include "models/plant.hpp"
@@ -17,20 +18,19 @@ using kernel::Distribution;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-/// Counts the deferred events (a station's "grant", a source's "offer") among those executed, so
-/// that the engine's calendar events can be compared one for one with the loop's events.
-class DeferredCounter final : public kernel::TraceSink {
+/// Counts the executed events that a filter accepts.
+class EventCounter final : public kernel::TraceSink {
  public:
-  explicit DeferredCounter(const kernel::Kernel& kernel) : kernel_(kernel) {}
+  EventCounter(const kernel::Kernel& kernel, EventFilter filter) : kernel_(kernel), filter_(filter) {}
   void on_event(const kernel::Event& event) override {
-    const char* name = kernel_.model(event.target).event_name(event.kind);
-    if (name != nullptr && (std::strcmp(name, "grant") == 0 || std::strcmp(name, "offer") == 0)) ++deferred_;
+    if (filter_(kernel_, event)) ++count_;
   }
-  std::uint64_t deferred() const { return deferred_; }
+  std::uint64_t count() const { return count_; }
 
  private:
   const kernel::Kernel& kernel_;
-  std::uint64_t deferred_ = 0;
+  EventFilter filter_;
+  std::uint64_t count_ = 0;
 };
 
 models::PlantParams mm1_params(const Mm1Model& m) {
@@ -73,19 +73,25 @@ models::PlantParams lines_params(const LineModel& m) {
 
 }  // namespace
 
-RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, double horizon_s, bool count_deferred) {
+bool is_deferred_event(const kernel::Kernel& kernel, const kernel::Event& event) {
+  const char* name = kernel.model(event.target).event_name(event.kind);
+  return name != nullptr && (std::strcmp(name, "grant") == 0 || std::strcmp(name, "offer") == 0);
+}
+
+RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, double horizon_s, EventFilter counted) {
   RunOutcome out;
   const auto start = Clock::now();
   auto plant = std::make_unique<models::Plant>(make_params(), SEED, 0);
-  std::unique_ptr<DeferredCounter> counter;
-  if (count_deferred) {
-    counter = std::make_unique<DeferredCounter>(plant->kernel());
+  std::unique_ptr<EventCounter> counter;
+  if (counted != nullptr) {
+    counter = std::make_unique<EventCounter>(plant->kernel(), counted);
     plant->kernel().set_trace(counter.get());
   }
   out.build_s = seconds_since(start);
   const auto run_start = Clock::now();
   const models::ReplicationResult r = plant->run(0, to_ticks(horizon_s));
   out.run_s = seconds_since(run_start);
+  if (r.status != kernel::Kernel::Status::RUNNING) throw std::runtime_error("the model failed: " + r.failure);
   out.simulated_s = kernel::to_seconds(plant->kernel().now());
   const auto teardown_start = Clock::now();
   plant.reset();
@@ -96,18 +102,18 @@ RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, d
   out.mean_lead_s = r.plant.all.tally.mean();
   out.simgrid_s = r.network.usage.simgrid_wall_s;
   out.transfers = r.network.usage.transfers;
-  if (counter) out.deferred_events = counter->deferred();
+  if (counter) out.counted_events = counter->count();
   return out;
 }
 
 std::string line_station_id(int line, int k) { return "l" + std::to_string(line) + "s" + std::to_string(k); }
 
-RunOutcome run_engine_mm1(const Mm1Model& model, bool count_deferred) {
-  return run_engine([&] { return mm1_params(model); }, model.horizon_s, count_deferred);
+RunOutcome run_engine_mm1(const Mm1Model& model, EventFilter counted) {
+  return run_engine([&] { return mm1_params(model); }, model.horizon_s, counted);
 }
 
-RunOutcome run_engine_lines(const LineModel& model, bool count_deferred) {
-  return run_engine([&] { return lines_params(model); }, model.horizon_s, count_deferred);
+RunOutcome run_engine_lines(const LineModel& model, EventFilter counted) {
+  return run_engine([&] { return lines_params(model); }, model.horizon_s, counted);
 }
 
 }  // namespace plantwin::bench

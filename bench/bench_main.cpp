@@ -173,7 +173,7 @@ Comparison compare_mm1(const Mm1Model& m, int reps) {
   c.title = title;
   c.stations = 1;
   c.target_ratio = RATIO_TARGET;
-  measure_sides(c, reps, [&] { return run_engine_mm1(m, false); }, [&] { return run_loop_mm1(m); });
+  measure_sides(c, reps, [&] { return run_engine_mm1(m); }, [&] { return run_loop_mm1(m); });
   verify_agreement(c, 1.0 / (m.mu - m.lambda), 0.03);
   // Every customer must have left, on both sides, for the run to be the whole M/M/1.
   if (c.verified && c.engine.first().completed != static_cast<std::uint64_t>(m.customers)) {
@@ -190,12 +190,12 @@ Comparison compare_lines(const std::string& key, const std::string& title, const
   c.title = title;
   c.stations = m.station_count();
   c.target_ratio = target_ratio;
-  measure_sides(c, reps, [&] { return run_engine_lines(m, false); }, [&] { return run_loop_lines(m); });
+  measure_sides(c, reps, [&] { return run_engine_lines(m); }, [&] { return run_loop_lines(m); });
   // An untimed, traced run counts the engine's deferred events, to compare calendar events one
   // for one with the loop's.
   try {
-    const RunOutcome counted = run_once_in_child([&] { return run_engine_lines(m, true); });
-    c.engine_calendar_events = counted.events - counted.deferred_events;
+    const RunOutcome counted = run_once_in_child([&] { return run_engine_lines(m, is_deferred_event); });
+    c.engine_calendar_events = counted.events - counted.counted_events;
   } catch (const std::exception& e) {
     c.verification = std::string("counting run failed: ") + e.what();
   }
@@ -495,12 +495,12 @@ int profile(const std::string& spec, const Sizes& s) {
   const bool engine = side == "engine";
   RunOutcome out;
   if (model == "mm1") {
-    out = engine ? run_engine_mm1(s.mm1, false) : run_loop_mm1(s.mm1);
+    out = engine ? run_engine_mm1(s.mm1) : run_loop_mm1(s.mm1);
   } else if (model == "line" || model == "plant") {
     const LineModel& m = model == "line" ? s.line : s.plant;
-    out = engine ? run_engine_lines(m, false) : run_loop_lines(m);
+    out = engine ? run_engine_lines(m) : run_loop_lines(m);
   } else if (model == "transport" && engine) {
-    out = run_engine_transport(s.transport, false);
+    out = run_engine_transport(s.transport);
   } else if (model.rfind("scale", 0) == 0 && model.size() > 5) {
     const int stations = std::stoi(model.substr(5));
     if (stations < 10 || stations % 10 != 0) {
@@ -508,7 +508,7 @@ int profile(const std::string& spec, const Sizes& s) {
       return 2;
     }
     const LineModel m = scaling_model(s, stations);
-    out = engine ? run_engine_lines(m, false) : run_loop_lines(m);
+    out = engine ? run_engine_lines(m) : run_loop_lines(m);
   } else {
     std::fprintf(stderr, "plantwin_bench: --profile: unknown model '%s'\n", model.c_str());
     return 2;
@@ -567,7 +567,7 @@ int run_bench(const Options& o) {
         [unlimited](double horizon_s) {
           Mm1Model m = unlimited;
           m.horizon_s = horizon_s;
-          return run_engine_mm1(m, false);
+          return run_engine_mm1(m);
         },
         1e5));
     soaks.push_back(measure_soak(
@@ -575,7 +575,7 @@ int run_bench(const Options& o) {
         [plant = s.plant](double horizon_s) {
           LineModel m = plant;
           m.horizon_s = horizon_s;
-          return run_engine_lines(m, false);
+          return run_engine_lines(m);
         },
         1e3));
   }

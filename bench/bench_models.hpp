@@ -11,6 +11,10 @@
 
 #include "kernel/time.hpp"
 
+namespace plantwin::kernel {
+class Kernel;
+struct Event;
+}  // namespace plantwin::kernel
 namespace plantwin::models {
 struct PlantParams;
 }
@@ -55,7 +59,7 @@ std::string line_station_id(int line, int k);
 /// pipe as raw bytes.
 struct RunOutcome {
   std::uint64_t events = 0;           ///< events executed (engine: calendar and deferred)
-  std::uint64_t deferred_events = 0;  ///< engine runs with counting only: deferred events among `events`
+  std::uint64_t counted_events = 0;   ///< engine runs with an EventFilter only: the events it counted
   std::uint64_t completed = 0;        ///< parts that left the plant at the end of their route
   double mean_lead_s = 0;             ///< mean time from creation to leaving, s
   double build_s = 0;                 ///< wall time to build the model, s
@@ -63,7 +67,6 @@ struct RunOutcome {
   double teardown_s = 0;              ///< wall time to destroy it, s
   std::uint64_t fingerprint = 0;      ///< engine only: the kernel's fingerprint
   double simulated_s = 0;             ///< simulated time reached, s
-  std::uint64_t transport_events = 0;  ///< transport model, counting runs only: fleet and zone events
   double simgrid_s = 0;               ///< with a network: wall time inside SimGrid during the run, s
   std::uint64_t transfers = 0;        ///< with a network: SimGrid communications started
 
@@ -71,19 +74,26 @@ struct RunOutcome {
   double total_s() const { return build_s + run_s + teardown_s; }
 };
 
-/// Builds a plant from `make_params()` (timed as the build), runs it once from time 0 to
-/// `horizon_s` and destroys it (timed as the teardown). With `count_deferred`, a trace sink counts
-/// deferred events. A plant with a network must run in a process of its own.
-RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, double horizon_s, bool count_deferred);
+/// Which executed events a counting run counts (RunOutcome::counted_events); nullptr counts none.
+using EventFilter = bool (*)(const kernel::Kernel& kernel, const kernel::Event& event);
+/// The deferred events (a station's "grant", a source's "offer"), so that the engine's calendar
+/// events can be compared one for one with the loop's.
+bool is_deferred_event(const kernel::Kernel& kernel, const kernel::Event& event);
 
-/// Runs the M/M/1 on the engine. With `count_deferred`, a trace sink counts deferred events
-/// (slower: for verification only).
-RunOutcome run_engine_mm1(const Mm1Model& model, bool count_deferred);
+/// Builds a plant from `make_params()` (timed as the build), runs it once from time 0 to
+/// `horizon_s` and destroys it (timed as the teardown). With `counted`, a trace sink counts the
+/// events it accepts (slower: for verification only). Throws when the run fails. A plant with a
+/// network must run in a process of its own.
+RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, double horizon_s,
+                      EventFilter counted = nullptr);
+
+/// Runs the M/M/1 on the engine.
+RunOutcome run_engine_mm1(const Mm1Model& model, EventFilter counted = nullptr);
 /// Runs the M/M/1 on the minimal loop.
 RunOutcome run_loop_mm1(const Mm1Model& model);
 
-/// Runs the lines on the engine. With `count_deferred`, a trace sink counts deferred events.
-RunOutcome run_engine_lines(const LineModel& model, bool count_deferred);
+/// Runs the lines on the engine.
+RunOutcome run_engine_lines(const LineModel& model, EventFilter counted = nullptr);
 /// Runs the lines on the minimal loop.
 RunOutcome run_loop_lines(const LineModel& model);
 
@@ -106,8 +116,10 @@ struct TransportModel {
 
 /// The model as a scenario file (the loader reads it like any other).
 std::string transport_scenario_yaml(const TransportModel& model);
-/// Runs it on the engine. With `count_transport`, a trace sink counts the fleet and zone events.
-RunOutcome run_engine_transport(const TransportModel& model, bool count_transport);
+/// The events of the transport models (fleets, zone control).
+bool is_transport_event(const kernel::Kernel& kernel, const kernel::Event& event);
+/// Runs it on the engine.
+RunOutcome run_engine_transport(const TransportModel& model, EventFilter counted = nullptr);
 
 /// Seconds → ticks exactly as the engine converts sampled durations (kernel::duration_from_seconds),
 /// so that both sides round every draw alike.

@@ -54,7 +54,7 @@ RunOutcome run_engine_network(const NetworkModel& model) {
     if (!loaded.spec) throw std::runtime_error("the bench's network scenario is invalid:\n" + loaded.diagnostics.format_all());
     return scenario::build_plant_params(*loaded.spec);
   };
-  return run_engine(make_params, model.horizon_s, false);
+  return run_engine(make_params, model.horizon_s);
 }
 
 double NetworkResult::median_total_s() const {

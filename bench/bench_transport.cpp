@@ -25,21 +25,6 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 
 std::string node_id(int x, int y) { return "n" + std::to_string(x) + "_" + std::to_string(y); }
 
-/// Counts the events of the transport models (fleets, zone control) among those executed.
-class TransportCounter final : public kernel::TraceSink {
- public:
-  explicit TransportCounter(const kernel::Kernel& kernel) : kernel_(kernel) {}
-  void on_event(const kernel::Event& event) override {
-    const std::string& name = kernel_.model_name(event.target);
-    if (name.rfind("fleet/", 0) == 0 || name == "traffic") ++count_;
-  }
-  std::uint64_t count() const { return count_; }
-
- private:
-  const kernel::Kernel& kernel_;
-  std::uint64_t count_ = 0;
-};
-
 }  // namespace
 
 std::string transport_scenario_yaml(const TransportModel& m) {
@@ -83,31 +68,19 @@ std::string transport_scenario_yaml(const TransportModel& m) {
   return y.str();
 }
 
-RunOutcome run_engine_transport(const TransportModel& model, bool count_transport) {
-  RunOutcome out;
+bool is_transport_event(const kernel::Kernel& kernel, const kernel::Event& event) {
+  const std::string& name = kernel.model_name(event.target);
+  return name.rfind("fleet/", 0) == 0 || name == "traffic";
+}
+
+RunOutcome run_engine_transport(const TransportModel& model, EventFilter counted) {
+  // Loading is part of the build, as it is for a user's scenario.
   const auto start = Clock::now();
   const auto loaded = scenario::load_scenario_text(transport_scenario_yaml(model), "agv-grid.yaml");
   if (!loaded.spec) throw std::runtime_error("the transport model does not load: " + loaded.diagnostics.first_error());
-  auto plant = std::make_unique<models::Plant>(scenario::build_plant_params(*loaded.spec), SEED, 0);
-  std::unique_ptr<TransportCounter> counter;
-  if (count_transport) {
-    counter = std::make_unique<TransportCounter>(plant->kernel());
-    plant->kernel().set_trace(counter.get());
-  }
-  out.build_s = seconds_since(start);
-  const auto run_start = Clock::now();
-  const models::ReplicationResult r = plant->run(0, to_ticks(model.horizon_s));
-  out.run_s = seconds_since(run_start);
-  if (r.status != kernel::Kernel::Status::RUNNING) throw std::runtime_error("the transport model failed: " + r.failure);
-  out.simulated_s = kernel::to_seconds(plant->kernel().now());
-  const auto teardown_start = Clock::now();
-  plant.reset();
-  out.teardown_s = seconds_since(teardown_start);
-  out.events = r.events;
-  out.fingerprint = r.fingerprint;
-  out.completed = r.plant.all.completed;
-  out.mean_lead_s = r.plant.all.tally.mean();
-  if (counter) out.transport_events = counter->count();
+  const double load_s = seconds_since(start);
+  RunOutcome out = run_engine([&] { return scenario::build_plant_params(*loaded.spec); }, model.horizon_s, counted);
+  out.build_s += load_s;
   return out;
 }
 
@@ -137,10 +110,10 @@ TransportResult measure_transport(const TransportModel& model, int reps) {
   TransportResult t;
   t.model = model;
   Comparison c;  // the engine side only: there is no minimal loop of this model
-  measure_sides(c, reps, [&] { return run_engine_transport(model, false); }, {});
+  measure_sides(c, reps, [&] { return run_engine_transport(model); }, {});
   t.engine = std::move(c.engine);
   try {
-    t.transport_events = run_once_in_child([&] { return run_engine_transport(model, true); }).transport_events;
+    t.transport_events = run_once_in_child([&] { return run_engine_transport(model, is_transport_event); }).counted_events;
   } catch (const std::exception& e) {
     t.error = std::string("counting run failed: ") + e.what();
   }
