@@ -274,21 +274,22 @@ void print_comparison_row(const Comparison& c) {
 
 void print_network(const NetworkResult& n) {
   std::printf("\nnetwork: %s (engine + SimGrid; no minimal loop to compare with)\n", n.title.c_str());
-  if (n.runs.empty()) {
-    std::printf("  failed: %s\n", n.error.c_str());
+  const SideResult& e = n.engine;
+  if (e.runs.empty()) {
+    std::printf("  failed: %s\n", e.error.c_str());
     return;
   }
-  const RunOutcome& f = n.first();
+  const RunOutcome& f = e.first();
   std::printf("  %llu events, %llu SimGrid transfers, %.0f s simulated: %.3f M events/s (build %.3f s + run %.3f s); "
               "peak RSS %.1f MiB%s\n",
               static_cast<unsigned long long>(f.events), static_cast<unsigned long long>(f.transfers), f.simulated_s,
-              n.events_per_s() / 1e6, f.build_s, n.median_run_s(), mib(n.max_rss_kib),
-              n.reproducible ? "" : "; NOT REPRODUCIBLE");
+              e.events_per_s() / 1e6, f.build_s, e.median_run_s(), mib(e.max_rss_kib),
+              e.reproducible ? "" : "; NOT REPRODUCIBLE");
   std::printf("  inside SimGrid: %.3f s of the run's %.3f s (%.0f %%), %.2f us per transfer; the kernel and models: %.2f us "
               "per event\n",
-              n.median_simgrid_s(), n.median_run_s(), 100 * n.simgrid_share(),
-              1e6 * n.median_simgrid_s() / static_cast<double>(f.transfers),
-              1e6 * (n.median_run_s() - n.median_simgrid_s()) / static_cast<double>(f.events));
+              e.median_simgrid_s(), e.median_run_s(), 100 * e.simgrid_share(),
+              1e6 * e.median_simgrid_s() / static_cast<double>(f.transfers),
+              1e6 * (e.median_run_s() - e.median_simgrid_s()) / static_cast<double>(f.events));
 }
 
 void print_table(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
@@ -422,19 +423,20 @@ void print_json(const Options& o, const std::vector<Comparison>& rows, const std
     s["met"] = summary.met;
   }
   if (network != nullptr) {
+    const SideResult& e = network->engine;
     run::Json& n = doc["network"] = run::Json::object();
     n["title"] = network->title;
-    if (!network->error.empty()) n["error"] = network->error;
-    if (!network->runs.empty()) {
-      n["events"] = network->first().events;
-      n["transfers"] = network->first().transfers;
-      n["median_total_s"] = network->median_total_s();
-      n["median_run_s"] = network->median_run_s();
-      n["median_simgrid_s"] = network->median_simgrid_s();
-      n["events_per_s"] = network->events_per_s();
-      n["simgrid_share"] = network->simgrid_share();
-      n["max_rss_kib"] = static_cast<std::int64_t>(network->max_rss_kib);
-      n["reproducible"] = network->reproducible;
+    if (!e.error.empty()) n["error"] = e.error;
+    if (!e.runs.empty()) {
+      n["events"] = e.first().events;
+      n["transfers"] = e.first().transfers;
+      n["median_total_s"] = e.median_total_s();
+      n["median_run_s"] = e.median_run_s();
+      n["median_simgrid_s"] = e.median_simgrid_s();
+      n["events_per_s"] = e.events_per_s();
+      n["simgrid_share"] = e.simgrid_share();
+      n["max_rss_kib"] = static_cast<std::int64_t>(e.max_rss_kib);
+      n["reproducible"] = e.reproducible;
     }
   }
   if (simpy != nullptr) {
@@ -593,7 +595,7 @@ int run_bench(const Options& o) {
   for (const auto* list : {&rows, &scaling})
     for (const Comparison& c : *list)
       if (!c.verified) return 1;
-  if (network_ptr != nullptr && (network.runs.empty() || !network.reproducible)) return 1;
+  if (network_ptr != nullptr && (network.engine.runs.empty() || !network.engine.reproducible)) return 1;
   return 0;
 }
 

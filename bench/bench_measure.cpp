@@ -76,6 +76,14 @@ double SideResult::events_per_s() const { return static_cast<double>(first().eve
 
 double SideResult::ns_per_event() const { return median_run_s() * 1e9 / static_cast<double>(first().events); }
 
+double SideResult::median_simgrid_s() const {
+  return median(collect(runs, [](const RunOutcome& r) { return r.simgrid_s; }));
+}
+
+double SideResult::simgrid_share() const {
+  return median(collect(runs, [](const RunOutcome& r) { return r.run_s > 0 ? r.simgrid_s / r.run_s : 0.0; }));
+}
+
 double Comparison::ratio() const { return engine.median_total_s() / loop.median_total_s(); }
 
 void measure_sides(Comparison& c, int reps, const std::function<RunOutcome()>& engine,

@@ -30,6 +30,10 @@ struct SideResult {
   double events_per_s() const;
   /// Run time per event, ns: the event loop's own cost, build excluded.
   double ns_per_event() const;
+  /// With a network: median over repetitions of the time inside SimGrid, s.
+  double median_simgrid_s() const;
+  /// With a network: SimGrid's time over the run time, median of the repetitions' ratios.
+  double simgrid_share() const;
 };
 
 /// One model measured on both sides.

@@ -3,26 +3,13 @@
 
 #include "bench_network.hpp"
 
-#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
-#include "bench_measure.hpp"
 #include "scenario/builder.hpp"
 #include "scenario/loader.hpp"
 
 namespace plantwin::bench {
-
-namespace {
-
-template <class Field>
-std::vector<double> collect(const std::vector<RunOutcome>& runs, Field field) {
-  std::vector<double> v;
-  for (const RunOutcome& r : runs) v.push_back(field(r));
-  return v;
-}
-
-}  // namespace
 
 std::string NetworkModel::yaml() const {
   const LineModel line;
@@ -57,36 +44,12 @@ RunOutcome run_engine_network(const NetworkModel& model) {
   return run_engine(make_params, model.horizon_s);
 }
 
-double NetworkResult::median_total_s() const {
-  return median(collect(runs, [](const RunOutcome& r) { return r.total_s(); }));
-}
-double NetworkResult::median_run_s() const {
-  return median(collect(runs, [](const RunOutcome& r) { return r.run_s; }));
-}
-double NetworkResult::median_simgrid_s() const {
-  return median(collect(runs, [](const RunOutcome& r) { return r.simgrid_s; }));
-}
-double NetworkResult::events_per_s() const { return static_cast<double>(runs.front().events) / median_total_s(); }
-double NetworkResult::simgrid_share() const {
-  return median(collect(runs, [](const RunOutcome& r) { return r.run_s > 0 ? r.simgrid_s / r.run_s : 0.0; }));
-}
-
 NetworkResult measure_network(const std::string& title, const NetworkModel& model, int reps) {
   NetworkResult result;
   result.title = title;
-  for (int i = 0; i < reps; ++i) {
-    try {
-      long rss_kib = 0;
-      const RunOutcome out = run_once_in_child([&] { return run_engine_network(model); }, &rss_kib);
-      if (!result.runs.empty() && (out.events != result.runs.front().events || out.fingerprint != result.runs.front().fingerprint))
-        result.reproducible = false;
-      result.runs.push_back(out);
-      result.max_rss_kib = std::max(result.max_rss_kib, rss_kib);
-    } catch (const std::exception& e) {
-      result.error = e.what();
-      break;
-    }
-  }
+  Comparison c;  // the engine side only: there is no minimal loop of SimGrid
+  measure_sides(c, reps, [&] { return run_engine_network(model); }, {});
+  result.engine = std::move(c.engine);
   return result;
 }
 

@@ -3,10 +3,9 @@
 /// one 5G cell, on the engine with SimGrid (there is no minimal loop of SimGrid to compare with).
 /// It reports events per second and the share of the run spent inside SimGrid.
 
-#include <cstdint>
 #include <string>
-#include <vector>
 
+#include "bench_measure.hpp"
 #include "bench_models.hpp"
 
 namespace plantwin::bench {
@@ -30,19 +29,7 @@ RunOutcome run_engine_network(const NetworkModel& model);
 
 struct NetworkResult {
   std::string title;
-  std::string error;               ///< empty when every repetition ran
-  std::vector<RunOutcome> runs;    ///< one per repetition
-  long max_rss_kib = 0;
-  bool reproducible = true;        ///< the same events and fingerprint in every repetition
-
-  const RunOutcome& first() const { return runs.front(); }
-  double median_total_s() const;
-  double median_run_s() const;
-  double median_simgrid_s() const;
-  /// Events per second of the whole process (build + run + teardown), median.
-  double events_per_s() const;
-  /// SimGrid's time over the run time, median of the repetitions' ratios.
-  double simgrid_share() const;
+  SideResult engine;  ///< the timed repetitions (there is no loop side)
 };
 
 /// Runs `reps` repetitions, each in a forked child.
