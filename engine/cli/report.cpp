@@ -254,9 +254,8 @@ std::string format_report(const Json& doc) {
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.1f", 100 * number_at(*b, "active"));
     // With a network, a blocking exchange counts as active too (kpis.md, "Bottleneck").
-    const bool network = doc.find("flows") != nullptr;
     out << "\nbottleneck: " << b->find("station")->string() << " (working + setup + down"
-        << (network ? " + waiting network " : " ") << pct << " % of its server time)\n";
+        << (has_network(doc) ? " + waiting network " : " ") << pct << " % of its server time)\n";
   }
   return out.str();
 }

@@ -38,6 +38,8 @@ std::string name(const std::string& s, int width) {
 
 }  // namespace
 
+bool has_network(const Json& doc) { return doc.find("flows") != nullptr; }
+
 std::string format_network_report(const Json& doc) {
   const Json* flows = doc.find("flows");
   if (flows == nullptr) return {};

@@ -9,5 +9,7 @@
 namespace plantwin::cli {
 
 std::string format_network_report(const run::Json& doc);
+/// The document's plant has a network: it has a `flows` section (even an empty one).
+bool has_network(const run::Json& doc);
 
 }  // namespace plantwin::cli

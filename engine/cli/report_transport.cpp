@@ -1,4 +1,5 @@
 #include "cli/report_transport.hpp"
+#include "cli/report_network.hpp"
 
 #include <cmath>
 #include <cstdio>
@@ -44,8 +45,7 @@ std::string format_transport_report(const Json& doc) {
   const double hours = doc.find("horizon_s")->number() / 3600.0;
   if (const Json* fleets = doc.find("fleets")) {
     // With a network, vehicles may wait for commands: a `network` column after `charge`.
-    bool network = false;
-    for (const auto& [id, f] : fleets->members()) network = network || f.find("states")->find("waiting_network") != nullptr;
+    const bool network = has_network(doc);
     char head[512];
     std::snprintf(head, sizeof head, "\n%-14s%9s%8s%8s%8s%8s%8s%8s%8s%8s%8s%s%9s%9s%9s\n", "fleet", "vehicles", "util",
                   "active", "loaded", "empty", "load", "unload", "blocked", "zone", "charge", network ? " network" : "",

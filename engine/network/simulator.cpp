@@ -41,11 +41,7 @@ std::string module_path() {
   return PLANTWIN_NETWORK_MODULE;
 }
 
-}  // namespace
-
-namespace {
-
-MakeBackend backend_entry = nullptr;
+MakeBackend backend_entry = nullptr;  // set once the module is loaded
 
 }  // namespace
 

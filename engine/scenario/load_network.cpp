@@ -526,12 +526,6 @@ std::vector<std::ptrdiff_t> check_links(ReadContext& ctx, const NetworkSpec& net
   return cell_link;
 }
 
-const FleetSpec* find_fleet(const ScenarioSpec& spec, const std::string& id) {
-  for (const FleetSpec& f : spec.transport.fleets)
-    if (f.id == id) return &f;
-  return nullptr;
-}
-
 std::vector<std::string> fleet_ids_of(const ScenarioSpec& spec) {
   std::vector<std::string> ids;
   for (const FleetSpec& f : spec.transport.fleets) ids.push_back(f.id);
@@ -558,7 +552,7 @@ void check_attachments(ReadContext& ctx, const ScenarioSpec& spec, const std::un
                   "station " + quoted(a.id, '\'') + " is attached already (line " + std::to_string(net.attach[it->second].mark.line) + ")");
     }
     // (Fleets' transport sections read with errors: their ids are not judged.)
-    if (a.kind == AttachmentSpec::Kind::FLEET && !a.id.empty() && spec.transport.clean && !find_fleet(spec, a.id))
+    if (a.kind == AttachmentSpec::Kind::FLEET && !a.id.empty() && spec.transport.clean && !spec.find_fleet(a.id))
       ctx.error(a.id_mark, path + ".fleet", "unknown fleet " + quoted(a.id, '\'') + ctx.suggest(a.id, fleet_ids));
     devices += a.count;
     if (devices > MAX_NETWORK_DEVICES && !devices_reported) {
@@ -640,7 +634,7 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
     std::optional<Endpoint> vehicles;
     if (m.trigger == MessageSpec::Trigger::BEFORE_MOVE && !m.fleet.empty() && spec.transport.clean) {
       const std::string fleet_path = path + ".before_move";
-      if (!find_fleet(spec, m.fleet)) {
+      if (!spec.find_fleet(m.fleet)) {
         ctx.error(m.fleet_mark, fleet_path, "unknown fleet " + quoted(m.fleet, '\'') + ctx.suggest(m.fleet, fleet_ids));
         continue;
       }
@@ -770,8 +764,7 @@ void read_network_sections(ReadContext& ctx, MapReader& scenario, ScenarioSpec& 
   if (spec.network)
     for (AttachmentSpec& a : spec.network->attach)
       if (a.kind == AttachmentSpec::Kind::FLEET)
-        for (const FleetSpec& f : spec.transport.fleets)
-          if (f.id == a.id) a.count = f.vehicles;
+        if (const FleetSpec* f = spec.find_fleet(a.id)) a.count = f->vehicles;
   if (const YamlNode* messages = scenario.get("messages")) {
     read_list(ctx, *messages, "messages", "a list of message flows", spec.messages,
               [&](const YamlNode& item, const std::string& path) { return read_message(ctx, item, path); });
@@ -937,8 +930,7 @@ std::shared_ptr<const models::NetworkParams> build_network_params(const Scenario
       case MessageSpec::Trigger::BEFORE_MOVE: f.trigger = Trigger::EXTERNAL; break;
     }
     if (m.trigger == MessageSpec::Trigger::BEFORE_MOVE) {
-      for (std::size_t k = 0; k < spec.transport.fleets.size(); ++k)
-        if (spec.transport.fleets[k].id == m.fleet) f.fleet = k;
+      f.fleet = static_cast<std::size_t>(spec.find_fleet(m.fleet) - spec.transport.fleets.data());  // checked by the loader
       f.resend = m.resend.value_or(DEFAULT_RESEND);
     }
     if (m.trigger == MessageSpec::Trigger::AFTER_WORK || m.trigger == MessageSpec::Trigger::BEFORE_WORK)

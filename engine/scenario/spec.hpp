@@ -130,6 +130,7 @@ struct ScenarioSpec {
   const ProductSpec* find_product(const std::string& id) const;
   const StationSpec* find_station(const std::string& id) const;
   const SourceSpec* find_source(const std::string& id) const;
+  const FleetSpec* find_fleet(const std::string& id) const;
 };
 
 }  // namespace plantwin::scenario
