@@ -9,7 +9,6 @@ using models::VehicleState;
 namespace {
 
 constexpr kernel::Tick S = kernel::TICKS_PER_SECOND;
-constexpr kernel::Tick MS = S / 1000;
 
 // The network of every case: the AGVs on a 5G cell (10 ms, 1 MB/s up, 2 MB/s down), the fleet
 // manager on an edge node 2 ms behind it on a wired link of 125 MB/s. A command of 2 kB goes down
@@ -27,7 +26,6 @@ messages:
   - {id: agv_cmd, before_move: agv, from: edge, to: agv, size: 2kB, reply: 200B, blocking: true}
 )";
 constexpr kernel::Tick COMMAND = 25'200 * kernel::TICKS_PER_SECOND / 1'000'000;
-
 
 // A shuttle that limits the plant: a (1 s, always a part ready) to b (1 s), 20 m apart at 2 m/s,
 // 5 s to load and to unload, no return home. A trip from the drop-off: command, 10 s empty, 5 s
@@ -53,8 +51,6 @@ layout:
 fleets:
   - {id: agv, vehicles: 1, speed: 2, load: 5s, unload: 5s, home: A, return_home: false}
 )";
-
-kernel::Tick ticks_in(const models::VehicleMeasures& v, VehicleState s) { return v.state_ticks[static_cast<std::size_t>(s)]; }
 
 }  // namespace
 

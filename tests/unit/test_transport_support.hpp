@@ -85,9 +85,11 @@ inline double value(const run::Json& doc, std::initializer_list<std::string_view
   return j->number();
 }
 
-inline double ticks_of(const models::VehicleMeasures& v, models::VehicleState s) {
-  return kernel::to_seconds(v.state_ticks[static_cast<std::size_t>(s)]);
+/// A vehicle's time in state `s`, in ticks (ticks_in) and in seconds (ticks_of).
+inline kernel::Tick ticks_in(const models::VehicleMeasures& v, models::VehicleState s) {
+  return v.state_ticks[static_cast<std::size_t>(s)];
 }
+inline double ticks_of(const models::VehicleMeasures& v, models::VehicleState s) { return kernel::to_seconds(ticks_in(v, s)); }
 
 // A part at `a` (10 s) is carried to `b` (10 s) by one AGV at 2 m/s, 5 s to load, 3 s to unload.
 // Depot - A 10 m; A - B direct 120 m (a winding aisle, length given), or A-C-D-B 25 + 40 + 25 = 90 m.
