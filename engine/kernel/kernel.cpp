@@ -101,7 +101,10 @@ void Kernel::run_events(Tick last) {
     if (deferred_head_ != deferred_tail_) {
       e = deferred_[deferred_head_++ % deferred_.size()];
     } else {
-      if (size_ == 0 || heap_[0].time > last) break;
+      if (size_ == 0 || heap_[0].time > last) {
+        if (watchdog_ != nullptr && pending_events() == 0) watchdog_->on_quiet(true);
+        break;
+      }
       const Entry entry = pop();
       if (!cancelled_.empty() && cancelled_.erase(entry.key & SEQ_MASK) > 0) continue;
       now_ = entry.time;
@@ -119,9 +122,15 @@ void Kernel::run_events(Tick last) {
     }
     execute(e);
     if (status_ != Status::RUNNING) return;
-    if ((++poll_ & 0xfff) == 0 && interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) {
-      status_ = Status::INTERRUPTED;
-      return;
+    if ((++poll_ & 0xfff) == 0) {
+      if (interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) {
+        status_ = Status::INTERRUPTED;
+        return;
+      }
+      if (watchdog_ != nullptr) {
+        watchdog_->on_quiet(false);
+        if (status_ != Status::RUNNING) return;
+      }
     }
   }
 }

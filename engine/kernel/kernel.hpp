@@ -50,6 +50,17 @@ class TraceSink {
   virtual const char* event_name(std::uint32_t /*kind*/) const { return nullptr; }
 };
 
+/// Told when a run may have stalled (models/stall.hpp watches the plant through it): every 4,096
+/// events, and whenever the calendar runs dry before the end of a run.
+class Watchdog {
+ public:
+  /// `calendar_empty`: no calendar or deferred event is left. May call Kernel::fail().
+  virtual void on_quiet(bool calendar_empty) = 0;
+
+ protected:
+  ~Watchdog() = default;
+};
+
 /// Names a scheduled calendar event so that it can be cancelled.
 struct EventHandle {
   std::uint64_t seq = 0;  ///< 0: no event
@@ -118,6 +129,9 @@ class Kernel {
   /// it is true (Ctrl-C).
   void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag; }
   void set_trace(TraceSink* sink) { trace_ = sink; }
+  /// When set, run_until and run_through tell `watchdog` every 4,096 events and when the calendar
+  /// runs dry.
+  void set_watchdog(Watchdog* watchdog) { watchdog_ = watchdog; }
   /// Changes the zero-time loop limit (MAX_EVENTS_AT_ONE_TIME by default).
   void set_max_events_at_one_time(std::uint64_t limit) { max_same_time_ = limit; }
 
@@ -181,6 +195,7 @@ class Kernel {
   std::string failure_;
   const std::atomic<bool>* interrupt_ = nullptr;
   TraceSink* trace_ = nullptr;
+  Watchdog* watchdog_ = nullptr;
 };
 
 }  // namespace plantwin::kernel

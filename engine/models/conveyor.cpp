@@ -48,6 +48,26 @@ void Conveyor::offer() {
     to_.request_entry(*this, 0, Transfer{on_.front().part, nullptr, &to_});
   }
   offering_ = false;
+  if (requesting_ && ctx_.stalls != nullptr) ctx_.stalls->check({this, HEAD});
+}
+
+// A full conveyor makes room only when its first part leaves; that part, once at the end, waits
+// for its station's room (riding, it moves on by itself).
+WaitKind Conveyor::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const {
+  if (item == ROOM ? on_.size() < capacity_ : at_end_ == 0) return WaitKind::MOVES;
+  on.push_back(item == ROOM ? WaitItem{this, HEAD} : to_.entry_wait(*this, 0));
+  return WaitKind::ANY;
+}
+
+std::string Conveyor::describe_wait(std::uint32_t item) const {
+  if (item == ROOM) return "";
+  return "conveyor '" + params_.id + "' holds " + std::to_string(on_.size()) + " part(s)" +
+         (at_end_ > 0 ? "; the first, of '" + ctx_.product_name(on_.front().part) + "', waits at its end for " + to_.entry_name()
+                      : "");
+}
+
+void Conveyor::holders(std::vector<WaitItem>& out) const {
+  if (!on_.empty()) out.push_back({this, HEAD});
 }
 
 PartId Conveyor::hand_over(std::uint64_t /*tag*/) {
@@ -100,6 +120,7 @@ void Conveyor::on_event(const kernel::Event& event) {
   switch (event.kind) {
     case ARRIVE:
       ++at_end_;
+      ++ctx_.moves;
       offer();
       break;
     case OFFER: offer(); break;

@@ -22,7 +22,7 @@ namespace plantwin::models {
 
 class Station;
 
-class Conveyor final : public kernel::Model, public EntryTarget, public EntryRequester {
+class Conveyor final : public kernel::Model, public EntryTarget, public EntryRequester, public Waitable {
  public:
   /// `to`: the station it delivers to (one for every route step via this conveyor).
   Conveyor(const ConveyorParams& params, Station& to, PlantContext& ctx);
@@ -33,7 +33,16 @@ class Conveyor final : public kernel::Model, public EntryTarget, public EntryReq
 
   void request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer) override;
   ServerState waiting_state() const override { return ServerState::BLOCKED; }
+  WaitItem entry_wait(const EntryRequester& /*requester*/, std::uint64_t /*tag*/) const override { return {this, ROOM}; }
+  std::string entry_name() const override { return "room on conveyor '" + params_.id + "'"; }
   PartId hand_over(std::uint64_t tag) override;
+
+  // Waitable (models/stall.hpp): its room, and the part at its head.
+  static constexpr std::uint32_t ROOM = 0;
+  static constexpr std::uint32_t HEAD = 1;
+  WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
+  std::string describe_wait(std::uint32_t item) const override;
+  void holders(std::vector<WaitItem>& out) const override;
 
   void reset_statistics();
   ConveyorMeasures measures() const;

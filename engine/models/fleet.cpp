@@ -38,8 +38,7 @@ Fleet::Fleet(const FleetParams& params, const LayoutParams& layout, const std::v
       stations_(stations),
       traffic_(traffic),
       ctx_(ctx),
-      model_id_(ctx.kernel.add_model(*this, "fleet/" + params.id)),
-      pending_from_(stations.size(), 0) {
+      model_id_(ctx.kernel.add_model(*this, "fleet/" + params.id)) {
   segment_ticks_.reserve(layout_.segments.size());
   for (const auto& s : layout_.segments) segment_ticks_.push_back(kernel::duration_from_seconds(s.length / params_.speed));
   // Traffic keeps pointers to the vehicles: the vector never grows after this.
@@ -147,7 +146,6 @@ void Fleet::request_entry(EntryRequester& requester, std::uint64_t tag, const Tr
     requests_.emplace_back();
   }
   requests_[id] = Request{&requester, tag, transfer.part, leg.from, leg.to, ctx_.kernel.now()};
-  ++pending_from_[leg.from];
   open_requests_.add(ctx_.kernel.now(), 1);
   waiting_.push_back(id);
   dispatch_new_request();
@@ -291,7 +289,7 @@ void Fleet::go(Vehicle& v) {
 
 void Fleet::wait_for_zone(Vehicle& v, ZoneId /*zone*/) {
   set_state(v, VehicleState::WAITING_ZONE);
-  traffic_.check_deadlock(v);
+  if (ctx_.stalls != nullptr) ctx_.stalls->check({this, v.index});
 }
 
 void Fleet::depart(Vehicle& v, SegmentIndex segment) {
@@ -409,7 +407,7 @@ void Fleet::load_end(Vehicle& v) {
   Request& r = requests_[id];
   // The part leaves its server now: the server was held until the part was on the vehicle.
   v.carried.push_back(r.requester->hand_over(r.tag));
-  --pending_from_[r.from];
+  ++ctx_.moves;
   r.requester = nullptr;
   free_requests_.push_back(id);
   // Requests that came while it was loading go along too, up to its capacity.
@@ -442,7 +440,7 @@ void Fleet::unload_end(Vehicle& v) {
   }
   v.blocked_at = &station;
   set_state(v, VehicleState::BLOCKED);
-  traffic_.check_deadlock(v);
+  if (ctx_.stalls != nullptr) ctx_.stalls->check({this, v.index});
 }
 
 PartId Fleet::hand_over(std::uint64_t vehicle) {
@@ -546,6 +544,58 @@ void Fleet::charge_end(Vehicle& v) {
     start_charge(next);
   }
   become_free(v, false);
+}
+
+// ---- the waits-for graph ---------------------------------------------------------------------
+
+WaitItem Fleet::entry_wait(const EntryRequester& requester, std::uint64_t tag) const {
+  for (std::uint32_t r = 0; r < requests_.size(); ++r)
+    if (requests_[r].requester == &requester && requests_[r].tag == tag) return {this, REQUEST | r};
+  return {this, REQUEST | 0x7fffffffu};  // none: the part has been taken (waits_for says MOVES)
+}
+
+WaitKind Fleet::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const {
+  if (item & REQUEST) {
+    const std::uint32_t r = item & ~REQUEST;
+    if (r >= requests_.size() || requests_[r].requester == nullptr) return WaitKind::MOVES;
+    // A request a vehicle has taken waits for that vehicle; one no vehicle has taken goes to the
+    // first vehicle that becomes free.
+    for (const Vehicle& v : vehicles_)
+      if (std::find(v.claimed.begin() + static_cast<std::ptrdiff_t>(v.next_claim), v.claimed.end(), r) != v.claimed.end()) {
+        on.push_back({this, v.index});
+        return WaitKind::ANY;
+      }
+    for (const Vehicle& v : vehicles_) on.push_back({this, v.index});
+    return WaitKind::ANY;
+  }
+  const Vehicle& v = vehicles_[item];
+  if (v.state == VehicleState::BLOCKED && v.blocked_at != nullptr) {
+    on.push_back(v.blocked_at->entry_wait(*this, v.index));
+    return WaitKind::ANY;
+  }
+  if (v.state == VehicleState::WAITING_ZONE && v.waiting_zone != NO_ZONE) {
+    on.push_back(traffic_.zone_item(v.waiting_zone));
+    return WaitKind::ANY;
+  }
+  return WaitKind::MOVES;
+}
+
+std::string Fleet::describe_wait(std::uint32_t item) const {
+  if (item & REQUEST) return "";
+  const Vehicle& v = vehicles_[item];
+  if (v.state == VehicleState::WAITING_ZONE && v.waiting_zone != NO_ZONE) return traffic_.describe_zone_wait(v);
+  std::string what = vehicle_name(v);
+  if (!v.carried.empty()) {
+    what += v.carried.size() == 1 ? " holds a part of '" + ctx_.product_name(v.carried.front()) + "'"
+                                  : " holds " + std::to_string(v.carried.size()) + " parts";
+  }
+  if (v.state == VehicleState::BLOCKED && v.blocked_at != nullptr) what += " and waits for " + v.blocked_at->entry_name();
+  return what;
+}
+
+void Fleet::holders(std::vector<WaitItem>& out) const {
+  for (const Vehicle& v : vehicles_)
+    if (!v.carried.empty()) out.push_back({this, v.index});
 }
 
 // ---- events ----------------------------------------------------------------------------------

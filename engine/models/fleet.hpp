@@ -117,7 +117,7 @@ struct Vehicle {
   kernel::RngStream load_rng, unload_rng;
 };
 
-class Fleet final : public kernel::Model, public EntryTarget, public EntryRequester, public ExchangeClient {
+class Fleet final : public kernel::Model, public EntryTarget, public EntryRequester, public ExchangeClient, public Waitable {
  public:
   /// `legs[product][step]` names the stations of the route steps this fleet carries;
   /// `stations` are the plant's, by index.
@@ -128,14 +128,14 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   const FleetParams& params() const { return params_; }
   std::vector<Vehicle>& vehicles() { return vehicles_; }
   const std::vector<Vehicle>& vehicles() const { return vehicles_; }
-  /// Requests from `station` not yet handed over (the servers there that wait for this fleet).
-  std::uint64_t pending_from(std::size_t station) const { return pending_from_[station]; }
   /// "agv[3]".
   std::string vehicle_name(const Vehicle& v) const;
 
   // EntryTarget: a server asks for transport.
   void request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer) override;
   ServerState waiting_state() const override { return ServerState::WAITING_TRANSPORT; }
+  WaitItem entry_wait(const EntryRequester& requester, std::uint64_t tag) const override;
+  std::string entry_name() const override { return "fleet '" + params_.id + "'"; }
   // EntryRequester: a drop-off station takes the part a vehicle holds (tag: the vehicle).
   PartId hand_over(std::uint64_t vehicle) override;
 
@@ -154,6 +154,12 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
 
   void on_event(const kernel::Event& event) override;
   const char* event_name(std::uint32_t kind) const override;
+
+  // Waitable (models/stall.hpp): its vehicles by index, and its transport requests.
+  static constexpr std::uint32_t REQUEST = 0x80000000u;
+  WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
+  std::string describe_wait(std::uint32_t item) const override;
+  void holders(std::vector<WaitItem>& out) const override;
 
  private:
   enum EventKind : std::uint32_t { SEGMENT_END, LOAD_END, UNLOAD_END, CHARGE_END, BATTERY_LOW, CONTINUE, RESEND };
@@ -223,7 +229,6 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   std::vector<Request> requests_;
   std::vector<std::uint32_t> free_requests_;
   std::deque<std::uint32_t> waiting_;  // requests no vehicle has taken, in request order
-  std::vector<std::uint64_t> pending_from_;
 
   // Chargers: the vehicle charging at each (or none), and those waiting, in arrival order.
   std::vector<std::int64_t> charging_at_;

@@ -12,8 +12,10 @@
 ///   shows the gate's waiting state meanwhile.
 
 #include <cstdint>
+#include <string>
 
 #include "models/part.hpp"
+#include "models/stall.hpp"
 
 namespace plantwin::models {
 
@@ -54,8 +56,11 @@ class EntryTarget {
   /// What a server that waits for this target shows: BLOCKED for a station or a conveyor,
   /// WAITING_TRANSPORT for a fleet.
   virtual ServerState waiting_state() const = 0;
-  /// The station itself when this target is one (for deadlock detection), else nullptr.
-  virtual Station* as_station() { return nullptr; }
+  /// The item of the waits-for graph (models/stall.hpp) that `requester`, waiting here under
+  /// `tag`, waits on: a station's or a conveyor's room, a fleet's transport request.
+  virtual WaitItem entry_wait(const EntryRequester& requester, std::uint64_t tag) const = 0;
+  /// What a requester waiting here waits for, in a sentence: "room at station 'b'", "fleet 'agv'".
+  virtual std::string entry_name() const = 0;
 
  protected:
   ~EntryTarget() = default;

@@ -21,6 +21,12 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   process_.resize(params.products.size());
   sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
   ctx_ = std::make_unique<PlantContext>(PlantContext{kernel_, parts_, routes_, *sink_, seed, replication});
+  for (const auto& p : params.products) product_ids_.push_back(p.id);
+  ctx_->product_ids = &product_ids_;
+  // A network's simulator brings events of its own: a dry calendar then proves nothing.
+  stalls_ = std::make_unique<StallDetector>(kernel_, ctx_->moves, parts_, params.network != nullptr);
+  ctx_->stalls = stalls_.get();
+  kernel_.set_watchdog(stalls_.get());
   stations_.reserve(params.stations.size());
   for (const auto& s : params.stations)
     stations_.push_back(std::make_unique<Station>(s.id, s.params, *ctx_, static_cast<std::uint32_t>(stations_.size())));
@@ -30,10 +36,16 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
       routes_[p].push_back(RouteStep{stations_[params.products[p].route[k].station].get(), &process_[p][k]});
   }
   if (params.transport) transport_ = std::make_unique<TransportSystem>(params.transport, *ctx_, stations_, routes_);
+  for (const auto& s : stations_) stalls_->add(*s);
+  if (transport_) {
+    for (const auto& f : transport_->fleets()) stalls_->add(*f);
+    for (const auto& c : transport_->conveyors()) stalls_->add(*c);
+  }
   sources_.reserve(params.sources.size());
   for (const auto& s : params.sources) {
     sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));
     if (s.params.kind == SourceParams::Kind::SATURATED) sources_.back()->saturated_station()->set_saturating_source(sources_.back().get());
+    stalls_->add(*sources_.back());
   }
   network_ = params.network;
   if (network_) messages_ = std::make_unique<Messages>(*network_, *ctx_, stations_);
@@ -76,6 +88,9 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
     reset_statistics();
     kernel_.run_until(warmup + horizon);
   }
+  // A plant that is stuck at the end fails even when no check caught it closing (a part of the
+  // plant deadlocked while the rest ran on).
+  stalls_->check_plant(false);
   r.status = kernel_.status();
   r.failure = kernel_.failure();
   r.events = kernel_.events_executed();

@@ -15,6 +15,7 @@
 #include "models/plant_context.hpp"
 #include "models/sink.hpp"
 #include "models/source.hpp"
+#include "models/stall.hpp"
 #include "models/station.hpp"
 #include "models/timeline.hpp"
 #include "models/transport_params.hpp"
@@ -125,7 +126,9 @@ class Plant {
   std::vector<std::vector<kernel::Distribution>> process_;  // [product][step], owned: routes_ point here
   std::vector<std::vector<RouteStep>> routes_;
   std::unique_ptr<Sink> sink_;
+  std::vector<std::string> product_ids_;
   std::unique_ptr<PlantContext> ctx_;
+  std::unique_ptr<StallDetector> stalls_;
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::unique_ptr<Timeline> timeline_;

@@ -11,6 +11,7 @@
 #include "kernel/rng.hpp"
 #include "models/flow.hpp"
 #include "models/part.hpp"
+#include "models/stall.hpp"
 
 namespace plantwin::models {
 
@@ -35,6 +36,17 @@ struct PlantContext {
   std::uint64_t replication;
   /// Told of every state change and every part that leaves, when set (models/timeline.hpp).
   class PlantObserver* observer = nullptr;
+  /// The waits-for graph's checks (models/stall.hpp); models call check() when an item starts
+  /// waiting. Null in a plant built without one (unit tests of a single model).
+  StallDetector* stalls = nullptr;
+  /// Counts parts moving (entering a station or a vehicle, starting work, leaving the plant): the
+  /// stall detector's sign of life.
+  std::uint64_t moves = 0;
+  /// Product ids by index, for messages.
+  const std::vector<std::string>* product_ids = nullptr;
+
+  /// The product id of a part, for messages.
+  const std::string& product_name(PartId part) const { return (*product_ids)[parts[part].product]; }
 
   /// The random stream named `name` for this replication (see kernel/rng.hpp).
   kernel::RngStream stream(const std::string& name) const { return kernel::RngStream(seed, replication, name); }

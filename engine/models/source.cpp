@@ -119,3 +119,22 @@ PartId Source::hand_over(std::uint64_t /*tag*/) {
 }
 
 }  // namespace plantwin::models
+
+namespace plantwin::models {
+
+WaitKind Source::waits_for(std::uint32_t /*item*/, std::vector<WaitItem>& on) const {
+  if (waiting_.empty()) return WaitKind::MOVES;
+  on.push_back(ctx_.routes[ctx_.parts[waiting_.front()].product].front().station->entry_wait(*this, 0));
+  return WaitKind::ANY;
+}
+
+std::string Source::describe_wait(std::uint32_t /*item*/) const {
+  const Station& first = *ctx_.routes[ctx_.parts[waiting_.front()].product].front().station;
+  return "source '" + id_ + "' holds " + std::to_string(waiting_.size()) + " part(s) waiting for " + first.entry_name();
+}
+
+void Source::holders(std::vector<WaitItem>& out) const {
+  if (!waiting_.empty()) out.push_back({this, 0});
+}
+
+}  // namespace plantwin::models

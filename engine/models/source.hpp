@@ -42,7 +42,7 @@ struct SourceParams {
   std::vector<OrderRelease> orders;
 };
 
-class Source final : public kernel::Model, public EntryRequester {
+class Source final : public kernel::Model, public EntryRequester, public Waitable {
  public:
   Source(std::string id, SourceParams params, PlantContext& ctx);
 
@@ -64,6 +64,11 @@ class Source final : public kernel::Model, public EntryRequester {
   void on_event(const kernel::Event& event) override;
   const char* event_name(std::uint32_t kind) const override;
   PartId hand_over(std::uint64_t tag) override;
+
+  // Waitable (models/stall.hpp): one item, the parts waiting here for their first station.
+  WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
+  std::string describe_wait(std::uint32_t item) const override;
+  void holders(std::vector<WaitItem>& out) const override;
 
  private:
   enum EventKind : std::uint32_t { ARRIVAL, RELEASE, OFFER };

@@ -135,6 +135,7 @@ void Station::request_entry(EntryRequester& requester, std::uint64_t tag, const 
 }
 
 void Station::accept(PartId part) {
+  ++ctx_.moves;
   if (free_servers_ > 0 && queue_.empty()) {
     for (std::uint32_t i = 0;; ++i)
       if (is_free(servers_[i])) {
@@ -179,7 +180,8 @@ PartId Station::hand_over(std::uint64_t server) {
   assert(s.state == ServerState::BLOCKED || s.state == ServerState::WAITING_TRANSPORT);
   const PartId part = s.part;
   ++completed_;
-  s.blocked_on = nullptr;
+  s.waiting_on = nullptr;
+  ++ctx_.moves;
   set_state(s, ServerState::IDLE);
   dispatch();
   // Granting our own waiting requests here could recurse up a long blocked line: defer it.
@@ -291,6 +293,7 @@ void Station::end_work(std::uint32_t index) {
   if (params_.failures && params_.failures->basis == FailureParams::Basis::OPERATING)
     s.ttf_remaining -= now - s.run_start;
   ++processed_;
+  ++ctx_.moves;
   const PartId part = s.part;
   if (params_.yield < 1.0 && !(yield_rng_.uniform() < params_.yield)) {
     ++scrapped_;
@@ -318,54 +321,50 @@ void Station::move_on(std::uint32_t index) {
   EntryTarget& target = next.via != nullptr ? *next.via : static_cast<EntryTarget&>(*next.station);
   const ServerState waiting = target.waiting_state();
   set_state(s, waiting);
-  s.blocked_on = target.as_station();
+  s.waiting_on = &target;
   target.request_entry(*this, index, Transfer{part, this, next.station});
-  if (s.state == waiting && s.blocked_on != nullptr && stuck()) check_deadlock();
+  if (s.waiting_on != nullptr && ctx_.stalls != nullptr && all_servers_wait()) ctx_.stalls->check({this, index});
 }
 
-bool Station::stuck() const {
+bool Station::all_servers_wait() const {
   if (has_room()) return false;
-  // Only servers blocked on stations count: a conveyor or a fleet moves on its own.
   for (const Server& s : servers_)
-    if (s.state != ServerState::BLOCKED || s.blocked_on == nullptr) return false;
+    if (s.waiting_on == nullptr) return false;
   return true;
 }
 
-// A stuck station moves again only when one of the stations its servers wait on makes room. The
-// stations that never can are the greatest set of stuck stations whose every target is in the
-// set: start from every stuck station reachable from here and drop, until nothing changes, those
-// with a target outside. If this station remains, the plant is deadlocked: stop with the names.
-void Station::check_deadlock() {
-  std::vector<Station*> reach{this};
-  for (std::size_t i = 0; i < reach.size(); ++i)
-    for (const Server& s : reach[i]->servers_)
-      if (s.blocked_on != nullptr && s.blocked_on->stuck() &&
-          std::find(reach.begin(), reach.end(), s.blocked_on) == reach.end())
-        reach.push_back(s.blocked_on);
-  std::vector<Station*> dead = reach;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (auto it = dead.begin(); it != dead.end();) {
-      bool waits_outside = false;
-      for (const Server& s : (*it)->servers_)
-        waits_outside = waits_outside || std::find(dead.begin(), dead.end(), s.blocked_on) == dead.end();
-      if (waits_outside) {
-        it = dead.erase(it);
-        changed = true;
-      } else {
-        ++it;
-      }
-    }
+// ---- the waits-for graph ---------------------------------------------------------------------
+
+WaitItem Station::entry_wait(const EntryRequester& /*requester*/, std::uint64_t /*tag*/) const { return {this, ROOM}; }
+
+WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const {
+  if (item == ROOM && has_room()) return WaitKind::MOVES;
+  if (item == ROOM || item == BUFFER) {
+    // Room appears, and a waiting part gets a server, only when a server lets its part go.
+    for (std::uint32_t k = 0; k < servers_.size(); ++k) on.push_back({this, k});
+    return WaitKind::ANY;
   }
-  if (std::find(dead.begin(), dead.end(), this) == dead.end()) return;
-  std::string names;
-  for (const Station* st : dead) {
-    if (!names.empty()) names += ", ";
-    names += "'" + st->id_ + "'";
-  }
-  ctx_.kernel.fail("deadlock at t=" + std::to_string(kernel::to_seconds(ctx_.kernel.now())) + "s: stations " + names +
-                   " are full and every one of their servers is blocked waiting for room in another of them "
-                   "(a route loops back through finite buffers)");
+  const Server& s = servers_[item];
+  if (s.waiting_on == nullptr) return WaitKind::MOVES;  // working, in setup, at a gate, down or idle
+  on.push_back(s.waiting_on->entry_wait(*this, item));
+  return WaitKind::ANY;
+}
+
+std::string Station::describe_wait(std::uint32_t item) const {
+  if (item == ROOM) return "";
+  if (item == BUFFER)
+    return "station '" + id_ + "' has " + std::to_string(queue_.size()) + " part(s) in its buffer waiting for a server";
+  const Server& s = servers_[item];
+  std::string what = "station '" + id_ + "' server " + std::to_string(item) + " holds a part of '" +
+                     ctx_.product_name(s.part) + "'";
+  if (s.waiting_on != nullptr) return what + " and waits for " + s.waiting_on->entry_name();
+  return what;
+}
+
+void Station::holders(std::vector<WaitItem>& out) const {
+  for (std::uint32_t k = 0; k < servers_.size(); ++k)
+    if (servers_[k].state != ServerState::IDLE) out.push_back({this, k});
+  if (!queue_.empty()) out.push_back({this, BUFFER});
 }
 
 void Station::server_freed() {

@@ -82,7 +82,11 @@ struct StationMeasures {
   }
 };
 
-class Station final : public kernel::Model, public EntryRequester, public EntryTarget, public GateClient {
+class Station final : public kernel::Model,
+                      public EntryRequester,
+                      public EntryTarget,
+                      public GateClient,
+                      public Waitable {
  public:
   /// `number` is the station's position in declaration order (observers name stations by it).
   Station(std::string id, StationParams params, PlantContext& ctx, std::uint32_t number = 0);
@@ -96,7 +100,8 @@ class Station final : public kernel::Model, public EntryRequester, public EntryT
   /// otherwise the request waits its turn.
   void request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer = {}) override;
   ServerState waiting_state() const override { return ServerState::BLOCKED; }
-  Station* as_station() override { return this; }
+  WaitItem entry_wait(const EntryRequester& requester, std::uint64_t tag) const override;
+  std::string entry_name() const override { return "room at station '" + id_ + "'"; }
   /// Adds an activity every part waits for on its server right before working (after any setup),
   /// or right after working (good parts only). Gates run in the order they were added.
   void add_gate_before_work(Gate& gate) { gates_before_.push_back(&gate); }
@@ -128,6 +133,13 @@ class Station final : public kernel::Model, public EntryRequester, public EntryT
   const char* event_name(std::uint32_t kind) const override;
   PartId hand_over(std::uint64_t server) override;
 
+  // Waitable (models/stall.hpp): its servers by index, its room and its buffer.
+  static constexpr std::uint32_t ROOM = 0xffffffffu;
+  static constexpr std::uint32_t BUFFER = 0xfffffffeu;
+  WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
+  std::string describe_wait(std::uint32_t item) const override;
+  void holders(std::vector<WaitItem>& out) const override;
+
  private:
   enum EventKind : std::uint32_t { END_SETUP, END_WORK, FAIL, REPAIR, GRANT };
   enum class Activity : std::uint8_t { NONE, SETUP, WORK };
@@ -145,7 +157,7 @@ class Station final : public kernel::Model, public EntryRequester, public EntryT
     std::uint32_t gate_index = 0;
     bool down = false;
     PartId part = 0;
-    Station* blocked_on = nullptr;  // while BLOCKED: the station asked for room
+    EntryTarget* waiting_on = nullptr;  // while its finished part waits to move on: the target asked
     std::int64_t last_product = -1;
     // The activity in progress or interrupted.
     Activity activity = Activity::NONE;
@@ -182,9 +194,9 @@ class Station final : public kernel::Model, public EntryRequester, public EntryT
   void repair(std::uint32_t index);
   void server_freed();
   void grant();
-  /// Full, and every server blocked: nothing here moves until another station makes room.
-  bool stuck() const;
-  void check_deadlock();
+  /// No room, and every server waits for its part to move on: only then can a server that starts
+  /// waiting close a loop of waits through this station (the cheap test before the stall check).
+  bool all_servers_wait() const;
   bool wants_grant() const { return !requests_.empty() || saturating_ != nullptr; }
 
   void notify(const Server& s);

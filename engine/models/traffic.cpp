@@ -68,68 +68,13 @@ void Traffic::on_event(const kernel::Event& event) {
   v.fleet->zone_granted(v, static_cast<ZoneId>(event.arg >> 32));
 }
 
-// ---- deadlock --------------------------------------------------------------------------------
+// ---- the waits-for graph ---------------------------------------------------------------------
 
-bool Traffic::is_waiting(const Vehicle& v) {
-  return (v.state == VehicleState::WAITING_ZONE && v.waiting_zone != NO_ZONE) || v.state == VehicleState::BLOCKED;
-}
-
-bool Traffic::blockers(const Vehicle& v, std::vector<const Vehicle*>& out) const {
-  out.clear();
-  if (v.state == VehicleState::WAITING_ZONE && v.waiting_zone != NO_ZONE) {
-    out.assign(zones_[v.waiting_zone].holders.begin(), zones_[v.waiting_zone].holders.end());
-    return true;
-  }
-  if (v.state != VehicleState::BLOCKED || v.blocked_at == nullptr) return false;
-  // Loaded, waiting for room in a station. The station makes room by itself unless it is full and
-  // every one of its servers holds a finished part waiting for a vehicle: then only vehicles of
-  // the fleets those parts wait for can free it.
-  const Station& station = *v.blocked_at;
-  if (station.has_room()) return false;
-  std::uint64_t waiting_parts = 0;
-  for (const Fleet* f : fleets_) waiting_parts += f->pending_from(v.dropoff);
-  if (waiting_parts < static_cast<std::uint64_t>(station.params().servers)) return false;
-  for (const Fleet* f : fleets_)
-    if (f->pending_from(v.dropoff) > 0)
-      for (const Vehicle& w : f->vehicles()) out.push_back(&w);
-  return true;
-}
-
-void Traffic::check_deadlock(Vehicle& start) {
-  std::vector<const Vehicle*> by;
-  // Cheap test first: the common case is a vehicle that waits on one that still moves.
-  if (!blockers(start, by)) return;
-  for (const Vehicle* b : by)
-    if (!is_waiting(*b)) return;
-  // The waiting vehicles reachable from `start`, then the greatest subset in which every vehicle
-  // waits only on members (as Station::check_deadlock does for stations).
-  std::vector<const Vehicle*> reach{&start};
-  for (std::size_t i = 0; i < reach.size(); ++i) {
-    if (!blockers(*reach[i], by)) continue;
-    for (const Vehicle* b : by)
-      if (is_waiting(*b) && std::find(reach.begin(), reach.end(), b) == reach.end()) reach.push_back(b);
-  }
-  std::vector<const Vehicle*> dead = reach;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (auto it = dead.begin(); it != dead.end();) {
-      bool outside = !blockers(**it, by);
-      for (const Vehicle* b : by) outside = outside || std::find(dead.begin(), dead.end(), b) == dead.end();
-      if (outside) {
-        it = dead.erase(it);
-        changed = true;
-      } else {
-        ++it;
-      }
-    }
-  }
-  if (std::find(dead.begin(), dead.end(), &start) == dead.end()) return;
-  std::sort(dead.begin(), dead.end(), [](const Vehicle* a, const Vehicle* b) { return a->global < b->global; });
-  std::string what;
-  for (const Vehicle* v : dead) what += (what.empty() ? "" : "; ") + describe(*v);
-  ctx_.kernel.fail("deadlock at t=" + std::to_string(kernel::to_seconds(ctx_.kernel.now())) + "s: " + what +
-                   ". None of these vehicles can move again: each waits for room that only another of them can "
-                   "make (zone capacities or full stations close a loop)");
+WaitKind Traffic::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const {
+  const Zone& zone = zones_[item];
+  if (static_cast<int>(zone.holders.size()) < zone.capacity) return WaitKind::MOVES;
+  for (const Vehicle* h : zone.holders) on.push_back({h->fleet, h->index});
+  return WaitKind::ANY;
 }
 
 std::string Traffic::zone_name(ZoneId z) const {
@@ -137,17 +82,12 @@ std::string Traffic::zone_name(ZoneId z) const {
   return "segment '" + layout_.segment_names[z - layout_.node_count()] + "'";
 }
 
-std::string Traffic::describe(const Vehicle& v) const {
-  const std::string name = v.fleet->vehicle_name(v);
-  if (v.state == VehicleState::BLOCKED) {
-    return name + " waits loaded at station '" + v.blocked_at->id() + "' for room, and every server there holds a part "
-           "waiting for a vehicle";
-  }
+std::string Traffic::describe_zone_wait(const Vehicle& v) const {
   const std::string where = v.on_segment ? "on segment '" + layout_.segment_names[v.segment] + "'"
                                          : "at node '" + layout_.node_ids[v.node] + "'";
   std::string held;
   if (v.held != NO_ZONE) held = " (holding " + zone_name(v.held) + ")";
-  return name + " " + where + held + " waits for room in " + zone_name(v.waiting_zone);
+  return v.fleet->vehicle_name(v) + " " + where + held + " waits for room in " + zone_name(v.waiting_zone);
 }
 
 }  // namespace plantwin::models

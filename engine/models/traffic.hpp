@@ -13,10 +13,9 @@
 /// - a free vehicle that stands idle at a node stands aside: it holds no place;
 /// - waiting vehicles get room in the order they asked for it.
 ///
-/// A vehicle that starts waiting (for a place, or loaded for room in a station) triggers a
-/// deadlock check: the greatest set of waiting vehicles each of which waits only on vehicles of the
-/// set can never move. If the vehicle is in such a set, the run stops (Kernel::fail) with the
-/// vehicles and places named.
+/// A vehicle that waits for a place is an item of the waits-for graph (models/stall.hpp): a full
+/// zone moves when any vehicle holding it does, so vehicles that each wait for room only another
+/// of them can make stop the run with the vehicles and places named.
 
 #include <cstdint>
 #include <deque>
@@ -36,7 +35,7 @@ struct Vehicle;
 using ZoneId = std::uint32_t;
 inline constexpr ZoneId NO_ZONE = 0xffffffffu;
 
-class Traffic final : public kernel::Model {
+class Traffic final : public kernel::Model, public Waitable {
  public:
   Traffic(const LayoutParams& layout, PlantContext& ctx);
 
@@ -57,11 +56,18 @@ class Traffic final : public kernel::Model {
   void release(Vehicle& v, ZoneId z);
   /// `v` no longer waits for its zone (its plans changed).
   void cancel_wait(Vehicle& v);
-  /// Called when `v` starts waiting: stops the run if it can never move again.
-  void check_deadlock(Vehicle& v);
+  /// The item of the waits-for graph of zone `z`.
+  WaitItem zone_item(ZoneId z) const { return {this, z}; }
+  /// "agv[0] at node 'n1' (holding node 'n1') waits for room in segment 'n1-n2'".
+  std::string describe_zone_wait(const Vehicle& v) const;
 
   void on_event(const kernel::Event& event) override;
   const char* event_name(std::uint32_t kind) const override;
+
+  // Waitable: a zone moves when it has room, else when any vehicle holding it moves.
+  WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
+  std::string describe_wait(std::uint32_t /*item*/) const override { return ""; }
+  void holders(std::vector<WaitItem>& /*out*/) const override {}
 
  private:
   enum EventKind : std::uint32_t { GRANTED };
@@ -70,11 +76,6 @@ class Traffic final : public kernel::Model {
     std::vector<Vehicle*> holders;
     std::deque<Vehicle*> waiting;  // in the order they asked
   };
-  /// What `v` waits on: false when it is not waiting or waits on something outside the vehicles
-  /// (a station that can still make room by itself); else the vehicles that must move first.
-  bool blockers(const Vehicle& v, std::vector<const Vehicle*>& out) const;
-  static bool is_waiting(const Vehicle& v);
-  std::string describe(const Vehicle& v) const;
   std::string zone_name(ZoneId z) const;
 
   const LayoutParams& layout_;

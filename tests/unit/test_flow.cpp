@@ -44,7 +44,10 @@ class DelayGate final : public kernel::Model, public models::Gate {
 };
 
 // Takes a part at once and delivers it to its station after a fixed delay (a crude conveyor).
-class DelayTarget final : public kernel::Model, public models::EntryTarget, public models::EntryRequester {
+class DelayTarget final : public kernel::Model,
+                          public models::EntryTarget,
+                          public models::EntryRequester,
+                          public models::Waitable {
  public:
   DelayTarget(kernel::Kernel& k, Tick delay, ServerState shown) : kernel_(k), delay_(delay), shown_(shown) {
     id_ = k.add_model(*this, "test/target");
@@ -55,6 +58,12 @@ class DelayTarget final : public kernel::Model, public models::EntryTarget, publ
     kernel_.schedule_in(delay_, id_, 0);
   }
   ServerState waiting_state() const override { return shown_; }
+  // It takes every part at once: nothing waits on it for long.
+  models::WaitItem entry_wait(const models::EntryRequester&, std::uint64_t) const override { return {this, 0}; }
+  std::string entry_name() const override { return "the test target"; }
+  models::WaitKind waits_for(std::uint32_t, std::vector<models::WaitItem>&) const override { return models::WaitKind::MOVES; }
+  std::string describe_wait(std::uint32_t) const override { return ""; }
+  void holders(std::vector<models::WaitItem>&) const override {}
   void on_event(const kernel::Event&) override {
     arrived_.push_back(in_transit_.front());
     in_transit_.pop_front();

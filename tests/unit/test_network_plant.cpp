@@ -235,6 +235,28 @@ TEST_CASE("with on_outage drop, a message sent during an outage is lost and the 
   CHECK(number(r.doc, {"flows", "images", "retransmissions", "mean"}) == 0);
 }
 
+TEST_CASE("a message that finds its link down is first sent when the link is back: no retransmission", "[network][faults]") {
+  // The second part's exchange (20.00508 s) waits for the link until 65 s; nothing was sent before.
+  const NetRun r = run_text(INSPECTION, OUTAGE);
+  CHECK(number(r.doc, {"flows", "images", "retransmissions", "mean"}) == 0);
+}
+
+TEST_CASE("an outage within a message's latency does not touch it; one that outlasts it fails the attempt", "[network][faults]") {
+  // The first exchange starts at 10 s and its bytes flow from 10.005 s (the radio's 5 ms latency).
+  const std::vector<std::string> base = {"horizon=15s", "messages.images.size=1kB", "network.links.lan.latency=0s"};
+  std::vector<std::string> within = base, outlasting = base;
+  within.push_back("network.links.radio.outages=[{start: 10.001s, duration: 2ms}]");
+  const NetRun a = run_text(INSPECTION, within);
+  CHECK(number(a.doc, {"flows", "images", "retransmissions", "mean"}) == 0);
+  CHECK(number(a.doc, {"flows", "images", "latency_s", "mean"}) == Approx(0.00508).epsilon(1e-12));
+  // Down from 10.001 s to 11.001 s: the attempt fails when its latency ends (10.005 s), waits, and
+  // is sent again at 11.001 s: 5 ms + 0.08 ms later it arrives (11.00608 s).
+  outlasting.push_back("network.links.radio.outages=[{start: 10.001s, duration: 1s}]");
+  const NetRun b = run_text(INSPECTION, outlasting);
+  CHECK(number(b.doc, {"flows", "images", "retransmissions", "mean"}) == 1);
+  CHECK(number(b.doc, {"flows", "images", "latency_s", "mean"}) == Approx(1.00608).epsilon(1e-12));
+}
+
 TEST_CASE("a transfer cut by an outage is sent again from the start when the link is back", "[network][faults]") {
   // 1 MB (80 ms at 12.5 MB/s) flows from 10.005 s; the outage at 10.05 s cuts it; it is sent again
   // at 20 s and delivered at 20.085 s.

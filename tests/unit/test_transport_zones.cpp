@@ -137,9 +137,8 @@ TEST_CASE("two vehicles head-on on a one-vehicle segment stop the run with a dea
   // the end of the segment at 35 s and waits for B.
   CHECK(run_error(head_on(1)) ==
         "replication 0: deadlock at t=35.000000s: f1[0] on segment 'A-B' (holding segment 'A-B') waits for room in "
-        "node 'B'; f2[0] at node 'B' (holding node 'B') waits for room in segment 'A-B'. None of these vehicles can "
-        "move again: each waits for room that only another of them can make (zone capacities or full stations "
-        "close a loop)");
+        "node 'B'; f2[0] at node 'B' (holding node 'B') waits for room in segment 'A-B'. None of these can move "
+        "again: each waits for something only another of them can give");
 }
 
 TEST_CASE("the same plant runs when the segment holds two vehicles", "[transport][zones][deadlock]") {
@@ -177,9 +176,9 @@ TEST_CASE("a vehicle waiting loaded at a station whose servers all wait for it i
   // The vehicle loads x at A (10-15), drives to B (15-35), unloads (35-38): b's only server holds
   // y, which waits for the only vehicle.
   CHECK(run_error(SWAP) ==
-        "replication 0: deadlock at t=38.000000s: agv[0] waits loaded at station 'b' for room, and every server there "
-        "holds a part waiting for a vehicle. None of these vehicles can move again: each waits for room that only "
-        "another of them can make (zone capacities or full stations close a loop)");
+        "replication 0: deadlock at t=38.000000s: agv[0] holds a part of 'x' and waits for room at station 'b'; "
+        "station 'b' server 0 holds a part of 'y' and waits for fleet 'agv'. None of these can move again: each "
+        "waits for something only another of them can give");
 }
 
 TEST_CASE("with a second vehicle the swap is no deadlock", "[transport][deadlock]") {

@@ -1,0 +1,113 @@
+#pragma once
+/// Stall detection: a plant that can no longer move stops the run with what waits on what.
+///
+/// The waits-for graph. Every model that can hold a part or a resource is a Waitable; its items
+/// (a server, a station's room, a vehicle, a zone, a conveyor's room...) are the graph's nodes. An
+/// item either moves on by itself (an event for it is on the calendar, or it holds nothing:
+/// MOVES), or waits until any one of a list of other items moves (ANY: a station's room appears
+/// when any of its servers lets its part go), or until all of them do (ALL: a kit that needs every
+/// component). An item can move again exactly when it is in the least set that contains the MOVES
+/// items and every ANY item with a member among its dependencies and every ALL item whose
+/// dependencies are all members; the others are stuck for ever, whatever the order of events.
+///
+/// Two checks use it:
+/// - check(item), called by a model when one of its items starts waiting: when that item is stuck,
+///   the run fails at once (Kernel::fail) naming the stuck items. A stuck set forms only when its
+///   last member starts waiting, so this finds every deadlock at the instant it closes.
+/// - The plant-level guard (a kernel::Watchdog): when the calendar runs dry, or when no part has
+///   moved for 4,096 events, and at the end of the run, every item that holds a part is checked;
+///   if one is stuck, or no event is left while parts are in the plant, the run fails.
+/// Both stop the run with exit code 3 (docs/scenario.md, "Deadlocks and stalls").
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "kernel/kernel.hpp"
+#include "models/part.hpp"
+
+namespace plantwin::models {
+
+class Waitable;
+
+/// One node of the waits-for graph: an item of a model.
+struct WaitItem {
+  const Waitable* model = nullptr;
+  std::uint32_t item = 0;
+  bool operator==(const WaitItem& o) const { return model == o.model && item == o.item; }
+};
+
+/// How an item waits.
+enum class WaitKind : std::uint8_t {
+  MOVES,  ///< it goes on by itself (or holds nothing that waits)
+  ANY,    ///< it goes on when any one of its dependencies does
+  ALL,    ///< it goes on when every one of its dependencies does
+};
+
+/// A model seen by the stall detector.
+class Waitable {
+ public:
+  /// How `item` waits now; appends what it waits on to `on` (ANY, ALL).
+  virtual WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const = 0;
+  /// One sentence on what `item` holds and waits for ("station 'a' server 0 holds a part of 'p'
+  /// and waits for fleet 'agv'"), or "" for an item that only relays (a station's room).
+  virtual std::string describe_wait(std::uint32_t item) const = 0;
+  /// Appends the items that hold parts now.
+  virtual void holders(std::vector<WaitItem>& out) const = 0;
+
+ protected:
+  ~Waitable() = default;
+};
+
+class StallDetector final : public kernel::Watchdog {
+ public:
+  /// `external_clock`: another simulator (the network) brings events, so a dry calendar proves
+  /// nothing by itself.
+  StallDetector(kernel::Kernel& kernel, const std::uint64_t& moves, const PartPool& parts, bool external_clock);
+
+  void add(const Waitable& model) { models_.push_back(&model); }
+
+  /// `item` has started waiting: fails the run when it can never move again.
+  void check(WaitItem item);
+  /// Checks every item that holds a part; fails the run when one is stuck, or when
+  /// `calendar_empty` (and no other clock) while parts are in the plant.
+  void check_plant(bool calendar_empty);
+
+  void on_quiet(bool calendar_empty) override;
+
+ private:
+  struct Node {
+    WaitItem item;
+    WaitKind kind = WaitKind::MOVES;
+    std::uint32_t first_dep = 0, dep_count = 0;  // into deps_
+    bool moves = false;
+  };
+  /// Builds the graph reachable from `roots` and marks the items that can move. With
+  /// `stop_early` and one root, it stops as soon as the root is known to move (only the root's
+  /// mark is then meaningful).
+  void solve(const std::vector<WaitItem>& roots, bool stop_early);
+  std::uint32_t index_of(WaitItem item);
+  void fail(const std::vector<std::uint32_t>& stuck, const std::string& why);
+
+  kernel::Kernel& kernel_;
+  const std::uint64_t& moves_;
+  const PartPool& parts_;
+  bool external_clock_;
+  std::vector<const Waitable*> models_;
+  std::uint64_t moves_at_last_poll_ = ~std::uint64_t{0};
+
+  struct ItemHash {
+    std::size_t operator()(const WaitItem& w) const {
+      return std::hash<const void*>()(w.model) ^ (static_cast<std::size_t>(w.item) * 0x9e3779b97f4a7c15ULL);
+    }
+  };
+  // The graph of the last solve(): nodes in discovery order, their dependencies, and the index of
+  // a large one (membership only, never iterated).
+  std::vector<Node> nodes_;
+  std::vector<std::uint32_t> deps_;
+  std::vector<WaitItem> scratch_;
+  std::unordered_map<WaitItem, std::uint32_t, ItemHash> index_;
+};
+
+}  // namespace plantwin::models

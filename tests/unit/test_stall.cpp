@@ -1,0 +1,292 @@
+// Stall detection (models/stall.hpp): every pair of model kinds that can close a loop of waits
+// stops the run at the instant the loop closes, whichever kind starts waiting last; the
+// plant-level guard stops a plant whose parts can no longer move even when no check caught it.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "cli_support.hpp"
+#include "plant_fixtures.hpp"
+#include "test_transport_support.hpp"
+
+using namespace plantwin;
+using namespace plantwin::testing;
+using namespace plantwin::transport_testing;
+
+namespace {
+
+constexpr const char* NONE_CAN_MOVE = ". None of these can move again: each waits for something only another of them can give";
+
+// Two saturated stations without waiting places feed each other; `hop_ab` and `hop_ba` are how a
+// part gets from a to b and from b to a (a plain step, or `via` a fleet or conveyor).
+std::string two_way(const std::string& hop_ab, const std::string& hop_ba, const std::string& transport) {
+  return R"(plantwin: 1
+name: two-way
+horizon: 1h
+products:
+  - {id: p, route: [a, )" + hop_ab + R"(]}
+  - {id: q, route: [b, )" + hop_ba + R"(]}
+sources:
+  - {id: sp, product: p, saturated: true}
+  - {id: sq, product: q, saturated: true}
+stations:
+  - {id: a, buffer: 0, process: 10s}
+  - {id: b, buffer: 0, process: 100s}
+)" + transport;
+}
+
+const std::string LAYOUT = R"(layout:
+  nodes: [{id: n1, x: 0, y: 0}, {id: n2, x: 10, y: 0}]
+  segments: [{from: n1, to: n2}]
+  places: {a: n1, b: n2}
+)";
+
+}  // namespace
+
+TEST_CASE("a loop through a fleet that closes when a station's server starts waiting stops the run", "[stall][transport]") {
+  // The issue's plant: agv[0] carries p1 to b and waits there loaded from 21 s (b works on q1 until
+  // 100 s); at 100 s b's server asks the only vehicle to carry q1: nothing can move again.
+  const std::string yaml = two_way("{station: b, via: agv}", "{station: a, via: agv}",
+                                   LAYOUT + "fleets:\n  - {id: agv, vehicles: 1, speed: 1, home: n1}\n");
+  CHECK(run_error(yaml) ==
+        std::string("replication 0: deadlock at t=100.000000s: station 'b' server 0 holds a part of 'q' and waits for "
+                    "fleet 'agv'; agv[0] holds a part of 'p' and waits for room at station 'b'") +
+            NONE_CAN_MOVE);
+}
+
+TEST_CASE("the command line reports the frozen plant with exit code 3 and no report", "[stall][cli]") {
+  const std::string file = "/tmp/plantwin_silent_agv_deadlock_" + std::to_string(::getpid()) + ".yaml";
+  std::ofstream(file) << two_way("{station: b, via: agv}", "{station: a, via: agv}",
+                                 LAYOUT + "fleets:\n  - {id: agv, vehicles: 1, speed: 1, home: n1}\n");
+  for (const std::string command : {"run ", "run --json ", "run --replications 3 --jobs 2 "}) {
+    const CliResult r = run_cli(command + file);
+    INFO(command);
+    CHECK(r.exit_code == 3);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains("replication 0: deadlock at t=100.000000s: station 'b' server 0"));
+  }
+  std::remove(file.c_str());
+}
+
+TEST_CASE("two stations whose servers wait for each other's room stop the run", "[stall][station]") {
+  // a's server holds p1 from 10 s waiting for b; b's holds q1 from 100 s waiting for a.
+  CHECK(run_error(two_way("b", "a", "")) ==
+        std::string("replication 0: deadlock at t=100.000000s: station 'b' server 0 holds a part of 'q' and waits for "
+                    "room at station 'a'; station 'a' server 0 holds a part of 'p' and waits for room at station 'b'") +
+            NONE_CAN_MOVE);
+}
+
+TEST_CASE("a loop through a full conveyor stops the run", "[stall][conveyor]") {
+  // p1 rides c1 (5 s) and waits at its end from 15 s for b; p2 finds c1 full at 20 s and waits on
+  // a's server; at 100 s q1 waits for a.
+  const std::string yaml =
+      two_way("{station: b, via: c1}", "a", "conveyors:\n  - {id: c1, length: 5, speed: 1, capacity: 1}\n");
+  CHECK(run_error(yaml) ==
+        std::string("replication 0: deadlock at t=100.000000s: station 'b' server 0 holds a part of 'q' and waits for "
+                    "room at station 'a'; station 'a' server 0 holds a part of 'p' and waits for room on conveyor 'c1'; "
+                    "conveyor 'c1' holds 1 part(s); the first, of 'p', waits at its end for room at station 'b'") +
+            NONE_CAN_MOVE);
+  SECTION("with room for both parts on the conveyor it still closes, later") {
+    const std::string roomy =
+        two_way("{station: b, via: c1}", "a", "conveyors:\n  - {id: c1, length: 5, speed: 1, capacity: 2}\n");
+    CHECK_THAT(run_error(roomy), Catch::StartsWith("replication 0: deadlock at t=100.000000s: station 'b' server 0"));
+  }
+}
+
+TEST_CASE("two conveyors that feed each other's stations stop the run", "[stall][conveyor]") {
+  const std::string yaml = R"(plantwin: 1
+name: conveyor-loop
+horizon: 1h
+products:
+  - {id: p, route: [a, {station: b, via: c1}, {station: a, via: c2}]}
+sources:
+  - {id: sp, product: p, saturated: true}
+stations:
+  - {id: a, buffer: 0, process: 10s}
+  - {id: b, buffer: 0, process: 10s}
+conveyors:
+  - {id: c1, length: 5, speed: 1, capacity: 1}
+  - {id: c2, length: 5, speed: 1, capacity: 1}
+)";
+  const std::string error = run_error(yaml);
+  CHECK_THAT(error, Catch::StartsWith("replication 0: deadlock at t=") && Catch::Contains("conveyor 'c1'") &&
+                        Catch::Contains("conveyor 'c2'") && Catch::EndsWith(NONE_CAN_MOVE));
+}
+
+TEST_CASE("two fleets whose vehicles wait loaded at each other's stations stop the run", "[stall][transport]") {
+  // Both stations end their first parts at 10 s; f1[0] takes p1 from a, f2[0] takes q1 from b
+  // (load 1 s, drive 10 s, unload 1 s); both servers finish their second parts at 21 s and wait for
+  // a vehicle. At 22 s f1[0] waits loaded at b (f2[0] still unloads), then f2[0] waits loaded at a.
+  const std::string yaml = R"(plantwin: 1
+name: two-fleets
+horizon: 1h
+products:
+  - {id: p, route: [a, {station: b, via: f1}]}
+  - {id: q, route: [b, {station: a, via: f2}]}
+sources:
+  - {id: sp, product: p, saturated: true}
+  - {id: sq, product: q, saturated: true}
+stations:
+  - {id: a, buffer: 0, process: 10s}
+  - {id: b, buffer: 0, process: 10s}
+)" + LAYOUT + R"(fleets:
+  - {id: f1, vehicles: 1, speed: 1, load: 1s, unload: 1s, home: n1}
+  - {id: f2, vehicles: 1, speed: 1, load: 1s, unload: 1s, home: n2}
+)";
+  CHECK(run_error(yaml) ==
+        std::string("replication 0: deadlock at t=22.000000s: f2[0] holds a part of 'q' and waits for room at station "
+                    "'a'; station 'a' server 0 holds a part of 'p' and waits for fleet 'f1'; f1[0] holds a part of 'p' "
+                    "and waits for room at station 'b'; station 'b' server 0 holds a part of 'q' and waits for fleet 'f2'") +
+            NONE_CAN_MOVE);
+  SECTION("a second vehicle only delays it: both wait loaded too") {
+    Run r = load_text(yaml, {"fleets.f1.vehicles=2"});
+    execute(r, false);
+    CHECK_THAT(r.outcome.error, Catch::StartsWith("replication 0: deadlock at t=33.000000s: f1[1] holds a part of 'p'"));
+  }
+  SECTION("with unlimited buffers the fleets keep both stations going") {
+    Run r = load_text(yaml, {"stations.a.buffer=inf", "stations.b.buffer=inf"});
+    execute(r);
+    CHECK(value(r.doc, {"kpis", "completed"}) > 100);
+  }
+}
+
+TEST_CASE("a conveyor and a fleet that close a loop stop the run", "[stall][transport][conveyor]") {
+  // Parts go a -> c1 -> b -> agv -> a. The vehicle waits loaded at a (its server waits for a full
+  // c1, whose first part waits for b); at 215 s b's server asks for the vehicle.
+  const std::string yaml = R"(plantwin: 1
+name: conveyor-and-fleet
+horizon: 1h
+products:
+  - {id: p, route: [a, {station: b, via: c1}, {station: a, via: agv}]}
+sources:
+  - {id: sp, product: p, saturated: true}
+stations:
+  - {id: a, buffer: 0, process: 10s}
+  - {id: b, buffer: 0, process: 100s}
+conveyors:
+  - {id: c1, length: 5, speed: 1, capacity: 1}
+)" + LAYOUT + "fleets:\n  - {id: agv, vehicles: 1, speed: 1, home: n2}\n";
+  const std::string error = run_error(yaml);
+  CHECK_THAT(error, Catch::StartsWith("replication 0: deadlock at t=215.000000s: station 'b' server 0") &&
+                        Catch::Contains("conveyor 'c1'") && Catch::Contains("agv[0] holds a part of 'p'") &&
+                        Catch::EndsWith(NONE_CAN_MOVE));
+}
+
+TEST_CASE("a job shop whose AGVs all wait loaded at full stations stops the run", "[stall][transport]") {
+  // Three products between two finite-buffer machines, four AGVs: the kind of plant that froze
+  // silently before (its report then named no saturated station).
+  const std::string yaml = R"(plantwin: 1
+name: job-shop-finite
+seed: 3
+horizon: 44h
+products:
+  - {id: shaft, route: [saw, {station: mill, via: agv}, {station: lathe, via: agv}, {station: ship, via: agv}]}
+  - {id: flange, route: [saw, {station: lathe, via: agv}, {station: mill, via: agv}, {station: ship, via: agv}]}
+  - {id: bolt, route: [lathe, {station: mill, via: agv}, {station: ship, via: agv}]}
+sources:
+  - {id: o1, product: shaft, interarrival: {dist: exponential, mean: 200s}}
+  - {id: o2, product: flange, interarrival: {dist: exponential, mean: 250s}}
+  - {id: o3, product: bolt, interarrival: {dist: exponential, mean: 300s}}
+stations:
+  - {id: saw, servers: 2, buffer: 2, process: {dist: lognormal, mean: 60s, cv: 0.2}}
+  - {id: mill, servers: 2, buffer: 1, process: {dist: lognormal, mean: 150s, cv: 0.3}}
+  - {id: lathe, servers: 2, buffer: 1, process: {dist: lognormal, mean: 140s, cv: 0.3}}
+  - {id: ship, process: {dist: uniform, min: 20s, max: 40s}}
+layout:
+  nodes: [{id: sw, x: 0, y: 0}, {id: s1, x: 40, y: 0}, {id: s2, x: 80, y: 0}, {id: n1, x: 40, y: 60}]
+  segments: [{path: [sw, s1, s2, n1, sw]}]
+  places: {saw: sw, mill: s1, lathe: s2, ship: n1}
+fleets:
+  - {id: agv, vehicles: 4, speed: 1.0, load: 15s, unload: 15s, home: sw}
+)";
+  const std::string error = run_error(yaml);
+  CHECK_THAT(error, Catch::StartsWith("replication 0: deadlock at t=") && Catch::Contains("agv[0]") &&
+                        Catch::Contains("agv[3]") && Catch::EndsWith(NONE_CAN_MOVE));
+  SECTION("with unlimited buffers the same shop runs its 44 hours") {
+    Run r = load_text(yaml, {"stations.mill.buffer=inf", "stations.lathe.buffer=inf", "stations.saw.buffer=inf"});
+    execute(r);
+    CHECK(value(r.doc, {"kpis", "completed"}) > 1000);
+  }
+}
+
+// ---- the plant-level guard -------------------------------------------------------------------
+
+namespace {
+
+// Takes every part at once and keeps it: a model that waits for nothing the graph knows of.
+// `stuck`: it says it waits for an item that can never move (ANY of none); otherwise it claims to
+// move on by itself although it schedules nothing.
+class Keeper final : public kernel::Model, public models::EntryTarget, public models::Waitable {
+ public:
+  Keeper(kernel::Kernel& k, bool stuck) : stuck_(stuck) { k.add_model(*this, "test/keeper"); }
+  void request_entry(models::EntryRequester& r, std::uint64_t tag, const models::Transfer&) override {
+    r.hand_over(tag);
+    ++kept;
+  }
+  models::ServerState waiting_state() const override { return models::ServerState::WAITING_TRANSPORT; }
+  models::WaitItem entry_wait(const models::EntryRequester&, std::uint64_t) const override { return {this, 0}; }
+  std::string entry_name() const override { return "the keeper"; }
+  models::WaitKind waits_for(std::uint32_t, std::vector<models::WaitItem>&) const override {
+    return stuck_ ? models::WaitKind::ANY : models::WaitKind::MOVES;
+  }
+  std::string describe_wait(std::uint32_t) const override { return "the keeper holds " + std::to_string(kept) + " part(s)"; }
+  void holders(std::vector<models::WaitItem>& out) const override {
+    if (kept > 0) out.push_back({this, 0});
+  }
+  void on_event(const kernel::Event&) override {}
+  int kept = 0;
+
+ private:
+  bool stuck_;
+};
+
+// src -> a -> (keeper) -> b: the keeper swallows every part on its way to b. `b` may fail on the
+// calendar basis (events that move no part).
+models::ReplicationResult run_with_keeper(bool stuck, std::optional<double> mtbf_s, Tick horizon) {
+  LineBuilder b;
+  b.source("src", constant(10), 1).station("a", constant(5)).station("b", constant(5));
+  if (mtbf_s)
+    b.params.stations[1].params.failures = models::FailureParams{constant(*mtbf_s), constant(1), models::FailureParams::Basis::CALENDAR,
+                                                                 models::FailureParams::Interrupted::RESUME};
+  models::Plant plant(b.build(), 1, 0);
+  Keeper keeper(plant.kernel(), stuck);
+  plant.context().stalls->add(keeper);
+  const_cast<models::RouteStep&>(plant.routes()[0][1]).via = &keeper;
+  return plant.run(0, horizon);
+}
+
+}  // namespace
+
+TEST_CASE("a calendar that runs dry while parts are in the plant stops the run as a stall", "[stall][guard]") {
+  // The one part is kept from 15 s on; nothing is left on the calendar.
+  const auto r = run_with_keeper(false, std::nullopt, 1000 * S);
+  REQUIRE(r.status == kernel::Kernel::Status::FAILED);
+  CHECK(r.failure ==
+        "stall at t=15.000000s: 1 part(s) are in the plant and no event is left that can move them: the keeper holds 1 part(s)");
+}
+
+TEST_CASE("a stuck part found while other events go on stops the run once no part has moved for a while", "[stall][guard]") {
+  // Station b fails every 2 s for 1 s: about 10,000 events in the run, none of them moves a part.
+  const auto r = run_with_keeper(true, 1.0, 10000 * S);
+  REQUIRE(r.status == kernel::Kernel::Status::FAILED);
+  CHECK_THAT(r.failure, Catch::StartsWith("deadlock at t=") && Catch::Contains("the keeper holds 1 part(s)"));
+  CHECK(r.events < 10000);
+}
+
+TEST_CASE("a stuck part found by nothing else stops the run at its end", "[stall][guard]") {
+  // b fails every hour: too few events for the periodic check; the check at the end finds it.
+  const auto r = run_with_keeper(true, 3600.0, 10000 * S);
+  REQUIRE(r.status == kernel::Kernel::Status::FAILED);
+  CHECK(r.failure == std::string("deadlock at t=10000.000000s: the keeper holds 1 part(s)") + NONE_CAN_MOVE);
+}
+
+TEST_CASE("a plant that only waits on its calendar is not a stall", "[stall][guard]") {
+  // No part in the plant for most of the run, failures going on: nothing to report.
+  LineBuilder b;
+  b.source("src", constant(10), 3).station("a", constant(5));
+  b.last().failures = models::FailureParams{constant(1), constant(1), models::FailureParams::Basis::CALENDAR,
+                                            models::FailureParams::Interrupted::RESUME};
+  const auto r = run_plant(b.build(), 0, 20000 * S);
+  CHECK(r.status == kernel::Kernel::Status::RUNNING);
+  CHECK(r.plant.all.completed == 3);
+}
