@@ -221,6 +221,25 @@ PYBIND11_MODULE(_plantwin, m) {
         return py::make_tuple(s.mean, s.ci95);
       },
       py::arg("values"), "(mean, ci95) of per-replication values, as the result document computes them.");
+  m.def(
+      "server_states",
+      [] {
+        py::list out;
+        for (const models::ServerStateInfo& info : models::SERVER_STATES) {
+          py::dict d;
+          d["name"] = info.name;
+          d["column"] = info.column;
+          d["colour"] = info.colour;
+          d["active"] = info.active;
+          d["loss"] = info.loss != nullptr ? py::object(py::str(info.loss)) : py::none();
+          d["always"] = info.always;
+          d["doc"] = info.doc;
+          out.append(d);
+        }
+        return out;
+      },
+      "The server states in the order results list them: name, column, colour, active, loss, always, doc "
+      "(engine/models/server_state.hpp).");
   m.def("run", &run_scenario, py::arg("scenario"), py::arg("jobs") = 0, py::arg("record_timeline") = false,
         "Runs every replication; returns {ok, interrupted, error, document, timeline}.");
 }

@@ -1,12 +1,15 @@
 #include "cli/report.hpp"
+
 #include "cli/report_network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 
 #include "cli/report_transport.hpp"
+#include "models/server_state.hpp"
 
 namespace plantwin::cli {
 
@@ -227,21 +230,24 @@ std::string format_report(const Json& doc) {
   }
 
   out << "\n" << pad("station", 16);
-  // States beyond the five of the core (waiting_transport, waiting_network) get a column each,
-  // headed without "waiting_".
-  std::vector<std::string> waiting_states;
+  // A column per state the plant can be in, in the document's order, headed as the state table
+  // says (models/server_state.hpp: "transport" for waiting_transport).
+  std::vector<std::string> states_shown;
   if (const auto& all = doc.find("stations")->members(); !all.empty())
-    for (const auto& [state, fraction] : all.front().second.find("states")->members())
-      if (state.rfind("waiting_", 0) == 0) waiting_states.push_back(state);
-  for (const char* h : {"util", "working", "setup", "blocked", "down", "idle"}) out << pad(h, 10, true);
-  for (const std::string& w : waiting_states) out << pad(w.substr(8), 10, true);
+    for (const auto& [state, fraction] : all.front().second.find("states")->members()) states_shown.push_back(state);
+  out << pad("util", 10, true);
+  for (const std::string& state : states_shown) {
+    const char* heading = state.c_str();
+    for (const models::ServerStateInfo& info : models::SERVER_STATES)
+      if (state == info.name) heading = info.column;
+    out << pad(heading, 10, true);
+  }
   for (const char* h : {"oee", "queue", "completed"}) out << pad(h, 10, true);
   out << "\n";
   for (const auto& [id, st] : doc.find("stations")->members()) {
     out << "  " << pad(id, 14) << pad(fixed(number_at(*st.find("utilization"), "mean")), 10, true);
     const Json& states = *st.find("states");
-    for (const char* s : {"working", "setup", "blocked", "down", "idle"}) out << pad(fixed(number_at(states, s)), 10, true);
-    for (const std::string& w : waiting_states) out << pad(fixed(number_at(states, w.c_str())), 10, true);
+    for (const std::string& state : states_shown) out << pad(fixed(number_at(states, state.c_str())), 10, true);
     out << pad(fixed(number_at(*st.find("oee"), "mean")), 10, true)
         << pad(fixed(number_at(*st.find("queue"), "mean")), 10, true)
         << pad(fixed(number_at(*st.find("completed"), "mean")), 10, true) << "\n";
@@ -253,9 +259,16 @@ std::string format_report(const Json& doc) {
   } else if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {
     char pct[32];
     std::snprintf(pct, sizeof pct, "%.1f", 100 * number_at(*b, "active"));
-    // With a network, a blocking exchange counts as active too (kpis.md, "Bottleneck").
-    out << "\nbottleneck: " << b->find("station")->string() << " (working + setup + down"
-        << (has_network(doc) ? " + waiting network " : " ") << pct << " % of its server time)\n";
+    // The states that count as active (kpis.md, "Bottleneck"), those this plant has.
+    std::string active;
+    const Json& shown = *doc.find("stations")->members().front().second.find("states");
+    for (const models::ServerStateInfo& info : models::SERVER_STATES)
+      if (info.active && shown.find(info.name) != nullptr) {
+        std::string name = info.name;
+        std::replace(name.begin(), name.end(), '_', ' ');
+        active += (active.empty() ? "" : " + ") + name;
+      }
+    out << "\nbottleneck: " << b->find("station")->string() << " (" << active << " " << pct << " % of its server time)\n";
   }
   return out.str();
 }

@@ -15,18 +15,12 @@
 #include <string>
 
 #include "models/part.hpp"
+#include "models/server_state.hpp"
 #include "models/stall.hpp"
 
 namespace plantwin::models {
 
 class Station;
-
-/// The state of one server. At every instant a server is in exactly one; `down` is shown over all
-/// others. The two waiting states appear only in plants with transport or a network.
-enum class ServerState : std::uint8_t { IDLE, SETUP, WORKING, BLOCKED, DOWN, WAITING_TRANSPORT, WAITING_NETWORK, COUNT };
-inline constexpr std::size_t SERVER_STATE_COUNT = static_cast<std::size_t>(ServerState::COUNT);
-/// "idle", "setup", "working", "blocked", "down", "waiting_transport", "waiting_network".
-const char* server_state_name(ServerState s);
 
 /// Holds a part and asked a target to take it.
 class EntryRequester {

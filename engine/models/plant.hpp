@@ -58,10 +58,11 @@ struct PlantParams {
   std::vector<OrderParams> orders;
   /// The most parts in the plant at once before the run stops as unstable.
   std::size_t max_live_parts = PartPool::DEFAULT_MAX_LIVE;
-  /// The plant has transport (fleets, conveyors, arms) / a network: stations then report the
-  /// waiting_transport / waiting_network states.
+  /// The plant has transport (fleets, conveyors, arms) / a network.
   bool has_transport = false;
   bool has_network = false;
+  /// The states its servers can enter (models/server_state.hpp): results report these.
+  StateSet states;
   /// Fleets, conveyors and robot arms (docs/transport.md); nullptr when there are none.
   std::shared_ptr<const TransportParams> transport;
   /// The network and its messages (docs/network.md); nullptr when the plant has none. A plant

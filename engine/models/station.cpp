@@ -21,20 +21,6 @@ const Distribution* StationParams::setup_between(ProductIndex from, ProductIndex
   return setup_any ? &*setup_any : nullptr;
 }
 
-const char* server_state_name(ServerState s) {
-  switch (s) {
-    case ServerState::IDLE: return "idle";
-    case ServerState::SETUP: return "setup";
-    case ServerState::WORKING: return "working";
-    case ServerState::BLOCKED: return "blocked";
-    case ServerState::DOWN: return "down";
-    case ServerState::WAITING_TRANSPORT: return "waiting_transport";
-    case ServerState::WAITING_NETWORK: return "waiting_network";
-    case ServerState::COUNT: break;
-  }
-  return "?";
-}
-
 Station::Station(std::string id, StationParams params, PlantContext& ctx, std::uint32_t number)
     : id_(std::move(id)),
       params_(std::move(params)),

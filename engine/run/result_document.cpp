@@ -170,16 +170,17 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
     double active = 0;
     for (const auto& r : reps) {
       const auto& m = r.stations[s];
+      // Availability losses (failures, changeovers, waiting for transport or the network) and the
+      // active share come from the state table (models/server_state.hpp).
+      double lost = 0, active_share = 0;
+      for (const models::ServerStateInfo& info : models::SERVER_STATES) {
+        const double f = state_fraction(m, info.state, planned_ticks);
+        states[static_cast<std::size_t>(info.state)] += f / static_cast<double>(reps.size());
+        if (info.loss != nullptr) lost += f;
+        if (info.active) active_share += f;
+      }
       const double working = state_fraction(m, ServerState::WORKING, planned_ticks);
-      const double setup = state_fraction(m, ServerState::SETUP, planned_ticks);
-      const double down = state_fraction(m, ServerState::DOWN, planned_ticks);
-      // Waiting for transport or for the network keeps a station from running: availability
-      // losses, like failures and changeovers.
-      const double waiting = state_fraction(m, ServerState::WAITING_TRANSPORT, planned_ticks) +
-                             state_fraction(m, ServerState::WAITING_NETWORK, planned_ticks);
-      for (std::size_t k = 0; k < models::SERVER_STATE_COUNT; ++k)
-        states[k] += state_fraction(m, static_cast<ServerState>(k), planned_ticks) / static_cast<double>(reps.size());
-      const double a = 1 - down - setup - waiting;
+      const double a = 1 - lost;
       const double perf = a > 0 ? working / a : 0;
       const double q =
           m.processed > 0 ? static_cast<double>(m.processed - m.scrapped) / static_cast<double>(m.processed) : 1.0;
@@ -192,20 +193,17 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       scrapped.push_back(static_cast<double>(m.scrapped));
       queue.push_back(m.queue_mean);
       waiting_network.push_back(state_fraction(m, ServerState::WAITING_NETWORK, planned_ticks));
-      // A blocking exchange is part of the station's cycle (its server holds the part and takes
-      // no other): it counts as active. Waiting for transport does not: like blocking, it means
-      // the constraint is elsewhere (bottleneck.resource then looks at the fleets).
-      active += (working + setup + down + waiting_network.back()) / static_cast<double>(reps.size());
+      active += active_share / static_cast<double>(reps.size());
     }
     Json& j = stations[plant.stations[s].id] = Json::object();
     j["utilization"] = kpi(utilization);
     Json& st = j["states"] = Json::object();
-    for (ServerState k : {ServerState::WORKING, ServerState::SETUP, ServerState::BLOCKED, ServerState::DOWN, ServerState::IDLE})
-      st[models::server_state_name(k)] = states[static_cast<std::size_t>(k)];
-    if (plant.has_transport)
-      st[models::server_state_name(ServerState::WAITING_TRANSPORT)] = states[static_cast<std::size_t>(ServerState::WAITING_TRANSPORT)];
-    if (plant.has_network)
-      st[models::server_state_name(ServerState::WAITING_NETWORK)] = states[static_cast<std::size_t>(ServerState::WAITING_NETWORK)];
+    bool extra_losses = false;  // a loss beyond failures and setups is possible
+    for (const models::ServerStateInfo& info : models::SERVER_STATES) {
+      if (!plant.states.contains(info.state)) continue;
+      st[info.name] = states[static_cast<std::size_t>(info.state)];
+      extra_losses = extra_losses || (info.loss != nullptr && !info.always);
+    }
     j["oee"] = kpi(oee);
     j["availability"] = kpi(availability);
     j["performance"] = kpi(performance);
@@ -214,13 +212,13 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
     j["scrapped"] = kpi(scrapped);
     j["queue"] = kpi(queue);
     if (plant.has_network) j["waiting_network"] = kpi(waiting_network);
-    if (plant.has_transport || plant.has_network) {
+    if (extra_losses) {
       // OEE's availability losses by cause, as fractions of the planned time (means over replications).
       Json& losses = j["availability_losses"] = Json::object();
-      losses["failure"] = states[static_cast<std::size_t>(ServerState::DOWN)];
-      losses["setup"] = states[static_cast<std::size_t>(ServerState::SETUP)];
-      if (plant.has_transport) losses["transport"] = states[static_cast<std::size_t>(ServerState::WAITING_TRANSPORT)];
-      if (plant.has_network) losses["network"] = states[static_cast<std::size_t>(ServerState::WAITING_NETWORK)];
+      for (ServerState k : {ServerState::DOWN, ServerState::SETUP}) losses[models::info(k).loss] = states[static_cast<std::size_t>(k)];
+      for (const models::ServerStateInfo& info : models::SERVER_STATES)
+        if (info.loss != nullptr && !info.always && plant.states.contains(info.state))
+          losses[info.loss] = states[static_cast<std::size_t>(info.state)];
     }
     if (active > bottleneck_active) {
       bottleneck_active = active;

@@ -16,18 +16,9 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from .result import STATES, Result
+from .result import Result
+from .states import STATE_COLORS, STATES
 
-#: The colour of each server state, in every plot.
-STATE_COLORS: Dict[str, str] = {
-    "working": "#2ca02c",
-    "setup": "#f2c12e",
-    "blocked": "#d62728",
-    "waiting_transport": "#9467bd",
-    "waiting_network": "#17becf",
-    "down": "#3b3b3b",
-    "idle": "#d9d9d9",
-}
 _SPARE_COLORS = ("#8c564b", "#e377c2", "#bcbd22", "#1f77b4", "#ff7f0e")
 # Legends go to the right of the axes, outside, where they hide no data.
 _OUTSIDE = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")

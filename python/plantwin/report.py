@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Union
 
 
-from .result import STATES, Result, _html_table, _duration
+from .result import Result, _html_table, _duration
+from .states import ACTIVE_STATES, STATES
 from .run import run
 from .scenario import Changes, PathLike, Scenario
 
@@ -36,9 +37,8 @@ def bottleneck_sentence(result: Result) -> str:
     states = result.station_states
     row = states.loc[name]
     active = result.bottleneck_active
-    active_states = ("working", "setup", "down", "waiting_network")
-    parts = [f"{s.replace('_', ' ')} {100 * row[s]:.1f} %" for s in active_states if s in row and row[s] > 0.0005]
-    others = sum(states.get(s, 0) for s in active_states).drop(index=name)
+    parts = [f"{s.replace('_', ' ')} {100 * row[s]:.1f} %" for s in ACTIVE_STATES if s in row and row[s] > 0.0005]
+    others = sum(states.get(s, 0) for s in ACTIVE_STATES).drop(index=name)
     runner_up = f" (next: {others.idxmax()}, {100 * others.max():.1f} %)" if len(others) else ""
     text = (f"The bottleneck is {name}: its servers are active ({', '.join(parts) or 'working 0 %'}) "
             f"{100 * active:.1f} % of the time, more than any other station's{runner_up}. ")

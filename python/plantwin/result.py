@@ -12,13 +12,14 @@ import numpy as np
 import pandas as pd
 
 from . import _plantwin
+from . import states as _states
 from ._document import PERCENTILES, is_kpi, kpi_entries
 
 #: The plant KPIs of the result document, in its order.
 PLANT_KPIS = ("throughput_per_h", "lead_time_s", "wip", "completed", "scrapped")
-#: Server states in the order tables and plots show them; transport and network scenarios add
-#: the two waiting states (a document has only the states its plant can be in).
-STATES = ("working", "setup", "blocked", "waiting_transport", "waiting_network", "down", "idle")
+#: Server states in the order tables and plots show them (a document has only the states its plant
+#: can be in). Declared by the engine: see plantwin.states.
+STATES = _states.STATES
 #: Top-level members of the document that are not per-id sections.
 _NOT_SECTIONS = ("kpis", "orders", "bottleneck")
 

@@ -1,0 +1,84 @@
+#pragma once
+/// The state vocabulary of a station's servers, declared once. Everything that lists states reads
+/// this table: the stations' state accounting, the result document (`states`, `availability_losses`,
+/// the bottleneck's active share), the CLI's station table, and, through the bindings, Python's
+/// STATES, the plots' colours and the report. A new state is one enumerator and one row.
+///
+/// At every instant a server is in exactly one state; where several apply, the one with the
+/// higher `precedence` is shown (`down` over everything else).
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace plantwin::models {
+
+/// The enumerators' values are those of the rows of SERVER_STATES (the order results list them in).
+enum class ServerState : std::uint8_t {
+  WORKING,
+  SETUP,
+  BLOCKED,
+  WAITING_TRANSPORT,
+  WAITING_NETWORK,
+  DOWN,
+  IDLE,
+  COUNT
+};
+inline constexpr std::size_t SERVER_STATE_COUNT = static_cast<std::size_t>(ServerState::COUNT);
+
+struct ServerStateInfo {
+  ServerState state;
+  const char* name;        ///< in results and Python: "waiting_transport"
+  const char* column;      ///< the CLI table's column heading: "transport"
+  const char* colour;      ///< in plots, the report and the replay view
+  /// Counts in a station's active share for the bottleneck (docs/kpis.md, "Bottleneck"): the
+  /// station itself holds the server (working, setup, down, a blocking exchange). Waiting for
+  /// room, for transport or with nothing to do means the constraint is elsewhere.
+  bool active;
+  /// An availability loss of OEE, and its cause in `availability_losses`; nullptr when not one.
+  const char* loss;
+  /// Reported for every plant; the others only for plants that can enter them.
+  bool always;
+  const char* doc;
+};
+
+inline constexpr std::array<ServerStateInfo, SERVER_STATE_COUNT> SERVER_STATES = {{
+    {ServerState::WORKING, "working", "working", "#2ca02c", true, nullptr, true, "processing a part"},
+    {ServerState::SETUP, "setup", "setup", "#f2c12e", true, "setup", true, "changing over to another product"},
+    {ServerState::BLOCKED, "blocked", "blocked", "#d62728", false, nullptr, true,
+     "holding a finished part: the next station or conveyor has no room"},
+    {ServerState::WAITING_TRANSPORT, "waiting_transport", "transport", "#9467bd", false, "transport", false,
+     "waiting for a vehicle to collect its part, or for a robot arm"},
+    {ServerState::WAITING_NETWORK, "waiting_network", "network", "#17becf", true, "network", false,
+     "waiting for a blocking exchange of messages over the network"},
+    {ServerState::DOWN, "down", "down", "#3b3b3b", true, "failure", true, "failed, until its repair ends"},
+    {ServerState::IDLE, "idle", "idle", "#d9d9d9", false, nullptr, true, "up and free, with no part to work on"},
+}};
+
+constexpr bool server_states_in_order() {
+  for (std::size_t i = 0; i < SERVER_STATE_COUNT; ++i)
+    if (static_cast<std::size_t>(SERVER_STATES[i].state) != i) return false;
+  return true;
+}
+static_assert(server_states_in_order(), "SERVER_STATES has one row per ServerState, in enumerator order");
+
+constexpr const ServerStateInfo& info(ServerState s) { return SERVER_STATES[static_cast<std::size_t>(s)]; }
+/// "working", "waiting_transport", ...
+constexpr const char* server_state_name(ServerState s) { return info(s).name; }
+
+/// Which states a plant's servers can enter: the `always` ones, and those its models add.
+class StateSet {
+ public:
+  constexpr StateSet() {
+    for (const ServerStateInfo& s : SERVER_STATES)
+      if (s.always) add(s.state);
+  }
+  constexpr void add(ServerState s) { bits_ |= 1u << static_cast<unsigned>(s); }
+  constexpr bool contains(ServerState s) const { return (bits_ >> static_cast<unsigned>(s)) & 1u; }
+
+ private:
+  std::uint32_t bits_ = 0;
+};
+
+}  // namespace plantwin::models
