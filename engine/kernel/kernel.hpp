@@ -46,8 +46,6 @@ class TraceSink {
  public:
   virtual ~TraceSink() = default;
   virtual void on_event(const Event& event) = 0;
-  /// The name of one of this model's event kinds, for traces ("end_work"); nullptr if unnamed.
-  virtual const char* event_name(std::uint32_t /*kind*/) const { return nullptr; }
 };
 
 /// Told when a run may have stalled (models/stall.hpp watches the plant through it): every 4,096

@@ -14,15 +14,16 @@
 
 namespace plantwin::models {
 
-/// The enumerators' values are those of the rows of SERVER_STATES (the order results list them in).
+/// The enumerators index the servers' state-time arrays; SERVER_STATES lists them in the order
+/// results show them. (IDLE is 0: the hot path's "is it idle" is a test against zero.)
 enum class ServerState : std::uint8_t {
-  WORKING,
+  IDLE,
   SETUP,
+  WORKING,
   BLOCKED,
+  DOWN,
   WAITING_TRANSPORT,
   WAITING_NETWORK,
-  DOWN,
-  IDLE,
   COUNT
 };
 inline constexpr std::size_t SERVER_STATE_COUNT = static_cast<std::size_t>(ServerState::COUNT);
@@ -56,14 +57,25 @@ inline constexpr std::array<ServerStateInfo, SERVER_STATE_COUNT> SERVER_STATES =
     {ServerState::IDLE, "idle", "idle", "#d9d9d9", false, nullptr, true, "up and free, with no part to work on"},
 }};
 
-constexpr bool server_states_in_order() {
-  for (std::size_t i = 0; i < SERVER_STATE_COUNT; ++i)
-    if (static_cast<std::size_t>(SERVER_STATES[i].state) != i) return false;
+namespace detail {
+/// The row of each enumerator in SERVER_STATES.
+constexpr std::array<std::size_t, SERVER_STATE_COUNT> state_rows() {
+  std::array<std::size_t, SERVER_STATE_COUNT> rows{};
+  for (std::size_t i = 0; i < SERVER_STATE_COUNT; ++i) rows[static_cast<std::size_t>(SERVER_STATES[i].state)] = i;
+  return rows;
+}
+constexpr bool one_row_per_state() {
+  std::array<bool, SERVER_STATE_COUNT> seen{};
+  for (const ServerStateInfo& s : SERVER_STATES) seen[static_cast<std::size_t>(s.state)] = true;
+  for (bool b : seen)
+    if (!b) return false;
   return true;
 }
-static_assert(server_states_in_order(), "SERVER_STATES has one row per ServerState, in enumerator order");
+static_assert(one_row_per_state(), "SERVER_STATES has one row per ServerState");
+inline constexpr std::array<std::size_t, SERVER_STATE_COUNT> STATE_ROWS = state_rows();
+}  // namespace detail
 
-constexpr const ServerStateInfo& info(ServerState s) { return SERVER_STATES[static_cast<std::size_t>(s)]; }
+constexpr const ServerStateInfo& info(ServerState s) { return SERVER_STATES[detail::STATE_ROWS[static_cast<std::size_t>(s)]]; }
 /// "working", "waiting_transport", ...
 constexpr const char* server_state_name(ServerState s) { return info(s).name; }
 
