@@ -232,13 +232,14 @@ PYBIND11_MODULE(_plantwin, m) {
           d["colour"] = info.colour;
           d["active"] = info.active;
           d["loss"] = info.loss != nullptr ? py::object(py::str(info.loss)) : py::none();
+          d["planned"] = info.planned;
           d["always"] = info.always;
           d["doc"] = info.doc;
           out.append(d);
         }
         return out;
       },
-      "The server states in the order results list them: name, column, colour, active, loss, always, doc "
+      "The server states in the order results list them: name, column, colour, active, loss, planned, always, doc "
       "(engine/models/server_state.hpp).");
   m.def("run", &run_scenario, py::arg("scenario"), py::arg("jobs") = 0, py::arg("record_timeline") = false,
         "Runs every replication; returns {ok, interrupted, error, document, timeline}.");

@@ -47,6 +47,10 @@ class EntryTarget {
   /// request waits and there is room), the requester's hand_over(tag) is called before this
   /// returns; otherwise the request waits its turn.
   virtual void request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer) = 0;
+  /// The requester's server went off shift (`held`) or came back: a request it made here is
+  /// skipped until then, keeping its place (PLANNING.md §1). Targets that collect parts by
+  /// themselves (a fleet) take them anyway.
+  virtual void set_request_held(const EntryRequester& /*requester*/, std::uint64_t /*tag*/, bool /*held*/) {}
   /// What a server that waits for this target shows: BLOCKED for a station or a conveyor,
   /// WAITING_TRANSPORT for a fleet.
   virtual ServerState waiting_state() const = 0;

@@ -76,6 +76,16 @@ class RingQueue {
     buf_[tail_++ & mask_] = item;
   }
   T pop_front() { return buf_[head_++ & mask_]; }
+  /// The item `i` places from the front.
+  T& operator[](std::size_t i) { return buf_[(head_ + i) & mask_]; }
+  const T& operator[](std::size_t i) const { return buf_[(head_ + i) & mask_]; }
+  /// Removes the item `i` places from the front, keeping the others' order.
+  T erase_at(std::size_t i) {
+    const T item = (*this)[i];
+    for (std::size_t k = i; k > 0; --k) (*this)[k] = (*this)[k - 1];
+    ++head_;
+    return item;
+  }
 
  private:
   void grow() {

@@ -15,18 +15,42 @@ std::vector<OrderState> initial_orders(const PlantParams& params) {
 }
 }  // namespace
 
+StateSet PlantParams::possible_states() const {
+  StateSet states;
+  if (has_transport) states.add(ServerState::WAITING_TRANSPORT);
+  if (has_network) states.add(ServerState::WAITING_NETWORK);
+  for (const NamedStation& s : stations) {
+    if (s.params.calendar) states.add(ServerState::OFF_SHIFT);
+    if (s.params.maintenance) states.add(ServerState::MAINTENANCE);
+    if (s.params.operators[static_cast<std::size_t>(OperatorTask::SETUP)] ||
+        s.params.operators[static_cast<std::size_t>(OperatorTask::WORK)])
+      states.add(ServerState::WAITING_OPERATOR);
+  }
+  return states;
+}
+
 Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication)
     : parts_(params.max_live_parts) {
   routes_.resize(params.products.size());
   process_.resize(params.products.size());
   sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
-  ctx_ = std::make_unique<PlantContext>(PlantContext{kernel_, parts_, routes_, *sink_, seed, replication});
+  ctx_ = std::make_unique<PlantContext>(
+      PlantContext{kernel_, parts_, routes_, *sink_, seed, replication, nullptr, nullptr, 0, nullptr, {}, {}});
   for (const auto& p : params.products) product_ids_.push_back(p.id);
   ctx_->product_ids = &product_ids_;
   // A network's simulator brings events of its own: a dry calendar then proves nothing.
   stalls_ = std::make_unique<StallDetector>(kernel_, ctx_->moves, parts_, params.network != nullptr);
   ctx_->stalls = stalls_.get();
   kernel_.set_watchdog(stalls_.get());
+  // Calendars and pools first: stations and sources subscribe to them as they are built.
+  for (const CalendarParams& c : params.calendars) {
+    calendars_.push_back(std::make_unique<Calendar>(c, kernel_));
+    ctx_->calendars.push_back(calendars_.back().get());
+  }
+  for (const OperatorPoolParams& o : params.operators) {
+    pools_.push_back(std::make_unique<OperatorPool>(o, o.calendar ? calendars_[*o.calendar].get() : nullptr, kernel_));
+    ctx_->pools.push_back(pools_.back().get());
+  }
   stations_.reserve(params.stations.size());
   for (const auto& s : params.stations)
     stations_.push_back(std::make_unique<Station>(s.id, s.params, *ctx_, static_cast<std::uint32_t>(stations_.size())));
@@ -68,6 +92,7 @@ void Plant::record_timeline() {
 ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt) {
   const auto wall_start = std::chrono::steady_clock::now();
   kernel_.set_interrupt_flag(interrupt);
+  for (auto& c : calendars_) c->start();
   for (auto& s : stations_) s->start();
   if (transport_) transport_->start();
   for (auto& s : sources_) s->start();
@@ -78,6 +103,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   const auto reset_statistics = [&] {
     sink_->reset_statistics();
     for (auto& s : stations_) s->reset_statistics();
+    for (auto& p : pools_) p->reset_statistics();
     if (transport_) transport_->reset_statistics();
   };
   if (messages_) {
@@ -100,6 +126,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   for (const auto& s : stations_) r.stations.push_back(s->measures());
   r.orders = sink_->orders();
   if (timeline_) r.timeline = std::move(*timeline_);
+  for (const auto& p : pools_) r.operators.push_back(p->measures());
   if (transport_) r.transport = transport_->measures();
   if (messages_) r.network = messages_->measures();
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

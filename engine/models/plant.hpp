@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "kernel/kernel.hpp"
+#include "models/calendar.hpp"
 #include "models/messages.hpp"
+#include "models/operators.hpp"
 #include "models/part.hpp"
 #include "models/plant_context.hpp"
 #include "models/sink.hpp"
@@ -53,6 +55,10 @@ struct NamedSource {
 
 struct PlantParams {
   std::vector<ProductParams> products;
+  /// Calendars (compiled: CalendarParams::compile()) and operator pools, which stations, sources
+  /// and pools name by index (docs/planning.md).
+  std::vector<CalendarParams> calendars;
+  std::vector<OperatorPoolParams> operators;
   std::vector<NamedStation> stations;
   std::vector<NamedSource> sources;
   std::vector<OrderParams> orders;
@@ -62,7 +68,7 @@ struct PlantParams {
   bool has_transport = false;
   bool has_network = false;
   /// The states its servers can enter (models/server_state.hpp): results report these.
-  StateSet states;
+  StateSet possible_states() const;
   /// Fleets, conveyors and robot arms (docs/transport.md); nullptr when there are none.
   std::shared_ptr<const TransportParams> transport;
   /// The network and its messages (docs/network.md); nullptr when the plant has none. A plant
@@ -85,11 +91,13 @@ struct ReplicationResult {
   std::optional<Timeline> timeline;
   TransportMeasures transport;  ///< empty without transport
   NetworkMeasures network;  ///< empty without a network
+  std::vector<OperatorMeasures> operators;  ///< one per pool
 
   /// Every field, for kernel/archive.hpp (a replication run in a child process sends it back).
   template <class A>
   void serialize(A& a) {
-    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, transport, network, timeline);
+    a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, transport, network, operators,
+      timeline);
   }
 };
 
@@ -130,6 +138,8 @@ class Plant {
   std::vector<std::string> product_ids_;
   std::unique_ptr<PlantContext> ctx_;
   std::unique_ptr<StallDetector> stalls_;
+  std::vector<std::unique_ptr<Calendar>> calendars_;
+  std::vector<std::unique_ptr<OperatorPool>> pools_;
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::unique_ptr<Timeline> timeline_;

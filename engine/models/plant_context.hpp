@@ -17,6 +17,8 @@ namespace plantwin::models {
 
 class Station;
 class Sink;
+class Calendar;
+class OperatorPool;
 
 /// One step of a product's route: the station, that product's process time there, and how the
 /// part gets there from the previous step (nullptr: straight into the station).
@@ -44,6 +46,9 @@ struct PlantContext {
   std::uint64_t moves = 0;
   /// Product ids by index, for messages.
   const std::vector<std::string>* product_ids = nullptr;
+  /// The plant's calendars and operator pools (PlantParams::calendars, ::operators), by index.
+  std::vector<Calendar*> calendars;
+  std::vector<OperatorPool*> pools;
 
   /// The product id of a part, for messages.
   const std::string& product_name(PartId part) const { return (*product_ids)[parts[part].product]; }

@@ -24,6 +24,9 @@ enum class ServerState : std::uint8_t {
   DOWN,
   WAITING_TRANSPORT,
   WAITING_NETWORK,
+  WAITING_OPERATOR,
+  MAINTENANCE,
+  OFF_SHIFT,
   COUNT
 };
 inline constexpr std::size_t SERVER_STATE_COUNT = static_cast<std::size_t>(ServerState::COUNT);
@@ -39,22 +42,32 @@ struct ServerStateInfo {
   bool active;
   /// An availability loss of OEE, and its cause in `availability_losses`; nullptr when not one.
   const char* loss;
+  /// Planned time: OEE and utilization are over the servers' time in these states (PLANNING.md:
+  /// off-shift time and planned maintenance are not planned production time).
+  bool planned;
   /// Reported for every plant; the others only for plants that can enter them.
   bool always;
   const char* doc;
 };
 
 inline constexpr std::array<ServerStateInfo, SERVER_STATE_COUNT> SERVER_STATES = {{
-    {ServerState::WORKING, "working", "working", "#2ca02c", true, nullptr, true, "processing a part"},
-    {ServerState::SETUP, "setup", "setup", "#f2c12e", true, "setup", true, "changing over to another product"},
-    {ServerState::BLOCKED, "blocked", "blocked", "#d62728", false, nullptr, true,
+    {ServerState::WORKING, "working", "working", "#2ca02c", true, nullptr, true, true, "processing a part"},
+    {ServerState::SETUP, "setup", "setup", "#f2c12e", true, "setup", true, true, "changing over to another product"},
+    {ServerState::WAITING_OPERATOR, "waiting_operator", "operator", "#ff7f0e", false, "operator", true, false,
+     "waiting for an operator of a pool for its setup or work"},
+    {ServerState::BLOCKED, "blocked", "blocked", "#d62728", false, nullptr, true, true,
      "holding a finished part: the next station or conveyor has no room"},
-    {ServerState::WAITING_TRANSPORT, "waiting_transport", "transport", "#9467bd", false, "transport", false,
+    {ServerState::WAITING_TRANSPORT, "waiting_transport", "transport", "#9467bd", false, "transport", true, false,
      "waiting for a vehicle to collect its part, or for a robot arm"},
-    {ServerState::WAITING_NETWORK, "waiting_network", "network", "#17becf", true, "network", false,
+    {ServerState::WAITING_NETWORK, "waiting_network", "network", "#17becf", true, "network", true, false,
      "waiting for a blocking exchange of messages over the network"},
-    {ServerState::DOWN, "down", "down", "#3b3b3b", true, "failure", true, "failed, until its repair ends"},
-    {ServerState::IDLE, "idle", "idle", "#d9d9d9", false, nullptr, true, "up and free, with no part to work on"},
+    {ServerState::DOWN, "down", "down", "#3b3b3b", true, "failure", true, true,
+     "failed, until its repair ends (waiting for a technician included)"},
+    {ServerState::MAINTENANCE, "maintenance", "maint", "#8c564b", false, nullptr, false, false,
+     "in planned maintenance (or stopped for the station's maintenance)"},
+    {ServerState::OFF_SHIFT, "off_shift", "off_shift", "#9ecae1", false, nullptr, false, false,
+     "outside its calendar's on-time"},
+    {ServerState::IDLE, "idle", "idle", "#d9d9d9", false, nullptr, true, true, "up and free, with no part to work on"},
 }};
 
 namespace detail {

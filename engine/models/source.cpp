@@ -19,6 +19,42 @@ Source::Source(std::string id, SourceParams params, PlantContext& ctx)
     mix_total_ += weight;
     mix_cumulative_.push_back(mix_total_);
   }
+  if (params_.calendar && params_.kind == SourceParams::Kind::INTERARRIVAL) {
+    calendar_ = ctx.calendars[*params_.calendar];
+    calendar_->subscribe(*this);
+  }
+}
+
+void Source::next_arrival() {
+  const kernel::Tick draw = params_.interarrival.sample_ticks(interarrival_rng_);
+  if (calendar_ == nullptr) {
+    ctx_.kernel.schedule_in(draw, model_id_, ARRIVAL);
+    return;
+  }
+  if (!calendar_->on()) {
+    arrival_left_ = draw;
+    return;
+  }
+  arrival_at_ = ctx_.kernel.now() + draw;
+  arrival_ = ctx_.kernel.schedule_at(arrival_at_, model_id_, ARRIVAL);
+}
+
+void Source::calendar_changed(bool on) {
+  const kernel::Tick now = ctx_.kernel.now();
+  if (!on) {
+    // A part due at this very instant is created (its event runs after this one).
+    if (arrival_ && arrival_at_ > now) {
+      ctx_.kernel.cancel(arrival_);
+      arrival_ = {};
+      arrival_left_ = arrival_at_ - now;
+    }
+    return;
+  }
+  if (arrival_left_ >= 0) {
+    arrival_at_ = now + arrival_left_;
+    arrival_ = ctx_.kernel.schedule_at(arrival_at_, model_id_, ARRIVAL);
+    arrival_left_ = -1;
+  }
 }
 
 Station* Source::saturated_station() const {
@@ -29,7 +65,7 @@ Station* Source::saturated_station() const {
 void Source::start() {
   switch (params_.kind) {
     case SourceParams::Kind::INTERARRIVAL:
-      if (can_create()) ctx_.kernel.schedule_in(params_.interarrival.sample_ticks(interarrival_rng_), model_id_, ARRIVAL);
+      if (can_create()) next_arrival();
       break;
     case SourceParams::Kind::ORDERS:
       if (!params_.orders.empty()) ctx_.kernel.schedule_at(params_.orders.front().release, model_id_, RELEASE);
@@ -76,7 +112,8 @@ void Source::on_event(const kernel::Event& event) {
         waiting_.push_back(part);
         offer();
       }
-      if (can_create()) ctx_.kernel.schedule_in(params_.interarrival.sample_ticks(interarrival_rng_), model_id_, ARRIVAL);
+      arrival_ = {};
+      if (can_create()) next_arrival();
       break;
     }
     case RELEASE: {

@@ -20,6 +20,7 @@
 #include "kernel/distribution.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/rng.hpp"
+#include "models/calendar.hpp"
 #include "models/plant_context.hpp"
 
 namespace plantwin::models {
@@ -40,9 +41,12 @@ struct SourceParams {
   std::optional<std::int64_t> limit;
   /// ORDERS: sorted stably by release.
   std::vector<OrderRelease> orders;
+  /// INTERARRIVAL: the calendar whose on-time the interarrival clock runs in (index in
+  /// PlantParams::calendars), or none: always.
+  std::optional<std::size_t> calendar;
 };
 
-class Source final : public kernel::Model, public EntryRequester, public Waitable {
+class Source final : public kernel::Model, public EntryRequester, public Waitable, public CalendarClient {
  public:
   Source(std::string id, SourceParams params, PlantContext& ctx);
 
@@ -64,6 +68,9 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   void on_event(const kernel::Event& event) override;
   const char* event_name(std::uint32_t kind) const override;
   PartId hand_over(std::uint64_t tag) override;
+  /// The interarrival clock stops at the end of on-time and goes on at its next start; a part due
+  /// at the very end of on-time is created then.
+  void calendar_changed(bool on) override;
 
   // Waitable (models/stall.hpp): one item, the parts waiting here for their first station.
   WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
@@ -76,6 +83,8 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   ProductIndex draw_product();
   PartId new_part(ProductIndex product, std::int32_t order);
   void offer();
+  /// Starts the interarrival clock for the next part (stopped while the calendar is off).
+  void next_arrival();
 
   const std::string id_;
   const SourceParams params_;
@@ -90,6 +99,10 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   bool offering_ = false;    // inside offer(): a grant continues the loop instead of deferring
   std::uint64_t created_ = 0;
   std::size_t next_order_ = 0;
+  Calendar* calendar_ = nullptr;
+  kernel::EventHandle arrival_;
+  kernel::Tick arrival_at_ = 0;
+  kernel::Tick arrival_left_ = -1;  // interarrival time still to run while the calendar is off; -1: none
 };
 
 }  // namespace plantwin::models

@@ -32,7 +32,8 @@ Station::Station(std::string id, StationParams params, PlantContext& ctx, std::u
       has_setups_(params_.setup_any.has_value() || !params_.setup_pairs.empty()),
       process_rng_(ctx.stream("station/" + id_ + "/process")),
       setup_rng_(ctx.stream("station/" + id_ + "/setup")),
-      yield_rng_(ctx.stream("station/" + id_ + "/yield")) {
+      yield_rng_(ctx.stream("station/" + id_ + "/yield")),
+      maintenance_rng_(ctx.stream("station/" + id_ + "/maintenance")) {
   assert(params_.servers >= 1);
   servers_.reserve(static_cast<std::size_t>(params_.servers));
   for (int k = 0; k < params_.servers; ++k) {
@@ -41,6 +42,19 @@ Station::Station(std::string id, StationParams params, PlantContext& ctx, std::u
     servers_.emplace_back(ctx.stream(prefix + "/ttf"), ctx.stream(prefix + "/ttr"));
   }
   free_servers_ = servers_.size();
+  if (params_.calendar) {
+    calendar_ = ctx.calendars[*params_.calendar];
+    calendar_->subscribe(*this);
+  }
+  for (std::size_t t = 0; t < OPERATOR_TASK_COUNT; ++t)
+    if (params_.operators[t]) {
+      pools_[t] = ctx.pools[*params_.operators[t]];
+      has_pools_ = true;
+    }
+  if (params_.maintenance && params_.maintenance->scope == MaintenanceParams::Scope::SERVER) server_units_.resize(servers_.size());
+  has_planning_ = calendar_ != nullptr || params_.maintenance.has_value() || has_pools_;
+  counts_station_work_ = params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::OPERATING &&
+                         params_.maintenance->scope == MaintenanceParams::Scope::STATION;
 }
 
 void Station::start() {
@@ -54,33 +68,34 @@ void Station::start() {
         ctx_.kernel.schedule_in(ttf, model_id_, FAIL, i);
     }
   }
+  if (calendar_ != nullptr && !calendar_->on())
+    for (Server& s : servers_) set_hold(s, HOLD_OFF, true);
+  if (params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::CALENDAR) {
+    const kernel::Tick first = params_.maintenance->first.value_or(params_.maintenance->every);
+    if (server_units_.empty()) {
+      schedule_maintenance(STATION_UNIT, first);
+    } else {
+      for (std::uint32_t k = 0; k < servers_.size(); ++k) schedule_maintenance(k, first);
+    }
+  }
   if (saturating_ != nullptr) grant();
 }
 
 // ---- state accounting -----------------------------------------------------------------------
 
-void Station::set_state(Server& s, ServerState next) {
+void Station::change(Server& s, ServerState next, std::uint8_t holds) {
   const kernel::Tick now = ctx_.kernel.now();
   s.state_ticks[static_cast<std::size_t>(shown_state(s))] += now - s.state_since;
   s.state_since = now;
-  // A server is free when idle and up: only a change to or from idle moves the count.
-  if (!s.down) free_servers_ += static_cast<std::size_t>(next == ServerState::IDLE) - static_cast<std::size_t>(s.state == ServerState::IDLE);
+  free_servers_ += static_cast<std::size_t>(next == ServerState::IDLE && holds == 0) -
+                   static_cast<std::size_t>(s.state == ServerState::IDLE && s.holds == 0);
   s.state = next;
+  s.holds = holds;
   if (ctx_.observer != nullptr) notify(s);
 }
 
 void Station::notify(const Server& s) {
   ctx_.observer->server_state(number_, static_cast<std::uint32_t>(&s - servers_.data()), shown_state(s), ctx_.kernel.now());
-}
-
-void Station::set_down(Server& s, bool down) {
-  const kernel::Tick now = ctx_.kernel.now();
-  const bool was_free = is_free(s);
-  s.state_ticks[static_cast<std::size_t>(shown_state(s))] += now - s.state_since;
-  s.state_since = now;
-  s.down = down;
-  free_servers_ += static_cast<std::size_t>(is_free(s)) - static_cast<std::size_t>(was_free);
-  if (ctx_.observer != nullptr) notify(s);
 }
 
 void Station::reset_statistics() {
@@ -90,6 +105,7 @@ void Station::reset_statistics() {
     s.state_since = now;
   }
   completed_ = scrapped_ = processed_ = 0;
+  repair_wait_.reset();
   queue_length_.reset(now);
   window_start_ = now;
 }
@@ -105,6 +121,7 @@ StationMeasures Station::measures() const {
   m.scrapped = scrapped_;
   m.processed = processed_;
   m.queue_mean = queue_length_.mean(now);
+  m.repair_wait = repair_wait_;
   return m;
 }
 
@@ -112,12 +129,28 @@ StationMeasures Station::measures() const {
 
 void Station::request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& /*transfer*/) {
   // Inside grant() the loop re-checks the room after every part, so a request made meanwhile
-  // waits its turn behind the ones already there.
-  if (requests_.empty() && !granting_ && has_room()) {
+  // waits its turn behind the ones already there (those of off-shift servers aside).
+  if (requests_.size() == held_requests_ && !granting_ && has_room()) {
     accept(requester.hand_over(tag));
     return;
   }
   requests_.push_back(Request{&requester, tag});
+}
+
+void Station::set_request_held(const EntryRequester& requester, std::uint64_t tag, bool held) {
+  for (std::size_t i = 0; i < requests_.size(); ++i) {
+    Request& r = requests_[i];
+    if (r.requester != &requester || r.tag != tag) continue;
+    if (r.held != held) {
+      r.held = held;
+      held_requests_ += held ? 1 : static_cast<std::size_t>(-1);
+    }
+    if (!held && !grant_deferred_) {
+      grant_deferred_ = true;
+      ctx_.kernel.defer(model_id_, GRANT);
+    }
+    return;
+  }
 }
 
 void Station::accept(PartId part) {
@@ -149,8 +182,12 @@ void Station::grant() {
   if (granting_) return;
   granting_ = true;
   while (has_room()) {
-    if (!requests_.empty()) {
-      const Request r = requests_.pop_front();
+    if (requests_.size() > held_requests_) {
+      // The oldest request whose server is on shift (the front, unless some are held).
+      std::size_t i = 0;
+      if (held_requests_ > 0)
+        while (requests_[i].held) ++i;
+      const Request r = i == 0 ? requests_.pop_front() : requests_.erase_at(i);
       accept(r.requester->hand_over(r.tag));
     } else if (saturating_ != nullptr && free_servers_ > 0 && queue_.empty() && saturating_->can_create()) {
       accept(saturating_->create_part());
@@ -183,6 +220,7 @@ PartId Station::hand_over(std::uint64_t server) {
 void Station::start_part(std::uint32_t index, PartId part) {
   Server& s = servers_[index];
   s.part = part;
+  s.in_hand = true;
   const Part& p = ctx_.parts[part];
   const std::int64_t previous = s.last_product;
   s.last_product = p.product;
@@ -247,26 +285,104 @@ void Station::start_activity(std::uint32_t index, Activity activity, kernel::Tic
   s.activity_duration = duration;
   s.activity_remaining = duration;
   set_state(s, activity == Activity::SETUP ? ServerState::SETUP : ServerState::WORKING);
-  // A gate may have let the part on while the server was down: it starts at the repair.
-  if (!s.down) run_activity(index);
+  // The common case: nothing holds the server and no step needs an operator.
+  if (s.holds == 0 && !has_pools_) {
+    run_activity(index);
+    return;
+  }
+  proceed(index);
+}
+
+OperatorPool* Station::step_pool(const Server& s) const {
+  return pools_[static_cast<std::size_t>(s.activity == Activity::SETUP ? OperatorTask::SETUP : OperatorTask::WORK)];
+}
+
+void Station::proceed(std::uint32_t index) {
+  Server& s = servers_[index];
+  // A gate may have let the part on while the server was down or off: it starts when it may.
+  if (s.activity == Activity::NONE || s.activity_event || !can_run(s)) return;
+  if (OperatorPool* pool = step_pool(s); pool != nullptr && !s.op_held) {
+    if (s.op_waiting) return;
+    const OperatorTask task = s.activity == Activity::SETUP ? OperatorTask::SETUP : OperatorTask::WORK;
+    if (!pool->request(*this, operator_tag(index, task), task)) {
+      s.op_waiting = true;
+      set_state(s, ServerState::WAITING_OPERATOR);
+      return;
+    }
+    s.op_held = true;
+  }
+  if (s.state != activity_state(s)) set_state(s, activity_state(s));
+  run_activity(index);
+}
+
+void Station::operator_granted(std::uint64_t tag) {
+  const auto index = static_cast<std::uint32_t>(tag >> 2);
+  Server& s = servers_[index];
+  if (static_cast<OperatorTask>(tag & 3) == OperatorTask::REPAIR) {
+    s.repair_waiting = false;
+    repair_wait_.add(kernel::to_seconds(ctx_.kernel.now() - s.repair_asked));
+    ctx_.kernel.schedule_in(s.repair_left, model_id_, REPAIR, index);
+    return;
+  }
+  s.op_waiting = false;
+  s.op_held = true;
+  set_state(s, activity_state(s));
+  run_activity(index);
+}
+
+void Station::release_operator(std::uint32_t index) {
+  Server& s = servers_[index];
+  if (s.op_held) {
+    s.op_held = false;
+    step_pool(s)->release(s.activity == Activity::SETUP ? OperatorTask::SETUP : OperatorTask::WORK);
+  } else if (s.op_waiting) {
+    s.op_waiting = false;
+    step_pool(s)->withdraw(*this, operator_tag(index, s.activity == Activity::SETUP ? OperatorTask::SETUP : OperatorTask::WORK));
+    set_state(s, activity_state(s));
+  }
 }
 
 void Station::run_activity(std::uint32_t index) {
   Server& s = servers_[index];
   const kernel::Tick now = ctx_.kernel.now();
   s.run_start = now;
+  if (s.activity == Activity::WORK && counts_station_work_) working_changed(+1);
   if (s.activity == Activity::WORK && params_.failures &&
       params_.failures->basis == FailureParams::Basis::OPERATING && s.ttf_remaining <= s.activity_remaining) {
     s.activity_event = ctx_.kernel.schedule_at(now + s.ttf_remaining, model_id_, FAIL, index);
+    s.event_is_fail = true;
     return;
   }
+  s.event_is_fail = false;
   s.activity_event =
       ctx_.kernel.schedule_at(now + s.activity_remaining, model_id_, s.activity == Activity::SETUP ? END_SETUP : END_WORK, index);
+}
+
+void Station::work_stopped(Server& s, kernel::Tick ran) {
+  if (counts_station_work_) working_changed(-1);
+  s.maint_worked += ran;
+}
+
+void Station::suspend(std::uint32_t index) {
+  Server& s = servers_[index];
+  const kernel::Tick now = ctx_.kernel.now();
+  const kernel::Tick ran = now - s.run_start;
+  // An activity that ends at this instant ends: its event runs after this one.
+  if (!s.event_is_fail && ran == s.activity_remaining) return;
+  ctx_.kernel.cancel(s.activity_event);
+  s.activity_event = {};
+  s.activity_remaining -= ran;
+  if (s.activity == Activity::WORK) {
+    if (params_.failures && params_.failures->basis == FailureParams::Basis::OPERATING) s.ttf_remaining -= ran;
+    work_stopped(s, ran);
+  }
+  release_operator(index);
 }
 
 void Station::end_setup(std::uint32_t index) {
   Server& s = servers_[index];
   s.activity_event = {};
+  release_operator(index);
   s.activity = Activity::NONE;
   begin_gates(index, GatePhase::BEFORE_WORK);
 }
@@ -275,9 +391,15 @@ void Station::end_work(std::uint32_t index) {
   Server& s = servers_[index];
   const kernel::Tick now = ctx_.kernel.now();
   s.activity_event = {};
-  s.activity = Activity::NONE;
   if (params_.failures && params_.failures->basis == FailureParams::Basis::OPERATING)
     s.ttf_remaining -= now - s.run_start;
+  if (has_planning_) {
+    work_stopped(s, now - s.run_start);
+    release_operator(index);
+    after_work(index);
+  }
+  s.activity = Activity::NONE;
+  s.in_hand = false;
   ++processed_;
   ++ctx_.moves;
   const PartId part = s.part;
@@ -289,6 +411,20 @@ void Station::end_work(std::uint32_t index) {
     return;
   }
   begin_gates(index, GatePhase::AFTER_WORK);
+}
+
+void Station::after_work(std::uint32_t index) {
+  Server& s = servers_[index];
+  // The work in hand has ended: overtime ends with it, and a maintenance due starts now.
+  if (s.overtime) {
+    s.overtime = false;
+    if (calendar_ != nullptr && !calendar_->on()) set_hold(s, HOLD_OFF, true);
+  }
+  if (params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::OPERATING &&
+      !server_units_.empty() && s.maint_worked >= params_.maintenance->every && !(s.holds & (HOLD_DUE | HOLD_MAINT)))
+    maintenance_due(index);
+  s.in_hand = false;
+  if (s.holds & HOLD_DUE) maintenance_ready(index);
 }
 
 void Station::move_on(std::uint32_t index) {
@@ -309,7 +445,10 @@ void Station::move_on(std::uint32_t index) {
   set_state(s, waiting);
   s.waiting_on = &target;
   target.request_entry(*this, index, Transfer{part, this, next.station});
-  if (s.waiting_on != nullptr && ctx_.stalls != nullptr && all_servers_wait()) ctx_.stalls->check({this, index});
+  if (s.waiting_on == nullptr) return;
+  // Off shift at once (a part finished in overtime): its request waits for the next on-time.
+  if (s.holds & HOLD_OFF) target.set_request_held(*this, index, true);
+  if (ctx_.stalls != nullptr && all_servers_wait()) ctx_.stalls->check({this, index});
 }
 
 bool Station::all_servers_wait() const {
@@ -331,9 +470,22 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
     return WaitKind::ANY;
   }
   const Server& s = servers_[item];
-  if (s.waiting_on == nullptr) return WaitKind::MOVES;  // working, in setup, at a gate, down or idle
-  on.push_back(s.waiting_on->entry_wait(*this, item));
-  return WaitKind::ANY;
+  if (s.waiting_on != nullptr) {
+    // A finished part waits for room (or a vehicle) wherever its server is.
+    on.push_back(s.waiting_on->entry_wait(*this, item));
+    return WaitKind::ANY;
+  }
+  if (s.op_waiting) {
+    on.push_back(step_pool(s)->operator_item());
+    return WaitKind::ANY;
+  }
+  if (s.repair_waiting) {
+    on.push_back(pools_[static_cast<std::size_t>(OperatorTask::REPAIR)]->operator_item());
+    return WaitKind::ANY;
+  }
+  // Off shift for ever: nothing brings it back.
+  if ((s.holds & HOLD_OFF) && calendar_->params().next_change(ctx_.kernel.now()) == NEVER) return WaitKind::ANY;
+  return WaitKind::MOVES;  // working, in setup, at a gate, down, off shift, in maintenance, idle
 }
 
 std::string Station::describe_wait(std::uint32_t item) const {
@@ -341,9 +493,11 @@ std::string Station::describe_wait(std::uint32_t item) const {
   if (item == BUFFER)
     return "station '" + id_ + "' has " + std::to_string(queue_.size()) + " part(s) in its buffer waiting for a server";
   const Server& s = servers_[item];
-  std::string what = "station '" + id_ + "' server " + std::to_string(item) + " holds a part of '" +
-                     ctx_.product_name(s.part) + "'";
+  std::string what = "station '" + id_ + "' server " + std::to_string(item);
+  if (s.state != ServerState::IDLE) what += " holds a part of '" + ctx_.product_name(s.part) + "'";
   if (s.waiting_on != nullptr) return what + " and waits for " + s.waiting_on->entry_name();
+  if (s.op_waiting) return what + " and waits for an operator of '" + step_pool(s)->params().id + "'";
+  if (s.holds & HOLD_OFF) return what + " and is off shift for good";
   return what;
 }
 
@@ -358,6 +512,8 @@ void Station::server_freed() {
   if (wants_grant()) grant();
 }
 
+// ---- failures and repairs ----------------------------------------------------------------------
+
 void Station::fail(std::uint32_t index) {
   Server& s = servers_[index];
   const FailureParams& f = *params_.failures;
@@ -367,32 +523,161 @@ void Station::fail(std::uint32_t index) {
     // not undo it, even with `restart`: the activity ends when the repair does.
     if (f.basis == FailureParams::Basis::CALENDAR) ctx_.kernel.cancel(s.activity_event);
     s.activity_event = {};
-    const kernel::Tick left = s.activity_remaining - (now - s.run_start);
+    const kernel::Tick ran = now - s.run_start;
+    const kernel::Tick left = s.activity_remaining - ran;
     s.activity_remaining = f.interrupted == FailureParams::Interrupted::RESTART && left > 0 ? s.activity_duration : left;
+    if (has_planning_) {
+      if (s.activity == Activity::WORK) work_stopped(s, ran);
+      release_operator(index);
+    }
+  } else if (s.op_waiting) {
+    release_operator(index);  // withdraws the request; it asks again after the repair
   }
   if (f.basis == FailureParams::Basis::OPERATING) s.ttf_remaining = 0;
-  set_down(s, true);
-  ctx_.kernel.schedule_in(f.time_to_repair.sample_ticks(s.ttr_rng), model_id_, REPAIR, index);
+  set_hold(s, HOLD_DOWN, true);
+  const kernel::Tick ttr = f.time_to_repair.sample_ticks(s.ttr_rng);
+  if (OperatorPool* technicians = pools_[static_cast<std::size_t>(OperatorTask::REPAIR)]) {
+    // The repair waits for a technician; its duration is drawn now, whenever it starts.
+    s.repair_left = ttr;
+    s.repair_asked = now;
+    if (!technicians->request(*this, operator_tag(index, OperatorTask::REPAIR), OperatorTask::REPAIR)) {
+      s.repair_waiting = true;
+      return;
+    }
+    repair_wait_.add(0.0);
+  }
+  ctx_.kernel.schedule_in(ttr, model_id_, REPAIR, index);
 }
 
 void Station::repair(std::uint32_t index) {
   Server& s = servers_[index];
   const FailureParams& f = *params_.failures;
-  set_down(s, false);
+  if (OperatorPool* technicians = pools_[static_cast<std::size_t>(OperatorTask::REPAIR)]) technicians->release(OperatorTask::REPAIR);
+  set_hold(s, HOLD_DOWN, false);
   const kernel::Tick ttf = f.time_to_failure.sample_ticks(s.ttf_rng);
   if (f.basis == FailureParams::Basis::OPERATING)
     s.ttf_remaining = ttf;
   else
     ctx_.kernel.schedule_in(ttf, model_id_, FAIL, index);
   if (s.activity != Activity::NONE) {
-    run_activity(index);
+    proceed(index);
   } else if (s.state == ServerState::IDLE) {
     server_freed();
   }
 }
 
+// ---- calendar: shifts, breaks, closed days -----------------------------------------------------
+
+void Station::calendar_changed(bool on) {
+  if (!on) {
+    for (std::uint32_t k = 0; k < servers_.size(); ++k) {
+      Server& s = servers_[k];
+      // `finish`: the part in hand is finished first, in overtime (an operator wait included).
+      if (params_.at_shift_end == StationParams::AtShiftEnd::FINISH && s.in_hand) {
+        s.overtime = true;
+        continue;
+      }
+      set_hold(s, HOLD_OFF, true);
+      if (s.activity_event) {
+        suspend(k);
+      } else {
+        release_operator(k);  // a waiting request is withdrawn
+      }
+      // A finished part keeps its place at its target, skipped until the next on-time.
+      if (s.waiting_on != nullptr) s.waiting_on->set_request_held(*this, k, true);
+    }
+    return;
+  }
+  for (std::uint32_t k = 0; k < servers_.size(); ++k) {
+    Server& s = servers_[k];
+    s.overtime = false;
+    if (!(s.holds & HOLD_OFF)) continue;
+    set_hold(s, HOLD_OFF, false);
+    if (s.waiting_on != nullptr) s.waiting_on->set_request_held(*this, k, false);
+    proceed(k);
+  }
+  server_freed();
+}
+
+// ---- maintenance -------------------------------------------------------------------------------
+
+Station::MaintenanceUnit& Station::unit(std::uint32_t u) { return u == STATION_UNIT ? station_unit_ : server_units_[u]; }
+
+void Station::schedule_maintenance(std::uint32_t u, kernel::Tick at) {
+  unit(u).event = ctx_.kernel.schedule_at(std::max(at, ctx_.kernel.now()), model_id_, MAINTENANCE_DUE, u);
+}
+
+void Station::maintenance_due(std::uint32_t u) {
+  MaintenanceUnit& m = unit(u);
+  m.event = {};
+  m.due = true;
+  // Every server of the unit takes no new part; one without work in hand stops at once, the
+  // others when their work ends (non-preemptive).
+  const std::uint32_t first = u == STATION_UNIT ? 0 : u;
+  const std::uint32_t last = u == STATION_UNIT ? static_cast<std::uint32_t>(servers_.size()) : u + 1;
+  for (std::uint32_t k = first; k < last; ++k) {
+    set_hold(servers_[k], HOLD_DUE, true);
+    if (!servers_[k].in_hand) maintenance_ready(k);
+  }
+}
+
+void Station::maintenance_ready(std::uint32_t index) {
+  Server& s = servers_[index];
+  change(s, s.state, static_cast<std::uint8_t>((s.holds & ~HOLD_DUE) | HOLD_MAINT));
+  const std::uint32_t u = server_units_.empty() ? STATION_UNIT : index;
+  MaintenanceUnit& m = unit(u);
+  if (m.running) return;
+  // Scope station: the station's maintenance starts once all its servers have stopped.
+  if (u == STATION_UNIT)
+    for (const Server& other : servers_)
+      if (!(other.holds & HOLD_MAINT)) return;
+  m.running = true;
+  const kernel::Tick duration = params_.maintenance->duration.sample_ticks(maintenance_rng_);
+  m.event = ctx_.kernel.schedule_in(duration, model_id_, MAINTENANCE_END, u);
+}
+
+void Station::maintenance_end(std::uint32_t u) {
+  MaintenanceUnit& m = unit(u);
+  const MaintenanceParams& p = *params_.maintenance;
+  const kernel::Tick now = ctx_.kernel.now();
+  m.event = {};
+  m.running = false;
+  m.due = false;
+  // Work done between the due point and the start counts for nobody: the clock starts again now.
+  m.worked = 0;
+  m.since = now;
+  const std::uint32_t first = u == STATION_UNIT ? 0 : u;
+  const std::uint32_t last = u == STATION_UNIT ? static_cast<std::uint32_t>(servers_.size()) : u + 1;
+  for (std::uint32_t k = first; k < last; ++k) {
+    servers_[k].maint_worked = 0;
+    set_hold(servers_[k], HOLD_MAINT, false);
+  }
+  if (p.basis == MaintenanceParams::Basis::CALENDAR) schedule_maintenance(u, now + p.every);
+  server_freed();
+}
+
+void Station::working_changed(int delta) {
+  MaintenanceUnit& m = station_unit_;
+  const kernel::Tick now = ctx_.kernel.now();
+  if (m.working > 0) m.worked += now - m.since;
+  m.since = now;
+  m.working += delta;
+  if (m.due) return;
+  if (m.event) {
+    ctx_.kernel.cancel(m.event);
+    m.event = {};
+  }
+  // Scope station, operating basis: due after `every` of time with any server working.
+  if (m.working > 0)
+    m.event = ctx_.kernel.schedule_in(std::max<kernel::Tick>(0, params_.maintenance->every - m.worked), model_id_,
+                                      MAINTENANCE_DUE, STATION_UNIT);
+}
+
+// ---- events ------------------------------------------------------------------------------------
+
 const char* Station::event_name(std::uint32_t kind) const {
-  static constexpr const char* names[] = {"end_setup", "end_work", "fail", "repair", "grant"};
+  static constexpr const char* names[] = {"end_setup", "end_work", "fail", "repair", "grant", "maintenance_due",
+                                          "maintenance_end"};
   return kind < std::size(names) ? names[kind] : nullptr;
 }
 
@@ -407,6 +692,8 @@ void Station::on_event(const kernel::Event& event) {
       grant_deferred_ = false;
       grant();
       break;
+    case MAINTENANCE_DUE: maintenance_due(index); break;
+    case MAINTENANCE_END: maintenance_end(index); break;
     default: assert(false);
   }
 }

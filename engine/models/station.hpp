@@ -3,9 +3,10 @@
 ///
 /// Semantics (PRODUCT.md, "Semantics that every result depends on"):
 /// - The buffer's capacity counts waiting places only. A part may enter when a server is free
-///   (idle and up) or a waiting place is free. Requests to enter, from sources and from blocked
-///   upstream servers, are granted in the order they were made. A free server takes the next part
-///   at once; among free servers, the lowest-numbered one.
+///   (idle, up, on shift, not held for maintenance) or a waiting place is free. Requests to enter,
+///   from sources and from blocked upstream servers, are granted in the order they were made (a
+///   request of a server that is off shift keeps its place but is skipped until its on-time). A
+///   free server takes the next part at once; among free servers, the lowest-numbered one.
 /// - A server's cycle: setup (when the previous part on this server was another product; none
 ///   before its first part) → working → yield (a scrapped part leaves the plant at once) → blocked
 ///   until the next station grants entry (the last station never blocks) → idle.
@@ -14,8 +15,13 @@
 ///   keeps the work done; `restart` starts the interrupted activity over with the same duration.
 ///   The next time to failure is drawn when a repair ends. A failure due at the very instant an
 ///   activity ends strikes first, but the activity is not repeated: it ends when the repair does.
-/// - At every instant a server is in exactly one state: down (over all others), setup, working,
-///   blocked or idle.
+/// - The planner's vocabulary (PLANNING.md §1–3, docs/planning.md): a calendar pauses setups and
+///   work in progress at the end of on-time (or lets them finish in overtime with `finish`);
+///   planned maintenance stops a server (or the whole station) once the work in hand has ended;
+///   steps that name an operator pool wait for one of its operators.
+/// - At every instant a server is in exactly one state (models/server_state.hpp): down over
+///   off_shift over maintenance over what it does (setup, working, waiting_operator, blocked,
+///   waiting_transport, waiting_network, idle).
 
 #include <array>
 #include <cstdint>
@@ -27,7 +33,9 @@
 #include "kernel/kernel.hpp"
 #include "kernel/rng.hpp"
 #include "kernel/stats.hpp"
+#include "models/calendar.hpp"
 #include "models/flow.hpp"
+#include "models/operators.hpp"
 #include "models/plant_context.hpp"
 
 namespace plantwin::models {
@@ -50,6 +58,19 @@ struct SetupParams {
   Distribution duration;
 };
 
+/// Planned maintenance (PLANNING.md §2): due at `first` and then `every` after the previous one
+/// ended (calendar basis), or after `every` of working time (operating basis); it starts once the
+/// work in hand has ended and lasts a draw of `duration`.
+struct MaintenanceParams {
+  enum class Basis { CALENDAR, OPERATING };
+  enum class Scope { STATION, SERVER };
+  kernel::Tick every = 0;        ///< > 0
+  Distribution duration;         ///< `for`
+  Basis basis = Basis::CALENDAR;
+  std::optional<kernel::Tick> first;  ///< calendar basis: the first due time; default `every`
+  Scope scope = Scope::STATION;
+};
+
 /// A station's own parameters. Process times belong to the products' route steps (RouteStep):
 /// a station stores nothing per product of the plant, so a plant of many stations and products
 /// stays small.
@@ -64,6 +85,13 @@ struct StationParams {
   /// not listed take none.
   std::vector<SetupParams> setup_pairs;
   double yield = 1.0;
+  /// The station's calendar (index in PlantParams::calendars), or none: always on.
+  std::optional<std::size_t> calendar;
+  /// At the end of on-time: pause the setup or work in progress, or finish the part in hand.
+  enum class AtShiftEnd { PAUSE, FINISH } at_shift_end = AtShiftEnd::PAUSE;
+  std::optional<MaintenanceParams> maintenance;
+  /// The operator pool (index in PlantParams::operators) each task needs, if any.
+  std::array<std::optional<std::size_t>, OPERATOR_TASK_COUNT> operators{};
 
   /// The changeover from `from` to `to`, or nullptr when none (always none when from == to).
   const Distribution* setup_between(ProductIndex from, ProductIndex to) const;
@@ -76,9 +104,10 @@ struct StationMeasures {
   std::uint64_t scrapped = 0;
   std::uint64_t processed = 0;  ///< parts whose work ended (good + scrapped)
   double queue_mean = 0;        ///< time-average number of parts waiting in the buffer
+  kernel::Tally repair_wait;    ///< seconds a repair waited for its technician (pools only)
   template <class A>
   void serialize(A& a) {
-    a(state_ticks, completed, scrapped, processed, queue_mean);
+    a(state_ticks, completed, scrapped, processed, queue_mean, repair_wait);
   }
 };
 
@@ -86,7 +115,9 @@ class Station final : public kernel::Model,
                       public EntryRequester,
                       public EntryTarget,
                       public GateClient,
-                      public Waitable {
+                      public Waitable,
+                      public CalendarClient,
+                      public OperatorClient {
  public:
   /// `number` is the station's position in declaration order (observers name stations by it).
   Station(std::string id, StationParams params, PlantContext& ctx, std::uint32_t number = 0);
@@ -99,6 +130,7 @@ class Station final : public kernel::Model,
   /// waiting and there is room), the requester's hand_over(tag) is called before this returns;
   /// otherwise the request waits its turn.
   void request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer = {}) override;
+  void set_request_held(const EntryRequester& requester, std::uint64_t tag, bool held) override;
   ServerState waiting_state() const override { return ServerState::BLOCKED; }
   WaitItem entry_wait(const EntryRequester& requester, std::uint64_t tag) const override;
   std::string entry_name() const override { return "room at station '" + id_ + "'"; }
@@ -132,6 +164,8 @@ class Station final : public kernel::Model,
   void on_event(const kernel::Event& event) override;
   const char* event_name(std::uint32_t kind) const override;
   PartId hand_over(std::uint64_t server) override;
+  void calendar_changed(bool on) override;
+  void operator_granted(std::uint64_t tag) override;
 
   // Waitable (models/stall.hpp): its servers by index, its room and its buffer.
   static constexpr std::uint32_t ROOM = 0xffffffffu;
@@ -141,8 +175,13 @@ class Station final : public kernel::Model,
   void holders(std::vector<WaitItem>& out) const override;
 
  private:
-  enum EventKind : std::uint32_t { END_SETUP, END_WORK, FAIL, REPAIR, GRANT };
+  enum EventKind : std::uint32_t { END_SETUP, END_WORK, FAIL, REPAIR, GRANT, MAINTENANCE_DUE, MAINTENANCE_END };
   enum class Activity : std::uint8_t { NONE, SETUP, WORK };
+  /// Why a server takes no new part (bits of Server::holds); DOWN, OFF and MAINT also show as its
+  /// state, in that precedence.
+  static constexpr std::uint8_t HOLD_DOWN = 1, HOLD_OFF = 2, HOLD_MAINT = 4, HOLD_DUE = 8;
+  /// Maintenance with scope station is one unit: its events carry this instead of a server.
+  static constexpr std::uint32_t STATION_UNIT = 0xffffffffu;
 
   enum class GatePhase : std::uint8_t { BEFORE_WORK, AFTER_WORK };
 
@@ -155,7 +194,12 @@ class Station final : public kernel::Model,
     std::uint8_t gate_pending = 0;
     std::uint8_t gate_requesting = 0;  // inside Gate::request(): a call back continues the loop
     std::uint32_t gate_index = 0;
-    bool down = false;
+    std::uint8_t holds = 0;   // HOLD_* bits: why it takes no new part
+    bool in_hand = false;     // holds a part whose work has not ended (from its start to end_work)
+    bool overtime = false;    // finishing its part in hand after the end of on-time (`finish`)
+    bool op_held = false;     // holds an operator for its setup or work
+    bool op_waiting = false;  // asked a pool for one for its setup or work
+    bool repair_waiting = false;  // down, its repair waiting for a technician
     PartId part = 0;
     EntryTarget* waiting_on = nullptr;  // while its finished part waits to move on: the target asked
     std::int64_t last_product = -1;
@@ -165,23 +209,59 @@ class Station final : public kernel::Model,
     kernel::Tick activity_remaining = 0;  // what is left of it when it is not running
     kernel::Tick run_start = 0;           // when the current run of it began
     kernel::EventHandle activity_event;
+    bool event_is_fail = false;  // the activity's event is its failure (operating basis), not its end
     kernel::Tick ttf_remaining = 0;  // operating basis: working time left before the next failure
+    kernel::Tick repair_left = 0;    // the repair's drawn duration, while it waits for a technician
+    kernel::Tick repair_asked = 0;   // when it started waiting for one
+    // Maintenance with scope server: working time since the last one (operating basis).
+    kernel::Tick maint_worked = 0;
     kernel::Tick state_since = 0;
     std::array<kernel::Tick, SERVER_STATE_COUNT> state_ticks{};
     kernel::RngStream ttf_rng;
     kernel::RngStream ttr_rng;
   };
 
-  ServerState shown_state(const Server& s) const { return s.down ? ServerState::DOWN : s.state; }
-  void set_state(Server& s, ServerState next);
-  void set_down(Server& s, bool down);
-  bool is_free(const Server& s) const { return s.state == ServerState::IDLE && !s.down; }
+  static ServerState shown_state(const Server& s) {
+    if (s.holds == 0) return s.state;
+    if (s.holds & HOLD_DOWN) return ServerState::DOWN;
+    if (s.holds & HOLD_OFF) return ServerState::OFF_SHIFT;
+    if (s.holds & HOLD_MAINT) return ServerState::MAINTENANCE;
+    return s.state;
+  }
+  /// Changes what the server does and why it holds, keeping the state times and the free count.
+  void change(Server& s, ServerState next, std::uint8_t holds);
+  void set_state(Server& s, ServerState next) { change(s, next, s.holds); }
+  void set_hold(Server& s, std::uint8_t bit, bool on) {
+    change(s, s.state, static_cast<std::uint8_t>(on ? s.holds | bit : s.holds & ~bit));
+  }
+  static bool is_free(const Server& s) { return s.state == ServerState::IDLE && s.holds == 0; }
+  /// Whether its activity may run now: up, and on shift or in overtime.
+  static bool can_run(const Server& s) { return (s.holds & (HOLD_DOWN | HOLD_OFF)) == 0; }
+  /// The pool the activity in hand needs, or nullptr.
+  OperatorPool* step_pool(const Server& s) const;
+  static ServerState activity_state(const Server& s) {
+    return s.activity == Activity::SETUP ? ServerState::SETUP : ServerState::WORKING;
+  }
 
   void accept(PartId part);
   void dispatch();
   void start_part(std::uint32_t index, PartId part);
   void start_activity(std::uint32_t index, Activity activity, kernel::Tick duration);
+  /// Runs the activity in hand when nothing holds it: up, on shift, its operator held (asks for
+  /// one when it needs one).
+  void proceed(std::uint32_t index);
   void run_activity(std::uint32_t index);
+  /// Stops the running activity, keeping what is left (and, operating basis, the failure clock);
+  /// an activity that ends at this very instant is left to end. Gives back its operator.
+  void suspend(std::uint32_t index);
+  void release_operator(std::uint32_t index);
+  /// A work run stopped after `ran`: counts it for operating-basis maintenance.
+  void work_stopped(Server& s, kernel::Tick ran);
+  /// After a part's work ends: overtime ends, a maintenance due starts.
+  void after_work(std::uint32_t index);
+  static std::uint64_t operator_tag(std::uint32_t index, OperatorTask task) {
+    return (static_cast<std::uint64_t>(index) << 2) | static_cast<std::uint64_t>(task);
+  }
   void end_setup(std::uint32_t index);
   /// Runs the gates of `phase` from the first; when all are passed (at once when there are none),
   /// goes on to work (before) or to the next hop (after).
@@ -191,7 +271,18 @@ class Station final : public kernel::Model,
   void end_work(std::uint32_t index);
   void move_on(std::uint32_t index);
   void fail(std::uint32_t index);
+  void start_repair(std::uint32_t index);
   void repair(std::uint32_t index);
+  // Maintenance (models/station.cpp, "maintenance").
+  void schedule_maintenance(std::uint32_t unit, kernel::Tick at);
+  void maintenance_due(std::uint32_t unit);
+  /// The server takes no new part and, once its work in hand has ended, stops for maintenance.
+  void maintenance_ready(std::uint32_t index);
+  void maintenance_end(std::uint32_t unit);
+  struct MaintenanceUnit;
+  MaintenanceUnit& unit(std::uint32_t u);
+  /// Counts working time towards operating-basis maintenance (scope station: while any server works).
+  void working_changed(int delta);
   void server_freed();
   void grant();
   /// No room, and every server waits for its part to move on: only then can a server that starts
@@ -215,8 +306,10 @@ class Station final : public kernel::Model,
   struct Request {
     EntryRequester* requester = nullptr;
     std::uint64_t tag = 0;
+    bool held = false;  // its server is off shift: skipped until on-time
   };
   RingQueue<Request> requests_;  // in the order the requests were made
+  std::size_t held_requests_ = 0;
   bool granting_ = false;
   bool grant_deferred_ = false;
   class Source* saturating_ = nullptr;
@@ -229,6 +322,27 @@ class Station final : public kernel::Model,
   kernel::TimeAverage queue_length_;
   kernel::Tick window_start_ = 0;
   std::uint64_t completed_ = 0, scrapped_ = 0, processed_ = 0;
+  kernel::Tally repair_wait_;
+
+  // The planner's vocabulary; all unused (null, empty) for a station without it.
+  Calendar* calendar_ = nullptr;
+  std::array<OperatorPool*, OPERATOR_TASK_COUNT> pools_{};
+  bool has_pools_ = false;
+  /// Calendar, maintenance or operators: the slower paths that keep their clocks run.
+  bool has_planning_ = false;
+  /// Maintenance with scope station on the operating basis: working time is counted as it goes.
+  bool counts_station_work_ = false;
+  struct MaintenanceUnit {
+    bool due = false;
+    bool running = false;
+    kernel::Tick worked = 0;  // scope station, operating basis: time any server worked
+    kernel::Tick since = 0;   // ... counted up to here
+    int working = 0;          // servers working now
+    kernel::EventHandle event;
+  };
+  MaintenanceUnit station_unit_;             // scope station
+  std::vector<MaintenanceUnit> server_units_;  // scope server, one per server
+  kernel::RngStream maintenance_rng_;
 };
 
 }  // namespace plantwin::models

@@ -8,6 +8,7 @@
 #include "scenario/builder.hpp"
 #include "run/result_transport.hpp"
 #include "run/result_network.hpp"
+#include "run/result_operators.hpp"
 
 namespace plantwin::run {
 
@@ -161,30 +162,38 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
 
   // Per station.
   Json& stations = doc["stations"] = Json::object();
+  const models::StateSet possible = plant.possible_states();
   std::string bottleneck;
   double bottleneck_active = -1;
   for (std::size_t s = 0; s < plant.stations.size(); ++s) {
-    const double planned_ticks = static_cast<double>(config.horizon) * plant.stations[s].params.servers;
-    std::vector<double> utilization, availability, performance, quality, oee, completed, scrapped, queue, waiting_network;
+    // States are shares of the servers' calendar time; utilization, OEE and the active share are
+    // over the planned time P, which leaves out off-shift time and planned maintenance.
+    const double server_ticks = static_cast<double>(config.horizon) * plant.stations[s].params.servers;
+    std::vector<double> utilization, availability, performance, quality, oee, completed, scrapped, queue, waiting_network,
+        repair_wait;
     std::array<double, models::SERVER_STATE_COUNT> states{};
     double active = 0;
     for (const auto& r : reps) {
       const auto& m = r.stations[s];
       // Availability losses (failures, changeovers, waiting for transport or the network) and the
       // active share come from the state table (models/server_state.hpp).
-      double lost = 0, active_share = 0;
+      // In ticks: P, what of it was lost to availability losses, and the active time.
+      kernel::Tick planned_ticks = 0, lost_ticks = 0, active_ticks = 0;
       for (const models::ServerStateInfo& info : models::SERVER_STATES) {
-        const double f = state_fraction(m, info.state, planned_ticks);
-        states[static_cast<std::size_t>(info.state)] += f / static_cast<double>(reps.size());
-        if (info.loss != nullptr) lost += f;
-        if (info.active) active_share += f;
+        const kernel::Tick t = m.state_ticks[static_cast<std::size_t>(info.state)];
+        states[static_cast<std::size_t>(info.state)] += static_cast<double>(t) / server_ticks / static_cast<double>(reps.size());
+        if (info.loss != nullptr) lost_ticks += t;
+        if (info.active) active_ticks += t;
+        if (info.planned) planned_ticks += t;
       }
-      const double working = state_fraction(m, ServerState::WORKING, planned_ticks);
-      const double a = 1 - lost;
-      const double perf = a > 0 ? working / a : 0;
+      const auto planned = static_cast<double>(planned_ticks);
+      const auto lost = static_cast<double>(lost_ticks);
+      const auto working = static_cast<double>(m.state_ticks[static_cast<std::size_t>(ServerState::WORKING)]);
+      const double a = planned > 0 ? (planned - lost) / planned : NaN;
+      const double perf = planned - lost > 0 ? working / (planned - lost) : 0;
       const double q =
           m.processed > 0 ? static_cast<double>(m.processed - m.scrapped) / static_cast<double>(m.processed) : 1.0;
-      utilization.push_back(working);
+      utilization.push_back(planned > 0 ? working / planned : NaN);
       availability.push_back(a);
       performance.push_back(perf);
       quality.push_back(q);
@@ -192,15 +201,16 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       completed.push_back(static_cast<double>(m.completed));
       scrapped.push_back(static_cast<double>(m.scrapped));
       queue.push_back(m.queue_mean);
-      waiting_network.push_back(state_fraction(m, ServerState::WAITING_NETWORK, planned_ticks));
-      active += active_share / static_cast<double>(reps.size());
+      waiting_network.push_back(state_fraction(m, ServerState::WAITING_NETWORK, server_ticks));
+      repair_wait.push_back(m.repair_wait.count() > 0 ? m.repair_wait.mean() : NaN);
+      active += (planned > 0 ? static_cast<double>(active_ticks) / planned : 0) / static_cast<double>(reps.size());
     }
     Json& j = stations[plant.stations[s].id] = Json::object();
     j["utilization"] = kpi(utilization);
     Json& st = j["states"] = Json::object();
     bool extra_losses = false;  // a loss beyond failures and setups is possible
     for (const models::ServerStateInfo& info : models::SERVER_STATES) {
-      if (!plant.states.contains(info.state)) continue;
+      if (!possible.contains(info.state)) continue;
       st[info.name] = states[static_cast<std::size_t>(info.state)];
       extra_losses = extra_losses || (info.loss != nullptr && !info.always);
     }
@@ -212,12 +222,14 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
     j["scrapped"] = kpi(scrapped);
     j["queue"] = kpi(queue);
     if (plant.has_network) j["waiting_network"] = kpi(waiting_network);
+    if (plant.stations[s].params.operators[static_cast<std::size_t>(models::OperatorTask::REPAIR)])
+      j["repair_wait_s"] = kpi(repair_wait);
     if (extra_losses) {
       // OEE's availability losses by cause, as fractions of the planned time (means over replications).
       Json& losses = j["availability_losses"] = Json::object();
       for (ServerState k : {ServerState::DOWN, ServerState::SETUP}) losses[models::info(k).loss] = states[static_cast<std::size_t>(k)];
       for (const models::ServerStateInfo& info : models::SERVER_STATES)
-        if (info.loss != nullptr && !info.always && plant.states.contains(info.state))
+        if (info.loss != nullptr && !info.always && possible.contains(info.state))
           losses[info.loss] = states[static_cast<std::size_t>(info.state)];
     }
     if (active > bottleneck_active) {
@@ -230,6 +242,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
   b["active"] = bottleneck_active;
   if (plant.transport) add_transport_sections(doc, plant, config, outcome);
   if (plant.network) add_network_sections(doc, *plant.network, config, outcome);
+  add_operator_sections(doc, plant, outcome);
   return doc;
 }
 

@@ -95,8 +95,6 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
   plant.has_transport = plant.transport != nullptr;
   plant.network = build_network_params(spec);
   plant.has_network = plant.network != nullptr;
-  if (plant.has_transport) plant.states.add(models::ServerState::WAITING_TRANSPORT);
-  if (plant.has_network) plant.states.add(models::ServerState::WAITING_NETWORK);
   return plant;
 }
 

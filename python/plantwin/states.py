@@ -20,6 +20,7 @@ class ServerState:
     colour: str          #: in plots and the report: ``"#9467bd"``
     active: bool         #: counts in a station's active share (the bottleneck)
     loss: Optional[str]  #: the OEE availability loss it is (``"failure"``), or None
+    planned: bool        #: counts in planned time (off_shift and maintenance do not)
     always: bool         #: reported for every plant (the others when the plant can enter them)
     doc: str             #: what a server in this state does
 
