@@ -25,12 +25,8 @@ Source::Source(std::string id, SourceParams params, PlantContext& ctx)
   }
 }
 
-void Source::next_arrival() {
+void Source::next_arrival_on_calendar() {
   const kernel::Tick draw = params_.interarrival.sample_ticks(interarrival_rng_);
-  if (calendar_ == nullptr) {
-    ctx_.kernel.schedule_in(draw, model_id_, ARRIVAL);
-    return;
-  }
   if (!calendar_->on()) {
     arrival_left_ = draw;
     return;

@@ -84,7 +84,13 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   PartId new_part(ProductIndex product, std::int32_t order);
   void offer();
   /// Starts the interarrival clock for the next part (stopped while the calendar is off).
-  void next_arrival();
+  void next_arrival() {
+    if (calendar_ == nullptr)
+      ctx_.kernel.schedule_in(params_.interarrival.sample_ticks(interarrival_rng_), model_id_, ARRIVAL);
+    else
+      next_arrival_on_calendar();
+  }
+  void next_arrival_on_calendar();
 
   const std::string id_;
   const SourceParams params_;

@@ -346,14 +346,12 @@ void Station::run_activity(std::uint32_t index) {
   Server& s = servers_[index];
   const kernel::Tick now = ctx_.kernel.now();
   s.run_start = now;
-  if (s.activity == Activity::WORK && counts_station_work_) working_changed(+1);
+  if (counts_station_work_ && s.activity == Activity::WORK) working_changed(+1);
   if (s.activity == Activity::WORK && params_.failures &&
       params_.failures->basis == FailureParams::Basis::OPERATING && s.ttf_remaining <= s.activity_remaining) {
     s.activity_event = ctx_.kernel.schedule_at(now + s.ttf_remaining, model_id_, FAIL, index);
-    s.event_is_fail = true;
     return;
   }
-  s.event_is_fail = false;
   s.activity_event =
       ctx_.kernel.schedule_at(now + s.activity_remaining, model_id_, s.activity == Activity::SETUP ? END_SETUP : END_WORK, index);
 }
@@ -367,8 +365,9 @@ void Station::suspend(std::uint32_t index) {
   Server& s = servers_[index];
   const kernel::Tick now = ctx_.kernel.now();
   const kernel::Tick ran = now - s.run_start;
-  // An activity that ends at this instant ends: its event runs after this one.
-  if (!s.event_is_fail && ran == s.activity_remaining) return;
+  // An activity that ends at this instant ends: its event (its end, or a failure due at its very
+  // end) runs after this one.
+  if (ran == s.activity_remaining) return;
   ctx_.kernel.cancel(s.activity_event);
   s.activity_event = {};
   s.activity_remaining -= ran;

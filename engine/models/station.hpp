@@ -209,7 +209,6 @@ class Station final : public kernel::Model,
     kernel::Tick activity_remaining = 0;  // what is left of it when it is not running
     kernel::Tick run_start = 0;           // when the current run of it began
     kernel::EventHandle activity_event;
-    bool event_is_fail = false;  // the activity's event is its failure (operating basis), not its end
     kernel::Tick ttf_remaining = 0;  // operating basis: working time left before the next failure
     kernel::Tick repair_left = 0;    // the repair's drawn duration, while it waits for a technician
     kernel::Tick repair_asked = 0;   // when it started waiting for one
@@ -230,7 +229,17 @@ class Station final : public kernel::Model,
   }
   /// Changes what the server does and why it holds, keeping the state times and the free count.
   void change(Server& s, ServerState next, std::uint8_t holds);
-  void set_state(Server& s, ServerState next) { change(s, next, s.holds); }
+  /// The hot path: what the server does changes, not why it holds.
+  void set_state(Server& s, ServerState next) {
+    const kernel::Tick now = ctx_.kernel.now();
+    s.state_ticks[static_cast<std::size_t>(shown_state(s))] += now - s.state_since;
+    s.state_since = now;
+    // A server is free when idle and not held: only a change to or from idle moves the count.
+    if (s.holds == 0)
+      free_servers_ += static_cast<std::size_t>(next == ServerState::IDLE) - static_cast<std::size_t>(s.state == ServerState::IDLE);
+    s.state = next;
+    if (ctx_.observer != nullptr) notify(s);
+  }
   void set_hold(Server& s, std::uint8_t bit, bool on) {
     change(s, s.state, static_cast<std::uint8_t>(on ? s.holds | bit : s.holds & ~bit));
   }
