@@ -1,6 +1,7 @@
 #include "cli/report.hpp"
 #include "cli/report_network.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -51,8 +52,16 @@ std::string duration_hms(double seconds) {
   return buf;
 }
 
+// "53.04 ± 0.211", or "0.817 (0.618 .. 1.00)" when the KPI's range cut its interval (kpis.md,
+// "Intervals"): mean ± ci95 would then cross the range.
 std::string mean_ci(const Json& kpi) {
-  return fixed(number_at(kpi, "mean")) + " ± " + fixed(number_at(kpi, "ci95"));
+  const double mean = number_at(kpi, "mean"), ci = number_at(kpi, "ci95");
+  const double low = number_at(kpi, "ci_low"), high = number_at(kpi, "ci_high");
+  const double slack = 1e-9 * std::max(1.0, std::fabs(mean));
+  if (std::isfinite(low) && std::isfinite(high) &&
+      (std::fabs(mean - ci - low) > slack || std::fabs(mean + ci - high) > slack))
+    return fixed(mean) + " (" + fixed(low) + " .. " + fixed(high) + ")";
+  return fixed(mean) + " ± " + fixed(ci);
 }
 
 std::string csv_field(const std::string& s) {
@@ -69,7 +78,7 @@ void flatten(const Json& obj, const std::string& prefix, std::vector<std::string
     const std::string name = prefix.empty() ? key : prefix + "_" + key;
     if (value.is_object()) {
       if (value.find("mean") != nullptr) {
-        for (const char* stat : {"mean", "ci95", "p50", "p95"})
+        for (const char* stat : {"mean", "ci95", "ci_low", "ci_high", "p50", "p95"})
           if (const Json* v = value.find(stat)) {
             header.push_back(name + "_" + stat);
             row.push_back(run::format_number(v->number()));

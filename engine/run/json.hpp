@@ -46,6 +46,7 @@ class Json {
   /// Object member or nullptr.
   const Json* find(std::string_view key) const;
   const std::vector<std::pair<std::string, Json>>& members() const { return members_; }
+  std::vector<std::pair<std::string, Json>>& members() { return members_; }
   void push_back(Json value) { items_.push_back(std::move(value)); }
   const std::vector<Json>& items() const { return items_; }
 

@@ -24,7 +24,7 @@ def serial(line):
 
 
 def test_a_sweep_is_one_row_per_point_and_kpi(line, serial):
-    assert list(serial.columns) == ["point", *GRID, "kpi", "mean", "ci95"]
+    assert list(serial.columns) == ["point", *GRID, "kpi", "mean", "ci95", "ci_low", "ci_high", "values"]
     n_kpis = len(line.kpi_paths)
     assert len(serial) == 6 * n_kpis
     assert serial["point"].nunique() == 6
@@ -35,7 +35,9 @@ def test_a_sweep_is_one_row_per_point_and_kpi(line, serial):
     assert serial.attrs["replications"] == 4 and serial.attrs["seed"] == 42
     assert {"throughput_per_h", "lead_time_s.p95", "orders.on_time", "stations.reflow.utilization",
             "products.io_board.lead_time_s", "orders.by_order.MB-1001.on_time"} <= set(serial["kpi"])
-    assert serial.loc[serial["kpi"] == "lead_time_s.p95", "ci95"].isna().all()
+    p95 = serial[serial["kpi"] == "lead_time_s.p95"]
+    assert p95["ci95"].isna().all() and p95["ci_low"].isna().all() and p95["values"].isna().all()
+    assert all(len(v) == 4 for v in serial.loc[serial["kpi"] != "lead_time_s.p95", "values"] if v is not None)
 
 
 def test_each_point_is_the_run_of_its_changes(line, serial):
@@ -45,6 +47,9 @@ def test_each_point_is_the_run_of_its_changes(line, serial):
     values = point.set_index("kpi")
     assert values.loc["throughput_per_h", "mean"] == doc["kpis"]["throughput_per_h"]["mean"]
     assert values.loc["orders.on_time", "ci95"] == doc["orders"]["on_time"]["ci95"]
+    assert values.loc["orders.on_time", "ci_high"] == doc["orders"]["on_time"]["ci_high"]
+    assert list(values.loc["stations.aoi.oee", "values"]) == doc["stations"]["aoi"]["oee"]["values"]
+    assert serial.attrs["seeds"] == [42] * 6
     assert values.loc["stations.aoi.oee", "mean"] == doc["stations"]["aoi"]["oee"]["mean"]
     assert values.loc["lead_time_s.p95", "mean"] == doc["kpis"]["lead_time_s"]["p95"]
     assert serial.attrs["fingerprints"][5] == doc["fingerprint"]
@@ -87,7 +92,9 @@ def test_a_dask_cluster_gives_the_same_numbers(line, serial):
 def test_points_can_be_listed_and_kpis_chosen(line):
     frame = plantwin.sweep(line, [{"stations.reflow.servers": 8}, {"stations.reflow.servers": 16, "seed": 3}],
                            replications=2, jobs=1, progress=False, kpis=["throughput_per_h", "stations.*.utilization"])
-    assert list(frame.columns) == ["point", "stations.reflow.servers", "seed", "kpi", "mean", "ci95"]
+    assert list(frame.columns) == ["point", "stations.reflow.servers", "seed", "kpi", "mean", "ci95", "ci_low",
+                                   "ci_high", "values"]
+    assert frame.attrs["seeds"] == [42, 3]
     assert frame["kpi"].unique().tolist() == ["throughput_per_h", *[f"stations.{s}.utilization" for s in line.stations]]
     assert frame["seed"].isna().tolist()[:1] == [True]
 
