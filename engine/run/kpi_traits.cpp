@@ -17,9 +17,10 @@ constexpr ValueRange COUNT = ValueRange::NON_NEGATIVE;
 constexpr ValueRange SHARE = ValueRange::FRACTION;
 
 // Every KPI object of the document whose range or direction is not the default (NON_NEGATIVE, no
-// direction). A station's utilisation is better higher (more of the plant's capacity turned into
-// work, the usual reading of utilisation and OEE in a production plan); a vehicle's, an arm's or
-// a link's is not gated: a busier fleet may as well mean more work as worse dispatching.
+// direction). Utilisation, performance and OEE have no direction: with the same output, a higher
+// utilisation means slower work and a lower one more capacity (a second oven halves the oven's),
+// and a lower output already shows in throughput; availability (failures, changeovers, waits) and
+// quality (scrap) are losses, better higher.
 constexpr Row ROWS[] = {
     {"kpis", "throughput_per_h", COUNT, Direction::HIGHER},
     {"kpis", "lead_time_s", COUNT, Direction::LOWER},
@@ -33,11 +34,11 @@ constexpr Row ROWS[] = {
     {"orders", "on_time", SHARE, Direction::HIGHER},  // by_order's on_time is BINARY, below
     {"orders", "tardiness_s", COUNT, Direction::LOWER},
     {"orders", "done_s", COUNT, Direction::LOWER},
-    {"stations", "utilization", SHARE, Direction::HIGHER},
+    {"stations", "utilization", SHARE, Direction::NONE},
     {"stations", "availability", SHARE, Direction::HIGHER},
-    {"stations", "performance", SHARE, Direction::HIGHER},
+    {"stations", "performance", SHARE, Direction::NONE},
     {"stations", "quality", SHARE, Direction::HIGHER},
-    {"stations", "oee", SHARE, Direction::HIGHER},
+    {"stations", "oee", SHARE, Direction::NONE},
     {"stations", "waiting_network", SHARE, Direction::LOWER},
     {"stations", "completed", COUNT, Direction::HIGHER},
     {"stations", "scrapped", COUNT, Direction::LOWER},

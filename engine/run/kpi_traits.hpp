@@ -9,15 +9,15 @@
 #include <vector>
 
 #include "kernel/stats.hpp"
+#include "scenario/loader.hpp"
 
 namespace plantwin::run {
 
-/// Which way a KPI is better.
-enum class Direction {
-  NONE,    ///< neither (a fleet's utilisation, a flow's message count): reported, never gated
-  HIGHER,  ///< throughput, completed, on time, a station's utilisation and OEE
-  LOWER,   ///< lead time, WIP, tardiness, scrap, queues, waits, latency, losses
-};
+/// Which way a KPI is better: HIGHER (throughput, completed, on time, a station's availability and
+/// quality), LOWER (lead time, WIP, tardiness, scrap, queues, waits, latency, losses) or NONE (a
+/// fleet's utilisation, a flow's message count: reported, never gated). The expectation file's
+/// `direction` uses the same type.
+using scenario::Direction;
 
 struct KpiTraits {
   kernel::ValueRange range = kernel::ValueRange::NON_NEGATIVE;
