@@ -79,6 +79,25 @@ Resolved resolve(const Json& doc, const std::string& path) {
 
 bool is_kpi(const Json& j) { return j.is_object() && j.find("mean") != nullptr && j.find("values") != nullptr; }
 
+/// Whether a path of the expectation file, in which `*` stands for any one name, names the KPI at
+/// `names` (written out, or a plant KPI by its bare name).
+bool names_kpi(const std::string& pattern, const std::vector<std::string>& names) {
+  std::vector<std::string> parts;
+  for (std::size_t start = 0;;) {
+    const std::size_t dot = pattern.find('.', start);
+    parts.push_back(pattern.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) break;
+    start = dot + 1;
+  }
+  const auto match = [&](std::size_t skip) {
+    if (names.size() - skip != parts.size()) return false;
+    for (std::size_t i = 0; i < parts.size(); ++i)
+      if (parts[i] != "*" && parts[i] != names[i + skip]) return false;
+    return true;
+  };
+  return match(0) || (names.size() > 1 && names.front() == "kpis" && match(1));
+}
+
 /// A KPI's path as check names it: plant KPIs by their bare name.
 std::string display_path(const std::vector<std::string>& names) {
   std::string out;
@@ -262,12 +281,16 @@ struct BaselineCounts {
   int gated = 0, worse = 0, worse_within = 0, better = 0, same = 0, not_gated = 0, changed = 0, not_compared = 0;
 };
 
-void compare_kpi(const std::string& path, const Json& base, const Json& now, const Allowance& allowance,
-                 const scenario::BaselineSpec& settings, bool paired, BaselineCounts& counts, CheckReport& report) {
+void compare_kpi(const std::string& path, const Json& base, const Json& now, kernel::ValueRange range,
+                 const Allowance& allowance, const scenario::BaselineSpec& settings, bool paired, BaselineCounts& counts,
+                 CheckReport& report) {
   const std::vector<double> a = values_of(base), b = values_of(now);
   const double base_mean = number_at(base, "mean"), mean = number_at(now, "mean");
-  const kernel::Difference d =
+  kernel::Difference d =
       paired ? kernel::paired_difference(a, b, settings.confidence) : kernel::welch_difference(a, b, settings.confidence);
+  // Two shares differ by at most 1 either way: the interval of their difference stays in [-1, 1].
+  if (range != kernel::ValueRange::NON_NEGATIVE)
+    d.interval = {std::max(d.interval.low, -1.0), std::min(d.interval.high, 1.0)};
   const double tolerance = std::max(allowance.relative * std::fabs(base_mean), allowance.absolute);
   const bool gated = allowance.direction != Direction::NONE;
   // Worsening: the difference turned so that positive is worse.
@@ -358,12 +381,6 @@ void compare_kpi(const std::string& path, const Json& base, const Json& now, con
 void evaluate_baseline(const scenario::ExpectSpec& expect, const Json& doc, const Baseline& baseline,
                        CheckReport& report) {
   const scenario::BaselineSpec settings = expect.baseline.value_or(scenario::BaselineSpec{});
-  // Per-KPI settings by the KPI's full path, as each_kpi() names it.
-  std::vector<std::pair<std::vector<std::string>, const scenario::BaselineSpec::Kpi*>> own;
-  for (const auto& k : settings.kpis) {
-    const Resolved r = resolve(doc, k.kpi);
-    if (r.node != nullptr) own.emplace_back(r.names, &k);
-  }
   Json& section = report.section["baseline"] = Json::object();
   section["file"] = baseline.file;
   section["paired"] = baseline.paired;
@@ -381,13 +398,14 @@ void evaluate_baseline(const scenario::ExpectSpec& expect, const Json& doc, cons
     for (const std::string& n : path) now = now != nullptr ? now->find(n) : nullptr;
     if (now == nullptr || !is_kpi(*now)) return;  // load_baseline() made sure this does not happen
     Allowance allowance{run::kpi_traits(path).direction, settings.tolerance, 0};
-    for (const auto& [names_of, k] : own) {
-      if (names_of != path) continue;
-      if (k->direction) allowance.direction = *k->direction;
-      if (k->tolerance) allowance.relative = *k->tolerance;
-      if (k->absolute) allowance.absolute = *k->absolute;
+    for (const auto& k : settings.kpis) {
+      if (!names_kpi(k.kpi, path)) continue;
+      if (k.direction) allowance.direction = *k.direction;
+      if (k.tolerance) allowance.relative = *k.tolerance;
+      if (k.absolute) allowance.absolute = *k.absolute;
     }
-    compare_kpi(display_path(path), base, *now, allowance, settings, baseline.paired, counts, report);
+    compare_kpi(display_path(path), base, *now, run::kpi_traits(path).range, allowance, settings, baseline.paired, counts,
+                report);
   });
 
   char tolerance[32];
@@ -444,8 +462,15 @@ std::optional<FingerprintMode> parse_fingerprint_mode(std::string_view text) {
 std::vector<Diagnostic> check_paths(const scenario::ExpectSpec& expect, const Json& skeleton, int replications) {
   std::vector<Diagnostic> out;
   for (const auto& p : expect.paths) {
-    const Resolved r = resolve(skeleton, p.kpi);
     const std::string where = p.where + "." + p.kpi;
+    if (p.kpi.find('*') != std::string::npos) {
+      bool any = false;
+      std::vector<std::string> names;
+      each_kpi(skeleton, names, [&](const std::vector<std::string>& kpi, const Json&) { any = any || names_kpi(p.kpi, kpi); });
+      if (!any) out.push_back(error_at(p.mark, where, "'" + p.kpi + "' names no KPI of this scenario"));
+      continue;
+    }
+    const Resolved r = resolve(skeleton, p.kpi);
     if (r.node == nullptr)
       out.push_back(error_at(p.mark, where,
                              "no '" + r.missing + "' in " + (r.parent.empty() ? "the result document" : "'" + r.parent + "'") +

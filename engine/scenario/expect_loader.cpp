@@ -31,14 +31,17 @@ namespace {
 /// that text huge.
 constexpr std::size_t MAX_SET_VALUE_BYTES = 64 * 1024;
 
-/// "stations.reflow.utilization": names separated by single dots. The names are not checked
-/// against the result document here (it does not exist yet), only their shape.
-bool is_dotted_path(std::string_view text) {
+/// "stations.reflow.utilization": names separated by single dots; with `wildcards`, a name may be
+/// `*` ("stations.*.queue"). The names are not checked against the result document here (it does
+/// not exist yet), only their shape.
+bool is_dotted_path(std::string_view text, bool wildcards) {
   if (text.empty() || text.front() == '.' || text.back() == '.' || text.find("..") != std::string_view::npos)
     return false;
+  for (std::size_t at = 0; (at = text.find('*', at)) != std::string_view::npos; ++at)
+    if (!wildcards || (at > 0 && text[at - 1] != '.') || (at + 1 < text.size() && text[at + 1] != '.')) return false;
   return std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '.';
+           c == '.' || c == '*';
   });
 }
 
@@ -78,15 +81,17 @@ std::optional<double> read_bound(ReadContext& ctx, const YamlNode& node, const s
 }
 
 /// A result path as a key: its shape only (the names are resolved later, against the scenario).
-bool read_path_key(ReadContext& ctx, const YamlNode& key, const std::string& path) {
-  if (is_dotted_path(key.text)) return true;
-  ctx.error(key, path, "expected a result path like 'stations.reflow.utilization', got " + quoted(key.text, '\''));
+bool read_path_key(ReadContext& ctx, const YamlNode& key, const std::string& path, bool wildcards) {
+  if (is_dotted_path(key.text, wildcards)) return true;
+  ctx.error(key, path,
+            "expected a result path like " + std::string(wildcards ? "'stations.*.queue'" : "'stations.reflow.utilization'") +
+                ", got " + quoted(key.text, '\''));
   return false;
 }
 
 void read_expectation(ReadContext& ctx, const YamlEntry& entry, const std::string& path, ExpectSpec& spec) {
   const YamlNode& key = *entry.key;
-  if (!read_path_key(ctx, key, path)) return;
+  if (!read_path_key(ctx, key, path, false)) return;
   spec.paths.push_back({key.text, ctx.mark(key), path, false});
   const std::string bound_path = child_path(path, key.text);
   MapReader map(ctx, *entry.value, bound_path, "a map with min, max or both");
@@ -118,7 +123,7 @@ void read_expectation(ReadContext& ctx, const YamlEntry& entry, const std::strin
 
 void read_baseline_kpi(ReadContext& ctx, const YamlEntry& entry, BaselineSpec& baseline, ExpectSpec& spec) {
   const YamlNode& key = *entry.key;
-  if (!read_path_key(ctx, key, "baseline.kpis")) return;
+  if (!read_path_key(ctx, key, "baseline.kpis", true)) return;
   spec.paths.push_back({key.text, ctx.mark(key), "baseline.kpis", true});
   const std::string kpi_path = child_path("baseline.kpis", key.text);
   MapReader map(ctx, *entry.value, kpi_path, "a map with tolerance, absolute or direction");

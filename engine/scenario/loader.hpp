@@ -82,7 +82,8 @@ struct BaselineSpec {
   /// The level of the difference's interval: a KPI fails when that interval lies entirely beyond
   /// the tolerance, on the worse side.
   double confidence = 0.95;
-  /// Settings of single KPIs.
+  /// Settings of single KPIs, or of every KPI a path with `*` names ("stations.*.queue": each
+  /// station's); when several apply to a KPI, each later one overrides what it sets.
   struct Kpi {
     std::string kpi;
     Mark mark;

@@ -120,6 +120,17 @@ TEST_CASE("the same numbers are significantly worse on pairs and not by Welch's 
   CHECK(lead->find("difference_ci_low")->number() == Approx(0.7401543472749335).epsilon(1e-8));
   CHECK(lead->find("tolerance")->number() == Approx(0.26));
 
+  // The difference of two shares stays within [-1, 1]: on_time −1, −1, 0, −1 on the pairs would
+  // give −0.75 ± 0.796 unclamped (scipy: −1.546 .. +0.0456).
+  const Json late = document(1, BASE, {50, 51, 52, 53}, {0, 0, 0, 0});
+  const cli::CheckReport on_time = cli::evaluate_check(expect, late, {cli::FingerprintMode::FAIL, &paired, ""});
+  for (const Json& k : on_time.section.find("baseline")->find("kpis")->items())
+    if (k.find("path")->string() == "orders.by_order.A-1.on_time") {
+      CHECK(k.find("difference")->number() == -0.75);
+      CHECK(k.find("difference_ci_low")->number() == -1.0);
+      CHECK(k.find("difference_ci_high")->number() == Approx(0.04561157632106572).epsilon(1e-8));
+    }
+
   const cli::Baseline unpaired{"base.json", base, false};
   const cli::CheckReport welch = cli::evaluate_check(expect, now, {cli::FingerprintMode::FAIL, &unpaired, ""});
   CHECK(verdict(welch, "lead_time_s") == "same");
