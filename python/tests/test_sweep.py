@@ -4,6 +4,11 @@ processes and on a Dask cluster."""
 from __future__ import annotations
 
 import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import time
 
 import pandas as pd
 import pytest
@@ -87,6 +92,59 @@ def test_a_dask_cluster_gives_the_same_numbers(line, serial):
         on_dask = plantwin.sweep(line, GRID, replications=4, client=client, progress=False)
     pd.testing.assert_frame_equal(on_dask, serial)
     assert on_dask.attrs == serial.attrs
+
+
+@pytest.fixture(scope="module")
+def dask_cluster(tmp_path_factory):
+    """A Dask cluster started the way users start one across machines: a `dask scheduler` process
+    and two `dask worker` processes, each connected to the scheduler by its address (here on
+    localhost, on a port the scheduler chose), started and stopped by their pids."""
+    distributed = pytest.importorskip("distributed")
+    directory = tmp_path_factory.mktemp("dask")
+    scheduler_file = directory / "scheduler.json"
+    processes = []
+
+    def start(*args):
+        log = open(directory / f"process{len(processes)}.log", "w")
+        processes.append(subprocess.Popen([sys.executable, "-m", *args], stdout=log, stderr=subprocess.STDOUT))
+        return processes[-1]
+
+    try:
+        # Port 0: the scheduler takes a free port and writes its address to the scheduler file.
+        start("distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+              "--scheduler-file", str(scheduler_file))
+        deadline = time.monotonic() + 30
+        while not scheduler_file.exists() or not scheduler_file.read_text().strip():
+            assert processes[0].poll() is None, (directory / "process0.log").read_text()
+            assert time.monotonic() < deadline, "the scheduler did not start within 30 s"
+            time.sleep(0.1)
+        address = json.loads(scheduler_file.read_text())["address"]
+        assert address.startswith("tcp://127.0.0.1:")
+        for _ in range(2):  # --no-nanny: the pid started is the worker itself
+            start("distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                  "--host", "127.0.0.1", "--local-directory", str(directory))
+        with distributed.Client(address, timeout=30) as client:
+            client.wait_for_workers(2, timeout=30)
+            yield client, sorted(p.pid for p in processes[1:])
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_a_cluster_of_separate_scheduler_and_worker_processes_gives_the_same_numbers(line, serial, dask_cluster):
+    client, worker_pids = dask_cluster
+    # The workers are the two processes the fixture started, reached over TCP.
+    assert sorted(client.run(os.getpid).values()) == worker_pids
+    assert all(w.startswith("tcp://127.0.0.1:") for w in client.scheduler_info()["workers"])
+    remote = plantwin.sweep(line, GRID, replications=4, client=client, progress=False)
+    pd.testing.assert_frame_equal(remote, serial)
+    assert remote.attrs == serial.attrs
 
 
 def test_points_can_be_listed_and_kpis_chosen(line):
