@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing on Debian 12 (apt-get, as root), then configures and builds plantwin
-# in build/release. Safe to run again: it installs nothing that is there and rebuilds only what
-# changed.
+# in build/release, puts a `plantwin` command on PATH and makes `import plantwin` work. Safe to run
+# again: it installs nothing that is there and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,3 +37,17 @@ else
   mkdir -p "$site"
 fi
 echo "$(pwd)/python" > "$site/plantwin.pth"
+
+# `plantwin` on PATH, as the README calls it: a link to this checkout's build in /usr/local/bin
+# when that is writable (root), else in ~/.local/bin. PLANTWIN_BIN_DIR chooses another directory.
+bin_dir=${PLANTWIN_BIN_DIR:-/usr/local/bin}
+if [ -z "${PLANTWIN_BIN_DIR:-}" ] && [ ! -w "$bin_dir" ]; then
+  bin_dir="$HOME/.local/bin"
+fi
+mkdir -p "$bin_dir"
+ln -sfn "$(pwd)/build/release/engine/plantwin" "$bin_dir/plantwin"
+echo "bootstrap: $bin_dir/plantwin -> $(pwd)/build/release/engine/plantwin"
+case ":$PATH:" in
+  *":$bin_dir:"*) ;;
+  *) echo "bootstrap: $bin_dir is not on PATH: add it (export PATH=\"$bin_dir:\$PATH\") or call build/release/engine/plantwin" ;;
+esac

@@ -1,5 +1,6 @@
 #include "cli/commands.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <filesystem>
@@ -8,6 +9,7 @@
 #include <sstream>
 #include <variant>
 
+#include "cli/check.hpp"
 #include "cli/report.hpp"
 #include "run/json.hpp"
 #include "run/result_document.hpp"
@@ -123,6 +125,23 @@ bool write_file(const std::filesystem::path& path, const std::string& text) {
   return true;
 }
 
+// Creates --out DIR before the run: a directory that cannot be made should not cost a run.
+int make_out_dir(const Options& opt) {
+  if (!opt.out_dir) return EXIT_OK;
+  std::error_code ec;
+  std::filesystem::create_directories(*opt.out_dir, ec);
+  if (ec || !std::filesystem::is_directory(*opt.out_dir))
+    return fail_usage("--out: cannot create directory '" + *opt.out_dir + "': " + ec.message());
+  return EXIT_OK;
+}
+
+// The files of --out DIR (the directory exists).
+bool write_outputs(const std::filesystem::path& out_dir, const run::Json& doc) {
+  return write_file(out_dir / "result.json", doc.dump(2) + "\n") && write_file(out_dir / "stations.csv", stations_csv(doc)) &&
+         write_file(out_dir / "products.csv", products_csv(doc)) &&
+         write_file(out_dir / "replications.csv", replications_csv(doc));
+}
+
 }  // namespace
 
 int command_validate(const Options& opt) {
@@ -144,14 +163,7 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   if (!spec) return EXIT_USAGE;
   if (int rc = apply_run_options(opt, *spec); rc != EXIT_OK) return rc;
 
-  std::filesystem::path out_dir;
-  if (opt.out_dir) {
-    out_dir = *opt.out_dir;
-    std::error_code ec;
-    std::filesystem::create_directories(out_dir, ec);
-    if (ec || !std::filesystem::is_directory(out_dir))
-      return fail_usage("--out: cannot create directory '" + *opt.out_dir + "': " + ec.message());
-  }
+  if (int rc = make_out_dir(opt); rc != EXIT_OK) return rc;
   std::ofstream trace_file;
   std::unique_ptr<run::CsvTrace> trace;
   run::SessionOptions options{*jobs, interrupt, false, {}, {}};
@@ -172,13 +184,7 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
     std::cout << doc.dump(2) << "\n";
   else
     std::cout << format_report(doc);
-  if (opt.out_dir) {
-    if (!write_file(out_dir / "result.json", doc.dump(2) + "\n") ||
-        !write_file(out_dir / "stations.csv", stations_csv(doc)) ||
-        !write_file(out_dir / "products.csv", products_csv(doc)) ||
-        !write_file(out_dir / "replications.csv", replications_csv(doc)))
-      return EXIT_RUN;
-  }
+  if (opt.out_dir && !write_outputs(*opt.out_dir, doc)) return EXIT_RUN;
   if (trace_file.is_open()) {
     trace_file.close();
     if (!trace_file) {
@@ -189,32 +195,150 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   return EXIT_OK;
 }
 
-int command_check(const Options& opt, const std::atomic<bool>* interrupt) {
+namespace {
+
+/// Copies what is written to std::cerr while it lives (and still writes it): the errors of a
+/// check that stops early go into its JUnit report too.
+class StderrCapture final : public std::streambuf {
+ public:
+  StderrCapture() : original_(std::cerr.rdbuf(this)) {}
+  ~StderrCapture() override { std::cerr.rdbuf(original_); }
+  StderrCapture(const StderrCapture&) = delete;
+  StderrCapture& operator=(const StderrCapture&) = delete;
+  const std::string& text() const { return text_; }
+
+ protected:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    text_ += static_cast<char>(c);
+    return original_->sputc(static_cast<char>(c));
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    text_.append(s, static_cast<std::size_t>(n));
+    return original_->sputn(s, n);
+  }
+  int sync() override { return original_->pubsync(); }
+
+ private:
+  std::streambuf* original_;
+  std::string text_;
+};
+
+/// What stopped a check early, for its JUnit report.
+struct CheckStop {
+  std::string type = "invalid input";
+  bool junit_written = false;  ///< the report was written (or writing it failed: no second try)
+};
+
+/// The expectation file's errors with those of its result paths, in the file's order; printed like
+/// a scenario's (errors, or the warnings when there is none).
+bool print_expectation_diagnostics(std::vector<scenario::Diagnostic> items) {
+  std::stable_sort(items.begin(), items.end(), [](const scenario::Diagnostic& a, const scenario::Diagnostic& b) {
+    if (a.mark.file.empty() != b.mark.file.empty()) return b.mark.file.empty();  // summaries last
+    if (a.mark.line != b.mark.line) return a.mark.line < b.mark.line;
+    return a.mark.column < b.mark.column;
+  });
+  const bool errors = std::any_of(items.begin(), items.end(), [](const scenario::Diagnostic& d) {
+    return d.severity == scenario::Diagnostic::Severity::ERROR;
+  });
+  for (const auto& d : items)
+    if ((d.severity == scenario::Diagnostic::Severity::ERROR) == errors) std::cerr << d.format() << "\n";
+  return !errors;
+}
+
+int check(const Options& opt, const std::atomic<bool>* interrupt, CheckStop& stop) {
   auto cli_overrides = parse_sets(opt.sets);
   if (!cli_overrides) return EXIT_USAGE;
   auto jobs = parse_jobs(opt);
   if (!jobs) return EXIT_USAGE;
-  auto expect = scenario::load_expect_file(*opt.expect);
-  print_diagnostics(expect.diagnostics);
-  if (expect.diagnostics.has_errors()) return EXIT_USAGE;
+  FingerprintMode mode = FingerprintMode::FAIL;
+  if (opt.fingerprint) {
+    const auto m = parse_fingerprint_mode(*opt.fingerprint);
+    if (!m) return fail_usage("--fingerprint: expected fail, warn or ignore, got '" + *opt.fingerprint + "'");
+    mode = *m;
+  }
+  scenario::ExpectLoadResult expect;
+  if (opt.expect) expect = scenario::load_expect_file(*opt.expect);
+  else expect.spec = scenario::ExpectSpec{};
+  if (!expect.spec) {
+    print_diagnostics(expect.diagnostics);
+    return EXIT_USAGE;
+  }
   // The expectation file's own `set:` first, then the command line's.
   std::vector<Override> overrides = expect.spec->set;
   overrides.insert(overrides.end(), cli_overrides->begin(), cli_overrides->end());
-  auto spec = load(opt.file, overrides);
-  if (!spec) return EXIT_USAGE;
-  if (expect.spec->seed) spec->seed = *expect.spec->seed;
-  if (expect.spec->replications) spec->replications = *expect.spec->replications;
+  auto loaded = scenario::load_scenario_file(opt.file, overrides);
+  std::vector<scenario::Diagnostic> expect_items = expect.diagnostics.items();
+  std::optional<run::Json> skeleton;
+  if (loaded.spec) {
+    if (expect.spec->seed) loaded.spec->seed = *expect.spec->seed;
+    if (expect.spec->replications) loaded.spec->replications = *expect.spec->replications;
+    // Every result path is resolved before running, and in the same pass as the file's own
+    // errors: a typo should cost no run, and a bad value should not hide it.
+    skeleton = run::result_skeleton(*loaded.spec);
+    for (auto& d : check_paths(*expect.spec, *skeleton, loaded.spec->replications)) expect_items.push_back(std::move(d));
+  }
+  const bool expect_ok = print_expectation_diagnostics(std::move(expect_items));
+  print_diagnostics(loaded.diagnostics);
+  if (!expect_ok || !loaded.spec) return EXIT_USAGE;
+  const ScenarioSpec& spec = *loaded.spec;
 
-  // Resolve every KPI path before running: a typo should not cost a whole run.
-  if (!check_paths_resolvable(*expect.spec, run::result_skeleton(*spec))) return EXIT_USAGE;
+  const bool expects = !expect.spec->expectations.empty() || (expect.spec->fingerprint && mode != FingerprintMode::IGNORE);
+  if (!opt.baseline && !expects)
+    return fail_usage(*opt.expect + ": nothing to check without --baseline RESULT.json" +
+                      (expect.spec->fingerprint ? " (the fingerprint is ignored)" : ""));
+  std::optional<Baseline> baseline;
+  if (opt.baseline) {
+    std::vector<scenario::Diagnostic> errors;
+    baseline = load_baseline(*opt.baseline, *skeleton, spec.seed, spec.replications, errors);
+    for (const auto& d : errors) std::cerr << d.format() << "\n";
+    if (!baseline) return EXIT_USAGE;
+  }
+  if (int rc = make_out_dir(opt); rc != EXIT_OK) return rc;
 
-  auto result = simulate(*spec, run::SessionOptions{*jobs, interrupt, false, {}, {}});
-  if (std::holds_alternative<int>(result)) return std::get<int>(result);
-  const run::Json& doc = std::get<run::Json>(result);
-  const CheckReport report = evaluate_expectations(*expect.spec, doc);
-  std::cout << format_check_report(report, opt.file);
-  if (opt.junit && !write_file(*opt.junit, junit_xml(report, opt.file))) return EXIT_RUN;
-  return report.failed > 0 ? EXIT_EXPECTATION : EXIT_OK;
+  stop.type = "run failure";
+  auto result = simulate(spec, run::SessionOptions{*jobs, interrupt, false, {}, {}});
+  if (std::holds_alternative<int>(result)) {
+    if (interrupt != nullptr && interrupt->load()) stop.type = "interrupted";
+    return std::get<int>(result);
+  }
+  run::Json& doc = std::get<run::Json>(result);
+  const CheckReport report =
+      evaluate_check(*expect.spec, doc, CheckOptions{mode, baseline ? &*baseline : nullptr, opt.expect.value_or("")});
+  doc["check"] = report.section;
+  // With --json the document alone is on stdout, so that it can be piped; the report goes to stderr.
+  const std::string text = format_check_report(report, opt.file);
+  if (opt.json) {
+    std::cout << doc.dump(2) << "\n";
+    std::cerr << text;
+  } else {
+    std::cout << text;
+  }
+  stop.type = "output";
+  if (opt.out_dir && !write_outputs(*opt.out_dir, doc)) return EXIT_RUN;
+  if (opt.junit) {
+    stop.junit_written = true;
+    if (!write_file(*opt.junit, junit_xml(report, opt.file))) return EXIT_RUN;
+  }
+  return report.exit_code();
+}
+
+}  // namespace
+
+bool write_check_usage_error(const std::string& junit, const std::string& scenario_file, const std::string& details) {
+  return write_file(junit, junit_error_xml(scenario_file, "invalid input", details));
+}
+
+int command_check(const Options& opt, const std::atomic<bool>* interrupt) {
+  StderrCapture capture;
+  CheckStop stop;
+  const int rc = check(opt, interrupt, stop);
+  // A dashboard should show a red test, not "no results", when the check could not run.
+  if (opt.junit && !stop.junit_written && (rc == EXIT_USAGE || rc == EXIT_RUN)) {
+    if (!write_file(*opt.junit, junit_error_xml(opt.file, rc == EXIT_USAGE ? "invalid input" : stop.type, capture.text())))
+      return EXIT_RUN;
+  }
+  return rc;
 }
 
 }  // namespace plantwin::cli

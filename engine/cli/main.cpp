@@ -2,9 +2,11 @@
 //   plantwin run FILE      [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]
 //                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE]
 //   plantwin validate FILE [--set PATH=VALUE]...
-//   plantwin check FILE --expect EXPECT.yaml [--junit REPORT.xml] [--jobs J] [--set PATH=VALUE]...
-// Exit codes: 0 success; 1 an expectation failed (check); 2 invalid scenario or usage; 3 failure
-// while running (including Ctrl-C).
+//   plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]
+//                       [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...
+// Exit codes: 0 success; 1 an expectation failed or a KPI got worse than its baseline (check); 2
+// invalid scenario or usage; 3 failure while running (including Ctrl-C); 4 only the fingerprint
+// differs (check).
 
 #include <csignal>
 #include <cstdio>
@@ -21,14 +23,27 @@ const char* USAGE =
     "usage: plantwin run FILE [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]\n"
     "                         [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE]\n"
     "       plantwin validate FILE [--set PATH=VALUE]...\n"
-    "       plantwin check FILE --expect EXPECT.yaml [--junit REPORT.xml] [--jobs J] [--set PATH=VALUE]...\n"
+    "       plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]\n"
+    "                           [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...\n"
     "       plantwin --version | --help\n"
-    "Exit codes: 0 success, 1 expectation failed, 2 invalid scenario or usage, 3 failure while running.\n"
+    "Exit codes: 0 success, 1 expectation failed or worse than the baseline, 2 invalid scenario or usage,\n"
+    "3 failure while running, 4 only the fingerprint differs.\n"
     "Documentation: docs/cli.md\n";
 
 int usage_error(const std::string& message) {
   std::cerr << "plantwin: error: " << message << "\n" << USAGE;
   return plantwin::cli::EXIT_USAGE;
+}
+
+/// The value of `--junit` among the arguments, wherever it stands ("" when absent): a check whose
+/// command line is wrong still reports the error in its JUnit file.
+std::string junit_argument(const std::vector<std::string>& args) {
+  std::string junit;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--junit" && i + 1 < args.size()) junit = args[++i];
+    else if (args[i].rfind("--junit=", 0) == 0) junit = args[i].substr(8);
+  }
+  return junit;
 }
 
 std::atomic<bool> interrupted{false};
@@ -57,6 +72,12 @@ int main(int argc, char** argv) {
   opt.command = args[0];
   if (opt.command != "run" && opt.command != "validate" && opt.command != "check")
     return usage_error("unknown command '" + opt.command + "'");
+  const auto usage_error = [&](const std::string& message) {
+    const int rc = ::usage_error(message);
+    if (const std::string junit = junit_argument(args); opt.command == "check" && !junit.empty())
+      if (!write_check_usage_error(junit, opt.file, "plantwin: error: " + message + "\n")) return EXIT_RUN;
+    return rc;
+  };
 
   auto value_of = [&](std::size_t& i, const std::string& flag, std::string* out) {
     if (i + 1 >= args.size()) return false;
@@ -86,7 +107,7 @@ int main(int argc, char** argv) {
     };
     const bool takes_value = flag == "--seed" || flag == "--replications" || flag == "--horizon" || flag == "--warmup" ||
                              flag == "--jobs" || flag == "--set" || flag == "--out" || flag == "--expect" ||
-                             flag == "--junit" || flag == "--trace";
+                             flag == "--junit" || flag == "--trace" || flag == "--baseline" || flag == "--fingerprint";
     if (takes_value) {
       if (!take(&v)) return usage_error(flag + " needs a value");
       if (flag == "--seed") opt.seed = v;
@@ -99,6 +120,8 @@ int main(int argc, char** argv) {
       else if (flag == "--expect") opt.expect = v;
       else if (flag == "--junit") opt.junit = v;
       else if (flag == "--trace") opt.trace = v;
+      else if (flag == "--baseline") opt.baseline = v;
+      else if (flag == "--fingerprint") opt.fingerprint = v;
     } else if (a.rfind("--set=", 0) == 0) {
       opt.sets.push_back(a.substr(6));
     } else if (a == "--json") {
@@ -112,11 +135,15 @@ int main(int argc, char** argv) {
     }
   }
   if (opt.file.empty()) return usage_error(opt.command + " needs a scenario FILE");
-  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.json || opt.out_dir || opt.trace;
+  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.trace;
   if (opt.command != "run" && run_only)
-    return usage_error("--seed, --replications, --horizon, --warmup, --json, --out and --trace are options of 'run'");
-  if (opt.command != "check" && (opt.expect || opt.junit)) return usage_error("--expect and --junit are options of 'check'");
-  if (opt.command == "check" && !opt.expect) return usage_error("check needs --expect EXPECT.yaml");
+    return usage_error("--seed, --replications, --horizon, --warmup and --trace are options of 'run'");
+  if (opt.command == "validate" && (opt.json || opt.out_dir))
+    return usage_error("--json and --out are options of 'run' and 'check'");
+  if (opt.command != "check" && (opt.expect || opt.junit || opt.baseline || opt.fingerprint))
+    return usage_error("--expect, --baseline, --fingerprint and --junit are options of 'check'");
+  if (opt.command == "check" && !opt.expect && !opt.baseline)
+    return usage_error("check needs --expect EXPECT.yaml, --baseline RESULT.json or both");
   if (opt.command == "validate" && opt.jobs) return usage_error("--jobs is an option of 'run' and 'check'");
 
   std::signal(SIGINT, on_sigint);

@@ -13,8 +13,6 @@
 
 namespace plantwin::cli {
 
-namespace {
-
 using run::Json;
 
 std::string fixed(double v) {
@@ -30,10 +28,12 @@ std::string pad(const std::string& s, std::size_t width, bool right = false) {
   return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
 }
 
-double number_at(const Json& j, const char* key) {
+double number_at(const Json& j, std::string_view key) {
   const Json* v = j.find(key);
   return v != nullptr && v->is_number() ? v->number() : std::nan("");
 }
+
+namespace {
 
 std::string duration(double seconds) {
   char buf[64];
@@ -54,8 +54,16 @@ std::string duration_hms(double seconds) {
   return buf;
 }
 
+// "53.04 ± 0.211", or "0.817 (0.618 .. 1.00)" when the KPI's range cut its interval (kpis.md,
+// "Intervals"): mean ± ci95 would then cross the range.
 std::string mean_ci(const Json& kpi) {
-  return fixed(number_at(kpi, "mean")) + " ± " + fixed(number_at(kpi, "ci95"));
+  const double mean = number_at(kpi, "mean"), ci = number_at(kpi, "ci95");
+  const double low = number_at(kpi, "ci_low"), high = number_at(kpi, "ci_high");
+  const double slack = 1e-9 * std::max(1.0, std::fabs(mean));
+  if (std::isfinite(low) && std::isfinite(high) &&
+      (std::fabs(mean - ci - low) > slack || std::fabs(mean + ci - high) > slack))
+    return fixed(mean) + " (" + fixed(low) + " .. " + fixed(high) + ")";
+  return fixed(mean) + " ± " + fixed(ci);
 }
 
 std::string csv_field(const std::string& s) {
@@ -72,7 +80,7 @@ void flatten(const Json& obj, const std::string& prefix, std::vector<std::string
     const std::string name = prefix.empty() ? key : prefix + "_" + key;
     if (value.is_object()) {
       if (value.find("mean") != nullptr) {
-        for (const char* stat : {"mean", "ci95", "p50", "p95"})
+        for (const char* stat : {"mean", "ci95", "ci_low", "ci_high", "p50", "p95"})
           if (const Json* v = value.find(stat)) {
             header.push_back(name + "_" + stat);
             row.push_back(run::format_number(v->number()));
@@ -111,75 +119,7 @@ std::string table_csv(const Json* section, const char* key_name) {
   return out;
 }
 
-// Walks a dotted path; a KPI object at the end stands for its mean.
-struct Resolved {
-  const Json* node = nullptr;
-  std::string missing;  // the first segment not found
-  std::string parent;   // where it was looked for
-  std::vector<std::string> candidates;
-};
-
-Resolved resolve(const Json& doc, const std::string& path) {
-  Resolved r;
-  const Json* node = &doc;
-  std::string walked;
-  // Plant KPIs are named without their section: `throughput_per_h` means `kpis.throughput_per_h`.
-  const std::string first = path.substr(0, path.find('.'));
-  if (doc.find(first) == nullptr) {
-    if (const Json* kpis = doc.find("kpis"); kpis != nullptr && kpis->find(first) != nullptr) {
-      node = kpis;
-      walked = "kpis";
-    }
-  }
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t dot = path.find('.', start);
-    const std::string segment = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    const Json* next = node->is_object() ? node->find(segment) : nullptr;
-    if (next == nullptr) {
-      r.missing = segment;
-      r.parent = walked;
-      if (node->is_object())
-        for (const auto& [k, v] : node->members()) r.candidates.push_back(k);
-      // At the top, the plant KPIs are candidates too: they are named without `kpis.`.
-      if (node == &doc)
-        if (const Json* kpis = doc.find("kpis"))
-          for (const auto& [k, v] : kpis->members()) r.candidates.push_back(k);
-      return r;
-    }
-    node = next;
-    if (!walked.empty()) walked += '.';
-    walked += segment;
-    if (dot == std::string::npos) break;
-    start = dot + 1;
-  }
-  r.node = node;
-  return r;
-}
-
 bool is_kpi(const Json& j) { return j.is_object() && j.find("mean") != nullptr; }
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string bound_name(const scenario::Expectation& e) {
-  std::string name = e.kpi;
-  if (e.min) name += " >= " + run::format_number(*e.min);
-  if (e.min && e.max) name += " and";
-  if (e.max) name += (e.min ? " <= " : " <= ") + run::format_number(*e.max);
-  return name;
-}
 
 }  // namespace
 
@@ -299,109 +239,6 @@ std::string replications_csv(const Json& doc) {
     }
     out += "\n";
   }
-  return out;
-}
-
-bool check_paths_resolvable(const scenario::ExpectSpec& expect, const Json& skeleton) {
-  bool ok = true;
-  for (const auto& e : expect.expectations) {
-    const Resolved r = resolve(skeleton, e.kpi);
-    std::string problem;
-    if (r.node == nullptr) {
-      problem = "no '" + r.missing + "' in " + (r.parent.empty() ? "the result document" : "'" + r.parent + "'") +
-                scenario::did_you_mean(r.missing, r.candidates);
-    } else if (!r.node->is_number() && !is_kpi(*r.node)) {
-      problem = "'" + e.kpi + "' is not a number or a KPI";
-    }
-    if (!problem.empty()) {
-      ok = false;
-      std::cerr << scenario::Diagnostic{scenario::Diagnostic::Severity::ERROR, e.mark, "expect." + e.kpi, problem}.format()
-                << "\n";
-    }
-  }
-  return ok;
-}
-
-CheckReport evaluate_expectations(const scenario::ExpectSpec& expect, const Json& doc) {
-  CheckReport report;
-  const double reps = number_at(doc, "replications");
-  for (const auto& e : expect.expectations) {
-    CheckItem item;
-    item.name = bound_name(e);
-    const Resolved r = resolve(doc, e.kpi);
-    double value = std::nan("");
-    std::string measured;
-    if (r.node != nullptr && is_kpi(*r.node)) {
-      value = number_at(*r.node, "mean");
-      const double ci = number_at(*r.node, "ci95");
-      measured = e.kpi + " = " + fixed(value);
-      if (reps > 1 && std::isfinite(ci))
-        measured += " (95 % CI " + fixed(value - ci) + " .. " + fixed(value + ci) + " over " + run::format_number(reps) +
-                    " replications)";
-    } else if (r.node != nullptr && r.node->is_number()) {
-      value = r.node->number();
-      measured = e.kpi + " = " + fixed(value);
-      // Quantiles pool every replication's parts; other plain numbers (state fractions, the
-      // bottleneck's active share) are means over replications.
-      const bool quantile = e.kpi.ends_with(".p50") || e.kpi.ends_with(".p95");
-      if (reps > 1)
-        measured += std::string(quantile ? " (pooled over " : " (mean over ") + run::format_number(reps) +
-                    " replications, no interval)";
-    } else {
-      measured = e.kpi + " = undefined";
-    }
-    if (!std::isfinite(value)) {
-      item.passed = false;
-      item.message = measured + ": undefined in this run (for example, no order with a due time was measured)";
-    } else if (e.min && value < *e.min) {
-      item.message = measured + ": below the minimum " + run::format_number(*e.min);
-    } else if (e.max && value > *e.max) {
-      item.message = measured + ": above the maximum " + run::format_number(*e.max);
-    } else {
-      item.passed = true;
-      item.message = measured;
-    }
-    report.failed += item.passed ? 0 : 1;
-    report.items.push_back(std::move(item));
-  }
-  if (expect.fingerprint) {
-    CheckItem item;
-    const std::string actual = doc.find("fingerprint")->string();
-    item.name = "fingerprint == " + *expect.fingerprint;
-    item.passed = actual == *expect.fingerprint;
-    item.message = item.passed ? "fingerprint " + actual
-                               : "fingerprint " + actual + ": the event trajectory changed (expected " +
-                                     *expect.fingerprint + ")";
-    report.failed += item.passed ? 0 : 1;
-    report.items.push_back(std::move(item));
-  }
-  return report;
-}
-
-std::string format_check_report(const CheckReport& report, const std::string& scenario_file) {
-  std::string out;
-  for (const auto& item : report.items) out += std::string(item.passed ? "PASS " : "FAIL ") + item.message + "\n";
-  out += scenario_file + ": " + std::to_string(report.items.size() - static_cast<std::size_t>(report.failed)) + " of " +
-         std::to_string(report.items.size()) + " expectation(s) met" +
-         (report.failed > 0 ? ", " + std::to_string(report.failed) + " failed" : std::string()) + "\n";
-  return out;
-}
-
-std::string junit_xml(const CheckReport& report, const std::string& scenario_file) {
-  std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  const std::string counts =
-      " tests=\"" + std::to_string(report.items.size()) + "\" failures=\"" + std::to_string(report.failed) + "\"";
-  out += "<testsuites name=\"plantwin check\"" + counts + ">\n";
-  out += "  <testsuite name=\"" + xml_escape(scenario_file) + "\"" + counts + ">\n";
-  for (const auto& item : report.items) {
-    out += "    <testcase classname=\"plantwin.check\" name=\"" + xml_escape(item.name) + "\"";
-    if (item.passed) {
-      out += "/>\n";
-    } else {
-      out += ">\n      <failure message=\"" + xml_escape(item.message) + "\"/>\n    </testcase>\n";
-    }
-  }
-  out += "  </testsuite>\n</testsuites>\n";
   return out;
 }
 

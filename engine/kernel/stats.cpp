@@ -4,6 +4,8 @@
 #include <bit>
 #include <limits>
 
+#include "kernel/distribution.hpp"
+
 namespace plantwin::kernel {
 
 void Tally::merge(const Tally& other) {
@@ -124,22 +126,19 @@ double incomplete_beta(double a, double b, double x) {
 }
 
 // P(T <= t) for Student's t with df degrees of freedom.
-double student_t_cdf(double t, int df) {
+double student_t_cdf(double t, double df) {
   const double x = df / (df + t * t);
   const double tail = 0.5 * incomplete_beta(df / 2.0, 0.5, x);
   return t >= 0 ? 1 - tail : tail;
 }
 
-}  // namespace
-
-double student_t_quantile(double p, int df) {
-  if (df < 1) return std::numeric_limits<double>::quiet_NaN();
-  if (p == 0.5) return 0;
-  // Bisection on the CDF: slow but exact to double precision, and only called once per KPI.
+// Bisection on a CDF: slow but exact to double precision, and only called a few times per KPI.
+template <class Cdf>
+double invert_cdf(double p, Cdf&& cdf) {
   double lo = -1e6, hi = 1e6;
   for (int i = 0; i < 200; ++i) {
     const double mid = 0.5 * (lo + hi);
-    if (student_t_cdf(mid, df) < p)
+    if (cdf(mid) < p)
       lo = mid;
     else
       hi = mid;
@@ -148,24 +147,119 @@ double student_t_quantile(double p, int df) {
   return 0.5 * (lo + hi);
 }
 
+double mean_of(const std::vector<double>& values) {
+  double sum = 0;
+  for (double v : values) sum += v;
+  return sum / static_cast<double>(values.size());
+}
+
+// Sample variance (n − 1 in the denominator) around the sample's mean; n >= 2.
+double variance_of(const std::vector<double>& values, double mean) {
+  double ss = 0;
+  for (double v : values) ss += (v - mean) * (v - mean);
+  return ss / static_cast<double>(values.size() - 1);
+}
+
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+double student_t_quantile(double p, double df) {
+  if (!(df > 0)) return NaN;
+  if (p == 0.5) return 0;
+  return invert_cdf(p, [df](double t) { return student_t_cdf(t, df); });
+}
+
 Summary Summary::of(std::vector<double> values) {
   Summary s;
   s.values = std::move(values);
   const std::size_t n = s.values.size();
   if (n == 0) return s;
-  double sum = 0;
-  for (double v : s.values) sum += v;
-  s.mean = sum / static_cast<double>(n);
+  s.mean = mean_of(s.values);
   if (std::isnan(s.mean)) {
     s.ci95 = s.mean;
     return s;
   }
   if (n < 2) return s;
-  double ss = 0;
-  for (double v : s.values) ss += (v - s.mean) * (v - s.mean);
-  const double sd = std::sqrt(ss / static_cast<double>(n - 1));
-  s.ci95 = student_t_quantile(0.975, static_cast<int>(n - 1)) * sd / std::sqrt(static_cast<double>(n));
+  const double sd = std::sqrt(variance_of(s.values, s.mean));
+  s.ci95 = student_t_quantile(0.975, static_cast<double>(n - 1)) * sd / std::sqrt(static_cast<double>(n));
   return s;
+}
+
+Interval wilson_interval(double successes, double n, double level) {
+  if (!(n > 0) || std::isnan(successes)) return {NaN, NaN};
+  const double z = normal_quantile(0.5 + level / 2);
+  const double p = successes / n, z2n = z * z / n;
+  const double centre = (p + z2n / 2) / (1 + z2n);
+  const double half = z / (1 + z2n) * std::sqrt(p * (1 - p) / n + z2n / (4 * n));
+  // No success (or no failure) puts an end at 0 (or 1) exactly in theory; rounding would miss it.
+  return {successes <= 0 ? 0.0 : std::clamp(centre - half, 0.0, 1.0),
+          successes >= n ? 1.0 : std::clamp(centre + half, 0.0, 1.0)};
+}
+
+Estimate estimate_mean(const std::vector<double>& values, ValueRange range, double level) {
+  const std::size_t n = values.size();
+  if (n == 0) return {NaN, {NaN, NaN}, NaN};
+  Estimate e;
+  e.mean = mean_of(values);
+  if (std::isnan(e.mean)) return {NaN, {NaN, NaN}, NaN};
+  if (range == ValueRange::BINARY) {
+    e.interval = wilson_interval(e.mean * static_cast<double>(n), static_cast<double>(n), level);
+    e.half_width = std::max(e.mean - e.interval.low, e.interval.high - e.mean);
+    return e;
+  }
+  if (n >= 2)
+    // The same expression as Summary::of: an interval that the range does not cut has exactly the
+    // half-width ci95 always had.
+    e.half_width = student_t_quantile(0.5 + level / 2, static_cast<double>(n - 1)) *
+                   std::sqrt(variance_of(values, e.mean)) / std::sqrt(static_cast<double>(n));
+  const double low = e.mean - e.half_width, high = e.mean + e.half_width;
+  const double top = range == ValueRange::FRACTION ? 1.0 : std::numeric_limits<double>::infinity();
+  e.interval = {std::max(low, 0.0), std::min(high, top)};
+  if (low < 0 && high > top) e.half_width = std::max(e.mean, top - e.mean);
+  return e;
+}
+
+Difference paired_difference(const std::vector<double>& a, const std::vector<double>& b, double level) {
+  std::vector<double> d(a.size());
+  for (std::size_t k = 0; k < a.size() && k < b.size(); ++k) d[k] = b[k] - a[k];
+  Difference out;
+  if (d.empty()) return out;
+  out.mean = mean_of(d);
+  out.interval = {out.mean, out.mean};
+  if (std::isnan(out.mean)) {
+    out.interval = {NaN, NaN};
+    return out;
+  }
+  if (d.size() < 2) return out;
+  out.has_interval = true;
+  out.df = static_cast<double>(d.size() - 1);
+  const double half =
+      student_t_quantile(0.5 + level / 2, out.df) * std::sqrt(variance_of(d, out.mean)) / std::sqrt(static_cast<double>(d.size()));
+  out.interval = {out.mean - half, out.mean + half};
+  return out;
+}
+
+Difference welch_difference(const std::vector<double>& a, const std::vector<double>& b, double level) {
+  Difference out;
+  if (a.empty() || b.empty()) return out;
+  const double ma = mean_of(a), mb = mean_of(b);
+  out.mean = mb - ma;
+  out.interval = {out.mean, out.mean};
+  if (std::isnan(out.mean)) {
+    out.interval = {NaN, NaN};
+    return out;
+  }
+  if (a.size() < 2 || b.size() < 2) return out;
+  out.has_interval = true;
+  const double na = static_cast<double>(a.size()), nb = static_cast<double>(b.size());
+  const double va = variance_of(a, ma) / na, vb = variance_of(b, mb) / nb;
+  const double se2 = va + vb;
+  if (!(se2 > 0)) return out;  // both samples constant: the difference is known exactly
+  out.df = se2 * se2 / (va * va / (na - 1) + vb * vb / (nb - 1));
+  const double half = student_t_quantile(0.5 + level / 2, out.df) * std::sqrt(se2);
+  out.interval = {out.mean - half, out.mean + half};
+  return out;
 }
 
 }  // namespace plantwin::kernel

@@ -13,6 +13,10 @@
 ///                within 1/128 (0.8 %) of the exact sample quantile. Mergeable: the pooled
 ///                quantiles of several replications come from the sum of their histograms.
 ///   Summary      mean and Student-t 95 % half-width of one value per replication
+///   estimate_mean         a mean with a confidence interval that stays within the quantity's range
+///                         (Student-t cut to the range, or Wilson's score interval for 0/1 values)
+///   paired_difference,    the difference of two means with its interval: on pairs (common
+///   welch_difference      random numbers) or on two independent samples (Welch)
 
 #include <bit>
 #include <cmath>
@@ -135,8 +139,9 @@ class Histogram {
   std::uint64_t total_ = 0;
 };
 
-/// Two-sided Student-t quantile t_{1-alpha/2, df}, for example t(0.975, 9) = 2.262.
-double student_t_quantile(double p, int df);
+/// The p-quantile of Student's t with df degrees of freedom (df > 0, not necessarily whole:
+/// Welch's test has fractional ones), for example t(0.975, 9) = 2.262. NaN for df <= 0.
+double student_t_quantile(double p, double df);
 
 /// Mean and 95 % confidence half-width over replications.
 struct Summary {
@@ -147,5 +152,56 @@ struct Summary {
   /// NaN values (a quantity undefined in a replication) make the mean and ci95 NaN.
   static Summary of(std::vector<double> values);
 };
+
+/// A closed interval; both ends NaN when undefined.
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+
+/// The values a per-replication quantity can take, which decide the interval of its mean.
+enum class ValueRange {
+  NON_NEGATIVE,  ///< counts, times, rates: Student-t, the low end cut at 0
+  FRACTION,      ///< shares in [0, 1] averaged in each replication: Student-t cut to [0, 1]
+  BINARY,        ///< one 0 or 1 per replication (an event happened or not): Wilson score interval
+};
+
+/// A mean with its confidence interval.
+struct Estimate {
+  double mean = 0;
+  Interval interval;
+  /// The interval's longer side, max(mean − low, high − mean): exactly the Student-t half-width
+  /// t · s / √n when the range cuts at most one end.
+  double half_width = 0;
+};
+
+/// The mean of `values` (one per replication) and its two-sided confidence interval at `level`
+/// (0.95: 95 %), kept within `range`:
+///   NON_NEGATIVE, FRACTION: mean ± t((1 + level) / 2, n − 1) · s / √n, cut to [0, ∞) or [0, 1];
+///                           with one value, [mean, mean]
+///   BINARY: Wilson's score interval for k = sum(values) successes in n trials (defined for n >= 1)
+/// A NaN value makes everything NaN. Precondition: 0 < level < 1.
+Estimate estimate_mean(const std::vector<double>& values, ValueRange range, double level);
+/// Wilson's score interval for `successes` out of `n` trials at `level`:
+/// (p + z²/2n ± z·√(p(1 − p)/n + z²/4n²)) / (1 + z²/n), p = successes / n, z = normal_quantile((1 + level) / 2)
+/// (distribution.hpp).
+Interval wilson_interval(double successes, double n, double level);
+
+/// The difference of two means, mean(b) − mean(a), with its two-sided confidence interval.
+struct Difference {
+  double mean = 0;
+  Interval interval;
+  double df = 0;  ///< degrees of freedom of the t quantile used; 0 when there was no interval
+  bool has_interval = false;  ///< false with fewer than two values (or pairs): interval = [mean, mean]
+};
+
+/// On pairs (a[k], b[k]), replication k of two runs with the same seed (common random numbers):
+/// the Student-t interval of the mean of d[k] = b[k] − a[k], df = n − 1. Precondition: equal sizes.
+/// A NaN in either makes everything NaN.
+Difference paired_difference(const std::vector<double>& a, const std::vector<double>& b, double level);
+/// On two independent samples: Welch's interval, mean(b) − mean(a) ± t((1 + level) / 2, ν) · se with
+/// se² = s_a²/n_a + s_b²/n_b and Welch–Satterthwaite's ν = se⁴ / ((s_a²/n_a)²/(n_a − 1) + (s_b²/n_b)²/(n_b − 1)).
+/// With se = 0 (both samples constant) the interval is the difference itself. A NaN makes everything NaN.
+Difference welch_difference(const std::vector<double>& a, const std::vector<double>& b, double level);
 
 }  // namespace plantwin::kernel

@@ -1,10 +1,11 @@
 #pragma once
 /// A small JSON value with ordered object keys, for the result document: the CLI prints it, the
-/// check command resolves dotted paths in it, and the Python module converts it to a dict.
-/// Numbers are written in the shortest form that reads back to the same double (std::to_chars);
-/// NaN and infinities are written as null.
+/// check command resolves dotted paths in it (and reads an earlier one back as its baseline), and
+/// the Python module converts it to a dict. Numbers are written in the shortest form that reads
+/// back to the same double (std::to_chars); NaN and infinities are written as null.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -38,6 +39,9 @@ class Json {
   bool is_array() const { return type_ == Type::ARRAY; }
   bool is_string() const { return type_ == Type::STRING; }
   double number() const { return number_; }
+  /// The number as an unsigned integer when it is one exactly (a seed read back with all its
+  /// digits, or a whole double below 2^53); nullopt otherwise.
+  std::optional<std::uint64_t> exact_unsigned() const;
   bool boolean() const { return bool_; }
   const std::string& string() const { return string_; }
 
@@ -46,6 +50,7 @@ class Json {
   /// Object member or nullptr.
   const Json* find(std::string_view key) const;
   const std::vector<std::pair<std::string, Json>>& members() const { return members_; }
+  std::vector<std::pair<std::string, Json>>& members() { return members_; }
   void push_back(Json value) { items_.push_back(std::move(value)); }
   const std::vector<Json>& items() const { return items_; }
 
@@ -66,5 +71,18 @@ class Json {
 
 /// Formats a double in its shortest round-trip form ("0.1", "705", "1e+21"); "null" if not finite.
 std::string format_number(double value);
+
+/// Where and why parse_json() stopped.
+struct JsonError {
+  std::string message;
+  int line = 1;    ///< 1-based
+  int column = 1;  ///< 1-based, in bytes
+};
+
+/// Reads JSON text (RFC 8259): objects keep their key order (a repeated key is an error), numbers
+/// become doubles, except non-negative integers up to 2^64 − 1, which are kept exactly. Nesting
+/// deeper than 512 levels, text after the value, and invalid UTF-8 escapes are errors. Never throws;
+/// nullopt with `*error` set on bad input.
+std::optional<Json> parse_json(std::string_view text, JsonError* error);
 
 }  // namespace plantwin::run

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "kernel/stats.hpp"
+#include "run/kpi_traits.hpp"
 #include "scenario/builder.hpp"
 #include "run/result_transport.hpp"
 #include "run/result_network.hpp"
@@ -17,8 +18,8 @@ namespace {
 using models::ServerState;
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
-// A lead-time KPI: mean and ci95 over the replications' means, p50 and p95 of all good parts of
-// all replications pooled (from the merged histograms).
+// A lead-time KPI: mean and interval over the replications' means, p50 and p95 of all good parts
+// of all replications pooled (from the merged histograms).
 Json lead_time_kpi(const std::vector<const models::LeadTimes*>& per_rep) {
   std::vector<double> means;
   kernel::Histogram pooled;
@@ -26,14 +27,25 @@ Json lead_time_kpi(const std::vector<const models::LeadTimes*>& per_rep) {
     means.push_back(l->completed > 0 ? l->tally.mean() : NaN);
     pooled.merge(l->histogram);
   }
-  const kernel::Summary s = kernel::Summary::of(std::move(means));
-  Json j = Json::object();
-  j["mean"] = s.mean;
-  j["ci95"] = s.ci95;
-  j["p50"] = pooled.count() > 0 ? kernel::to_seconds(1) * pooled.quantile(0.50) : NaN;
-  j["p95"] = pooled.count() > 0 ? kernel::to_seconds(1) * pooled.quantile(0.95) : NaN;
-  j["values"] = Json::array_of(s.values);
-  return j;
+  return kpi(std::move(means), pooled, {{"p50", 0.50}, {"p95", 0.95}});
+}
+
+void add_intervals_below(Json& node, std::vector<std::string>& path) {
+  if (!node.is_object()) return;
+  if (node.find("mean") != nullptr && node.find("values") != nullptr) {
+    std::vector<double> values;
+    for (const Json& v : node.find("values")->items()) values.push_back(v.is_number() ? v.number() : NaN);
+    const kernel::Estimate e = kernel::estimate_mean(values, kpi_traits(path).range, 0.95);
+    node["ci95"] = e.half_width;
+    node["ci_low"] = e.interval.low;
+    node["ci_high"] = e.interval.high;
+    return;
+  }
+  for (auto& [key, child] : node.members()) {
+    path.push_back(key);
+    add_intervals_below(child, path);
+    path.pop_back();
+  }
 }
 
 double state_fraction(const models::StationMeasures& m, ServerState s, double planned) {
@@ -43,12 +55,30 @@ double state_fraction(const models::StationMeasures& m, ServerState s, double pl
 }  // namespace
 
 Json kpi(std::vector<double> values) {
-  const kernel::Summary s = kernel::Summary::of(std::move(values));
+  double sum = 0;
+  for (double v : values) sum += v;
   Json j = Json::object();
-  j["mean"] = s.mean;
-  j["ci95"] = s.ci95;
-  j["values"] = Json::array_of(s.values);
+  j["mean"] = values.empty() ? 0.0 : sum / static_cast<double>(values.size());
+  j["ci95"] = NaN;
+  j["ci_low"] = NaN;
+  j["ci_high"] = NaN;
+  j["values"] = Json::array_of(values);
   return j;
+}
+
+Json kpi(std::vector<double> means, const kernel::Histogram& pooled,
+         std::initializer_list<std::pair<const char*, double>> quantiles) {
+  Json j = kpi(std::move(means));
+  Json values = std::move(j.members().back().second);
+  j.members().pop_back();
+  for (const auto& [name, q] : quantiles) j[name] = pooled.count() > 0 ? kernel::to_seconds(1) * pooled.quantile(q) : NaN;
+  j["values"] = std::move(values);
+  return j;
+}
+
+void add_intervals(Json& doc) {
+  std::vector<std::string> path;
+  add_intervals_below(doc, path);
 }
 
 std::string fingerprint_hex(std::uint64_t fingerprint) {
@@ -243,6 +273,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
   if (plant.transport) add_transport_sections(doc, plant, config, outcome);
   if (plant.network) add_network_sections(doc, *plant.network, config, outcome);
   add_operator_sections(doc, plant, outcome);
+  add_intervals(doc);
   return doc;
 }
 

@@ -11,8 +11,8 @@ namespace {
 
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
-/// A latency KPI: mean and ci95 over the replications' means; p50, p95 and p99 of every exchange
-/// of every replication pooled (from the merged histograms).
+/// A latency KPI: mean and interval over the replications' means; p50, p95 and p99 of every
+/// exchange of every replication pooled (from the merged histograms).
 Json latency_kpi(const RunOutcome& outcome, std::size_t flow) {
   std::vector<double> means;
   kernel::Histogram pooled;
@@ -21,14 +21,7 @@ Json latency_kpi(const RunOutcome& outcome, std::size_t flow) {
     means.push_back(f.latency.count() > 0 ? f.latency.mean() : NaN);
     pooled.merge(f.latency_histogram);
   }
-  Json j = kpi(std::move(means));
-  Json out = Json::object();
-  out["mean"] = *j.find("mean");
-  out["ci95"] = *j.find("ci95");
-  for (const auto& [name, q] : {std::pair{"p50", 0.50}, std::pair{"p95", 0.95}, std::pair{"p99", 0.99}})
-    out[name] = pooled.count() > 0 ? kernel::to_seconds(1) * pooled.quantile(q) : NaN;
-  out["values"] = *j.find("values");
-  return out;
+  return kpi(std::move(means), pooled, {{"p50", 0.50}, {"p95", 0.95}, {"p99", 0.99}});
 }
 
 /// The utilisation of a set of channels: bytes carried over bytes they could carry in the horizon.

@@ -15,20 +15,13 @@ double fraction(const models::VehicleMeasures& v, VehicleState s, double horizon
   return static_cast<double>(v.state_ticks[static_cast<std::size_t>(s)]) / horizon_ticks;
 }
 
-/// Mean and ci95 over the replications' means, p50 and p95 over every observation pooled.
+/// Mean and interval over the replications' means, p50 and p95 over every observation pooled.
 Json wait_kpi(const std::vector<const kernel::Tally*>& tallies, const std::vector<const kernel::Histogram*>& histograms) {
   std::vector<double> means;
   for (const auto* t : tallies) means.push_back(t->count() > 0 ? t->mean() : NaN);
-  Json j = kpi(std::move(means));
   kernel::Histogram pooled;
   for (const auto* h : histograms) pooled.merge(*h);
-  Json out = Json::object();
-  out["mean"] = *j.find("mean");
-  out["ci95"] = *j.find("ci95");
-  out["p50"] = pooled.count() > 0 ? kernel::to_seconds(1) * pooled.quantile(0.50) : NaN;
-  out["p95"] = pooled.count() > 0 ? kernel::to_seconds(1) * pooled.quantile(0.95) : NaN;
-  out["values"] = *j.find("values");
-  return out;
+  return kpi(std::move(means), pooled, {{"p50", 0.50}, {"p95", 0.95}});
 }
 
 /// The state fractions of a set of vehicles: sums over them divided by their time.

@@ -3,7 +3,12 @@
 //   expect:
 //     throughput_per_h: {min: 100}
 //     stations.reflow.utilization: {max: 0.9}
+//     lead_time_s: {max: 2h, confidence: 0.95}
 //   fingerprint: 9f3a0c1d2e3f4a5b      # optional
+//   baseline:                          # optional: settings for --baseline
+//     tolerance: 0.05
+//     confidence: 0.95
+//     kpis: {lead_time_s: {tolerance: 0.1}, stations.aoi.utilization: {direction: none}}
 //   seed: 7                            # optional
 //   replications: 5                    # optional
 //   set:                               # optional, like --set, located in this file
@@ -14,6 +19,7 @@
 
 #include "scenario/loader.hpp"
 #include "scenario/text.hpp"
+#include "scenario/units.hpp"
 #include "scenario/yaml_reader.hpp"
 #include "scenario/yaml_tree.hpp"
 
@@ -25,45 +31,134 @@ namespace {
 /// that text huge.
 constexpr std::size_t MAX_SET_VALUE_BYTES = 64 * 1024;
 
-/// "stations.reflow.utilization": names separated by single dots. The names are not checked
-/// against the result document here (it does not exist yet), only their shape.
-bool is_dotted_path(std::string_view text) {
+/// "stations.reflow.utilization": names separated by single dots; with `wildcards`, a name may be
+/// `*` ("stations.*.queue"). The names are not checked against the result document here (it does
+/// not exist yet), only their shape.
+bool is_dotted_path(std::string_view text, bool wildcards) {
   if (text.empty() || text.front() == '.' || text.back() == '.' || text.find("..") != std::string_view::npos)
     return false;
+  for (std::size_t at = 0; (at = text.find('*', at)) != std::string_view::npos; ++at)
+    if (!wildcards || (at > 0 && text[at - 1] != '.') || (at + 1 < text.size() && text[at + 1] != '.')) return false;
   return std::all_of(text.begin(), text.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
-           c == '.';
+           c == '.' || c == '*';
   });
 }
 
-std::optional<Expectation> read_expectation(ReadContext& ctx, const YamlEntry& entry, const std::string& path) {
-  const YamlNode& key = *entry.key;
-  if (!is_dotted_path(key.text)) {
-    ctx.error(key, path,
-              "expected a result path like 'stations.reflow.utilization', got " + quoted(key.text, '\''));
-    return std::nullopt;
+/// A bound (or an allowance) on `kpi`: a number in the result document's units, or a quantity
+/// in the unit the KPI's name gives it ("2h" for a `_s` KPI).
+std::optional<double> read_bound(ReadContext& ctx, const YamlNode& node, const std::string& path, const std::string& kpi) {
+  const std::string* text = scalar_text(ctx, node, path, "a number");
+  if (!text) return std::nullopt;
+  std::string error;
+  const auto number = parse_number(*text, &error);
+  if (number) return number;
+  std::optional<double> value;
+  std::string unit;
+  switch (kpi_unit(kpi)) {
+    case KpiUnit::SECONDS:
+      unit = "is in seconds";
+      value = parse_duration_seconds(*text, &error);
+      break;
+    case KpiUnit::PER_HOUR:
+      unit = "is per hour";
+      value = parse_frequency_per_hour(*text, &error);
+      break;
+    case KpiUnit::BYTES:
+      unit = "is in bytes";
+      value = parse_size_bytes(*text, &error);
+      break;
+    case KpiUnit::BYTES_PER_SECOND:
+      unit = "is in bytes per second";
+      value = parse_rate_bytes_per_second(*text, &error);
+      break;
+    case KpiUnit::METRES: unit = "is in metres"; break;  // no length units: parse_number's error
+    case KpiUnit::NONE: unit = "has no unit"; break;
   }
+  if (value) return value;
+  ctx.error(node, path, quoted(kpi, '\'') + " " + unit + ": " + error);
+  return std::nullopt;
+}
+
+/// A result path as a key: its shape only (the names are resolved later, against the scenario).
+bool read_path_key(ReadContext& ctx, const YamlNode& key, const std::string& path, bool wildcards) {
+  if (is_dotted_path(key.text, wildcards)) return true;
+  ctx.error(key, path,
+            "expected a result path like " + std::string(wildcards ? "'stations.*.queue'" : "'stations.reflow.utilization'") +
+                ", got " + quoted(key.text, '\''));
+  return false;
+}
+
+void read_expectation(ReadContext& ctx, const YamlEntry& entry, const std::string& path, ExpectSpec& spec) {
+  const YamlNode& key = *entry.key;
+  if (!read_path_key(ctx, key, path, false)) return;
+  spec.paths.push_back({key.text, ctx.mark(key), path, false});
   const std::string bound_path = child_path(path, key.text);
   MapReader map(ctx, *entry.value, bound_path, "a map with min, max or both");
-  if (!map.valid()) return std::nullopt;
+  if (!map.valid()) return;
   Expectation e;
   e.kpi = key.text;
   e.mark = ctx.mark(key);
-  constexpr NumberIn ANY{-std::numeric_limits<double>::max(), std::numeric_limits<double>::max()};
-  bool ok = map.optional("min", e.min, ANY);
-  ok = map.optional("max", e.max, ANY) && ok;
+  const auto bound = [&](ReadContext& c, const YamlNode& n, const std::string& p) { return read_bound(c, n, p, key.text); };
+  bool ok = map.optional("min", e.min, bound);
+  ok = map.optional("max", e.max, bound) && ok;
+  if (const YamlNode* level = map.get("confidence")) {
+    e.confidence_mark = ctx.mark(*level);
+    e.confidence = read_number(ctx, *level, map.child_path("confidence"), 0.5, 0.9999, false);
+    ok = e.confidence.has_value() && ok;
+  }
   if (!map.has("min") && !map.has("max")) {
     // Other keys are reported as unknown (`mni` with "did you mean 'min'"), which says enough.
-    if (entry.value->entries.empty()) ctx.error(*entry.value, bound_path, "an expectation needs `min`, `max` or both");
-    return std::nullopt;
+    if (entry.value->entries.empty() || map.has("confidence"))
+      ctx.error(*entry.value, bound_path, "an expectation needs `min`, `max` or both");
+    return;
   }
   if (ok && e.min && e.max && *e.min > *e.max) {
     ctx.error(*map.get("max"), map.child_path("max"),
               "max " + describe(*map.get("max")) + " is below min " + describe(*map.get("min")));
-    return std::nullopt;
+    return;
   }
-  if (!ok) return std::nullopt;
-  return e;
+  if (ok) spec.expectations.push_back(std::move(e));
+}
+
+void read_baseline_kpi(ReadContext& ctx, const YamlEntry& entry, BaselineSpec& baseline, ExpectSpec& spec) {
+  const YamlNode& key = *entry.key;
+  if (!read_path_key(ctx, key, "baseline.kpis", true)) return;
+  spec.paths.push_back({key.text, ctx.mark(key), "baseline.kpis", true});
+  const std::string kpi_path = child_path("baseline.kpis", key.text);
+  MapReader map(ctx, *entry.value, kpi_path, "a map with tolerance, absolute or direction");
+  if (!map.valid()) return;
+  BaselineSpec::Kpi k;
+  k.kpi = key.text;
+  k.mark = ctx.mark(key);
+  map.optional("tolerance", k.tolerance, NumberIn{0, 100});
+  map.optional("absolute", k.absolute, [&](ReadContext& c, const YamlNode& n, const std::string& p) -> std::optional<double> {
+    const auto value = read_bound(c, n, p, key.text);
+    if (value && *value < 0) {
+      c.error(n, p, "expected an allowance >= 0, got " + describe(n));
+      return std::nullopt;
+    }
+    return value;
+  });
+  map.optional("direction", k.direction,
+               Choice<Direction>{{{"higher", Direction::HIGHER}, {"lower", Direction::LOWER}, {"none", Direction::NONE}}});
+  if (!map.has("tolerance") && !map.has("absolute") && !map.has("direction") && entry.value->entries.empty())
+    ctx.error(*entry.value, kpi_path, "give `tolerance`, `absolute` or `direction`");
+  baseline.kpis.push_back(std::move(k));
+}
+
+void read_baseline(ReadContext& ctx, const YamlNode& node, ExpectSpec& spec) {
+  MapReader map(ctx, node, "baseline", "a map with tolerance, confidence or kpis");
+  if (!map.valid()) return;
+  BaselineSpec baseline;
+  baseline.mark = ctx.mark(node);
+  map.optional("tolerance", baseline.tolerance, NumberIn{0, 100});
+  map.optional("confidence", baseline.confidence, NumberIn{0.5, 0.9999});
+  if (const YamlNode* kpis = map.get("kpis")) {
+    MapReader entries(ctx, *kpis, "baseline.kpis", "a map result path -> {tolerance, absolute, direction}");
+    for (const YamlEntry* entry : entries.entries()) read_baseline_kpi(ctx, *entry, baseline, spec);
+  }
+  spec.baseline = std::move(baseline);
 }
 
 std::optional<std::string> read_fingerprint(ReadContext& ctx, const YamlNode& node, const std::string& path) {
@@ -85,19 +180,20 @@ void read_expect_file(ReadContext& ctx, const YamlNode& root, ExpectSpec& spec) 
   if (const YamlNode* expect = map.get("expect")) {
     MapReader bounds(ctx, *expect, "expect", "a map result path -> {min, max}");
     if (bounds.valid()) {
-      for (const YamlEntry* entry : bounds.entries())
-        if (auto e = read_expectation(ctx, *entry, "expect")) spec.expectations.push_back(std::move(*e));
+      for (const YamlEntry* entry : bounds.entries()) read_expectation(ctx, *entry, "expect", spec);
       if (bounds.entries().empty()) ctx.error(*expect, "expect", "expected at least one expectation");
     }
   }
+  if (const YamlNode* baseline = map.get("baseline")) read_baseline(ctx, *baseline, spec);
   if (const YamlNode* fingerprint = map.get("fingerprint")) {
     spec.fingerprint_mark = ctx.mark(*fingerprint);
     spec.fingerprint = read_fingerprint(ctx, *fingerprint, "fingerprint");
   }
   const bool misspelt_check = std::any_of(root.entries.begin(), root.entries.end(), [&](const YamlEntry& e) {
-    return e.key->is_scalar() && !ctx.suggest(e.key->text, {"expect", "fingerprint"}).empty();
+    return e.key->is_scalar() && !ctx.suggest(e.key->text, {"expect", "fingerprint", "baseline"}).empty();
   });
-  if (!map.has("expect") && !map.has("fingerprint") && !misspelt_check)
+  // Baseline settings alone are something to check (with --baseline, which the CLI requires then).
+  if (!map.has("expect") && !map.has("fingerprint") && !map.has("baseline") && !misspelt_check)
     ctx.error(root, "", "nothing to check: give `expect`, `fingerprint` or both");
   map.optional("seed", spec.seed, [](ReadContext& c, const YamlNode& n, const std::string& p) {
     const auto seed = read_integer(c, n, p, 0, std::numeric_limits<std::int64_t>::max());
@@ -134,13 +230,27 @@ ExpectLoadResult load_expect(std::optional<std::string_view> text, const std::st
     ExpectSpec spec;
     spec.file = file;
     read_expect_file(ctx, *root, spec);
-    if (ctx.error_count() == 0) result.spec = std::move(spec);
+    result.spec = std::move(spec);
   }
   ctx.flush(result.diagnostics);
   return result;
 }
 
 }  // namespace
+
+KpiUnit kpi_unit(std::string_view kpi) {
+  std::string_view name = kpi.substr(kpi.rfind('.') + 1);  // npos + 1 == 0: the whole path
+  if ((name == "p50" || name == "p95" || name == "p99") && name.size() < kpi.size()) {
+    const std::string_view rest = kpi.substr(0, kpi.size() - name.size() - 1);
+    name = rest.substr(rest.rfind('.') + 1);
+  }
+  if (name.ends_with("_bytes_per_s")) return KpiUnit::BYTES_PER_SECOND;
+  if (name.ends_with("_per_h")) return KpiUnit::PER_HOUR;
+  if (name.ends_with("_bytes")) return KpiUnit::BYTES;
+  if (name.ends_with("_s")) return KpiUnit::SECONDS;
+  if (name.ends_with("_m")) return KpiUnit::METRES;
+  return KpiUnit::NONE;
+}
 
 ExpectLoadResult load_expect_file(const std::string& path) {
   std::vector<Diagnostic> errors;

@@ -174,6 +174,10 @@ constexpr std::array<Unit, 8> RATE_UNITS{{{"bps", 1.0 / 8},
                                            {"GBps", 1e9}}};
 constexpr QuantityWords RATE_WORDS{"a rate", "\"100Mbps\" or \"10MBps\"", "1 PB/s"};
 
+// Per hour: the unit is written after a slash ("50/h").
+constexpr std::array<Unit, 4> FREQUENCY_UNITS{{{"/s", 3600.0}, {"/min", 60.0}, {"/h", 1.0}, {"/d", 1.0 / 24}}};
+constexpr QuantityWords FREQUENCY_WORDS{"a frequency", "\"50/h\" or \"0.8/min\"", "1e15 per hour"};
+
 }  // namespace
 
 std::optional<double> parse_number(std::string_view text, std::string* error) {
@@ -240,6 +244,10 @@ std::optional<double> parse_size_bytes(std::string_view text, std::string* error
 
 std::optional<double> parse_rate_bytes_per_second(std::string_view text, std::string* error) {
   return parse_quantity(text, RATE_UNITS, 0.0, MAX_RATE_BYTES_PER_S, RATE_WORDS, error);
+}
+
+std::optional<double> parse_frequency_per_hour(std::string_view text, std::string* error) {
+  return parse_quantity(text, FREQUENCY_UNITS, 0.0, 1e15, FREQUENCY_WORDS, error);
 }
 
 }  // namespace plantwin::scenario

@@ -13,6 +13,8 @@
 ///   rates      bps, kbps, Mbps, Gbps (bits per second, SI: 100Mbps = 1e8 bit/s = 1.25e7 B/s) and
 ///              Bps, kBps, MBps, GBps (bytes per second); a bare number is an error, because bits and
 ///              bytes per second are too easily confused; at most MAX_RATE_BYTES_PER_S
+///   frequencies  a count per unit of time, "/s", "/min", "/h", "/d" ("50/h", "0.8 /min"), in
+///              events per hour (for bounds on `_per_h` KPIs); a bare number is an error
 /// Quantities are never negative (a written '-' is an error, even "-0"), never NaN or infinite.
 ///
 /// Every parser returns nullopt on bad input and then sets `*error` (when not null) to a full
@@ -48,5 +50,7 @@ std::optional<kernel::Tick> parse_duration_ticks(std::string_view text, std::str
 std::optional<double> parse_size_bytes(std::string_view text, std::string* error);
 /// A rate in bytes per second.
 std::optional<double> parse_rate_bytes_per_second(std::string_view text, std::string* error);
+/// A frequency, in events per hour.
+std::optional<double> parse_frequency_per_hour(std::string_view text, std::string* error);
 
 }  // namespace plantwin::scenario

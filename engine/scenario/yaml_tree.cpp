@@ -567,18 +567,19 @@ YamlNode* YamlDocument::parse(std::string_view text, const Placement& placement,
   }
 }
 
-std::optional<std::string> read_text_file(const std::string& path, std::vector<Diagnostic>& errors) {
+std::optional<std::string> read_text_file(const std::string& path, std::vector<Diagnostic>& errors,
+                                          std::size_t max_bytes) {
   const auto fail = [&](std::string message) -> std::optional<std::string> {
     errors.push_back({Diagnostic::Severity::ERROR, Mark{path, 0, 0}, "", std::move(message)});
     return std::nullopt;
   };
-  const std::string too_large = "larger than 16 MiB";
+  const std::string too_large = "larger than " + std::to_string(max_bytes >> 20) + " MiB";
   std::error_code ec;
   const auto status = std::filesystem::status(path, ec);
   if (!ec && std::filesystem::is_directory(status)) return fail("cannot read: it is a directory");
   if (!ec && std::filesystem::is_regular_file(status)) {
     const auto size = std::filesystem::file_size(path, ec);
-    if (!ec && size > YamlDocument::MAX_BYTES) return fail(too_large + " (" + std::to_string(size) + " bytes)");
+    if (!ec && size > max_bytes) return fail(too_large + " (" + std::to_string(size) + " bytes)");
   }
   errno = 0;
   std::ifstream in(path, std::ios::binary);
@@ -589,7 +590,7 @@ std::optional<std::string> read_text_file(const std::string& path, std::vector<D
   while (in) {
     in.read(chunk, sizeof chunk);
     text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > YamlDocument::MAX_BYTES) return fail(too_large);
+    if (text.size() > max_bytes) return fail(too_large);
   }
   if (in.bad()) return fail("cannot read: input error");
   return text;

@@ -101,9 +101,11 @@ class YamlDocument {
   std::vector<std::string> files_;
 };
 
-/// Reads a whole file for parse(). Refuses one larger than YamlDocument::MAX_BYTES without reading
-/// it all, and anything that is not a readable file; nullopt after adding an error to `errors`.
-std::optional<std::string> read_text_file(const std::string& path, std::vector<Diagnostic>& errors);
+/// Reads a whole file for parse(). Refuses one larger than `max_bytes` (a whole number of MiB)
+/// without reading it all, and anything that is not a readable file; nullopt after adding an
+/// error to `errors`.
+std::optional<std::string> read_text_file(const std::string& path, std::vector<Diagnostic>& errors,
+                                          std::size_t max_bytes = YamlDocument::MAX_BYTES);
 
 /// The node as flow YAML, with aliases expanded ("{dist: exponential, mean: 30s}"); nullopt when
 /// the text would be longer than `max_bytes` (an alias bomb) or nest deeper than MAX_DEPTH.

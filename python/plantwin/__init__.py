@@ -18,7 +18,7 @@ import importlib
 from typing import Any
 
 from ._plantwin import __version__
-from .errors import Diagnostic, RunError, ScenarioError
+from .errors import Diagnostic, PathError, RunError, ScenarioError
 from .run import run
 from .scenario import Scenario, load, loads
 
@@ -32,7 +32,7 @@ _LAZY = {
     "report": (".report", None),
 }
 
-__all__ = ["Diagnostic", "Result", "RunError", "Scenario", "ScenarioError", "Timeline", "__version__", "compare",
+__all__ = ["Diagnostic", "PathError", "Result", "RunError", "Scenario", "ScenarioError", "Timeline", "__version__", "compare",
            "load", "loads", "plots", "report", "run", "sweep"]
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
-from typing import List, Optional
+from typing import Iterable, List, Optional
 
 
 @dataclass(frozen=True)
@@ -61,3 +62,32 @@ class RunError(RuntimeError):
 
     def __reduce__(self):
         return (type(self), (self.file, self.reason))
+
+
+class PathError(KeyError):
+    """A dotted path (``result["stations.reflow.utilisation"]``) names nothing in the result
+    document. A ``KeyError``, so ``except KeyError`` still catches it.
+
+    ``path`` is the path asked for, ``missing`` the first name not found, ``parent`` where it was
+    looked for (``""``: the top of the document) and ``suggestions`` the closest names there
+    (``difflib``), best first; ``str(error)`` says it all:
+    ``no 'utilisation' in 'stations.reflow' (did you mean 'utilization'?)``.
+    """
+
+    def __init__(self, path: str, missing: str, parent: str, candidates: Iterable[str]):
+        self.path = path
+        self.missing = missing
+        self.parent = parent
+        self.suggestions: List[str] = difflib.get_close_matches(missing, list(dict.fromkeys(candidates)), n=3)
+        where = f"{parent!r}" if parent else "the result document"
+        hint = ""
+        if self.suggestions:
+            hint = " (did you mean " + " or ".join(repr(s) for s in self.suggestions) + "?)"
+        self.message = f"no {missing!r} in {where}{hint}"
+        super().__init__(self.message)
+
+    def __str__(self) -> str:  # KeyError's own would print the message in quotes
+        return self.message
+
+    def __reduce__(self):
+        return (type(self), (self.path, self.missing, self.parent, self.suggestions))

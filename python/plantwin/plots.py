@@ -16,6 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ._document import interval
 from .result import Result
 from .states import STATE_COLORS, STATES
 
@@ -104,8 +105,9 @@ def throughput(result: Result, bin_s: Optional[float] = None, ax: Optional[Axes]
                edgecolor="white", linewidth=0.5)
         bottom += rate
     kpi = result["throughput_per_h"]
+    low, high = interval(kpi)
     ax.axhline(kpi["mean"], color="black", linestyle="--", linewidth=1,
-               label=f"throughput_per_h {kpi['mean']:.2f} ± {kpi['ci95']:.2f} (all replications)")
+               label=f"throughput_per_h {kpi['mean']:.2f} (95 % CI {low:.2f} .. {high:.2f}, all replications)")
     _warmup(ax, t.warmup_s)
     ax.set_xlim(0, _hours(t.end_s))
     ax.set_xlabel("time (h)")
@@ -193,13 +195,15 @@ def kpi_bars(result: Result, section: str, kpi: str, ax: Optional[Axes] = None) 
     if not names:
         raise KeyError(f"no KPI {kpi!r} in {section!r}")
     means = np.array([np.nan if members[n][kpi]["mean"] is None else members[n][kpi]["mean"] for n in names], dtype=float)
-    errors = np.array([np.nan if members[n][kpi]["ci95"] is None else members[n][kpi]["ci95"] for n in names], dtype=float)
+    # The bars' whiskers are the KPI's own interval, which need not be symmetric (kpis.md, "Intervals").
+    ends = np.array([interval(members[n][kpi]) for n in names], dtype=float).reshape(-1, 2)
+    errors = np.nan_to_num(np.array([means - ends[:, 0], ends[:, 1] - means]))
     ax = _axes(ax, (7, 0.4 * len(names) + 1.2))
     y = np.arange(len(names))
-    ax.barh(y, means, xerr=np.nan_to_num(errors), color="#4c72b0", alpha=0.85, capsize=3)
+    ax.barh(y, means, xerr=errors, color="#4c72b0", alpha=0.85, capsize=3)
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlabel(f"{kpi} (mean ± 95 % CI)")
+    ax.set_xlabel(f"{kpi} (mean and 95 % CI)")
     ax.set_title(f"{result['scenario']}: {section} {kpi} ({result['replications']} replications)")
     ax.grid(True, axis="x", alpha=0.3)
     return ax
@@ -212,10 +216,15 @@ def _warmup(ax: Axes, warmup_s: float) -> None:
 
 # -- sweeps -----------------------------------------------------------------------------------------
 
+#: The columns of a sweep table that are not grid paths.
+_SWEEP_COLUMNS = ("point", "kpi", "mean", "ci95", "ci_low", "ci_high", "values")
+
+
 def sweep_curves(frame: pd.DataFrame, x: str, kpi: Union[str, Sequence[str]], hue: Optional[str] = None,
                  ax: Optional[Axes] = None) -> Union[Axes, Figure]:
     """Curves of a :func:`plantwin.sweep` table: ``kpi``'s mean against the grid path ``x``, one
-    curve per value of the grid path ``hue``, each with its 95 % confidence band (mean ± ci95).
+    curve per value of the grid path ``hue``, each with its 95 % confidence band (``ci_low`` ..
+    ``ci_high``, which stays within the KPI's range).
 
     Every other grid path must have a single value in ``frame``: select one first, e.g.
     ``frame[frame["stations.aoi.buffer"] == 5]``. Numeric ``x`` values are sorted; others keep the
@@ -233,7 +242,7 @@ def sweep_curves(frame: pd.DataFrame, x: str, kpi: Union[str, Sequence[str]], hu
         for name, a in zip(kpis, axes[0]):
             sweep_curves(frame, x, name, hue=hue, ax=a)
         return fig
-    parameters = frame.attrs.get("parameters") or [c for c in frame.columns if c not in ("point", "kpi", "mean", "ci95")]
+    parameters = frame.attrs.get("parameters") or [c for c in frame.columns if c not in _SWEEP_COLUMNS]
     for name in (x, hue):
         if name is not None and name not in frame.columns:
             raise KeyError(f"no grid path {name!r} in this sweep (paths: {', '.join(parameters)})")
@@ -252,15 +261,16 @@ def sweep_curves(frame: pd.DataFrame, x: str, kpi: Union[str, Sequence[str]], hu
             g = g.sort_values(x)
         label = None if hue is None else str(value)
         line, = ax.plot(g[x], g["mean"], marker="o", label=label)
-        band = g["ci95"].to_numpy(dtype=float)
-        if np.isfinite(band).any():
-            ax.fill_between(g[x], g["mean"] - np.nan_to_num(band), g["mean"] + np.nan_to_num(band),
+        low, high = g["ci_low"].to_numpy(dtype=float), g["ci_high"].to_numpy(dtype=float)
+        if np.isfinite(low).any():
+            mean = g["mean"].to_numpy(dtype=float)
+            ax.fill_between(g[x], np.where(np.isfinite(low), low, mean), np.where(np.isfinite(high), high, mean),
                             color=line.get_color(), alpha=0.2, linewidth=0)
     ax.set_xlabel(x)
     ax.set_ylabel(kpi)
     replications = frame.attrs.get("replications")
     over = f", {replications} replications" if replications else ""
-    what = f"mean ± 95 % CI{over}" if rows["ci95"].notna().any() else f"pooled{over}, no interval"
+    what = f"mean and 95 % CI{over}" if rows["ci_low"].notna().any() else f"pooled{over}, no interval"
     ax.set_title(f"{kpi} ({what})", fontsize="medium")
     if hue is not None:
         ax.legend(title=hue, fontsize="small")

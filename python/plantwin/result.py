@@ -6,32 +6,36 @@ import copy
 import fnmatch
 import html
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Union
 
 import numpy as np
 import pandas as pd
 
 from . import _plantwin
 from . import states as _states
-from ._document import PERCENTILES, is_kpi, kpi_entries
+from ._document import PERCENTILES, interval, is_kpi, kpi_entries
+from .errors import PathError
 
 #: The plant KPIs of the result document, in its order.
 PLANT_KPIS = ("throughput_per_h", "lead_time_s", "wip", "completed", "scrapped")
 #: Server states in the order tables and plots show them (a document has only the states its plant
 #: can be in). Declared by the engine: see plantwin.states.
 STATES = _states.STATES
-#: Top-level members of the document that are not per-id sections.
-_NOT_SECTIONS = ("kpis", "orders", "bottleneck")
+#: Top-level members of the document that are not per-id sections (``check``: what
+#: ``plantwin check --json`` adds).
+_NOT_SECTIONS = ("kpis", "orders", "bottleneck", "check")
 
 
 def _flatten(obj: Dict[str, Any]) -> Dict[str, Any]:
-    """One row of a per-id table: a KPI becomes ``name`` (its mean), ``name_ci95`` and, for lead
-    times, ``name_p50`` and ``name_p95``; a plain object (``states``) becomes its members."""
+    """One row of a per-id table: a KPI becomes ``name`` (its mean), ``name_ci95``, ``name_ci_low``,
+    ``name_ci_high`` and, for lead times, ``name_p50`` and ``name_p95``; a plain object
+    (``states``) becomes its members."""
     row: Dict[str, Any] = {}
     for key, value in obj.items():
         if is_kpi(value):
             row[key] = value["mean"]
             row[f"{key}_ci95"] = value["ci95"]
+            row[f"{key}_ci_low"], row[f"{key}_ci_high"] = interval(value)
             for q in PERCENTILES:
                 if q in value:
                     row[f"{key}_{q}"] = value[q]
@@ -124,14 +128,18 @@ class Result:
     def __getitem__(self, path: str) -> Any:
         """A value of the document by its dotted path, as ``plantwin check`` names it:
         ``result["throughput_per_h"]`` (a plant KPI object), ``result["stations.reflow.utilization"]``,
-        ``result["bottleneck.station"]``. Raises ``KeyError``."""
+        ``result["bottleneck.station"]``. Raises :class:`PathError` (a ``KeyError``) naming the
+        first name not found, with "did you mean" over the names there."""
         node: Any = self._doc
         names = path.split(".")
         if names[0] not in self._doc and names[0] in self._doc.get("kpis", {}):
             names.insert(0, "kpis")
         for i, name in enumerate(names):
             if not isinstance(node, dict) or name not in node:
-                raise KeyError(f"no {name!r} in {'.'.join(names[:i]) or 'the result document'}")
+                candidates = list(node) if isinstance(node, dict) else []
+                if i == 0:  # plant KPIs go by their bare names too
+                    candidates += list(self._doc.get("kpis", {}))
+                raise PathError(path, name, ".".join(names[:i]), candidates)
             node = node[name]
         return node
 
@@ -161,14 +169,16 @@ class Result:
     # -- DataFrames -------------------------------------------------------------------------------
     @property
     def kpis(self) -> pd.DataFrame:
-        """Plant KPIs (and order KPIs, as ``orders.<kpi>``): ``mean``, ``ci95``, ``p50``, ``p95``
-        (percentiles only for lead times; NaN where undefined)."""
+        """Plant KPIs (and order KPIs, as ``orders.<kpi>``): ``mean``, ``ci95``, ``ci_low``,
+        ``ci_high`` (the 95 % interval, within the KPI's range), ``p50``, ``p95`` (percentiles only
+        for lead times; NaN where undefined)."""
+        kpis = list(self._doc["kpis"].items())
+        kpis += [(f"orders.{name}", kpi) for name, kpi in self._doc.get("orders", {}).items() if is_kpi(kpi)]
         rows = {}
-        for name, kpi in self._doc["kpis"].items():
-            rows[name] = {"mean": kpi["mean"], "ci95": kpi["ci95"], "p50": kpi.get("p50"), "p95": kpi.get("p95")}
-        for name, kpi in self._doc.get("orders", {}).items():
-            if is_kpi(kpi):
-                rows[f"orders.{name}"] = {"mean": kpi["mean"], "ci95": kpi["ci95"], "p50": None, "p95": None}
+        for name, kpi in kpis:
+            low, high = interval(kpi)
+            rows[name] = {"mean": kpi["mean"], "ci95": kpi["ci95"], "ci_low": low, "ci_high": high,
+                          "p50": kpi.get("p50"), "p95": kpi.get("p95")}
         frame = pd.DataFrame.from_dict(rows, orient="index", dtype=float)
         frame.index.name = "kpi"
         return frame
@@ -176,8 +186,9 @@ class Result:
     @property
     def stations(self) -> pd.DataFrame:
         """One row per station: KPI means (``utilization``, ``oee``, ``availability``, ...), their
-        ``_ci95``, and the state fractions (``working``, ``setup``, ``blocked``, ``down``, ``idle``
-        and, when the plant has them, ``waiting_transport`` and ``waiting_network``)."""
+        ``_ci95``, ``_ci_low`` and ``_ci_high``, and the state fractions (``working``, ``setup``,
+        ``blocked``, ``down``, ``idle`` and, when the plant has them, ``waiting_transport`` and
+        ``waiting_network``)."""
         return _table(self._doc.get("stations"), "station")
 
     @property
@@ -193,15 +204,16 @@ class Result:
 
     @property
     def products(self) -> pd.DataFrame:
-        """One row per product: throughput, lead time (mean, ci95, p50, p95), completed."""
+        """One row per product: throughput, lead time (mean, ci95, ci_low, ci_high, p50, p95), completed."""
         return _table(self._doc.get("products"), "product")
 
     @property
     def orders(self) -> pd.DataFrame:
         """One row per order of a production plan: ``product``, ``release_s``, ``due_s``,
         ``done_s`` (mean over replications, NaN when some replication did not finish it) and
-        ``on_time`` (the fraction of replications that finished it by its due time). Empty when
-        the scenario has no orders."""
+        ``on_time`` (the fraction of replications that finished it by its due time), each with its
+        ``_ci95``, ``_ci_low`` and ``_ci_high`` (``on_time``'s: Wilson's interval). Empty when the
+        scenario has no orders."""
         return _table(self._doc.get("orders", {}).get("by_order"), "order")
 
     def section(self, name: str) -> pd.DataFrame:
@@ -259,52 +271,92 @@ class Result:
         if len(self.orders):
             parts.append(_html_table("orders", self.orders))
         if len(self.products) > 1:
-            parts.append(_html_table("products", self.products[[c for c in self.products.columns if not c.endswith("_ci95")]]))
+            parts.append(_html_table("products", _means(self.products)))
         stations = self.stations
         cols = [c for c in ("utilization", "oee", *STATES, "queue", "completed", "scrapped") if c in stations.columns]
         parts.append(_html_table("stations", stations[cols]))
         for name in self.sections:
             if name not in ("products", "stations"):
                 table = self.section(name)
-                parts.append(_html_table(name, table[[c for c in table.columns if not c.endswith("_ci95")]]))
+                parts.append(_html_table(name, _means(table)))
         return "\n".join(parts)
 
 
-def compare(base: Result, variant: Result, kpis: Optional[Iterable[str]] = None) -> pd.DataFrame:
+#: What :func:`compare` takes: a :class:`Result`, or the rows of one point of a :func:`plantwin.sweep`.
+Comparable = Union["Result", pd.DataFrame]
+
+
+def compare(base: Comparable, variant: Comparable, kpis: Optional[Iterable[str]] = None) -> pd.DataFrame:
     """The variant's KPIs against the base's, replication by replication.
+
+    ``base`` and ``variant`` are each a :class:`Result` or one point of a :func:`plantwin.sweep`
+    (its rows, ``table[table.point == 3]``: a sweep keeps every KPI's per-replication ``values``).
 
     With the same seed and number of replications, replication k of both runs draws the same
     random numbers wherever the change does not reach (common random numbers), so the difference
     ``variant - base`` is measured on pairs: its interval is usually much narrower than the two
     runs' own intervals suggest, and it is the right one to decide whether a change helps.
 
-    Returns one row per KPI path the two documents share (``kpis``: only these names or ``fnmatch``
-    patterns), with ``base``, ``base_ci95``, ``variant``, ``variant_ci95``, ``difference`` (the
-    mean of the paired differences) and ``difference_ci95`` (its 95 % Student-t half-width over
-    the pairs, computed like every ci95 of the document). Percentiles have no per-replication
-    values and are left out; an undefined value in any replication makes the difference NaN.
+    Returns one row per KPI path both share (``kpis``: only these names or ``fnmatch`` patterns),
+    with ``base``, ``base_ci95``, ``variant``, ``variant_ci95``, ``difference`` (the mean of the
+    paired differences) and ``difference_ci95`` (its 95 % Student-t half-width over the pairs,
+    computed by the engine's statistics). Percentiles have no per-replication values and are left
+    out; an undefined value in any replication makes the difference NaN.
 
-    Raises ``ValueError`` when the runs' seeds or replication counts differ (their replications
-    would not be pairs).
+    Raises ``ValueError`` when the seeds or replication counts differ (their replications would not
+    be pairs), or when a frame holds no sweep point or several.
     """
-    a, b = base._doc, variant._doc
-    if a["seed"] != b["seed"] or a["replications"] != b["replications"]:
-        raise ValueError(f"compare() needs runs with the same seed and replications (pairs): seed {a['seed']} vs "
-                         f"{b['seed']}, {a['replications']} vs {b['replications']} replications")
+    a, b = _Sample.of(base, "base"), _Sample.of(variant, "variant")
+    if a.seed != b.seed or a.replications != b.replications:
+        raise ValueError(f"compare() needs runs with the same seed and replications (pairs): seed {a.seed} vs "
+                         f"{b.seed}, {a.replications} vs {b.replications} replications")
     patterns = None if kpis is None else ([kpis] if isinstance(kpis, str) else list(kpis))
-    theirs = dict(kpi_entries(b))
     rows = {}
-    for path, mine in kpi_entries(a):
-        if path not in theirs or (patterns is not None and not any(fnmatch.fnmatchcase(path, p) for p in patterns)):
+    for path, (mean, ci95, values) in a.kpis.items():
+        if path not in b.kpis or (patterns is not None and not any(fnmatch.fnmatchcase(path, p) for p in patterns)):
             continue
-        other = theirs[path]
-        pairs = [_float(y) - _float(x) for x, y in zip(mine["values"], other["values"])]
-        mean, ci95 = _plantwin.summary(pairs)
-        rows[path] = {"base": mine["mean"], "base_ci95": mine["ci95"], "variant": other["mean"],
-                      "variant_ci95": other["ci95"], "difference": mean, "difference_ci95": ci95}
+        other_mean, other_ci95, other_values = b.kpis[path]
+        pairs = [y - x for x, y in zip(values, other_values)]
+        difference, difference_ci95 = _plantwin.summary(pairs)
+        rows[path] = {"base": mean, "base_ci95": ci95, "variant": other_mean, "variant_ci95": other_ci95,
+                      "difference": difference, "difference_ci95": difference_ci95}
     frame = pd.DataFrame.from_dict(rows, orient="index", dtype=float)
     frame.index.name = "kpi"
     return frame
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """One side of :func:`compare`: seed, replications and, per KPI path, (mean, ci95, values)."""
+
+    seed: Any
+    replications: int
+    kpis: Dict[str, tuple]
+
+    @staticmethod
+    def of(side: Comparable, name: str) -> "_Sample":
+        if isinstance(side, Result):
+            doc = side._doc
+            kpis = {path: (k["mean"], k["ci95"], [_float(v) for v in k["values"]]) for path, k in kpi_entries(doc)}
+            return _Sample(doc["seed"], doc["replications"], kpis)
+        if isinstance(side, pd.DataFrame) and {"point", "kpi", "mean", "ci95", "values"} <= set(side.columns):
+            points = side["point"].unique()
+            if len(points) != 1:
+                raise ValueError(f"compare(): {name} must be the rows of one sweep point, e.g. table[table.point == 3]; "
+                                 f"it has {len(points)} points")
+            point = int(points[0])
+            rows = side[side["values"].notna()]
+            kpis = {r.kpi: (r.mean, r.ci95, list(r.values)) for r in rows.itertuples(index=False)}
+            seeds = side.attrs.get("seeds") or []
+            seed = seeds[point] if point < len(seeds) else side.attrs.get("seed")
+            replications = len(next(iter(kpis.values()))[2]) if kpis else 0
+            return _Sample(seed, replications, kpis)
+        raise TypeError(f"compare(): {name} must be a Result or the rows of one sweep point, got {type(side).__name__}")
+
+
+def _means(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table without its interval columns (``_ci95``, ``_ci_low``, ``_ci_high``)."""
+    return frame[[c for c in frame.columns if not c.endswith(("_ci95", "_ci_low", "_ci_high"))]]
 
 
 def _float(value: Any) -> float:

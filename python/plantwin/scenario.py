@@ -169,7 +169,7 @@ class Scenario:
         the names :func:`plantwin.sweep` and ``plantwin check`` use."""
         from ._document import kpi_rows
 
-        return [path for path, _, _ in kpi_rows(self._loaded.skeleton)]
+        return [row[0] for row in kpi_rows(self._loaded.skeleton)]
 
     def __repr__(self) -> str:
         extra = f", changes={self.changes}" if self._changes else ""

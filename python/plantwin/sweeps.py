@@ -65,20 +65,23 @@ def sweep(scenario: Union[Scenario, PathLike], grid: Grid, replications: Optiona
     -------
     pandas.DataFrame
         One row per point and KPI: ``point`` (the point's 0-based number), one column per grid
-        path holding the point's value, ``kpi``, ``mean`` and ``ci95`` (the half-width of the 95 %
-        Student-t interval over the replications). KPIs are named as ``plantwin check`` names them:
-        plant KPIs by name (``throughput_per_h``), the others by path (``orders.on_time``,
+        path holding the point's value, ``kpi``, ``mean``, ``ci95``, ``ci_low`` and ``ci_high``
+        (the 95 % interval over the replications, within the KPI's range: docs/kpis.md) and
+        ``values`` (a tuple of the per-replication values, for :func:`plantwin.compare` of two
+        points). KPIs are named as ``plantwin check`` names them: plant KPIs by name
+        (``throughput_per_h``), the others by path (``orders.on_time``,
         ``products.<id>.lead_time_s``, ``stations.<id>.utilization``, and the sections transport
         and the network add); percentiles of lead times are KPIs of their own
-        (``lead_time_s.p95``, pooled over replications, ``ci95`` NaN). ``frame.attrs`` holds
-        ``scenario``, ``seed``, ``replications``, ``parameters`` (the grid paths) and
-        ``fingerprints`` (one per point).
+        (``lead_time_s.p95``, pooled over replications: intervals NaN, ``values`` None).
+        ``frame.attrs`` holds ``scenario``, ``seed``, ``replications``, ``parameters`` (the grid
+        paths), ``fingerprints`` and ``seeds`` (one per point).
 
     Every point runs with the same seed: **common random numbers**. A station's process times,
     failures and a source's arrivals come from streams named after them, so two points differ only
     by the change between them, not by the luck of the draw, and differences between points are
-    much sharper than their separate intervals suggest. The numbers are the same for any ``jobs``,
-    locally or on a cluster.
+    much sharper than their separate intervals suggest: ``plantwin.compare(frame[frame.point == 0],
+    frame[frame.point == 1])`` measures it replication by replication. The numbers are the same for
+    any ``jobs``, locally or on a cluster.
 
     Raises :class:`ScenarioError` (with a note naming the point) when a point's changes are
     invalid, before anything runs; :class:`RunError` when a point fails while simulating;
@@ -104,14 +107,14 @@ def sweep(scenario: Union[Scenario, PathLike], grid: Grid, replications: Optiona
     rows = []
     for i, (point, document) in enumerate(zip(points, documents)):
         values = [point.get(name) for name in names]
-        for path, mean, ci95 in kpi_rows(document):
-            if select(path):
-                rows.append((i, *values, path, mean, ci95))
-    frame = pd.DataFrame(rows, columns=["point", *names, "kpi", "mean", "ci95"])
-    frame["mean"] = frame["mean"].astype(float)
-    frame["ci95"] = frame["ci95"].astype(float)
+        for row in kpi_rows(document):
+            if select(row[0]):
+                rows.append((i, *values, *row))
+    frame = pd.DataFrame(rows, columns=["point", *names, "kpi", "mean", "ci95", "ci_low", "ci_high", "values"])
+    for column in ("mean", "ci95", "ci_low", "ci_high"):
+        frame[column] = frame[column].astype(float)
     frame.attrs.update(scenario=base.name, seed=base.seed, replications=base.replications, parameters=list(names),
-                       fingerprints=[d["fingerprint"] for d in documents])
+                       fingerprints=[d["fingerprint"] for d in documents], seeds=[d["seed"] for d in documents])
     return frame
 
 

@@ -12,6 +12,7 @@ import threading
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import plantwin
@@ -73,9 +74,50 @@ def test_the_dataframes_are_views_of_the_document(flagship):
     assert result.section("stations").equals(result.stations)
     assert result.section("fleets").loc["agv", "trips"] == doc["fleets"]["agv"]["trips"]["mean"]
     assert result.section("conveyors").empty  # a section this plant does not have
+    # every interval is the document's own, within the KPI's range
+    assert result.kpis.loc["orders.on_time", "ci_high"] == doc["orders"]["on_time"]["ci_high"] <= 1
+    assert result.orders.loc["MB-1001", "on_time_ci_low"] == doc["orders"]["by_order"]["MB-1001"]["on_time"]["ci_low"]
+    assert result.stations.loc["reflow", "oee_ci_high"] == doc["stations"]["reflow"]["oee"]["ci_high"]
     # to_dict() is a copy: changing it changes nothing
     doc["kpis"]["wip"]["mean"] = -1
     assert result.to_dict()["kpis"]["wip"]["mean"] != -1
+
+
+def test_a_misspelt_path_says_what_it_may_have_meant(flagship):
+    result = plantwin.run(flagship, replications=1)
+    with pytest.raises(plantwin.PathError) as caught:
+        result["stations.reflow.utilisation"]
+    error = caught.value
+    assert isinstance(error, KeyError)
+    assert str(error) == "no 'utilisation' in 'stations.reflow' (did you mean 'utilization'?)"
+    assert (error.path, error.missing, error.parent) == ("stations.reflow.utilisation", "utilisation", "stations.reflow")
+    assert error.suggestions[0] == "utilization"
+    # at the top, the plant KPIs' bare names are candidates too
+    with pytest.raises(KeyError, match=r"no 'throughput' in the result document \(did you mean 'throughput_per_h'\?\)"):
+        result["throughput"]
+    with pytest.raises(KeyError, match=r"^no 'reflw' in 'stations' \(did you mean 'reflow'\?\)$"):
+        result["stations.reflw"]
+    with pytest.raises(KeyError, match=r"^no 'xyzzy' in 'stations'$"):  # nothing close: no guess
+        result["stations.xyzzy"]
+
+
+def test_bounded_kpis_get_bounded_intervals(flagship):
+    """kpis.md, "Intervals": Wilson's interval for one order's 0/1 on-time, Student-t cut to [0, 1] for
+    fractions, cut at 0 for counts; ci95 is the interval's longer side."""
+    doc = plantwin.run(flagship).to_dict()
+    mb = doc["orders"]["by_order"]["MB-1001"]["on_time"]
+    assert mb["values"].count(1) == 8 and len(mb["values"]) == 10
+    assert mb["ci_low"] == pytest.approx(0.4901624715366418, rel=1e-12)  # Wilson, 8 of 10
+    assert mb["ci_high"] == pytest.approx(0.9433178485456248, rel=1e-12)
+    assert mb["ci95"] == pytest.approx(0.8 - mb["ci_low"], rel=1e-12)
+    on_time = doc["orders"]["on_time"]
+    assert on_time["ci_high"] == 1 and on_time["ci_low"] == pytest.approx(on_time["mean"] - on_time["ci95"])
+    from plantwin._document import kpi_entries
+
+    for path, kpi in kpi_entries(doc):
+        if kpi["mean"] is not None:
+            assert kpi["ci_low"] >= 0 and kpi["ci_low"] <= kpi["ci_high"], path
+            assert max(kpi["mean"] - kpi["ci_low"], kpi["ci_high"] - kpi["mean"]) == pytest.approx(kpi["ci95"], rel=1e-12, abs=1e-12)
 
 
 def test_a_result_shows_as_tables_in_jupyter(flagship):
@@ -235,3 +277,24 @@ def test_compare_pairs_the_replications(in_root):
     assert row["difference_ci95"] < row["base_ci95"]
     with pytest.raises(ValueError, match="same seed and replications"):
         plantwin.compare(base, plantwin.run("scenarios/examples/saturated_line.yaml", replications=4))
+
+
+def test_compare_takes_two_points_of_a_sweep(in_root):
+    """A sweep keeps every KPI's per-replication values: two of its points compare pairwise exactly as
+    two runs do."""
+    line = plantwin.load("scenarios/examples/saturated_line.yaml")
+    table = plantwin.sweep(line, {"stations.weld.buffer": [1, 4]}, replications=8, jobs=1, progress=False)
+    from_points = plantwin.compare(table[table.point == 0], table[table.point == 1], kpis="throughput_per_h")
+    base = plantwin.run(line, replications=8, changes={"stations.weld.buffer": 1})
+    variant = plantwin.run(line, replications=8, changes={"stations.weld.buffer": 4})
+    pd.testing.assert_frame_equal(from_points, plantwin.compare(base, variant, kpis="throughput_per_h"))
+    # a point against a run of it is no change at all
+    same = plantwin.compare(table[table.point == 1], variant)
+    assert (same["difference"].dropna() == 0).all() and len(same) > 10
+    with pytest.raises(ValueError, match="one sweep point"):
+        plantwin.compare(table, variant)
+    other_seed = plantwin.sweep(line, [{"stations.weld.buffer": 4, "seed": 9}], replications=8, jobs=1, progress=False)
+    with pytest.raises(ValueError, match="same seed"):
+        plantwin.compare(table[table.point == 1], other_seed)
+    with pytest.raises(TypeError, match="a Result or the rows of one sweep point"):
+        plantwin.compare(base, {"throughput_per_h": 1})

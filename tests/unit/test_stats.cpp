@@ -114,3 +114,78 @@ TEST_CASE("quantiles of a small sample interpolate between its values", "[stats]
   for (Tick x : {3, 5, 9}) exact.add(x);
   CHECK(exact.quantile(0.75) == Approx(7));
 }
+
+TEST_CASE("t quantiles take fractional degrees of freedom", "[stats]") {
+  CHECK(student_t_quantile(0.975, 5.5) == Approx(2.501858612469493).epsilon(1e-8));
+  CHECK(student_t_quantile(0.9, 2.5) == Approx(1.730250928807177).epsilon(1e-8));
+  CHECK(std::isnan(student_t_quantile(0.975, 0.0)));
+}
+
+TEST_CASE("Wilson's score interval for known counts", "[stats][intervals]") {
+  // Reference values: scipy.stats.norm.ppf and the textbook formula.
+  const Interval eight = wilson_interval(8, 10, 0.95);
+  CHECK(eight.low == Approx(0.4901624715366418).epsilon(1e-12));
+  CHECK(eight.high == Approx(0.9433178485456248).epsilon(1e-12));
+  const Interval all = wilson_interval(10, 10, 0.95);
+  CHECK(all.low == Approx(0.7224672001371107).epsilon(1e-12));
+  CHECK(all.high == 1.0);
+  const Interval none = wilson_interval(0, 10, 0.95);
+  CHECK(none.low == 0.0);
+  CHECK(none.high == Approx(0.2775327998628892).epsilon(1e-12));
+  const Interval ninety = wilson_interval(8, 10, 0.90);
+  CHECK(ninety.low == Approx(0.540792805687488).epsilon(1e-12));
+  CHECK(ninety.high == Approx(0.931442012262468).epsilon(1e-12));
+  const Interval one = wilson_interval(1, 1, 0.95);
+  CHECK(one.low == Approx(0.20654931437723745).epsilon(1e-12));
+}
+
+TEST_CASE("a mean's interval stays within the quantity's range", "[stats][intervals]") {
+  // 8 of 10 replications on time: Student-t would say 0.498 .. 1.10, Wilson 0.490 .. 0.943.
+  const std::vector<double> on_time{1, 1, 0, 1, 1, 1, 0, 1, 1, 1};
+  const Estimate binary = estimate_mean(on_time, ValueRange::BINARY, 0.95);
+  CHECK(binary.mean == Approx(0.8));
+  CHECK(binary.interval.low == Approx(0.4901624715366418).epsilon(1e-12));
+  CHECK(binary.interval.high == Approx(0.9433178485456248).epsilon(1e-12));
+  CHECK(binary.half_width == Approx(0.8 - 0.4901624715366418).epsilon(1e-12));
+  const Estimate fraction = estimate_mean(on_time, ValueRange::FRACTION, 0.95);
+  const double half = Summary::of(on_time).ci95;
+  CHECK(fraction.interval.low == Approx(0.8 - half));
+  CHECK(fraction.interval.high == 1.0);
+  CHECK(fraction.half_width == half);  // one end cut: still the Student-t half-width, exactly
+  // A count near 0: the low end is cut at 0, the high end is the Student-t one.
+  const std::vector<double> scrapped{0, 0, 1, 0, 2};
+  const Estimate count = estimate_mean(scrapped, ValueRange::NON_NEGATIVE, 0.95);
+  CHECK(count.interval.low == 0.0);
+  CHECK(count.interval.high == Approx(0.6 + Summary::of(scrapped).ci95));
+  // Both ends cut: the longer side of what is left.
+  const Estimate both = estimate_mean({0, 1}, ValueRange::FRACTION, 0.95);
+  CHECK(both.interval.low == 0.0);
+  CHECK(both.interval.high == 1.0);
+  CHECK(both.half_width == 0.5);
+  const Estimate one = estimate_mean({5}, ValueRange::NON_NEGATIVE, 0.95);
+  CHECK(one.interval.low == 5);
+  CHECK(one.interval.high == 5);
+  CHECK(one.half_width == 0);
+  CHECK(std::isnan(estimate_mean({1, std::nan("")}, ValueRange::FRACTION, 0.95).interval.low));
+}
+
+TEST_CASE("paired differences are far sharper than Welch's on the same numbers", "[stats][intervals]") {
+  // Reference values: scipy.stats.t.ppf with the textbook formulas.
+  const std::vector<double> a{10, 12, 14, 16}, b{11, 13.2, 14.8, 17};
+  const Difference paired = paired_difference(a, b, 0.95);
+  CHECK(paired.mean == Approx(1.0));
+  CHECK(paired.df == 3);
+  CHECK(paired.interval.low == Approx(0.7401543472749335).epsilon(1e-9));
+  CHECK(paired.interval.high == Approx(1.2598456527250665).epsilon(1e-9));
+  const Difference welch = welch_difference(a, b, 0.95);
+  CHECK(welch.mean == Approx(1.0));
+  CHECK(welch.df == Approx(5.9979847571342075).epsilon(1e-12));
+  CHECK(welch.interval.low == Approx(-3.427400524749123).epsilon(1e-8));
+  CHECK(welch.interval.high == Approx(5.427400524749123).epsilon(1e-8));
+  // Constant samples: the difference is known exactly; one value: no interval.
+  const Difference exact = welch_difference({2, 2, 2}, {3, 3}, 0.95);
+  CHECK(exact.interval.low == 1);
+  CHECK(exact.interval.high == 1);
+  CHECK_FALSE(paired_difference({1}, {2}, 0.95).has_interval);
+  CHECK(std::isnan(paired_difference({1, 2}, {std::nan(""), 2}, 0.95).mean));
+}

@@ -128,6 +128,19 @@ TEST_CASE("a rate needs a unit, because bits and bytes are easily confused", "[u
   CHECK(error == "expected a rate like \"100Mbps\" or \"10MBps\", got \"100\"");
 }
 
+TEST_CASE("a frequency is a count per unit of time, in events per hour", "[units]") {
+  CHECK(parse_frequency_per_hour("50/h", nullptr) == 50.0);
+  CHECK(parse_frequency_per_hour("0.5/min", nullptr) == 30.0);
+  CHECK(parse_frequency_per_hour("2 /s", nullptr) == 7200.0);
+  CHECK(parse_frequency_per_hour("48/d", nullptr) == 2.0);
+  std::string error;
+  CHECK_FALSE(parse_frequency_per_hour("50", &error));
+  CHECK(error == "expected a frequency like \"50/h\" or \"0.8/min\", got \"50\"");
+  CHECK_FALSE(parse_frequency_per_hour("50/hour", &error));
+  CHECK_FALSE(parse_frequency_per_hour("-1/h", &error));
+  CHECK(error == "expected a frequency >= 0, got \"-1/h\"");
+}
+
 TEST_CASE("integers are decimal, whole and in range", "[units]") {
   std::string error;
   CHECK(parse_integer("42", 0, 100, &error) == 42);
