@@ -6,6 +6,9 @@
 // Exit codes: 0 success; 1 an expectation failed (check); 2 invalid scenario or usage; 3 failure
 // while running (including Ctrl-C).
 
+#include <signal.h>
+
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -33,9 +36,22 @@ int usage_error(const std::string& message) {
 
 std::atomic<bool> interrupted{false};
 
-extern "C" void on_sigint(int) {
+extern "C" void on_stop_signal(int signal) {
+  plantwin::cli::stop_signal.store(signal);
   interrupted.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+// Ctrl-C (SIGINT), SIGTERM (a CI time-out, `kill`, a container stopping) and SIGHUP (the terminal
+// closed) all stop the run the same way: the replications stop within a few thousand events,
+// nothing is written to --out, the trace ends with its last complete line, and the exit code is
+// 3. The handler is reset after the first signal: a second one ends the process at once (its
+// replication processes die with it).
+void handle_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  action.sa_flags = SA_RESETHAND;
+  ::sigemptyset(&action.sa_mask);
+  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal, &action, nullptr);
 }
 
 }  // namespace
@@ -44,14 +60,8 @@ int main(int argc, char** argv) {
   using namespace plantwin::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("missing command");
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << USAGE;
-    return EXIT_OK;
-  }
-  if (args[0] == "--version") {
-    std::cout << "plantwin " << PLANTWIN_VERSION << "\n";
-    return EXIT_OK;
-  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_out(USAGE) ? EXIT_OK : EXIT_RUN;
+  if (args[0] == "--version") return print_out(std::string("plantwin ") + PLANTWIN_VERSION + "\n") ? EXIT_OK : EXIT_RUN;
 
   Options opt;
   opt.command = args[0];
@@ -119,7 +129,7 @@ int main(int argc, char** argv) {
   if (opt.command == "check" && !opt.expect) return usage_error("check needs --expect EXPECT.yaml");
   if (opt.command == "validate" && opt.jobs) return usage_error("--jobs is an option of 'run' and 'check'");
 
-  std::signal(SIGINT, on_sigint);
+  handle_stop_signals();
   if (opt.command == "validate") return command_validate(opt);
   if (opt.command == "run") return command_run(opt, &interrupted);
   return command_check(opt, &interrupted);

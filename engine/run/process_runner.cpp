@@ -19,6 +19,7 @@
 
 #include "kernel/archive.hpp"
 #include "network/backend.hpp"
+#include "run/output_file.hpp"
 
 namespace plantwin::run {
 
@@ -26,17 +27,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto STOP_GRACE = std::chrono::seconds(5);
-
-bool write_all(int fd, const std::string& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
 
 // Set in a child process when it is asked to stop (SIGINT from the parent, or Ctrl-C at the
 // terminal, which signals the whole foreground process group): its replication polls it.
@@ -88,7 +78,7 @@ struct Child {
   } catch (...) {
     message = "Ean unknown exception";
   }
-  const bool written = write_all(fd, message);
+  const bool written = write_all(fd, message) == 0;
   ::close(fd);
   std::fflush(nullptr);
   // No atexit handlers or static destructors: they belong to the parent's state (and SimGrid's

@@ -50,6 +50,11 @@ class TempDir {
   fs::path path_;
 };
 
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+}
+
 /// The plantwin binary started in the background from the source directory, its output in files.
 struct Background {
   pid_t pid = -1;
@@ -142,6 +147,29 @@ bool all_end(const std::vector<pid_t>& pids, double seconds) {
   }
 }
 
+std::size_t file_size(const std::string& path) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  return ec ? 0 : static_cast<std::size_t>(size);
+}
+
+/// The previous run's files in an --out directory, to check that a failed run leaves them.
+std::vector<std::pair<std::string, std::string>> snapshot(const std::string& dir) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& e : fs::directory_iterator(dir)) files.emplace_back(e.path().filename().string(), read_text(e.path().string()));
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+/// Runs `plantwin ARGS` through sh from the source directory, with `prefix` before it (a ulimit)
+/// and stdout where ARGS redirect it (else /dev/null): the exit code (-1 for a signal) and stderr.
+std::pair<int, std::string> shell(const TempDir& dir, const std::string& args, const std::string& prefix = "") {
+  const std::string cmd = prefix + "cd '" PLANTWIN_SOURCE_DIR "' && '" PLANTWIN_CLI "' " + args +
+                          (args.find('>') == std::string::npos ? " >/dev/null" : "") + " 2>'" + dir / "stderr" + "'";
+  const int status = std::system(("sh -c \"" + cmd + "\"").c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_text(dir / "stderr")};
+}
+
 /// A network run that would take hours, once its two replication processes run.
 Background endless_network_run(const TempDir& dir, std::vector<pid_t>& children) {
   const Background run = start_cli({"run", "scenarios/examples/edge_inspection.yaml", "--jobs", "2", "--replications", "4",
@@ -162,4 +190,90 @@ TEST_CASE("killing plantwin with SIGKILL leaves no replication process behind", 
   CHECK(wait_for(run.pid, 5) != -1);
   // They die with their parent (PR_SET_PDEATHSIG), not hours later.
   CHECK(all_end(children, 3));
+}
+
+TEST_CASE("SIGTERM stops a run with replication processes like Ctrl-C: exit 3 and a message", "[cli][faults]") {
+  const TempDir dir("sigterm_network");
+  std::vector<pid_t> children;
+  const Background run = endless_network_run(dir, children);
+  ::kill(run.pid, SIGTERM);
+  const int status = wait_for(run.pid, 10);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 3);
+  CHECK(read_text(run.err) == "plantwin: error: scenarios/examples/edge_inspection.yaml: interrupted (SIGTERM)\n");
+  CHECK(all_end(children, 1));
+}
+
+TEST_CASE("SIGTERM and SIGHUP leave complete trace lines and the previous --out files", "[cli][faults]") {
+  for (const int signal : {SIGTERM, SIGHUP}) {
+    const TempDir dir("sigterm_" + std::to_string(signal));
+    fs::create_directories(dir / "out");
+    write_text(dir / "out/result.json", "{\"previous\": true}\n");
+    write_text(dir / "out/stations.csv", "previous\n");
+    const auto before = snapshot(dir / "out");
+    const Background run = start_cli({"run", "scenarios/smt_line.yaml", "--horizon", "36000d", "--replications", "2",
+                                      "--trace", dir / "trace.csv", "--out", dir / "out"},
+                                     dir);
+    // Interrupted while the trace is being written (more than one buffer of it), not before.
+    const auto until = Clock::now() + std::chrono::seconds(10);
+    while (file_size(dir / "trace.csv") < 200'000 && Clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    ::kill(run.pid, signal);
+    const int status = wait_for(run.pid, 10);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 3);
+    CHECK_THAT(read_text(run.err), Catch::Contains(signal == SIGTERM ? "interrupted (SIGTERM)" : "interrupted (SIGHUP)"));
+    const std::string trace = read_text(dir / "trace.csv");
+    REQUIRE(trace.size() >= 200'000);
+    CHECK(trace.back() == '\n');
+    // The last line is a whole event: time, model, event, argument.
+    const std::string last = trace.substr(trace.rfind('\n', trace.size() - 2) + 1);
+    CHECK(std::count(last.begin(), last.end(), ',') == 3);
+    CHECK(snapshot(dir / "out") == before);
+  }
+}
+
+TEST_CASE("a full device fails the run with exit 3 and the reason, even when a child writes the trace", "[cli][faults]") {
+  const TempDir dir("dev_full");
+  // With a network, replication 0 (and its trace) runs in a child process.
+  auto [code, err] = shell(dir, "run scenarios/examples/edge_inspection.yaml --replications 1 --horizon 1h --trace /dev/full");
+  CHECK(code == 3);
+  CHECK_THAT(err, Catch::Contains("cannot write the trace") && Catch::Contains("No space left on device"));
+  std::tie(code, err) = shell(dir, "run scenarios/examples/two_stations.yaml --trace /dev/full");
+  CHECK(code == 3);
+  CHECK_THAT(err, Catch::Contains("cannot write the trace") && Catch::Contains("No space left on device"));
+  // Standard output on a full device: every command says so.
+  for (const char* command : {"run scenarios/examples/two_stations.yaml --json", "run scenarios/examples/two_stations.yaml",
+                              "validate scenarios/examples/two_stations.yaml", "--version"}) {
+    std::tie(code, err) = shell(dir, std::string(command) + " >/dev/full");
+    CHECK(code == 3);
+    CHECK(err == "plantwin: error: cannot write to standard output: No space left on device\n");
+  }
+}
+
+TEST_CASE("a run whose --out does not fit on the disk writes nothing and keeps the previous files", "[cli][faults]") {
+  const TempDir dir("full_disk");
+  const std::string out = dir / "disk/out";
+  fs::create_directories(dir / "disk");
+  // A small tmpfs is a real full disk; where mounting is not allowed (no root in a container), a
+  // file size limit makes the same writes fail (EFBIG instead of ENOSPC).
+  const bool mounted = ::mount("tmpfs", (dir / "disk").c_str(), "tmpfs", 0, "size=64k") == 0;
+  struct Unmount {
+    bool mounted;
+    std::string at;
+    ~Unmount() {
+      if (mounted) ::umount(at.c_str());
+    }
+  } unmount{mounted, dir / "disk"};
+  auto [code, err] = shell(dir, "run scenarios/examples/two_stations.yaml --out '" + out + "'");
+  REQUIRE(code == 0);
+  const auto before = snapshot(out);
+  REQUIRE(before.size() == 4);
+  if (mounted) write_text(dir / "disk/filler", std::string(40'000, 'x'));  // leaves less than the new result.json
+  // The flagship's result document (33 kB) does not fit.
+  std::tie(code, err) = shell(dir, "run scenarios/smt_line.yaml --replications 2 --out '" + out + "'",
+                              mounted ? "" : "trap '' XFSZ; ulimit -f 16; ");
+  CHECK(code == 3);
+  CHECK_THAT(err, Catch::StartsWith("plantwin: error: --out: cannot write " + out + "/") &&
+                      (Catch::Contains("No space left on device") || Catch::Contains("File too large")));
+  CHECK(snapshot(out) == before);  // no temporary file left either
 }
