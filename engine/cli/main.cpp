@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -130,7 +132,17 @@ int main(int argc, char** argv) {
   if (opt.command == "validate" && opt.jobs) return usage_error("--jobs is an option of 'run' and 'check'");
 
   handle_stop_signals();
-  if (opt.command == "validate") return command_validate(opt);
-  if (opt.command == "run") return command_run(opt, &interrupted);
-  return command_check(opt, &interrupted);
+  // Whatever runs out of memory (reading a huge file, building a plant, a result document of
+  // thousands of replications) ends here with a message and exit code 3, never an abort.
+  try {
+    if (opt.command == "validate") return command_validate(opt);
+    if (opt.command == "run") return command_run(opt, &interrupted);
+    return command_check(opt, &interrupted);
+  } catch (const std::bad_alloc&) {
+    const char* doing = opt.command == "validate" ? "validating " : opt.command == "run" ? "running " : "checking ";
+    std::cerr << "plantwin: error: out of memory while " << doing << opt.file << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "plantwin: error: " << opt.file << ": " << e.what() << "\n";
+  }
+  return EXIT_RUN;
 }

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <istream>
+#include <new>
 #include <streambuf>
 #include <utility>
 
@@ -560,6 +561,8 @@ YamlNode* YamlDocument::parse(std::string_view text, const Placement& placement,
   } catch (const YAML::ParserException& e) {
     return fail(e.mark.is_null() ? Mark{placement.file, 0, 0} : locator.mark(position_of(e.mark)),
                 "invalid YAML: " + e.msg);
+  } catch (const std::bad_alloc&) {
+    throw;  // not a fault of the file: the command reports it (out of memory, exit code 3)
   } catch (const std::exception& e) {
     return fail(locator.start(), std::string("cannot parse YAML: ") + e.what());
   } catch (...) {

@@ -277,3 +277,26 @@ TEST_CASE("a run whose --out does not fit on the disk writes nothing and keeps t
                       (Catch::Contains("No space left on device") || Catch::Contains("File too large")));
   CHECK(snapshot(out) == before);  // no temporary file left either
 }
+
+TEST_CASE("running out of memory is exit 3 with a message, never an abort", "[cli][faults]") {
+  const TempDir dir("memory");
+  const auto line = [&](int stations) {
+    std::string text = "plantwin: 1\nname: wide\nhorizon: 1s\nproducts:\n  - id: p\n    route: [";
+    for (int i = 0; i < stations; ++i) text += (i ? ", s" : "s") + std::to_string(i);
+    text += "]\nsources: [{id: src, product: p, interarrival: 60s}]\nstations:\n";
+    for (int i = 0; i < stations; ++i) text += "  - {id: s" + std::to_string(i) + ", process: 1s}\n";
+    return text;
+  };
+  write_text(dir / "wide.yaml", line(1000));
+  write_text(dir / "long.yaml", line(100'000));
+  // 1,000 stations and 1,000 replications: a result document of about 1 GB.
+  auto [code, err] = shell(dir, "run '" + dir / "wide.yaml" + "' --replications 1000 --jobs 2", "ulimit -v 400000; ");
+  CHECK(code == 3);
+  CHECK_THAT(err, Catch::StartsWith("plantwin: error: ") && Catch::Contains("out of memory while"));
+  // 100 MB hold the program and a small file, not the YAML of 100,000 stations (220 MB).
+  std::tie(code, err) = shell(dir, "validate '" + dir / "wide.yaml" + "'", "ulimit -v 100000; ");
+  CHECK(code == 0);
+  std::tie(code, err) = shell(dir, "validate '" + dir / "long.yaml" + "'", "ulimit -v 100000; ");
+  CHECK(code == 3);
+  CHECK(err == "plantwin: error: out of memory while validating " + dir / "long.yaml" + "\n");
+}
