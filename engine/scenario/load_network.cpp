@@ -239,6 +239,13 @@ AttachmentSpec read_attachment(ReadContext& ctx, const YamlNode& node, const std
   return a;
 }
 
+/// A list of more than `max` items is an error at the first item too many.
+void at_most(ReadContext& ctx, const YamlNode& list, const std::string& path, std::size_t max, const char* what) {
+  if (!list.is_sequence() || list.entries.size() <= max) return;
+  ctx.error(*list.entries[max].value, item_path(path, max),
+            "a network has at most " + std::to_string(max) + " " + what + "; this list has " + std::to_string(list.entries.size()));
+}
+
 NetworkSpec read_network(ReadContext& ctx, const YamlNode& node) {
   NetworkSpec n;
   n.mark = ctx.mark(node);
@@ -248,11 +255,13 @@ NetworkSpec read_network(ReadContext& ctx, const YamlNode& node) {
     read_list(ctx, *nodes, "network.nodes", "a list of network nodes", n.nodes,
               [&](const YamlNode& item, const std::string& path) { return read_node(ctx, item, path); });
     if (nodes->is_sequence() && nodes->entries.empty()) ctx.error(*nodes, "network.nodes", "expected at least one node");
+    at_most(ctx, *nodes, "network.nodes", MAX_NETWORK_NODES, "nodes");
   }
   if (const YamlNode* links = map.get_required("links")) {
     read_list(ctx, *links, "network.links", "a list of links", n.links,
               [&](const YamlNode& item, const std::string& path) { return read_link(ctx, item, path); });
     if (links->is_sequence() && links->entries.empty()) ctx.error(*links, "network.links", "expected at least one link");
+    at_most(ctx, *links, "network.links", MAX_NETWORK_LINKS, "links");
   }
   if (const YamlNode* attach = map.get("attach"))
     read_list(ctx, *attach, "network.attach", "a list of attachments", n.attach,
@@ -626,6 +635,8 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
 
   const std::vector<std::string> fleet_ids = fleet_ids_of(spec);
   std::unordered_map<std::string, std::size_t> command_flow;  // fleet -> its before_move flow
+  std::int64_t routes = 0;
+  bool routes_reported = false;
   for (std::size_t i = 0; i < spec.messages.size(); ++i) {
     const MessageSpec& m = spec.messages[i];
     const std::string path = item_path("messages", i);
@@ -729,6 +740,14 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
                 "a flow triggered by a station goes between two single endpoints, and " +
                     quoted(from_group ? from_id : m.to, '\'') + " is a group of devices");
       continue;
+    }
+    routes += static_cast<std::int64_t>(std::max(layout.devices(*from), layout.devices(*to)));
+    if (routes > MAX_FLOW_ROUTES && !routes_reported) {
+      routes_reported = true;
+      ctx.error(m.mark, path,
+                "the flows of a network have at most " + std::to_string(MAX_FLOW_ROUTES) +
+                    " device routes in all (a flow with a group of n devices has n); this flow brings them to " +
+                    std::to_string(routes));
     }
     if (m.compute && to->kind != Endpoint::Kind::NODE)
       ctx.error(m.compute_mark, path + ".compute",

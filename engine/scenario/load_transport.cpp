@@ -19,6 +19,7 @@ constexpr double MAX_COORDINATE_M = 1e7;  // 10,000 km: any plant fits
 constexpr double MAX_LENGTH_M = 1e7;
 constexpr double MAX_SPEED_M_PER_S = 1000;
 constexpr int MAX_VEHICLES = 10'000;
+constexpr std::int64_t MAX_TOTAL_VEHICLES = 100'000;
 // The run's table of shortest paths holds one distance and one segment (12 bytes) per
 // destination and node: 25 million entries are 300 MB in every replication.
 constexpr std::size_t MAX_PATH_TABLE_ENTRIES = 25'000'000;
@@ -388,9 +389,15 @@ class TransportChecker {
   }
 
   void check_fleets() {
+    std::int64_t vehicles = 0;
     for (std::size_t i = 0; i < t_.fleets.size(); ++i) {
       const FleetSpec& f = t_.fleets[i];
       const std::string path = item_path("fleets", i);
+      // Each vehicle costs memory in every replication: a file cannot ask for millions of them.
+      if (vehicles <= MAX_TOTAL_VEHICLES && (vehicles += f.vehicles) > MAX_TOTAL_VEHICLES)
+        ctx_.error(f.mark, path,
+                   "the fleets of a scenario have at most " + std::to_string(MAX_TOTAL_VEHICLES) +
+                       " vehicles in all; this fleet brings them to " + std::to_string(vehicles));
       if (!t_.layout) {
         ctx_.error(f.mark, path, "a fleet needs a layout: add `layout` with the nodes and segments its vehicles drive on");
         continue;

@@ -13,6 +13,15 @@ using namespace plantwin::scenario::testing;
 
 namespace {
 
+/// One product through `n` stations s0 .. s{n-1}.
+std::string line_of(int n) {
+  std::string text = "plantwin: 1\nname: long\nhorizon: 1h\nproducts:\n  - id: p\n    route: [";
+  for (int i = 0; i < n; ++i) text += (i ? ", s" : "s") + std::to_string(i);
+  text += "]\nsources: [{id: src, product: p, interarrival: 60s}]\nstations:\n";
+  for (int i = 0; i < n; ++i) text += "  - {id: s" + std::to_string(i) + ", process: 1s}\n";
+  return text;
+}
+
 /// A line of `n` stations, each step after the first carried by an AGV fleet on a layout of `n`
 /// nodes in a row, one place per station.
 std::string agv_line_of(int n) {
@@ -29,7 +38,59 @@ std::string agv_line_of(int n) {
   return text + "fleets:\n  - {id: agv, vehicles: 2, speed: 1.0, home: n0}\n";
 }
 
+const std::string NETWORK_PLANT = R"(plantwin: 1
+name: net
+horizon: 1h
+products: [{id: p, route: [a]}]
+sources: [{id: s, product: p, interarrival: 60s}]
+stations: [{id: a, process: 1s}]
+)";
+
 }  // namespace
+
+TEST_CASE("a scenario has at most a million servers in all", "[loader][limits]") {
+  std::string text = line_of(101);
+  for (int i = 0; i < 101; ++i)
+    text = edit(text, "{id: s" + std::to_string(i) + ", process", "{id: s" + std::to_string(i) + ", servers: 10000, process");
+  CHECK(first_error(text) ==
+        "x.yaml:109:25: error: stations[100].servers: the stations of a scenario have at most 1000000 servers in all; "
+        "this one brings the total to 1010000");
+}
+
+TEST_CASE("a network has at most 10,000 nodes and 10,000 links, and its flows 20,000 device routes", "[loader][limits]") {
+  std::string nodes = NETWORK_PLANT + "network:\n  nodes:\n    - {id: gnb, kind: cell}\n";
+  for (int i = 0; i < 10'000; ++i) nodes += "    - {id: e" + std::to_string(i) + ", kind: edge}\n";
+  nodes += "  links: [{id: radio, kind: 5g, cell: gnb, uplink: 100Mbps, downlink: 100Mbps, latency: 1ms}]\n";
+  CHECK(first_error(nodes) ==
+        "x.yaml:10009:7: error: network.nodes[10000]: a network has at most 10000 nodes; this list has 10001");
+
+  std::string links = NETWORK_PLANT + "network:\n  nodes: [{id: sw, kind: switch}, {id: edge, kind: edge}]\n  links:\n";
+  for (int i = 0; i <= 10'000; ++i)
+    links += "    - {id: l" + std::to_string(i) + ", kind: wired, between: [sw, edge], bandwidth: 1Gbps, latency: 1ms}\n";
+  CHECK(first_error(links) ==
+        "x.yaml:10010:7: error: network.links[10000]: a network has at most 10000 links; this list has 10001");
+
+  std::string flows = NETWORK_PLANT + R"(network:
+  nodes: [{id: gnb, kind: cell}, {id: edge, kind: edge}]
+  links:
+    - {id: radio, kind: 5g, cell: gnb, uplink: 100Mbps, downlink: 400Mbps, latency: 5ms}
+    - {id: lan, kind: wired, between: [gnb, edge], bandwidth: 10Gbps, latency: 1ms}
+  attach: [{device: sensors, node: gnb, count: 4000}]
+messages:
+)";
+  for (int i = 0; i < 6; ++i) flows += "  - {id: f" + std::to_string(i) + ", from: sensors, to: edge, size: 1kB, every: 10min}\n";
+  CHECK(first_error(flows) ==
+        "x.yaml:19:5: error: messages[5]: the flows of a network have at most 20000 device routes in all (a flow with a "
+        "group of n devices has n); this flow brings them to 24000");
+}
+
+TEST_CASE("fleets have at most 100,000 vehicles in all", "[loader][limits]") {
+  std::string text = agv_line_of(3);
+  for (int i = 0; i < 10; ++i) text += "  - {id: f" + std::to_string(i) + ", vehicles: 10000, speed: 1.0, home: n0}\n";
+  CHECK(first_error(text) ==
+        "x.yaml:37:5: error: fleets[10]: the fleets of a scenario have at most 100000 vehicles in all; this fleet "
+        "brings them to 100002");
+}
 
 TEST_CASE("a layout whose table of shortest paths would not fit is refused, quickly", "[loader][limits]") {
   // 20,000 places on 20,000 nodes: 400 million entries (4.8 GB). Checking that the vehicles reach
