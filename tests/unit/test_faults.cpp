@@ -300,3 +300,18 @@ TEST_CASE("running out of memory is exit 3 with a message, never an abort", "[cl
   CHECK(code == 3);
   CHECK(err == "plantwin: error: out of memory while validating " + dir / "long.yaml" + "\n");
 }
+
+TEST_CASE("an overloaded link stops the run early and says so", "[cli][faults]") {
+  // The cameras offer 107 % of the uplink: validate warns, and the run stops within seconds
+  // (without the check, one simulated hour took 72 s and the scenario hours).
+  const TempDir dir("overload");
+  auto [code, err] = shell(dir, "validate scenarios/examples/edge_inspection.yaml --set messages.video.every.mean=1.5s");
+  CHECK(code == 0);
+  CHECK_THAT(err, Catch::Contains("warning: network.links[0]: the periodic flows 'video' alone offer 213.333 Mbit/s on "
+                                  "average to link 'radio' (uplink), 107 % of its 200 Mbit/s"));
+  const auto start = Clock::now();
+  std::tie(code, err) = shell(dir, "run scenarios/examples/edge_inspection.yaml --set messages.video.every.mean=1.5s --replications 1");
+  CHECK(Clock::now() - start < std::chrono::seconds(30));
+  CHECK(code == 3);
+  CHECK_THAT(err, Catch::Contains("replication 0: overloaded link: 500 or more messages have been crossing 'radio/uplink'"));
+}
