@@ -1,6 +1,7 @@
 #include "network/simulator.hpp"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,18 +34,37 @@ constexpr std::uint32_t OVERLOAD_CHECK_EVERY = 500;
 constexpr kernel::Tick OVERLOAD_SUSTAINED = 60 * kernel::TICKS_PER_SECOND;
 constexpr kernel::Tick OVERLOAD_BACKLOG = 60 * kernel::TICKS_PER_SECOND;
 
-bool readable(const std::string& path) { return !path.empty() && ::access(path.c_str(), R_OK) == 0; }
+constexpr const char* MODULE_NAME = "libplantwin_simgrid.so";
+
+// The file this code was loaded from: the executable (the CLI, the tests) or the shared object
+// the engine is linked into (Python's _plantwin). Found by the address of this function, not by
+// a path compiled in: a build directory under /tmp may be gone, and anyone could create it again
+// with code of their own.
+std::string engine_file() {
+  Dl_info info{};
+  link_map* map = nullptr;
+  if (::dladdr1(reinterpret_cast<void*>(&engine_file), &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) != 0 &&
+      map != nullptr && map->l_name != nullptr && map->l_name[0] != '\0') {
+    // A shared object: resolved now, in case it was loaded by a relative path.
+    if (char* real = ::realpath(map->l_name, nullptr)) {
+      std::string path(real);
+      std::free(real);
+      return path;
+    }
+  }
+  // The main program has no name in its link map; the kernel knows its file.
+  char exe[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  return n > 0 ? std::string(exe, static_cast<std::size_t>(n)) : std::string();
+}
 
 std::string module_path() {
   if (const char* path = std::getenv("PLANTWIN_NETWORK_MODULE"); path != nullptr && *path != '\0') return path;
-  char exe[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    std::string dir(exe, static_cast<std::size_t>(n));
-    dir.erase(dir.find_last_of('/') + 1);
-    if (readable(dir + "libplantwin_simgrid.so")) return dir + "libplantwin_simgrid.so";
-  }
-  return PLANTWIN_NETWORK_MODULE;
+  const std::string file = engine_file();
+  const std::size_t slash = file.find_last_of('/');
+  // Never a bare name: dlopen would search the library path for it.
+  if (slash == std::string::npos) return {};
+  return file.substr(0, slash + 1) + MODULE_NAME;
 }
 
 MakeBackend backend_entry = nullptr;  // set once the module is loaded
@@ -54,6 +74,9 @@ MakeBackend backend_entry = nullptr;  // set once the module is loaded
 void load_backend_module() {
   if (backend_entry != nullptr) return;
   const std::string path = module_path();
+  if (path.empty())
+    throw std::runtime_error("cannot find plantwin's network module (SimGrid): the file of the running program is "
+                             "unknown; set PLANTWIN_NETWORK_MODULE to its path");
   void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (module == nullptr)
     throw std::runtime_error("cannot load plantwin's network module (SimGrid) '" + path + "': " + ::dlerror() +

@@ -1,5 +1,6 @@
-"""Faults around a run from Python, as a notebook meets them: Ctrl-C (a Jupyter interrupt), and the
-kernel killed (a restart, the OOM killer) while replications run in child processes."""
+"""Faults around a run from Python, as a notebook meets them: Ctrl-C (a Jupyter interrupt), the
+kernel killed (a restart, the OOM killer) while replications run in child processes, and where
+the network module is loaded from."""
 
 from __future__ import annotations
 
@@ -108,3 +109,19 @@ def test_a_killed_python_process_leaves_no_replication_process(root):
     finally:
         process.kill()
 
+
+def test_the_network_module_is_loaded_from_the_package(root, tmp_path):
+    # Beside _plantwin, never from the build directory compiled in (which anyone could create
+    # again once it is gone).
+    script = textwrap.dedent("""
+        import sys
+        import plantwin
+        plantwin.run(sys.argv[1], changes={"horizon": "5min", "warmup": "0s", "replications": 1})
+        print("\\n".join(line.split()[-1] for line in open("/proc/self/maps") if "libplantwin_simgrid" in line))
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "PLANTWIN_NETWORK_MODULE"}
+    done = subprocess.run([sys.executable, "-c", script, str(root / EDGE)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    package = Path(__import__("plantwin").__file__).resolve().parent
+    assert {Path(p) for p in done.stdout.split()} == {package / "libplantwin_simgrid.so"}

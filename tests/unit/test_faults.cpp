@@ -301,6 +301,24 @@ TEST_CASE("running out of memory is exit 3 with a message, never an abort", "[cl
   CHECK(err == "plantwin: error: out of memory while validating " + dir / "long.yaml" + "\n");
 }
 
+TEST_CASE("the network module is loaded from beside the program, never from the build directory", "[cli][faults]") {
+  // A copy of the program elsewhere has no module beside it: it says where it looked, and a
+  // directory that once held the build cannot be used to load other code.
+  const TempDir dir("module");
+  fs::copy_file(PLANTWIN_CLI, dir / "plantwin");
+  ::chmod((dir / "plantwin").c_str(), 0755);
+  const std::string run = "run scenarios/examples/edge_inspection.yaml --replications 1 --horizon 10min";
+  const std::string elsewhere = "cd '" PLANTWIN_SOURCE_DIR "' && env -u PLANTWIN_NETWORK_MODULE '" + dir / "plantwin" + "' " + run +
+                                " >/dev/null 2>'" + dir / "err" + "'";
+  int status = std::system(elsewhere.c_str());
+  CHECK(WEXITSTATUS(status) == 3);
+  CHECK_THAT(read_text(dir / "err"), Catch::Contains("cannot load plantwin's network module (SimGrid) '" + dir / "libplantwin_simgrid.so'"));
+  // Beside it, it is found.
+  fs::copy_file(fs::path(PLANTWIN_CLI).parent_path() / "libplantwin_simgrid.so", dir / "libplantwin_simgrid.so");
+  status = std::system(elsewhere.c_str());
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
 TEST_CASE("an overloaded link stops the run early and says so", "[cli][faults]") {
   // The cameras offer 107 % of the uplink: validate warns, and the run stops within seconds
   // (without the check, one simulated hour took 72 s and the scenario hours).
