@@ -96,10 +96,13 @@ std::optional<std::string> read_name(ReadContext& ctx, const YamlNode& node, con
     ctx.error(node, path, "expected a non-empty name");
     return std::nullopt;
   }
-  if (std::any_of(text->begin(), text->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-    ctx.error(node, path, "a name is one line of text, without control characters; got " + quoted(*text));
-    return std::nullopt;
-  }
+  // Also C1 controls and the bidirectional ones (U+202E turns the text that follows around): a
+  // name is printed in tables, reports and JUnit files.
+  for (std::size_t i = 0; i < text->size(); ++i)
+    if (control_character_at(*text, i) > 0) {
+      ctx.error(node, path, "a name is one line of text, without control characters; got " + quoted(*text));
+      return std::nullopt;
+    }
   return *text;
 }
 

@@ -1,5 +1,5 @@
-// What a file can ask for: every case is a located error, quickly; and a large plant builds in
-// time linear in its size.
+// What a file can ask for, and text that means something else than it shows: every case is a
+// located error (or, for old Mac line ends, a file read as meant), quickly.
 
 #include <catch2/catch.hpp>
 
@@ -50,6 +50,45 @@ stations: [{id: a, process: 1s}]
 )";
 
 }  // namespace
+
+TEST_CASE("a YAML tag is refused, not ignored", "[loader][hostile]") {
+  struct Case {
+    const char *from, *to, *at, *tag;
+  };
+  for (const Case& c : {Case{"name: line", "name: !!binary aGVsbG8=", "2:7", "!!binary"},
+                        Case{"route: [printer]", "route: !!python/object:os.system [printer]", "6:12", "!!python/object:os.system"},
+                        Case{"process: 30s", "process: !!str 30s", "13:14", "!!str"},
+                        Case{"stations:", "stations: !local", "11:11", "!local"}})
+    CHECK(first_error(edit(MINIMAL, c.from, c.to)) ==
+          std::string("x.yaml:") + c.at + ": error: YAML tag '" + c.tag +
+              "' is not supported: a scenario's values take their type from the key (remove the tag)");
+}
+
+TEST_CASE("a file whose lines end with a carriage return alone reads like one with line feeds", "[loader][hostile]") {
+  // Old Mac line ends: yaml-cpp read the whole file as one line ("empty document").
+  std::string cr = MINIMAL;
+  for (char& c : cr)
+    if (c == '\n') c = '\r';
+  CHECK(load(cr).diagnostics.error_count() == 0);
+  // Errors are placed as in the same file with line feeds.
+  const std::string bad = edit(MINIMAL, "process: 30s", "process: 30s\n    servers: two");
+  std::string bad_cr = bad;
+  for (char& c : bad_cr)
+    if (c == '\n') c = '\r';
+  CHECK(first_error(bad_cr) == first_error(bad));
+  CHECK(first_error(bad_cr) == "x.yaml:14:14: error: stations[0].servers: expected an integer, got \"two\"");
+}
+
+TEST_CASE("a name refuses C1 and bidirectional control characters and shows them escaped", "[loader][hostile]") {
+  CHECK(first_error(edit(MINIMAL, "name: line", "name: \"price\\u202Etxt.exe\"")) ==
+        "x.yaml:2:7: error: name: a name is one line of text, without control characters; got \"price\\u202etxt.exe\"");
+  CHECK(first_error(edit(MINIMAL, "name: line", "name: \"a\\u0085b\"")) ==
+        "x.yaml:2:7: error: name: a name is one line of text, without control characters; got \"a\\u0085b\"");
+  CHECK(first_error(edit(MINIMAL, "name: line", "name: \"a\\u2028b\"")) ==
+        "x.yaml:2:7: error: name: a name is one line of text, without control characters; got \"a\\u2028b\"");
+  // Other text outside ASCII is a name like any other.
+  CHECK(load(edit(MINIMAL, "name: line", "name: Ligne d'assemblage — été")).diagnostics.error_count() == 0);
+}
 
 TEST_CASE("a scenario has at most a million servers in all", "[loader][limits]") {
   std::string text = line_of(101);
