@@ -38,22 +38,28 @@ int usage_error(const std::string& message) {
 
 std::atomic<bool> interrupted{false};
 
+constexpr int STOP_SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
+
 extern "C" void on_stop_signal(int signal) {
   plantwin::cli::stop_signal.store(signal);
   interrupted.store(true);
+  // The next one, of any of the three, ends the process at once (sigaction is async-signal-safe).
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (const int s : STOP_SIGNALS) ::sigaction(s, &dfl, nullptr);
 }
 
 // Ctrl-C (SIGINT), SIGTERM (a CI time-out, `kill`, a container stopping) and SIGHUP (the terminal
 // closed) all stop the run the same way: the replications stop within a few thousand events,
 // nothing is written to --out, the trace ends with its last complete line, and the exit code is
-// 3. The handler is reset after the first signal: a second one ends the process at once (its
+// 3. The handlers are reset after the first signal: a second one ends the process at once (its
 // replication processes die with it).
 void handle_stop_signals() {
   struct sigaction action {};
   action.sa_handler = on_stop_signal;
-  action.sa_flags = SA_RESETHAND;
   ::sigemptyset(&action.sa_mask);
-  for (const int signal : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(signal, &action, nullptr);
+  for (const int signal : STOP_SIGNALS) ::sigaddset(&action.sa_mask, signal);
+  for (const int signal : STOP_SIGNALS) ::sigaction(signal, &action, nullptr);
 }
 
 }  // namespace
