@@ -1,17 +1,22 @@
 #include "cli/commands.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <charconv>
+#include <csignal>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <sstream>
+#include <stdexcept>
 #include <variant>
 
 #include "cli/check.hpp"
 #include "cli/report.hpp"
 #include "run/json.hpp"
+#include "run/output_file.hpp"
 #include "run/result_document.hpp"
 #include "run/runner.hpp"
 #include "run/session.hpp"
@@ -104,22 +109,30 @@ std::optional<int> parse_jobs(const Options& opt) {
   return static_cast<int>(*v);
 }
 
+// "interrupted (SIGTERM)": which signal stopped the run, when one did.
+std::string interruption(const std::string& error) {
+  const int signal = stop_signal.load();
+  if (signal == 0) return error;
+  const char* name = signal == SIGINT ? "SIGINT, Ctrl-C" : signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : nullptr;
+  return error + " (" + (name != nullptr ? name : "signal " + std::to_string(signal)) + ")";
+}
+
 // Runs and returns the result document, or the exit code of the failure.
 std::variant<run::Json, int> simulate(const ScenarioSpec& spec, const run::SessionOptions& options) {
   run::SessionResult result = run::run_session(spec, options);
   if (!result.ok) {
-    std::cerr << "plantwin: error: " << spec.file << ": " << result.error << "\n";
+    std::cerr << "plantwin: error: " << spec.file << ": " << (result.interrupted ? interruption(result.error) : result.error)
+              << "\n";
     return EXIT_RUN;
   }
   return std::move(result.document);
 }
 
-bool write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  f.close();
-  if (!f) {
-    std::cerr << "plantwin: error: cannot write " << path.string() << "\n";
+bool write_file(const std::string& path, const std::string& text) {
+  run::OutputFile f(path);
+  if (f.is_open()) f.stream() << text;
+  if (!f.close()) {
+    std::cerr << "plantwin: error: cannot write " << path << ": " << f.error() << "\n";
     return false;
   }
   return true;
@@ -136,22 +149,40 @@ int make_out_dir(const Options& opt) {
 }
 
 // The files of --out DIR (the directory exists).
-bool write_outputs(const std::filesystem::path& out_dir, const run::Json& doc) {
-  return write_file(out_dir / "result.json", doc.dump(2) + "\n") && write_file(out_dir / "stations.csv", stations_csv(doc)) &&
-         write_file(out_dir / "products.csv", products_csv(doc)) &&
-         write_file(out_dir / "replications.csv", replications_csv(doc));
+// The --out files, all or none: written beside and renamed into place together (run/output_file.hpp).
+bool write_outputs(const std::string& out_dir, const run::Json& doc, const std::atomic<bool>* interrupt) {
+  const std::string error = run::write_files_together(
+      out_dir,
+      {{"result.json", doc.dump(2) + "\n"}, {"stations.csv", stations_csv(doc)}, {"products.csv", products_csv(doc)},
+       {"replications.csv", replications_csv(doc)}},
+      [interrupt] { return interrupt != nullptr && interrupt->load(); });
+  if (error.empty()) return true;
+  std::cerr << "plantwin: error: --out: " << (stop_signal.load() != 0 ? interruption(error) : error) << "\n";
+  return false;
 }
 
 }  // namespace
+
+std::atomic<int> stop_signal{0};
+
+bool print_out(std::string_view text) {
+  std::cout.flush();
+  if (const int error = run::write_all(STDOUT_FILENO, text); error != 0) {
+    std::cerr << "plantwin: error: cannot write to standard output: " << std::strerror(error) << "\n";
+    return false;
+  }
+  return true;
+}
 
 int command_validate(const Options& opt) {
   auto overrides = parse_sets(opt.sets);
   if (!overrides) return EXIT_USAGE;
   auto spec = load(opt.file, *overrides);
   if (!spec) return EXIT_USAGE;
-  std::cout << opt.file << ": valid: '" << spec->name << "', " << spec->products.size() << " product(s), "
-            << spec->sources.size() << " source(s), " << spec->stations.size() << " station(s)\n";
-  return EXIT_OK;
+  std::ostringstream line;
+  line << opt.file << ": valid: '" << spec->name << "', " << spec->products.size() << " product(s), "
+       << spec->sources.size() << " source(s), " << spec->stations.size() << " station(s)\n";
+  return print_out(line.str()) ? EXIT_OK : EXIT_RUN;
 }
 
 int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
@@ -164,34 +195,33 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   if (int rc = apply_run_options(opt, *spec); rc != EXIT_OK) return rc;
 
   if (int rc = make_out_dir(opt); rc != EXIT_OK) return rc;
-  std::ofstream trace_file;
+  std::optional<run::OutputFile> trace_file;
   std::unique_ptr<run::CsvTrace> trace;
   run::SessionOptions options{*jobs, interrupt, false, {}, {}};
   if (opt.trace) {
-    trace_file.open(*opt.trace, std::ios::binary);
-    if (!trace_file) return fail_usage("--trace: cannot write '" + *opt.trace + "'");
+    trace_file.emplace(*opt.trace);
+    if (!trace_file->is_open()) return fail_usage("--trace: cannot write '" + *opt.trace + "': " + trace_file->error());
     options.on_first_plant = [&](models::Plant& plant) {
-      trace = std::make_unique<run::CsvTrace>(plant, trace_file);
+      trace = std::make_unique<run::CsvTrace>(plant, trace_file->stream());
     };
-    // With a network, replication 0 runs in a child process: the trace is written there.
-    options.on_first_plant_done = [&] { trace_file.flush(); };
+    // With a network, replication 0 runs in a child process: the trace is written there, and a
+    // write error there fails the replication with its reason.
+    options.on_first_plant_done = [&] {
+      if (!trace_file->flush()) throw std::runtime_error("cannot write the trace " + *opt.trace + ": " + trace_file->error());
+    };
   }
 
   auto result = simulate(*spec, options);
+  // Also after a failure: the trace then ends with the last event that ran, on a complete line.
+  if (trace_file && !trace_file->close()) {
+    std::cerr << "plantwin: error: cannot write the trace " << *opt.trace << ": " << trace_file->error() << "\n";
+    return EXIT_RUN;
+  }
   if (std::holds_alternative<int>(result)) return std::get<int>(result);
   const run::Json& doc = std::get<run::Json>(result);
-  if (opt.json)
-    std::cout << doc.dump(2) << "\n";
-  else
-    std::cout << format_report(doc);
-  if (opt.out_dir && !write_outputs(*opt.out_dir, doc)) return EXIT_RUN;
-  if (trace_file.is_open()) {
-    trace_file.close();
-    if (!trace_file) {
-      std::cerr << "plantwin: error: cannot write " << *opt.trace << "\n";
-      return EXIT_RUN;
-    }
-  }
+  const std::string json = opt.json ? doc.dump(2) + "\n" : std::string();
+  if (!print_out(opt.json ? json : format_report(doc))) return EXIT_RUN;
+  if (opt.out_dir && !write_outputs(*opt.out_dir, doc, interrupt)) return EXIT_RUN;
   return EXIT_OK;
 }
 
@@ -309,13 +339,13 @@ int check(const Options& opt, const std::atomic<bool>* interrupt, CheckStop& sto
   // With --json the document alone is on stdout, so that it can be piped; the report goes to stderr.
   const std::string text = format_check_report(report, opt.file);
   if (opt.json) {
-    std::cout << doc.dump(2) << "\n";
+    if (!print_out(doc.dump(2) + "\n")) return EXIT_RUN;
     std::cerr << text;
-  } else {
-    std::cout << text;
+  } else if (!print_out(text)) {
+    return EXIT_RUN;
   }
   stop.type = "output";
-  if (opt.out_dir && !write_outputs(*opt.out_dir, doc)) return EXIT_RUN;
+  if (opt.out_dir && !write_outputs(*opt.out_dir, doc, interrupt)) return EXIT_RUN;
   if (opt.junit) {
     stop.junit_written = true;
     if (!write_file(*opt.junit, junit_xml(report, opt.file))) return EXIT_RUN;

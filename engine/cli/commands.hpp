@@ -4,6 +4,7 @@
 #include <atomic>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace plantwin::cli {
@@ -22,6 +23,14 @@ struct Options {
   std::vector<std::string> sets;
   bool json = false;
 };
+
+/// The signal that stopped the command (SIGINT, SIGTERM or SIGHUP); 0 while none has. Set by
+/// main()'s signal handler, with the interrupt flag it passes to the commands.
+extern std::atomic<int> stop_signal;
+
+/// Writes `text` to standard output, all of it. When it cannot (a full disk, /dev/full, a
+/// closed pipe) it says so on stderr with the reason and returns false: the command exits with 3.
+bool print_out(std::string_view text);
 
 int command_validate(const Options& opt);
 int command_run(const Options& opt, const std::atomic<bool>* interrupt);

@@ -8,10 +8,15 @@
 // invalid scenario or usage; 3 failure while running (including Ctrl-C); 4 only the fingerprint
 // differs (check).
 
+#include <signal.h>
+
+#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <new>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -48,9 +53,28 @@ std::string junit_argument(const std::vector<std::string>& args) {
 
 std::atomic<bool> interrupted{false};
 
-extern "C" void on_sigint(int) {
+constexpr int STOP_SIGNALS[] = {SIGINT, SIGTERM, SIGHUP};
+
+extern "C" void on_stop_signal(int signal) {
+  plantwin::cli::stop_signal.store(signal);
   interrupted.store(true);
-  std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+  // The next one, of any of the three, ends the process at once (sigaction is async-signal-safe).
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  for (const int s : STOP_SIGNALS) ::sigaction(s, &dfl, nullptr);
+}
+
+// Ctrl-C (SIGINT), SIGTERM (a CI time-out, `kill`, a container stopping) and SIGHUP (the terminal
+// closed) all stop the run the same way: the replications stop within a few thousand events,
+// nothing is written to --out, the trace ends with its last complete line, and the exit code is
+// 3. The handlers are reset after the first signal: a second one ends the process at once (its
+// replication processes die with it).
+void handle_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  ::sigemptyset(&action.sa_mask);
+  for (const int signal : STOP_SIGNALS) ::sigaddset(&action.sa_mask, signal);
+  for (const int signal : STOP_SIGNALS) ::sigaction(signal, &action, nullptr);
 }
 
 }  // namespace
@@ -59,14 +83,8 @@ int main(int argc, char** argv) {
   using namespace plantwin::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("missing command");
-  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
-    std::cout << USAGE;
-    return EXIT_OK;
-  }
-  if (args[0] == "--version") {
-    std::cout << "plantwin " << PLANTWIN_VERSION << "\n";
-    return EXIT_OK;
-  }
+  if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_out(USAGE) ? EXIT_OK : EXIT_RUN;
+  if (args[0] == "--version") return print_out(std::string("plantwin ") + PLANTWIN_VERSION + "\n") ? EXIT_OK : EXIT_RUN;
 
   Options opt;
   opt.command = args[0];
@@ -146,8 +164,18 @@ int main(int argc, char** argv) {
     return usage_error("check needs --expect EXPECT.yaml, --baseline RESULT.json or both");
   if (opt.command == "validate" && opt.jobs) return usage_error("--jobs is an option of 'run' and 'check'");
 
-  std::signal(SIGINT, on_sigint);
-  if (opt.command == "validate") return command_validate(opt);
-  if (opt.command == "run") return command_run(opt, &interrupted);
-  return command_check(opt, &interrupted);
+  handle_stop_signals();
+  // Whatever runs out of memory (reading a huge file, building a plant, a result document of
+  // thousands of replications) ends here with a message and exit code 3, never an abort.
+  try {
+    if (opt.command == "validate") return command_validate(opt);
+    if (opt.command == "run") return command_run(opt, &interrupted);
+    return command_check(opt, &interrupted);
+  } catch (const std::bad_alloc&) {
+    const char* doing = opt.command == "validate" ? "validating " : opt.command == "run" ? "running " : "checking ";
+    std::cerr << "plantwin: error: out of memory while " << doing << opt.file << "\n";
+  } catch (const std::exception& e) {
+    std::cerr << "plantwin: error: " << opt.file << ": " << e.what() << "\n";
+  }
+  return EXIT_RUN;
 }

@@ -48,9 +48,11 @@ class Backend {
 /// configured) or throws. `log` is a SimGrid log setting ("root.thresh:critical" keeps it quiet).
 using MakeBackend = Backend* (*)(const char* log);
 
-/// Loads the module (once per process) and makes a backend. The module is looked for in
-/// $PLANTWIN_NETWORK_MODULE, then next to the running executable, then where the build put it.
-/// Throws std::runtime_error with the loader's message when it cannot be loaded.
+/// Loads the module (once per process) and makes a backend. The module is the file named by
+/// $PLANTWIN_NETWORK_MODULE, else libplantwin_simgrid.so beside the file the engine runs from:
+/// the executable (the CLI, the tests) or the shared library it is linked into (Python's
+/// _plantwin module). Never a path compiled in, nor a search of the library path. Throws
+/// std::runtime_error with the loader's message when it cannot be loaded.
 std::unique_ptr<Backend> make_backend(const std::string& log);
 
 /// Loads the module now if it is not loaded yet (same search and errors as make_backend). A

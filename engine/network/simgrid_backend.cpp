@@ -4,6 +4,7 @@
 #include <deque>
 #include <iterator>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <simgrid/kernel/Timer.hpp>
@@ -55,21 +56,34 @@ class SimGridBackend final : public Backend {
   }
 
   void build(const Platform& platform) override {
-    // One full zone with explicit routes: the routes are the topology layer's, not SimGrid's.
-    sg::NetZone* zone = sg::create_full_zone("plant");
-    for (const Platform::Host& h : platform.hosts) {
+    // A star zone, whose memory grows with the routes and their links: a full zone holds a table
+    // of every pair of hosts (8 bytes each: 512 MB for 8,000 devices and nodes, before a single
+    // route). The routes are the topology layer's, not SimGrid's: each one gets a host of its own
+    // whose links "up" are the route's channels, and every transfer goes from its route's host to
+    // one sink whose links "down" are none. So a transfer crosses exactly its route's channels,
+    // in order, and the max-min sharing between transfers is the same as between the hosts of a
+    // full zone. Only hosts that compute get a host of their own; a device is no SimGrid host.
+    sg::NetZone* zone = sg::create_star_zone("plant");
+    hosts_.assign(platform.hosts.size(), nullptr);
+    for (std::size_t i = 0; i < platform.hosts.size(); ++i) {
+      const Platform::Host& h = platform.hosts[i];
+      if (h.cores == 0) continue;
       sg::Host* host = zone->create_host(h.name, 1.0);
       if (h.cores > 1) host->set_core_count(h.cores);
-      hosts_.push_back(host->seal());
+      hosts_[i] = host->seal();
     }
     for (const Platform::Channel& c : platform.channels)
       links_.push_back(zone->create_link(c.name, c.bandwidth)->set_latency(0)->seal());
-    for (const Platform::Route& r : platform.routes) {
+    // Names with a slash: no id of a scenario has one.
+    sg::Host* sink = zone->create_host("/sink", 1.0)->seal();
+    routes_.reserve(platform.routes.size());
+    for (std::size_t r = 0; r < platform.routes.size(); ++r) {
       std::vector<sg::LinkInRoute> hops;
-      hops.reserve(r.channels.size());
-      for (ChannelIndex c : r.channels) hops.emplace_back(links_[c]);
-      zone->add_route(hosts_[r.from]->get_netpoint(), hosts_[r.to]->get_netpoint(), nullptr, nullptr, hops, false);
-      routes_.push_back({hosts_[r.from], hosts_[r.to]});
+      hops.reserve(platform.routes[r].channels.size());
+      for (ChannelIndex c : platform.routes[r].channels) hops.emplace_back(links_[c]);
+      sg::Host* from = zone->create_host("route/" + std::to_string(r), 1.0)->seal();
+      zone->add_route(from->get_netpoint(), nullptr, nullptr, nullptr, hops, false);
+      routes_.push_back({from, sink});
     }
     zone->seal();
   }

@@ -1,10 +1,12 @@
 #include "network/simulator.hpp"
 
 #include <dlfcn.h>
+#include <link.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -27,18 +29,42 @@ bool engine_made = false;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-bool readable(const std::string& path) { return !path.empty() && ::access(path.c_str(), R_OK) == 0; }
+// When a channel is overloaded (Impl::check_overload).
+constexpr std::uint32_t OVERLOAD_CHECK_EVERY = 500;
+constexpr kernel::Tick OVERLOAD_SUSTAINED = 60 * kernel::TICKS_PER_SECOND;
+constexpr kernel::Tick OVERLOAD_BACKLOG = 60 * kernel::TICKS_PER_SECOND;
+
+constexpr const char* MODULE_NAME = "libplantwin_simgrid.so";
+
+// The file this code was loaded from: the executable (the CLI, the tests) or the shared object
+// the engine is linked into (Python's _plantwin). Found by the address of this function, not by
+// a path compiled in: a build directory under /tmp may be gone, and anyone could create it again
+// with code of their own.
+std::string engine_file() {
+  Dl_info info{};
+  link_map* map = nullptr;
+  if (::dladdr1(reinterpret_cast<void*>(&engine_file), &info, reinterpret_cast<void**>(&map), RTLD_DL_LINKMAP) != 0 &&
+      map != nullptr && map->l_name != nullptr && map->l_name[0] != '\0') {
+    // A shared object: resolved now, in case it was loaded by a relative path.
+    if (char* real = ::realpath(map->l_name, nullptr)) {
+      std::string path(real);
+      std::free(real);
+      return path;
+    }
+  }
+  // The main program has no name in its link map; the kernel knows its file.
+  char exe[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+  return n > 0 ? std::string(exe, static_cast<std::size_t>(n)) : std::string();
+}
 
 std::string module_path() {
   if (const char* path = std::getenv("PLANTWIN_NETWORK_MODULE"); path != nullptr && *path != '\0') return path;
-  char exe[4096];
-  const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-  if (n > 0) {
-    std::string dir(exe, static_cast<std::size_t>(n));
-    dir.erase(dir.find_last_of('/') + 1);
-    if (readable(dir + "libplantwin_simgrid.so")) return dir + "libplantwin_simgrid.so";
-  }
-  return PLANTWIN_NETWORK_MODULE;
+  const std::string file = engine_file();
+  const std::size_t slash = file.find_last_of('/');
+  // Never a bare name: dlopen would search the library path for it.
+  if (slash == std::string::npos) return {};
+  return file.substr(0, slash + 1) + MODULE_NAME;
 }
 
 MakeBackend backend_entry = nullptr;  // set once the module is loaded
@@ -48,6 +74,9 @@ MakeBackend backend_entry = nullptr;  // set once the module is loaded
 void load_backend_module() {
   if (backend_entry != nullptr) return;
   const std::string path = module_path();
+  if (path.empty())
+    throw std::runtime_error("cannot find plantwin's network module (SimGrid): the file of the running program is "
+                             "unknown; set PLANTWIN_NETWORK_MODULE to its path");
   void* module = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (module == nullptr)
     throw std::runtime_error("cannot load plantwin's network module (SimGrid) '" + path + "': " + ::dlerror() +
@@ -99,6 +128,14 @@ struct Simulator::Impl {
 
   NetworkUsage usage;
   Clock::duration kernel_time{};
+
+  // Per channel: the transfers flowing across it (started in SimGrid, not ended) and since when
+  // there have been OVERLOAD_CHECK_EVERY or more without a break (-1: fewer now).
+  struct Crowd {
+    std::uint32_t flowing = 0;
+    kernel::Tick crowded_since = -1;
+  };
+  std::vector<Crowd> crowd;
 
   // ---- slots ----------------------------------------------------------------------------------
 
@@ -237,6 +274,8 @@ struct Simulator::Impl {
     slot.started = true;
     ++usage.transfers;
     backend->start_transfer(s, slot.where, slot.amount);
+    for (ChannelIndex c : platform.routes[slot.where].channels)
+      if (++crowd[c].flowing % OVERLOAD_CHECK_EVERY == 0) check_overload(c);
   }
 
   void ended(std::uint32_t s, bool ok, double remaining) {
@@ -244,7 +283,48 @@ struct Simulator::Impl {
     Slot& slot = slots[s];
     if (!slot.in_use || slot.reported) return;
     account(slot, remaining);
+    if (slot.is_transfer)
+      for (ChannelIndex c : platform.routes[slot.where].channels)
+        if (crowd[c].flowing-- == OVERLOAD_CHECK_EVERY) crowd[c].crowded_since = -1;
     report(s, ok);
+  }
+
+  // ---- overload -------------------------------------------------------------------------------
+
+  // An offered load above a channel's bandwidth makes the transfers crossing it grow without
+  // bound, and every one of them makes SimGrid's sharing slower: a run that cannot end. A channel
+  // is overloaded when it has had OVERLOAD_CHECK_EVERY or more transfers flowing for
+  // OVERLOAD_SUSTAINED without a break, and what they still have to move needs more than
+  // OVERLOAD_BACKLOG of its whole bandwidth. A burst (thousands of devices sending at one
+  // instant) drains before it counts; a stable load never gets there (at 95 % of the bandwidth,
+  // 500 transfers at once are about as likely as 0.95^500). It depends only on simulated state,
+  // so the same run stops at the same event every time.
+  void check_overload(ChannelIndex c) {
+    Crowd& crowd_c = crowd[c];
+    const kernel::Tick now = tick_now();
+    if (crowd_c.crowded_since < 0) {
+      crowd_c.crowded_since = now;
+      return;
+    }
+    if (now - crowd_c.crowded_since < OVERLOAD_SUSTAINED) return;
+    double backlog = 0;
+    for (std::uint32_t s = 0; s < slots.size(); ++s) {
+      const Slot& slot = slots[s];
+      if (!slot.in_use || !slot.is_transfer || !slot.started || slot.reported) continue;
+      const std::vector<ChannelIndex>& route = platform.routes[slot.where].channels;
+      if (std::find(route.begin(), route.end(), c) != route.end()) backlog += backend->remaining(s);
+    }
+    const double bandwidth = platform.channels[c].bandwidth;
+    const double drain_s = backlog / bandwidth;
+    if (drain_s < kernel::to_seconds(OVERLOAD_BACKLOG)) return;
+    char text[512];
+    std::snprintf(text, sizeof text,
+                  "overloaded link: %u or more messages have been crossing '%s' without a break since t=%.1fs; at "
+                  "t=%.1fs %u of them still carry %.1f MB, %.0f s of its %.6g Mbit/s: more is offered than it "
+                  "carries, and the backlog grows without bound (docs/network.md#overload)",
+                  OVERLOAD_CHECK_EVERY, platform.channels[c].name.c_str(), kernel::to_seconds(crowd_c.crowded_since),
+                  kernel::to_seconds(now), crowd_c.flowing, backlog / 1e6, drain_s, bandwidth * 8 / 1e6);
+    kernel.fail(text);
   }
 };
 
@@ -260,6 +340,7 @@ Simulator::Simulator(kernel::Kernel& kernel, const Platform& platform) : impl_(s
   m.backend->on_end([&m](std::uint32_t slot, bool ok, double remaining) { m.ended(slot, ok, remaining); });
   m.backend->build(platform);
   m.link_on.assign(platform.channels.size(), true);
+  m.crowd.assign(platform.channels.size(), Impl::Crowd{});
   m.usage.channel_bytes.assign(platform.channels.size(), 0.0);
   m.usage.host_work.assign(platform.hosts.size(), 0.0);
 }

@@ -19,6 +19,11 @@ Json& Json::operator[](std::string_view key) {
   return members_.back().second;
 }
 
+Json& Json::add(std::string key, Json value) {
+  members_.emplace_back(std::move(key), std::move(value));
+  return members_.back().second;
+}
+
 const Json* Json::find(std::string_view key) const {
   for (const auto& [k, v] : members_)
     if (k == key) return &v;

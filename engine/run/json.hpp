@@ -45,8 +45,12 @@ class Json {
   bool boolean() const { return bool_; }
   const std::string& string() const { return string_; }
 
-  /// Object member, inserted (null) at the end when missing. Precondition: an object.
+  /// Object member, inserted (null) at the end when missing. Precondition: an object. Linear in
+  /// the number of members: for the sections keyed by id, which may hold 100,000 stations, add().
   Json& operator[](std::string_view key);
+  /// Appends the member `key` without looking for it, in constant time, and returns it.
+  /// Precondition: an object without that key (ids are unique in their section).
+  Json& add(std::string key, Json value);
   /// Object member or nullptr.
   const Json* find(std::string_view key) const;
   const std::vector<std::pair<std::string, Json>>& members() const { return members_; }

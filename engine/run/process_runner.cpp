@@ -1,10 +1,14 @@
 #include "run/process_runner.hpp"
 
+#include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -15,6 +19,7 @@
 
 #include "kernel/archive.hpp"
 #include "network/backend.hpp"
+#include "run/output_file.hpp"
 
 namespace plantwin::run {
 
@@ -23,15 +28,34 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto STOP_GRACE = std::chrono::seconds(5);
 
-bool write_all(int fd, const std::string& bytes) {
-  std::size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
+// Set in a child process when it is asked to stop (SIGINT from the parent, or Ctrl-C at the
+// terminal, which signals the whole foreground process group): its replication polls it.
+std::atomic<bool> child_stop{false};
+
+extern "C" void on_child_stop(int) { child_stop.store(true); }
+
+// The first thing a child does. It must die with its parent, whatever ends the parent (SIGKILL,
+// the OOM killer, a CI time-out, a Jupyter kernel restart): the kernel sends it SIGKILL when the
+// thread that forked it exits, and that thread always waits for its children (a Reaper kills
+// them on the way out of an exception). A parent that died between fork() and prctl() is seen
+// by the changed parent pid. Then the signal dispositions inherited from the parent are reset:
+// the CLI's or Python's SIGINT handler would set a flag, or trip a Python signal, in a process
+// where nobody looks at it (Python's parent then had to kill the child when the 5 s grace
+// ended); blocked signals (a worker thread's mask) are unblocked.
+void become_child(pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(1);
+  struct sigaction stop {};
+  stop.sa_handler = on_child_stop;
+  ::sigemptyset(&stop.sa_mask);
+  ::sigaction(SIGINT, &stop, nullptr);
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  ::sigemptyset(&dfl.sa_mask);
+  for (const int signal : {SIGTERM, SIGHUP, SIGQUIT, SIGPIPE}) ::sigaction(signal, &dfl, nullptr);
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::pthread_sigmask(SIG_SETMASK, &none, nullptr);
 }
 
 /// A running child: its pid, the read end of its pipe and what came through it so far.
@@ -54,7 +78,7 @@ struct Child {
   } catch (...) {
     message = "Ean unknown exception";
   }
-  const bool written = write_all(fd, message);
+  const bool written = write_all(fd, message) == 0;
   ::close(fd);
   std::fflush(nullptr);
   // No atexit handlers or static destructors: they belong to the parent's state (and SimGrid's
@@ -65,7 +89,10 @@ struct Child {
 Child spawn(const std::function<std::string()>& work, std::size_t index, const std::vector<Child>& running) {
   std::fflush(nullptr);  // or the child would print the parent's buffered output again
   int fds[2];
-  if (::pipe(fds) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  // Close-on-exec: a process that the parent (a notebook) starts with exec does not keep the
+  // pipe open, which would hide the child's end from the parent.
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe");
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     const int error = errno;
@@ -74,6 +101,7 @@ Child spawn(const std::function<std::string()>& work, std::size_t index, const s
     throw std::system_error(error, std::generic_category(), "fork");
   }
   if (pid == 0) {
+    become_child(parent);
     ::close(fds[0]);
     for (const Child& c : running) ::close(c.fd);
     child_main(fds[1], work);
@@ -150,7 +178,8 @@ RunOutcome run_replications_in_processes(const models::PlantParams& params, cons
       models::Plant plant(params, config.seed, k);
       if (k == 0 && config.on_first_plant) config.on_first_plant(plant);
       if (k == 0 && config.record_timeline) plant.record_timeline();
-      const models::ReplicationResult r = plant.run(config.warmup, config.horizon, config.interrupt);
+      // In the child, the parent's flag never changes: the parent asks with SIGINT instead.
+      const models::ReplicationResult r = plant.run(config.warmup, config.horizon, &child_stop);
       if (k == 0 && config.on_first_plant_done) config.on_first_plant_done();
       kernel::ArchiveWriter out;
       out(r);
@@ -163,6 +192,19 @@ RunOutcome run_replications_in_processes(const models::PlantParams& params, cons
   };
 
   std::vector<Child> running;
+  // On the way out of an exception (poll failing, no memory), the children still running are
+  // killed and reaped: none outlives this call, and none is left a zombie.
+  struct Reaper {
+    std::vector<Child>& children;
+    ~Reaper() {
+      for (Child& c : children) {
+        ::kill(c.pid, SIGKILL);
+        ::close(c.fd);
+        while (::waitpid(c.pid, nullptr, 0) < 0 && errno == EINTR) {
+        }
+      }
+    }
+  } reaper{running};
   std::size_t next = 0;
   bool stopping = false;
   Clock::time_point kill_at{};

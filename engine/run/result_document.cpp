@@ -137,7 +137,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
         completed.push_back(static_cast<double>(l.completed));
         lead.push_back(&l);
       }
-      Json& j = products[plant.products[p].id] = Json::object();
+      Json& j = products.add(plant.products[p].id, Json::object());
       j["throughput_per_h"] = kpi(throughput);
       j["lead_time_s"] = lead_time_kpi(lead);
       j["completed"] = kpi(completed);
@@ -181,7 +181,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
         done_s.push_back(st.done >= 0 ? kernel::to_seconds(st.done) : NaN);
         if (st.due) in_time.push_back(st.done >= 0 && st.done <= *st.due ? 1.0 : 0.0);
       }
-      Json& j = by_order[plant.orders[i].id] = Json::object();
+      Json& j = by_order.add(plant.orders[i].id, Json::object());
       j["product"] = plant.products[plant.orders[i].product].id;
       j["release_s"] = kernel::to_seconds(plant.orders[i].release);
       j["due_s"] = plant.orders[i].due ? Json(kernel::to_seconds(*plant.orders[i].due)) : Json();
@@ -235,7 +235,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       repair_wait.push_back(m.repair_wait.count() > 0 ? m.repair_wait.mean() : NaN);
       active += (planned > 0 ? static_cast<double>(active_ticks) / planned : 0) / static_cast<double>(reps.size());
     }
-    Json& j = stations[plant.stations[s].id] = Json::object();
+    Json& j = stations.add(plant.stations[s].id, Json::object());
     j["utilization"] = kpi(utilization);
     Json& st = j["states"] = Json::object();
     bool extra_losses = false;  // a loss beyond failures and setups is possible

@@ -59,7 +59,7 @@ void add_network_sections(Json& doc, const models::NetworkParams& net, const Run
 
   Json& flows = doc["flows"] = Json::object();
   for (std::size_t f = 0; f < net.flows.size(); ++f) {
-    Json& j = flows[net.flows[f].id] = Json::object();
+    Json& j = flows.add(net.flows[f].id, Json::object());
     j["started"] = per_replication([&](const models::NetworkMeasures& m) { return static_cast<double>(m.flows[f].started); });
     j["completed"] = per_replication([&](const models::NetworkMeasures& m) { return static_cast<double>(m.flows[f].latency.count()); });
     j["latency_s"] = latency_kpi(outcome, f);
@@ -71,7 +71,7 @@ void add_network_sections(Json& doc, const models::NetworkParams& net, const Run
   Json& links = doc["links"] = Json::object();
   for (std::size_t l = 0; l < net.links.size(); ++l) {
     const models::NetLinkParams& link = net.links[l];
-    Json& j = links[link.id] = Json::object();
+    Json& j = links.add(link.id, Json::object());
     j["utilization"] = utilization_kpi(outcome, net, link.channels, horizon_s);
     const std::size_t slices = link.slice_count();
     for (std::size_t d = 0; d < link.directions.size(); ++d) {
@@ -95,7 +95,7 @@ void add_network_sections(Json& doc, const models::NetworkParams& net, const Run
 
   Json& nodes = doc["nodes"] = Json::object();
   for (const models::ComputeNodeParams& n : net.compute_nodes) {
-    Json& j = nodes[n.id] = Json::object();
+    Json& j = nodes.add(n.id, Json::object());
     j["utilization"] = per_replication([&](const models::NetworkMeasures& m) {
       return horizon_s > 0 ? m.usage.host_work[n.host] / (n.cores * horizon_s) : 0.0;
     });

@@ -105,7 +105,7 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
       std::vector<const models::FleetMeasures*> per_rep;
       for (const auto& r : reps) per_rep.push_back(f < r.transport.fleets.size() ? &r.transport.fleets[f] : &empty);
       const auto vehicles = static_cast<std::size_t>(fp.vehicles);
-      Json& j = fleets[fp.id] = Json::object();
+      Json& j = fleets.add(fp.id, Json::object());
       j["vehicles"] = fp.vehicles;
       time_kpis(j, per_rep, 0, vehicles, horizon_ticks, plant.has_network);
       std::vector<double> moved, requests, waiting;
@@ -124,7 +124,7 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
       j["waiting_requests"] = kpi(waiting);
       Json& by_vehicle = j["by_vehicle"] = Json::object();
       for (std::size_t k = 0; k < vehicles; ++k) {
-        Json& v = by_vehicle[std::to_string(k)] = Json::object();
+        Json& v = by_vehicle.add(std::to_string(k), Json::object());
         time_kpis(v, per_rep, k, 1, horizon_ticks, plant.has_network);
         std::vector<double> charges;
         for (const auto* m : per_rep) charges.push_back(k < m->vehicles.size() ? static_cast<double>(m->vehicles[k].charges) : 0.0);
@@ -145,7 +145,7 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
         moved.push_back(static_cast<double>(m.moved));
         time_on.push_back(m.time_on.count() > 0 ? m.time_on.mean() : NaN);
       }
-      Json& j = conveyors[t.conveyors[c].id] = Json::object();
+      Json& j = conveyors.add(t.conveyors[c].id, Json::object());
       j["capacity"] = t.conveyors[c].capacity;
       j["occupancy"] = kpi(occupancy);
       j["full"] = kpi(full);
@@ -165,7 +165,7 @@ void add_transport_sections(Json& doc, const models::PlantParams& plant, const R
         wait.push_back(m.wait.count() > 0 ? m.wait.mean() : NaN);
         queue.push_back(m.queue_mean);
       }
-      Json& j = arms[t.arms[a].id] = Json::object();
+      Json& j = arms.add(t.arms[a].id, Json::object());
       j["utilization"] = kpi(utilization);
       j["cycles"] = kpi(cycles);
       j["cycles_per_h"] = kpi([&] {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <exception>
+#include <system_error>
 #include <thread>
 
 #include "run/process_runner.hpp"
@@ -53,6 +54,7 @@ RunOutcome run_replications(const models::PlantParams& params, const RunConfig& 
         if (k == 0 && config.on_first_plant) config.on_first_plant(plant);
         if (k == 0 && config.record_timeline) plant.record_timeline();
         outcome.replications[k] = plant.run(config.warmup, config.horizon, config.interrupt);
+        if (k == 0 && config.on_first_plant_done) config.on_first_plant_done();
       } catch (const std::bad_alloc&) {
         outcome.replications[k].status = kernel::Kernel::Status::FAILED;
         outcome.replications[k].failure = "out of memory";
@@ -64,7 +66,12 @@ RunOutcome run_replications(const models::PlantParams& params, const RunConfig& 
   };
   const int jobs = effective_jobs(config.jobs, config.replications);
   std::vector<std::thread> threads;
-  for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  // A thread that cannot start (a memory limit, too many processes) leaves its share to the
+  // others: the results are the same with fewer threads.
+  try {
+    for (int t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  } catch (const std::system_error&) {
+  }
   worker();
   for (auto& t : threads) t.join();
 

@@ -29,7 +29,8 @@ struct RunConfig {
   /// Record replication 0's state changes and exits (ReplicationResult::timeline).
   bool record_timeline = false;
   /// Called after replication 0 has run, where it ran (a child process for a plant with a
-  /// network): to flush what on_first_plant attached.
+  /// network): to flush what on_first_plant attached. An exception from it fails replication 0 with
+  /// its message (a trace that could not be written).
   std::function<void()> on_first_plant_done;
 };
 

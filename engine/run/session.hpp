@@ -21,7 +21,8 @@ struct SessionOptions {
   bool record_timeline = false;                 ///< record replication 0's state changes and exits
   std::function<void(models::Plant&)> on_first_plant;  ///< e.g. attach a trace to replication 0
   /// Called after replication 0 has run, where it ran (a child process for a plant with a
-  /// network): to flush what on_first_plant attached.
+  /// network): to flush what on_first_plant attached. An exception from it fails replication 0 with
+  /// its message (a trace that could not be written).
   std::function<void()> on_first_plant_done;
 };
 

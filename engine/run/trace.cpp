@@ -1,6 +1,7 @@
 #include "run/trace.hpp"
 
 #include "run/json.hpp"
+#include "run/output_file.hpp"
 
 namespace plantwin::run {
 
@@ -17,6 +18,8 @@ void CsvTrace::on_event(const kernel::Event& event) {
   else
     out_ << event.kind;
   out_ << ',' << event.arg << '\n';
+  // A full disk stops the run at once rather than simulate on and lose the rest of the trace.
+  if (!out_) kernel_.fail("cannot write the trace: " + write_error(out_));
 }
 
 }  // namespace plantwin::run

@@ -13,7 +13,8 @@ namespace plantwin::run {
 class CsvTrace final : public kernel::TraceSink {
  public:
   /// Attaches itself to `plant`'s kernel and writes the header line. It is called only while that
-  /// plant runs, so it may outlive the plant.
+  /// plant runs, so it may outlive the plant. When `out` goes bad (a full disk), the run fails
+  /// with "cannot write the trace: REASON" (run/output_file.hpp gives the reason).
   CsvTrace(models::Plant& plant, std::ostream& out);
   CsvTrace(const CsvTrace&) = delete;
   CsvTrace& operator=(const CsvTrace&) = delete;

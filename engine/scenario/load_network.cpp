@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -239,6 +240,13 @@ AttachmentSpec read_attachment(ReadContext& ctx, const YamlNode& node, const std
   return a;
 }
 
+/// A list of more than `max` items is an error at the first item too many.
+void at_most(ReadContext& ctx, const YamlNode& list, const std::string& path, std::size_t max, const char* what) {
+  if (!list.is_sequence() || list.entries.size() <= max) return;
+  ctx.error(*list.entries[max].value, item_path(path, max),
+            "a network has at most " + std::to_string(max) + " " + what + "; this list has " + std::to_string(list.entries.size()));
+}
+
 NetworkSpec read_network(ReadContext& ctx, const YamlNode& node) {
   NetworkSpec n;
   n.mark = ctx.mark(node);
@@ -248,11 +256,13 @@ NetworkSpec read_network(ReadContext& ctx, const YamlNode& node) {
     read_list(ctx, *nodes, "network.nodes", "a list of network nodes", n.nodes,
               [&](const YamlNode& item, const std::string& path) { return read_node(ctx, item, path); });
     if (nodes->is_sequence() && nodes->entries.empty()) ctx.error(*nodes, "network.nodes", "expected at least one node");
+    at_most(ctx, *nodes, "network.nodes", MAX_NETWORK_NODES, "nodes");
   }
   if (const YamlNode* links = map.get_required("links")) {
     read_list(ctx, *links, "network.links", "a list of links", n.links,
               [&](const YamlNode& item, const std::string& path) { return read_link(ctx, item, path); });
     if (links->is_sequence() && links->entries.empty()) ctx.error(*links, "network.links", "expected at least one link");
+    at_most(ctx, *links, "network.links", MAX_NETWORK_LINKS, "links");
   }
   if (const YamlNode* attach = map.get("attach"))
     read_list(ctx, *attach, "network.attach", "a list of attachments", n.attach,
@@ -626,6 +636,8 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
 
   const std::vector<std::string> fleet_ids = fleet_ids_of(spec);
   std::unordered_map<std::string, std::size_t> command_flow;  // fleet -> its before_move flow
+  std::int64_t routes = 0;
+  bool routes_reported = false;
   for (std::size_t i = 0; i < spec.messages.size(); ++i) {
     const MessageSpec& m = spec.messages[i];
     const std::string path = item_path("messages", i);
@@ -730,6 +742,14 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
                     quoted(from_group ? from_id : m.to, '\'') + " is a group of devices");
       continue;
     }
+    routes += static_cast<std::int64_t>(std::max(layout.devices(*from), layout.devices(*to)));
+    if (routes > MAX_FLOW_ROUTES && !routes_reported) {
+      routes_reported = true;
+      ctx.error(m.mark, path,
+                "the flows of a network have at most " + std::to_string(MAX_FLOW_ROUTES) +
+                    " device routes in all (a flow with a group of n devices has n); this flow brings them to " +
+                    std::to_string(routes));
+    }
     if (m.compute && to->kind != Endpoint::Kind::NODE)
       ctx.error(m.compute_mark, path + ".compute",
                 "computation runs on an edge or cloud node, and " + quoted(m.to, '\'') + " is a device");
@@ -751,6 +771,78 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
       }
       if (!sliced) ctx.error(m.slice_mark, path + ".slice", "no link on the route from " + quoted(from_id, '\'') + " to " + quoted(m.to, '\'') + " has slices");
     }
+  }
+}
+
+/// The load that periodic flows offer is known from the file (size / mean of `every`, per device,
+/// and the reply back): above a channel's bandwidth, the messages in flight grow without bound
+/// and the run stops when the backlog shows (network/simulator.cpp). Said before any run, at the
+/// link or the switch port. Retransmissions and the flows that stations and fleets trigger add to
+/// this; their load is not known before a run.
+void warn_periodic_overload(ReadContext& ctx, const ScenarioSpec& spec, const Layout& layout) {
+  const NetworkSpec& net = *spec.network;
+  // A channel: (link, direction, slice) or (port: attachment, device, direction). Ordered keys:
+  // the warnings come in the same order every time.
+  using Channel = std::tuple<bool, std::size_t, std::size_t, std::size_t>;
+  struct Offer {
+    double bytes_per_s = 0;
+    std::vector<std::string> flows;
+  };
+  std::map<Channel, Offer> offered;
+  for (const MessageSpec& m : spec.messages) {
+    if (m.trigger != MessageSpec::Trigger::EVERY || !m.from || !(m.every.mean() > 0)) continue;
+    const Endpoint from = layout.endpoints.at(*m.from), to = layout.endpoints.at(m.to);
+    const bool fan_from = layout.devices(from) > 1;
+    const std::size_t devices = std::max(layout.devices(from), layout.devices(to));
+    const auto add = [&](const std::vector<RouteHop>& hops, double bytes) {
+      for (const RouteHop& h : hops) {
+        std::size_t slice = 0;
+        if (!h.port && m.slice)
+          for (std::size_t k = 0; k < net.links[h.link].slices.size(); ++k)
+            if (net.links[h.link].slices[k].id == *m.slice) slice = k;
+        Offer& o = offered[Channel{h.port, h.link, h.port ? h.device : slice, h.forward ? 0 : 1}];
+        o.bytes_per_s += bytes / m.every.mean();
+        if (o.flows.empty() || o.flows.back() != m.id) o.flows.push_back(m.id);
+      }
+    };
+    for (std::size_t d = 0; d < devices; ++d) {
+      const std::size_t df = fan_from ? d : 0, dt = fan_from ? 0 : d;
+      if (const auto hops = layout.route(from, df, to, dt)) add(*hops, m.size);
+      if (m.reply)
+        if (const auto hops = layout.route(to, dt, from, df)) add(*hops, *m.reply);
+    }
+  }
+  const auto mbit = [](double bytes_per_s) { return format_share(bytes_per_s * 8 / 1e6) + " Mbit/s"; };
+  for (const auto& [channel, offer] : offered) {
+    const auto [port, index, sub, backward] = channel;
+    double bandwidth = 0;
+    std::string what;
+    Mark at;
+    std::string path;
+    if (port) {
+      const AttachmentSpec& a = net.attach[index];
+      bandwidth = a.bandwidth.value_or(0);
+      what = "the switch port of " + quoted(a.count > 1 ? a.id + "[" + std::to_string(sub) + "]" : a.id, '\'') +
+             (backward ? " (towards the device)" : " (from the device)");
+      at = a.mark;
+      path = item_path("network.attach", index);
+    } else {
+      const NetworkLinkSpec& l = net.links[index];
+      const bool five_g = l.kind == NetworkLinkSpec::Kind::FIVE_G;
+      bandwidth = five_g ? (backward ? l.downlink : l.uplink) : l.bandwidth;
+      if (!l.slices.empty()) bandwidth *= l.slices[sub].share;
+      what = "link " + quoted(l.id, '\'') + " (" + (five_g ? (backward ? "downlink" : "uplink") : (backward ? "backward" : "forward")) +
+             (l.slices.empty() ? std::string() : ", slice " + quoted(l.slices[sub].id, '\'')) + ")";
+      at = l.mark;
+      path = item_path("network.links", index);
+    }
+    if (!(bandwidth > 0) || offer.bytes_per_s <= bandwidth) continue;
+    std::string flows;
+    for (const std::string& f : offer.flows) flows += (flows.empty() ? "" : ", ") + quoted(f, '\'');
+    ctx.warning(at, path,
+                "the periodic flows " + flows + " alone offer " + mbit(offer.bytes_per_s) + " on average to " + what + ", " +
+                    format_share(std::round(100 * offer.bytes_per_s / bandwidth)) + " % of its " + mbit(bandwidth) +
+                    ": the messages in flight grow without bound, and a run stops when the backlog shows");
   }
 }
 
@@ -808,7 +900,9 @@ void check_network_sections(ReadContext& ctx, const ScenarioSpec& spec, const Ne
   const std::vector<std::ptrdiff_t> cell_link = check_links(ctx, net, nodes);
   check_attachments(ctx, spec, nodes, cell_link, input.stations_named);
   if (!layout_sound(spec, nodes)) return;
-  check_messages(ctx, spec, Layout(spec), input);
+  const Layout layout(spec);
+  check_messages(ctx, spec, layout, input);
+  if (ctx.error_count() == 0) warn_periodic_overload(ctx, spec, layout);
 }
 
 // ---- build ------------------------------------------------------------------------------------

@@ -12,9 +12,16 @@
 
 namespace plantwin::scenario {
 
+/// Limits on what a file can ask of the network: everything it asks for costs memory and time in
+/// every replication's process (routes, SimGrid hosts and links, shortest-path trees).
 /// The most devices (stations and device groups' members attached to the network) in a scenario.
-/// SimGrid's full routing zone keeps a table of hosts × hosts.
 inline constexpr std::int64_t MAX_NETWORK_DEVICES = 4000;
+/// The most nodes, and the most links, of a network.
+inline constexpr std::size_t MAX_NETWORK_NODES = 10'000;
+inline constexpr std::size_t MAX_NETWORK_LINKS = 10'000;
+/// The most device routes of all the flows together: a flow with a group of n devices at one
+/// end has n.
+inline constexpr std::int64_t MAX_FLOW_ROUTES = 20'000;
 
 /// Reads the optional `network` and `messages` keys of the scenario's top-level map into `spec`.
 void read_network_sections(ReadContext& ctx, MapReader& scenario, ScenarioSpec& spec);

@@ -19,6 +19,10 @@ constexpr double MAX_COORDINATE_M = 1e7;  // 10,000 km: any plant fits
 constexpr double MAX_LENGTH_M = 1e7;
 constexpr double MAX_SPEED_M_PER_S = 1000;
 constexpr int MAX_VEHICLES = 10'000;
+constexpr std::int64_t MAX_TOTAL_VEHICLES = 100'000;
+// The run's table of shortest paths holds one distance and one segment (12 bytes) per
+// destination and node: 25 million entries are 300 MB in every replication.
+constexpr std::size_t MAX_PATH_TABLE_ENTRIES = 25'000'000;
 constexpr int MAX_ZONE_CAPACITY = 10'000;
 constexpr int MAX_TRIP_CAPACITY = 1'000;
 constexpr int MAX_CONVEYOR_CAPACITY = 1'000'000;
@@ -385,9 +389,15 @@ class TransportChecker {
   }
 
   void check_fleets() {
+    std::int64_t vehicles = 0;
     for (std::size_t i = 0; i < t_.fleets.size(); ++i) {
       const FleetSpec& f = t_.fleets[i];
       const std::string path = item_path("fleets", i);
+      // Each vehicle costs memory in every replication: a file cannot ask for millions of them.
+      if (vehicles <= MAX_TOTAL_VEHICLES && (vehicles += f.vehicles) > MAX_TOTAL_VEHICLES)
+        ctx_.error(f.mark, path,
+                   "the fleets of a scenario have at most " + std::to_string(MAX_TOTAL_VEHICLES) +
+                       " vehicles in all; this fleet brings them to " + std::to_string(vehicles));
       if (!t_.layout) {
         ctx_.error(f.mark, path, "a fleet needs a layout: add `layout` with the nodes and segments its vehicles drive on");
         continue;
@@ -501,7 +511,9 @@ class TransportChecker {
 
   /// Every place a vehicle must be able to reach: from its home and from every place it becomes
   /// free at (a drop-off, home, a charger) to every pickup and charger; from a pickup to its
-  /// drop-offs; back home when it returns home.
+  /// drop-offs; back home when it returns home. Answered by the layout's strongly connected
+  /// components, not by the run's table of shortest paths (places × nodes: 1.2 GB for 10,000
+  /// places), which is refused here when it would be too large.
   void check_reachable() {
     std::vector<topology::NodeIndex> targets;
     for (const PlaceSpec& p : t_.layout->places)
@@ -513,12 +525,21 @@ class TransportChecker {
           if (auto n = layout_.find(c)) targets.push_back(*n);
     }
     std::sort(targets.begin(), targets.end());
-    const topology::PathNetwork network(t_.layout->nodes.size(), layout_.segments);
-    const topology::PathTable table = network.shortest_paths_to(targets);
-    for (std::size_t i = 0; i < t_.fleets.size(); ++i) check_fleet_reach(i, table);
+    targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
+    const std::size_t nodes = t_.layout->nodes.size();
+    if (targets.size() * nodes > MAX_PATH_TABLE_ENTRIES) {
+      ctx_.error(t_.layout->mark, "layout",
+                 "the vehicles' table of shortest paths would hold " + std::to_string(targets.size()) +
+                     " destinations (places, homes and chargers) x " + std::to_string(nodes) + " nodes = " +
+                     std::to_string(targets.size() * nodes) + " entries; at most " + std::to_string(MAX_PATH_TABLE_ENTRIES) +
+                     " (use fewer nodes or fewer places)");
+      return;
+    }
+    const topology::Reachability reach = topology::PathNetwork(nodes, layout_.segments).reachability();
+    for (std::size_t i = 0; i < t_.fleets.size(); ++i) check_fleet_reach(i, reach);
   }
 
-  void check_fleet_reach(std::size_t index, const topology::PathTable& table) {
+  void check_fleet_reach(std::size_t index, const topology::Reachability& reach) {
     const FleetSpec& f = t_.fleets[index];
     const auto home = layout_.find(f.home);
     if (!home) return;
@@ -529,11 +550,35 @@ class TransportChecker {
         if (!n) return;
         chargers.push_back(*n);
       }
+    // The fleet's legs, each pair of places once (100,000 products may take the same leg).
+    struct PlacedLeg {
+      const Leg* leg;
+      topology::NodeIndex from, to;
+    };
+    std::vector<PlacedLeg> legs;
+    std::set<std::pair<topology::NodeIndex, topology::NodeIndex>> seen;
+    for (const Leg& leg : legs_) {
+      if (leg.fleet != index) continue;
+      const topology::NodeIndex from = place_.at(leg.from), to = place_.at(leg.to);
+      if (seen.emplace(from, to).second) legs.push_back({&leg, from, to});
+    }
+    // Every question below is answered yes when all the fleet's nodes lie in one strongly
+    // connected component, the usual layout: then nothing is left to check.
+    const std::uint32_t component = reach.component(*home);
+    bool one_component = true;
+    for (topology::NodeIndex c : chargers) one_component = one_component && reach.component(c) == component;
+    for (const PlacedLeg& leg : legs)
+      one_component = one_component && reach.component(leg.from) == component && reach.component(leg.to) == component;
+    if (one_component) return;
+
     const std::string path = item_path("fleets", index);
     std::set<std::pair<topology::NodeIndex, topology::NodeIndex>> reported;
-    const auto reach = [&](topology::NodeIndex from, topology::NodeIndex to, const Mark& at, const std::string& at_path,
+    const std::size_t errors_before = ctx_.error_count();
+    // A layout cut in many pieces fails many pairs: the first errors say enough.
+    const auto enough = [&] { return ctx_.error_count() - errors_before >= Diagnostics::MAX_ERRORS; };
+    const auto check = [&](topology::NodeIndex from, topology::NodeIndex to, const Mark& at, const std::string& at_path,
                            const std::string& from_what, const std::string& to_what) {
-      if (table.distance(static_cast<std::size_t>(table.slot_of(to)), from) < topology::UNREACHABLE) return true;
+      if (reach.reachable(from, to)) return true;
       if (reported.emplace(from, to).second)
         ctx_.error(at, at_path,
                    "fleet " + quoted(f.id, '\'') + " cannot drive from " + from_what + " to " + to_what +
@@ -544,36 +589,38 @@ class TransportChecker {
     const auto station_at = [&](const std::string& s) {
       return "station " + quoted(s, '\'') + " (" + node_name(place_.at(s)) + ")";
     };
-    for (const Leg& leg : legs_) {
-      if (leg.fleet != index) continue;
-      const topology::NodeIndex from = place_.at(leg.from), to = place_.at(leg.to);
-      reach(from, to, leg.mark, leg.path, station_at(leg.from), station_at(leg.to));
-      reach(*home, from, f.home_mark, path + ".home", "its home (" + node_name(*home) + ")", station_at(leg.from));
+    for (const auto& [leg, from, to] : legs) {
+      if (enough()) return;
+      check(from, to, leg->mark, leg->path, station_at(leg->from), station_at(leg->to));
+      check(*home, from, f.home_mark, path + ".home", "its home (" + node_name(*home) + ")", station_at(leg->from));
       if (f.return_home)
-        reach(to, *home, leg.mark, leg.path, station_at(leg.to), "its home (" + node_name(*home) + ")");
+        check(to, *home, leg->mark, leg->path, station_at(leg->to), "its home (" + node_name(*home) + ")");
       // After a delivery a vehicle takes any waiting request.
-      for (const Leg& other : legs_)
-        if (other.fleet == index) reach(to, place_.at(other.from), leg.mark, leg.path, station_at(leg.to), station_at(other.from));
+      for (const PlacedLeg& other : legs)
+        if (reach.component(to) != reach.component(other.from) && !reach.reachable(to, other.from)) {
+          if (enough()) return;
+          check(to, other.from, leg->mark, leg->path, station_at(leg->to), station_at(other.leg->from));
+        }
     }
     if (chargers.empty()) return;
     // Wherever a vehicle becomes free, it must reach a charger; after charging, every pickup and home.
     std::vector<std::pair<topology::NodeIndex, std::string>> free_at{{*home, "its home (" + node_name(*home) + ")"}};
-    for (const Leg& leg : legs_)
-      if (leg.fleet == index) free_at.emplace_back(place_.at(leg.to), station_at(leg.to));
+    for (const PlacedLeg& leg : legs) free_at.emplace_back(leg.to, station_at(leg.leg->to));
     for (const auto& [node, what] : free_at) {
+      if (enough()) return;
       bool any = false;
-      for (topology::NodeIndex c : chargers)
-        any = any || table.distance(static_cast<std::size_t>(table.slot_of(c)), node) < topology::UNREACHABLE;
+      for (topology::NodeIndex c : chargers) any = any || reach.reachable(node, c);
       if (!any && reported.emplace(node, chargers.front()).second)
         ctx_.error(f.battery->mark, path + ".battery",
                    "fleet " + quoted(f.id, '\'') + " cannot drive from " + what + " to any of its chargers: no path on the layout");
     }
     for (std::size_t c = 0; c < chargers.size(); ++c) {
+      if (enough()) return;
       const std::string at_path = item_path(path + ".battery.chargers", c);
       const std::string what = "its charger " + quoted(f.battery->chargers[c], '\'');
-      for (const Leg& leg : legs_)
-        if (leg.fleet == index) reach(chargers[c], place_.at(leg.from), f.battery->charger_marks[c], at_path, what, station_at(leg.from));
-      if (f.return_home) reach(chargers[c], *home, f.battery->charger_marks[c], at_path, what, "its home (" + node_name(*home) + ")");
+      for (const PlacedLeg& leg : legs)
+        check(chargers[c], leg.from, f.battery->charger_marks[c], at_path, what, station_at(leg.leg->from));
+      if (f.return_home) check(chargers[c], *home, f.battery->charger_marks[c], at_path, what, "its home (" + node_name(*home) + ")");
     }
   }
 

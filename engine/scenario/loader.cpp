@@ -22,6 +22,9 @@ constexpr int SUPPORTED_VERSION = 1;
 constexpr std::int64_t INT64_MAX_VALUE = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t MAX_ORDER_QUANTITY = 1'000'000;
 constexpr std::int64_t MAX_TOTAL_ORDER_QUANTITY = 10'000'000;
+// Each server costs memory (about 200 bytes) in every replication: 10,000 stations of 10,000
+// servers each would be 20 GB.
+constexpr std::int64_t MAX_TOTAL_SERVERS = 1'000'000;
 
 /// An id as declared (`id: printer`), to check uniqueness once everything is read.
 struct IdDeclaration {
@@ -50,6 +53,7 @@ struct ScenarioRead {
   std::vector<IdReference> station_refs, product_refs;
   std::int64_t total_quantity = 0;
   bool total_quantity_reported = false;
+  std::int64_t total_servers = 0;
   bool unsupported_version = false;
   bool products_ok = false, sources_ok = false;  ///< the section read without error
   bool products_listed = false, stations_listed = false;  ///< the section is a list
@@ -92,10 +96,13 @@ std::optional<std::string> read_name(ReadContext& ctx, const YamlNode& node, con
     ctx.error(node, path, "expected a non-empty name");
     return std::nullopt;
   }
-  if (std::any_of(text->begin(), text->end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; })) {
-    ctx.error(node, path, "a name is one line of text, without control characters; got " + quoted(*text));
-    return std::nullopt;
-  }
+  // Also C1 controls and the bidirectional ones (U+202E turns the text that follows around): a
+  // name is printed in tables, reports and JUnit files.
+  for (std::size_t i = 0; i < text->size(); ++i)
+    if (control_character_at(*text, i) > 0) {
+      ctx.error(node, path, "a name is one line of text, without control characters; got " + quoted(*text));
+      return std::nullopt;
+    }
   return *text;
 }
 
@@ -401,7 +408,11 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
   MapReader map(ctx, node, path, "a station (a map)");
   if (!map.valid()) return st;
   map.required("id", st.id, declared_id(r.units_declared, "station"));
-  map.optional("servers", st.servers, IntegerIn<int>{1, 10'000});
+  if (map.optional("servers", st.servers, IntegerIn<int>{1, 10'000}) && r.total_servers <= MAX_TOTAL_SERVERS &&
+      (r.total_servers += st.servers) > MAX_TOTAL_SERVERS)
+    ctx.error(map.has("servers") ? *map.get("servers") : node, map.has("servers") ? map.child_path("servers") : path,
+              "the stations of a scenario have at most " + std::to_string(MAX_TOTAL_SERVERS) +
+                  " servers in all; this one brings the total to " + std::to_string(r.total_servers));
   map.optional("buffer", st.buffer, read_buffer);
   bool process_read = false;
   map.required("process", process_read, [&](ReadContext&, const YamlNode& process, const std::string& process_path) {

@@ -38,7 +38,8 @@ struct LoadResult {
   Diagnostics diagnostics;           ///< errors and warnings, in the order found
 };
 
-/// Reads, overrides and validates a scenario file. Never throws for bad input.
+/// Reads, overrides and validates a scenario file. Never throws for bad input (std::bad_alloc
+/// when memory runs out).
 LoadResult load_scenario_file(const std::string& path, const std::vector<Override>& overrides = {});
 /// The same for text already in memory; `file` names it in diagnostics.
 LoadResult load_scenario_text(std::string_view text, const std::string& file,

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <istream>
+#include <new>
 #include <streambuf>
 #include <utility>
 
@@ -355,6 +356,7 @@ class TreeBuilder final : public YAML::EventHandler {
 
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
+    refuse_tag(mark, tag);
     YamlNode* node = make(YamlNode::Kind::SCALAR, mark);
     node->text = value;
     node->plain = tag == "?";
@@ -362,14 +364,16 @@ class TreeBuilder final : public YAML::EventHandler {
     add(node, false, position_of(mark));
   }
 
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
+    refuse_tag(mark, tag);
     open(YamlNode::Kind::SEQUENCE, mark, anchor);
   }
   void OnSequenceEnd() override { close(); }
 
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
+    refuse_tag(mark, tag);
     open(YamlNode::Kind::MAP, mark, anchor);
   }
   void OnMapEnd() override { close(); }
@@ -380,6 +384,21 @@ class TreeBuilder final : public YAML::EventHandler {
     YamlNode* pending_key = nullptr;
     std::size_t pos;
   };
+
+  /// A tag (`!!binary`, `!!python/object:...`, `!!int`) asks for a type the scenario's schema
+  /// does not take from the file: every value is read as the schema says. Ignoring it would
+  /// read `!!binary aGVsbG8=` as the text "aGVsbG8=". yaml-cpp gives "?" for a plain node
+  /// without tag and "!" for a quoted scalar (or the non-specific tag `!`, which means the same).
+  void refuse_tag(const YAML::Mark& mark, const std::string& tag) {
+    if (tag.empty() || tag == "?" || tag == "!") return;
+    constexpr std::string_view CORE = "tag:yaml.org,2002:";
+    const std::string written = tag.compare(0, CORE.size(), CORE) == 0 ? "!!" + tag.substr(CORE.size())
+                                : tag[0] == '!'                       ? tag
+                                                                       : "!<" + tag + ">";
+    throw ParseAbort{position_of(mark), "YAML tag " + scenario::quoted(written, '\'') +
+                                            " is not supported: a scenario's values take their type from the key "
+                                            "(remove the tag)"};
+  }
 
   void count(const YAML::Mark& mark) {
     if (++events_ > YamlDocument::MAX_NODES)
@@ -534,6 +553,17 @@ YamlNode* YamlDocument::parse(std::string_view text, const Placement& placement,
   // yaml-cpp skips a byte order mark and counts positions after it; so do we.
   if (text.substr(0, UTF8_BOM.size()) == UTF8_BOM) text.remove_prefix(UTF8_BOM.size());
 
+  // YAML takes a carriage return alone as a line break (files from old Macs), and yaml-cpp does
+  // not: it read such a file as one line, mostly one comment ("empty document"). Each lone CR
+  // becomes LF here; positions stay the same, so the lines and columns of messages are right.
+  std::string lf_text;
+  for (std::size_t i = text.find('\r'); i != std::string_view::npos; i = text.find('\r', i + 1)) {
+    if (i + 1 < text.size() && text[i + 1] == '\n') continue;
+    if (lf_text.empty()) lf_text.assign(text);
+    lf_text[i] = '\n';
+  }
+  if (!lf_text.empty()) text = lf_text;
+
   const std::uint32_t source = source_index(placement.file);
   Locator locator(text, placement, source);
   if (auto problem = check_utf8(text)) return fail(locator.mark(problem->pos), problem->message);
@@ -560,6 +590,8 @@ YamlNode* YamlDocument::parse(std::string_view text, const Placement& placement,
   } catch (const YAML::ParserException& e) {
     return fail(e.mark.is_null() ? Mark{placement.file, 0, 0} : locator.mark(position_of(e.mark)),
                 "invalid YAML: " + e.msg);
+  } catch (const std::bad_alloc&) {
+    throw;  // not a fault of the file: the command reports it (out of memory, exit code 3)
   } catch (const std::exception& e) {
     return fail(locator.start(), std::string("cannot parse YAML: ") + e.what());
   } catch (...) {

@@ -81,7 +81,7 @@ class YamlDocument {
 
   /// Parses one YAML document. Returns its root, or nullptr after adding errors (path empty) to
   /// `errors`. A text without a document (empty, only comments) gives a NUL root marked `empty`,
-  /// placed at the placement's start. Never throws for bad input.
+  /// placed at the placement's start. Never throws for bad input; std::bad_alloc passes through.
   YamlNode* parse(std::string_view text, const Placement& placement, std::vector<Diagnostic>& errors);
 
   /// A new node of `kind`, placed like `place` (or at (source, line, column)).

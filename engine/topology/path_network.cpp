@@ -3,6 +3,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/dijkstra_shortest_paths.hpp>
 #include <boost/graph/reverse_graph.hpp>
+#include <boost/graph/strong_components.hpp>
 
 namespace plantwin::topology {
 
@@ -83,6 +84,43 @@ PathTable PathNetwork::shortest_paths_to(const std::vector<NodeIndex>& requested
     std::copy(first.begin(), first.end(), next.begin() + static_cast<std::ptrdiff_t>(k * node_count_));
   }
   return PathTable(node_count_, std::move(targets), std::move(distance), std::move(next));
+}
+
+Reachability PathNetwork::reachability() const {
+  const Impl::Graph& g = impl_->graph;
+  std::vector<std::uint32_t> component(node_count_, 0);
+  const std::size_t count = node_count_ == 0 ? 0 : boost::strong_components(
+      g, boost::make_iterator_property_map(component.begin(), boost::get(boost::vertex_index, g)));
+  std::vector<std::vector<std::uint32_t>> successors(count);
+  for (auto [e, end] = boost::edges(g); e != end; ++e) {
+    const std::uint32_t from = component[boost::source(*e, g)], to = component[boost::target(*e, g)];
+    if (from != to) successors[from].push_back(to);
+  }
+  return Reachability(std::move(component), std::move(successors));
+}
+
+Reachability::Reachability(std::vector<std::uint32_t> component, std::vector<std::vector<std::uint32_t>> successors)
+    : component_(std::move(component)), successors_(std::move(successors)), reached_(successors_.size()) {}
+
+bool Reachability::reachable(NodeIndex from, NodeIndex to) const {
+  const std::uint32_t a = component_[from], b = component_[to];
+  if (a == b) return true;
+  std::vector<bool>& reached = reached_[a];
+  if (reached.empty()) {
+    reached.assign(successors_.size(), false);
+    std::vector<std::uint32_t> stack{a};
+    reached[a] = true;
+    while (!stack.empty()) {
+      const std::uint32_t c = stack.back();
+      stack.pop_back();
+      for (std::uint32_t next : successors_[c])
+        if (!reached[next]) {
+          reached[next] = true;
+          stack.push_back(next);
+        }
+    }
+  }
+  return reached[b];
 }
 
 }  // namespace plantwin::topology

@@ -58,6 +58,23 @@ class PathTable {
   std::vector<SegmentIndex> next_;  // [slot][node]
 };
 
+/// Which nodes can drive to which: the network's strongly connected components and, between
+/// them, a search of the graph of components, run once per component a question starts from.
+/// Memory grows with the nodes and segments (a table of every pair would not fit for 20,000
+/// nodes); two nodes of one component are answered at once.
+class Reachability {
+ public:
+  Reachability(std::vector<std::uint32_t> component, std::vector<std::vector<std::uint32_t>> successors);
+  std::uint32_t component(NodeIndex node) const { return component_[node]; }
+  /// Whether a vehicle at `from` can drive to `to`.
+  bool reachable(NodeIndex from, NodeIndex to) const;
+
+ private:
+  std::vector<std::uint32_t> component_;                 // [node]
+  std::vector<std::vector<std::uint32_t>> successors_;   // [component]: components one segment away
+  mutable std::vector<std::vector<bool>> reached_;       // [component]: what it reaches, once asked
+};
+
 class PathNetwork {
  public:
   /// Precondition: every segment's nodes are < node_count and its length is > 0.
@@ -71,6 +88,8 @@ class PathNetwork {
   /// target and the first segment of the shortest path. Duplicate targets are kept once, in the
   /// order given.
   PathTable shortest_paths_to(const std::vector<NodeIndex>& targets) const;
+  /// Which nodes reach which, without a table of every pair.
+  Reachability reachability() const;
 
  private:
   struct Impl;

@@ -116,6 +116,46 @@ messages: [{id: m, after_work: a, to: edge, size: 1kB, blocking: true}]
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
 }
 
+namespace {
+
+/// ONE_STATION with an uplink of `uplink`, a group of `count` sensors on the cell and `flow`.
+models::PlantParams sensors(const std::string& uplink, int count, const std::string& flow) {
+  std::string yaml = ONE_STATION;
+  yaml.replace(yaml.find("uplink: 100Mbps"), 15, "uplink: " + uplink);
+  return build(yaml + "  attach: [{device: sensors, node: gnb, count: " + std::to_string(count) + "}]\nmessages: [" + flow + "]\n");
+}
+
+}  // namespace
+
+TEST_CASE("a link offered twice its bandwidth stops the run within its first minutes", "[network][overload]") {
+  // 10 sensors × 10 kB every 0.4 s on average = 2 Mbit/s on a 1 Mbit/s uplink. Without the
+  // check, the messages in flight grow and every one slows SimGrid down: a run that never ends.
+  const auto start = std::chrono::steady_clock::now();
+  const run::RunOutcome out = run::run_replications(
+      sensors("1Mbps", 10, "{id: data, from: sensors, to: edge, size: 10kB, every: {dist: exponential, mean: 400ms}}"),
+      config_of(1, 2 * 3600 * S));
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  REQUIRE_FALSE(out.ok);
+  CHECK_THAT(out.error, Catch::StartsWith("replication 0: overloaded link: 500 or more messages have been crossing "
+                                          "'radio/uplink' without a break since t="));
+  CHECK_THAT(out.error, Catch::Contains("of its 1 Mbit/s: more is offered than it carries, and the backlog grows "
+                                        "without bound (docs/network.md#overload)"));
+  // Stopped after about two simulated minutes, not at the end of the 2 h.
+  const auto at = out.error.find("; at t=");
+  REQUIRE(at != std::string::npos);
+  CHECK(std::stod(out.error.substr(at + 7)) < 300);
+}
+
+TEST_CASE("a burst of a thousand messages that drains before the next one is no overload", "[network][overload]") {
+  // 1,000 sensors send 100 kB each at the same instant every 1,000 s: 100 MB that a 10 Mbit/s
+  // uplink carries in 80 s, then nothing; 8 % of its bandwidth on average.
+  const run::RunOutcome out = run::run_replications(
+      sensors("10Mbps", 1000, "{id: burst, from: sensors, to: edge, size: 100kB, every: 1000s, phase: 0s}"),
+      config_of(1, 2 * 3600 * S));
+  INFO(out.error);
+  CHECK(out.ok);
+}
+
 TEST_CASE("network measures come back from a child exactly as measured", "[network][runner]") {
   models::NetworkMeasures m;
   m.flows.resize(2);
