@@ -120,12 +120,13 @@ py::dict timeline_to_python(const models::Timeline& t, const models::PlantParams
 
 // Runs with the GIL released, on a worker thread; this thread wakes every 50 ms to let Python
 // handle signals, so Ctrl-C interrupts the run cleanly (KeyboardInterrupt after it stopped).
-py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeline) {
+py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeline, std::optional<std::string> events_path) {
   std::atomic<bool> interrupt{false};
   run::SessionOptions options;
   options.jobs = jobs;
   options.interrupt = &interrupt;
   options.record_timeline = record_timeline;
+  options.events_path = std::move(events_path);
   run::SessionResult result;
   bool keyboard_interrupt = false;
   {
@@ -242,5 +243,7 @@ PYBIND11_MODULE(_plantwin, m) {
       "The server states in the order results list them: name, column, colour, active, loss, planned, always, doc "
       "(engine/models/server_state.hpp).");
   m.def("run", &run_scenario, py::arg("scenario"), py::arg("jobs") = 0, py::arg("record_timeline") = false,
-        "Runs every replication; returns {ok, interrupted, error, document, timeline}.");
+        py::arg("events_path") = py::none(),
+        "Runs every replication; returns {ok, interrupted, error, document, timeline}. With events_path, "
+        "replication 0's event log is written there (docs/twin.md).");
 }

@@ -197,7 +197,11 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   if (int rc = make_out_dir(opt); rc != EXIT_OK) return rc;
   std::optional<run::OutputFile> trace_file;
   std::unique_ptr<run::CsvTrace> trace;
-  run::SessionOptions options{*jobs, interrupt, false, {}, {}};
+  run::SessionOptions options{*jobs, interrupt, false, {}, {}, opt.events};
+  if (opt.events) {
+    const run::OutputFile probe(*opt.events);  // a path that cannot be written is a usage error, as for --trace
+    if (!probe.is_open()) return fail_usage("--events: cannot write '" + *opt.events + "': " + probe.error());
+  }
   if (opt.trace) {
     trace_file.emplace(*opt.trace);
     if (!trace_file->is_open()) return fail_usage("--trace: cannot write '" + *opt.trace + "': " + trace_file->error());

@@ -18,7 +18,7 @@ inline constexpr int EXIT_FINGERPRINT = 4;  // check: only the fingerprint diffe
 struct Options {
   std::string command;
   std::string file;
-  std::optional<std::string> seed, replications, horizon, warmup, jobs, out_dir, expect, junit, trace, baseline,
+  std::optional<std::string> seed, replications, horizon, warmup, jobs, out_dir, expect, junit, trace, events, baseline,
       fingerprint;
   std::vector<std::string> sets;
   bool json = false;

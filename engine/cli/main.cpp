@@ -1,6 +1,6 @@
 // plantwin — the command line.
 //   plantwin run FILE      [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]
-//                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE]
+//                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE]
 //   plantwin validate FILE [--set PATH=VALUE]...
 //   plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]
 //                       [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...
@@ -26,7 +26,7 @@ namespace {
 
 const char* USAGE =
     "usage: plantwin run FILE [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]\n"
-    "                         [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE]\n"
+    "                         [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE]\n"
     "       plantwin validate FILE [--set PATH=VALUE]...\n"
     "       plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]\n"
     "                           [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...\n"
@@ -125,7 +125,7 @@ int main(int argc, char** argv) {
     };
     const bool takes_value = flag == "--seed" || flag == "--replications" || flag == "--horizon" || flag == "--warmup" ||
                              flag == "--jobs" || flag == "--set" || flag == "--out" || flag == "--expect" ||
-                             flag == "--junit" || flag == "--trace" || flag == "--baseline" || flag == "--fingerprint";
+                             flag == "--junit" || flag == "--trace" || flag == "--events" || flag == "--baseline" || flag == "--fingerprint";
     if (takes_value) {
       if (!take(&v)) return usage_error(flag + " needs a value");
       if (flag == "--seed") opt.seed = v;
@@ -138,6 +138,7 @@ int main(int argc, char** argv) {
       else if (flag == "--expect") opt.expect = v;
       else if (flag == "--junit") opt.junit = v;
       else if (flag == "--trace") opt.trace = v;
+      else if (flag == "--events") opt.events = v;
       else if (flag == "--baseline") opt.baseline = v;
       else if (flag == "--fingerprint") opt.fingerprint = v;
     } else if (a.rfind("--set=", 0) == 0) {
@@ -153,9 +154,9 @@ int main(int argc, char** argv) {
     }
   }
   if (opt.file.empty()) return usage_error(opt.command + " needs a scenario FILE");
-  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.trace;
+  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.trace || opt.events;
   if (opt.command != "run" && run_only)
-    return usage_error("--seed, --replications, --horizon, --warmup and --trace are options of 'run'");
+    return usage_error("--seed, --replications, --horizon, --warmup, --trace and --events are options of 'run'");
   if (opt.command == "validate" && (opt.json || opt.out_dir))
     return usage_error("--json and --out are options of 'run' and 'check'");
   if (opt.command != "check" && (opt.expect || opt.junit || opt.baseline || opt.fingerprint))

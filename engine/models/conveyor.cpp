@@ -26,6 +26,12 @@ void Conveyor::request_entry(EntryRequester& requester, std::uint64_t tag, const
 }
 
 void Conveyor::enter(PartId part) {
+  if (ctx_.observer != nullptr) {
+    // It comes from the station of the step before the one this conveyor leads to.
+    const Part& p = ctx_.parts[part];
+    ctx_.observer->carrier_loaded({CarrierRef::Kind::CONVEYOR, number_, 0}, ctx_.routes[p.product][p.step - 1].station->number(),
+                                  part, p, ctx_.kernel.now());
+  }
   on_.push_back(Carried{part, ctx_.kernel.now()});
   count_changed();
   // Every part rides the same time, so they reach the end in the order they entered.
@@ -74,6 +80,9 @@ PartId Conveyor::hand_over(std::uint64_t /*tag*/) {
   assert(requesting_ && at_end_ > 0);
   const Carried head = on_.pop_front();
   --at_end_;
+  if (ctx_.observer != nullptr)
+    ctx_.observer->carrier_unloaded({CarrierRef::Kind::CONVEYOR, number_, 0}, to_.number(), head.part, ctx_.parts[head.part],
+                                    ctx_.kernel.now());
   requesting_ = false;
   ++moved_;
   time_on_.add(kernel::to_seconds(ctx_.kernel.now() - head.entered));

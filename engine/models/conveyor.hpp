@@ -28,6 +28,8 @@ class Conveyor final : public kernel::Model, public EntryTarget, public EntryReq
   Conveyor(const ConveyorParams& params, Station& to, PlantContext& ctx);
 
   const ConveyorParams& params() const { return params_; }
+  /// Its position among the plant's conveyors, for observers.
+  void set_number(std::uint32_t number) { number_ = number; }
   /// Parts on the conveyor now (riding or waiting at its end).
   std::size_t parts() const { return on_.size(); }
 
@@ -70,6 +72,7 @@ class Conveyor final : public kernel::Model, public EntryTarget, public EntryReq
   Station& to_;
   PlantContext& ctx_;
   kernel::ModelId model_id_;
+  std::uint32_t number_ = 0;
   kernel::Tick ride_;
   std::size_t capacity_;
   RingQueue<Carried> on_;        // in the order they entered

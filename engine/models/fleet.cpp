@@ -74,6 +74,7 @@ void Fleet::set_state(Vehicle& v, VehicleState next) {
   v.state_ticks[static_cast<std::size_t>(v.state)] += now - v.state_since;
   v.state_since = now;
   v.state = next;
+  if (ctx_.observer != nullptr) ctx_.observer->vehicle_state(ref(v), static_cast<std::uint8_t>(next), now);
 }
 
 void Fleet::settle_battery(Vehicle& v) {
@@ -303,6 +304,7 @@ void Fleet::depart(Vehicle& v, SegmentIndex segment) {
   v.segment = segment;
   v.segment_end = ctx_.kernel.now() + segment_ticks_[segment];
   set_state(v, v.carried.empty() ? VehicleState::TRAVELLING_EMPTY : VehicleState::TRAVELLING_LOADED);
+  if (ctx_.observer != nullptr) ctx_.observer->vehicle_departed(ref(v), v.from_node, v.node, !v.carried.empty(), ctx_.kernel.now());
   ctx_.kernel.schedule_at(v.segment_end, model_id_, SEGMENT_END, v.index);
 }
 
@@ -326,6 +328,7 @@ void Fleet::segment_end(Vehicle& v) {
 }
 
 void Fleet::enter_node(Vehicle& v) {
+  if (ctx_.observer != nullptr) ctx_.observer->vehicle_arrived(ref(v), v.node, ctx_.kernel.now());
   if (v.held != NO_ZONE) traffic_.release(v, v.held);
   v.held = traffic_.node_zone(v.node);
   v.on_segment = false;
@@ -408,6 +411,8 @@ void Fleet::load_end(Vehicle& v) {
   // The part leaves its server now: the server was held until the part was on the vehicle.
   v.carried.push_back(r.requester->hand_over(r.tag));
   ++ctx_.moves;
+  if (ctx_.observer != nullptr)
+    ctx_.observer->carrier_loaded(ref(v), r.from, v.carried.back(), ctx_.parts[v.carried.back()], ctx_.kernel.now());
   r.requester = nullptr;
   free_requests_.push_back(id);
   // Requests that came while it was loading go along too, up to its capacity.
@@ -449,6 +454,7 @@ PartId Fleet::hand_over(std::uint64_t vehicle) {
   const PartId part = v.carried.front();
   v.carried.pop_front();
   ++moved_;
+  if (ctx_.observer != nullptr) ctx_.observer->carrier_unloaded(ref(v), v.dropoff, part, ctx_.parts[part], ctx_.kernel.now());
   if (v.requesting) {
     v.granted = true;
   } else {

@@ -126,6 +126,8 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
         Traffic& traffic, PlantContext& ctx);
 
   const FleetParams& params() const { return params_; }
+  /// Its position among the plant's fleets, for observers.
+  void set_number(std::uint32_t number) { number_ = number; }
   std::vector<Vehicle>& vehicles() { return vehicles_; }
   const std::vector<Vehicle>& vehicles() const { return vehicles_; }
   /// "agv[3]".
@@ -173,6 +175,7 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   };
 
   void set_state(Vehicle& v, VehicleState next);
+  CarrierRef ref(const Vehicle& v) const { return {CarrierRef::Kind::VEHICLE, number_, v.index}; }
   /// Draws the battery for the time since its last update (standing states only).
   void settle_battery(Vehicle& v);
   bool battery_low(const Vehicle& v) const;
@@ -222,6 +225,7 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   Traffic& traffic_;
   PlantContext& ctx_;
   kernel::ModelId model_id_;
+  std::uint32_t number_ = 0;
   std::vector<kernel::Tick> segment_ticks_;  // time to drive each segment
   std::vector<Vehicle> vehicles_;
   std::vector<std::uint32_t> available_;  // in the order they became available

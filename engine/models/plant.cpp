@@ -30,7 +30,7 @@ StateSet PlantParams::possible_states() const {
 }
 
 Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication)
-    : parts_(params.max_live_parts) {
+    : params_(&params), parts_(params.max_live_parts) {
   routes_.resize(params.products.size());
   process_.resize(params.products.size());
   sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
@@ -85,8 +85,15 @@ Plant::~Plant() = default;
 
 void Plant::record_timeline() {
   timeline_ = std::make_unique<Timeline>();
-  ctx_->observer = timeline_.get();
-  sink_->set_observer(timeline_.get());
+  add_observer(*timeline_);
+}
+
+void Plant::add_observer(PlantObserver& observer) {
+  observers_.add(observer);
+  // One observer is called directly; several through the list.
+  PlantObserver* o = observers_.size() == 1 ? observers_.only() : &observers_;
+  ctx_->observer = o;
+  sink_->set_observer(o);
 }
 
 ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt) {

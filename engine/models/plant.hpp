@@ -111,6 +111,8 @@ class Plant {
   Plant& operator=(const Plant&) = delete;
 
   kernel::Kernel& kernel() { return kernel_; }
+  /// What it was built from (it must outlive the plant).
+  const PlantParams& params() const { return *params_; }
   const std::vector<std::unique_ptr<Station>>& stations() const { return stations_; }
   const std::vector<std::unique_ptr<Source>>& sources() const { return sources_; }
   const Sink& sink() const { return *sink_; }
@@ -122,6 +124,9 @@ class Plant {
 
   /// Records every state change and exit of this run into ReplicationResult::timeline.
   void record_timeline();
+  /// Tells `observer` what happens in this run (models/observer.hpp), after the observers added
+  /// before it. It must outlive the run.
+  void add_observer(PlantObserver& observer);
   /// The messages over the network, or nullptr without a network.
   Messages* messages() { return messages_.get(); }
 
@@ -130,6 +135,7 @@ class Plant {
   ReplicationResult run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt = nullptr);
 
  private:
+  const PlantParams* params_;
   kernel::Kernel kernel_;
   PartPool parts_;
   std::vector<std::vector<kernel::Distribution>> process_;  // [product][step], owned: routes_ point here
@@ -143,6 +149,7 @@ class Plant {
   std::vector<std::unique_ptr<Station>> stations_;
   std::vector<std::unique_ptr<Source>> sources_;
   std::unique_ptr<Timeline> timeline_;
+  Observers observers_;
   std::unique_ptr<TransportSystem> transport_;
   std::shared_ptr<const NetworkParams> network_;  // Messages refers to it: kept alive with the plant
   std::unique_ptr<Messages> messages_;

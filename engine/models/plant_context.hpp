@@ -10,6 +10,7 @@
 #include "kernel/kernel.hpp"
 #include "kernel/rng.hpp"
 #include "models/flow.hpp"
+#include "models/observer.hpp"
 #include "models/part.hpp"
 #include "models/stall.hpp"
 

@@ -14,7 +14,7 @@ void Sink::part_created(PartId /*part*/) {
 void Sink::part_left(PartId part, bool good) {
   const kernel::Tick now = kernel_.now();
   const Part& p = parts_[part];
-  if (observer_ != nullptr) observer_->part_left(p, good, now);
+  if (observer_ != nullptr) observer_->part_left(part, p, good, now);
   if (good) {
     const kernel::Tick lead = now - p.created;
     LeadTimes& l = by_product_[p.product];

@@ -84,6 +84,7 @@ PartId Source::new_part(ProductIndex product, std::int32_t order) {
   const PartId part = ctx_.parts.create(product, ctx_.kernel.now(), order);
   ++created_;
   ctx_.sink.part_created(part);
+  if (ctx_.observer != nullptr) ctx_.observer->part_created(part, ctx_.parts[part], ctx_.kernel.now());
   return part;
 }
 

@@ -94,6 +94,12 @@ void Station::change(Server& s, ServerState next, std::uint8_t holds) {
   if (ctx_.observer != nullptr) notify(s);
 }
 
+void Station::tell(std::uint32_t index, PlantObserver::Step step) {
+  const Server& s = servers_[index];
+  const bool with_part = step != PlantObserver::Step::DOWN && step != PlantObserver::Step::UP;
+  ctx_.observer->server_step(number_, index, step, s.part, with_part ? &ctx_.parts[s.part] : nullptr, ctx_.kernel.now());
+}
+
 void Station::notify(const Server& s) {
   ctx_.observer->server_state(number_, static_cast<std::uint32_t>(&s - servers_.data()), shown_state(s), ctx_.kernel.now());
 }
@@ -155,6 +161,7 @@ void Station::set_request_held(const EntryRequester& requester, std::uint64_t ta
 
 void Station::accept(PartId part) {
   ++ctx_.moves;
+  if (ctx_.observer != nullptr) ctx_.observer->part_entered(number_, part, ctx_.parts[part], ctx_.kernel.now());
   if (free_servers_ > 0 && queue_.empty()) {
     for (std::uint32_t i = 0;; ++i)
       if (is_free(servers_[i])) {
@@ -205,6 +212,7 @@ PartId Station::hand_over(std::uint64_t server) {
   ++completed_;
   s.waiting_on = nullptr;
   ++ctx_.moves;
+  if (ctx_.observer != nullptr) tell(static_cast<std::uint32_t>(server), PlantObserver::Step::LEAVE);
   set_state(s, ServerState::IDLE);
   dispatch();
   // Granting our own waiting requests here could recurse up a long blocked line: defer it.
@@ -284,6 +292,7 @@ void Station::start_activity(std::uint32_t index, Activity activity, kernel::Tic
   s.activity = activity;
   s.activity_duration = duration;
   s.activity_remaining = duration;
+  s.activity_told = false;
   set_state(s, activity == Activity::SETUP ? ServerState::SETUP : ServerState::WORKING);
   // The common case: nothing holds the server and no step needs an operator.
   if (s.holds == 0 && !has_pools_) {
@@ -346,6 +355,11 @@ void Station::run_activity(std::uint32_t index) {
   Server& s = servers_[index];
   const kernel::Tick now = ctx_.kernel.now();
   s.run_start = now;
+  if (ctx_.observer != nullptr && !s.activity_told) {
+    // The step starts when it first runs (after any wait for an operator, a repair or a shift).
+    s.activity_told = true;
+    tell(index, s.activity == Activity::SETUP ? PlantObserver::Step::SETUP_START : PlantObserver::Step::WORK_START);
+  }
   if (counts_station_work_ && s.activity == Activity::WORK) working_changed(+1);
   if (s.activity == Activity::WORK && params_.failures &&
       params_.failures->basis == FailureParams::Basis::OPERATING && s.ttf_remaining <= s.activity_remaining) {
@@ -381,6 +395,7 @@ void Station::suspend(std::uint32_t index) {
 void Station::end_setup(std::uint32_t index) {
   Server& s = servers_[index];
   s.activity_event = {};
+  if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::SETUP_END);
   release_operator(index);
   s.activity = Activity::NONE;
   begin_gates(index, GatePhase::BEFORE_WORK);
@@ -401,9 +416,11 @@ void Station::end_work(std::uint32_t index) {
   s.in_hand = false;
   ++processed_;
   ++ctx_.moves;
+  if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::WORK_END);
   const PartId part = s.part;
   if (params_.yield < 1.0 && !(yield_rng_.uniform() < params_.yield)) {
     ++scrapped_;
+    if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::SCRAP);
     set_state(s, ServerState::IDLE);
     ctx_.sink.part_left(part, false);
     server_freed();
@@ -433,6 +450,7 @@ void Station::move_on(std::uint32_t index) {
   const auto& route = ctx_.routes[p.product];
   if (++p.step >= route.size()) {
     ++completed_;
+    if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::LEAVE);
     set_state(s, ServerState::IDLE);
     ctx_.sink.part_left(part, true);
     server_freed();
@@ -534,6 +552,7 @@ void Station::fail(std::uint32_t index) {
   }
   if (f.basis == FailureParams::Basis::OPERATING) s.ttf_remaining = 0;
   set_hold(s, HOLD_DOWN, true);
+  if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::DOWN);
   const kernel::Tick ttr = f.time_to_repair.sample_ticks(s.ttr_rng);
   if (OperatorPool* technicians = pools_[static_cast<std::size_t>(OperatorTask::REPAIR)]) {
     // The repair waits for a technician; its duration is drawn now, whenever it starts.
@@ -553,6 +572,7 @@ void Station::repair(std::uint32_t index) {
   const FailureParams& f = *params_.failures;
   if (OperatorPool* technicians = pools_[static_cast<std::size_t>(OperatorTask::REPAIR)]) technicians->release(OperatorTask::REPAIR);
   set_hold(s, HOLD_DOWN, false);
+  if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::UP);
   const kernel::Tick ttf = f.time_to_failure.sample_ticks(s.ttf_rng);
   if (f.basis == FailureParams::Basis::OPERATING)
     s.ttf_remaining = ttf;

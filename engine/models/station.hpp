@@ -35,6 +35,7 @@
 #include "kernel/stats.hpp"
 #include "models/calendar.hpp"
 #include "models/flow.hpp"
+#include "models/observer.hpp"
 #include "models/operators.hpp"
 #include "models/plant_context.hpp"
 
@@ -124,6 +125,8 @@ class Station final : public kernel::Model,
 
   const std::string& id() const { return id_; }
   const StationParams& params() const { return params_; }
+  /// Its position in declaration order.
+  std::uint32_t number() const { return number_; }
   kernel::ModelId model_id() const { return model_id_; }
 
   /// Asks for room for one part. When the request can be granted now (no earlier request is
@@ -209,6 +212,7 @@ class Station final : public kernel::Model,
     kernel::Tick activity_remaining = 0;  // what is left of it when it is not running
     kernel::Tick run_start = 0;           // when the current run of it began
     kernel::EventHandle activity_event;
+    bool activity_told = false;  // the observer was told the activity started
     kernel::Tick ttf_remaining = 0;  // operating basis: working time left before the next failure
     kernel::Tick repair_left = 0;    // the repair's drawn duration, while it waits for a technician
     kernel::Tick repair_asked = 0;   // when it started waiting for one
@@ -300,6 +304,8 @@ class Station final : public kernel::Model,
   bool wants_grant() const { return !requests_.empty() || saturating_ != nullptr; }
 
   void notify(const Server& s);
+  /// Tells the observer (when there is one) of a step of server `index` with its part.
+  void tell(std::uint32_t index, PlantObserver::Step step);
 
   const std::string id_;
   const StationParams params_;

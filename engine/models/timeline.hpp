@@ -9,23 +9,12 @@
 
 #include "kernel/time.hpp"
 #include "models/flow.hpp"
+#include "models/observer.hpp"
 #include "models/part.hpp"
 
 namespace plantwin::models {
 
 class Station;
-
-/// Told what happens in a plant, as it happens (the kernel's trace tells events; this tells states).
-class PlantObserver {
- public:
-  /// Server `server` of station number `station` (declaration order) now shows `state`.
-  virtual void server_state(std::uint32_t station, std::uint32_t server, ServerState state, kernel::Tick now) = 0;
-  /// A part leaves the plant, good or scrapped.
-  virtual void part_left(const Part& part, bool good, kernel::Tick now) = 0;
-
- protected:
-  ~PlantObserver() = default;
-};
 
 struct Timeline final : PlantObserver {
   static constexpr std::size_t MAX_RECORDS = 2'000'000;
@@ -69,7 +58,7 @@ struct Timeline final : PlantObserver {
     }
     states.push_back({now, station, server, state});
   }
-  void part_left(const Part& part, bool good, kernel::Tick now) override {
+  void part_left(PartId /*id*/, const Part& part, bool good, kernel::Tick now) override {
     if (exits.size() >= MAX_RECORDS) {
       truncated = true;
       return;

@@ -25,6 +25,7 @@ TransportSystem::TransportSystem(std::shared_ptr<const TransportParams> shared, 
     fleets_.push_back(std::make_unique<Fleet>(params.fleets[f], *params.layout, params.station_node, std::move(legs),
                                               stations, *traffic_, ctx));
     traffic_->add_fleet(*fleets_.back());
+    fleets_.back()->set_number(static_cast<std::uint32_t>(f));
   }
   for (const ConveyorParams& c : params.conveyors) {
     // The station it delivers to: that of any step it carries (the loader checks they agree).
@@ -33,6 +34,7 @@ TransportSystem::TransportSystem(std::shared_ptr<const TransportParams> shared, 
       if (via.kind == ViaParams::Kind::CONVEYOR && &params.conveyors[via.index] == &c) to = stations[via.to_station].get();
     assert(to != nullptr && "the loader rejects a conveyor no route uses");
     conveyors_.push_back(std::make_unique<Conveyor>(c, *to, ctx));
+    conveyors_.back()->set_number(static_cast<std::uint32_t>(conveyors_.size() - 1));
   }
   for (const ViaParams& via : params.vias) {
     EntryTarget* target = via.kind == ViaParams::Kind::FLEET ? static_cast<EntryTarget*>(fleets_[via.index].get())

@@ -1,7 +1,11 @@
 #include "run/session.hpp"
 
+#include <memory>
 #include <new>
+#include <stdexcept>
 
+#include "run/event_log.hpp"
+#include "run/output_file.hpp"
 #include "run/result_document.hpp"
 #include "run/runner.hpp"
 #include "scenario/builder.hpp"
@@ -30,8 +34,32 @@ SessionResult run_session(const scenario::ScenarioSpec& spec, const SessionOptio
     config.record_timeline = options.record_timeline;
     config.on_first_plant = options.on_first_plant;
     config.on_first_plant_done = options.on_first_plant_done;
+    // The event log of replication 0, written where it runs (a child process with a network).
+    std::optional<OutputFile> events_file;
+    std::unique_ptr<EventLogWriter> events;
+    if (options.events_path) {
+      events_file.emplace(*options.events_path);
+      if (!events_file->is_open()) {
+        result.error = "cannot write the event log " + *options.events_path + ": " + events_file->error();
+        return result;
+      }
+      config.on_first_plant = [&](models::Plant& plant) {
+        if (options.on_first_plant) options.on_first_plant(plant);
+        events = std::make_unique<EventLogWriter>(plant.params(), plant.kernel(), events_file->stream(), log_clock(spec));
+        plant.add_observer(*events);
+      };
+      config.on_first_plant_done = [&] {
+        if (options.on_first_plant_done) options.on_first_plant_done();
+        if (!events_file->flush())
+          throw std::runtime_error("cannot write the event log " + *options.events_path + ": " + events_file->error());
+      };
+    }
     step = "running the replications";
     RunOutcome outcome = run_replications(result.params, config);
+    if (events_file && !events_file->close() && outcome.ok) {
+      outcome.ok = false;
+      outcome.error = "cannot write the event log " + *options.events_path + ": " + events_file->error();
+    }
     result.ok = outcome.ok;
     result.interrupted = outcome.interrupted;
     result.error = outcome.error;

@@ -24,6 +24,8 @@ struct SessionOptions {
   /// network): to flush what on_first_plant attached. An exception from it fails replication 0 with
   /// its message (a trace that could not be written).
   std::function<void()> on_first_plant_done;
+  /// Write replication 0's event log (warm-up included) to this file (docs/twin.md).
+  std::optional<std::string> events_path = {};
 };
 
 struct SessionResult {

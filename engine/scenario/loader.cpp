@@ -106,6 +106,23 @@ std::optional<std::string> read_name(ReadContext& ctx, const YamlNode& node, con
   return *text;
 }
 
+/// `epoch: 2026-03-02T00:00:00+08:00`: a whole second, with its UTC offset.
+std::optional<EpochSpec> read_epoch(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  const std::string* text = scalar_text(ctx, node, path, "a date and time");
+  if (!text) return std::nullopt;
+  std::string error;
+  const auto instant = parse_instant(*text, true, &error);
+  if (!instant) {
+    ctx.error(node, path, error);
+    return std::nullopt;
+  }
+  if (instant->nanos != 0) {
+    ctx.error(node, path, "an epoch is a whole second, got " + quoted(*text));
+    return std::nullopt;
+  }
+  return EpochSpec{instant->unix_seconds, instant->offset_minutes, *text, ctx.mark(node)};
+}
+
 // ---- products ---------------------------------------------------------------------------------------
 
 ProductSpec read_product(ScenarioRead& r, const YamlNode& node, const std::string& path) {
@@ -495,6 +512,7 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
   if (horizon_ok && warmup_ok && spec.horizon > 0 && spec.horizon > kernel::MAX_RUN_TICKS - spec.warmup)
     ctx.error(*map.get("horizon"), "horizon", "warmup + horizon must be at most 100 years");
   map.optional("replications", spec.replications, IntegerIn<int>{1, 100'000});
+  map.optional("epoch", spec.epoch, read_epoch);
 
   // Products first: a station's `process` map needs the product ids to tell a product from a
   // misspelt `dist`.

@@ -112,6 +112,15 @@ struct StationSpec {
   double yield = 1.0;  ///< fraction of good parts, 0 .. 1
 };
 
+/// `epoch`: the instant time 0 is (docs/twin.md): event logs are read and written in ISO 8601 in
+/// its UTC offset.
+struct EpochSpec {
+  std::int64_t unix_seconds = 0;  ///< time 0, whole seconds since 1970-01-01T00:00:00Z
+  int offset_minutes = 0;
+  std::string text;  ///< as written
+  Mark mark;
+};
+
 struct ScenarioSpec {
   std::string file;  ///< the path it was read from (as given)
   int version = 1;
@@ -120,6 +129,7 @@ struct ScenarioSpec {
   Tick horizon = 0;  ///< > 0
   Tick warmup = 0;   ///< >= 0; warmup + horizon <= kernel::MAX_RUN_TICKS
   int replications = 1;
+  std::optional<EpochSpec> epoch;
   std::vector<ProductSpec> products;
   std::vector<SourceSpec> sources;
   std::vector<StationSpec> stations;

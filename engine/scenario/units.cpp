@@ -141,16 +141,51 @@ std::optional<double> parse_quantity(std::string_view text, std::span<const Unit
 // Durations are scaled to ticks first: value × ticks-per-unit is exact for the usual inputs
 // (integers, or a few decimals, times a power of ten), and seconds are then one correctly rounded
 // division away.
-constexpr std::array<Unit, 7> DURATION_UNITS{{{"ns", 1.0},
+constexpr std::array<Unit, 8> DURATION_UNITS{{{"ns", 1.0},
                                                {"us", 1e3},
                                                {"ms", 1e6},
                                                {"s", 1e9},
                                                {"min", 60e9},
                                                {"h", 3600e9},
-                                               {"d", 86400e9}}};
+                                               {"d", 86400e9},
+                                               {"w", 604800e9}}};
 constexpr QuantityWords DURATION_WORDS{"a duration", "\"12s\"", "100 years"};
 
+/// A compound duration, "10h30min", "2d8h", "1h30min15s": two or more number-unit pairs without
+/// spaces, units in decreasing order, each once. nullopt (no message) when `text` is not one.
+std::optional<double> parse_compound_duration(std::string_view text, std::string* error) {
+  double total = 0, previous = 0;
+  std::size_t pos = 0;
+  int parts = 0;
+  while (pos < text.size()) {
+    const Decimal d = scan_decimal(text.substr(pos));
+    if (d.length == 0 || d.negative) return std::nullopt;
+    double value = 0;
+    if (decimal_value(d, &value) != ValueStatus::OK) return std::nullopt;
+    pos += d.length;
+    const std::size_t start = pos;
+    while (pos < text.size() && ((text[pos] >= 'a' && text[pos] <= 'z') || (text[pos] >= 'A' && text[pos] <= 'Z'))) ++pos;
+    const std::string_view unit = text.substr(start, pos - start);
+    double scale = 0;
+    for (const Unit& u : DURATION_UNITS)
+      if (u.name == unit) scale = u.scale;
+    if (scale == 0) return std::nullopt;
+    if (parts > 0 && !(scale < previous))
+      return fail(error, "expected a duration like \"10h30min\" (units in decreasing order, each once), got " + quoted(text));
+    previous = scale;
+    total += value * scale;
+    ++parts;
+  }
+  if (parts < 2) return std::nullopt;
+  if (!(total <= static_cast<double>(kernel::MAX_DURATION_TICKS)))
+    return fail(error, "expected a duration of at most 100 years, got " + quoted(text));
+  return total;
+}
+
 std::optional<double> parse_duration_in_ticks(std::string_view text, std::string* error) {
+  std::string compound_error;
+  if (auto compound = parse_compound_duration(text, &compound_error)) return compound;
+  if (!compound_error.empty()) return fail(error, compound_error);
   return parse_quantity(text, DURATION_UNITS, static_cast<double>(kernel::TICKS_PER_SECOND),
                         static_cast<double>(kernel::MAX_DURATION_TICKS), DURATION_WORDS, error);
 }
@@ -248,6 +283,83 @@ std::optional<double> parse_rate_bytes_per_second(std::string_view text, std::st
 
 std::optional<double> parse_frequency_per_hour(std::string_view text, std::string* error) {
   return parse_quantity(text, FREQUENCY_UNITS, 0.0, 1e15, FREQUENCY_WORDS, error);
+}
+
+namespace {
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+}  // namespace
+
+std::optional<Instant> parse_instant(std::string_view text, bool require_offset, std::string* error) {
+  const auto bad = [&] {
+    return fail(error, std::string("expected a date and time like \"2026-03-02T06:00:00+08:00\"") +
+                           (require_offset ? " (with its UTC offset)" : "") + ", got " + quoted(text));
+  };
+  std::size_t pos = 0;
+  const auto digits = [&](std::size_t n, int& out) {
+    if (pos + n > text.size()) return false;
+    out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char c = text[pos + i];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
+    }
+    pos += n;
+    return true;
+  };
+  const auto expect = [&](char c) {
+    if (pos < text.size() && text[pos] == c) {
+      ++pos;
+      return true;
+    }
+    return false;
+  };
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  if (!digits(4, year) || !expect('-') || !digits(2, month) || !expect('-') || !digits(2, day)) return bad();
+  if (!(expect('T') || expect(' ')) || !digits(2, hour) || !expect(':') || !digits(2, minute) || !expect(':') ||
+      !digits(2, second))
+    return bad();
+  std::int64_t nanos = 0;
+  if (expect('.')) {
+    std::size_t n = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (n < 9) nanos = nanos * 10 + (text[pos] - '0');
+      ++pos;
+      ++n;
+    }
+    if (n == 0) return bad();
+    for (; n < 9; ++n) nanos *= 10;
+  }
+  Instant out;
+  if (expect('Z')) {
+    out.has_offset = true;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const int sign = text[pos++] == '-' ? -1 : 1;
+    int oh = 0, om = 0;
+    if (!digits(2, oh) || !expect(':') || !digits(2, om) || oh > 14 || om > 59) return bad();
+    out.offset_minutes = sign * (oh * 60 + om);
+    out.has_offset = true;
+  }
+  if (pos != text.size()) return bad();
+  static constexpr int MONTH_DAYS[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > MONTH_DAYS[month - 1] || (month == 2 && day == 29 && !leap) ||
+      hour > 23 || minute > 59 || second > 59)
+    return fail(error, "no such date and time: " + quoted(text));
+  if (require_offset && !out.has_offset) return bad();
+  out.unix_seconds = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 +
+                     hour * 3600 + minute * 60 + second - static_cast<std::int64_t>(out.offset_minutes) * 60;
+  out.nanos = nanos;
+  return out;
 }
 
 }  // namespace plantwin::scenario

@@ -6,7 +6,8 @@
 /// ("12", "-3", "2.5", ".5", "1e-3"). No hex, no digit separators ("1_000"), no "inf" or "nan".
 ///
 /// Quantities are a number, then optionally one space, then a unit (case-sensitive):
-///   durations  ns, us, ms, s, min, h, d (a bare number is seconds)        "250ms", "2.5min", "45 s"
+///   durations  ns, us, ms, s, min, h, d, w (a bare number is seconds)     "250ms", "2.5min", "45 s"
+///              or compound, units in decreasing order, each once, no spaces: "10h30min", "2d8h"
 ///              at most 100 years (kernel::MAX_DURATION_TICKS)
 ///   sizes      B, kB = 1000 B, MB, GB, KiB = 1024 B, MiB, GiB (a bare number is bytes)
 ///              at most MAX_SIZE_BYTES
@@ -52,5 +53,15 @@ std::optional<double> parse_size_bytes(std::string_view text, std::string* error
 std::optional<double> parse_rate_bytes_per_second(std::string_view text, std::string* error);
 /// A frequency, in events per hour.
 std::optional<double> parse_frequency_per_hour(std::string_view text, std::string* error);
+
+/// An instant in ISO 8601 with its UTC offset: "2026-03-02T06:00:12.5+08:00" (or "Z"; a space
+/// may stand for the "T"). `require_offset`: an instant without one is an error.
+struct Instant {
+  std::int64_t unix_seconds = 0;  ///< whole seconds since 1970-01-01T00:00:00Z
+  std::int64_t nanos = 0;         ///< and the fraction, 0 .. 999,999,999
+  int offset_minutes = 0;         ///< the offset it was written in
+  bool has_offset = false;
+};
+std::optional<Instant> parse_instant(std::string_view text, bool require_offset, std::string* error);
 
 }  // namespace plantwin::scenario

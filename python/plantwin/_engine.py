@@ -10,13 +10,15 @@ from .errors import RunError
 from .scenario import Scenario
 
 
-def simulate(scenario: Scenario, jobs: int = 0, timeline: bool = False) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
+def simulate(scenario: Scenario, jobs: int = 0, timeline: bool = False,
+             events_path: Optional[str] = None) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
     """Runs every replication of ``scenario`` on ``jobs`` threads (0: one per core); returns the
-    result document and, when asked, replication 0's timeline.
+    result document and, when asked, replication 0's timeline. With ``events_path``, replication
+    0's event log is written to that file.
 
     Raises :class:`RunError` when a replication fails and ``KeyboardInterrupt`` on Ctrl-C (the
     engine stops within a few thousand events)."""
-    outcome = _plantwin.run(scenario._loaded, jobs, timeline)
+    outcome = _plantwin.run(scenario._loaded, jobs, timeline, events_path)
     if not outcome["ok"]:
         if outcome["interrupted"]:
             raise KeyboardInterrupt(outcome["error"])

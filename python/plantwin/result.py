@@ -114,9 +114,11 @@ class Result:
     ``timeline`` holds replication 0's state changes and exits when the run recorded them.
     """
 
-    def __init__(self, document: Dict[str, Any], timeline: Optional[Dict[str, Any]] = None, scenario=None):
+    def __init__(self, document: Dict[str, Any], timeline: Optional[Dict[str, Any]] = None, scenario=None,
+                 events: Optional[pd.DataFrame] = None):
         self._doc = document
         self._timeline = timeline
+        self._events = events
         #: The :class:`Scenario` that was run (with its changes), or None.
         self.scenario = scenario
 
@@ -229,6 +231,16 @@ class Result:
         frame = pd.DataFrame({path: kpi["values"] for path, kpi in kpi_entries(self._doc)}, dtype=float)
         frame.index.name = "replication"
         return frame
+
+    # -- the event log --------------------------------------------------------------------------
+
+    @property
+    def events(self) -> Optional[pd.DataFrame]:
+        """Replication 0's event log (``run(..., events=True)``), one row per event in time order:
+        ``time`` (seconds from time 0, or a timestamp with the scenario's ``epoch``), ``event``,
+        ``station``, ``server``, ``part``, ``product``, ``order`` and plantwin's ``carrier``,
+        ``from``, ``to``, ``state`` (docs/twin.md); None when the run did not keep it."""
+        return self._events
 
     # -- the recorded timeline ----------------------------------------------------------------
     @property

@@ -41,7 +41,8 @@ def _integer(name: str, value: object) -> int:
 
 
 def run(scenario_or_path: Union[Scenario, PathLike], seed: Optional[int] = None, replications: Optional[int] = None,
-        jobs: Optional[int] = None, changes: Optional[Changes] = None, timeline: bool = False) -> "Result":
+        jobs: Optional[int] = None, changes: Optional[Changes] = None, timeline: bool = False,
+        events: bool = False) -> "Result":
     """Runs every replication of a scenario and returns its :class:`Result`.
 
     Parameters
@@ -59,6 +60,9 @@ def run(scenario_or_path: Union[Scenario, PathLike], seed: Optional[int] = None,
     timeline:
         Record replication 0's server state changes and the parts that left
         (:attr:`Result.timeline`: Gantt charts, throughput over time, lead-time histograms).
+    events:
+        Keep replication 0's event log (warm-up included) as :attr:`Result.events`, a DataFrame
+        of the columns of docs/twin.md (what ``plantwin run --events FILE`` writes).
 
     The result document equals ``plantwin run --json``'s for the same scenario and seed (except
     ``wall_s``). The GIL is released while simulating, and Ctrl-C stops the run within a few
@@ -69,7 +73,23 @@ def run(scenario_or_path: Union[Scenario, PathLike], seed: Optional[int] = None,
     ``TypeError`` for a seed or a replication count that is not an integer.
     """
     scenario = prepare(scenario_or_path, seed, replications, changes)
-    document, recorded = simulate(scenario, check_jobs(jobs), bool(timeline))
-    from .result import Result  # pandas: loaded once there is a result to show
+    jobs = check_jobs(jobs)
+    if not events:
+        document, recorded = simulate(scenario, jobs, bool(timeline))
+        from .result import Result  # pandas: loaded once there is a result to show
 
-    return Result(document, recorded, scenario)
+        return Result(document, recorded, scenario)
+    import os
+    import tempfile
+
+    from .result import Result
+    from .eventlog import read_events
+
+    handle, path = tempfile.mkstemp(prefix="plantwin-events-", suffix=".csv")
+    os.close(handle)
+    try:
+        document, recorded = simulate(scenario, jobs, bool(timeline), path)
+        log = read_events(path)
+    finally:
+        os.unlink(path)
+    return Result(document, recorded, scenario, events=log)
