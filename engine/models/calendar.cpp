@@ -60,7 +60,7 @@ void CalendarParams::compile() {
   const std::vector<TimeWindow> day_on = minus(day_shifts, day_breaks);
   std::vector<TimeWindow> week;
   for (int d = 0; d < 7; ++d) {
-    if (!days[static_cast<std::size_t>((start + d) % 7)]) continue;
+    if (!days[static_cast<std::size_t>((static_cast<int>(start) + d) % 7)]) continue;
     for (const TimeWindow& w : day_on) week.push_back({d * DAY + w.from, d * DAY + w.to});
   }
   week_ = merged(std::move(week));

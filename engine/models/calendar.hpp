@@ -18,6 +18,7 @@
 
 #include "kernel/kernel.hpp"
 #include "kernel/time.hpp"
+#include "models/params.hpp"
 
 namespace plantwin::models {
 
@@ -34,13 +35,30 @@ inline constexpr Tick WEEK = 7 * DAY;
 /// "Never": no change of on/off after this (a calendar that stays on or off).
 inline constexpr Tick NEVER = INT64_MAX;
 
+enum class Weekday : std::uint8_t { MON, TUE, WED, THU, FRI, SAT, SUN };
+inline constexpr std::array<std::pair<std::string_view, Weekday>, 7> WEEKDAYS{{{"mon", Weekday::MON},
+                                                                              {"tue", Weekday::TUE},
+                                                                              {"wed", Weekday::WED},
+                                                                              {"thu", Weekday::THU},
+                                                                              {"fri", Weekday::FRI},
+                                                                              {"sat", Weekday::SAT},
+                                                                              {"sun", Weekday::SUN}}};
+
 struct CalendarParams {
   std::string id;
-  int start = 0;                       ///< weekday of time 0: 0 = Monday ... 6 = Sunday
+  Weekday start = Weekday::MON;        ///< weekday of time 0
   std::array<bool, 7> days{{true, true, true, true, true, true, true}};  ///< Monday first
   std::vector<TimeWindow> shifts;      ///< times of day; none given means the whole day
   std::vector<TimeWindow> breaks;      ///< times of day, off within the shifts
   std::vector<TimeWindow> closed;      ///< absolute windows, off (holidays, stops)
+
+  /// Its plain keys; `days`, `shifts`, `breaks` and `closed` are read beside them.
+  static constexpr auto FIELDS = std::tuple{
+      decl::Choice<CalendarParams, Weekday, 7>{
+          {"start", "", "mon", "`mon` .. `sun`", "the weekday of time 0 (time 0 is 00:00 of that day)"},
+          &CalendarParams::start,
+          WEEKDAYS},
+  };
 
   /// Computes the week pattern from the fields above; call once before use.
   void compile();

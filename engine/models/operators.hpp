@@ -21,6 +21,7 @@
 #include "kernel/kernel.hpp"
 #include "kernel/stats.hpp"
 #include "models/calendar.hpp"
+#include "models/params.hpp"
 #include "models/part.hpp"
 #include "models/stall.hpp"
 
@@ -36,6 +37,12 @@ struct OperatorPoolParams {
   std::string id;
   int count = 1;                          ///< operators, >= 1
   std::optional<std::size_t> calendar;    ///< index in PlantParams::calendars
+
+  /// Its plain keys; `calendar` (an id) is read beside.
+  static constexpr auto FIELDS = std::tuple{
+      decl::Integer<OperatorPoolParams>{{"count", "operators", "", "1 .. 10000", "operators in the pool"},
+                                        &OperatorPoolParams::count, 1, 10'000},
+  };
 };
 
 /// Told when its request is granted: it holds one operator from now on.

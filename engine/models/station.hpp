@@ -37,6 +37,7 @@
 #include "models/flow.hpp"
 #include "models/observer.hpp"
 #include "models/operators.hpp"
+#include "models/params.hpp"
 #include "models/plant_context.hpp"
 
 namespace plantwin::models {
@@ -50,6 +51,22 @@ struct FailureParams {
   Distribution time_to_repair;
   Basis basis = Basis::OPERATING;
   Interrupted interrupted = Interrupted::RESUME;
+
+  static constexpr auto FIELDS = std::tuple{
+      decl::Dist<FailureParams>{{"mtbf", "s", "", "mean > 0", "time to failure, drawn when a repair ends (and at time 0)"},
+                                &FailureParams::time_to_failure, "a server would fail without end"},
+      decl::Dist<FailureParams>{{"mttr", "s", "", "", "time to repair"}, &FailureParams::time_to_repair},
+      decl::Choice<FailureParams, Basis, 2>{
+          {"basis", "", "operating", "`operating`, `calendar`",
+           "`operating`: the time to failure runs only while working; `calendar`: always"},
+          &FailureParams::basis,
+          {{{"operating", Basis::OPERATING}, {"calendar", Basis::CALENDAR}}}},
+      decl::Choice<FailureParams, Interrupted, 2>{
+          {"interrupted", "", "resume", "`resume`, `restart`",
+           "what an interrupted setup or work does after the repair: go on with what is left, or start over"},
+          &FailureParams::interrupted,
+          {{{"resume", Interrupted::RESUME}, {"restart", Interrupted::RESTART}}}},
+  };
 };
 
 /// A changeover between two products at a station.
@@ -70,6 +87,25 @@ struct MaintenanceParams {
   Basis basis = Basis::CALENDAR;
   std::optional<kernel::Tick> first;  ///< calendar basis: the first due time; default `every`
   Scope scope = Scope::STATION;
+
+  static constexpr auto FIELDS = std::tuple{
+      decl::Duration<MaintenanceParams>{{"every", "s", "", "> 0",
+                                         "calendar basis: the time from the end of one maintenance to the next; operating "
+                                         "basis: the working time between them"},
+                                        &MaintenanceParams::every, true},
+      decl::Dist<MaintenanceParams>{{"for", "s", "", "", "how long it lasts"}, &MaintenanceParams::duration},
+      decl::Choice<MaintenanceParams, Basis, 2>{{"basis", "", "calendar", "`calendar`, `operating`",
+                                                 "counted in calendar time, or in working time (tool life)"},
+                                                &MaintenanceParams::basis,
+                                                {{{"calendar", Basis::CALENDAR}, {"operating", Basis::OPERATING}}}},
+      decl::OptionalDuration<MaintenanceParams>{
+          {"first", "s", "`every`", "", "calendar basis: when the first one is due, from time 0"}, &MaintenanceParams::first},
+      decl::Choice<MaintenanceParams, Scope, 2>{
+          {"scope", "", "station", "`station`, `server`",
+           "all servers together (the whole station stops, one maintenance at a time) or each server on its own"},
+          &MaintenanceParams::scope,
+          {{{"station", Scope::STATION}, {"server", Scope::SERVER}}}},
+  };
 };
 
 /// A station's own parameters. Process times belong to the products' route steps (RouteStep):
@@ -96,6 +132,26 @@ struct StationParams {
 
   /// The changeover from `from` to `to`, or nullptr when none (always none when from == to).
   const Distribution* setup_between(ProductIndex from, ProductIndex to) const;
+
+  /// The station's plain keys; `process`, `failures`, `setup`, `maintenance`, `calendar` and
+  /// `operators` are read beside them (scenario/loader.cpp).
+  static constexpr auto FIELDS = std::tuple{
+      decl::Integer<StationParams>{{"servers", "", "1", "1 .. 10000", "identical machines fed from one buffer"},
+                                   &StationParams::servers, 1, 10'000},
+      decl::Capacity<StationParams>{{"buffer", "parts", "inf", "0 .. 2147483647, or `inf` (also `.inf`, `.Inf`, `.INF`, `Inf`)",
+                                     "waiting places, not counting parts on servers. `0` is valid: a part enters only when a "
+                                     "server is free"},
+                                    &StationParams::buffer, 2'147'483'647, INFINITE},
+      decl::Number<StationParams>{{"yield", "", "1", "0 .. 1",
+                                   "fraction of good parts; the rest is scrapped at this station. `0` scraps every part"},
+                                  &StationParams::yield, 0, 1},
+      decl::Choice<StationParams, AtShiftEnd, 2>{
+          {"at_shift_end", "", "pause", "`pause`, `finish`",
+           "at the end of its calendar's on-time: pause the setup or work in progress, or finish the part in hand in "
+           "overtime ([planning.md](planning.md#calendars))"},
+          &StationParams::at_shift_end,
+          {{{"pause", AtShiftEnd::PAUSE}, {"finish", AtShiftEnd::FINISH}}}},
+  };
 };
 
 /// Per-replication measurements of one station over the measured window.

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "scenario/load_transport.hpp"
+#include "scenario/planning.hpp"
 #include "scenario/load_network.hpp"
 
 namespace plantwin::scenario {
@@ -32,18 +33,8 @@ class IndexOf {
 };
 
 models::StationParams station_params(const IndexOf<ProductSpec>& product_index, const StationSpec& st) {
-  models::StationParams p;
-  p.servers = st.servers;
-  p.buffer = st.buffer ? *st.buffer : models::StationParams::INFINITE;
-  if (st.failures) {
-    const FailureSpec& f = *st.failures;
-    p.failures = models::FailureParams{
-        f.mtbf, f.mttr,
-        f.basis == FailureSpec::Basis::OPERATING ? models::FailureParams::Basis::OPERATING
-                                                 : models::FailureParams::Basis::CALENDAR,
-        f.interrupted == FailureSpec::Interrupted::RESUME ? models::FailureParams::Interrupted::RESUME
-                                                          : models::FailureParams::Interrupted::RESTART};
-  }
+  // The declared values as read; the builder only resolves what names other things.
+  models::StationParams p = st.params;
   if (st.setup) {
     p.setup_any = st.setup->any;
     for (const auto& e : st.setup->matrix) {
@@ -54,7 +45,6 @@ models::StationParams station_params(const IndexOf<ProductSpec>& product_index, 
     std::sort(p.setup_pairs.begin(), p.setup_pairs.end(),
               [](const auto& a, const auto& b) { return std::pair{a.from, a.to} < std::pair{b.from, b.to}; });
   }
-  p.yield = st.yield;
   return p;
 }
 
@@ -121,6 +111,7 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
     }
     plant.sources.push_back({so.id, std::move(p)});
   }
+  build_planning(spec, plant);
   plant.transport = build_transport(spec);
   plant.has_transport = plant.transport != nullptr;
   plant.network = build_network_params(spec);

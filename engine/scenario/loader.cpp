@@ -5,9 +5,12 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "scenario/checks.hpp"
+#include "scenario/declared.hpp"
 #include "scenario/load_transport.hpp"
 #include "scenario/load_network.hpp"
 #include "scenario/overrides.hpp"
+#include "scenario/planning.hpp"
 #include "scenario/text.hpp"
 #include "scenario/units.hpp"
 #include "scenario/yaml_reader.hpp"
@@ -26,21 +29,6 @@ constexpr std::int64_t MAX_TOTAL_ORDER_QUANTITY = 10'000'000;
 // servers each would be 20 GB.
 constexpr std::int64_t MAX_TOTAL_SERVERS = 1'000'000;
 
-/// An id as declared (`id: printer`), to check uniqueness once everything is read.
-struct IdDeclaration {
-  std::string id;
-  const YamlNode* at;
-  std::string path;
-  const char* kind;  ///< "product", "source", "station", "order"
-};
-
-/// A use of an id (a route entry, a source's product, ...), resolved once every id is known.
-struct IdReference {
-  std::string id;
-  const YamlNode* at;
-  std::string path;
-};
-
 /// Everything one scenario read collects besides the spec: declarations and references to check
 /// across sections, and whether each section read without error (a check that depends on a
 /// section with errors would only repeat them in other words).
@@ -48,9 +36,9 @@ struct ScenarioRead {
   explicit ScenarioRead(ReadContext& context) : ctx(context) {}
 
   ReadContext& ctx;
-  std::vector<IdDeclaration> products_declared, units_declared, orders_declared;
+  std::vector<Declaration> products_declared, units_declared, orders_declared, planning_declared;
   std::unordered_set<std::string> product_ids;  ///< declared, once the products are read
-  std::vector<IdReference> station_refs, product_refs;
+  std::vector<Reference> station_refs, product_refs, calendar_refs, pool_refs;
   std::int64_t total_quantity = 0;
   bool total_quantity_reported = false;
   std::int64_t total_servers = 0;
@@ -67,23 +55,23 @@ struct ScenarioRead {
 bool is_distribution(const YamlNode& node) { return node.is_scalar() || (node.is_map() && node.find("dist")); }
 
 /// Reads an id declaration for `kind` and remembers it for the uniqueness check.
-auto declared_id(std::vector<IdDeclaration>& declarations, const char* kind) {
+auto declared_id(std::vector<Declaration>& declarations, const char* kind) {
   return [&declarations, kind](ReadContext& ctx, const YamlNode& node, const std::string& path) {
     auto id = read_id(ctx, node, path);
-    if (id) declarations.push_back({*id, &node, path, kind});
+    if (id) declarations.push_back({*id, ctx.mark(node), path, kind});
     return id;
   };
 }
 
 /// Reads a reference to an id (any string: an unknown one is reported, with "did you mean", when
 /// every id is known) and remembers it.
-auto reference(std::vector<IdReference>& references, std::string_view what) {
+auto reference(std::vector<Reference>& references, std::string_view what) {
   return [&references, what](ReadContext& ctx, const YamlNode& node, const std::string& path) {
     const std::string* text = scalar_text(ctx, node, path, what);
     std::optional<std::string> id;
     if (text) {
       id = *text;
-      references.push_back({*text, &node, path});
+      references.push_back({*text, ctx.mark(node), path});
     }
     return id;
   };
@@ -222,7 +210,7 @@ bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s) {
     MixEntry entry;
     entry.product = e->key->text;
     entry.mark = ctx.mark(*e->key);
-    r.product_refs.push_back({entry.product, e->key, mix.path()});
+    r.product_refs.push_back({entry.product, ctx.mark(*e->key), mix.path()});
     const auto weight = NumberIn{0, std::numeric_limits<double>::max(), true}(
         ctx, *e->value, child_path(mix.path(), e->key->text));
     ok = ok && weight.has_value();
@@ -289,47 +277,58 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
     r.mix_ok.back() = read_mix(r, map, s);
     map.optional("limit", s.limit, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
   }
+  if (const YamlNode* calendar = map.get("calendar")) {
+    s.calendar = reference(r.calendar_refs, "a calendar id")(ctx, *calendar, map.child_path("calendar")).value_or("");
+    s.calendar_mark = ctx.mark(*calendar);
+  }
   return s;
 }
 
 // ---- stations ---------------------------------------------------------------------------------------
 
-std::optional<FailureSpec> read_failures(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+/// `failures`: the fields FailureParams declares (models/station.hpp).
+std::optional<models::FailureParams> read_failures(ReadContext& ctx, const YamlNode& node, const std::string& path) {
   MapReader map(ctx, node, path, "a map with mtbf and mttr");
   if (!map.valid()) return std::nullopt;
-  FailureSpec f;
-  f.mark = ctx.mark(node);
-  bool ok = map.required("mtbf", f.mtbf, read_distribution);
-  if (ok && !(f.mtbf.mean() > 0)) {
-    ctx.error(*map.get("mtbf"), map.child_path("mtbf"), "mtbf must have a positive mean: a server would fail without end");
-    ok = false;
-  }
-  ok = map.required("mttr", f.mttr, read_distribution) && ok;
-  using Basis = FailureSpec::Basis;
-  using Interrupted = FailureSpec::Interrupted;
-  ok = map.optional("basis", f.basis, Choice<Basis>{{{"operating", Basis::OPERATING}, {"calendar", Basis::CALENDAR}}}) && ok;
-  ok = map.optional("interrupted", f.interrupted,
-                    Choice<Interrupted>{{{"resume", Interrupted::RESUME}, {"restart", Interrupted::RESTART}}}) &&
-       ok;
-  if (!ok) return std::nullopt;
+  models::FailureParams f;
+  if (!read_declared(map, f)) return std::nullopt;
   return f;
 }
 
-/// `buffer`: waiting places, or `inf` (nullopt inside) for no limit.
-std::optional<std::optional<std::int64_t>> read_buffer(ReadContext& ctx, const YamlNode& node, const std::string& path) {
-  constexpr std::int64_t MAX_BUFFER = 2147483647;
-  const std::string what = "an integer from 0 to " + std::to_string(MAX_BUFFER) + " or inf";
-  const std::string* text = scalar_text(ctx, node, path, what);
-  if (!text) return std::nullopt;
-  for (const std::string_view infinite : {"inf", ".inf", ".Inf", ".INF", "Inf"})
-    if (*text == infinite) return std::optional<std::int64_t>();
-  std::string error;
-  const auto value = parse_integer(*text, 0, MAX_BUFFER, &error);
-  if (!value) {
-    ctx.error(node, path, "expected " + what + ", got " + quoted(*text));
+/// `maintenance`: the fields MaintenanceParams declares; `first` only with the calendar basis.
+std::optional<models::MaintenanceParams> read_maintenance(ReadContext& ctx, const YamlNode& node, const std::string& path) {
+  MapReader map(ctx, node, path, "a map with every and for");
+  if (!map.valid()) return std::nullopt;
+  models::MaintenanceParams m;
+  if (!read_declared(map, m)) return std::nullopt;
+  if (m.first && m.basis == models::MaintenanceParams::Basis::OPERATING) {
+    ctx.error(*map.key_node("first"), map.child_path("first"),
+              "`first` is for the calendar basis; on the operating basis the first maintenance comes after `every` of "
+              "working time");
     return std::nullopt;
   }
-  return std::optional<std::int64_t>(*value);
+  return m;
+}
+
+/// `operators: {setup: pool, work: pool, repair: pool}`: the pools' ids, checked once every pool is known.
+bool read_station_operators(ScenarioRead& r, StationSpec& st, const YamlNode& node, const std::string& path) {
+  MapReader map(r.ctx, node, path, "a map with setup, work or repair naming an operator pool");
+  if (!map.valid()) return false;
+  bool ok = true;
+  for (std::size_t t = 0; t < models::OPERATOR_TASK_COUNT; ++t) {
+    const char* task = models::operator_task_name(static_cast<models::OperatorTask>(t));
+    if (const YamlNode* value = map.get(task)) {
+      const auto id = reference(r.pool_refs, "an operator pool id")(r.ctx, *value, map.child_path(task));
+      st.operators[t] = id.value_or("");
+      st.operator_marks[t] = r.ctx.mark(*value);
+      ok = ok && id.has_value();
+    }
+  }
+  if (map.valid() && node.entries.empty()) {
+    r.ctx.error(node, path, "expected at least one of setup, work or repair");
+    ok = false;
+  }
+  return ok;
 }
 
 /// A map meant as a distribution whose `dist` key is misspelt would read as a map keyed by
@@ -362,7 +361,7 @@ bool read_process(ScenarioRead& r, StationSpec& st, const YamlNode& node, const 
   if (!map.valid()) return false;
   bool ok = true;
   for (const YamlEntry* e : map.entries()) {
-    r.product_refs.push_back({e->key->text, e->key, path});
+    r.product_refs.push_back({e->key->text, ctx.mark(*e->key), path});
     const auto dist = read_distribution(ctx, *e->value, child_path(path, e->key->text));
     if (dist) st.process_by_product.push_back({e->key->text, *dist, ctx.mark(*e->key)});
     ok = ok && dist.has_value();
@@ -388,7 +387,7 @@ std::optional<SetupSpec> read_setup(ScenarioRead& r, const YamlNode& node, const
   if (!matrix.valid()) return std::nullopt;
   bool ok = true;
   for (const YamlEntry* from : matrix.entries()) {
-    r.product_refs.push_back({from->key->text, from->key, path});
+    r.product_refs.push_back({from->key->text, ctx.mark(*from->key), path});
     const std::string from_path = child_path(path, from->key->text);
     if (from->value->is_map() && from->value->find("dist")) {
       ctx.error(*from->value, from_path, "expected a map to-product -> duration, got a distribution");
@@ -401,7 +400,7 @@ std::optional<SetupSpec> read_setup(ScenarioRead& r, const YamlNode& node, const
       continue;
     }
     for (const YamlEntry* to : row.entries()) {
-      r.product_refs.push_back({to->key->text, to->key, from_path});
+      r.product_refs.push_back({to->key->text, ctx.mark(*to->key), from_path});
       if (to->key->text == from->key->text) {
         ctx.error(*to->key, from_path,
                   "no setup happens between two parts of the same product; remove " + quoted(to->key->text, '\''));
@@ -425,22 +424,27 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
   MapReader map(ctx, node, path, "a station (a map)");
   if (!map.valid()) return st;
   map.required("id", st.id, declared_id(r.units_declared, "station"));
-  if (map.optional("servers", st.servers, IntegerIn<int>{1, 10'000}) && r.total_servers <= MAX_TOTAL_SERVERS &&
-      (r.total_servers += st.servers) > MAX_TOTAL_SERVERS)
+  // servers, buffer, yield, at_shift_end: as StationParams declares them.
+  const bool declared_ok = read_declared(map, st.params);
+  if (declared_ok && r.total_servers <= MAX_TOTAL_SERVERS && (r.total_servers += st.params.servers) > MAX_TOTAL_SERVERS)
     ctx.error(map.has("servers") ? *map.get("servers") : node, map.has("servers") ? map.child_path("servers") : path,
               "the stations of a scenario have at most " + std::to_string(MAX_TOTAL_SERVERS) +
                   " servers in all; this one brings the total to " + std::to_string(r.total_servers));
-  map.optional("buffer", st.buffer, read_buffer);
   bool process_read = false;
   map.required("process", process_read, [&](ReadContext&, const YamlNode& process, const std::string& process_path) {
     return std::optional(read_process(r, st, process, process_path));
   });
   r.process_ok.back() = process_read;
-  map.optional("failures", st.failures, read_failures);
+  map.optional("failures", st.params.failures, read_failures);
   map.optional("setup", st.setup, [&](ReadContext&, const YamlNode& setup, const std::string& setup_path) {
     return read_setup(r, setup, setup_path);
   });
-  map.optional("yield", st.yield, NumberIn{0, 1});
+  map.optional("maintenance", st.params.maintenance, read_maintenance);
+  if (const YamlNode* calendar = map.get("calendar")) {
+    st.calendar = reference(r.calendar_refs, "a calendar id")(ctx, *calendar, map.child_path("calendar")).value_or("");
+    st.calendar_mark = ctx.mark(*calendar);
+  }
+  if (const YamlNode* operators = map.get("operators")) read_station_operators(r, st, *operators, map.child_path("operators"));
   return st;
 }
 
@@ -517,9 +521,10 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
   // Products first: a station's `process` map needs the product ids to tell a product from a
   // misspelt `dist`.
   const SectionRead products = read_section(r, map, "products", "product", spec.products, read_product);
-  for (const IdDeclaration& d : r.products_declared) r.product_ids.insert(d.id);
+  for (const Declaration& d : r.products_declared) r.product_ids.insert(d.id);
   const SectionRead stations = read_section(r, map, "stations", "station", spec.stations, read_station);
   const SectionRead sources = read_section(r, map, "sources", "source", spec.sources, read_source);
+  read_planning_sections(ctx, map, spec, r.planning_declared, r.calendar_refs);
   read_transport(ctx, map, spec.transport);
   read_network_sections(ctx, map, spec);
   r.products_ok = products.clean;
@@ -530,36 +535,6 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
 
 // ---- checks across sections -------------------------------------------------------------------------
 
-bool before(const YamlNode& a, const YamlNode& b) {
-  if (a.source != b.source) return a.source < b.source;
-  if (a.line != b.line) return a.line < b.line;
-  return a.column < b.column;
-}
-
-void check_unique(ReadContext& ctx, std::vector<IdDeclaration> declarations) {
-  std::stable_sort(declarations.begin(), declarations.end(),
-                   [](const IdDeclaration& a, const IdDeclaration& b) { return before(*a.at, *b.at); });
-  std::unordered_map<std::string, const IdDeclaration*> first;
-  for (const IdDeclaration& d : declarations) {
-    const auto [it, inserted] = first.emplace(d.id, &d);
-    if (inserted) continue;
-    const IdDeclaration& other = *it->second;
-    const Mark other_mark = ctx.mark(*other.at);
-    std::string where = "line " + std::to_string(other_mark.line);
-    if (other_mark.file != ctx.mark(*d.at).file) where = other_mark.file + ":" + std::to_string(other_mark.line);
-    ctx.error(*d.at, d.path,
-              "duplicate id " + quoted(d.id, '\'') + " (first used by the " + other.kind + " at " + where + ")");
-  }
-}
-
-void resolve(ReadContext& ctx, const std::vector<IdReference>& references, const std::vector<std::string>& ids,
-             const char* noun) {
-  const std::unordered_set<std::string> known(ids.begin(), ids.end());
-  for (const IdReference& ref : references)
-    if (!known.count(ref.id))
-      ctx.error(*ref.at, ref.path, "unknown " + std::string(noun) + " " + quoted(ref.id, '\'') + ctx.suggest(ref.id, ids));
-}
-
 std::string station_path(std::size_t i) { return item_path("stations", i); }
 
 void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
@@ -567,6 +542,8 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   check_unique(ctx, r.products_declared);
   check_unique(ctx, r.units_declared);
   check_unique(ctx, r.orders_declared);
+  check_unique(ctx, r.planning_declared);
+  check_planning(ctx, spec, r.calendar_refs, r.pool_refs);
 
   std::vector<std::string> product_ids, station_ids;
   for (const ProductSpec& p : spec.products)
@@ -620,7 +597,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
     bool finite = false;
     std::string names;
     for (std::size_t i : cycle) {
-      finite = finite || spec.stations[i].buffer.has_value();
+      finite = finite || spec.stations[i].params.buffer != models::StationParams::INFINITE;
       // Appended in two steps: `(cond ? "" : ", ") + text` trips a false -Wstringop-overflow of GCC 12 with LTO.
       if (!names.empty()) names += ", ";
       names += quoted(spec.stations[i].id, '\'');

@@ -14,6 +14,9 @@
 
 #include "kernel/distribution.hpp"
 #include "kernel/time.hpp"
+#include "models/calendar.hpp"
+#include "models/operators.hpp"
+#include "models/station.hpp"
 #include "scenario/diagnostics.hpp"
 #include "scenario/spec_transport.hpp"
 #include "scenario/spec_network.hpp"
@@ -63,16 +66,9 @@ struct SourceSpec {
   std::optional<std::int64_t> limit;
   /// ORDERS: in the listed order (the model sorts them stably by release).
   std::vector<OrderSpec> orders;
-};
-
-struct FailureSpec {
-  enum class Basis { OPERATING, CALENDAR };
-  enum class Interrupted { RESUME, RESTART };
-  Distribution mtbf;  ///< time to failure
-  Distribution mttr;  ///< time to repair
-  Basis basis = Basis::OPERATING;
-  Interrupted interrupted = Interrupted::RESUME;
-  Mark mark;
+  /// INTERARRIVAL: the calendar its clock runs in, or "".
+  std::string calendar;
+  Mark calendar_mark;
 };
 
 struct ProductDistribution {
@@ -100,16 +96,43 @@ struct SetupSpec {
 struct StationSpec {
   std::string id;
   Mark mark;
-  int servers = 1;                     ///< 1 .. 10,000
-  std::optional<std::int64_t> buffer;  ///< waiting places, 0 .. 2^31-1; nullopt = infinite
+  /// Its declared values (models/station.hpp: servers, buffer, yield, at_shift_end, failures,
+  /// maintenance). What names other things is beside, resolved to indices by the builder.
+  models::StationParams params;
   /// Exactly one of the two is set: one distribution for every product, or one per product
   /// (then every product whose route visits the station has an entry).
   std::optional<Distribution> process;
   std::vector<ProductDistribution> process_by_product;
   Mark process_mark;
-  std::optional<FailureSpec> failures;
   std::optional<SetupSpec> setup;
-  double yield = 1.0;  ///< fraction of good parts, 0 .. 1
+  std::string calendar;  ///< a calendar id, or "" (docs/planning.md)
+  Mark calendar_mark;
+  /// The operator pool each task needs (setup, work, repair), or "".
+  std::array<std::string, models::OPERATOR_TASK_COUNT> operators;
+  std::array<Mark, models::OPERATOR_TASK_COUNT> operator_marks;
+};
+
+/// A window of a calendar as written: times of day (shifts, breaks) or absolute (closed).
+struct WindowSpec {
+  Tick from = 0, to = 0;
+  Mark mark;
+  std::string path;
+};
+
+/// `calendars:` items (docs/planning.md). Its declared values and compiled pattern are in
+/// `params` once the builder has them; the windows as written are beside, for checks.
+struct CalendarSpec {
+  models::CalendarParams params;
+  std::vector<WindowSpec> shifts, breaks, closed;
+  Mark mark;
+};
+
+/// `operators:` items.
+struct OperatorPoolSpec {
+  models::OperatorPoolParams params;
+  std::string calendar;  ///< a calendar id, or ""
+  Mark calendar_mark;
+  Mark mark;
 };
 
 /// `epoch`: the instant time 0 is (docs/twin.md): event logs are read and written in ISO 8601 in
@@ -133,6 +156,8 @@ struct ScenarioSpec {
   std::vector<ProductSpec> products;
   std::vector<SourceSpec> sources;
   std::vector<StationSpec> stations;
+  std::vector<CalendarSpec> calendars;    ///< `calendars:` (docs/planning.md)
+  std::vector<OperatorPoolSpec> operators;  ///< `operators:`
   TransportSpec transport;  ///< layout, fleets, conveyors, arms (docs/transport.md)
   std::optional<NetworkSpec> network;  ///< `network:` (docs/network.md)
   std::vector<MessageSpec> messages;   ///< `messages:`; only with a network

@@ -82,18 +82,20 @@ std::string ReadContext::suggest(const std::string& word, const std::vector<std:
   return did_you_mean(word, compared);
 }
 
-void ReadContext::flush(Diagnostics& out) {
+bool ReadContext::before(const Mark& a, const Mark& b) const {
   const auto rank = [this](const Mark& m) {
     for (std::uint32_t i = 0; i < document_.source_count(); ++i)
       if (document_.file(i) == m.file) return i;
     return static_cast<std::uint32_t>(document_.source_count());
   };
-  std::stable_sort(kept_.begin(), kept_.end(), [&](const Diagnostic& a, const Diagnostic& b) {
-    const auto ra = rank(a.mark), rb = rank(b.mark);
-    if (ra != rb) return ra < rb;
-    if (a.mark.line != b.mark.line) return a.mark.line < b.mark.line;
-    return a.mark.column < b.mark.column;
-  });
+  const auto ra = rank(a), rb = rank(b);
+  if (ra != rb) return ra < rb;
+  if (a.line != b.line) return a.line < b.line;
+  return a.column < b.column;
+}
+
+void ReadContext::flush(Diagnostics& out) {
+  std::stable_sort(kept_.begin(), kept_.end(), [&](const Diagnostic& a, const Diagnostic& b) { return before(a.mark, b.mark); });
   // Past MAX_ERRORS, Diagnostics keeps one summary line and finds it again from the back for
   // every further error: warnings are held back until the errors are in, so that it stays the
   // last line and counting a million dropped errors stays linear.

@@ -67,6 +67,8 @@ class ReadContext {
   /// Moves every diagnostic into `out`, sorted by place: the file first, then each override in
   /// order; within one, by line and column (so the first error is the first one in the file).
   void flush(Diagnostics& out);
+  /// Whether `a` comes before `b` in that order.
+  bool before(const Mark& a, const Mark& b) const;
 
  private:
   void keep(Diagnostic diagnostic);

@@ -126,19 +126,19 @@ TEST_CASE("stations are read with failures, setup and yield", "[loader]") {
   const auto result = load(BRIEF_EXAMPLE);
   REQUIRE(result.spec);
   const StationSpec& printer = result.spec->stations[0];
-  CHECK(printer.servers == 1);
-  CHECK(printer.buffer == 5);
+  CHECK(printer.params.servers == 1);
+  CHECK(printer.params.buffer == 5);
   CHECK(printer.process == Distribution::lognormal(35, 0.2));
-  REQUIRE(printer.failures);
-  CHECK(printer.failures->mtbf == Distribution::exponential(8 * 3600));
-  CHECK(printer.failures->mttr == Distribution::exponential(15 * 60));
-  CHECK(printer.failures->basis == FailureSpec::Basis::CALENDAR);
-  CHECK(printer.failures->interrupted == FailureSpec::Interrupted::RESTART);
+  REQUIRE(printer.params.failures);
+  CHECK(printer.params.failures->time_to_failure == Distribution::exponential(8 * 3600));
+  CHECK(printer.params.failures->time_to_repair == Distribution::exponential(15 * 60));
+  CHECK(printer.params.failures->basis == plantwin::models::FailureParams::Basis::CALENDAR);
+  CHECK(printer.params.failures->interrupted == plantwin::models::FailureParams::Interrupted::RESTART);
   REQUIRE(printer.setup);
   CHECK(printer.setup->any == Distribution::constant(300));
   CHECK(printer.setup->matrix.empty());
-  CHECK(printer.yield == 0.98);
-  CHECK(result.spec->stations[1].servers == 2);
+  CHECK(printer.params.yield == 0.98);
+  CHECK(result.spec->stations[1].params.servers == 2);
 }
 
 TEST_CASE("a per-product process map gives one distribution per product", "[loader]") {
@@ -177,22 +177,21 @@ TEST_CASE("defaults are applied to what a scenario leaves out", "[loader]") {
   CHECK(spec.warmup == 0);
   CHECK(spec.replications == 1);
   const StationSpec& st = spec.stations[0];
-  CHECK(st.servers == 1);
-  CHECK_FALSE(st.buffer);  // infinite
-  CHECK_FALSE(st.failures);
+  CHECK(st.params.servers == 1);
+  CHECK(st.params.buffer == plantwin::models::StationParams::INFINITE);
+  CHECK_FALSE(st.params.failures);
   CHECK_FALSE(st.setup);
-  CHECK(st.yield == 1.0);
+  CHECK(st.params.yield == 1.0);
   CHECK_FALSE(spec.sources[0].limit);
 }
 
 TEST_CASE("failures default to the operating basis and resuming", "[loader]") {
   const auto result = load(edit(MINIMAL, "process: 30s", "process: 30s\n    failures: {mtbf: 8h, mttr: 5min}"));
   REQUIRE(result.spec);
-  const auto& f = result.spec->stations[0].failures;
+  const auto& f = result.spec->stations[0].params.failures;
   REQUIRE(f);
-  CHECK(f->basis == FailureSpec::Basis::OPERATING);
-  CHECK(f->interrupted == FailureSpec::Interrupted::RESUME);
-  CHECK(f->mark.line == 14);
+  CHECK(f->basis == plantwin::models::FailureParams::Basis::OPERATING);
+  CHECK(f->interrupted == plantwin::models::FailureParams::Interrupted::RESUME);
 }
 
 TEST_CASE("order defaults: id from the source and index, quantity 1, release 0, no due", "[loader]") {
@@ -238,12 +237,12 @@ TEST_CASE("buffer takes an integer or inf", "[loader]") {
   const auto buffer = [](const std::string& value) {
     const auto result = load(edit(MINIMAL, "process: 30s", "process: 30s\n    buffer: " + value));
     REQUIRE(result.spec);
-    return result.spec->stations[0].buffer;
+    return result.spec->stations[0].params.buffer;
   };
   CHECK(buffer("0") == 0);
   CHECK(buffer("2147483647") == 2147483647);
-  CHECK_FALSE(buffer("inf"));
-  CHECK_FALSE(buffer(".inf"));
+  CHECK(buffer("inf") == plantwin::models::StationParams::INFINITE);
+  CHECK(buffer(".inf") == plantwin::models::StationParams::INFINITE);
 }
 
 TEST_CASE("marks are 1-based lines and columns of the nodes", "[loader]") {
@@ -296,7 +295,7 @@ TEST_CASE("aliases are followed where the schema reads", "[loader]") {
 TEST_CASE("quoted numbers are read like plain ones", "[loader]") {
   const auto result = load(edit(MINIMAL, "process: 30s", "process: 30s\n    servers: \"3\""));
   REQUIRE(result.spec);
-  CHECK(result.spec->stations[0].servers == 3);
+  CHECK(result.spec->stations[0].params.servers == 3);
 }
 
 TEST_CASE("a product that no source produces is a warning, not an error", "[loader]") {

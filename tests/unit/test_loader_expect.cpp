@@ -65,7 +65,7 @@ TEST_CASE("the set entries of an expectation file become overrides located in it
   const auto scenario = load(MINIMAL, set);
   INFO(scenario.diagnostics.format_all());
   REQUIRE(scenario.spec);
-  CHECK(scenario.spec->stations[0].servers == 2);
+  CHECK(scenario.spec->stations[0].params.servers == 2);
 }
 
 TEST_CASE("an error in a set value is located in the expectation file", "[loader][expect]") {

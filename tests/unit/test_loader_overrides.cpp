@@ -40,8 +40,8 @@ TEST_CASE("an override names a list item by its id", "[loader][overrides]") {
   const auto result = load(TWO_STATIONS, sets({"stations.aoi.servers=2"}));
   INFO(result.diagnostics.format_all());
   REQUIRE(result.spec);
-  CHECK(result.spec->stations[0].servers == 1);
-  CHECK(result.spec->stations[1].servers == 2);
+  CHECK(result.spec->stations[0].params.servers == 1);
+  CHECK(result.spec->stations[1].params.servers == 2);
 }
 
 TEST_CASE("an override of a top-level key replaces it", "[loader][overrides]") {
@@ -56,9 +56,9 @@ TEST_CASE("an override creates missing keys, and maps on the way", "[loader][ove
                                           "stations.printer.failures.mttr=5min"}));
   INFO(result.diagnostics.format_all());
   REQUIRE(result.spec);
-  CHECK(result.spec->stations[0].buffer == 3);
-  REQUIRE(result.spec->stations[0].failures);
-  CHECK(result.spec->stations[0].failures->mtbf == Distribution::constant(8 * 3600));
+  CHECK(result.spec->stations[0].params.buffer == 3);
+  REQUIRE(result.spec->stations[0].params.failures);
+  CHECK(result.spec->stations[0].params.failures->time_to_failure == Distribution::constant(8 * 3600));
 }
 
 TEST_CASE("an override value is YAML: a map or a list", "[loader][overrides]") {

@@ -36,7 +36,7 @@ Tick ticks(const models::StationMeasures& m, ServerState s) { return m.state_tic
 
 TEST_CASE("a calendar's on-time is its shifts on its days minus breaks and closed windows", "[planning][calendar]") {
   models::CalendarParams c;
-  c.start = 0;  // time 0 is Monday 00:00
+  c.start = models::Weekday::MON;  // time 0 is Monday 00:00
   c.days = {{true, true, true, true, true, false, false}};
   c.shifts = {{6 * H, 14 * H}, {14 * H, 22 * H}};
   c.breaks = {{10 * H, 10 * H + 30 * MIN}};
@@ -60,7 +60,7 @@ TEST_CASE("a calendar's on-time is its shifts on its days minus breaks and close
   // A week: 5 days of 16 h minus 30 min of break, minus the 2 h that Wednesday's closing takes.
   CHECK(c.on_time(0, models::WEEK) == 5 * (16 * H - 30 * MIN) - 2 * H);
   SECTION("a calendar whose week starts on Saturday") {
-    c.start = 5;
+    c.start = models::Weekday::SAT;
     c.closed.clear();
     c.compile();
     CHECK_FALSE(c.is_on(6 * H));

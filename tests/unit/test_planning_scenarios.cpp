@@ -1,0 +1,116 @@
+// The planner's vocabulary from YAML to the result document: calendars, maintenance and operator
+// pools as a planner writes them (docs/planning.md), with PLANNING.md's exact cases.
+#include <catch2/catch.hpp>
+
+#include "test_transport_support.hpp"
+
+using namespace plantwin;
+using namespace plantwin::transport_testing;
+
+namespace {
+
+const std::string ONE_SHIFT = R"(plantwin: 1
+name: one-shift
+horizon: 1d
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+calendars:
+  - {id: day, shifts: [{from: 6h, to: 14h}]}
+stations:
+  - {id: m, process: 50min, calendar: day}
+)";
+
+}  // namespace
+
+TEST_CASE("one 8-hour shift a day: 9 parts by 13:30, off_shift 16/24, utilization 1 over planned time", "[planning][yaml]") {
+  const Run r = run_text(ONE_SHIFT);
+  CHECK(value(r.doc, {"kpis", "completed"}) == 9);
+  CHECK(value(r.doc, {"stations", "m", "states", "off_shift"}) == Approx(16.0 / 24));
+  CHECK(value(r.doc, {"stations", "m", "states", "working"}) == Approx(8.0 / 24));
+  CHECK(value(r.doc, {"stations", "m", "utilization"}) == 1.0);
+  CHECK(value(r.doc, {"stations", "m", "oee"}) == 1.0);
+  SECTION("the 10th part, paused at 14:00 with 20 min left, ends at 06:20 the next day") {
+    const Run two = run_text(ONE_SHIFT, {"horizon=2d"});
+    // Day one: 9 parts; day two: the 10th at 06:20, then 06:20 + 50 min ... by 14:00: 9 more.
+    CHECK(value(two.doc, {"kpis", "completed"}) == 19);
+    CHECK(two.first().plant.all.tally.max() == Approx((30 * 60 + 20) * 60 - 13.5 * 3600));
+  }
+  SECTION("finish: the 10th part is finished in overtime, at 14:20") {
+    const Run overtime = run_text(ONE_SHIFT, {"stations.m.at_shift_end=finish"});
+    CHECK(value(overtime.doc, {"kpis", "completed"}) == 10);
+    CHECK(value(overtime.doc, {"stations", "m", "states", "working"}) == Approx((8 * 60 + 20) / (24.0 * 60)));
+    CHECK(value(overtime.doc, {"stations", "m", "utilization"}) == 1.0);
+  }
+}
+
+TEST_CASE("days, breaks and compound times of day shape the on-time", "[planning][yaml]") {
+  // Two shifts with half-hour breaks, Monday to Friday, a week: 5 x (16 h - 1 h) of work at 1 h a part.
+  const Run r = run_text(R"(plantwin: 1
+name: two-shifts
+horizon: 1w
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+calendars:
+  - id: week
+    days: [mon, tue, wed, thu, fri]
+    shifts: [{from: 6h, to: 14h}, {from: 14h, to: 22h}]
+    breaks: [{from: 10h, to: 10h30min}, {from: 18h, to: 18h30min}]
+stations:
+  - {id: m, process: 1h, calendar: week}
+)");
+  CHECK(value(r.doc, {"kpis", "completed"}) == 75);
+  CHECK(value(r.doc, {"stations", "m", "states", "off_shift"}) == Approx(1 - 75.0 / 168));
+}
+
+TEST_CASE("from YAML: two stations sharing one operator for their work complete one part every 10 s together", "[planning][yaml]") {
+  const Run r = run_text(R"(plantwin: 1
+name: one-operator
+horizon: 1000s
+products: [{id: x, route: [a]}, {id: y, route: [b]}]
+sources: [{id: sa, product: x, saturated: true}, {id: sb, product: y, saturated: true}]
+operators: [{id: crew, count: 1}]
+stations:
+  - {id: a, process: 10s, operators: {work: crew}}
+  - {id: b, process: 10s, operators: {work: crew}}
+)");
+  CHECK(value(r.doc, {"kpis", "completed"}) == 99);  // at 10 s, 20 s, ..., 990 s
+  CHECK(value(r.doc, {"stations", "a", "states", "waiting_operator"}) == Approx(0.5));
+  CHECK(value(r.doc, {"operators", "crew", "utilization"}) == Approx(1.0));
+  CHECK(value(r.doc, {"operators", "crew", "busy", "work"}) == Approx(1.0));
+  CHECK(r.doc.find("bottleneck")->find("resource")->find("kind")->string() == "operators");
+}
+
+TEST_CASE("a weekly maintenance on the calendar basis stops the station for its duration", "[planning][yaml]") {
+  const Run r = run_text(R"(plantwin: 1
+name: maintained
+horizon: 2w
+products: [{id: p, route: [oven]}]
+sources: [{id: s, product: p, saturated: true}]
+stations:
+  - id: oven
+    process: 10min
+    maintenance: {every: 1w, for: 4h, first: 5d22h}
+)");
+  // Due at 5d22h (between two parts), then one week after it ended: 12d26h = 13d2h.
+  CHECK(value(r.doc, {"stations", "oven", "states", "maintenance"}) == Approx(8.0 / (14 * 24)));
+  CHECK(value(r.doc, {"stations", "oven", "utilization"}) == Approx(1.0));
+  // 328 h of work at 10 min a part: the 1968th ends at the very end of the horizon (not in it).
+  CHECK(value(r.doc, {"kpis", "completed"}) == (14 * 24 - 8) * 6 - 1);
+}
+
+TEST_CASE("a break outside every shift is a warning", "[planning][yaml]") {
+  const auto loaded = scenario::load_scenario_text(R"(plantwin: 1
+name: w
+horizon: 1d
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+calendars:
+  - {id: day, shifts: [{from: 6h, to: 14h}], breaks: [{from: 16h, to: 17h}]}
+stations:
+  - {id: m, process: 50min, calendar: day}
+)", "w.yaml");
+  REQUIRE(loaded.spec);
+  REQUIRE(loaded.diagnostics.items().size() == 1);
+  CHECK(loaded.diagnostics.items()[0].format() ==
+        "w.yaml:7:55: warning: calendars[0].breaks[0]: break 16h-17h is outside every shift: it takes no time away");
+}
