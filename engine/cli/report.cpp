@@ -33,6 +33,34 @@ double number_at(const Json& j, std::string_view key) {
   return v != nullptr && v->is_number() ? v->number() : std::nan("");
 }
 
+/// The mean of the KPI object at `path` under `j`; NaN when missing.
+double mean_at(const Json& j, std::initializer_list<const char*> path) {
+  const Json* node = &j;
+  for (const char* key : path) {
+    node = node->find(key);
+    if (node == nullptr) return std::nan("");
+  }
+  if (const Json* mean = node->find("mean")) return mean->is_number() ? mean->number() : std::nan("");
+  return node->is_number() ? node->number() : std::nan("");
+}
+
+/// A number right-aligned in `width` characters, with 3 significant decimals below 1.
+std::string cell(double v, int width) {
+  char buf[64];
+  if (!std::isfinite(v))
+    std::snprintf(buf, sizeof buf, "%*s", width, "n/a");
+  else
+    std::snprintf(buf, sizeof buf, std::fabs(v) >= 1000 ? "%*.1f" : std::fabs(v) >= 1 ? "%*.2f" : "%*.3f", width, v);
+  return buf;
+}
+
+std::string name_cell(const std::string& id, int width) {
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "  %-*s", width - 2, id.c_str());
+  return buf;
+}
+
+
 namespace {
 
 std::string duration(double seconds) {
@@ -194,6 +222,7 @@ std::string format_report(const Json& doc) {
   }
   out << format_transport_report(doc);
   out << format_network_report(doc);
+  out << format_operators_report(doc);
   if (const std::string line = transport_bottleneck_line(doc); !line.empty()) {
     out << line;
   } else if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {

@@ -3,6 +3,7 @@
 // table, the CSV files and the JSON never disagree.
 
 #include <string>
+#include <initializer_list>
 #include <string_view>
 
 #include "run/json.hpp"
@@ -20,5 +21,14 @@ std::string replications_csv(const run::Json& doc);
 std::string fixed(double v);
 /// The member `key` of an object when it is a number, else NaN.
 double number_at(const run::Json& j, std::string_view key);
+/// The mean of the KPI object (or the number) at `path` under `j`; NaN when missing.
+double mean_at(const run::Json& j, std::initializer_list<const char*> path);
+/// A number right-aligned in `width` characters, with 3 significant decimals below 1 ("n/a" when
+/// not finite).
+std::string cell(double v, int width);
+/// An id left-aligned after two spaces, in `width` characters.
+std::string name_cell(const std::string& id, int width);
+/// The `operators` table (pools of docs/planning.md), or "" without pools.
+std::string format_operators_report(const run::Json& doc);
 
 }  // namespace plantwin::cli

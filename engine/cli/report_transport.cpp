@@ -1,4 +1,5 @@
 #include "cli/report_transport.hpp"
+#include "cli/report.hpp"
 #include "cli/report_network.hpp"
 
 #include <cmath>
@@ -7,38 +8,7 @@
 
 namespace plantwin::cli {
 
-namespace {
-
 using run::Json;
-
-/// The mean of the KPI object at `path` under `j`; NaN when missing.
-double mean_at(const Json& j, std::initializer_list<const char*> path) {
-  const Json* node = &j;
-  for (const char* key : path) {
-    node = node->find(key);
-    if (node == nullptr) return std::nan("");
-  }
-  if (const Json* mean = node->find("mean")) return mean->is_number() ? mean->number() : std::nan("");
-  return node->is_number() ? node->number() : std::nan("");
-}
-
-/// A number right-aligned in `width` characters, with 3 significant decimals below 1.
-std::string cell(double v, int width) {
-  char buf[64];
-  if (!std::isfinite(v))
-    std::snprintf(buf, sizeof buf, "%*s", width, "n/a");
-  else
-    std::snprintf(buf, sizeof buf, std::fabs(v) >= 1000 ? "%*.1f" : std::fabs(v) >= 1 ? "%*.2f" : "%*.3f", width, v);
-  return buf;
-}
-
-std::string name_cell(const std::string& id, int width) {
-  char buf[128];
-  std::snprintf(buf, sizeof buf, "  %-*s", width - 2, id.c_str());
-  return buf;
-}
-
-}  // namespace
 
 std::string format_transport_report(const Json& doc) {
   std::string out;
