@@ -99,7 +99,7 @@ struct Choice {
 /// A count of places that may be unlimited: an integer, or `inf` (then `infinite` is stored).
 template <class S>
 struct Capacity {
-  static constexpr std::string_view TYPE = "integer or inf";
+  static constexpr std::string_view TYPE = "integer or `inf`";
   Info info;
   std::int64_t S::*member;
   std::int64_t max;
