@@ -14,6 +14,7 @@
 #include "kernel/distribution.hpp"
 #include "kernel/stats.hpp"
 #include "kernel/time.hpp"
+#include "models/params.hpp"
 #include "topology/path_network.hpp"
 
 namespace plantwin::models {
@@ -38,9 +39,29 @@ struct BatteryParams {
   double per_metre_wh = 0;   ///< drawn per metre travelled
   double idle_w = 0;         ///< drawn while neither travelling nor charging
   double charge_w = 0;       ///< > 0: charging power
-  double threshold = 0;      ///< fraction of capacity at or below which a free vehicle goes to charge
+  double threshold = 0.2;    ///< fraction of capacity at or below which a free vehicle goes to charge
   double charge_to = 1;      ///< fraction of capacity a charge ends at (> threshold)
   std::vector<NodeIndex> chargers;  ///< one charging point each
+
+  static constexpr double MAX_ENERGY = 1e12;  // Wh or W: far beyond any vehicle
+  /// Its plain keys; `chargers` (node ids) is read beside.
+  static constexpr auto FIELDS = std::tuple{
+      decl::Number<BatteryParams>{{"capacity", "Wh", "", "> 0", "Wh; every vehicle starts full"},
+                                  &BatteryParams::capacity_wh, 0, MAX_ENERGY, true},
+      decl::Number<BatteryParams>{{"per_metre", "Wh", "0", "≥ 0", "Wh drawn per metre driven (loaded or empty)"},
+                                  &BatteryParams::per_metre_wh, 0, MAX_ENERGY},
+      decl::Number<BatteryParams>{{"idle", "W", "0", "≥ 0",
+                                   "W drawn whenever the vehicle is neither driving nor at a charger (idle, loading, "
+                                   "unloading, waiting)"},
+                                  &BatteryParams::idle_w, 0, MAX_ENERGY},
+      decl::Number<BatteryParams>{{"charge_rate", "W", "", "> 0", "W put into the battery while charging"},
+                                  &BatteryParams::charge_w, 0, MAX_ENERGY, true},
+      decl::Number<BatteryParams>{{"threshold", "", "0.2", "0 .. 1, below `charge_to`",
+                                   "fraction of capacity at or below which a free vehicle goes to charge"},
+                                  &BatteryParams::threshold, 0, 1},
+      decl::Number<BatteryParams>{{"charge_to", "", "1", "> 0, ≤ 1", "fraction of capacity a charge ends at"},
+                                  &BatteryParams::charge_to, 0, 1, true},
+  };
 };
 
 struct FleetParams {
@@ -55,6 +76,24 @@ struct FleetParams {
   Dispatch dispatch = Dispatch::FIRST_REQUEST;
   bool return_home = true;
   std::optional<BatteryParams> battery;
+
+  static constexpr double MAX_SPEED = 1000;  // m/s
+  /// Its plain keys; `id`, `home` (a node id) and `battery` are read beside.
+  static constexpr auto FIELDS = std::tuple{
+      decl::Integer<FleetParams>{{"vehicles", "", "", "1 .. 10,000", "how many"}, &FleetParams::vehicles, 1, 10'000},
+      decl::Number<FleetParams>{{"speed", "m/s", "", "> 0, ≤ 1000", "m/s, loaded or empty"}, &FleetParams::speed, 0, MAX_SPEED,
+                                true},
+      decl::Dist<FleetParams>{{"load", "s", "0", "", "time to load one part at the pickup"}, &FleetParams::load},
+      decl::Dist<FleetParams>{{"unload", "s", "0", "", "time to unload one part at the drop-off"}, &FleetParams::unload},
+      decl::Integer<FleetParams>{{"capacity", "parts", "1", "1 .. 1000", "parts per trip"}, &FleetParams::capacity, 1, 1000},
+      decl::Choice<FleetParams, Dispatch, 2>{{"dispatch", "", "first_request", "`first_request`, `nearest_idle`",
+                                              "[dispatching rule](#dispatching)"},
+                                             &FleetParams::dispatch,
+                                             {{{"first_request", Dispatch::FIRST_REQUEST}, {"nearest_idle", Dispatch::NEAREST_IDLE}}}},
+      decl::Bool<FleetParams>{{"return_home", "", "true", "",
+                               "a vehicle with nothing to do drives home; with `false` it waits where it is"},
+                              &FleetParams::return_home},
+  };
 };
 
 struct ConveyorParams {
@@ -62,6 +101,16 @@ struct ConveyorParams {
   double length = 1;  ///< m
   double speed = 1;   ///< m/s
   int capacity = 1;   ///< parts on it at once
+
+  /// Its plain keys; `id` is read beside.
+  static constexpr auto FIELDS = std::tuple{
+      decl::Number<ConveyorParams>{{"length", "m", "", "> 0", "metres"}, &ConveyorParams::length, 0, 1e7, true},
+      decl::Number<ConveyorParams>{{"speed", "m/s", "", "> 0", "m/s: a part rides `length / speed` seconds"},
+                                   &ConveyorParams::speed, 0, FleetParams::MAX_SPEED, true},
+      decl::Integer<ConveyorParams>{{"capacity", "parts", "", "1 .. 1,000,000",
+                                     "parts on the conveyor at once, riding or waiting at its end"},
+                                    &ConveyorParams::capacity, 1, 1'000'000},
+  };
 };
 
 struct ArmParams {
@@ -70,6 +119,15 @@ struct ArmParams {
   std::vector<std::size_t> stations;  ///< indices in PlantParams::stations
   bool load = true;    ///< loads each part onto the machine before work
   bool unload = true;  ///< unloads it after work
+
+  /// Its plain keys; `id` and `stations` (ids) are read beside.
+  static constexpr auto FIELDS = std::tuple{
+      decl::Dist<ArmParams>{{"cycle", "s", "", "", "one load or one unload"}, &ArmParams::cycle},
+      decl::Bool<ArmParams>{{"load", "", "true", "", "loads each part onto the machine before work (after any setup)"},
+                            &ArmParams::load},
+      decl::Bool<ArmParams>{{"unload", "", "true", "", "unloads each good part after work (a scrapped part leaves at once)"},
+                            &ArmParams::unload},
+  };
 };
 
 /// A route step reached by transport: routes[product][step].via.

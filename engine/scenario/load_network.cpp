@@ -538,7 +538,7 @@ std::vector<std::ptrdiff_t> check_links(ReadContext& ctx, const NetworkSpec& net
 
 std::vector<std::string> fleet_ids_of(const ScenarioSpec& spec) {
   std::vector<std::string> ids;
-  for (const FleetSpec& f : spec.transport.fleets) ids.push_back(f.id);
+  for (const FleetSpec& f : spec.transport.fleets) ids.push_back(f.params.id);
   return ids;
 }
 
@@ -856,7 +856,7 @@ void read_network_sections(ReadContext& ctx, MapReader& scenario, ScenarioSpec& 
   if (spec.network)
     for (AttachmentSpec& a : spec.network->attach)
       if (a.kind == AttachmentSpec::Kind::FLEET)
-        if (const FleetSpec* f = spec.find_fleet(a.id)) a.count = f->vehicles;
+        if (const FleetSpec* f = spec.find_fleet(a.id)) a.count = f->params.vehicles;
   if (const YamlNode* messages = scenario.get("messages")) {
     read_list(ctx, *messages, "messages", "a list of message flows", spec.messages,
               [&](const YamlNode& item, const std::string& path) { return read_message(ctx, item, path); });

@@ -8,6 +8,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "scenario/checks.hpp"
+#include "scenario/declared.hpp"
 #include "scenario/text.hpp"
 #include "topology/path_network.hpp"
 
@@ -145,14 +147,8 @@ std::optional<BatterySpec> read_battery(ReadContext& ctx, const YamlNode& node, 
   if (!map.valid()) return std::nullopt;
   BatterySpec b;
   b.mark = ctx.mark(node);
-  bool ok = map.required("capacity", b.capacity_wh, POSITIVE_ENERGY);
-  ok = map.optional("per_metre", b.per_metre_wh, ENERGY) && ok;
-  ok = map.optional("idle", b.idle_w, ENERGY) && ok;
-  ok = map.required("charge_rate", b.charge_w, POSITIVE_ENERGY) && ok;
-  const bool threshold_ok = map.optional("threshold", b.threshold, FRACTION);
-  const bool charge_to_ok = map.optional("charge_to", b.charge_to, NumberIn{0, 1, true});
-  ok = ok && threshold_ok && charge_to_ok;
-  if (threshold_ok && charge_to_ok && !(b.threshold < b.charge_to)) {
+  bool ok = read_declared(map, b.params);
+  if (ok && !(b.params.threshold < b.params.charge_to)) {
     const char* key = map.has("threshold") ? "threshold" : "charge_to";
     const auto text = [&](const char* k, const char* fallback) {
       const YamlNode* v = map.get(k);
@@ -188,20 +184,12 @@ FleetSpec read_fleet(ReadContext& ctx, const YamlNode& node, const std::string& 
   f.mark = ctx.mark(node);
   MapReader map(ctx, node, path, "a fleet (a map)");
   if (!map.valid()) return f;
-  map.required("id", f.id, read_id);
-  map.required("vehicles", f.vehicles, IntegerIn<int>{1, MAX_VEHICLES});
-  map.required("speed", f.speed, POSITIVE_SPEED);
-  map.optional("load", f.load, read_distribution);
-  map.optional("unload", f.unload, read_distribution);
+  map.required("id", f.params.id, read_id);
+  read_declared(map, f.params);
   if (const YamlNode* home = map.get_required("home")) {
     f.home_mark = ctx.mark(*home);
     f.home = read_node_ref(ctx, *home, map.child_path("home")).value_or("");
   }
-  map.optional("capacity", f.capacity, IntegerIn<int>{1, MAX_TRIP_CAPACITY});
-  using Dispatch = FleetSpec::Dispatch;
-  map.optional("dispatch", f.dispatch,
-               Choice<Dispatch>{{{"first_request", Dispatch::FIRST_REQUEST}, {"nearest_idle", Dispatch::NEAREST_IDLE}}});
-  map.optional("return_home", f.return_home, read_bool);
   map.optional("battery", f.battery, read_battery);
   return f;
 }
@@ -211,10 +199,8 @@ ConveyorSpec read_conveyor(ReadContext& ctx, const YamlNode& node, const std::st
   c.mark = ctx.mark(node);
   MapReader map(ctx, node, path, "a conveyor (a map)");
   if (!map.valid()) return c;
-  map.required("id", c.id, read_id);
-  map.required("length", c.length, POSITIVE_LENGTH);
-  map.required("speed", c.speed, POSITIVE_SPEED);
-  map.required("capacity", c.capacity, IntegerIn<int>{1, MAX_CONVEYOR_CAPACITY});
+  map.required("id", c.params.id, read_id);
+  read_declared(map, c.params);
   return c;
 }
 
@@ -223,7 +209,7 @@ ArmSpec read_arm(ReadContext& ctx, const YamlNode& node, const std::string& path
   a.mark = ctx.mark(node);
   MapReader map(ctx, node, path, "an arm (a map)");
   if (!map.valid()) return a;
-  map.required("id", a.id, read_id);
+  map.required("id", a.params.id, read_id);
   if (const YamlNode* stations = map.get_required("stations")) {
     const bool is_list = for_each_item(ctx, *stations, map.child_path("stations"), "a list of station ids",
                                        [&](const YamlNode& item, const std::string& item_path, std::size_t) {
@@ -235,10 +221,7 @@ ArmSpec read_arm(ReadContext& ctx, const YamlNode& node, const std::string& path
     if (is_list && stations->entries.empty())
       ctx.error(*stations, map.child_path("stations"), "expected at least one station");
   }
-  map.required("cycle", a.cycle, read_distribution);
-  const bool load_ok = map.optional("load", a.load, read_bool);
-  const bool unload_ok = map.optional("unload", a.unload, read_bool);
-  if (load_ok && unload_ok && !a.load && !a.unload)
+  if (read_declared(map, a.params) && !a.params.load && !a.params.unload)
     ctx.error(node, path, "an arm that neither loads nor unloads does nothing: set `load` or `unload` to true");
   return a;
 }
@@ -252,33 +235,6 @@ void read_list(ReadContext& ctx, MapReader& top, const char* key, const char* wh
 }
 
 // ---- checks across sections ----------------------------------------------------------------------
-
-/// An id as declared, for the uniqueness check.
-struct Declared {
-  const std::string* id;
-  Mark mark;
-  std::string path;
-  const char* kind;
-};
-
-bool mark_before(const Mark& a, const Mark& b) {
-  if (a.file != b.file) return a.file < b.file;
-  return a.line != b.line ? a.line < b.line : a.column < b.column;
-}
-
-void check_unique(ReadContext& ctx, std::vector<Declared> declared) {
-  std::stable_sort(declared.begin(), declared.end(), [](const Declared& a, const Declared& b) { return mark_before(a.mark, b.mark); });
-  std::unordered_map<std::string, const Declared*> first;
-  for (const Declared& d : declared) {
-    if (d.id->empty()) continue;
-    const auto [it, inserted] = first.emplace(*d.id, &d);
-    if (inserted) continue;
-    const Declared& other = *it->second;
-    std::string where = "line " + std::to_string(other.mark.line);
-    if (other.mark.file != d.mark.file) where = other.mark.file + ":" + where.substr(5);
-    ctx.error(d.mark, d.path, "duplicate id " + quoted(*d.id, '\'') + " (first used by the " + other.kind + " at " + where + ")");
-  }
-}
 
 /// The layout with ids resolved: node indices and segments with their lengths.
 struct ResolvedLayout {
@@ -334,19 +290,19 @@ class TransportChecker {
 
  private:
   void check_ids() {
-    std::vector<Declared> transport, nodes, segments;
+    std::vector<Declaration> transport, nodes, segments;
     for (std::size_t i = 0; i < t_.fleets.size(); ++i)
-      transport.push_back({&t_.fleets[i].id, t_.fleets[i].mark, item_path("fleets", i) + ".id", "fleet"});
+      transport.push_back({t_.fleets[i].params.id, t_.fleets[i].mark, item_path("fleets", i) + ".id", "fleet"});
     for (std::size_t i = 0; i < t_.conveyors.size(); ++i)
-      transport.push_back({&t_.conveyors[i].id, t_.conveyors[i].mark, item_path("conveyors", i) + ".id", "conveyor"});
+      transport.push_back({t_.conveyors[i].params.id, t_.conveyors[i].mark, item_path("conveyors", i) + ".id", "conveyor"});
     for (std::size_t i = 0; i < t_.arms.size(); ++i)
-      transport.push_back({&t_.arms[i].id, t_.arms[i].mark, item_path("arms", i) + ".id", "arm"});
+      transport.push_back({t_.arms[i].params.id, t_.arms[i].mark, item_path("arms", i) + ".id", "arm"});
     check_unique(ctx_, transport);
     if (!t_.layout) return;
     for (std::size_t i = 0; i < t_.layout->nodes.size(); ++i)
-      nodes.push_back({&t_.layout->nodes[i].id, t_.layout->nodes[i].mark, item_path("layout.nodes", i) + ".id", "node"});
+      nodes.push_back({t_.layout->nodes[i].id, t_.layout->nodes[i].mark, item_path("layout.nodes", i) + ".id", "node"});
     check_unique(ctx_, nodes);
-    for (const SegmentSpec& s : t_.layout->segments) segments.push_back({&s.id, s.mark, s.path + ".id", "segment"});
+    for (const SegmentSpec& s : t_.layout->segments) segments.push_back({s.id, s.mark, s.path + ".id", "segment"});
     check_unique(ctx_, segments);
   }
 
@@ -394,7 +350,7 @@ class TransportChecker {
       const FleetSpec& f = t_.fleets[i];
       const std::string path = item_path("fleets", i);
       // Each vehicle costs memory in every replication: a file cannot ask for millions of them.
-      if (vehicles <= MAX_TOTAL_VEHICLES && (vehicles += f.vehicles) > MAX_TOTAL_VEHICLES)
+      if (vehicles <= MAX_TOTAL_VEHICLES && (vehicles += f.params.vehicles) > MAX_TOTAL_VEHICLES)
         ctx_.error(f.mark, path,
                    "the fleets of a scenario have at most " + std::to_string(MAX_TOTAL_VEHICLES) +
                        " vehicles in all; this fleet brings them to " + std::to_string(vehicles));
@@ -423,7 +379,7 @@ class TransportChecker {
         const auto [it, inserted] = served_by.emplace(s, &a);
         if (!inserted)
           ctx_.error(a.station_marks[k], path,
-                     "station " + quoted(s, '\'') + " is already served by the arm " + quoted(it->second->id, '\'') +
+                     "station " + quoted(s, '\'') + " is already served by the arm " + quoted(it->second->params.id, '\'') +
                          (it->second == &a ? "" : " (line " + std::to_string(it->second->mark.line) + ")") +
                          "; a station has at most one arm");
       }
@@ -434,14 +390,14 @@ class TransportChecker {
     std::unordered_map<std::string, std::pair<char, std::size_t>> carriers;  // 'f' fleet, 'c' conveyor, 'a' arm
     std::vector<std::string> names;
     for (std::size_t i = 0; i < t_.fleets.size(); ++i) {
-      carriers.emplace(t_.fleets[i].id, std::pair{'f', i});
-      names.push_back(t_.fleets[i].id);
+      carriers.emplace(t_.fleets[i].params.id, std::pair{'f', i});
+      names.push_back(t_.fleets[i].params.id);
     }
     for (std::size_t i = 0; i < t_.conveyors.size(); ++i) {
-      carriers.emplace(t_.conveyors[i].id, std::pair{'c', i});
-      names.push_back(t_.conveyors[i].id);
+      carriers.emplace(t_.conveyors[i].params.id, std::pair{'c', i});
+      names.push_back(t_.conveyors[i].params.id);
     }
-    for (std::size_t i = 0; i < t_.arms.size(); ++i) carriers.emplace(t_.arms[i].id, std::pair{'a', i});
+    for (std::size_t i = 0; i < t_.arms.size(); ++i) carriers.emplace(t_.arms[i].params.id, std::pair{'a', i});
     std::vector<bool> fleet_used(t_.fleets.size(), false), conveyor_used(t_.conveyors.size(), false);
     std::vector<const std::string*> conveyor_to(t_.conveyors.size(), nullptr);
     std::vector<std::string> conveyor_first_use(t_.conveyors.size());
@@ -501,12 +457,12 @@ class TransportChecker {
     for (std::size_t i = 0; i < t_.conveyors.size(); ++i)
       if (!conveyor_used[i])
         ctx_.error(t_.conveyors[i].mark, item_path("conveyors", i),
-                   "conveyor " + quoted(t_.conveyors[i].id, '\'') +
-                       " carries no route step; use it in a route: {station: <next station>, via: " + t_.conveyors[i].id + "}");
+                   "conveyor " + quoted(t_.conveyors[i].params.id, '\'') +
+                       " carries no route step; use it in a route: {station: <next station>, via: " + t_.conveyors[i].params.id + "}");
     for (std::size_t i = 0; i < t_.fleets.size(); ++i)
       if (!fleet_used[i])
         ctx_.warning(t_.fleets[i].mark, item_path("fleets", i),
-                     "fleet " + quoted(t_.fleets[i].id, '\'') + " carries no route step: its vehicles stay idle");
+                     "fleet " + quoted(t_.fleets[i].params.id, '\'') + " carries no route step: its vehicles stay idle");
   }
 
   /// Every place a vehicle must be able to reach: from its home and from every place it becomes
@@ -581,7 +537,7 @@ class TransportChecker {
       if (reach.reachable(from, to)) return true;
       if (reported.emplace(from, to).second)
         ctx_.error(at, at_path,
-                   "fleet " + quoted(f.id, '\'') + " cannot drive from " + from_what + " to " + to_what +
+                   "fleet " + quoted(f.params.id, '\'') + " cannot drive from " + from_what + " to " + to_what +
                        ": no path on the layout (check the segments and their one_way)");
       return false;
     };
@@ -593,7 +549,7 @@ class TransportChecker {
       if (enough()) return;
       check(from, to, leg->mark, leg->path, station_at(leg->from), station_at(leg->to));
       check(*home, from, f.home_mark, path + ".home", "its home (" + node_name(*home) + ")", station_at(leg->from));
-      if (f.return_home)
+      if (f.params.return_home)
         check(to, *home, leg->mark, leg->path, station_at(leg->to), "its home (" + node_name(*home) + ")");
       // After a delivery a vehicle takes any waiting request.
       for (const PlacedLeg& other : legs)
@@ -612,7 +568,7 @@ class TransportChecker {
       for (topology::NodeIndex c : chargers) any = any || reach.reachable(node, c);
       if (!any && reported.emplace(node, chargers.front()).second)
         ctx_.error(f.battery->mark, path + ".battery",
-                   "fleet " + quoted(f.id, '\'') + " cannot drive from " + what + " to any of its chargers: no path on the layout");
+                   "fleet " + quoted(f.params.id, '\'') + " cannot drive from " + what + " to any of its chargers: no path on the layout");
     }
     for (std::size_t c = 0; c < chargers.size(); ++c) {
       if (enough()) return;
@@ -620,7 +576,7 @@ class TransportChecker {
       const std::string what = "its charger " + quoted(f.battery->chargers[c], '\'');
       for (const PlacedLeg& leg : legs)
         check(chargers[c], leg.from, f.battery->charger_marks[c], at_path, what, station_at(leg.leg->from));
-      if (f.return_home) check(chargers[c], *home, f.battery->charger_marks[c], at_path, what, "its home (" + node_name(*home) + ")");
+      if (f.params.return_home) check(chargers[c], *home, f.battery->charger_marks[c], at_path, what, "its home (" + node_name(*home) + ")");
     }
   }
 
@@ -708,36 +664,26 @@ std::shared_ptr<const models::TransportParams> build_transport(const ScenarioSpe
   }
 
   for (const FleetSpec& f : t.fleets) {
-    models::FleetParams p;
-    p.id = f.id;
-    p.vehicles = f.vehicles;
-    p.speed = f.speed;
-    p.load = f.load;
-    p.unload = f.unload;
+    models::FleetParams p = f.params;
     p.home = *resolved.find(f.home);
-    p.capacity = f.capacity;
-    p.dispatch = f.dispatch == FleetSpec::Dispatch::FIRST_REQUEST ? models::FleetParams::Dispatch::FIRST_REQUEST
-                                                                  : models::FleetParams::Dispatch::NEAREST_IDLE;
-    p.return_home = f.return_home;
     if (f.battery) {
-      const BatterySpec& b = *f.battery;
-      models::BatteryParams bp{b.capacity_wh, b.per_metre_wh, b.idle_w, b.charge_w, b.threshold, b.charge_to, {}};
-      for (const std::string& c : b.chargers) bp.chargers.push_back(*resolved.find(c));
-      p.battery = std::move(bp);
+      models::BatteryParams b = f.battery->params;
+      for (const std::string& c : f.battery->chargers) b.chargers.push_back(*resolved.find(c));
+      p.battery = std::move(b);
     }
     out->fleets.push_back(std::move(p));
   }
-  for (const ConveyorSpec& c : t.conveyors) out->conveyors.push_back({c.id, c.length, c.speed, c.capacity});
+  for (const ConveyorSpec& c : t.conveyors) out->conveyors.push_back(c.params);
   for (const ArmSpec& a : t.arms) {
-    models::ArmParams p{a.id, a.cycle, {}, a.load, a.unload};
+    models::ArmParams p = a.params;
     for (const std::string& s : a.stations) p.stations.push_back(station_index.at(s));
     out->arms.push_back(std::move(p));
   }
 
   std::unordered_map<std::string, std::pair<models::ViaParams::Kind, std::size_t>> carriers;
-  for (std::size_t i = 0; i < t.fleets.size(); ++i) carriers.emplace(t.fleets[i].id, std::pair{models::ViaParams::Kind::FLEET, i});
+  for (std::size_t i = 0; i < t.fleets.size(); ++i) carriers.emplace(t.fleets[i].params.id, std::pair{models::ViaParams::Kind::FLEET, i});
   for (std::size_t i = 0; i < t.conveyors.size(); ++i)
-    carriers.emplace(t.conveyors[i].id, std::pair{models::ViaParams::Kind::CONVEYOR, i});
+    carriers.emplace(t.conveyors[i].params.id, std::pair{models::ViaParams::Kind::CONVEYOR, i});
   for (std::size_t p = 0; p < spec.products.size(); ++p) {
     const ProductSpec& product = spec.products[p];
     for (std::size_t k = 1; k < product.route_via.size(); ++k) {

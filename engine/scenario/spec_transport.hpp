@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel/distribution.hpp"
+#include "models/transport_params.hpp"
 #include "scenario/diagnostics.hpp"
 
 namespace plantwin::scenario {
@@ -48,49 +49,33 @@ struct LayoutSpec {
   Mark mark;
 };
 
+/// `battery:` of a fleet: its declared values, and the chargers by node id beside.
 struct BatterySpec {
-  double capacity_wh = 0;
-  double per_metre_wh = 0;
-  double idle_w = 0;
-  double charge_w = 0;
-  double threshold = 0.2;
-  double charge_to = 1.0;
+  models::BatteryParams params;
   std::vector<std::string> chargers;
   std::vector<Mark> charger_marks;
   Mark mark;
 };
 
+/// A fleet: its declared values (models/transport_params.hpp), its home and battery beside.
 struct FleetSpec {
-  enum class Dispatch { FIRST_REQUEST, NEAREST_IDLE };
-  std::string id;
-  int vehicles = 1;
-  double speed = 1;  ///< m/s
-  kernel::Distribution load;    ///< per part; default 0
-  kernel::Distribution unload;  ///< per part; default 0
+  models::FleetParams params;
   std::string home;
   Mark home_mark;
-  int capacity = 1;
-  Dispatch dispatch = Dispatch::FIRST_REQUEST;
-  bool return_home = true;
   std::optional<BatterySpec> battery;
   Mark mark;
 };
 
 struct ConveyorSpec {
-  std::string id;
-  double length = 0;  ///< metres
-  double speed = 0;   ///< m/s
-  int capacity = 1;   ///< parts
+  models::ConveyorParams params;
   Mark mark;
 };
 
+/// A robot arm: its declared values, and the stations it serves by id beside.
 struct ArmSpec {
-  std::string id;
+  models::ArmParams params;
   std::vector<std::string> stations;
   std::vector<Mark> station_marks;
-  kernel::Distribution cycle;
-  bool load = true;
-  bool unload = true;
   Mark mark;
 };
 

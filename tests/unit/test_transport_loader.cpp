@@ -253,6 +253,6 @@ TEST_CASE("overrides reach the transport sections by id", "[transport][loader]")
                                          {*parse_override("fleets.agv.vehicles=8"), *parse_override("layout.places.test=n1"),
                                           *parse_override("products.board.route.1.via=agv")});
   REQUIRE(loaded.spec);
-  CHECK(loaded.spec->transport.fleets[0].vehicles == 8);
+  CHECK(loaded.spec->transport.fleets[0].params.vehicles == 8);
   CHECK(loaded.spec->transport.layout->places[1].node == "n1");
 }
