@@ -11,6 +11,7 @@
 #include "models/calendar.hpp"
 #include "models/operators.hpp"
 #include "models/station.hpp"
+#include "models/transport_params.hpp"
 
 using namespace plantwin;
 
@@ -68,4 +69,8 @@ TEST_CASE("the docs' tables give every declared key its type, default and range"
   check_page<models::MaintenanceParams>("planning.md");
   check_page<models::CalendarParams>("planning.md");
   check_page<models::OperatorPoolParams>("planning.md");
+  check_page<models::FleetParams>("transport.md");
+  check_page<models::BatteryParams>("transport.md");
+  check_page<models::ConveyorParams>("transport.md");
+  check_page<models::ArmParams>("transport.md");
 }
