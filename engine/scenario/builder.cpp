@@ -5,9 +5,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "scenario/load_transport.hpp"
+#include "scenario/transport.hpp"
 #include "scenario/planning.hpp"
-#include "scenario/load_network.hpp"
+#include "scenario/network.hpp"
 
 namespace plantwin::scenario {
 

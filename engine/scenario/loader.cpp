@@ -7,8 +7,8 @@
 
 #include "scenario/checks.hpp"
 #include "scenario/declared.hpp"
-#include "scenario/load_transport.hpp"
-#include "scenario/load_network.hpp"
+#include "scenario/transport.hpp"
+#include "scenario/network.hpp"
 #include "scenario/overrides.hpp"
 #include "scenario/planning.hpp"
 #include "scenario/text.hpp"
