@@ -73,32 +73,15 @@ std::optional<ScenarioSpec> load(const std::string& file, const std::vector<Over
   return std::move(result.spec);
 }
 
-// Applies --seed, --replications, --horizon, --warmup (already checked as text) to the spec.
-int apply_run_options(const Options& opt, ScenarioSpec& spec) {
-  if (opt.seed) {
-    auto v = parse_int(*opt.seed, 0, INT64_MAX);
-    if (!v) return fail_usage("--seed: expected an integer from 0 to 9223372036854775807, got '" + *opt.seed + "'");
-    spec.seed = static_cast<std::uint64_t>(*v);
-  }
-  if (opt.replications) {
-    auto v = parse_int(*opt.replications, 1, 100000);
-    if (!v) return fail_usage("--replications: expected an integer from 1 to 100000, got '" + *opt.replications + "'");
-    spec.replications = static_cast<int>(*v);
-  }
-  for (auto [flag, text, field] : {std::tuple{"--horizon", &opt.horizon, &spec.horizon},
-                                   std::tuple{"--warmup", &opt.warmup, &spec.warmup}}) {
-    if (!*text) continue;
-    std::string error;
-    auto t = scenario::parse_duration_text(**text, &error);
-    if (!t) return fail_usage(std::string(flag) + ": " + error);
-    *field = *t;
-  }
-  if (spec.horizon <= 0) return fail_usage("--horizon: the horizon must be longer than 0s");
-  if (spec.warmup > kernel::MAX_RUN_TICKS - spec.horizon)
-    return fail_usage("warm-up + horizon must be at most 100 years");
-  return EXIT_OK;
+// --seed, --replications, --horizon and --warmup are overrides of the scenario's keys: read and
+// checked by the loader like the file's own (ranges checked once), located at the option.
+void add_run_options(const Options& opt, std::vector<Override>& overrides) {
+  for (const auto& [flag, key, value] : {std::tuple{"--seed", "seed", &opt.seed},
+                                         std::tuple{"--replications", "replications", &opt.replications},
+                                         std::tuple{"--horizon", "horizon", &opt.horizon},
+                                         std::tuple{"--warmup", "warmup", &opt.warmup}})
+    if (*value) overrides.push_back(Override{key, **value, scenario::Mark{flag, 0, 0}});
 }
-
 std::optional<int> parse_jobs(const Options& opt) {
   if (!opt.jobs) return 0;
   auto v = parse_int(*opt.jobs, 0, 4096);
@@ -190,9 +173,9 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   if (!overrides) return EXIT_USAGE;
   auto jobs = parse_jobs(opt);
   if (!jobs) return EXIT_USAGE;
+  add_run_options(opt, *overrides);
   auto spec = load(opt.file, *overrides);
   if (!spec) return EXIT_USAGE;
-  if (int rc = apply_run_options(opt, *spec); rc != EXIT_OK) return rc;
 
   if (int rc = make_out_dir(opt); rc != EXIT_OK) return rc;
   std::optional<run::OutputFile> trace_file;

@@ -93,7 +93,7 @@ struct ReplicationResult {
   NetworkMeasures network;  ///< empty without a network
   std::vector<OperatorMeasures> operators;  ///< one per pool
 
-  /// Every field, for kernel/archive.hpp (a replication run in a child process sends it back).
+  /// Every field, for run/archive.hpp (a replication run in a child process sends it back).
   template <class A>
   void serialize(A& a) {
     a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, transport, network, operators,

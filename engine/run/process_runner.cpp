@@ -17,7 +17,7 @@
 #include <new>
 #include <system_error>
 
-#include "kernel/archive.hpp"
+#include "run/archive.hpp"
 #include "network/backend.hpp"
 #include "run/output_file.hpp"
 
@@ -181,7 +181,7 @@ RunOutcome run_replications_in_processes(const models::PlantParams& params, cons
       // In the child, the parent's flag never changes: the parent asks with SIGINT instead.
       const models::ReplicationResult r = plant.run(config.warmup, config.horizon, &child_stop);
       if (k == 0 && config.on_first_plant_done) config.on_first_plant_done();
-      kernel::ArchiveWriter out;
+      run::ArchiveWriter out;
       out(r);
       return out.bytes();
     };
@@ -244,10 +244,10 @@ RunOutcome run_replications_in_processes(const models::PlantParams& params, cons
         continue;
       }
       try {
-        kernel::ArchiveReader in(child.bytes);
+        run::ArchiveReader in(child.bytes);
         in(outcome.replications[c.index]);
-        if (!in.done()) throw kernel::ArchiveError("archive: bytes left over");
-      } catch (const kernel::ArchiveError& e) {
+        if (!in.done()) throw run::ArchiveError("archive: bytes left over");
+      } catch (const run::ArchiveError& e) {
         fail(c.index, std::string("the replication's result did not read back: ") + e.what());
       }
     }

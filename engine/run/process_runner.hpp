@@ -1,7 +1,7 @@
 #pragma once
 /// Replications in child processes: what a plant with a network needs, because SimGrid's engine
 /// is one per process and cannot be restarted. Each replication forks a child that builds its
-/// Plant, runs it and sends its ReplicationResult back through a pipe (kernel/archive.hpp); at
+/// Plant, runs it and sends its ReplicationResult back through a pipe (run/archive.hpp); at
 /// most `jobs` children run at once, and results are gathered by index, so any --jobs gives the
 /// same results. The parent never builds a network.
 ///

@@ -11,7 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "kernel/archive.hpp"
+#include "run/archive.hpp"
 #include "models/plant.hpp"
 #include "run/process_runner.hpp"
 #include "run/runner.hpp"
@@ -169,10 +169,10 @@ TEST_CASE("network measures come back from a child exactly as measured", "[netwo
   m.usage.channel_bytes = {1.5e6, 0.1};
   m.usage.host_work = {0.2};
   m.usage.transfers = 9;
-  kernel::ArchiveWriter w;
+  run::ArchiveWriter w;
   w(m);
   models::NetworkMeasures back;
-  kernel::ArchiveReader r(w.bytes());
+  run::ArchiveReader r(w.bytes());
   r(back);
   CHECK(r.done());
   CHECK(back.flows[1].latency.mean() == m.flows[1].latency.mean());

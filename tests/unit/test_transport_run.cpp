@@ -1,6 +1,6 @@
 // Transport through the runner: determinism over threads, the archive that brings results back
 // from child processes, and the result document's shape.
-#include "kernel/archive.hpp"
+#include "run/archive.hpp"
 #include "test_transport_support.hpp"
 
 using namespace plantwin;
@@ -43,13 +43,13 @@ TEST_CASE("a replication's transport measures survive the archive bit for bit", 
   execute(r);
   const models::ReplicationResult& original = r.first();
   REQUIRE(original.transport.fleets.size() == 1);
-  kernel::ArchiveWriter w;
+  run::ArchiveWriter w;
   w(original);
   models::ReplicationResult copy;
-  kernel::ArchiveReader reader(w.bytes());
+  run::ArchiveReader reader(w.bytes());
   reader(copy);
   CHECK(reader.done());
-  kernel::ArchiveWriter again;
+  run::ArchiveWriter again;
   again(copy);
   CHECK(again.bytes() == w.bytes());
   CHECK(copy.transport.fleets[0].vehicles[2].state_ticks == original.transport.fleets[0].vehicles[2].state_ticks);
@@ -59,8 +59,8 @@ TEST_CASE("a replication's transport measures survive the archive bit for bit", 
   CHECK(copy.transport.arms[0].busy_fraction == original.transport.arms[0].busy_fraction);
   // A cut anywhere is an error, not a crash.
   models::ReplicationResult partial;
-  kernel::ArchiveReader cut(std::string_view(w.bytes()).substr(0, w.bytes().size() - 3));
-  CHECK_THROWS_AS(cut(partial), kernel::ArchiveError);
+  run::ArchiveReader cut(std::string_view(w.bytes()).substr(0, w.bytes().size() - 3));
+  CHECK_THROWS_AS(cut(partial), run::ArchiveError);
 }
 
 TEST_CASE("the result document has a section per kind of transport and a bottleneck over every resource", "[transport][run]") {

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace plantwin::kernel {
+namespace plantwin::run {
 
 struct ArchiveError : std::runtime_error {
   using std::runtime_error::runtime_error;
@@ -141,4 +141,4 @@ class ArchiveReader {
   std::size_t pos_ = 0;
 };
 
-}  // namespace plantwin::kernel
+}  // namespace plantwin::run
