@@ -118,6 +118,139 @@ py::dict timeline_to_python(const models::Timeline& t, const models::PlantParams
   return out;
 }
 
+// The parts of a scenario a drawing of the plant needs (docs/view.md): stations, routes, the
+// layout, fleets, conveyors, arms, the network's graph, orders and the epoch, as plain dicts.
+py::dict plant_to_python(const scenario::ScenarioSpec& spec) {
+  py::list stations;
+  for (const auto& st : spec.stations) {
+    py::dict d;
+    d["id"] = st.id;
+    d["servers"] = st.servers;
+    d["buffer"] = st.buffer ? py::object(py::int_(*st.buffer)) : py::none();
+    d["failures"] = st.failures.has_value();
+    stations.append(d);
+  }
+  py::list products;
+  for (const auto& p : spec.products) {
+    py::dict d;
+    d["id"] = p.id;
+    d["route"] = p.route;
+    d["via"] = p.route_via;
+    products.append(d);
+  }
+  py::list orders;
+  for (const auto& src : spec.sources)
+    for (const auto& o : src.orders) {
+      py::dict d;
+      d["id"] = o.id;
+      d["product"] = o.product;
+      d["quantity"] = o.quantity;
+      d["release_s"] = kernel::to_seconds(o.release);
+      d["due_s"] = o.due ? py::object(py::float_(kernel::to_seconds(*o.due))) : py::none();
+      orders.append(d);
+    }
+  py::dict out;
+  out["stations"] = stations;
+  out["products"] = products;
+  out["orders"] = orders;
+  out["layout"] = py::none();
+  if (const auto& layout = spec.transport.layout) {
+    py::list nodes, segments;
+    for (const auto& n : layout->nodes) {
+      py::dict d;
+      d["id"] = n.id;
+      d["x"] = n.x;
+      d["y"] = n.y;
+      nodes.append(d);
+    }
+    for (const auto& s : layout->segments) {
+      py::dict d;
+      d["id"] = s.id;
+      d["from"] = s.from;
+      d["to"] = s.to;
+      d["length"] = s.length ? py::object(py::float_(*s.length)) : py::none();
+      d["one_way"] = s.one_way;
+      segments.append(d);
+    }
+    py::dict places;
+    for (const auto& p : layout->places) places[py::str(p.station)] = p.node;
+    py::dict d;
+    d["nodes"] = nodes;
+    d["segments"] = segments;
+    d["places"] = places;
+    out["layout"] = d;
+  }
+  py::list fleets, conveyors, arms;
+  for (const auto& f : spec.transport.fleets) {
+    py::dict d;
+    d["id"] = f.id;
+    d["vehicles"] = f.vehicles;
+    d["speed"] = f.speed;
+    d["capacity"] = f.capacity;
+    d["home"] = f.home;
+    d["chargers"] = f.battery ? f.battery->chargers : std::vector<std::string>{};
+    fleets.append(d);
+  }
+  for (const auto& c : spec.transport.conveyors) {
+    py::dict d;
+    d["id"] = c.id;
+    d["length"] = c.length;
+    d["speed"] = c.speed;
+    d["capacity"] = c.capacity;
+    conveyors.append(d);
+  }
+  for (const auto& a : spec.transport.arms) {
+    py::dict d;
+    d["id"] = a.id;
+    d["stations"] = a.stations;
+    arms.append(d);
+  }
+  out["fleets"] = fleets;
+  out["conveyors"] = conveyors;
+  out["arms"] = arms;
+  out["network"] = py::none();
+  if (const auto& net = spec.network) {
+    static constexpr const char* NODE_KINDS[] = {"cell", "switch", "edge", "cloud"};
+    static constexpr const char* ATTACH_KINDS[] = {"station", "device", "fleet"};
+    py::list nodes, links, attach;
+    for (const auto& n : net->nodes) {
+      py::dict d;
+      d["id"] = n.id;
+      d["kind"] = NODE_KINDS[static_cast<int>(n.kind)];
+      nodes.append(d);
+    }
+    for (const auto& l : net->links) {
+      py::dict d;
+      d["id"] = l.id;
+      const bool radio = l.kind == scenario::NetworkLinkSpec::Kind::FIVE_G;
+      d["kind"] = radio ? "5g" : "wired";
+      d["ends"] = radio ? std::vector<std::string>{l.cell} : l.between;
+      links.append(d);
+    }
+    for (const auto& a : net->attach) {
+      py::dict d;
+      d["kind"] = ATTACH_KINDS[static_cast<int>(a.kind)];
+      d["id"] = a.id;
+      d["node"] = a.node;
+      attach.append(d);
+    }
+    py::dict d;
+    d["nodes"] = nodes;
+    d["links"] = links;
+    d["attach"] = attach;
+    out["network"] = d;
+  }
+  out["epoch"] = py::none();
+  if (const auto& e = spec.epoch) {
+    py::dict d;
+    d["unix_seconds"] = e->unix_seconds;
+    d["offset_minutes"] = e->offset_minutes;
+    d["text"] = e->text;
+    out["epoch"] = d;
+  }
+  return out;
+}
+
 // Runs with the GIL released, on a worker thread; this thread wakes every 50 ms to let Python
 // handle signals, so Ctrl-C interrupts the run cleanly (KeyboardInterrupt after it stopped).
 py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeline, std::optional<std::string> events_path) {
@@ -184,6 +317,9 @@ PYBIND11_MODULE(_plantwin, m) {
         for (const auto& src : s.spec.sources) ids.push_back(src.id);
         return ids;
       })
+      .def_property_readonly("plant", [](const LoadedScenario& s) { return plant_to_python(s.spec); },
+                             "What a drawing of the plant needs: stations, products, orders, layout, fleets, conveyors, "
+                             "arms, network, epoch (docs/view.md).")
       .def_property_readonly("skeleton", [](const LoadedScenario& s) { return to_python(run::result_skeleton(s.spec)); },
                              "A result document of this scenario with every number 0: the KPI paths a run has.");
 

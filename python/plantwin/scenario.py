@@ -157,6 +157,17 @@ class Scenario:
         return {product: list(route) for product, route in self._loaded.routes.items()}
 
     @property
+    def plant(self) -> Dict[str, Any]:
+        """What a drawing of the plant needs, as plain dicts and lists (the replay of
+        :mod:`plantwin.view` draws from it): ``stations`` (``id``, ``servers``, ``buffer`` (None:
+        unlimited), ``failures``), ``products`` (``id``, ``route``, ``via`` per route step),
+        ``orders`` (``id``, ``product``, ``quantity``, ``release_s``, ``due_s``), ``layout`` (``nodes``
+        with ``x``, ``y`` in metres, ``segments``, ``places``) or None, ``fleets``, ``conveyors``,
+        ``arms``, ``network`` (``nodes``, ``links`` with their ``ends``, ``attach``) or None, and
+        ``epoch`` or None."""
+        return self._loaded.plant
+
+    @property
     def changes(self) -> Dict[str, str]:
         """The changes applied to the text, ``PATH: VALUE`` as YAML text (a later change of the
         same path wins)."""
