@@ -59,10 +59,11 @@
     const zone = `${sign}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
     return `${d.toISOString().slice(0, 19).replace("T", " ")}${zone}  (${hms(t)})`;
   }
+  if (D.epoch_unix !== null && D.epoch_unix !== undefined) $("pw-clock").parentNode.classList.add("epoch");
   const pct = (x) => `${(100 * x).toFixed(x < 0.01 ? 2 : 1)} %`;
 
   // ---- drawing the plant --------------------------------------------------------------------
-  const svg = $("pw-plant");
+  const svg = $("pw-plant"), still = $("pw-static"), moving = $("pw-vehicles"), stage = svg.parentNode;
   const u = D.spacing;
   const el = (name, attrs, parent) => {
     const e = document.createElementNS(SVG, name);
@@ -70,14 +71,15 @@
     if (parent) parent.appendChild(e);
     return e;
   };
-  const defs = el("defs", {}, svg);
+  const defs = el("defs", {}, still);
   const marker = el("marker", { id: "pw-arrow", viewBox: "0 0 10 10", refX: "9", refY: "5", markerWidth: "5",
     markerHeight: "5", orient: "auto-start-reverse" }, defs);
   el("path", { d: "M0,0 L10,5 L0,10 z", fill: "#999" }, marker);
-  const world = el("g", { id: "pw-world" }, svg);
   const layers = {};
-  for (const name of ["segments", "flows", "conveyors", "nodes", "stations", "arms", "vehicles"])
-    layers[name] = el("g", { class: `pw-${name}` }, world);
+  for (const name of ["segments", "flows", "nodes"]) layers[name] = el("g", { class: `pw-${name}` }, still);
+  const world = el("g", { id: "pw-world" }, svg);
+  for (const name of ["conveyors", "stations", "arms"]) layers[name] = el("g", { class: `pw-${name}` }, world);
+  layers.vehicles = el("g", { class: "pw-vehicles" }, moving);
   const X = (x) => x, Y = (y) => -y;  // the layout's y points up, SVG's down
 
   // Station boxes: a placed station sits just above its node, so vehicles there stay visible.
@@ -180,8 +182,9 @@
     const g = el("g", { "data-vehicle": v.id, "data-fleet": v.fleet, "data-x": "0", "data-y": "0",
       "data-state": "idle", "data-loaded": "0" }, layers.vehicles);
     const body = el("circle", { r: 0.09 * u, fill: "#c7c7c7", stroke: "#333", "stroke-width": 0.015 * u }, g);
-    const text = el("text", { "font-size": 0.09 * u, "text-anchor": "middle", dy: 0.03 * u, fill: "#fff",
-      "font-weight": "700", class: "pw-small" }, g);
+    // The number of parts on board, for vehicles that carry more than one (text is dear to paint).
+    const text = v.capacity > 1 ? el("text", { "font-size": 0.09 * u, "text-anchor": "middle", dy: 0.03 * u,
+      fill: "#fff", "font-weight": "700", class: "pw-small" }, g) : null;
     // Vehicles are points: a small fixed offset per vehicle keeps several at one node apart.
     const angle = (i * 2.399963) % (2 * Math.PI);
     return { g, body, text, dx: Math.cos(angle) * 0.07 * u * (i > 0 ? 1 : 0), dy: Math.sin(angle) * 0.07 * u * (i > 0 ? 1 : 0) };
@@ -189,10 +192,12 @@
 
   // The view box: everything, and wheel zoom / drag to pan.
   let view = { x: bounds.x0, y: -bounds.y1, w: Math.max(bounds.x1 - bounds.x0, u), h: Math.max(bounds.y1 - bounds.y0, u) };
-  const setView = () => svg.setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`);
+  const setView = () => {
+    for (const s of [svg, still, moving]) s.setAttribute("viewBox", `${view.x} ${view.y} ${view.w} ${view.h}`);
+  };
   setView();
-  svg.setAttribute("preserveAspectRatio", "xMidYMid meet");
-  svg.addEventListener("wheel", (e) => {
+  for (const s of [svg, still, moving]) s.setAttribute("preserveAspectRatio", "xMidYMid meet");
+  stage.addEventListener("wheel", (e) => {
     e.preventDefault();
     const r = svg.getBoundingClientRect(), f = e.deltaY > 0 ? 1.15 : 1 / 1.15;
     const px = view.x + ((e.clientX - r.left) / r.width) * view.w, py = view.y + ((e.clientY - r.top) / r.height) * view.h;
@@ -200,7 +205,7 @@
     setView();
   }, { passive: false });
   let drag = null;
-  svg.addEventListener("mousedown", (e) => { drag = { x: e.clientX, y: e.clientY, v: { ...view } }; });
+  stage.addEventListener("mousedown", (e) => { drag = { x: e.clientX, y: e.clientY, v: { ...view } }; });
   window.addEventListener("mouseup", () => { drag = null; });
   window.addEventListener("mousemove", (e) => {
     if (!drag) return;
@@ -353,7 +358,7 @@
       e.g.setAttribute("data-segment", seg);
       e.body.setAttribute("fill", D.vehicle_colors[st]);
       e.body.setAttribute("stroke-width", String((load > 0 ? 0.04 : 0.015) * u));
-      e.text.textContent = load > 0 ? String(load) : "";
+      if (e.text) e.text.textContent = load > 0 ? String(load) : "";
     }
     for (let c = 0; c < D.conveyors.length; c++) {
       const n = value(convs, c, t, 0);
