@@ -35,6 +35,8 @@ VEHICLE_STATES = {
 }
 _VIEWER_DIR = Path(__file__).with_name("viewer")
 _MICRO = 1_000_000  # track times are written as whole microseconds
+#: The events that happen at a station (docs/twin.md).
+_STATION_EVENTS = frozenset({"state", "enter", "setup_start", "setup_end", "start", "end", "leave", "scrap", "down", "up"})
 
 
 class LogError(ValueError):
@@ -306,7 +308,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
                              "speed": f["speed"], "capacity": f["capacity"]})
     conveyor_index = {c["id"]: i for i, c in enumerate(plant["conveyors"])}
 
-    def server_slot(st: int, server: Any, row: int) -> int:
+    def server_slot(st: int, server: Any) -> int:
         if isinstance(server, str):  # a plant's server names: numbered in the order they appear
             names = server_names.setdefault(st, {})
             if server == "":
@@ -380,12 +382,12 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             st = station_index.get(station[i])
             if st is None:
                 raise unknown("station", station[i], i)
+        elif ev in _STATION_EVENTS:
+            continue  # a station's event without its station: nothing to draw
         else:
             st = -1
         if ev == "state":
-            if st < 0:
-                continue
-            k = server_slot(st, server[i], i)
+            k = server_slot(st, server[i])
             if k < 0:
                 continue
             s = state[i]
@@ -397,7 +399,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             waiting[st][part[i]] = t
             queue_changes[st].append((t, +1))
         elif ev in ("setup_start", "start"):
-            k = server_slot(st, server[i], i)
+            k = server_slot(st, server[i])
             take(st, part[i], k, t)
             if k >= 0:
                 server_product[st][k] = product_index.get(product[i], -1)
@@ -406,12 +408,12 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
                 colour(st, k, t)
         elif ev == "end":
             if not has_state_rows:
-                k = server_slot(st, server[i], i)
+                k = server_slot(st, server[i])
                 if k >= 0:
                     server_state[st][k] = state_index["blocked"]
                     colour(st, k, t)
         elif ev in ("leave", "scrap"):
-            k = server_slot(st, server[i], i)
+            k = server_slot(st, server[i])
             take(st, part[i], k, t)
             if ev == "leave":
                 done[st].append(t)
@@ -423,7 +425,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
                     server_state[st][k] = idle
                 colour(st, k, t)
         elif ev in ("down", "up"):
-            k = server_slot(st, server[i], i)
+            k = server_slot(st, server[i])
             if ev == "down":
                 failures.append((t, st))
             if not has_state_rows and k >= 0:
