@@ -176,6 +176,7 @@
     t.textContent = a.id;
     armEls.push({ g, c });
     grow(cx, cy, 0.3 * u);
+    grow(cx + 0.12 * u + 0.05 * u * a.id.length, cy, 0.1 * u);  // its label
   });
 
   const vehicleEls = D.vehicles.map((v, i) => {
