@@ -118,6 +118,321 @@ py::dict timeline_to_python(const models::Timeline& t, const models::PlantParams
   return out;
 }
 
+// The parts of a scenario a drawing of the plant needs (docs/view.md): stations, routes, the
+// layout, fleets, conveyors, arms, the network's graph, orders and the epoch, as plain dicts.
+// ---- a scenario's parameters, through the models' declarations (models/params.hpp) -------------
+
+/// A distribution as Python sees it: its kind, its mean in seconds, and its own parameters
+/// (durations in seconds, with "_s").
+py::dict distribution_to_python(const kernel::Distribution& d) {
+  using Kind = kernel::Distribution::Kind;
+  py::dict out;
+  out["dist"] = kernel::Distribution::kind_name(d.kind());
+  out["mean_s"] = d.mean();
+  switch (d.kind()) {
+    case Kind::CONSTANT: out["value_s"] = d.a(); break;
+    case Kind::EXPONENTIAL: break;
+    case Kind::UNIFORM:
+      out["min_s"] = d.a();
+      out["max_s"] = d.b();
+      break;
+    case Kind::TRIANGULAR:
+      out["min_s"] = d.a();
+      out["mode_s"] = d.b();
+      out["max_s"] = d.c();
+      break;
+    case Kind::NORMAL: out["sd_s"] = d.b(); break;
+    case Kind::LOGNORMAL: out["cv"] = d.b(); break;
+    case Kind::ERLANG: out["k"] = d.k(); break;
+    case Kind::WEIBULL:
+      out["shape"] = d.a();
+      out["scale_s"] = d.b();
+      break;
+    case Kind::EMPIRICAL:
+      out["values_s"] = d.values();
+      out["weights"] = d.weights();
+      break;
+  }
+  return out;
+}
+
+namespace declared_python {
+using namespace plantwin::models::decl;
+template <class S, class T>
+py::object value(const S& s, const Integer<S, T>& f) { return py::int_(s.*f.member); }
+template <class S>
+py::object value(const S& s, const Number<S>& f) { return py::float_(s.*f.member); }
+template <class S>
+py::object value(const S& s, const Duration<S>& f) { return py::float_(kernel::to_seconds(s.*f.member)); }
+template <class S>
+py::object value(const S& s, const OptionalDuration<S>& f) {
+  return s.*f.member ? py::object(py::float_(kernel::to_seconds(*(s.*f.member)))) : py::none();
+}
+template <class S>
+py::object value(const S& s, const Dist<S>& f) { return distribution_to_python(s.*f.member); }
+template <class S>
+py::object value(const S& s, const Bool<S>& f) { return py::bool_(s.*f.member); }
+template <class S, class E, std::size_t N>
+py::object value(const S& s, const Choice<S, E, N>& f) {
+  for (const auto& [name, v] : f.options)
+    if (v == s.*f.member) return py::str(std::string(name));
+  return py::none();
+}
+template <class S>
+py::object value(const S& s, const Capacity<S>& f) {
+  return s.*f.member == f.infinite ? py::none() : py::object(py::int_(s.*f.member));
+}
+}  // namespace declared_python
+
+/// Every field `S` declares, by its YAML key: durations in seconds, unlimited capacities None.
+template <class S>
+py::dict declared_to_python(const S& s) {
+  py::dict out;
+  models::decl::for_each_field<S>([&](const auto& field) {
+    out[py::str(std::string(field.info.key))] = declared_python::value(s, field);
+  });
+  return out;
+}
+
+/// What each kind declares (key, type, unit, default, range, doc), for Python's docs and checks.
+template <class S>
+py::list schema_to_python() {
+  py::list out;
+  models::decl::for_each_field<S>([&](const auto& field) {
+    py::dict d;
+    d["key"] = std::string(field.info.key);
+    d["type"] = std::string(std::decay_t<decltype(field)>::TYPE);
+    d["unit"] = std::string(field.info.unit);
+    d["default"] = field.info.required() ? py::object(py::none()) : py::object(py::str(std::string(field.info.deflt)));
+    d["range"] = std::string(field.info.range);
+    d["doc"] = std::string(field.info.doc);
+    out.append(d);
+  });
+  return out;
+}
+
+py::dict plant_to_python(const scenario::ScenarioSpec& spec) {
+  py::list stations;
+  for (const auto& st : spec.stations) {
+    py::dict d;
+    d["id"] = st.id;
+    d.attr("update")(declared_to_python(st.params));
+    if (st.process) {
+      d["process"] = distribution_to_python(*st.process);
+    } else {
+      py::dict by_product;
+      for (const auto& pd : st.process_by_product) by_product[py::str(pd.product)] = distribution_to_python(pd.dist);
+      d["process"] = by_product;
+    }
+    d["failures"] = st.params.failures ? py::object(declared_to_python(*st.params.failures)) : py::none();
+    d["maintenance"] = st.params.maintenance ? py::object(declared_to_python(*st.params.maintenance)) : py::none();
+    if (st.setup && st.setup->any) {
+      d["setup"] = distribution_to_python(*st.setup->any);
+    } else if (st.setup) {
+      py::dict matrix;
+      for (const auto& e : st.setup->matrix) {
+        if (!matrix.contains(e.from)) matrix[py::str(e.from)] = py::dict();
+        matrix[py::str(e.from)][py::str(e.to)] = distribution_to_python(e.dist);
+      }
+      d["setup"] = matrix;
+    } else {
+      d["setup"] = py::none();
+    }
+    d["calendar"] = st.calendar.empty() ? py::object(py::none()) : py::object(py::str(st.calendar));
+    py::dict operators;
+    for (std::size_t t = 0; t < models::OPERATOR_TASK_COUNT; ++t)
+      if (!st.operators[t].empty()) operators[models::operator_task_name(static_cast<models::OperatorTask>(t))] = st.operators[t];
+    d["operators"] = operators;
+    stations.append(d);
+  }
+  py::list sources;
+  for (const auto& so : spec.sources) {
+    static constexpr const char* KINDS[] = {"interarrival", "saturated", "orders"};
+    py::dict d;
+    d["id"] = so.id;
+    d["kind"] = KINDS[static_cast<int>(so.kind)];
+    py::dict mix;
+    for (const auto& m : so.mix) mix[py::str(m.product)] = m.weight;
+    d["mix"] = mix;
+    d["interarrival"] = so.kind == scenario::SourceSpec::Kind::INTERARRIVAL ? py::object(distribution_to_python(so.interarrival))
+                                                                             : py::none();
+    d["limit"] = so.limit ? py::object(py::int_(*so.limit)) : py::none();
+    d["calendar"] = so.calendar.empty() ? py::object(py::none()) : py::object(py::str(so.calendar));
+    sources.append(d);
+  }
+  py::list products;
+  for (const auto& p : spec.products) {
+    py::dict d;
+    d["id"] = p.id;
+    d["route"] = p.route;
+    d["via"] = p.route_via;
+    products.append(d);
+  }
+  py::list orders;
+  for (const auto& src : spec.sources)
+    for (const auto& o : src.orders) {
+      py::dict d;
+      d["id"] = o.id;
+      d["product"] = o.product;
+      d["quantity"] = o.quantity;
+      d["release_s"] = kernel::to_seconds(o.release);
+      d["due_s"] = o.due ? py::object(py::float_(kernel::to_seconds(*o.due))) : py::none();
+      orders.append(d);
+    }
+  py::dict out;
+  out["stations"] = stations;
+  out["sources"] = sources;
+  out["products"] = products;
+  out["orders"] = orders;
+  out["layout"] = py::none();
+  if (const auto& layout = spec.transport.layout) {
+    py::list nodes, segments;
+    for (const auto& n : layout->nodes) {
+      py::dict d;
+      d["id"] = n.id;
+      d["x"] = n.x;
+      d["y"] = n.y;
+      nodes.append(d);
+    }
+    for (const auto& s : layout->segments) {
+      py::dict d;
+      d["id"] = s.id;
+      d["from"] = s.from;
+      d["to"] = s.to;
+      d["length"] = s.length ? py::object(py::float_(*s.length)) : py::none();
+      d["one_way"] = s.one_way;
+      segments.append(d);
+    }
+    py::dict places;
+    for (const auto& p : layout->places) places[py::str(p.station)] = p.node;
+    py::dict d;
+    d["nodes"] = nodes;
+    d["segments"] = segments;
+    d["places"] = places;
+    out["layout"] = d;
+  }
+  py::list fleets, conveyors, arms;
+  for (const auto& f : spec.transport.fleets) {
+    py::dict d;
+    d["id"] = f.params.id;
+    d.attr("update")(declared_to_python(f.params));
+    d["home"] = f.home;
+    d["battery"] = f.battery ? py::object(declared_to_python(f.battery->params)) : py::none();
+    d["chargers"] = f.battery ? f.battery->chargers : std::vector<std::string>{};
+    fleets.append(d);
+  }
+  for (const auto& c : spec.transport.conveyors) {
+    py::dict d;
+    d["id"] = c.params.id;
+    d.attr("update")(declared_to_python(c.params));
+    conveyors.append(d);
+  }
+  for (const auto& a : spec.transport.arms) {
+    py::dict d;
+    d["id"] = a.params.id;
+    d.attr("update")(declared_to_python(a.params));
+    d["stations"] = a.stations;
+    arms.append(d);
+  }
+  py::list calendars, pools;
+  for (const auto& c : spec.calendars) {
+    py::dict d;
+    d["id"] = c.params.id;
+    d.attr("update")(declared_to_python(c.params));
+    py::list days;
+    for (std::size_t k = 0; k < 7; ++k)
+      if (c.params.days[k]) days.append(std::string(models::WEEKDAYS[k].first));
+    d["days"] = days;
+    for (const auto& [key, windows] : {std::pair{"shifts", &c.shifts}, std::pair{"breaks", &c.breaks}, std::pair{"closed", &c.closed}}) {
+      py::list list;
+      for (const auto& w : *windows) {
+        py::dict wd;
+        wd["from_s"] = kernel::to_seconds(w.from);
+        wd["to_s"] = kernel::to_seconds(w.to);
+        list.append(wd);
+      }
+      d[key] = list;
+    }
+    calendars.append(d);
+  }
+  for (const auto& o : spec.operators) {
+    py::dict d;
+    d["id"] = o.params.id;
+    d.attr("update")(declared_to_python(o.params));
+    d["calendar"] = o.calendar.empty() ? py::object(py::none()) : py::object(py::str(o.calendar));
+    pools.append(d);
+  }
+  out["calendars"] = calendars;
+  out["operators"] = pools;
+  out["fleets"] = fleets;
+  out["conveyors"] = conveyors;
+  out["arms"] = arms;
+  out["network"] = py::none();
+  if (const auto& net = spec.network) {
+    static constexpr const char* NODE_KINDS[] = {"cell", "switch", "edge", "cloud"};
+    static constexpr const char* ATTACH_KINDS[] = {"station", "device", "fleet"};
+    py::list nodes, links, attach;
+    for (const auto& n : net->nodes) {
+      py::dict d;
+      d["id"] = n.id;
+      d["kind"] = NODE_KINDS[static_cast<int>(n.kind)];
+      nodes.append(d);
+    }
+    for (const auto& l : net->links) {
+      py::dict d;
+      d["id"] = l.id;
+      const bool radio = l.kind == scenario::NetworkLinkSpec::Kind::FIVE_G;
+      d["kind"] = radio ? "5g" : "wired";
+      d["ends"] = radio ? std::vector<std::string>{l.cell} : l.between;
+      // Rates in bytes per second, as the scenario's units resolve them.
+      d["bandwidth_Bps"] = radio ? py::object(py::none()) : py::object(py::float_(l.bandwidth));
+      d["uplink_Bps"] = radio ? py::object(py::float_(l.uplink)) : py::none();
+      d["downlink_Bps"] = radio ? py::object(py::float_(l.downlink)) : py::none();
+      d["latency_s"] = kernel::to_seconds(l.latency);
+      d["loss"] = l.loss;
+      links.append(d);
+    }
+    for (const auto& a : net->attach) {
+      py::dict d;
+      d["kind"] = ATTACH_KINDS[static_cast<int>(a.kind)];
+      d["id"] = a.id;
+      d["node"] = a.node;
+      d["count"] = a.count;
+      attach.append(d);
+    }
+    py::dict d;
+    d["nodes"] = nodes;
+    d["links"] = links;
+    d["attach"] = attach;
+    out["network"] = d;
+  }
+  py::list messages;
+  for (const auto& m : spec.messages) {
+    static constexpr const char* TRIGGERS[] = {"after_work", "before_work", "every", "before_move"};
+    py::dict d;
+    d["id"] = m.id;
+    d["trigger"] = TRIGGERS[static_cast<int>(m.trigger)];
+    d["station"] = m.station;
+    d["to"] = m.to;
+    d["size_bytes"] = m.size;
+    d["reply_bytes"] = m.reply ? py::object(py::float_(*m.reply)) : py::none();
+    d["every"] = m.trigger == scenario::MessageSpec::Trigger::EVERY ? py::object(distribution_to_python(m.every)) : py::none();
+    d["compute"] = m.compute ? py::object(distribution_to_python(*m.compute)) : py::none();
+    d["blocking"] = m.blocking;
+    messages.append(d);
+  }
+  out["messages"] = messages;
+  out["epoch"] = py::none();
+  if (const auto& e = spec.epoch) {
+    py::dict d;
+    d["unix_seconds"] = e->unix_seconds;
+    d["offset_minutes"] = e->offset_minutes;
+    d["text"] = e->text;
+    out["epoch"] = d;
+  }
+  return out;
+}
+
 // Runs with the GIL released, on a worker thread; this thread wakes every 50 ms to let Python
 // handle signals, so Ctrl-C interrupts the run cleanly (KeyboardInterrupt after it stopped).
 py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeline, std::optional<std::string> events_path) {
@@ -184,6 +499,9 @@ PYBIND11_MODULE(_plantwin, m) {
         for (const auto& src : s.spec.sources) ids.push_back(src.id);
         return ids;
       })
+      .def_property_readonly("plant", [](const LoadedScenario& s) { return plant_to_python(s.spec); },
+                             "What a drawing of the plant needs: stations, products, orders, layout, fleets, conveyors, "
+                             "arms, network, epoch (docs/view.md).")
       .def_property_readonly("skeleton", [](const LoadedScenario& s) { return to_python(run::result_skeleton(s.spec)); },
                              "A result document of this scenario with every number 0: the KPI paths a run has.");
 
@@ -242,6 +560,22 @@ PYBIND11_MODULE(_plantwin, m) {
       },
       "The server states in the order results list them: name, column, colour, active, loss, planned, always, doc "
       "(engine/models/server_state.hpp).");
+  m.def(
+      "schema",
+      [] {
+        py::dict out;
+        out["station"] = schema_to_python<models::StationParams>();
+        out["failures"] = schema_to_python<models::FailureParams>();
+        out["maintenance"] = schema_to_python<models::MaintenanceParams>();
+        out["calendar"] = schema_to_python<models::CalendarParams>();
+        out["operator_pool"] = schema_to_python<models::OperatorPoolParams>();
+        out["fleet"] = schema_to_python<models::FleetParams>();
+        out["battery"] = schema_to_python<models::BatteryParams>();
+        out["conveyor"] = schema_to_python<models::ConveyorParams>();
+        out["arm"] = schema_to_python<models::ArmParams>();
+        return out;
+      },
+      "Each kind's declared parameters (models/params.hpp): key, type, unit, default, range, doc.");
   m.def("run", &run_scenario, py::arg("scenario"), py::arg("jobs") = 0, py::arg("record_timeline") = false,
         py::arg("events_path") = py::none(),
         "Runs every replication; returns {ok, interrupted, error, document, timeline}. With events_path, "

@@ -10,6 +10,7 @@ packages=(
   libsimgrid-dev libboost-graph-dev libyaml-cpp-dev pybind11-dev catch2
   python3 python3-dev python3-numpy python3-pandas python3-matplotlib python3-pytest
   python3-nbclient python3-nbformat python3-ipykernel python3-distributed python3-tqdm
+  chromium chromium-driver python3-selenium   # the replay's browser tests (python/tests/test_view.py)
 )
 missing=()
 for p in "${packages[@]}"; do

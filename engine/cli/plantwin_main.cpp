@@ -4,6 +4,7 @@
 //   plantwin validate FILE [--set PATH=VALUE]...
 //   plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]
 //                       [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...
+//   plantwin view LOG --scenario FILE --out DIR [--result RESULT.json] [--set PATH=VALUE]...
 // Exit codes: 0 success; 1 an expectation failed or a KPI got worse than its baseline (check); 2
 // invalid scenario or usage; 3 failure while running (including Ctrl-C); 4 only the fingerprint
 // differs (check).
@@ -21,6 +22,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/view.hpp"
 
 namespace {
 
@@ -30,6 +32,7 @@ const char* USAGE =
     "       plantwin validate FILE [--set PATH=VALUE]...\n"
     "       plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]\n"
     "                           [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...\n"
+    "       plantwin view LOG --scenario FILE --out DIR [--result RESULT.json] [--set PATH=VALUE]...\n"
     "       plantwin --version | --help\n"
     "Exit codes: 0 success, 1 expectation failed or worse than the baseline, 2 invalid scenario or usage,\n"
     "3 failure while running, 4 only the fingerprint differs.\n"
@@ -85,6 +88,8 @@ int main(int argc, char** argv) {
   if (args.empty()) return usage_error("missing command");
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_out(USAGE) ? EXIT_OK : EXIT_RUN;
   if (args[0] == "--version") return print_out(std::string("plantwin ") + PLANTWIN_VERSION + "\n") ? EXIT_OK : EXIT_RUN;
+
+  if (args[0] == "view") return command_view(args);  // the Python package writes the page
 
   Options opt;
   opt.command = args[0];

@@ -30,10 +30,12 @@ _LAZY = {
     "sweep": (".sweeps", "sweep"),
     "plots": (".plots", None),
     "report": (".report", None),
+    "params": (".params", None),
+    "states": (".states", None),
 }
 
 __all__ = ["Diagnostic", "PathError", "Result", "RunError", "Scenario", "ScenarioError", "Timeline", "__version__", "compare",
-           "load", "loads", "plots", "report", "run", "sweep"]
+           "load", "loads", "params", "plots", "report", "run", "states", "sweep"]
 
 
 def __getattr__(name: str) -> Any:

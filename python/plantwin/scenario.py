@@ -13,6 +13,7 @@ from . import _plantwin
 from .errors import Diagnostic, ScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .params import Items
     from .result import Result
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -137,9 +138,63 @@ class Scenario:
         return self._loaded.warmup_s
 
     @property
-    def stations(self) -> List[str]:
-        """Station ids, in declaration order."""
-        return list(self._loaded.stations)
+    def stations(self) -> "Items":
+        """The stations by id, in declaration order, with their parameters
+        (``line.stations["aoi"].process.mean_s``, ``.servers``, ``.buffer`` (None: unlimited),
+        ``.failures.mtbf.mean_s``, ``.calendar``, ``.operators``...; see :mod:`plantwin.params`).
+        Iterating gives the ids."""
+        return self._items("stations")
+
+    @property
+    def fleets(self) -> "Items":
+        """The AGV fleets by id, with their parameters (``.vehicles``, ``.speed``, ``.battery``...)."""
+        return self._items("fleets")
+
+    @property
+    def conveyors(self) -> "Items":
+        """The conveyors by id, with their parameters."""
+        return self._items("conveyors")
+
+    @property
+    def arms(self) -> "Items":
+        """The robot arms by id, with their parameters."""
+        return self._items("arms")
+
+    @property
+    def calendars(self) -> "Items":
+        """The calendars by id (``.days``, ``.shifts`` with ``from_s``/``to_s``...)."""
+        return self._items("calendars")
+
+    @property
+    def operators(self) -> "Items":
+        """The operator pools by id (``.count``, ``.calendar``)."""
+        return self._items("operators")
+
+    @property
+    def links(self) -> "Items":
+        """The network's links by id, with their rates in bytes per second (``.uplink_Bps``)."""
+        network = self.plant["network"]
+        from .params import Items
+
+        return Items(network["links"] if network else [])
+
+    @property
+    def attachments(self) -> "Items":
+        """The network's attachments (stations, device groups, fleets) by id, with their ``count``."""
+        network = self.plant["network"]
+        from .params import Items
+
+        return Items(network["attach"] if network else [])
+
+    @property
+    def messages(self) -> "Items":
+        """The message flows by id: ``size_bytes``, ``every`` (a distribution), ``to``..."""
+        return self._items("messages")
+
+    def _items(self, section: str) -> "Items":
+        from .params import Items
+
+        return Items(self.plant[section])
 
     @property
     def products(self) -> List[str]:
@@ -147,14 +202,28 @@ class Scenario:
         return list(self._loaded.products)
 
     @property
-    def sources(self) -> List[str]:
-        """Source ids, in declaration order."""
-        return list(self._loaded.sources)
+    def sources(self) -> "Items":
+        """The sources by id, in declaration order: ``kind``, ``mix`` (product -> weight),
+        ``interarrival`` (a distribution, for interarrival sources), ``limit``, ``calendar``.
+        Iterating gives the ids."""
+        return self._items("sources")
 
     @property
     def routes(self) -> Dict[str, List[str]]:
         """Each product's route: station ids in visiting order."""
         return {product: list(route) for product, route in self._loaded.routes.items()}
+
+    @property
+    def plant(self) -> Dict[str, Any]:
+        """What a drawing of the plant needs, as plain dicts and lists (the replay of
+        :mod:`plantwin.view` draws from it): ``stations`` (``id``, ``servers``, ``buffer`` (None:
+        unlimited), ``failures``), ``products`` (``id``, ``route``, ``via`` per route step),
+        ``orders`` (``id``, ``product``, ``quantity``, ``release_s``, ``due_s``), ``layout`` (``nodes``
+        with ``x``, ``y`` in metres, ``segments``, ``places``) or None, ``fleets``, ``conveyors``,
+        ``arms``, ``calendars``, ``operators``, ``network`` (``nodes``, ``links`` with their ``ends``
+        and rates, ``attach``) or None, ``messages``, and ``epoch`` or None. Each item's declared
+        parameters are there under their YAML keys (durations in seconds)."""
+        return self._loaded.plant
 
     @property
     def changes(self) -> Dict[str, str]:

@@ -64,3 +64,23 @@ def test_write_report_takes_a_result(flagship, tmp_path):
     result = plantwin.run(flagship, replications=2, timeline=True)
     index = plantwin.report.write_report(result, tmp_path)
     assert index == tmp_path / "index.html" and result.fingerprint in index.read_text()
+
+
+def test_the_report_of_a_result_with_its_events_has_the_replay(flagship, tmp_path):
+    with_events = plantwin.run(flagship, replications=2, timeline=True, events=True)
+    page = plantwin.report.write_report(with_events, tmp_path / "a").read_text()
+    assert "<iframe class='replay' src='replay/index.html'" in page and "href='#replay'" in page
+    assert 'data-station' in (tmp_path / "a" / "replay" / "index.html").read_text()
+    without = plantwin.run(flagship, replications=2, timeline=True)
+    page = plantwin.report.write_report(without, tmp_path / "b").read_text()
+    assert "<iframe" not in page and not (tmp_path / "b" / "replay").exists()
+
+
+def test_report_tables_give_times_as_the_cli_does_and_units(flagship, tmp_path):
+    from plantwin.report import hms
+
+    assert (hms(3725), hms(14400.4), hms(90000), hms(float("nan"))) == ("1:02:05", "4:00:00", "25:00:00", "n/a")
+    page = plantwin.report.write_report(plantwin.run(flagship, replications=2, timeline=True), tmp_path).read_text()
+    assert "<td>4:00:00</td>" in page  # MB-1003's release, 14,400 s
+    assert " /h" in page and " %" in page and " m" in page  # rates, shares, the fleet's distance
+    assert "release_s" not in page
