@@ -264,8 +264,21 @@ py::dict plant_to_python(const scenario::ScenarioSpec& spec) {
   for (const auto& p : spec.products) {
     py::dict d;
     d["id"] = p.id;
-    d["route"] = p.route;
-    d["via"] = p.route_via;
+    // `route`: the stations in visiting order (an entry's alternatives one after the other);
+    // `steps`: per route entry, its station or alternatives; `via` per entry; `bom`.
+    std::vector<std::string> route, via;
+    std::vector<std::vector<std::string>> steps;
+    for (const auto& e : p.route) {
+      route.insert(route.end(), e.stations.begin(), e.stations.end());
+      steps.push_back(e.stations);
+      via.push_back(e.via);
+    }
+    d["route"] = route;
+    d["steps"] = steps;
+    d["via"] = via;
+    py::dict bom;
+    for (const auto& line : p.bom) bom[py::str(line.product)] = line.count;
+    d["bom"] = bom;
     products.append(d);
   }
   py::list orders;
@@ -491,7 +504,11 @@ PYBIND11_MODULE(_plantwin, m) {
       })
       .def_property_readonly("routes", [](const LoadedScenario& s) {
         py::dict routes;
-        for (const auto& p : s.spec.products) routes[py::str(p.id)] = p.route;
+        for (const auto& p : s.spec.products) {
+          std::vector<std::string> stations;
+          for (const auto& e : p.route) stations.insert(stations.end(), e.stations.begin(), e.stations.end());
+          routes[py::str(p.id)] = stations;
+        }
         return routes;
       })
       .def_property_readonly("sources", [](const LoadedScenario& s) {

@@ -17,21 +17,17 @@ Conveyor::Conveyor(const ConveyorParams& params, Station& to, PlantContext& ctx)
 
 void Conveyor::request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer) {
   assert(transfer.to == &to_);
-  static_cast<void>(transfer);
   if (requests_.empty() && !granting_ && on_.size() < capacity_) {
-    enter(requester.hand_over(tag));
+    enter(requester.hand_over(tag), transfer.from);
     return;
   }
-  requests_.push_back(Request{&requester, tag});
+  requests_.push_back(Request{&requester, tag, transfer.from});
 }
 
-void Conveyor::enter(PartId part) {
-  if (ctx_.observer != nullptr) {
-    // It comes from the station of the step before the one this conveyor leads to.
-    const Part& p = ctx_.parts[part];
-    ctx_.observer->carrier_loaded({CarrierRef::Kind::CONVEYOR, number_, 0}, ctx_.routes[p.product][p.step - 1].station->number(),
-                                  part, p, ctx_.kernel.now());
-  }
+void Conveyor::enter(PartId part, const Station* from) {
+  if (ctx_.observer != nullptr)
+    ctx_.observer->carrier_loaded({CarrierRef::Kind::CONVEYOR, number_, 0}, from != nullptr ? from->number() : 0, part,
+                                  ctx_.parts[part], ctx_.kernel.now());
   on_.push_back(Carried{part, ctx_.kernel.now()});
   count_changed();
   // Every part rides the same time, so they reach the end in the order they entered.
@@ -102,7 +98,7 @@ void Conveyor::grant() {
   granting_ = true;
   while (!requests_.empty() && on_.size() < capacity_) {
     const Request r = requests_.pop_front();
-    enter(r.requester->hand_over(r.tag));
+    enter(r.requester->hand_over(r.tag), r.from);
   }
   granting_ = false;
 }

@@ -61,9 +61,10 @@ class Conveyor final : public kernel::Model, public EntryTarget, public EntryReq
   struct Request {
     EntryRequester* requester = nullptr;
     std::uint64_t tag = 0;
+    const Station* from = nullptr;  // the station the part leaves
   };
 
-  void enter(PartId part);
+  void enter(PartId part, const Station* from);
   void offer();
   void grant();
   void count_changed();

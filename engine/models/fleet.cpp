@@ -29,12 +29,10 @@ constexpr double SECONDS_PER_HOUR = 3600.0;
 }  // namespace
 
 Fleet::Fleet(const FleetParams& params, const LayoutParams& layout, const std::vector<NodeIndex>& station_node,
-             std::vector<std::vector<FleetLeg>> legs, const std::vector<std::unique_ptr<Station>>& stations,
-             Traffic& traffic, PlantContext& ctx)
+             const std::vector<std::unique_ptr<Station>>& stations, Traffic& traffic, PlantContext& ctx)
     : params_(params),
       layout_(layout),
       station_node_(station_node),
-      legs_(std::move(legs)),
       stations_(stations),
       traffic_(traffic),
       ctx_(ctx),
@@ -136,8 +134,8 @@ FleetMeasures Fleet::measures() const {
 // ---- requests and dispatching ----------------------------------------------------------------
 
 void Fleet::request_entry(EntryRequester& requester, std::uint64_t tag, const Transfer& transfer) {
-  const Part& p = ctx_.parts[transfer.part];
-  const FleetLeg& leg = legs_[p.product][p.step];
+  assert(transfer.from != nullptr && transfer.to != nullptr && "a fleet carries parts between stations");
+  const FleetLeg leg{transfer.from->number(), transfer.to->number()};
   std::uint32_t id;
   if (!free_requests_.empty()) {
     id = free_requests_.back();

@@ -56,8 +56,7 @@ namespace plantwin::models {
 
 class Station;
 
-/// The pickup and destination stations of a route step via a fleet (indices in the plant's
-/// stations). legs[product][step] is filled for the steps this fleet carries.
+/// The pickup and destination stations of a transfer by a fleet (indices in the plant's stations).
 struct FleetLeg {
   std::uint32_t from = 0;
   std::uint32_t to = 0;
@@ -119,11 +118,10 @@ struct Vehicle {
 
 class Fleet final : public kernel::Model, public EntryTarget, public EntryRequester, public ExchangeClient, public Waitable {
  public:
-  /// `legs[product][step]` names the stations of the route steps this fleet carries;
-  /// `stations` are the plant's, by index.
+  /// `stations` are the plant's, by index. A request's stations are its transfer's (the station
+  /// a part leaves and the one it goes to), whatever route step brought it.
   Fleet(const FleetParams& params, const LayoutParams& layout, const std::vector<NodeIndex>& station_node,
-        std::vector<std::vector<FleetLeg>> legs, const std::vector<std::unique_ptr<Station>>& stations,
-        Traffic& traffic, PlantContext& ctx);
+        const std::vector<std::unique_ptr<Station>>& stations, Traffic& traffic, PlantContext& ctx);
 
   const FleetParams& params() const { return params_; }
   /// Its position among the plant's fleets, for observers.
@@ -220,7 +218,6 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   const FleetParams& params_;
   const LayoutParams& layout_;
   const std::vector<NodeIndex>& station_node_;
-  const std::vector<std::vector<FleetLeg>> legs_;
   const std::vector<std::unique_ptr<Station>>& stations_;
   Traffic& traffic_;
   PlantContext& ctx_;

@@ -34,6 +34,10 @@ class PlantObserver {
   virtual void part_left(PartId /*id*/, const Part& /*part*/, bool /*good*/, kernel::Tick /*now*/) {}
   /// A part enters the plant at its source.
   virtual void part_created(PartId /*id*/, const Part& /*part*/, kernel::Tick /*now*/) {}
+  /// An assembly station consumed `id` (a component) into a part it assembles.
+  virtual void part_consumed(std::uint32_t /*station*/, PartId /*id*/, const Part& /*part*/, kernel::Tick /*now*/) {}
+  /// An assembly station made `id` from its kit (its components were consumed just before).
+  virtual void part_assembled(std::uint32_t /*station*/, PartId /*id*/, const Part& /*part*/, kernel::Tick /*now*/) {}
   /// A part joins a station (its buffer, or a free server at once).
   virtual void part_entered(std::uint32_t /*station*/, PartId /*id*/, const Part& /*part*/, kernel::Tick /*now*/) {}
   enum class Step : std::uint8_t { SETUP_START, SETUP_END, WORK_START, WORK_END, LEAVE, SCRAP, DOWN, UP };
@@ -72,6 +76,12 @@ class Observers final : public PlantObserver {
   }
   void part_created(PartId a, const Part& b, kernel::Tick t) override {
     for (PlantObserver* o : list_) o->part_created(a, b, t);
+  }
+  void part_consumed(std::uint32_t a, PartId b, const Part& c, kernel::Tick t) override {
+    for (PlantObserver* o : list_) o->part_consumed(a, b, c, t);
+  }
+  void part_assembled(std::uint32_t a, PartId b, const Part& c, kernel::Tick t) override {
+    for (PlantObserver* o : list_) o->part_assembled(a, b, c, t);
   }
   void part_entered(std::uint32_t a, PartId b, const Part& c, kernel::Tick t) override {
     for (PlantObserver* o : list_) o->part_entered(a, b, c, t);

@@ -104,6 +104,7 @@ struct Capacity {
   std::int64_t S::*member;
   std::int64_t max;
   std::int64_t infinite;
+  std::int64_t min = 0;
 };
 
 /// Calls `f(field)` for every declared field of S, in declaration order.

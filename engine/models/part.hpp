@@ -15,12 +15,18 @@ using PartId = std::uint32_t;
 using ProductIndex = std::uint32_t;
 
 inline constexpr std::int32_t NO_ORDER = -1;
+inline constexpr std::uint32_t NO_SOURCE = 0xffffffffu;
 
 struct Part {
   ProductIndex product = 0;
-  std::uint32_t step = 0;  ///< index in the product's route of the station it is at (or will enter first)
-  Tick created = 0;
+  std::uint32_t step = 0;  ///< index in the product's route steps of the station it is at (or will enter first)
+  Tick created = 0;  ///< when it entered the plant (an assembled part: its earliest component)
   std::int32_t order = NO_ORDER;  ///< index of the order it belongs to, or NO_ORDER
+  std::uint32_t source = NO_SOURCE;  ///< the source that released it (release control), or NO_SOURCE
+  Tick entered = 0;  ///< when it entered its current station (batches wait for it)
+  std::uint32_t visits = 0;  ///< work passes it has had, at every station (rework counts again)
+  std::uint16_t attempts = 0;  ///< failed passes at its current route step (`rejects: max_attempts`)
+  bool rejected = false;  ///< its last pass failed and it goes to rework (models/route.hpp)
 };
 
 /// A slab of parts with a free list: ids are reused, memory stays flat over long runs.
@@ -42,7 +48,7 @@ class PartPool {
       id = static_cast<PartId>(parts_.size());
       parts_.emplace_back();
     }
-    parts_[id] = Part{product, 0, now, order};
+    parts_[id] = Part{product, 0, now, order, NO_SOURCE, now, 0, 0, false};
     ++live_;
     return id;
   }

@@ -1,5 +1,6 @@
 #include "models/plant.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "models/transport.hpp"
@@ -10,7 +11,7 @@ namespace {
 std::vector<OrderState> initial_orders(const PlantParams& params) {
   std::vector<OrderState> orders;
   orders.reserve(params.orders.size());
-  for (const auto& o : params.orders) orders.push_back(OrderState{o.release, o.due, o.quantity, -1});
+  for (const auto& o : params.orders) orders.push_back(OrderState{o.release, o.due, o.quantity, -1, o.product});
   return orders;
 }
 }  // namespace
@@ -35,7 +36,7 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   process_.resize(params.products.size());
   sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
   ctx_ = std::make_unique<PlantContext>(
-      PlantContext{kernel_, parts_, routes_, *sink_, seed, replication, nullptr, nullptr, 0, nullptr, {}, {}});
+      PlantContext{kernel_, parts_, routes_, *sink_, seed, replication, nullptr, nullptr, 0, nullptr, {}, {}, &params});
   for (const auto& p : params.products) product_ids_.push_back(p.id);
   ctx_->product_ids = &product_ids_;
   // A network's simulator brings events of its own: a dry calendar then proves nothing.
@@ -55,9 +56,24 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   for (const auto& s : params.stations)
     stations_.push_back(std::make_unique<Station>(s.id, s.params, *ctx_, static_cast<std::uint32_t>(stations_.size())));
   for (std::size_t p = 0; p < params.products.size(); ++p) {
-    for (const auto& step : params.products[p].route) process_[p].push_back(step.process);
-    for (std::size_t k = 0; k < process_[p].size(); ++k)
-      routes_[p].push_back(RouteStep{stations_[params.products[p].route[k].station].get(), &process_[p][k]});
+    const auto& steps = params.products[p].route;
+    for (const auto& step : steps) process_[p].push_back(step.process);
+    for (std::size_t k = 0; k < steps.size(); ++k) {
+      const RouteStepParams& step = steps[k];
+      RouteStep r{stations_[step.station].get(), &process_[p][k]};
+      r.next = step.next != FOLLOWING ? step.next : k + 1 < steps.size() ? static_cast<std::uint32_t>(k + 1) : ROUTE_END;
+      r.reject = step.reject;
+      if (!step.alternatives.empty()) {
+        // Each choice step draws from a stream of its own: adding one leaves the others unchanged.
+        auto choice = std::make_unique<RouteChoice>(RouteChoice{
+            step.alternatives, {}, ctx_->stream("route/" + params.products[p].id + "/" + std::to_string(k))});
+        double total = 0;
+        for (double w : step.weights) choice->cumulative.push_back(total += w);
+        r.choice = choice.get();
+        choices_.push_back(std::move(choice));
+      }
+      routes_[p].push_back(r);
+    }
   }
   if (params.transport) transport_ = std::make_unique<TransportSystem>(params.transport, *ctx_, stations_, routes_);
   for (const auto& s : stations_) stalls_->add(*s);
@@ -66,11 +82,15 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
     for (const auto& c : transport_->conveyors()) stalls_->add(*c);
   }
   sources_.reserve(params.sources.size());
+  std::vector<Source*> limited;  // release control: the sink tells these when their parts leave
   for (const auto& s : params.sources) {
-    sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_));
+    sources_.push_back(std::make_unique<Source>(s.id, s.params, *ctx_, static_cast<std::uint32_t>(sources_.size())));
+    limited.push_back(s.params.wip_limit ? sources_.back().get() : nullptr);
     if (s.params.kind == SourceParams::Kind::SATURATED) sources_.back()->saturated_station()->set_saturating_source(sources_.back().get());
     stalls_->add(*sources_.back());
   }
+  if (std::any_of(limited.begin(), limited.end(), [](const Source* s) { return s != nullptr; }))
+    sink_->set_release_control(std::move(limited));
   network_ = params.network;
   if (network_) messages_ = std::make_unique<Messages>(*network_, *ctx_, stations_);
   // Fleets whose trips wait for commands over the network (docs/transport.md).
@@ -111,6 +131,7 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
     sink_->reset_statistics();
     for (auto& s : stations_) s->reset_statistics();
     for (auto& p : pools_) p->reset_statistics();
+    for (auto& s : sources_) s->reset_statistics();
     if (transport_) transport_->reset_statistics();
   };
   if (messages_) {
@@ -134,6 +155,8 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   r.orders = sink_->orders();
   if (timeline_) r.timeline = std::move(*timeline_);
   for (const auto& p : pools_) r.operators.push_back(p->measures());
+  r.sources.reserve(sources_.size());
+  for (const auto& s : sources_) r.sources.push_back(s->measures());
   if (transport_) r.transport = transport_->measures();
   if (messages_) r.network = messages_->measures();
   r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernel/kernel.hpp"
@@ -15,6 +16,7 @@
 #include "models/operators.hpp"
 #include "models/part.hpp"
 #include "models/plant_context.hpp"
+#include "models/route.hpp"
 #include "models/sink.hpp"
 #include "models/source.hpp"
 #include "models/stall.hpp"
@@ -24,14 +26,45 @@
 
 namespace plantwin::models {
 
+/// `next` of a step that goes on to the following one in the list (the end after the last).
+inline constexpr std::uint32_t FOLLOWING = 0xfffffffdu;
+
 struct RouteStepParams {
+  RouteStepParams() = default;
+  /// A plain step: a station and the product's process time there, then the following step.
+  RouteStepParams(std::size_t station_index, kernel::Distribution process_time)
+      : station(station_index), process(std::move(process_time)) {}
+
   std::size_t station = 0;  ///< index in PlantParams::stations
   kernel::Distribution process;  ///< this product's process time at that station
+  /// After a good pass: FOLLOWING, a step's index, or ROUTE_END (models/route.hpp).
+  std::uint32_t next = FOLLOWING;
+  /// After a rejected pass: the first step of its rework, or NO_STEP (scrapped).
+  std::uint32_t reject = NO_STEP;
+  /// Not empty: a choice step (`{any: [...]}`); its station and process are unused, a part bound
+  /// for it goes to one of these steps.
+  std::vector<std::uint32_t> alternatives;
+  std::vector<double> weights;  ///< one per alternative, or empty: the least-loaded station
+};
+
+/// One line of a bill of materials: `count` parts of `component` make one part of the product.
+struct BomLine {
+  ProductIndex component = 0;
+  std::int64_t count = 1;
 };
 
 struct ProductParams {
+  ProductParams() = default;
+  ProductParams(std::string product_id, std::vector<RouteStepParams> steps)
+      : id(std::move(product_id)), route(std::move(steps)) {}
+
   std::string id;
-  std::vector<RouteStepParams> route;  ///< in visiting order (non-empty)
+  /// Its steps: the route in visiting order (a part starts at step 0), then the steps that
+  /// alternatives and rework add (non-empty).
+  std::vector<RouteStepParams> route;
+  /// Not empty: it is assembled at its first station from these components (PLANNING.md §4);
+  /// sources that release it release its components instead.
+  std::vector<BomLine> bom;
 };
 
 struct OrderParams {
@@ -41,6 +74,7 @@ struct OrderParams {
   std::int64_t quantity = 1;
   kernel::Tick release = 0;
   std::optional<kernel::Tick> due;
+  int priority = 0;  ///< `priority`: higher first at stations with `queue: priority`
 };
 
 struct NamedStation {
@@ -92,12 +126,13 @@ struct ReplicationResult {
   TransportMeasures transport;  ///< empty without transport
   NetworkMeasures network;  ///< empty without a network
   std::vector<OperatorMeasures> operators;  ///< one per pool
+  std::vector<SourceMeasures> sources;  ///< one per source
 
   /// Every field, for run/archive.hpp (a replication run in a child process sends it back).
   template <class A>
   void serialize(A& a) {
     a(status, failure, events, fingerprint, wall_s, warmup, horizon, plant, stations, orders, transport, network, operators,
-      timeline);
+      sources, timeline);
   }
 };
 
@@ -147,6 +182,7 @@ class Plant {
   std::vector<std::unique_ptr<Calendar>> calendars_;
   std::vector<std::unique_ptr<OperatorPool>> pools_;
   std::vector<std::unique_ptr<Station>> stations_;
+  std::vector<std::unique_ptr<RouteChoice>> choices_;  // the routes' choice steps
   std::vector<std::unique_ptr<Source>> sources_;
   std::unique_ptr<Timeline> timeline_;
   Observers observers_;

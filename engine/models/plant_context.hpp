@@ -18,15 +18,27 @@ namespace plantwin::models {
 
 class Station;
 class Sink;
+struct PlantParams;
 class Calendar;
 class OperatorPool;
 
-/// One step of a product's route: the station, that product's process time there, and how the
-/// part gets there from the previous step (nullptr: straight into the station).
+/// The end of a route (a part whose next step it is leaves the plant), and "no step".
+inline constexpr std::uint32_t ROUTE_END = 0xffffffffu;
+inline constexpr std::uint32_t NO_STEP = 0xfffffffeu;
+
+struct RouteChoice;
+
+/// One step of a product's route: the station, that product's process time there, how the part
+/// gets there (nullptr: straight into the station), and where it goes next. A product's steps
+/// are its route in order, then the steps that alternatives and rework add (models/route.hpp).
 struct RouteStep {
   Station* station;
   const kernel::Distribution* process;
   EntryTarget* via = nullptr;
+  std::uint32_t next = ROUTE_END;  ///< the step after a good pass, or ROUTE_END
+  std::uint32_t reject = NO_STEP;  ///< the first step of the rework of a rejected part, or NO_STEP: scrapped
+  /// `{any: [...]}`: a part bound for this step goes to one of the choice's steps instead.
+  RouteChoice* choice = nullptr;
 };
 
 struct PlantContext {
@@ -50,6 +62,9 @@ struct PlantContext {
   /// The plant's calendars and operator pools (PlantParams::calendars, ::operators), by index.
   std::vector<Calendar*> calendars;
   std::vector<OperatorPool*> pools;
+  /// What the plant was built from (products' bills of materials, orders' due dates and
+  /// priorities); null in tests of a single model.
+  const PlantParams* plant = nullptr;
 
   /// The product id of a part, for messages.
   const std::string& product_name(PartId part) const { return (*product_ids)[parts[part].product]; }

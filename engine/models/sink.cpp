@@ -1,5 +1,6 @@
 #include "models/sink.hpp"
 
+#include "models/source.hpp"
 #include "models/timeline.hpp"
 
 namespace plantwin::models {
@@ -21,20 +22,38 @@ void Sink::part_left(PartId part, bool good) {
     ++l.completed;
     l.tally.add(kernel::to_seconds(lead));
     l.histogram.add(lead);
+    visits_.add(static_cast<double>(p.visits));
   } else {
     ++scrapped_;
   }
   if (p.order != NO_ORDER) {
     OrderState& o = orders_[static_cast<std::size_t>(p.order)];
-    if (--o.remaining == 0) o.done = now;
+    // A component of an assembled order's product counts for nothing here (its kit's part will).
+    if (o.product == p.product && --o.remaining == 0) o.done = now;
   }
+  if (!limited_.empty() && p.source != NO_SOURCE && limited_[p.source] != nullptr) limited_[p.source]->part_gone();
   parts_.release(part);
+  wip_.set(now, static_cast<double>(parts_.live()));
+}
+
+void Sink::parts_assembled(std::uint32_t station, PartId part, const std::vector<PartId>& components) {
+  const kernel::Tick now = kernel_.now();
+  const Part& made = parts_[part];
+  for (PartId c : components) {
+    const Part& p = parts_[c];
+    if (observer_ != nullptr) observer_->part_consumed(station, c, p, now);
+    if (!limited_.empty() && p.source != NO_SOURCE && limited_[p.source] != nullptr) limited_[p.source]->part_gone();
+    parts_.release(c);
+  }
+  if (!limited_.empty() && made.source != NO_SOURCE && limited_[made.source] != nullptr) limited_[made.source]->part_added();
+  if (observer_ != nullptr) observer_->part_assembled(station, part, made, now);
   wip_.set(now, static_cast<double>(parts_.live()));
 }
 
 void Sink::reset_statistics() {
   for (auto& l : by_product_) l = LeadTimes{};
   scrapped_ = 0;
+  visits_.reset();
   wip_.reset(kernel_.now());
 }
 
@@ -45,7 +64,7 @@ PlantMeasures Sink::measures() const {
     all.tally.merge(l.tally);
     all.histogram.merge(l.histogram);
   }
-  return PlantMeasures{std::move(all), by_product_, scrapped_, wip_.mean(kernel_.now())};
+  return PlantMeasures{std::move(all), by_product_, scrapped_, wip_.mean(kernel_.now()), visits_};
 }
 
 }  // namespace plantwin::models

@@ -15,11 +15,12 @@ namespace plantwin::models {
 struct OrderState {
   kernel::Tick release = 0;
   std::optional<kernel::Tick> due;
-  std::int64_t remaining = 0;  ///< parts not yet left (good or scrapped)
+  std::int64_t remaining = 0;  ///< parts of its product not yet left (good or scrapped)
   kernel::Tick done = -1;      ///< when its last part left; -1 while not done
+  ProductIndex product = 0;    ///< its product (its components' parts do not count)
   template <class A>
   void serialize(A& a) {
-    a(release, due, remaining, done);
+    a(release, due, remaining, done, product);
   }
 };
 
@@ -39,9 +40,10 @@ struct PlantMeasures {
   std::vector<LeadTimes> by_product;
   std::uint64_t scrapped = 0;
   double wip_mean = 0;
+  kernel::Tally visits;  ///< work passes of each good part that left, at every station
   template <class A>
   void serialize(A& a) {
-    a(all, by_product, scrapped, wip_mean);
+    a(all, by_product, scrapped, wip_mean, visits);
   }
 };
 
@@ -53,6 +55,12 @@ class Sink {
   void part_created(PartId part);
   /// A part leaves the plant: good at the end of its route, or scrapped. Releases it.
   void part_left(PartId part, bool good);
+  /// Station number `station` assembled `part` (just created) from `components`, which are
+  /// consumed: they leave the plant without counting as completed or scrapped. Releases them.
+  void parts_assembled(std::uint32_t station, PartId part, const std::vector<PartId>& components);
+  /// Release control (PLANNING.md §5): told when a part of one of these sources (by index; null:
+  /// not counted) leaves the plant.
+  void set_release_control(std::vector<class Source*> sources) { limited_ = std::move(sources); }
 
   void reset_statistics();
   void set_observer(class PlantObserver* observer) { observer_ = observer; }
@@ -69,6 +77,8 @@ class Sink {
   std::vector<LeadTimes> by_product_;
   std::uint64_t scrapped_ = 0;
   kernel::TimeAverage wip_;
+  kernel::Tally visits_;
+  std::vector<class Source*> limited_;
 };
 
 }  // namespace plantwin::models

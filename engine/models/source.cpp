@@ -3,15 +3,18 @@
 #include <cassert>
 #include <iterator>
 
+#include "models/plant.hpp"
+#include "models/route.hpp"
 #include "models/sink.hpp"
 #include "models/station.hpp"
 
 namespace plantwin::models {
 
-Source::Source(std::string id, SourceParams params, PlantContext& ctx)
+Source::Source(std::string id, SourceParams params, PlantContext& ctx, std::uint32_t number)
     : id_(std::move(id)),
       params_(std::move(params)),
       ctx_(ctx),
+      number_(number),
       model_id_(ctx.kernel.add_model(*this, "source/" + id_)),
       interarrival_rng_(ctx.stream("source/" + id_ + "/interarrival")),
       mix_rng_(ctx.stream("source/" + id_ + "/mix")) {
@@ -23,7 +26,19 @@ Source::Source(std::string id, SourceParams params, PlantContext& ctx)
     calendar_ = ctx.calendars[*params_.calendar];
     calendar_->subscribe(*this);
   }
+  // Plain: every part goes straight to one first station (no WIP limit, choice or assembly).
+  plain_ = !params_.wip_limit;
+  const auto plain_product = [&](ProductIndex product) {
+    const RouteStep& first = ctx_.routes.empty() ? RouteStep{} : ctx_.routes[product].front();
+    return first.choice == nullptr && (ctx.plant == nullptr || ctx.plant->products[product].bom.empty());
+  };
+  for (const auto& [product, weight] : params_.mix) plain_ = plain_ && plain_product(product);
+  for (const OrderRelease& o : params_.orders) plain_ = plain_ && plain_product(o.product);
 }
+
+void Source::reset_statistics() { backlog_size_.reset(ctx_.kernel.now()); }
+
+SourceMeasures Source::measures() const { return SourceMeasures{backlog_size_.mean(ctx_.kernel.now())}; }
 
 void Source::next_arrival_on_calendar() {
   const kernel::Tick draw = params_.interarrival.sample_ticks(interarrival_rng_);
@@ -61,7 +76,7 @@ Station* Source::saturated_station() const {
 void Source::start() {
   switch (params_.kind) {
     case SourceParams::Kind::INTERARRIVAL:
-      if (can_create()) next_arrival();
+      if (arrivals_left()) next_arrival();
       break;
     case SourceParams::Kind::ORDERS:
       if (!params_.orders.empty()) ctx_.kernel.schedule_at(params_.orders.front().release, model_id_, RELEASE);
@@ -82,7 +97,9 @@ ProductIndex Source::draw_product() {
 
 PartId Source::new_part(ProductIndex product, std::int32_t order) {
   const PartId part = ctx_.parts.create(product, ctx_.kernel.now(), order);
+  ctx_.parts[part].source = number_;
   ++created_;
+  ++in_plant_;
   ctx_.sink.part_created(part);
   if (ctx_.observer != nullptr) ctx_.observer->part_created(part, ctx_.parts[part], ctx_.kernel.now());
   return part;
@@ -103,21 +120,30 @@ void Source::on_event(const kernel::Event& event) {
                          " parts in the plant: arrivals exceed the line's capacity");
         return;
       }
-      const PartId part = new_part(draw_product(), NO_ORDER);
-      // Nothing queued here and room at the station: hand the part over directly.
-      if (!waiting_.empty() || requesting_ || !ctx_.routes[ctx_.parts[part].product].front().station->try_accept(part)) {
+      ++arrivals_;
+      if (!plain_) {
+        release(draw_product(), NO_ORDER);
+        offer();
+      } else if (const PartId part = new_part(draw_product(), NO_ORDER);
+                 // Nothing queued here and room at the station: hand the part over directly.
+                 !waiting_.empty() || requesting_ || !ctx_.routes[ctx_.parts[part].product].front().station->try_accept(part)) {
         waiting_.push_back(part);
         offer();
       }
       arrival_ = {};
-      if (can_create()) next_arrival();
+      if (arrivals_left()) next_arrival();
       break;
     }
     case RELEASE: {
       const kernel::Tick now = ctx_.kernel.now();
       while (next_order_ < params_.orders.size() && params_.orders[next_order_].release <= now) {
         const OrderRelease& o = params_.orders[next_order_++];
-        for (std::int64_t q = 0; q < o.quantity; ++q) waiting_.push_back(new_part(o.product, o.order));
+        for (std::int64_t q = 0; q < o.quantity; ++q) {
+          if (plain_)
+            waiting_.push_back(new_part(o.product, o.order));
+          else
+            release(o.product, o.order);
+        }
       }
       offer();
       if (next_order_ < params_.orders.size())
@@ -125,8 +151,52 @@ void Source::on_event(const kernel::Event& event) {
       break;
     }
     case OFFER: offer(); break;
+    case RELEASE_BACKLOG:
+      backlog_pending_ = false;
+      release_backlog();
+      break;
     default: assert(false);
   }
+}
+
+void Source::release(ProductIndex product, std::int32_t order) {
+  if (ctx_.plant != nullptr) {
+    const std::vector<BomLine>& bom = ctx_.plant->products[product].bom;
+    if (!bom.empty()) {
+      for (const BomLine& line : bom)
+        for (std::int64_t k = 0; k < line.count; ++k) release(line.component, order);
+      return;
+    }
+  }
+  if (params_.wip_limit && (in_plant_ >= *params_.wip_limit || !backlog_.empty())) {
+    backlog_.push_back(Held{product, order});
+    backlog_size_.set(ctx_.kernel.now(), static_cast<double>(backlog_.size()));
+    return;
+  }
+  waiting_.push_back(new_part(product, order));
+}
+
+void Source::part_gone() {
+  --in_plant_;
+  if (backlog_pending_) return;
+  if (!backlog_.empty()) {
+    // Released at this instant, after what is under way (a part may be leaving a station's loop).
+    backlog_pending_ = true;
+    ctx_.kernel.defer(model_id_, RELEASE_BACKLOG);
+  } else if (params_.kind == SourceParams::Kind::SATURATED) {
+    saturated_station()->supply_changed();
+  }
+}
+
+void Source::release_backlog() {
+  bool released = false;
+  while (!backlog_.empty() && in_plant_ < *params_.wip_limit) {
+    const Held h = backlog_.pop_front();
+    waiting_.push_back(new_part(h.product, h.order));
+    released = true;
+  }
+  backlog_size_.set(ctx_.kernel.now(), static_cast<double>(backlog_.size()));
+  if (released) offer();
 }
 
 void Source::offer() {
@@ -136,8 +206,11 @@ void Source::offer() {
   // with the next part, still in creation order.
   while (!requesting_ && !waiting_.empty()) {
     requesting_ = true;
-    const Part& head = ctx_.parts[waiting_.front()];
-    Station* first = ctx_.routes[head.product].front().station;
+    Part& head = ctx_.parts[waiting_.front()];
+    const auto& route = ctx_.routes[head.product];
+    // `{any: [...]}` first: the head chooses its station now, when it is ready to move.
+    if (head.step == 0 && route.front().choice != nullptr) head.step = choose_step(route, 0);
+    Station* first = route[head.step].station;
     first->request_entry(*this, 0, Transfer{waiting_.front(), nullptr, first});
   }
   offering_ = false;
@@ -156,15 +229,24 @@ PartId Source::hand_over(std::uint64_t /*tag*/) {
 
 namespace plantwin::models {
 
+const Station* Source::head_station() const {
+  const Part& head = ctx_.parts[waiting_.front()];
+  const RouteStep& step = ctx_.routes[head.product][head.step];
+  return step.choice != nullptr ? nullptr : step.station;
+}
+
 WaitKind Source::waits_for(std::uint32_t /*item*/, std::vector<WaitItem>& on) const {
   if (waiting_.empty()) return WaitKind::MOVES;
-  on.push_back(ctx_.routes[ctx_.parts[waiting_.front()].product].front().station->entry_wait(*this, 0));
+  const Station* first = head_station();
+  if (first == nullptr) return WaitKind::MOVES;  // its offer is on its way
+  on.push_back(first->entry_wait(*this, 0));
   return WaitKind::ANY;
 }
 
 std::string Source::describe_wait(std::uint32_t /*item*/) const {
-  const Station& first = *ctx_.routes[ctx_.parts[waiting_.front()].product].front().station;
-  return "source '" + id_ + "' holds " + std::to_string(waiting_.size()) + " part(s) waiting for " + first.entry_name();
+  const Station* first = head_station();
+  return "source '" + id_ + "' holds " + std::to_string(waiting_.size()) + " part(s) waiting for " +
+         (first != nullptr ? first->entry_name() : "their first station");
 }
 
 void Source::holders(std::vector<WaitItem>& out) const {

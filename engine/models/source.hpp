@@ -11,6 +11,10 @@
 /// A source hands its parts to their first station strictly in creation order: while the head's
 /// station has no room the head waits here, and so do the parts behind it (they are in the plant
 /// and count in WIP and lead time).
+///
+/// PLANNING.md §4–5: a part of an assembled product is released as its components (its bill of
+/// materials, recursively); with `wip_limit: N` a part is released into the plant only while
+/// fewer than N parts of this source are in it, the others wait outside in a backlog (not WIP).
 
 #include <cstdint>
 #include <optional>
@@ -20,6 +24,7 @@
 #include "kernel/distribution.hpp"
 #include "kernel/kernel.hpp"
 #include "kernel/rng.hpp"
+#include "kernel/stats.hpp"
 #include "models/calendar.hpp"
 #include "models/plant_context.hpp"
 
@@ -44,11 +49,23 @@ struct SourceParams {
   /// INTERARRIVAL: the calendar whose on-time the interarrival clock runs in (index in
   /// PlantParams::calendars), or none: always.
   std::optional<std::size_t> calendar;
+  /// Release control: the most parts of this source in the plant at once; none: no limit.
+  std::optional<std::int64_t> wip_limit;
+};
+
+/// Per-replication measurements of one source.
+struct SourceMeasures {
+  double backlog_mean = 0;  ///< time-average parts held back by `wip_limit`
+  template <class A>
+  void serialize(A& a) {
+    a(backlog_mean);
+  }
 };
 
 class Source final : public kernel::Model, public EntryRequester, public Waitable, public CalendarClient {
  public:
-  Source(std::string id, SourceParams params, PlantContext& ctx);
+  /// `number`: its position in declaration order (parts remember it).
+  Source(std::string id, SourceParams params, PlantContext& ctx, std::uint32_t number = NO_SOURCE);
 
   const std::string& id() const { return id_; }
   /// The first station of the parts of a saturated source (all its products share it).
@@ -56,14 +73,23 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
 
   /// Called once at time 0, after every model exists.
   void start();
-  /// SATURATED: true while the limit allows another part.
-  bool can_create() const { return !params_.limit || created_ < static_cast<std::uint64_t>(*params_.limit); }
+  /// SATURATED: true while the limit and the WIP limit allow another part.
+  bool can_create() const {
+    return (!params_.limit || created_ < static_cast<std::uint64_t>(*params_.limit)) &&
+           (!params_.wip_limit || in_plant_ < *params_.wip_limit);
+  }
   /// SATURATED: creates a part for the first station, which takes it at once.
   PartId create_part();
   /// Parts created since time 0.
   std::uint64_t created() const { return created_; }
   /// Parts waiting here for their first station.
   std::size_t waiting() const { return waiting_.size(); }
+  /// Release control: a part of this source left the plant (or was consumed), or one was made of
+  /// its parts (an assembled part).
+  void part_gone();
+  void part_added() { ++in_plant_; }
+  void reset_statistics();
+  SourceMeasures measures() const;
 
   void on_event(const kernel::Event& event) override;
   const char* event_name(std::uint32_t kind) const override;
@@ -78,10 +104,20 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   void holders(std::vector<WaitItem>& out) const override;
 
  private:
-  enum EventKind : std::uint32_t { ARRIVAL, RELEASE, OFFER };
+  enum EventKind : std::uint32_t { ARRIVAL, RELEASE, OFFER, RELEASE_BACKLOG };
 
   ProductIndex draw_product();
   PartId new_part(ProductIndex product, std::int32_t order);
+  /// Releases one part of `product` (its components, if it is assembled) into the plant, or
+  /// into the backlog while the WIP limit is reached.
+  void release(ProductIndex product, std::int32_t order);
+  void release_backlog();
+  /// The station the head waits for (its choice made), or nullptr when it is not chosen yet.
+  const Station* head_station() const;
+  struct Held {
+    ProductIndex product;
+    std::int32_t order;
+  };
   void offer();
   /// Starts the interarrival clock for the next part (stopped while the calendar is off).
   void next_arrival() {
@@ -91,11 +127,20 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
       next_arrival_on_calendar();
   }
   void next_arrival_on_calendar();
+  /// INTERARRIVAL: the limit allows another arrival (a part, or a kit of components).
+  bool arrivals_left() const { return !params_.limit || arrivals_ < static_cast<std::uint64_t>(*params_.limit); }
 
   const std::string id_;
   const SourceParams params_;
   PlantContext& ctx_;
+  std::uint32_t number_;
   kernel::ModelId model_id_;
+  /// No BOM, no WIP limit, no choice of first station: arrivals take the short way.
+  bool plain_ = true;
+  std::int64_t in_plant_ = 0;  // its parts in the plant (counted with a WIP limit)
+  RingQueue<Held> backlog_;
+  bool backlog_pending_ = false;
+  kernel::TimeAverage backlog_size_;
   double mix_total_ = 0;
   std::vector<double> mix_cumulative_;
   kernel::RngStream interarrival_rng_;
@@ -104,6 +149,7 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   bool requesting_ = false;  // the head has a request at its station
   bool offering_ = false;    // inside offer(): a grant continues the loop instead of deferring
   std::uint64_t created_ = 0;
+  std::uint64_t arrivals_ = 0;
   std::size_t next_order_ = 0;
   Calendar* calendar_ = nullptr;
   kernel::EventHandle arrival_;

@@ -5,6 +5,9 @@
 #include <iterator>
 #include <limits>
 
+#include "models/assembly.hpp"
+#include "models/plant.hpp"
+#include "models/route.hpp"
 #include "models/sink.hpp"
 #include "models/timeline.hpp"
 #include "models/source.hpp"
@@ -55,6 +58,33 @@ Station::Station(std::string id, StationParams params, PlantContext& ctx, std::u
   has_planning_ = calendar_ != nullptr || params_.maintenance.has_value() || has_pools_;
   counts_station_work_ = params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::OPERATING &&
                          params_.maintenance->scope == MaintenanceParams::Scope::STATION;
+  if (ctx.plant != nullptr) {
+    auto kits = std::make_unique<Kits>(*ctx.plant, number_);
+    if (!kits->empty()) kits_ = std::move(kits);
+  }
+  // Stations that gather their work pick at the end of the instant (models/station_pick.cpp).
+  if (params_.batch)
+    gather_ = static_cast<std::size_t>(params_.batch->max);
+  else if (kits_)
+    gather_ = std::max<std::size_t>(1, kits_->kit_size());
+  else if (params_.queue != QueueDiscipline::FIFO)
+    gather_ = 1;
+}
+
+Station::~Station() = default;
+
+std::size_t Station::parts_inside() const {
+  std::size_t n = queue_.size();
+  for (const Server& s : servers_)
+    if (s.state != ServerState::IDLE) n += s.batch.empty() ? 1 : s.batch.size() - s.batch_next;
+  return n;
+}
+
+void Station::supply_changed() {
+  if (!grant_deferred_) {
+    grant_deferred_ = true;
+    ctx_.kernel.defer(model_id_, GRANT);
+  }
 }
 
 void Station::start() {
@@ -96,8 +126,18 @@ void Station::change(Server& s, ServerState next, std::uint8_t holds) {
 
 void Station::tell(std::uint32_t index, PlantObserver::Step step) {
   const Server& s = servers_[index];
+  using Step = PlantObserver::Step;
+  // A batch's setup and work are each of its parts'.
+  if (!s.batch.empty() && (step == Step::SETUP_START || step == Step::SETUP_END || step == Step::WORK_START)) {
+    for (PartId part : s.batch) tell(index, step, part);
+    return;
+  }
+  tell(index, step, s.part);
+}
+
+void Station::tell(std::uint32_t index, PlantObserver::Step step, PartId part) {
   const bool with_part = step != PlantObserver::Step::DOWN && step != PlantObserver::Step::UP;
-  ctx_.observer->server_step(number_, index, step, s.part, with_part ? &ctx_.parts[s.part] : nullptr, ctx_.kernel.now());
+  ctx_.observer->server_step(number_, index, step, part, with_part ? &ctx_.parts[part] : nullptr, ctx_.kernel.now());
 }
 
 void Station::notify(const Server& s) {
@@ -111,7 +151,11 @@ void Station::reset_statistics() {
     s.state_since = now;
   }
   completed_ = scrapped_ = processed_ = 0;
+  rejected_ = reworked_ = consumed_ = 0;
   repair_wait_.reset();
+  batch_size_.reset();
+  fill_wait_.reset();
+  kits_waiting_.reset(now);
   queue_length_.reset(now);
   window_start_ = now;
 }
@@ -128,6 +172,12 @@ StationMeasures Station::measures() const {
   m.processed = processed_;
   m.queue_mean = queue_length_.mean(now);
   m.repair_wait = repair_wait_;
+  m.rejected = rejected_;
+  m.reworked = reworked_;
+  m.consumed = consumed_;
+  m.batch_size = batch_size_;
+  m.fill_wait = fill_wait_;
+  m.kits_waiting = kits_ ? kits_waiting_.mean(now) : 0.0;
   return m;
 }
 
@@ -162,6 +212,16 @@ void Station::set_request_held(const EntryRequester& requester, std::uint64_t ta
 void Station::accept(PartId part) {
   ++ctx_.moves;
   if (ctx_.observer != nullptr) ctx_.observer->part_entered(number_, part, ctx_.parts[part], ctx_.kernel.now());
+  if (gather_ != 0) {
+    // Everything that arrives at this instant is in the buffer before a free server picks.
+    Part& p = ctx_.parts[part];
+    p.entered = ctx_.kernel.now();
+    queue_.push_back(part);
+    if (kits_ && kits_->is_component(p.product)) kits_->added(p);
+    queue_changed();
+    request_pick();
+    return;
+  }
   if (free_servers_ > 0 && queue_.empty()) {
     for (std::uint32_t i = 0;; ++i)
       if (is_free(servers_[i])) {
@@ -174,6 +234,10 @@ void Station::accept(PartId part) {
 }
 
 void Station::dispatch() {
+  if (gather_ != 0) {
+    if (free_servers_ > 0 && !queue_.empty()) request_pick();
+    return;
+  }
   while (free_servers_ > 0 && !queue_.empty()) {
     const PartId part = queue_.pop_front();
     queue_length_.set(ctx_.kernel.now(), static_cast<double>(queue_.size()));
@@ -196,7 +260,10 @@ void Station::grant() {
         while (requests_[i].held) ++i;
       const Request r = i == 0 ? requests_.pop_front() : requests_.erase_at(i);
       accept(r.requester->hand_over(r.tag));
-    } else if (saturating_ != nullptr && free_servers_ > 0 && queue_.empty() && saturating_->can_create()) {
+    } else if (saturating_ != nullptr &&
+               (gather_ == 0 ? free_servers_ > 0 && queue_.empty() : queue_.size() < free_servers_ * gather_) &&
+               saturating_->can_create()) {
+      // A gathering station takes what its free servers gather (a batch station: up to `max`).
       accept(saturating_->create_part());
     } else {
       break;
@@ -209,10 +276,15 @@ PartId Station::hand_over(std::uint64_t server) {
   Server& s = servers_[server];
   assert(s.state == ServerState::BLOCKED || s.state == ServerState::WAITING_TRANSPORT);
   const PartId part = s.part;
-  ++completed_;
+  // A rejected part goes on to its rework: its pass does not count as completed.
+  if (Part& p = ctx_.parts[part]; p.rejected)
+    p.rejected = false;
+  else
+    ++completed_;
   s.waiting_on = nullptr;
   ++ctx_.moves;
   if (ctx_.observer != nullptr) tell(static_cast<std::uint32_t>(server), PlantObserver::Step::LEAVE);
+  if (!s.batch.empty() && next_of_batch(static_cast<std::uint32_t>(server))) return part;
   set_state(s, ServerState::IDLE);
   dispatch();
   // Granting our own waiting requests here could recurse up a long blocked line: defer it.
@@ -414,12 +486,16 @@ void Station::end_work(std::uint32_t index) {
   }
   s.activity = Activity::NONE;
   s.in_hand = false;
+  if (!s.batch.empty()) {
+    end_batch(index);
+    return;
+  }
   ++processed_;
   ++ctx_.moves;
   if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::WORK_END);
   const PartId part = s.part;
-  if (params_.yield < 1.0 && !(yield_rng_.uniform() < params_.yield)) {
-    ++scrapped_;
+  ++ctx_.parts[part].visits;
+  if (params_.yield < 1.0 && judge(part) == Verdict::SCRAP) {
     if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::SCRAP);
     set_state(s, ServerState::IDLE);
     ctx_.sink.part_left(part, false);
@@ -448,15 +524,19 @@ void Station::move_on(std::uint32_t index) {
   const PartId part = s.part;
   Part& p = ctx_.parts[part];
   const auto& route = ctx_.routes[p.product];
-  if (++p.step >= route.size()) {
+  std::uint32_t step = p.rejected ? route[p.step].reject : route[p.step].next;
+  if (step == ROUTE_END) {
     ++completed_;
     if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::LEAVE);
-    set_state(s, ServerState::IDLE);
+    const bool more = !s.batch.empty() && next_of_batch(index);
+    if (!more) set_state(s, ServerState::IDLE);
     ctx_.sink.part_left(part, true);
-    server_freed();
+    if (!more) server_freed();
     return;
   }
-  const RouteStep& next = route[p.step];
+  if (route[step].choice != nullptr) step = choose_step(route, step);
+  p.step = step;
+  const RouteStep& next = route[step];
   EntryTarget& target = next.via != nullptr ? *next.via : static_cast<EntryTarget&>(*next.station);
   const ServerState waiting = target.waiting_state();
   set_state(s, waiting);
@@ -500,6 +580,13 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
     on.push_back(pools_[static_cast<std::size_t>(OperatorTask::REPAIR)]->operator_item());
     return WaitKind::ANY;
   }
+  // A free server of a gathering station with parts in its buffer and nothing to pick or wait
+  // out: only parts that come in can give it work (a full batch, a complete kit). With no room
+  // for them, it waits for the room, which waits for its servers.
+  if (gather_ != 0 && is_free(s) && !queue_.empty() && !pick_pending_ && !fill_timer_ && !has_room()) {
+    on.push_back({this, ROOM});
+    return WaitKind::ANY;
+  }
   // Off shift for ever: nothing brings it back.
   if ((s.holds & HOLD_OFF) && calendar_->params().next_change(ctx_.kernel.now()) == NEVER) return WaitKind::ANY;
   return WaitKind::MOVES;  // working, in setup, at a gate, down, off shift, in maintenance, idle
@@ -507,14 +594,14 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
 
 std::string Station::describe_wait(std::uint32_t item) const {
   if (item == ROOM) return "";
-  if (item == BUFFER)
-    return "station '" + id_ + "' has " + std::to_string(queue_.size()) + " part(s) in its buffer waiting for a server";
+  if (item == BUFFER) return describe_buffer();
   const Server& s = servers_[item];
   std::string what = "station '" + id_ + "' server " + std::to_string(item);
   if (s.state != ServerState::IDLE) what += " holds a part of '" + ctx_.product_name(s.part) + "'";
   if (s.waiting_on != nullptr) return what + " and waits for " + s.waiting_on->entry_name();
   if (s.op_waiting) return what + " and waits for an operator of '" + step_pool(s)->params().id + "'";
   if (s.holds & HOLD_OFF) return what + " and is off shift for good";
+  if (gather_ != 0 && is_free(s)) return what + " is free and waits for parts to gather";
   return what;
 }
 
@@ -695,8 +782,8 @@ void Station::working_changed(int delta) {
 // ---- events ------------------------------------------------------------------------------------
 
 const char* Station::event_name(std::uint32_t kind) const {
-  static constexpr const char* names[] = {"end_setup", "end_work", "fail", "repair", "grant", "maintenance_due",
-                                          "maintenance_end"};
+  static constexpr const char* names[] = {"end_setup",       "end_work", "fail",       "repair",  "grant",
+                                          "maintenance_due", "maintenance_end", "pick", "batch_next", "fill_due"};
   return kind < std::size(names) ? names[kind] : nullptr;
 }
 
@@ -713,6 +800,12 @@ void Station::on_event(const kernel::Event& event) {
       break;
     case MAINTENANCE_DUE: maintenance_due(index); break;
     case MAINTENANCE_END: maintenance_end(index); break;
+    case PICK: pick(); break;
+    case BATCH_NEXT: move_on(index); break;
+    case FILL_DUE:
+      fill_timer_ = {};
+      request_pick();
+      break;
     default: assert(false);
   }
 }

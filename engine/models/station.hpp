@@ -24,6 +24,7 @@
 ///   waiting_transport, waiting_network, idle).
 
 #include <array>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -108,6 +109,53 @@ struct MaintenanceParams {
   };
 };
 
+/// `rejects` (PLANNING.md §4): a rejected part goes through a rework route instead of being
+/// scrapped. The route itself is in the product's steps (models/route.hpp).
+struct RejectsParams {
+  enum class Then { BACK, NEXT };
+  static constexpr std::int64_t UNLIMITED = 0;
+  Then then = Then::BACK;
+  std::int64_t max_attempts = UNLIMITED;
+
+  static constexpr auto FIELDS = std::tuple{
+      decl::Choice<RejectsParams, Then, 2>{
+          {"then", "", "back", "`back`, `next`",
+           "after the rework route: back to this station (tested again, a new independent draw), or on along the "
+           "part's route after it"},
+          &RejectsParams::then,
+          {{{"back", Then::BACK}, {"next", Then::NEXT}}}},
+      decl::Capacity<RejectsParams>{{"max_attempts", "", "inf", "1 .. 1000000, or `inf`",
+                                     "a part that failed this many times here (at this step of its route) is scrapped"},
+                                    &RejectsParams::max_attempts, 1'000'000, UNLIMITED, 1},
+  };
+};
+
+/// `batch` (PLANNING.md §4): a free server starts a batch of all waiting parts of one product (of
+/// any product with `mixed`) up to `max` when `max` wait, or when at least `min` wait and the
+/// oldest has waited `max_wait`. One process draw per batch.
+struct BatchParams {
+  std::int64_t max = 1;
+  std::int64_t min = 0;  ///< 0: `max`
+  std::optional<kernel::Tick> max_wait;
+  bool mixed = false;
+  std::int64_t smallest() const { return min > 0 ? min : max; }
+
+  static constexpr auto FIELDS = std::tuple{
+      decl::Integer<BatchParams, std::int64_t>{{"max", "parts", "", "1 .. 100000", "the most parts in one batch"},
+                                               &BatchParams::max, 1, 100'000},
+      decl::Integer<BatchParams, std::int64_t>{
+          {"min", "parts", "`max`", "1 .. `max`", "the fewest parts a batch starts with once the oldest has waited `max_wait`"},
+          &BatchParams::min, 1, 100'000},
+      decl::OptionalDuration<BatchParams>{
+          {"max_wait", "s", "none", "", "how long the oldest part waits for a full batch; none: a batch always waits to be full"},
+          &BatchParams::max_wait},
+      decl::Bool<BatchParams>{{"mixed", "", "false", "", "parts of different products share a batch"}, &BatchParams::mixed},
+  };
+};
+
+/// How a free server picks from its buffer (PLANNING.md §5); ties fall back to arrival order.
+enum class QueueDiscipline { FIFO, PRIORITY, EDD, SPT, SETUP };
+
 /// A station's own parameters. Process times belong to the products' route steps (RouteStep):
 /// a station stores nothing per product of the plant, so a plant of many stations and products
 /// stays small.
@@ -129,12 +177,15 @@ struct StationParams {
   std::optional<MaintenanceParams> maintenance;
   /// The operator pool (index in PlantParams::operators) each task needs, if any.
   std::array<std::optional<std::size_t>, OPERATOR_TASK_COUNT> operators{};
+  QueueDiscipline queue = QueueDiscipline::FIFO;
+  std::optional<RejectsParams> rejects;
+  std::optional<BatchParams> batch;
 
   /// The changeover from `from` to `to`, or nullptr when none (always none when from == to).
   const Distribution* setup_between(ProductIndex from, ProductIndex to) const;
 
-  /// The station's plain keys; `process`, `failures`, `setup`, `maintenance`, `calendar` and
-  /// `operators` are read beside them (scenario/loader.cpp).
+  /// The station's plain keys; `process`, `failures`, `setup`, `maintenance`, `calendar`,
+  /// `operators`, `rejects` and `batch` are read beside them (scenario/loader.cpp, scenario/material.cpp).
   static constexpr auto FIELDS = std::tuple{
       decl::Integer<StationParams>{{"servers", "", "1", "1 .. 10000", "identical machines fed from one buffer"},
                                    &StationParams::servers, 1, 10'000},
@@ -151,6 +202,17 @@ struct StationParams {
            "overtime ([planning.md](planning.md#calendars))"},
           &StationParams::at_shift_end,
           {{{"pause", AtShiftEnd::PAUSE}, {"finish", AtShiftEnd::FINISH}}}},
+      decl::Choice<StationParams, QueueDiscipline, 5>{
+          {"queue", "", "fifo", "`fifo`, `priority`, `edd`, `spt`, `setup`",
+           "how a free server picks from the buffer: arrival order, highest order priority, earliest order due date, "
+           "shortest mean process time here, or the server's last product first "
+           "([planning.md](planning.md#queue-disciplines))"},
+          &StationParams::queue,
+          {{{"fifo", QueueDiscipline::FIFO},
+            {"priority", QueueDiscipline::PRIORITY},
+            {"edd", QueueDiscipline::EDD},
+            {"spt", QueueDiscipline::SPT},
+            {"setup", QueueDiscipline::SETUP}}}},
   };
 };
 
@@ -162,9 +224,16 @@ struct StationMeasures {
   std::uint64_t processed = 0;  ///< parts whose work ended (good + scrapped)
   double queue_mean = 0;        ///< time-average number of parts waiting in the buffer
   kernel::Tally repair_wait;    ///< seconds a repair waited for its technician (pools only)
+  std::uint64_t rejected = 0;   ///< failed passes (scrapped or sent to rework)
+  std::uint64_t reworked = 0;   ///< failed passes sent to rework
+  std::uint64_t consumed = 0;   ///< components assembled into other parts
+  kernel::Tally batch_size;     ///< one value per batch started
+  kernel::Tally fill_wait;      ///< seconds: a batch's start minus max(its oldest part's entry, its server's free time)
+  double kits_waiting = 0;      ///< time-average number of complete kits in the buffer
   template <class A>
   void serialize(A& a) {
-    a(state_ticks, completed, scrapped, processed, queue_mean, repair_wait);
+    a(state_ticks, completed, scrapped, processed, queue_mean, repair_wait, rejected, reworked, consumed, batch_size,
+      fill_wait, kits_waiting);
   }
 };
 
@@ -178,6 +247,7 @@ class Station final : public kernel::Model,
  public:
   /// `number` is the station's position in declaration order (observers name stations by it).
   Station(std::string id, StationParams params, PlantContext& ctx, std::uint32_t number = 0);
+  ~Station();
 
   const std::string& id() const { return id_; }
   const StationParams& params() const { return params_; }
@@ -205,8 +275,18 @@ class Station final : public kernel::Model,
     accept(part);
     return true;
   }
-  /// True when a part could enter now (a free server or a free waiting place).
-  bool has_room() const { return queue_.size() < capacity_ || free_servers_ > 0; }
+  /// True when a part could enter now (a free server or a free waiting place). A free server of
+  /// a station that gathers its work (a batch, a kit, a pick at the end of the instant) holds the
+  /// places of what it gathers: `gather_` parts.
+  bool has_room() const {
+    if (gather_ == 0) return queue_.size() < capacity_ || free_servers_ > 0;
+    return queue_.size() < capacity_ || queue_.size() - capacity_ < free_servers_ * gather_;
+  }
+  /// Parts in it: waiting, and on its servers (alternative stations choose by it).
+  std::size_t parts_inside() const;
+  int servers() const { return params_.servers; }
+  /// A saturating source may create parts again (its WIP fell below its limit): ask it.
+  void supply_changed();
 
   /// Makes `source` create a part whenever a server is free and the buffer is empty (a
   /// `saturated: true` source). It must provide can_create() and create_part().
@@ -234,7 +314,18 @@ class Station final : public kernel::Model,
   void holders(std::vector<WaitItem>& out) const override;
 
  private:
-  enum EventKind : std::uint32_t { END_SETUP, END_WORK, FAIL, REPAIR, GRANT, MAINTENANCE_DUE, MAINTENANCE_END };
+  enum EventKind : std::uint32_t {
+    END_SETUP,
+    END_WORK,
+    FAIL,
+    REPAIR,
+    GRANT,
+    MAINTENANCE_DUE,
+    MAINTENANCE_END,
+    PICK,        // a free server picks from the buffer, at the end of the instant (gathering stations)
+    BATCH_NEXT,  // the next part of a finished batch moves on
+    FILL_DUE,    // the oldest part of a batch has waited `max_wait`
+  };
   enum class Activity : std::uint8_t { NONE, SETUP, WORK };
   /// Why a server takes no new part (bits of Server::holds); DOWN, OFF and MAINT also show as its
   /// state, in that precedence.
@@ -260,6 +351,9 @@ class Station final : public kernel::Model,
     bool op_waiting = false;  // asked a pool for one for its setup or work
     bool repair_waiting = false;  // down, its repair waiting for a technician
     PartId part = 0;
+    // A batch station: the parts of its batch (`part` is the one moving on), and which that is.
+    std::vector<PartId> batch;
+    std::uint32_t batch_next = 0;
     EntryTarget* waiting_on = nullptr;  // while its finished part waits to move on: the target asked
     std::int64_t last_product = -1;
     // The activity in progress or interrupted.
@@ -360,8 +454,36 @@ class Station final : public kernel::Model,
   bool wants_grant() const { return !requests_.empty() || saturating_ != nullptr; }
 
   void notify(const Server& s);
-  /// Tells the observer (when there is one) of a step of server `index` with its part.
+  /// Tells the observer (when there is one) of a step of server `index` with its part (or, for
+  /// the steps of a batch, each of its parts).
   void tell(std::uint32_t index, PlantObserver::Step step);
+  void tell(std::uint32_t index, PlantObserver::Step step, PartId part);
+
+  // Gathering stations (models/station_pick.cpp): queue disciplines, batches, assembly.
+  void request_pick();
+  void pick();
+  /// Starts the next work on free server `index` from the buffer; false when none can start.
+  bool start_next(std::uint32_t index);
+  /// The buffer position a free server `s` takes next by the discipline (kits complete), or
+  /// queue_.size() when none.
+  std::size_t choose(const Server& s) const;
+  bool before(PartId a, PartId b, const Server& s) const;
+  /// Batch stations: the parts of the batch that can start now (empty: none); arms the fill timer.
+  std::vector<PartId> take_batch(const Server& s);
+  void start_batch(std::uint32_t index, std::vector<PartId> parts);
+  void end_batch(std::uint32_t index);
+  /// The part that moved on from server `index` is gone: the next of its batch moves on, or the
+  /// server is free.
+  bool next_of_batch(std::uint32_t index);
+  /// Assembly stations: takes the kit that `part` (a component in the buffer) completes out of the
+  /// buffer and returns the assembled part.
+  PartId assemble(std::size_t position);
+  enum class Verdict : std::uint8_t { GOOD, REWORK, SCRAP };
+  /// Draws whether `part` passed; counts rejects and rework (PLANNING.md §4).
+  Verdict judge(PartId part);
+  void queue_changed();
+  /// What the parts in the buffer wait for, in a sentence (stall messages).
+  std::string describe_buffer() const;
 
   const std::string id_;
   const StationParams params_;
@@ -394,6 +516,18 @@ class Station final : public kernel::Model,
   kernel::Tick window_start_ = 0;
   std::uint64_t completed_ = 0, scrapped_ = 0, processed_ = 0;
   kernel::Tally repair_wait_;
+  std::uint64_t rejected_ = 0, reworked_ = 0, consumed_ = 0;
+
+  // Material flow (PLANNING.md §4–5); unused by a plain first-come first-served station.
+  /// Free servers pick at the end of the instant (a discipline, batches, kits), each holding the
+  /// places of `gather_` parts; 0: a part starts on a free server as it enters.
+  std::size_t gather_ = 0;
+  bool pick_pending_ = false;
+  kernel::Tally batch_size_, fill_wait_;
+  kernel::EventHandle fill_timer_;
+  kernel::Tick fill_due_ = 0;
+  std::unique_ptr<class Kits> kits_;  // models/assembly.hpp; null unless parts are assembled here
+  kernel::TimeAverage kits_waiting_;
 
   // The planner's vocabulary; all unused (null, empty) for a station without it.
   Calendar* calendar_ = nullptr;

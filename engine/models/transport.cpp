@@ -14,16 +14,8 @@ TransportSystem::TransportSystem(std::shared_ptr<const TransportParams> shared, 
   if (params.layout) traffic_ = std::make_unique<Traffic>(*params.layout, ctx);
   for (std::size_t f = 0; f < params.fleets.size(); ++f) {
     assert(params.layout && "the loader requires a layout for fleets");
-    // The stations of each step this fleet carries: from the previous step's to this step's.
-    std::vector<std::vector<FleetLeg>> legs(routes.size());
-    for (std::size_t p = 0; p < routes.size(); ++p) legs[p].resize(routes[p].size());
-    for (const ViaParams& via : params.vias) {
-      if (via.kind != ViaParams::Kind::FLEET || via.index != f) continue;
-      assert(via.step > 0 && "a part cannot be carried to the first station of its route");
-      legs[via.product][via.step] = FleetLeg{via.from_station, via.to_station};
-    }
-    fleets_.push_back(std::make_unique<Fleet>(params.fleets[f], *params.layout, params.station_node, std::move(legs),
-                                              stations, *traffic_, ctx));
+    fleets_.push_back(
+        std::make_unique<Fleet>(params.fleets[f], *params.layout, params.station_node, stations, *traffic_, ctx));
     traffic_->add_fleet(*fleets_.back());
     fleets_.back()->set_number(static_cast<std::uint32_t>(f));
   }

@@ -136,6 +136,17 @@ void EventLogWriter::part_created(models::PartId id, const models::Part& part, k
   write({now, "release", nullptr, -1, id, &part});
 }
 
+void EventLogWriter::part_consumed(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) {
+  write({now, "consume", &params_.stations[station].id, -1, id, &part});
+}
+
+void EventLogWriter::part_assembled(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) {
+  // A new part, numbered like a released one.
+  if (id >= serial_.size()) serial_.resize(id + 1);
+  serial_[id] = ++next_serial_;
+  write({now, "assemble", &params_.stations[station].id, -1, id, &part});
+}
+
 void EventLogWriter::part_entered(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) {
   write({now, "enter", &params_.stations[station].id, -1, id, &part});
 }

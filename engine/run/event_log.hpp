@@ -50,6 +50,8 @@ class EventLogWriter final : public models::PlantObserver {
   void server_state(std::uint32_t station, std::uint32_t server, models::ServerState state, kernel::Tick now) override;
   void part_left(models::PartId id, const models::Part& part, bool good, kernel::Tick now) override;
   void part_created(models::PartId id, const models::Part& part, kernel::Tick now) override;
+  void part_consumed(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) override;
+  void part_assembled(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) override;
   void part_entered(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) override;
   void server_step(std::uint32_t station, std::uint32_t server, Step step, models::PartId id, const models::Part* part,
                    kernel::Tick now) override;

@@ -59,6 +59,14 @@ constexpr Row ROWS[] = {
     {"stations", "repair_wait_s", COUNT, Direction::LOWER},
     // A pool's utilization is over its on-time taken literally: overtime lifts it above 1.
     {"operators", "wait_s", COUNT, Direction::LOWER},
+    {"stations", "rejected", COUNT, Direction::LOWER},
+    {"stations", "reworked", COUNT, Direction::LOWER},
+    {"stations", "consumed", COUNT, Direction::NONE},
+    {"stations", "kits_waiting", COUNT, Direction::LOWER},
+    {"stations", "count", COUNT, Direction::NONE},  // stations.ID.batches.count
+    {"stations", "mean_size", COUNT, Direction::NONE},
+    {"stations", "fill_wait_s", COUNT, Direction::LOWER},
+    {"sources", "backlog", COUNT, Direction::LOWER},
 };
 
 }  // namespace

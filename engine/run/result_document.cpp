@@ -10,6 +10,7 @@
 #include "run/result_transport.hpp"
 #include "run/result_network.hpp"
 #include "run/result_operators.hpp"
+#include "run/result_material.hpp"
 
 namespace plantwin::run {
 
@@ -221,8 +222,10 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       const auto working = static_cast<double>(m.state_ticks[static_cast<std::size_t>(ServerState::WORKING)]);
       const double a = planned > 0 ? (planned - lost) / planned : NaN;
       const double perf = planned - lost > 0 ? working / (planned - lost) : 0;
+      // Good passes over all passes (a pass sent to rework is not good; without rework every
+      // rejected part is scrapped, so rejected == scrapped).
       const double q =
-          m.processed > 0 ? static_cast<double>(m.processed - m.scrapped) / static_cast<double>(m.processed) : 1.0;
+          m.processed > 0 ? static_cast<double>(m.processed - m.rejected) / static_cast<double>(m.processed) : 1.0;
       utilization.push_back(planned > 0 ? working / planned : NaN);
       availability.push_back(a);
       performance.push_back(perf);
@@ -273,6 +276,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
   if (plant.transport) add_transport_sections(doc, plant, config, outcome);
   if (plant.network) add_network_sections(doc, *plant.network, config, outcome);
   add_operator_sections(doc, plant, outcome);
+  add_material_sections(doc, plant, outcome);
   add_intervals(doc);
   return doc;
 }

@@ -7,6 +7,7 @@
 
 #include "scenario/transport.hpp"
 #include "scenario/planning.hpp"
+#include "scenario/material.hpp"
 #include "scenario/network.hpp"
 
 namespace plantwin::scenario {
@@ -76,12 +77,14 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
   const ProcessTimes process_time(spec.stations);
   plant.products.reserve(spec.products.size());
   for (const auto& pr : spec.products) {
-    models::ProductParams p{pr.id, {}};
-    p.route.reserve(pr.route.size());
-    for (const auto& station : pr.route) {
-      const std::size_t s = station_index(station);
-      p.route.push_back({s, process_time(spec.stations, s, pr.id)});
-    }
+    models::ProductParams p;
+    p.id = pr.id;
+    // Its steps: the route, then what alternatives and rework add (scenario/material.cpp).
+    p.route = build_route_steps(
+        spec, pr, [&](const std::string& id) { return station_index(id); },
+        [&](std::size_t s, const std::string& product) { return process_time(spec.stations, s, product); });
+    for (const BomEntrySpec& line : pr.bom)
+      p.bom.push_back({static_cast<models::ProductIndex>(product_index(line.product)), line.count});
     plant.products.push_back(std::move(p));
   }
   plant.stations.reserve(spec.stations.size());
@@ -97,6 +100,7 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
       p.mix.emplace_back(static_cast<models::ProductIndex>(product_index(m.product)), m.weight);
     p.interarrival = so.interarrival;
     p.limit = so.limit;
+    p.wip_limit = so.wip_limit;
     // Orders: released in the listed order, stably sorted by release.
     std::vector<std::size_t> order_index(so.orders.size());
     for (std::size_t i = 0; i < order_index.size(); ++i) order_index[i] = i;
@@ -106,7 +110,7 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
       const OrderSpec& o = so.orders[i];
       const auto product = static_cast<models::ProductIndex>(product_index(o.product));
       const auto global = static_cast<std::int32_t>(plant.orders.size());
-      plant.orders.push_back(models::OrderParams{o.id, so.id, product, o.quantity, o.release, o.due});
+      plant.orders.push_back(models::OrderParams{o.id, so.id, product, o.quantity, o.release, o.due, o.priority});
       p.orders.push_back(models::OrderRelease{o.release, product, o.quantity, global});
     }
     plant.sources.push_back({so.id, std::move(p)});

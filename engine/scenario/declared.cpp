@@ -24,15 +24,15 @@ std::optional<kernel::Distribution> read_distribution_for(ReadContext& ctx, cons
   return d;
 }
 
-std::optional<std::int64_t> read_capacity(ReadContext& ctx, const YamlNode& node, const std::string& path, std::int64_t max,
-                                          std::int64_t infinite) {
-  const std::string what = "an integer from 0 to " + std::to_string(max) + " or inf";
+std::optional<std::int64_t> read_capacity(ReadContext& ctx, const YamlNode& node, const std::string& path, std::int64_t min,
+                                          std::int64_t max, std::int64_t infinite) {
+  const std::string what = "an integer from " + std::to_string(min) + " to " + std::to_string(max) + " or inf";
   const std::string* text = scalar_text(ctx, node, path, what);
   if (!text) return std::nullopt;
   for (const std::string_view inf : {"inf", ".inf", ".Inf", ".INF", "Inf"})
     if (*text == inf) return infinite;
   std::string error;
-  const auto value = parse_integer(*text, 0, max, &error);
+  const auto value = parse_integer(*text, min, max, &error);
   if (!value) {
     ctx.error(node, path, "expected " + what + ", got " + quoted(*text));
     return std::nullopt;

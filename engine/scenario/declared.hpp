@@ -66,14 +66,14 @@ bool read(MapReader& map, S& out, const models::decl::Choice<S, E, N>& f) {
   return f.info.required() ? map.required(f.info.key, out.*f.member, reader) : map.optional(f.info.key, out.*f.member, reader);
 }
 
-/// An integer in [0, max] or `inf` (also `.inf`, `.Inf`, `.INF`, `Inf`): `infinite` for inf.
-std::optional<std::int64_t> read_capacity(ReadContext& ctx, const YamlNode& node, const std::string& path, std::int64_t max,
+/// An integer in [min, max] or `inf` (also `.inf`, `.Inf`, `.INF`, `Inf`): `infinite` for inf.
+std::optional<std::int64_t> read_capacity(ReadContext& ctx, const YamlNode& node, const std::string& path, std::int64_t min, std::int64_t max,
                                           std::int64_t infinite);
 
 template <class S>
 bool read(MapReader& map, S& out, const models::decl::Capacity<S>& f) {
   const auto reader = [&f](ReadContext& c, const YamlNode& n, const std::string& p) {
-    return read_capacity(c, n, p, f.max, f.infinite);
+    return read_capacity(c, n, p, f.min, f.max, f.infinite);
   };
   return f.info.required() ? map.required(f.info.key, out.*f.member, reader) : map.optional(f.info.key, out.*f.member, reader);
 }

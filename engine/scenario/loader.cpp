@@ -1,4 +1,5 @@
 #include "scenario/loader.hpp"
+#include "scenario/material.hpp"
 
 #include <algorithm>
 #include <limits>
@@ -119,31 +120,19 @@ ProductSpec read_product(ScenarioRead& r, const YamlNode& node, const std::strin
   MapReader map(r.ctx, node, path, "a product (a map with id and route)");
   map.required("id", p.id, declared_id(r.products_declared, "product"));
   map.required("route", p.route, [&](ReadContext& ctx, const YamlNode& route, const std::string& route_path) {
-    std::vector<std::string> stations;
+    std::vector<RouteEntrySpec> entries;
     bool ok = true;
     const bool is_list = for_each_item(ctx, route, route_path, "a list of station ids",
                                        [&](const YamlNode& item, const std::string& item_path, std::size_t) {
-                                         std::optional<std::string> id, via;
-                                         if (item.is_map()) {
-                                           // {station: test, via: agv}: carried there (docs/transport.md).
-                                           MapReader entry(ctx, item, item_path, "a map with station and via");
-                                           entry.required("station", id, reference(r.station_refs, "a station id"));
-                                           const YamlNode* v = entry.get("via");
-                                           if (v) via = read_id(ctx, *v, entry.child_path("via"));
-                                           ok = ok && (!v || via);
-                                           p.route_via_marks.push_back(v ? ctx.mark(*v) : ctx.mark(item));
-                                         } else {
-                                           id = reference(r.station_refs, "a station id")(ctx, item, item_path);
-                                           p.route_via_marks.push_back(ctx.mark(item));
-                                         }
-                                         ok = ok && id.has_value();
-                                         stations.push_back(id.value_or(""));
-                                         p.route_via.push_back(via.value_or(""));
-                                         p.route_marks.push_back(ctx.mark(item));
+                                         // `test`, {station: test, via: agv} or {any: [a, b], ...} (material.cpp).
+                                         auto entry = read_route_entry(ctx, item, item_path, r.station_refs);
+                                         ok = ok && entry.has_value();
+                                         if (entry) entries.push_back(std::move(*entry));
                                        });
-    if (is_list && stations.empty()) ctx.error(route, route_path, "a route needs at least one station");
-    return is_list && ok && !stations.empty() ? std::optional(stations) : std::nullopt;
+    if (is_list && route.entries.empty()) ctx.error(route, route_path, "a route needs at least one station");
+    return is_list && ok && !entries.empty() ? std::optional(std::move(entries)) : std::nullopt;
   });
+  if (const YamlNode* bom = map.get("bom")) read_bom(r.ctx, *bom, map.child_path("bom"), p, r.product_refs);
   return p;
 }
 
@@ -161,6 +150,7 @@ OrderSpec read_order(ScenarioRead& r, const YamlNode& node, const std::string& p
   const bool quantity_ok = map.optional("quantity", o.quantity, IntegerIn<std::int64_t>{1, MAX_ORDER_QUANTITY});
   const bool release_ok = map.optional("release", o.release, read_duration);
   map.optional("due", o.due, read_duration);
+  map.optional("priority", o.priority, IntegerIn<int>{-1'000'000, 1'000'000});
   if (release_ok && o.due && *o.due < o.release) {
     const YamlNode& due = *map.get("due");
     r.ctx.error(due, map.child_path("due"), "due " + describe(due) + " is before release " + describe(*map.get("release")));
@@ -276,6 +266,10 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
   } else {
     r.mix_ok.back() = read_mix(r, map, s);
     map.optional("limit", s.limit, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
+  }
+  if (const YamlNode* limit = map.get("wip_limit")) {
+    s.wip_limit_mark = ctx.mark(*limit);
+    s.wip_limit = IntegerIn<std::int64_t>{1, 1'000'000'000}(ctx, *limit, map.child_path("wip_limit"));
   }
   if (const YamlNode* calendar = map.get("calendar")) {
     s.calendar = reference(r.calendar_refs, "a calendar id")(ctx, *calendar, map.child_path("calendar")).value_or("");
@@ -445,6 +439,7 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
     st.calendar_mark = ctx.mark(*calendar);
   }
   if (const YamlNode* operators = map.get("operators")) read_station_operators(r, st, *operators, map.child_path("operators"));
+  read_station_material(ctx, map, st, r.station_refs);
   return st;
 }
 
@@ -564,7 +559,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index.emplace(spec.stations[i].id, i);
   std::vector<std::vector<std::string>> visitors(spec.stations.size());
   for (const ProductSpec& p : spec.products)
-    for (const std::string& s : p.route) {
+    for (const std::string& s : visited_stations(spec, p)) {
       const auto it = station_index.find(s);
       if (it == station_index.end()) continue;
       auto& v = visitors[it->second];
@@ -576,16 +571,29 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   // The material routes as a graph (topology layer): stations on no route are errors; loops
   // through stations with finite buffers are warned about, since they can deadlock.
   topology::RouteInput graph_input;
+  std::unordered_map<std::string, const std::vector<BomEntrySpec>*> bom_of;
+  for (const ProductSpec& p : spec.products)
+    if (!p.bom.empty()) bom_of.emplace(p.id, &p.bom);
   for (const StationSpec& st : spec.stations) graph_input.stations.push_back(st.id);
   graph_input.source_count = spec.sources.size();
   for (const ProductSpec& p : spec.products) {
-    topology::RouteInput::Product gp{p.id, {}, {}};
-    for (const std::string& s : p.route)
-      if (const auto it = station_index.find(s); it != station_index.end()) gp.route.push_back(it->second);
+    topology::RouteInput::Product gp = route_moves(spec, p, [&](const std::string& id) {
+      const auto it = station_index.find(id);
+      return it == station_index.end() ? std::string::npos : it->second;
+    });
     for (std::size_t k = 0; k < spec.sources.size(); ++k) {
+      // It, or a product it is a component of (its parts are released as their components).
+      const auto made = [&](const std::string& product) {
+        if (product == p.id) return true;
+        const auto it = bom_of.find(product);
+        if (it == bom_of.end()) return false;
+        for (const BomEntrySpec& line : *it->second)
+          if (line.product == p.id) return true;
+        return false;
+      };
       bool creates = false;
-      for (const MixEntry& m : spec.sources[k].mix) creates = creates || m.product == p.id;
-      for (const OrderSpec& o : spec.sources[k].orders) creates = creates || o.product == p.id;
+      for (const MixEntry& m : spec.sources[k].mix) creates = creates || made(m.product);
+      for (const OrderSpec& o : spec.sources[k].orders) creates = creates || made(o.product);
       if (creates) gp.sources.push_back(k);
     }
     graph_input.products.push_back(std::move(gp));
@@ -630,13 +638,10 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   }
 
   if (!r.sources_ok) return;
-  std::unordered_set<std::string> produced;
-  for (const SourceSpec& s : spec.sources) {
-    for (const MixEntry& m : s.mix) produced.insert(m.product);
-    for (const OrderSpec& o : s.orders) produced.insert(o.product);
-  }
+  check_material(ctx, spec);
+  const std::vector<bool> produced = produced_products(spec);
   for (std::size_t i = 0; i < spec.products.size(); ++i)
-    if (!produced.count(spec.products[i].id))
+    if (!produced[i])
       ctx.warning(spec.products[i].mark, item_path("products", i),
                   "no source produces product " + quoted(spec.products[i].id, '\''));
 
@@ -644,7 +649,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   // station, and one station cannot be fed that way twice.
   std::unordered_map<std::string, const std::string*> first_station_of;
   for (const ProductSpec& p : spec.products)
-    if (!p.route.empty()) first_station_of.emplace(p.id, &p.route.front());
+    if (!p.route.empty() && !p.route.front().any && p.bom.empty()) first_station_of.emplace(p.id, &p.route.front().station());
   const auto first = [&](const std::string& product) -> const std::string* {
     const auto it = first_station_of.find(product);
     return it == first_station_of.end() ? nullptr : it->second;

@@ -1,4 +1,5 @@
 #include "scenario/network.hpp"
+#include "scenario/material.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -259,7 +260,8 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
         if (!product) {
           ctx.error(m.product_marks[k], path + ".products",
                     "unknown product " + quoted(m.products[k], '\'') + ctx.suggest(m.products[k], product_ids));
-        } else if (station && std::find(product->route.begin(), product->route.end(), station->id) == product->route.end()) {
+        } else if (const auto visited = station ? visited_stations(spec, *product) : std::vector<std::string>{};
+                   station && std::find(visited.begin(), visited.end(), station->id) == visited.end()) {
           ctx.error(m.product_marks[k], path + ".products",
                     "product " + quoted(m.products[k], '\'') + " never visits station " + quoted(station->id, '\''));
         }

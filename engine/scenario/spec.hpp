@@ -26,16 +26,38 @@ namespace plantwin::scenario {
 using kernel::Distribution;
 using kernel::Tick;
 
+/// One entry of a route: a station (`test`, `{station: test, via: agv}`) or alternatives
+/// (`{any: [mill_1, mill_2], weights: {mill_1: 3, mill_2: 1}, via: agv}`).
+struct RouteEntrySpec {
+  std::vector<std::string> stations;  ///< one, or the alternatives in list order
+  std::vector<Mark> station_marks;
+  bool any = false;  ///< written as `{any: [...]}`
+  /// `weights`: one per station in `stations`' order (a random choice), or empty (the least loaded).
+  std::vector<double> weights;
+  Mark weights_mark;
+  /// The fleet or conveyor that carries the part there, or "" when it moves there at once.
+  std::string via;
+  Mark via_mark;
+  Mark mark;
+  /// The station of a one-station entry (the first alternative of `any`).
+  const std::string& station() const { return stations.front(); }
+};
+
+/// One line of a bill of materials: `bom: {board: 1, housing: 2}`.
+struct BomEntrySpec {
+  std::string product;
+  std::int64_t count = 1;
+  Mark mark;
+};
+
 struct ProductSpec {
   std::string id;
-  /// Station ids in visiting order; a station may appear more than once (a re-entrant route).
-  std::vector<std::string> route;
+  /// In visiting order; a station may appear more than once (a re-entrant route).
+  std::vector<RouteEntrySpec> route;
   Mark mark;
-  std::vector<Mark> route_marks;  ///< one per route entry
-  /// One per route entry: the fleet or conveyor that carries the part to that station
-  /// (`{station: test, via: agv}`), or "" when it moves there at once (a plain station id).
-  std::vector<std::string> route_via;
-  std::vector<Mark> route_via_marks;
+  /// `bom`: it is assembled at its first station from these (docs/planning.md, "Assembly").
+  std::vector<BomEntrySpec> bom;
+  Mark bom_mark;
 };
 
 struct MixEntry {
@@ -50,6 +72,7 @@ struct OrderSpec {
   std::int64_t quantity = 1;  ///< 1 .. 1,000,000
   Tick release = 0;           ///< absolute, from time 0
   std::optional<Tick> due;    ///< absolute, >= release
+  int priority = 0;           ///< `priority`: higher first at stations with `queue: priority`
   Mark mark;
 };
 
@@ -69,6 +92,9 @@ struct SourceSpec {
   /// INTERARRIVAL: the calendar its clock runs in, or "".
   std::string calendar;
   Mark calendar_mark;
+  /// `wip_limit`: release control (docs/planning.md); none: no limit.
+  std::optional<std::int64_t> wip_limit;
+  Mark wip_limit_mark;
 };
 
 struct ProductDistribution {
@@ -110,6 +136,12 @@ struct StationSpec {
   /// The operator pool each task needs (setup, work, repair), or "".
   std::array<std::string, models::OPERATOR_TASK_COUNT> operators;
   std::array<Mark, models::OPERATOR_TASK_COUNT> operator_marks;
+  /// `rejects: {route: [...]}`: the rework route's stations (params.rejects holds the rest).
+  std::vector<std::string> rework_route;
+  std::vector<Mark> rework_marks;
+  Mark rejects_mark;
+  Mark batch_mark;
+  Mark queue_mark;
 };
 
 /// A window of a calendar as written: times of day (shifts, breaks) or absolute (closed).

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "scenario/checks.hpp"
+#include "scenario/material.hpp"
 #include "scenario/declared.hpp"
 #include "scenario/text.hpp"
 #include "topology/path_network.hpp"
@@ -24,7 +25,7 @@ std::shared_ptr<const models::TransportParams> build_transport(const ScenarioSpe
   const TransportSpec& t = spec.transport;
   bool any_via = false;
   for (const ProductSpec& p : spec.products)
-    for (const std::string& via : p.route_via) any_via = any_via || !via.empty();
+    for (const RouteEntrySpec& e : p.route) any_via = any_via || !e.via.empty();
   if (!t.any() && !any_via) return nullptr;
 
   auto out = std::make_shared<models::TransportParams>();
@@ -83,11 +84,16 @@ std::shared_ptr<const models::TransportParams> build_transport(const ScenarioSpe
     carriers.emplace(t.conveyors[i].params.id, std::pair{models::ViaParams::Kind::CONVEYOR, i});
   for (std::size_t p = 0; p < spec.products.size(); ++p) {
     const ProductSpec& product = spec.products[p];
-    for (std::size_t k = 1; k < product.route_via.size(); ++k) {
-      if (product.route_via[k].empty()) continue;
-      const auto [kind, index] = carriers.at(product.route_via[k]);
-      out->vias.push_back({p, k, kind, index, static_cast<std::uint32_t>(station_index.at(product.route[k - 1])),
-                           static_cast<std::uint32_t>(station_index.at(product.route[k]))});
+    // Each step an entry stands for (its alternatives') is reached via the entry's carrier.
+    const auto steps = entry_steps(product);
+    for (std::size_t k = 1; k < product.route.size(); ++k) {
+      const RouteEntrySpec& e = product.route[k];
+      if (e.via.empty()) continue;
+      const auto [kind, index] = carriers.at(e.via);
+      for (std::size_t a = 0; a < steps[k].size(); ++a)
+        out->vias.push_back({p, steps[k][a], kind, index,
+                             static_cast<std::uint32_t>(station_index.at(product.route[k - 1].station())),
+                             static_cast<std::uint32_t>(station_index.at(e.stations[a]))});
     }
   }
   return out;

@@ -159,10 +159,10 @@ class TransportChecker {
     std::vector<std::string> conveyor_first_use(t_.conveyors.size());
     for (std::size_t p = 0; p < spec_.products.size(); ++p) {
       const ProductSpec& product = spec_.products[p];
-      for (std::size_t k = 0; k < product.route_via.size() && k < product.route.size(); ++k) {
-        const std::string& via = product.route_via[k];
+      for (std::size_t k = 0; k < product.route.size(); ++k) {
+        const std::string& via = product.route[k].via;
         if (via.empty()) continue;
-        const Mark& at = product.route_via_marks[k];
+        const Mark& at = product.route[k].via_mark;
         const std::string path = item_path(item_path("products", p) + ".route", k) + ".via";
         if (k == 0) {
           ctx_.error(at, path,
@@ -182,32 +182,26 @@ class TransportChecker {
                                           "a fleet or a conveyor");
           continue;
         }
-        const std::string& to = product.route[k];
         if (kind == 'c') {
           conveyor_used[index] = true;
-          if (!conveyor_to[index]) {
-            conveyor_to[index] = &to;
-            conveyor_first_use[index] = item_path(item_path("products", p) + ".route", k);
-          } else if (*conveyor_to[index] != to) {
-            ctx_.error(at, path,
-                       "conveyor " + quoted(via, '\'') + " delivers to " + quoted(*conveyor_to[index], '\'') + " (" +
-                           conveyor_first_use[index] + "); a conveyor ends at one station, not also at " + quoted(to, '\''));
+          for (const std::string& to : product.route[k].stations) {
+            if (!conveyor_to[index]) {
+              conveyor_to[index] = &to;
+              conveyor_first_use[index] = item_path(item_path("products", p) + ".route", k);
+            } else if (*conveyor_to[index] != to) {
+              ctx_.error(at, path,
+                         "conveyor " + quoted(via, '\'') + " delivers to " + quoted(*conveyor_to[index], '\'') + " (" +
+                             conveyor_first_use[index] + "); a conveyor ends at one station, not also at " + quoted(to, '\''));
+              break;
+            }
           }
           continue;
         }
         fleet_used[index] = true;
-        const std::string& from = product.route[k - 1];
-        bool placed = true;
-        // A place written with an unknown node, or a misspelt station in `places`, is reported
-        // there already.
-        for (const std::string* s : {&from, &to})
-          if (t_.layout && places_known_ && !written_places_.count(*s) && station_index_.count(*s)) {
-            ctx_.error(at, path,
-                       "station " + quoted(*s, '\'') + " has no place on the layout, so fleet " + quoted(via, '\'') +
-                           " cannot " + (s == &from ? "pick parts up" : "deliver parts") + " there (add it to layout.places)");
-            placed = false;
-          }
-        if (placed && t_.layout && place_.count(from) && place_.count(to)) legs_.push_back({index, from, to, at, path});
+        // Every pair of a station the part can leave and one it can go to (alternatives).
+        for (const std::string& from_station : product.route[k - 1].stations)
+          for (const std::string& to_station : product.route[k].stations)
+            check_leg(index, via, from_station, to_station, at, path);
       }
     }
     for (std::size_t i = 0; i < t_.conveyors.size(); ++i)
@@ -336,6 +330,23 @@ class TransportChecker {
     }
   }
 
+  /// A move of fleet `index` from station `from` to `to`: both need a place on the layout; the
+  /// pair is kept for the reachability checks.
+  void check_leg(std::size_t index, const std::string& via, const std::string& from, const std::string& to,
+                 const Mark& at, const std::string& path) {
+    bool placed = true;
+    // A place written with an unknown node, or a misspelt station in `places`, is reported
+    // there already.
+    for (const std::string* s : {&from, &to})
+      if (t_.layout && places_known_ && !written_places_.count(*s) && station_index_.count(*s)) {
+        ctx_.error(at, path,
+                   "station " + quoted(*s, '\'') + " has no place on the layout, so fleet " + quoted(via, '\'') +
+                       " cannot " + (s == &from ? "pick parts up" : "deliver parts") + " there (add it to layout.places)");
+        placed = false;
+      }
+    if (placed && t_.layout && place_.count(from) && place_.count(to)) legs_.push_back({index, from, to, at, path});
+  }
+
   struct Leg {
     std::size_t fleet;
     std::string from, to;  // stations
@@ -361,7 +372,7 @@ class TransportChecker {
 void check_transport(ReadContext& ctx, const ScenarioSpec& spec, bool routes_ok) {
   bool any_via = false;
   for (const ProductSpec& p : spec.products)
-    for (const std::string& via : p.route_via) any_via = any_via || !via.empty();
+    for (const RouteEntrySpec& e : p.route) any_via = any_via || !e.via.empty();
   if (!spec.transport.any() && !any_via) return;
   // Checks across sections would only repeat an error of the transport sections in other words.
   if (!spec.transport.clean) return;

@@ -24,13 +24,13 @@ RouteGraph::RouteGraph(const RouteInput& input) : impl_(std::make_unique<Impl>()
   impl_->self_loop.assign(s, false);
   const std::size_t exit = s + input.source_count;
   for (const auto& p : input.products) {
-    if (p.route.empty()) continue;
-    for (std::size_t src : p.sources) boost::add_edge(s + src, p.route.front(), p.id, impl_->graph);
-    for (std::size_t i = 0; i + 1 < p.route.size(); ++i) {
-      boost::add_edge(p.route[i], p.route[i + 1], p.id, impl_->graph);
-      if (p.route[i] == p.route[i + 1]) impl_->self_loop[p.route[i]] = true;
+    for (std::size_t src : p.sources)
+      for (std::size_t first : p.starts) boost::add_edge(s + src, first, p.id, impl_->graph);
+    for (const auto& [from, to] : p.moves) {
+      boost::add_edge(from, to, p.id, impl_->graph);
+      if (from == to) impl_->self_loop[from] = true;
     }
-    boost::add_edge(p.route.back(), exit, p.id, impl_->graph);
+    for (std::size_t last : p.ends) boost::add_edge(last, exit, p.id, impl_->graph);
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 /// The plant's material routes as a directed graph, held in Boost.Graph: one vertex per station,
-/// one per source and one for the exit; one edge per consecutive pair of stations in a product's
-/// route (source → first station, ..., last station → exit), labelled with the product. The
+/// one per source and one for the exit; one edge per move a product's part can make (source →
+/// first station, station → next station, including alternatives and rework, last station →
+/// exit), labelled with the product. The
 /// scenario loader uses it to find stations that no route visits and routes that loop back (a
 /// re-entrant flow, allowed, but one that can deadlock when its buffers are finite).
 ///
@@ -10,6 +11,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace plantwin::topology {
@@ -18,7 +20,9 @@ struct RouteInput {
   std::vector<std::string> stations;
   struct Product {
     std::string id;
-    std::vector<std::size_t> route;  ///< station indices
+    std::vector<std::size_t> starts;  ///< the stations (indices) its parts can start at
+    std::vector<std::pair<std::size_t, std::size_t>> moves;  ///< station to station
+    std::vector<std::size_t> ends;  ///< the stations its parts can leave the plant from
     std::vector<std::size_t> sources;  ///< indices of the sources that create it
   };
   std::vector<Product> products;

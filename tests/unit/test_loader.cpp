@@ -87,7 +87,7 @@ TEST_CASE("the example of the product brief loads without diagnostics", "[loader
   CHECK(spec.warmup == 30 * 60 * S);
   CHECK(spec.replications == 10);
   REQUIRE(spec.products.size() == 2);
-  CHECK(spec.products[0].route == std::vector<std::string>{"printer", "reflow", "aoi"});
+  CHECK(stations_of(spec.products[0]) == std::vector<std::string>{"printer", "reflow", "aoi"});
   REQUIRE(spec.sources.size() == 3);
   REQUIRE(spec.stations.size() == 3);
 }
@@ -252,9 +252,9 @@ TEST_CASE("marks are 1-based lines and columns of the nodes", "[loader]") {
   CHECK(board.mark.file == "x.yaml");
   CHECK(board.mark.line == 5);
   CHECK(board.mark.column == 5);
-  REQUIRE(board.route_marks.size() == 1);
-  CHECK(board.route_marks[0].line == 6);
-  CHECK(board.route_marks[0].column == 13);
+  REQUIRE(board.route.size() == 1);
+  CHECK(board.route[0].mark.line == 6);
+  CHECK(board.route[0].mark.column == 13);
   CHECK(result.spec->stations[0].process_mark.line == 13);
   CHECK(result.spec->stations[0].process_mark.column == 14);
   CHECK(result.spec->sources[0].mix[0].mark.line == 9);

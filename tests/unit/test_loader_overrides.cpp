@@ -71,7 +71,7 @@ TEST_CASE("an override value is YAML: a map or a list", "[loader][overrides]") {
                                            "products.board.route=[aoi, printer]"}));
   REQUIRE(ok.spec);
   CHECK(ok.spec->sources[0].interarrival == Distribution::exponential(30));
-  CHECK(ok.spec->products[0].route == std::vector<std::string>{"aoi", "printer"});
+  CHECK(stations_of(ok.spec->products[0]) == std::vector<std::string>{"aoi", "printer"});
 }
 
 TEST_CASE("an override reaches into a distribution", "[loader][overrides]") {
@@ -84,7 +84,7 @@ TEST_CASE("an override reaches into a distribution", "[loader][overrides]") {
 TEST_CASE("an override names an item of a plain list by index", "[loader][overrides]") {
   const auto result = load(TWO_STATIONS, sets({"products.board.route.1=printer", "products.board.route.0=aoi"}));
   REQUIRE(result.spec);
-  CHECK(result.spec->products[0].route == std::vector<std::string>{"aoi", "printer"});
+  CHECK(stations_of(result.spec->products[0]) == std::vector<std::string>{"aoi", "printer"});
   CHECK(first_error(TWO_STATIONS, sets({"products.board.route.5=aoi"})) ==
         "--set[1]:1:22: error: no index 5 in 'products.board.route', which has 2 item(s)");
 }

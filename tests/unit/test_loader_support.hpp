@@ -10,6 +10,18 @@
 
 namespace plantwin::scenario::testing {
 
+/// A route's stations (the first of each entry), and the carrier of each entry ("" for none).
+inline std::vector<std::string> stations_of(const ProductSpec& p) {
+  std::vector<std::string> out;
+  for (const RouteEntrySpec& e : p.route) out.push_back(e.station());
+  return out;
+}
+inline std::vector<std::string> vias_of(const ProductSpec& p) {
+  std::vector<std::string> out;
+  for (const RouteEntrySpec& e : p.route) out.push_back(e.via);
+  return out;
+}
+
 /// The smallest valid scenario. Line numbers matter to the tests that edit it:
 ///   1 plantwin   4 products      7 sources      11 stations
 ///   2 name       5   - id: board 8   - id: src  12   - id: printer

@@ -6,9 +6,11 @@
 
 #include "scenario/builder.hpp"
 #include "scenario/loader.hpp"
+#include "test_loader_support.hpp"
 
 using namespace plantwin;
 using namespace plantwin::scenario;
+using namespace plantwin::scenario::testing;
 
 namespace {
 
@@ -70,7 +72,7 @@ TEST_CASE("the transport cell is valid and builds its shortest paths once", "[tr
   INFO(loaded.diagnostics.format_all());
   REQUIRE(loaded.spec);
   const auto& route = loaded.spec->products[0];
-  CHECK(route.route_via == std::vector<std::string>{"", "agv"});
+  CHECK(vias_of(route) == std::vector<std::string>{"", "agv"});
   const auto params = build_plant_params(*loaded.spec);
   REQUIRE(params.transport);
   CHECK(params.has_transport);
@@ -87,8 +89,8 @@ TEST_CASE("the transport cell is valid and builds its shortest paths once", "[tr
 TEST_CASE("a plain station id in a route still means the part moves there at once", "[transport][loader]") {
   const auto loaded = load_scenario_text(edit("{station: test, via: agv}", "{station: test}"), "t.yaml");
   REQUIRE(loaded.spec);
-  CHECK(loaded.spec->products[0].route == std::vector<std::string>{"printer", "test"});
-  CHECK(loaded.spec->products[0].route_via == std::vector<std::string>{"", ""});
+  CHECK(stations_of(loaded.spec->products[0]) == std::vector<std::string>{"printer", "test"});
+  CHECK(vias_of(loaded.spec->products[0]) == std::vector<std::string>{"", ""});
   // The fleet carries nothing: a warning, not an error.
   CHECK(loaded.diagnostics.format_all().find("warning: fleets[0]: fleet 'agv' carries no route step") != std::string::npos);
 }
@@ -151,7 +153,7 @@ TEST_CASE("a route step's via names a fleet or a conveyor, never for the first s
   CHECK(first_error(edit("{station: test, via: agv}", "{station: test, vai: agv}")) ==
         "t.yaml:6:38: error: products[0].route[1]: unknown key 'vai' (did you mean 'via'?)");
   CHECK(first_error(edit("{station: test, via: agv}", "{via: agv}")) ==
-        "t.yaml:6:22: error: products[0].route[1]: missing required key 'station'");
+        "t.yaml:6:22: error: products[0].route[1]: missing required key 'station' (or 'any': a list of alternative stations)");
   CHECK(first_error(edit("{station: test, via: agv}", "{station: tset, via: agv}")) ==
         "t.yaml:6:32: error: products[0].route[1].station: unknown station 'tset' (did you mean 'test'?)");
   CHECK(first_error(edit("{station: test, via: agv}", "{station: test, via: 3agv}")) ==

@@ -1,0 +1,64 @@
+#pragma once
+/// Assembly (PLANNING.md §4, docs/planning.md "Assembly"): a product with a bill of materials is
+/// made at its first station from components whose routes end there. The station keeps the
+/// components in its buffer; Kits counts them per product assembled here and per order, and says
+/// when a kit is complete. A kit is made of components of one order (parts of no order make kits
+/// among themselves); within it, each component type is taken in arrival order.
+
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "models/part.hpp"
+
+namespace plantwin::models {
+
+struct PlantParams;
+struct BomLine;
+
+class Kits {
+ public:
+  /// The products assembled at station `station` of `plant`, if any.
+  Kits(const PlantParams& plant, std::uint32_t station);
+
+  /// Nothing is assembled here.
+  bool empty() const { return assemblies_.empty(); }
+  /// Whether parts of `product` are components here (their routes end here).
+  bool is_component(ProductIndex product) const { return product < line_of_.size() && line_of_[product].first >= 0; }
+  /// The most components one kit holds.
+  std::size_t kit_size() const { return kit_size_; }
+
+  /// A component entered or left the buffer.
+  void added(const Part& component) { change(component, +1); }
+  void removed(const Part& component) { change(component, -1); }
+  /// Whether the buffer holds a complete kit for `component` (of its product and order).
+  bool complete(const Part& component) const;
+  /// Complete kits in the buffer, over every product and order.
+  std::size_t complete_kits() const { return complete_kits_; }
+
+  /// The product `component` is assembled into here and its bill of materials.
+  ProductIndex product_of(const Part& component) const { return assemblies_[static_cast<std::size_t>(line_of_[component.product].first)].product; }
+  const std::vector<BomLine>& bom_of(const Part& component) const;
+
+  /// "board 1/1, housing 0/1" for the kit `component` waits for.
+  std::vector<std::pair<ProductIndex, std::pair<std::int64_t, std::int64_t>>> progress(const Part& component) const;
+
+ private:
+  struct Assembly {
+    ProductIndex product;
+    const std::vector<BomLine>* bom;
+  };
+  using Group = std::pair<int, std::int32_t>;  // (assembly, order)
+  void change(const Part& component, std::int64_t delta);
+  std::size_t kits_in(const Group& g, const std::vector<std::int64_t>& counts) const;
+
+  std::vector<Assembly> assemblies_;
+  std::vector<std::pair<int, int>> line_of_;  // per product: (assembly, BOM line), or (-1, -1)
+  std::size_t kit_size_ = 0;
+  // Components waiting, per group and BOM line (ordered: iteration is deterministic).
+  std::map<Group, std::vector<std::int64_t>> counts_;
+  std::size_t complete_kits_ = 0;
+};
+
+}  // namespace plantwin::models

@@ -1,0 +1,310 @@
+// The station's material-flow vocabulary (PLANNING.md §4–5, docs/planning.md): queue
+// disciplines, batches, assembly from kits, rework. A plain first-come first-served station never
+// comes here but for a yield draw: its parts start on a free server as they enter
+// (models/station.cpp). A station with a discipline, a batch or kits "gathers": what arrives at one
+// instant joins the buffer, and free servers pick at the end of the instant.
+
+#include <algorithm>
+#include <cassert>
+#include <limits>
+
+#include "models/assembly.hpp"
+#include "models/plant.hpp"
+#include "models/sink.hpp"
+#include "models/station.hpp"
+
+namespace plantwin::models {
+
+namespace {
+/// After every other event of the instant (a network completion at the same tick aside).
+constexpr int END_OF_INSTANT = kernel::Kernel::MAX_PRIORITY - 1;
+constexpr kernel::Tick NO_DUE = std::numeric_limits<kernel::Tick>::max();
+}  // namespace
+
+void Station::queue_changed() {
+  const kernel::Tick now = ctx_.kernel.now();
+  queue_length_.set(now, static_cast<double>(queue_.size()));
+  if (kits_) kits_waiting_.set(now, static_cast<double>(kits_->complete_kits()));
+}
+
+void Station::request_pick() {
+  if (pick_pending_) return;
+  pick_pending_ = true;
+  ctx_.kernel.schedule_at(ctx_.kernel.now(), model_id_, PICK, 0, END_OF_INSTANT);
+}
+
+void Station::pick() {
+  pick_pending_ = false;
+  while (free_servers_ > 0 && !queue_.empty()) {
+    std::uint32_t i = 0;
+    while (!is_free(servers_[i])) ++i;
+    if (!start_next(i)) break;
+  }
+  if (wants_grant()) grant();
+}
+
+bool Station::start_next(std::uint32_t index) {
+  if (params_.batch) {
+    std::vector<PartId> batch = take_batch(servers_[index]);
+    if (batch.empty()) return false;
+    start_batch(index, std::move(batch));
+    return true;
+  }
+  const std::size_t at = choose(servers_[index]);
+  if (at == queue_.size()) return false;
+  PartId part = queue_[at];
+  if (kits_ && kits_->is_component(ctx_.parts[part].product)) {
+    part = assemble(at);
+  } else {
+    if (at == 0)
+      queue_.pop_front();
+    else
+      queue_.erase_at(at);
+    queue_changed();
+  }
+  start_part(index, part);
+  return true;
+}
+
+// ---- queue disciplines -------------------------------------------------------------------------
+
+std::size_t Station::choose(const Server& s) const {
+  std::size_t best = queue_.size();
+  for (std::size_t k = 0; k < queue_.size(); ++k) {
+    // A component is taken only with a complete kit.
+    if (kits_) {
+      const Part& p = ctx_.parts[queue_[k]];
+      if (kits_->is_component(p.product) && !kits_->complete(p)) continue;
+    }
+    if (params_.queue == QueueDiscipline::FIFO) return k;
+    if (best == queue_.size() || before(queue_[k], queue_[best], s)) best = k;
+  }
+  return best;
+}
+
+bool Station::before(PartId a, PartId b, const Server& s) const {
+  const Part& pa = ctx_.parts[a];
+  const Part& pb = ctx_.parts[b];
+  const auto order_of = [&](const Part& p) -> const OrderParams* {
+    return p.order == NO_ORDER || ctx_.plant == nullptr ? nullptr : &ctx_.plant->orders[static_cast<std::size_t>(p.order)];
+  };
+  switch (params_.queue) {
+    case QueueDiscipline::FIFO: return false;
+    case QueueDiscipline::PRIORITY: {
+      const OrderParams* oa = order_of(pa);
+      const OrderParams* ob = order_of(pb);
+      return (oa ? oa->priority : 0) > (ob ? ob->priority : 0);
+    }
+    case QueueDiscipline::EDD: {
+      const OrderParams* oa = order_of(pa);
+      const OrderParams* ob = order_of(pb);
+      const kernel::Tick da = oa && oa->due ? *oa->due : NO_DUE;
+      const kernel::Tick db = ob && ob->due ? *ob->due : NO_DUE;
+      return da < db;
+    }
+    case QueueDiscipline::SPT:
+      return ctx_.routes[pa.product][pa.step].process->mean() < ctx_.routes[pb.product][pb.step].process->mean();
+    case QueueDiscipline::SETUP:
+      return s.last_product >= 0 && pa.product == static_cast<ProductIndex>(s.last_product) &&
+             pb.product != static_cast<ProductIndex>(s.last_product);
+  }
+  return false;
+}
+
+// ---- batches -----------------------------------------------------------------------------------
+
+std::vector<PartId> Station::take_batch(const Server& s) {
+  const BatchParams& b = *params_.batch;
+  const kernel::Tick now = ctx_.kernel.now();
+  // The groups of parts that may share a batch (one with `mixed`, else one per product), in the
+  // order of their oldest part; the buffer is in arrival order.
+  struct Group {
+    ProductIndex product;
+    std::int64_t count;
+    kernel::Tick oldest;
+  };
+  std::vector<Group> groups;
+  for (std::size_t k = 0; k < queue_.size(); ++k) {
+    const Part& p = ctx_.parts[queue_[k]];
+    auto it = b.mixed ? groups.begin()
+                      : std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.product == p.product; });
+    if (it == groups.end()) {
+      groups.push_back({p.product, 0, p.entered});
+      it = groups.end() - 1;
+    }
+    ++it->count;
+  }
+  kernel::Tick due = NO_DUE;
+  for (const Group& g : groups) {
+    const bool full = g.count >= b.max;
+    const bool waited_enough = g.count >= b.smallest() && b.max_wait && now - g.oldest >= *b.max_wait;
+    if (!full && !waited_enough) {
+      if (g.count >= b.smallest() && b.max_wait) due = std::min(due, g.oldest + *b.max_wait);
+      continue;
+    }
+    const std::int64_t size = std::min(g.count, b.max);
+    std::vector<PartId> batch;
+    batch.reserve(static_cast<std::size_t>(size));
+    // Take them in arrival order; the buffer keeps the others' order.
+    std::size_t k = 0;
+    while (static_cast<std::int64_t>(batch.size()) < size) {
+      if (b.mixed || ctx_.parts[queue_[k]].product == g.product)
+        batch.push_back(k == 0 ? queue_.pop_front() : queue_.erase_at(k));
+      else
+        ++k;
+    }
+    queue_changed();
+    batch_size_.add(static_cast<double>(size));
+    fill_wait_.add(kernel::to_seconds(now - std::max(g.oldest, s.state_since)));
+    return batch;
+  }
+  // Nothing starts yet: wake up when the oldest part of a group that has `min` has waited `max_wait`.
+  if (due != NO_DUE && !(fill_timer_ && fill_due_ == due)) {
+    if (fill_timer_) ctx_.kernel.cancel(fill_timer_);
+    fill_due_ = due;
+    fill_timer_ = ctx_.kernel.schedule_at(due, model_id_, FILL_DUE);
+  }
+  return {};
+}
+
+void Station::start_batch(std::uint32_t index, std::vector<PartId> parts) {
+  Server& s = servers_[index];
+  s.batch = std::move(parts);
+  s.batch_next = 0;
+  // One setup and one process draw for the batch: its first part's.
+  start_part(index, s.batch.front());
+}
+
+void Station::end_batch(std::uint32_t index) {
+  Server& s = servers_[index];
+  std::vector<PartId> moving;
+  moving.reserve(s.batch.size());
+  for (PartId part : s.batch) {
+    ++processed_;
+    ++ctx_.moves;
+    ++ctx_.parts[part].visits;
+    if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::WORK_END, part);
+    if (params_.yield < 1.0 && judge(part) == Verdict::SCRAP) {
+      if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::SCRAP, part);
+      ctx_.sink.part_left(part, false);
+      continue;
+    }
+    moving.push_back(part);
+  }
+  s.batch = std::move(moving);
+  s.batch_next = 0;
+  if (s.batch.empty()) {
+    set_state(s, ServerState::IDLE);
+    server_freed();
+    return;
+  }
+  // The parts move on one by one, in batch order (the loader allows no gates at batch stations).
+  s.part = s.batch.front();
+  move_on(index);
+}
+
+bool Station::next_of_batch(std::uint32_t index) {
+  Server& s = servers_[index];
+  if (++s.batch_next < s.batch.size()) {
+    s.part = s.batch[s.batch_next];
+    ctx_.kernel.defer(model_id_, BATCH_NEXT, index);
+    return true;
+  }
+  s.batch.clear();
+  s.batch_next = 0;
+  return false;
+}
+
+// ---- assembly ----------------------------------------------------------------------------------
+
+PartId Station::assemble(std::size_t position) {
+  const Part& head = ctx_.parts[queue_[position]];
+  const std::int32_t order = head.order;
+  const std::uint32_t source = head.source;
+  const ProductIndex product = kits_->product_of(head);
+  // Each component type in arrival order, of the kit's order.
+  std::vector<std::size_t> taken;
+  for (const BomLine& line : kits_->bom_of(head)) {
+    std::int64_t need = line.count;
+    for (std::size_t k = 0; k < queue_.size() && need > 0; ++k) {
+      const Part& q = ctx_.parts[queue_[k]];
+      if (q.product == line.component && q.order == order) {
+        taken.push_back(k);
+        --need;
+      }
+    }
+    assert(need == 0 && "choose() takes a component only with a complete kit");
+  }
+  std::sort(taken.begin(), taken.end());
+  std::vector<PartId> components;
+  components.reserve(taken.size());
+  kernel::Tick earliest = std::numeric_limits<kernel::Tick>::max();
+  for (auto it = taken.rbegin(); it != taken.rend(); ++it) {
+    const PartId c = *it == 0 ? queue_.pop_front() : queue_.erase_at(*it);
+    kits_->removed(ctx_.parts[c]);
+    earliest = std::min(earliest, ctx_.parts[c].created);
+    components.push_back(c);
+  }
+  std::reverse(components.begin(), components.end());
+  queue_changed();
+  consumed_ += components.size();
+  // The assembled part: its lead time runs from its earliest component.
+  const PartId part = ctx_.parts.create(product, earliest, order);
+  Part& p = ctx_.parts[part];
+  p.source = source;
+  p.entered = ctx_.kernel.now();
+  ctx_.sink.parts_assembled(number_, part, components);
+  return part;
+}
+
+// ---- rework ------------------------------------------------------------------------------------
+
+Station::Verdict Station::judge(PartId part) {
+  Part& p = ctx_.parts[part];
+  if (yield_rng_.uniform() < params_.yield) {
+    p.attempts = 0;
+    return Verdict::GOOD;
+  }
+  ++rejected_;
+  if (ctx_.routes[p.product][p.step].reject == NO_STEP) {
+    ++scrapped_;
+    return Verdict::SCRAP;
+  }
+  const RejectsParams& r = *params_.rejects;
+  ++p.attempts;
+  if (r.max_attempts != RejectsParams::UNLIMITED && p.attempts >= r.max_attempts) {
+    ++scrapped_;
+    p.attempts = 0;
+    return Verdict::SCRAP;
+  }
+  ++reworked_;
+  p.rejected = true;
+  // `then: next`: it does not come back to this step; `back`: the failures here go on counting.
+  if (r.then == RejectsParams::Then::NEXT) p.attempts = 0;
+  return Verdict::REWORK;
+}
+
+// ---- stall messages ----------------------------------------------------------------------------
+
+std::string Station::describe_buffer() const {
+  std::string what = "station '" + id_ + "' has " + std::to_string(queue_.size()) + " part(s) in its buffer ";
+  if (params_.batch) {
+    const BatchParams& b = *params_.batch;
+    return what + "waiting to fill a batch of " + std::to_string(b.max) +
+           (b.max_wait ? "" : " (no max_wait: a batch starts only when full)");
+  }
+  if (kits_) {
+    for (std::size_t k = 0; k < queue_.size(); ++k) {
+      const Part& p = ctx_.parts[queue_[k]];
+      if (!kits_->is_component(p.product) || kits_->complete(p)) continue;
+      std::string kit;
+      for (const auto& [component, have] : kits_->progress(p))
+        kit += (kit.empty() ? "" : ", ") + (*ctx_.product_ids)[component] + " " + std::to_string(have.first) + "/" +
+               std::to_string(have.second);
+      return what + "waiting for a kit of '" + (*ctx_.product_ids)[kits_->product_of(p)] + "' (" + kit + ")";
+    }
+  }
+  return what + "waiting for a server";
+}
+
+}  // namespace plantwin::models

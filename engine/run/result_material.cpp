@@ -1,0 +1,69 @@
+#include "run/result_material.hpp"
+
+#include <limits>
+#include <vector>
+
+#include "run/result_document.hpp"
+
+namespace plantwin::run {
+
+namespace {
+constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Whether station `s` assembles: the first station of a product with a bill of materials.
+bool assembles(const models::PlantParams& plant, std::size_t s) {
+  for (const models::ProductParams& p : plant.products)
+    if (!p.bom.empty() && !p.route.empty() && p.route.front().station == s) return true;
+  return false;
+}
+}  // namespace
+
+void add_material_sections(Json& doc, const models::PlantParams& plant, const RunOutcome& outcome) {
+  const auto& reps = outcome.replications;
+  Json& stations = doc["stations"];
+  for (std::size_t s = 0; s < plant.stations.size(); ++s) {
+    const models::StationParams& params = plant.stations[s].params;
+    const bool assembly = assembles(plant, s);
+    if (!params.rejects && !params.batch && !assembly) continue;
+    std::vector<double> rejected, reworked, consumed, kits, count, size, wait;
+    for (const auto& r : reps) {
+      const models::StationMeasures& m = r.stations[s];
+      rejected.push_back(static_cast<double>(m.rejected));
+      reworked.push_back(static_cast<double>(m.reworked));
+      consumed.push_back(static_cast<double>(m.consumed));
+      kits.push_back(m.kits_waiting);
+      count.push_back(static_cast<double>(m.batch_size.count()));
+      size.push_back(m.batch_size.count() > 0 ? m.batch_size.mean() : NaN);
+      wait.push_back(m.fill_wait.count() > 0 ? m.fill_wait.mean() : NaN);
+    }
+    Json& j = stations[plant.stations[s].id];
+    if (params.rejects) {
+      j["rejected"] = kpi(rejected);
+      j["reworked"] = kpi(reworked);
+    }
+    if (assembly) {
+      j["consumed"] = kpi(consumed);
+      j["kits_waiting"] = kpi(kits);
+    }
+    if (params.batch) {
+      Json& b = j["batches"] = Json::object();
+      b["count"] = kpi(count);
+      b["mean_size"] = kpi(size);
+      b["fill_wait_s"] = kpi(wait);
+    }
+  }
+  bool limited = false;
+  for (const models::NamedSource& s : plant.sources) limited = limited || s.params.wip_limit.has_value();
+  if (!limited) return;
+  Json& sources = doc["sources"] = Json::object();
+  for (std::size_t k = 0; k < plant.sources.size(); ++k) {
+    if (!plant.sources[k].params.wip_limit) continue;
+    std::vector<double> backlog;
+    for (const auto& r : reps) backlog.push_back(k < r.sources.size() ? r.sources[k].backlog_mean : 0.0);
+    Json& j = sources[plant.sources[k].id] = Json::object();
+    j["wip_limit"] = *plant.sources[k].params.wip_limit;
+    j["backlog"] = kpi(backlog);
+  }
+}
+
+}  // namespace plantwin::run

@@ -1,0 +1,203 @@
+// Material flow as plants run it (PLANNING.md §4–5, docs/planning.md): batches, release control,
+// rework, alternative stations, assembly and queue disciplines, from YAML to the result document,
+// with the exact cases worked by hand.
+#include <catch2/catch.hpp>
+
+#include "test_transport_support.hpp"
+
+using namespace plantwin;
+using namespace plantwin::transport_testing;
+
+TEST_CASE("a batch oven of 8 parts and 5 min fed without limit makes 96 parts an hour", "[material][batch]") {
+  const Run r = run_text(R"(plantwin: 1
+name: batch
+horizon: 10h
+warmup: 1h
+products: [{id: p, route: [oven]}]
+sources: [{id: s, product: p, saturated: true}]
+stations:
+  - {id: oven, process: 5min, batch: {max: 8}}
+)");
+  CHECK(value(r.doc, {"kpis", "throughput_per_h"}) == Approx(96));
+  CHECK(value(r.doc, {"stations", "oven", "batches", "count"}) == 120);
+  CHECK(value(r.doc, {"stations", "oven", "batches", "mean_size"}) == 8);
+  CHECK(value(r.doc, {"stations", "oven", "batches", "fill_wait_s"}) == 0);
+  CHECK(value(r.doc, {"stations", "oven", "utilization"}) == 1.0);
+}
+
+TEST_CASE("a batch starts below max once its oldest part has waited max_wait", "[material][batch]") {
+  // Parts at 50, 100, 150, 200 s; the oldest has waited 3 min at 230 s: a batch of 4 starts.
+  const Run r = run_text(R"(plantwin: 1
+name: batch-wait
+horizon: 240s
+products: [{id: p, route: [oven]}]
+sources: [{id: s, product: p, interarrival: 50s}]
+stations:
+  - {id: oven, process: 1min, batch: {max: 8, min: 2, max_wait: 3min}}
+)");
+  CHECK(value(r.doc, {"stations", "oven", "batches", "count"}) == 1);
+  CHECK(value(r.doc, {"stations", "oven", "batches", "mean_size"}) == 4);
+  CHECK(value(r.doc, {"stations", "oven", "batches", "fill_wait_s"}) == 180);
+}
+
+TEST_CASE("CONWIP: wip_limit 1 on a 10 s + 20 s + 30 s line releases one part per 60 s", "[material][release]") {
+  const Run r = run_text(R"(plantwin: 1
+name: conwip
+horizon: 10h
+warmup: 1h
+products: [{id: p, route: [a, b, c]}]
+sources: [{id: s, product: p, interarrival: 1s, wip_limit: 1}]
+stations:
+  - {id: a, process: 10s}
+  - {id: b, process: 20s}
+  - {id: c, process: 30s}
+)");
+  CHECK(value(r.doc, {"kpis", "throughput_per_h"}) == Approx(60));
+  CHECK(value(r.doc, {"kpis", "wip"}) == Approx(1));
+  CHECK(value(r.doc, {"kpis", "lead_time_s"}) == Approx(60));
+  CHECK(value(r.doc, {"sources", "s", "backlog"}) > 1000);  // 60 parts a minute held back, 1 released
+}
+
+namespace {
+const std::string REWORK = R"(plantwin: 1
+name: rework
+horizon: 300h
+products: [{id: p, route: [test, pack]}]
+sources: [{id: s, product: p, interarrival: {dist: exponential, mean: 10s}}]
+stations:
+  - id: test
+    process: 1s
+    yield: 0.8
+    rejects: {route: [repair], then: back}
+  - {id: repair, process: 2s}
+  - {id: pack, process: 1s}
+)";
+}
+
+TEST_CASE("rework: a part is tested 1/y times on average, and max_attempts scraps (1-y)^k of them", "[material][rework]") {
+  const Run back = run_text(REWORK);
+  const double good = value(back.doc, {"stations", "test", "completed"});
+  const double rejected = value(back.doc, {"stations", "test", "rejected"});
+  REQUIRE(good > 100000);
+  // Tests per good part: 1/y = 1.25; each failed test is one repair.
+  CHECK((good + rejected) / good == Approx(1.25).epsilon(0.01));
+  CHECK(value(back.doc, {"stations", "test", "reworked"}) == rejected);
+  CHECK(value(back.doc, {"stations", "repair", "completed"}) == Approx(rejected).margin(2));
+  CHECK(value(back.doc, {"stations", "test", "scrapped"}) == 0);
+  CHECK(value(back.doc, {"stations", "test", "quality"}) == Approx(0.8).epsilon(0.01));
+  CHECK(value(back.doc, {"stations", "pack", "completed"}) == Approx(good).margin(2));
+
+  const Run limited = run_text(REWORK, {"stations.test.rejects.max_attempts=2"});
+  const double parts = value(limited.doc, {"stations", "pack", "completed"}) + value(limited.doc, {"kpis", "scrapped"});
+  const double scrap_share = value(limited.doc, {"kpis", "scrapped"}) / parts;
+  // (1 - y)^2 = 0.04; about 108,000 parts: a standard error of 0.0006.
+  CHECK(scrap_share == Approx(0.04).margin(0.003));
+
+  const Run next = run_text(REWORK, {"stations.test.rejects.then=next"});
+  // Tested once each: rejects are repaired and go on to pack.
+  const double tested = value(next.doc, {"stations", "test", "completed"}) + value(next.doc, {"stations", "test", "rejected"});
+  CHECK(value(next.doc, {"stations", "test", "rejected"}) / tested == Approx(0.2).margin(0.005));
+  CHECK(value(next.doc, {"stations", "pack", "completed"}) == Approx(tested).margin(3));
+}
+
+TEST_CASE("alternatives: the least-loaded station per server, ties by list order; weights draw", "[material][alternatives]") {
+  // Deterministic: a part every 60 s, 100 s on either mill. Part 1 finds both empty: m1 (list
+  // order); part 2 finds m1 busy: m2; part 3 finds m1 free again: m1; ... they alternate.
+  const std::string yaml = R"(plantwin: 1
+name: mills
+horizon: 10h
+products: [{id: p, route: [{any: [m1, m2]}]}]
+sources: [{id: s, product: p, interarrival: 60s}]
+stations:
+  - {id: m1, process: 100s}
+  - {id: m2, process: 100s}
+)";
+  const Run r = run_text(yaml);
+  const double m1 = value(r.doc, {"stations", "m1", "completed"}), m2 = value(r.doc, {"stations", "m2", "completed"});
+  CHECK(m1 + m2 == value(r.doc, {"kpis", "completed"}));
+  CHECK(m1 - m2 >= 0);
+  CHECK(m1 - m2 <= 1);
+  CHECK(value(r.doc, {"kpis", "lead_time_s"}) == Approx(100));  // never waits
+
+  const Run weighted =
+      run_text(yaml, {"products.p.route.0={any: [m1, m2], weights: {m1: 3, m2: 1}}", "horizon=1000h", "stations.m1.process=1s",
+                      "stations.m2.process=1s"});
+  const double w1 = value(weighted.doc, {"stations", "m1", "completed"});
+  const double w2 = value(weighted.doc, {"stations", "m2", "completed"});
+  CHECK(w1 / (w1 + w2) == Approx(0.75).margin(0.01));  // 60,000 draws: a standard error of 0.0018
+}
+
+TEST_CASE("assembly: components become one device per kit, consumed where it is assembled", "[material][assembly]") {
+  // Ten devices, each of 1 board (60 s at smt) and 2 housings (20 s at mold); box 30 s, test 10 s.
+  // Device k is assembled when board k arrives at 60k s (its housings came earlier): done at
+  // 60k + 40 s; lead times from time 0 (its earliest component): mean 60 * 5.5 + 40 = 370 s.
+  const Run r = run_text(R"(plantwin: 1
+name: assembly
+horizon: 10h
+products:
+  - {id: board, route: [smt, box]}
+  - {id: housing, route: [mold, box]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [box, test]}
+sources:
+  - id: plan
+    orders: [{id: o1, product: device, quantity: 10, release: 0s, due: 2h}]
+stations:
+  - {id: smt, process: 60s}
+  - {id: mold, process: 20s}
+  - {id: box, process: {device: 30s}}
+  - {id: test, process: 10s}
+)");
+  CHECK(value(r.doc, {"kpis", "completed"}) == 10);
+  CHECK(value(r.doc, {"stations", "box", "consumed"}) == 30);
+  CHECK(value(r.doc, {"stations", "smt", "completed"}) == 10);
+  CHECK(value(r.doc, {"stations", "mold", "completed"}) == 20);
+  CHECK(value(r.doc, {"kpis", "lead_time_s"}) == Approx(370));
+  CHECK(value(r.doc, {"orders", "by_order", "o1", "done_s"}) == 640);
+}
+
+namespace {
+// Three orders at one instant at one machine of 10 s (products with 30, 10 and 20 s at spt's
+// station): the discipline alone decides the order.
+const std::string DISCIPLINES = R"(plantwin: 1
+name: disciplines
+horizon: 1h
+products: [{id: a, route: [m]}, {id: b, route: [m]}, {id: c, route: [m]}]
+sources:
+  - id: plan
+    orders:
+      - {id: A, product: a, priority: 1, due: 100s}
+      - {id: B, product: b, priority: 5, due: 300s}
+      - {id: C, product: c, priority: 3, due: 50s}
+stations:
+  - {id: m, process: {a: 30s, b: 10s, c: 20s}}
+)";
+std::vector<double> done(const Run& r) {
+  return {value(r.doc, {"orders", "by_order", "A", "done_s"}), value(r.doc, {"orders", "by_order", "B", "done_s"}),
+          value(r.doc, {"orders", "by_order", "C", "done_s"})};
+}
+}  // namespace
+
+TEST_CASE("queue disciplines pick by arrival, priority, due date and process time", "[material][queue]") {
+  CHECK(done(run_text(DISCIPLINES)) == std::vector<double>{30, 40, 60});                       // A B C
+  CHECK(done(run_text(DISCIPLINES, {"stations.m.queue=priority"})) == std::vector<double>{60, 10, 30});  // B C A
+  CHECK(done(run_text(DISCIPLINES, {"stations.m.queue=edd"})) == std::vector<double>{50, 60, 20});       // C A B
+  CHECK(done(run_text(DISCIPLINES, {"stations.m.queue=spt"})) == std::vector<double>{60, 10, 30});       // B C A
+}
+
+TEST_CASE("material flow's errors are located", "[material][loader]") {
+  const std::string base = R"(plantwin: 1
+name: bad
+horizon: 1h
+products: [{id: p, route: [{any: [m1]}]}]
+sources: [{id: s, product: p, interarrival: 1min}]
+stations: [{id: m1, process: 10s}]
+)";
+  CHECK_THAT(load_error(base), Catch::Contains("products[0].route[0].any: alternatives need at least two stations"));
+  CHECK_THAT(load_error(base, {"products.p.route.0={any: [m1, m1]}"}), Catch::Contains("listed twice"));
+  CHECK_THAT(load_error(base, {"products.p.route.0=m1", "stations.m1.batch={max: 2, min: 3}"}),
+             Catch::Contains("stations[0].batch.min: min 3 is more than max 2"));
+  CHECK_THAT(load_error(base, {"products.p.route.0=m1", "stations.m1.rejects={route: [m1]}", "stations.m1.yield=0.9"}),
+             Catch::Contains("a rework route leads away from the station"));
+  CHECK_THAT(load_error(base, {"products.p.route.0=m1", "stations.m1.queue=lifo"}), Catch::Contains("stations[0].queue"));
+  CHECK_THAT(load_error(base, {"products.p.route.0=m1", "sources.s.wip_limit=0"}), Catch::Contains("sources[0].wip_limit"));
+}
