@@ -1,7 +1,8 @@
 // plantwin — the command line.
 //   plantwin run FILE      [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]
-//                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE]
+//                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE] [--from STATE]
 //   plantwin validate FILE [--set PATH=VALUE]...
+//   plantwin fit, validate-log, state: cli/twin_commands.cpp
 //   plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]
 //                       [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...
 // Exit codes: 0 success; 1 an expectation failed or a KPI got worse than its baseline (check); 2
@@ -21,15 +22,18 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/twin_commands.hpp"
 
 namespace {
 
-const char* USAGE =
-    "usage: plantwin run FILE [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]\n"
-    "                         [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE]\n"
-    "       plantwin validate FILE [--set PATH=VALUE]...\n"
-    "       plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]\n"
-    "                           [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...\n"
+const std::string USAGE =
+    std::string("usage: plantwin run FILE [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]\n"
+                "                         [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE]\n"
+                "                         [--from STATE.yaml]\n"
+                "       plantwin validate FILE [--set PATH=VALUE]...\n"
+                "       plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]\n"
+                "                           [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...\n") +
+    plantwin::cli::TWIN_USAGE +
     "       plantwin --version | --help\n"
     "Exit codes: 0 success, 1 expectation failed or worse than the baseline, 2 invalid scenario or usage,\n"
     "3 failure while running, 4 only the fingerprint differs.\n"
@@ -86,6 +90,17 @@ int main(int argc, char** argv) {
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_out(USAGE) ? EXIT_OK : EXIT_RUN;
   if (args[0] == "--version") return print_out(std::string("plantwin ") + PLANTWIN_VERSION + "\n") ? EXIT_OK : EXIT_RUN;
 
+  if (args[0] == "fit" || args[0] == "validate-log" || args[0] == "state") {
+    handle_stop_signals();
+    try {
+      return command_twin(args, &interrupted);
+    } catch (const std::bad_alloc&) {
+      std::cerr << "plantwin: error: out of memory while running '" << args[0] << "'\n";
+    } catch (const std::exception& e) {
+      std::cerr << "plantwin: error: " << args[0] << ": " << e.what() << "\n";
+    }
+    return EXIT_RUN;
+  }
   Options opt;
   opt.command = args[0];
   if (opt.command != "run" && opt.command != "validate" && opt.command != "check")
