@@ -36,15 +36,6 @@ int fail_usage(const std::string& message) {
   return EXIT_USAGE;
 }
 
-// Parses a whole decimal integer in [lo, hi].
-std::optional<long long> parse_int(const std::string& text, long long lo, long long hi) {
-  long long v = 0;
-  const char* end = text.data() + text.size();
-  const auto res = std::from_chars(text.data(), end, v);
-  if (res.ec != std::errc() || res.ptr != end || v < lo || v > hi) return std::nullopt;
-  return v;
-}
-
 std::optional<std::vector<Override>> parse_sets(const std::vector<std::string>& sets) {
   std::vector<Override> out;
   for (const auto& s : sets) {
@@ -128,16 +119,6 @@ std::variant<run::Json, int> simulate(const ScenarioSpec& spec, const run::Sessi
   return std::move(result.document);
 }
 
-bool write_file(const std::string& path, const std::string& text) {
-  run::OutputFile f(path);
-  if (f.is_open()) f.stream() << text;
-  if (!f.close()) {
-    std::cerr << "plantwin: error: cannot write " << path << ": " << f.error() << "\n";
-    return false;
-  }
-  return true;
-}
-
 // Creates --out DIR before the run: a directory that cannot be made should not cost a run.
 int make_out_dir(const Options& opt) {
   if (!opt.out_dir) return EXIT_OK;
@@ -164,6 +145,24 @@ bool write_outputs(const std::string& out_dir, const run::Json& doc, const std::
 }  // namespace
 
 std::atomic<int> stop_signal{0};
+
+std::optional<long long> parse_int(const std::string& text, long long lo, long long hi) {
+  long long v = 0;
+  const char* end = text.data() + text.size();
+  const auto res = std::from_chars(text.data(), end, v);
+  if (res.ec != std::errc() || res.ptr != end || v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  run::OutputFile f(path);
+  if (f.is_open()) f.stream() << text;
+  if (!f.close()) {
+    std::cerr << "plantwin: error: cannot write " << path << ": " << f.error() << "\n";
+    return false;
+  }
+  return true;
+}
 
 bool print_out(std::string_view text) {
   std::cout.flush();

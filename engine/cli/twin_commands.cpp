@@ -1,18 +1,20 @@
 #include "cli/twin_commands.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <iostream>
 #include <map>
 #include <optional>
 #include <set>
 
+#include "cli/check.hpp"
 #include "cli/commands.hpp"
-#include "run/output_file.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/yaml_tree.hpp"
 #include "twin/fit.hpp"
 #include "twin/log_reader.hpp"
+#include "twin/validate.hpp"
+#include "scenario/units.hpp"
+#include <sstream>
 
 namespace plantwin::cli {
 
@@ -81,18 +83,14 @@ std::optional<Arguments> parse_arguments(const std::vector<std::string>& args, c
   return out;
 }
 
-std::optional<long long> parse_int(const std::string& text, long long lo, long long hi) {
-  long long v = 0;
-  const char* end = text.data() + text.size();
-  const auto res = std::from_chars(text.data(), end, v);
-  if (res.ec != std::errc() || res.ptr != end || v < lo || v > hi) return std::nullopt;
-  return v;
-}
-
-void print_log_diagnostics(const std::vector<twin::LogDiagnostic>& diagnostics) {
+/// Prints a log's errors (or, when it has none, its warnings); returns what it printed.
+std::string print_log_diagnostics(const std::vector<twin::LogDiagnostic>& diagnostics) {
   const bool errors = std::any_of(diagnostics.begin(), diagnostics.end(), [](const auto& d) { return d.error; });
+  std::string text;
   for (const auto& d : diagnostics)
-    if (d.error == errors || !errors) std::cerr << d.format() << "\n";
+    if (d.error == errors) text += d.format() + "\n";
+  std::cerr << text;
+  return text;
 }
 
 /// The scenario file's text and spec (its errors printed).
@@ -112,16 +110,6 @@ std::optional<Loaded> load_scenario(const std::string& path, const std::vector<s
     if ((d.severity == scenario::Diagnostic::Severity::ERROR) == result.diagnostics.has_errors()) std::cerr << d.format() << "\n";
   if (!result.spec) return std::nullopt;
   return Loaded{std::move(*text), std::move(*result.spec)};
-}
-
-bool write_text(const std::string& path, const std::string& text) {
-  run::OutputFile f(path);
-  if (f.is_open()) f.stream() << text;
-  if (!f.close()) {
-    std::cerr << "plantwin: error: cannot write " << path << ": " << f.error() << "\n";
-    return false;
-  }
-  return true;
 }
 
 std::optional<std::optional<twin::Epoch>> epoch_option(const std::string& command, const Arguments& a) {
@@ -162,18 +150,113 @@ int command_fit(const std::vector<std::string>& args) {
                          })
                              ? EXIT_RUN
                              : EXIT_USAGE;
-  if (!write_text(*a->value("--out"), result.text)) return EXIT_RUN;
+  if (!write_file(*a->value("--out"), result.text)) return EXIT_RUN;
   if (const auto report = a->value("--report"))
-    if (!write_text(*report, twin::fit_report_json(result, log, *a->value("--scenario"), options).dump(2) + "\n"))
+    if (!write_file(*report, twin::fit_report_json(result, log, *a->value("--scenario"), options).dump(2) + "\n"))
       return EXIT_RUN;
   return print_out(twin::fit_report_text(result, log)) ? EXIT_OK : EXIT_RUN;
+}
+
+int validate_log(const std::vector<std::string>& args, const std::atomic<bool>* interrupt, std::string& errors) {
+  std::string error;
+  const auto a = parse_arguments(args, {"--replications", "--confidence", "--junit", "--epoch", "--jobs", "--set"}, {"--json"}, error);
+  const auto fail = [&](const std::string& message) {
+    errors += "plantwin validate-log: error: " + message + "\n";
+    return usage("validate-log", message);
+  };
+  if (!a) return fail(error);
+  if (a->positional.size() != 2) return fail("validate-log needs a LOG and a SCENARIO.yaml");
+  twin::ValidateOptions options;
+  options.interrupt = interrupt;
+  const auto epoch = epoch_option("validate-log", *a);
+  if (!epoch) return EXIT_USAGE;
+  options.epoch = *epoch;
+  if (const auto v = a->value("--replications")) {
+    const auto n = parse_int(*v, 2, 100000);
+    if (!n) return fail("--replications: expected an integer from 2 to 100000, got '" + *v + "'");
+    options.replications = static_cast<int>(*n);
+  }
+  if (const auto v = a->value("--confidence")) {
+    const auto c = scenario::parse_number(*v, nullptr);
+    if (!c || !(*c > 0 && *c < 1)) return fail("--confidence: expected a number between 0 and 1 (0.95), got '" + *v + "'");
+    options.confidence = *c;
+  }
+  if (const auto v = a->value("--jobs")) {
+    const auto n = parse_int(*v, 0, 4096);
+    if (!n) return fail("--jobs: expected an integer from 0 (all cores) to 4096, got '" + *v + "'");
+    options.jobs = static_cast<int>(*n);
+  }
+  std::vector<scenario::Override> overrides;
+  if (const auto it = a->values.find("--set"); it != a->values.end())
+    for (const auto& text : it->second) {
+      auto o = scenario::parse_override(text);
+      if (!o) return fail("--set expects PATH=VALUE, got '" + text + "'");
+      overrides.push_back(*o);
+    }
+  const std::string& log = a->positional[0];
+  const std::string& scenario_file = a->positional[1];
+  std::ostringstream captured;
+  auto* original = std::cerr.rdbuf(captured.rdbuf());
+  const auto loaded = load_scenario(scenario_file, overrides);
+  std::cerr.rdbuf(original);
+  std::cerr << captured.str();
+  errors += captured.str();
+  if (!loaded) return EXIT_USAGE;
+  const twin::ValidateResult result = twin::validate_log(log, loaded->spec, options);
+  errors += print_log_diagnostics(result.diagnostics);
+  if (result.outcome == twin::ValidateResult::Outcome::BAD_LOG) return EXIT_USAGE;
+  if (result.outcome == twin::ValidateResult::Outcome::RUN_FAILED) {
+    const std::string message = "plantwin: error: " + scenario_file + ": " + result.error + "\n";
+    std::cerr << message;
+    errors += message;
+    return EXIT_RUN;
+  }
+  const std::string text = twin::validate_report_text(result, log, scenario_file);
+  if (a->flags.count("--json")) {
+    if (!print_out(twin::validate_report_json(result, log, scenario_file).dump(2) + "\n")) return EXIT_RUN;
+    std::cerr << text;
+  } else if (!print_out(text)) {
+    return EXIT_RUN;
+  }
+  if (const auto junit = a->value("--junit")) {
+    CheckReport report;
+    for (const twin::ValidateRow& row : result.rows) {
+      CheckCase c;
+      c.name = row.kpi;
+      c.passed = row.inside;
+      c.type = "outside";
+      c.message = "log " + run::format_number(row.log) + ", twin " + run::format_number(row.mean) + " [" +
+                  run::format_number(row.low) + ", " + run::format_number(row.high) + "]: " + row.verdict;
+      report.cases.push_back(std::move(c));
+    }
+    errors.clear();  // written: no second report
+    if (!write_file(*junit, junit_xml(report, log, "validate-log"))) return EXIT_RUN;
+  }
+  return result.exit_code();
+}
+
+int command_validate_log(const std::vector<std::string>& args, const std::atomic<bool>* interrupt) {
+  std::string errors;
+  const int rc = validate_log(args, interrupt, errors);
+  // A pipeline's dashboard shows a red test, not "no results", when the log could not be read.
+  std::optional<std::string> junit;
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    if (args[i] == "--junit" && i + 1 < args.size()) junit = args[i + 1];
+    else if (args[i].rfind("--junit=", 0) == 0) junit = args[i].substr(8);
+  }
+  if (junit && !errors.empty() && (rc == EXIT_USAGE || rc == EXIT_RUN)) {
+    const std::string file = args.size() > 1 ? args[1] : "";
+    if (!write_file(*junit, junit_error_xml(file, rc == EXIT_USAGE ? "invalid input" : "run failure", errors, "validate-log")))
+      return EXIT_RUN;
+  }
+  return rc;
 }
 
 }  // namespace
 
 int command_twin(const std::vector<std::string>& args, const std::atomic<bool>* interrupt) {
-  (void)interrupt;
   if (args[0] == "fit") return command_fit(args);
+  if (args[0] == "validate-log") return command_validate_log(args, interrupt);
   return usage(args[0], "unknown command");
 }
 

@@ -354,12 +354,7 @@ bool LogReader::parse_row(LogEvent& e) {
       error(row_line_, "the row has no event");
       return false;
     }
-    auto it = std::find_if(unknown_events_.begin(), unknown_events_.end(), [&](const auto& u) { return u.first == event; });
-    if (it == unknown_events_.end()) {
-      if (unknown_events_.size() >= 100) return false;
-      it = unknown_events_.insert(unknown_events_.end(), {std::string(event), Unknown{row_line_, 0}});
-    }
-    ++it->second.rows;
+    count_unknown(unknown_events_, event);
     return false;
   }
   e.kind = static_cast<LogEventKind>(kind);
@@ -456,12 +451,7 @@ bool LogReader::parse_row(LogEvent& e) {
     for (const models::ServerStateInfo& info : models::SERVER_STATES)
       if (state == info.name) e.state = static_cast<std::int8_t>(info.state);
     if (e.state < 0) {
-      auto it = std::find_if(unknown_states_.begin(), unknown_states_.end(), [&](const auto& u) { return u.first == state; });
-      if (it == unknown_states_.end()) {
-        if (unknown_states_.size() >= 100) return false;
-        it = unknown_states_.insert(unknown_states_.end(), {std::string(state), Unknown{row_line_, 0}});
-      }
-      ++it->second.rows;
+      count_unknown(unknown_states_, state);
       return false;
     }
     ++state_rows_;
@@ -479,6 +469,15 @@ bool LogReader::next(LogEvent& event) {
   }
   add_count_warnings();
   return false;
+}
+
+void LogReader::count_unknown(std::vector<std::pair<std::string, Unknown>>& list, std::string_view name) {
+  auto it = std::find_if(list.begin(), list.end(), [&](const auto& u) { return u.first == name; });
+  if (it == list.end()) {
+    if (list.size() >= 100) return;  // a hundred kinds say enough
+    it = list.insert(list.end(), {std::string(name), Unknown{row_line_, 0}});
+  }
+  ++it->second.rows;
 }
 
 void LogReader::add_count_warnings() {

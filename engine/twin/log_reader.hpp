@@ -172,6 +172,7 @@ class LogReader {
     std::uint64_t first_line = 0, rows = 0;
   };
   std::vector<std::pair<std::string, Unknown>> unknown_events_, unknown_states_;
+  void count_unknown(std::vector<std::pair<std::string, Unknown>>& list, std::string_view name);
 };
 
 }  // namespace plantwin::twin
