@@ -23,6 +23,7 @@
 #include "run/trace.hpp"
 #include "scenario/builder.hpp"
 #include "scenario/loader.hpp"
+#include "twin/state.hpp"
 
 namespace plantwin::cli {
 
@@ -193,10 +194,19 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   if (!spec) return EXIT_USAGE;
   if (int rc = apply_run_options(opt, *spec); rc != EXIT_OK) return rc;
 
+  twin::LoadedState state;
+  if (opt.from) {
+    // A run from the plant's state at a time (docs/twin.md): every replication starts there.
+    state = twin::load_state(*opt.from, *spec);
+    print_diagnostics(state.diagnostics);
+    if (!state.warm) return EXIT_USAGE;
+  }
+
   if (int rc = make_out_dir(opt); rc != EXIT_OK) return rc;
   std::optional<run::OutputFile> trace_file;
   std::unique_ptr<run::CsvTrace> trace;
   run::SessionOptions options{*jobs, interrupt, false, {}, {}, opt.events};
+  options.warm_start = state.warm;
   if (opt.events) {
     const run::OutputFile probe(*opt.events);  // a path that cannot be written is a usage error, as for --trace
     if (!probe.is_open()) return fail_usage("--events: cannot write '" + *opt.events + "': " + probe.error());
@@ -221,9 +231,10 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
     return EXIT_RUN;
   }
   if (std::holds_alternative<int>(result)) return std::get<int>(result);
-  const run::Json& doc = std::get<run::Json>(result);
+  run::Json& doc = std::get<run::Json>(result);
+  if (state.warm) twin::add_forecast(doc, *state.warm, *opt.from);
   const std::string json = opt.json ? doc.dump(2) + "\n" : std::string();
-  if (!print_out(opt.json ? json : format_report(doc))) return EXIT_RUN;
+  if (!print_out(opt.json ? json : format_forecast(doc) + format_report(doc))) return EXIT_RUN;
   if (opt.out_dir && !write_outputs(*opt.out_dir, doc, interrupt)) return EXIT_RUN;
   return EXIT_OK;
 }

@@ -19,7 +19,7 @@ struct Options {
   std::string command;
   std::string file;
   std::optional<std::string> seed, replications, horizon, warmup, jobs, out_dir, expect, junit, trace, events, baseline,
-      fingerprint;
+      fingerprint, from;
   std::vector<std::string> sets;
   bool json = false;
 };

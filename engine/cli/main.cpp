@@ -140,7 +140,7 @@ int main(int argc, char** argv) {
     };
     const bool takes_value = flag == "--seed" || flag == "--replications" || flag == "--horizon" || flag == "--warmup" ||
                              flag == "--jobs" || flag == "--set" || flag == "--out" || flag == "--expect" ||
-                             flag == "--junit" || flag == "--trace" || flag == "--events" || flag == "--baseline" || flag == "--fingerprint";
+                             flag == "--junit" || flag == "--trace" || flag == "--events" || flag == "--baseline" || flag == "--fingerprint" || flag == "--from";
     if (takes_value) {
       if (!take(&v)) return usage_error(flag + " needs a value");
       if (flag == "--seed") opt.seed = v;
@@ -156,6 +156,7 @@ int main(int argc, char** argv) {
       else if (flag == "--events") opt.events = v;
       else if (flag == "--baseline") opt.baseline = v;
       else if (flag == "--fingerprint") opt.fingerprint = v;
+      else if (flag == "--from") opt.from = v;
     } else if (a.rfind("--set=", 0) == 0) {
       opt.sets.push_back(a.substr(6));
     } else if (a == "--json") {
@@ -169,9 +170,10 @@ int main(int argc, char** argv) {
     }
   }
   if (opt.file.empty()) return usage_error(opt.command + " needs a scenario FILE");
-  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.trace || opt.events;
+  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.trace || opt.events || opt.from;
   if (opt.command != "run" && run_only)
-    return usage_error("--seed, --replications, --horizon, --warmup, --trace and --events are options of 'run'");
+    return usage_error("--seed, --replications, --horizon, --warmup, --trace, --events and --from are options of 'run'");
+  if (opt.from && opt.warmup) return usage_error("--warmup and --from: a run from a state has no warm-up");
   if (opt.command == "validate" && (opt.json || opt.out_dir))
     return usage_error("--json and --out are options of 'run' and 'check'");
   if (opt.command != "check" && (opt.expect || opt.junit || opt.baseline || opt.fingerprint))

@@ -12,6 +12,7 @@
 #include "scenario/yaml_tree.hpp"
 #include "twin/fit.hpp"
 #include "twin/log_reader.hpp"
+#include "twin/state.hpp"
 #include "twin/validate.hpp"
 #include "scenario/units.hpp"
 #include <sstream>
@@ -252,11 +253,39 @@ int command_validate_log(const std::vector<std::string>& args, const std::atomic
   return rc;
 }
 
+int command_state(const std::vector<std::string>& args) {
+  std::string error;
+  const auto a = parse_arguments(args, {"--scenario", "--at", "--out", "--epoch"}, {}, error);
+  if (!a) return usage("state", error);
+  if (a->positional.size() != 1) return usage("state", a->positional.empty() ? "state needs a LOG" : "one LOG at a time");
+  if (!a->value("--scenario")) return usage("state", "state needs --scenario S.yaml");
+  if (!a->value("--at")) return usage("state", "state needs --at T (seconds after time 0, a duration or ISO 8601)");
+  twin::StateOptions options;
+  const auto epoch = epoch_option("state", *a);
+  if (!epoch) return EXIT_USAGE;
+  options.epoch = *epoch;
+  const auto loaded = load_scenario(*a->value("--scenario"));
+  if (!loaded) return EXIT_USAGE;
+  const std::string& log = a->positional.front();
+  const twin::StateResult result = twin::plant_state(log, loaded->spec, *a->value("--at"), options);
+  print_log_diagnostics(result.diagnostics);
+  if (!result.ok) return EXIT_USAGE;
+  if (const auto out = a->value("--out")) {
+    if (!write_file(*out, result.yaml)) return EXIT_RUN;
+    return print_out(*out + ": the state at " + run::format_number(kernel::to_seconds(result.at)) + " s, " +
+                     std::to_string(result.parts) + " part(s) in the plant\n")
+               ? EXIT_OK
+               : EXIT_RUN;
+  }
+  return print_out(result.yaml) ? EXIT_OK : EXIT_RUN;
+}
+
 }  // namespace
 
 int command_twin(const std::vector<std::string>& args, const std::atomic<bool>* interrupt) {
   if (args[0] == "fit") return command_fit(args);
   if (args[0] == "validate-log") return command_validate_log(args, interrupt);
+  if (args[0] == "state") return command_state(args);
   return usage(args[0], "unknown command");
 }
 

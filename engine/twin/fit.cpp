@@ -38,25 +38,6 @@ struct Collected {
   std::vector<std::optional<Tick>> last_release;                     // [source]
 };
 
-/// Which source made a part of no order of each product: the one source with interarrival or
-/// saturated supply that makes it, or -1 when none or several do.
-std::vector<std::int32_t> product_sources(const ScenarioSpec& spec) {
-  std::vector<std::int32_t> out(spec.products.size(), -1);
-  std::vector<int> count(spec.products.size(), 0);
-  for (std::size_t s = 0; s < spec.sources.size(); ++s) {
-    if (spec.sources[s].kind == scenario::SourceSpec::Kind::ORDERS) continue;
-    for (const auto& m : spec.sources[s].mix)
-      for (std::size_t p = 0; p < spec.products.size(); ++p)
-        if (spec.products[p].id == m.product) {
-          out[p] = static_cast<std::int32_t>(s);
-          ++count[p];
-        }
-  }
-  for (std::size_t p = 0; p < out.size(); ++p)
-    if (count[p] != 1) out[p] = -1;
-  return out;
-}
-
 double mean_of(const std::vector<double>& x) {
   double s = 0;
   for (double v : x) s += v;
@@ -524,7 +505,7 @@ FitResult fit_log(const std::string& log_path, const ScenarioSpec& base, const s
   c.interarrival.resize(sources);
   c.mix.assign(sources, std::vector<std::uint64_t>(products, 0));
   c.last_release.resize(sources);
-  const std::vector<std::int32_t> source_of = product_sources(base);
+  const std::vector<std::int32_t> source_of = sources_of_products(base);
   LogEvent e;
   while (reader.next(e)) {
     const Observation& o = replay.apply(e);

@@ -6,6 +6,23 @@ namespace plantwin::twin {
 
 using models::ServerState;
 
+std::vector<std::int32_t> sources_of_products(const scenario::ScenarioSpec& spec) {
+  std::vector<std::int32_t> out(spec.products.size(), -1);
+  std::vector<int> count(spec.products.size(), 0);
+  for (std::size_t s = 0; s < spec.sources.size(); ++s) {
+    if (spec.sources[s].kind == scenario::SourceSpec::Kind::ORDERS) continue;
+    for (const auto& m : spec.sources[s].mix)
+      for (std::size_t p = 0; p < spec.products.size(); ++p)
+        if (spec.products[p].id == m.product) {
+          out[p] = static_cast<std::int32_t>(s);
+          ++count[p];
+        }
+  }
+  for (std::size_t p = 0; p < out.size(); ++p)
+    if (count[p] != 1) out[p] = -1;
+  return out;
+}
+
 LogReplay::LogReplay(const LogCatalog& catalog, std::vector<bool> restart, kernel::Tick window_begin,
                      kernel::Tick window_end)
     : catalog_(catalog), restart_(std::move(restart)), begin_(window_begin), end_(window_end) {
@@ -228,6 +245,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       } else {
         obs_.work = done;
         s.activity = A::FINISHED;
+        s.finished_at = t;
       }
       derive(e.station, s, t);
       break;

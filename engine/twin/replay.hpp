@@ -29,6 +29,7 @@
 
 #include "kernel/time.hpp"
 #include "models/server_state.hpp"
+#include "scenario/spec.hpp"
 #include "twin/log_reader.hpp"
 
 namespace plantwin::twin {
@@ -75,6 +76,7 @@ struct ServerTrack {
   std::int32_t last_product = -1;  ///< the product of the last part it took (for setups)
   std::int32_t setup_from = -1;    ///< the setup in progress: from this product
   kernel::Tick activity_start = 0; ///< its first row (setup_start, start)
+  kernel::Tick finished_at = 0;    ///< FINISHED: when its work ended
   kernel::Tick down_since = 0;
   std::optional<kernel::Tick> last_up;  ///< the end of its last repair
   // Derived (d) and explicit (x, from state rows) accumulators of working and setup time.
@@ -87,6 +89,15 @@ struct ServerTrack {
   /// The working time so far, by the state rows when it has them.
   kernel::Tick worked(kernel::Tick t) const { return explicit_known ? work_x.at(t) : work_d.at(t); }
   kernel::Tick setup_time(kernel::Tick t) const { return explicit_known ? setup_x.at(t) : setup_d.at(t); }
+  /// The time done at t of the activity in progress (net of pauses).
+  kernel::Tick activity_done(kernel::Tick t) const {
+    const bool setup = activity == Activity::SETUP;
+    return explicit_known ? (setup ? setup_x.at(t) : work_x.at(t)) - work_mark_x : (setup ? setup_d.at(t) : work_d.at(t)) - work_mark_d;
+  }
+  /// Working time since the last repair's end (since time 0 when none).
+  kernel::Tick worked_since_up(kernel::Tick t) const { return worked(t) - (explicit_known ? work_at_up_x : work_at_up_d); }
+  /// What it shows: its state row's state when the log has them, else the derived one.
+  models::ServerState shown() const { return explicit_known ? explicit_state : derived; }
 };
 
 /// What one row measured (every field empty when it measured nothing).
@@ -118,6 +129,10 @@ struct WindowStats {
   std::vector<std::uint64_t> scrapped;            ///< per station
   double wip_area = 0;                            ///< part-ticks
 };
+
+/// For each product, the source that makes its parts of no order: the one interarrival or
+/// saturated source whose mix has it; -1 when none or several do.
+std::vector<std::int32_t> sources_of_products(const scenario::ScenarioSpec& spec);
 
 class LogReplay {
  public:
