@@ -297,6 +297,7 @@ class Station final : public kernel::Model,
   void start_repair(std::uint32_t index);
   void repair(std::uint32_t index);
   // Maintenance (models/station.cpp, "maintenance").
+  void schedule_first_maintenance();
   void schedule_maintenance(std::uint32_t unit, kernel::Tick at);
   void maintenance_due(std::uint32_t unit);
   /// The server takes no new part and, once its work in hand has ended, stops for maintenance.

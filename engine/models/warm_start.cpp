@@ -55,14 +55,7 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& waiti
   const kernel::Tick now = ctx_.kernel.now();
   if (calendar_ != nullptr && !calendar_->on())
     for (Server& s : servers_) set_hold(s, HOLD_OFF, true);
-  if (params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::CALENDAR) {
-    const kernel::Tick first = params_.maintenance->first.value_or(params_.maintenance->every);
-    if (server_units_.empty()) {
-      schedule_maintenance(STATION_UNIT, first);
-    } else {
-      for (std::uint32_t k = 0; k < servers_.size(); ++k) schedule_maintenance(k, first);
-    }
-  }
+  schedule_first_maintenance();
   for (std::uint32_t k = 0; k < servers_.size(); ++k) {
     Server& s = servers_[k];
     const WarmServer w = k < state.servers.size() ? state.servers[k] : WarmServer{};
