@@ -248,8 +248,9 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
     for (double x : row.values) q += (x - v.mean) * (x - v.mean);
     v.sd = row.values.size() > 1 ? std::sqrt(q / (n - 1)) : 0;
     const double half = t * v.sd * std::sqrt(1 + 1 / n);
-    v.low = v.mean - half;
-    v.high = v.mean + half;
+    // Every KPI here is >= 0, and shares are at most 1.
+    v.low = std::max(0.0, v.mean - half);
+    v.high = row.station.empty() ? v.mean + half : std::min(1.0, v.mean + half);
     const double slack = 1e-9 * std::max(1.0, std::fabs(v.mean));
     v.inside = row.log >= v.low - slack && row.log <= v.high + slack;
     if (v.inside) {

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-USAGE = "python3 -m plantwin report SCENARIO --out DIR [--replications R] [--seed N] [--jobs J] [--set PATH=VALUE]..."
+USAGE = ("python3 -m plantwin report SCENARIO --out DIR [--replications R] [--seed N] [--jobs J] [--set PATH=VALUE]... "
+         "[--from STATE.yaml]")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,6 +33,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--jobs", type=int, default=0, metavar="J", help="threads; 0 (default): one per core")
     report.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="changes",
                         help="change the scenario like plantwin run --set; repeatable")
+    report.add_argument("--from", metavar="STATE.yaml", dest="state",
+                        help="start every replication from this state (plantwin state) and lead with the forecast")
     return parser
 
 
@@ -50,6 +53,7 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     from .errors import RunError, ScenarioError
     from .run import prepare, run
+    from .twin import LogError
 
     try:
         scenario = prepare(args.scenario, seed=args.seed, replications=args.replications, changes=changes)
@@ -65,13 +69,16 @@ def main(argv: Optional[List[str]] = None) -> int:
         print(f"plantwin report: error: --out: cannot create directory '{args.out}': {error.strerror or error}", file=sys.stderr)
         return 2
     try:
-        result = run(scenario, jobs=args.jobs, timeline=True)
+        result = run(scenario, jobs=args.jobs, timeline=True, state=args.state)
         import matplotlib
 
         matplotlib.use("Agg")  # files only: no window, whatever the environment says
         from .report import write_report
 
         index = write_report(result, args.out)
+    except LogError as error:
+        print(error, file=sys.stderr)
+        return 2
     except RunError as error:
         print(f"plantwin report: error: {error}", file=sys.stderr)
         return 3

@@ -145,6 +145,7 @@ def _page(result: Result, doc: dict, captions: Dict[str, str]) -> str:
         f"<tr><th>plantwin</th><td>{e(doc['plantwin'])}, {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}</td></tr>",
     ]
     body = [f"<h1>{e(str(doc['scenario']))}</h1>", "<table class='info'>" + "".join(rows) + "</table>",
+            *_forecast_section(result),
             "<h2>Bottleneck</h2>", f"<p class='bottleneck'>{e(bottleneck_sentence(result))}</p>",
             "<h2>Plant</h2>", _html_table("plant KPIs (mean and 95 % interval over the replications)", result.kpis)]
     if len(result.orders):
@@ -166,6 +167,37 @@ def _page(result: Result, doc: dict, captions: Dict[str, str]) -> str:
     return _TEMPLATE.format(title=e(f"plantwin report: {doc['scenario']}"), body="\n".join(body))
 
 
+def _clock(seconds: Optional[float]) -> str:
+    if seconds is None:
+        return "-"
+    total = int(round(seconds))
+    return f"{total // 3600}:{total // 60 % 60:02d}:{total % 60:02d}"
+
+
+def _forecast_section(result: Result) -> List[str]:
+    """A run from a state (docs/twin.md): its forecast, first, as the CLI's table shows it."""
+    f = result.forecast
+    if not f:
+        return []
+    e = html.escape
+    rows = []
+    for o in f.get("orders", []):
+        p = "-" if o["p_on_time"] is None else f"{o['p_on_time']:.2f}"
+        done = _clock(o["done_s"]["mean"])
+        if o["done_s"]["ci95"] is not None:
+            done += " ± " + _clock(o["done_s"]["ci95"])
+        rows.append(f"<tr><td>{e(o['id'])}</td><td>{e(o['product'])}</td><td>{_clock(o['due_s'])}</td><td>{p}</td>"
+                    f"<td>{o['p_done']:.2f}</td><td>{done}</td></tr>")
+    table = ("<table><thead><tr><th>order</th><th>product</th><th>due</th><th>P(on time)</th><th>P(done)</th>"
+             "<th>done (mean ± ci95)</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>") if rows else ""
+    tp = f.get("throughput_per_h", {})
+    station = f.get("bottleneck", {}).get("station", "-")
+    sentence = (f"From the plant's state in <code>{e(str(f['state']))}</code> at {_clock(f['from_s'])} to "
+                f"{_clock(f['until_s'])} after time 0: throughput {tp.get('mean', float('nan')):.2f} ± "
+                f"{tp.get('ci95', float('nan')):.2f} parts per hour; bottleneck {e(str(station))}.")
+    return ["<h2>Forecast</h2>", f"<p class='forecast'>{sentence}</p>", table]
+
+
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -178,6 +210,7 @@ th, td {{ padding: 0.25em 0.7em; text-align: right; border-bottom: 1px solid #dd
 table.info th, table.info td {{ text-align: left; }}
 thead th {{ background: #f3f3f3; }}
 .bottleneck {{ font-size: 1.1em; background: #fff6e0; padding: 0.8em; border-left: 4px solid #f2c12e; }}
+.forecast {{ font-size: 1.1em; background: #e8f4fd; padding: 0.8em; border-left: 4px solid #1f77b4; }}
 figure {{ margin: 1em 0 2em; }} img {{ max-width: 100%; }} figcaption {{ color: #555; font-size: 0.9em; }}
 .note {{ color: #777; font-size: 0.85em; }}
 </style>
