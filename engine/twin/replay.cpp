@@ -281,7 +281,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       if (p.released_seen) obs_.lead = t - p.released;
       if (t >= begin_ && t < end_ && p.product >= 0) {
         ++window_.exits[static_cast<std::size_t>(p.product)];
-        if (obs_.lead) window_.lead_times_s[static_cast<std::size_t>(p.product)].push_back(kernel::to_seconds(*obs_.lead));
+        if (obs_.lead && keep_leads_) window_.lead_times_s[static_cast<std::size_t>(p.product)].push_back(kernel::to_seconds(*obs_.lead));
       }
       remove(std::string(e.part), t);
       break;

@@ -125,7 +125,7 @@ struct OrderTrack {
 struct WindowStats {
   std::vector<std::array<kernel::Tick, models::SERVER_STATE_COUNT>> states_derived, states_explicit;  ///< per station, summed over servers
   std::vector<std::uint64_t> exits;               ///< per product, good parts that left in the window
-  std::vector<std::vector<double>> lead_times_s;  ///< per product
+  std::vector<std::vector<double>> lead_times_s;  ///< per product, when kept (LogReplay::keep_lead_times)
   std::vector<std::uint64_t> scrapped;            ///< per station
   double wip_area = 0;                            ///< part-ticks
 };
@@ -141,6 +141,9 @@ class LogReplay {
   LogReplay(const LogCatalog& catalog, std::vector<bool> restart, kernel::Tick window_begin = 0,
             kernel::Tick window_end = kernel::MAX_RUN_TICKS);
 
+  /// Keeps every lead time of the window (WindowStats::lead_times_s): memory that grows with the
+  /// parts that leave, which validate-log needs and nothing else does.
+  void keep_lead_times() { keep_leads_ = true; }
   /// Applies one row (rows in time order) and returns what it measured.
   const Observation& apply(const LogEvent& e);
   /// Closes the window statistics at `end` (>= the last row's time).
@@ -190,6 +193,7 @@ class LogReplay {
   std::uint64_t sequence_ = 0, released_ = 0, left_ = 0, anomalies_ = 0;
   std::string first_anomaly_;
   std::int64_t wip_ = 0;
+  bool keep_leads_ = false;
   kernel::Tick wip_since_ = 0;
 };
 

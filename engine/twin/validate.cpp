@@ -128,7 +128,10 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
   std::vector<Release> releases;
   LogEvent e;
   while (reader.next(e)) {
-    if (!replay) replay.emplace(catalog, restart, e.time, kernel::MAX_RUN_TICKS);
+    if (!replay) {
+      replay.emplace(catalog, restart, e.time, kernel::MAX_RUN_TICKS);
+      replay->keep_lead_times();
+    }
     replay->apply(e);
     if (e.kind == LogEventKind::RELEASE) releases.push_back({e.time, e.product, e.order});
   }
