@@ -452,13 +452,13 @@ std::string duration_yaml(double seconds) {
   struct Unit {
     double s;
     const char* name;
+    double from;
   };
-  static constexpr Unit UNITS[] = {{86400, "d"}, {3600, "h"}, {60, "min"}, {1, "s"}, {1e-3, "ms"}, {1e-6, "us"}, {1e-9, "ns"}};
-  for (const Unit& u : UNITS) {
-    // Days only from 10 days; hours from 1 h, minutes from 1 min.
-    const double threshold = u.s == 86400 ? 864000 : u.s;
-    if (seconds >= threshold || u.s == 1e-9) return number_text(seconds / u.s, 5) + u.name;
-  }
+  // Each unit from 10 of it (days from 10 days, hours from 3 h): "80s", "12.5min", "4h".
+  static constexpr Unit UNITS[] = {{86400, "d", 864000}, {3600, "h", 10800}, {60, "min", 600}, {1, "s", 1},
+                                   {1e-3, "ms", 1e-3}, {1e-6, "us", 1e-6}, {1e-9, "ns", 0}};
+  for (const Unit& u : UNITS)
+    if (seconds >= u.from) return number_text(seconds / u.s, 5) + u.name;
   return number_text(seconds, 5) + "s";
 }
 
@@ -602,7 +602,14 @@ std::string fit_report_text(const FitResult& r, const std::string& log_path) {
   std::ostringstream out;
   out << log_path << ": " << r.rows << " rows from " << duration_yaml(kernel::to_seconds(r.first)) << " to "
       << duration_yaml(kernel::to_seconds(r.last)) << " after time 0\n\n";
-  out << pad("quantity", 40) << pad("n", 8) << pad("base", 44) << "fitted\n";
+  std::size_t path_width = 8, base_width = 4;
+  for (const FitQuantity& q : r.quantities) {
+    path_width = std::max(path_width, q.path.size());
+    base_width = std::max(base_width, base_text_of(q).size());
+  }
+  path_width += 2;
+  base_width += 2;
+  out << pad("quantity", path_width) << pad("n", 8) << pad("base", base_width) << "fitted\n";
   std::size_t fitted = 0, kept = 0;
   for (const FitQuantity& q : r.quantities) {
     std::string now;
@@ -615,7 +622,7 @@ std::string fit_report_text(const FitResult& r, const std::string& log_path) {
       kept += q.status == FitQuantity::Status::KEPT;
       now = status_name(q.status) + ": " + q.note;
     }
-    out << pad(q.path, 40) << pad(std::to_string(q.n), 8) << pad(base_text_of(q), 44) << now << "\n";
+    out << pad(q.path, path_width) << pad(std::to_string(q.n), 8) << pad(base_text_of(q), base_width) << now << "\n";
   }
   out << "\n" << fitted << " quantit" << (fitted == 1 ? "y" : "ies") << " fitted, " << kept << " kept (fewer observations than needed)";
   if (r.anomalies > 0) out << "; " << r.anomalies << " row(s) did not follow a part's path (first: " << r.first_anomaly << ")";

@@ -664,8 +664,12 @@ void add_forecast(Json& doc, const models::WarmStart& state, const std::string& 
       j["product"] = *o.find("product");
       j["due_s"] = *o.find("due_s");
       const Json* on_time = o.find("on_time");
-      j["p_on_time"] = on_time != nullptr ? *on_time->find("mean") : Json();
-      j["p_done"] = reps > 0 ? static_cast<double>(done.size()) / static_cast<double>(reps) : 0.0;
+      const double p_done = reps > 0 ? static_cast<double>(done.size()) / static_cast<double>(reps) : 0.0;
+      // Due after the window and not always done in it: the window cannot tell.
+      const Json* due = o.find("due_s");
+      const bool unknown = due != nullptr && due->is_number() && due->number() > f.find("until_s")->number() && p_done < 1;
+      j["p_on_time"] = on_time != nullptr && !unknown ? *on_time->find("mean") : Json();
+      j["p_done"] = p_done;
       Json d = Json::object();
       const kernel::Summary s = kernel::Summary::of(done);
       d["mean"] = done.empty() ? Json() : Json(s.mean);

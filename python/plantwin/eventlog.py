@@ -23,7 +23,10 @@ def read_events(path: Union[str, Path]) -> pd.DataFrame:
         raise ValueError(f"{path}: not an event log: missing column(s) {', '.join(missing)}")
     times = frame["time"]
     if times.str.contains("T", na=False).any():
-        frame["time"] = pd.to_datetime(times, utc=False, format="ISO8601")
+        try:
+            frame["time"] = pd.to_datetime(times, utc=False, format="ISO8601")
+        except ValueError:  # pandas < 2.0 (Debian 12's 1.5) has no "ISO8601" format, and infers it
+            frame["time"] = pd.to_datetime(times, utc=False)
     else:
         frame["time"] = pd.to_numeric(times)
     for column in ("server", "part"):

@@ -125,10 +125,12 @@ TEST_CASE("a duration is written with a readable unit and five significant digit
   CHECK(twin::duration_yaml(22.01345) == "22.013s");
   CHECK(twin::duration_yaml(14412.3) == "4.0034h");
   CHECK(twin::duration_yaml(600) == "10min");
+  CHECK(twin::duration_yaml(80) == "80s");
+  CHECK(twin::duration_yaml(5400) == "90min");
   CHECK(twin::duration_yaml(0.25) == "250ms");
   CHECK(twin::duration_yaml(0) == "0s");
   CHECK(twin::distribution_yaml(Distribution::lognormal(22, 0.1)) == "{dist: lognormal, mean: 22s, cv: 0.1}");
-  CHECK(twin::distribution_yaml(Distribution::erlang(90, 3)) == "{dist: erlang, mean: 1.5min, k: 3}");
+  CHECK(twin::distribution_yaml(Distribution::erlang(900, 3)) == "{dist: erlang, mean: 15min, k: 3}");
 }
 
 namespace {
