@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "scenario/diagnostics.hpp"
@@ -37,7 +38,21 @@ bool on_server(LogEventKind k) {
   }
 }
 
-std::string quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+/// `s` in single quotes for a message, its control characters as \xNN (a log is any bytes).
+std::string quoted(std::string_view s) {
+  std::string out = "'";
+  for (const char c : s.substr(0, 200)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + (s.size() > 200 ? "...'" : "'");
+}
 
 /// Seconds as ticks, exactly: "125", "125.5", "0.000000001" (more than nine decimals are rounded).
 std::optional<kernel::Tick> parse_seconds(std::string_view text) {
@@ -305,7 +320,7 @@ std::optional<kernel::Tick> LogReader::parse_time(std::string_view text) {
   if (iso_ < 0) iso_ = text.size() >= 10 && text[4] == '-' ? 1 : 0;
   if (iso_ == 0) {
     const auto t = parse_seconds(text);
-    if (!t) error(row_line_, "expected a time in seconds (like 125.5) or ISO 8601 like the first row's, got \"" + std::string(text) + "\"");
+    if (!t) error(row_line_, "expected a time in seconds (like 125.5) or ISO 8601 like the first row's, got " + quoted(text));
     return t;
   }
   std::string message;

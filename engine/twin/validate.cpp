@@ -146,6 +146,11 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
     return r;
   }
   replay->finish(w1);
+  // Parts the log did not release (it began with parts in the plant) are not in the twin.
+  if (replay->anomalies() > 0)
+    r.diagnostics.push_back({false, log_path, 0, std::to_string(replay->anomalies()) +
+                                                     " row(s) did not follow a part's path (first: " + replay->first_anomaly() +
+                                                     "); the twin replays only the parts the log releases"});
   r.window_begin_s = kernel::to_seconds(w0);
   r.window_end_s = kernel::to_seconds(w1);
 

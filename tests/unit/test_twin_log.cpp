@@ -118,7 +118,7 @@ TEST_CASE("bad rows are located errors, and reading goes on past them", "[twin][
   for (const auto& d : r.diagnostics)
     if (d.error) errors.push_back(d.format().substr(d.file.size()));
   REQUIRE(errors.size() == 5);
-  CHECK(errors[0] == ":3: error: expected a time in seconds (like 125.5) or ISO 8601 like the first row's, got \"soon\"");
+  CHECK(errors[0] == ":3: error: expected a time in seconds (like 125.5) or ISO 8601 like the first row's, got 'soon'");
   CHECK(errors[1] == ":4: error: unknown station 'reflw' (not in the scenario)");
   CHECK(errors[2] == ":5: error: server '7' of station 'a': the station has 2 server(s) in the scenario (numbered from 0)");
   CHECK(errors[3] == ":7: error: time goes backwards: 1 is earlier than the row before (rows are in time order)");
@@ -126,6 +126,8 @@ TEST_CASE("bad rows are located errors, and reading goes on past them", "[twin][
 }
 
 TEST_CASE("an unterminated quote, an empty file and a missing file are errors, not crashes", "[twin][log]") {
+  CHECK_THAT(first_error(read(std::string("time,event,station,part,product\n0,release,,1,p") + '\0' + "\n")),
+             Catch::Contains(":2: error: unknown product 'p\\x00' (did you mean 'p'?)"));
   CHECK_THAT(first_error(read("time,event,station,part,product\n0,release,,\"1,p\n")),
              Catch::Contains(":2: error: a quoted field is not closed before the end of the file"));
   CHECK_THAT(first_error(read("")), Catch::Contains(":1: error: the event log is empty"));
