@@ -189,13 +189,11 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         anomaly(e, "of part '" + std::string(e.part) + "' on a server that holds part '" + s.part + "'");
         if (auto other = parts_.find(s.part); other != parts_.end()) other->second.place = Place::TRANSIT;
       }
-      if (p.place != Place::SERVER || p.station != e.station) {
-        if (p.station != e.station) {
-          // It never entered (a log without `enter` rows): it does now.
-          p.entered = t;
-          p.sequence = ++sequence_;
-          ++p.enters;
-        }
+      if (p.station != e.station) {
+        // It never entered (a log without `enter` rows): it does now.
+        p.entered = t;
+        p.sequence = ++sequence_;
+        ++p.enters;
       }
       p.place = Place::SERVER;
       p.station = e.station;
@@ -259,6 +257,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       clear_server(e.station, servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)], t);
       if (auto it = parts_.find(std::string(e.part)); it != parts_.end()) {
         it->second.place = Place::TRANSIT;
+        it->second.station = -1;
         it->second.server = -1;
       }
       break;
@@ -338,6 +337,8 @@ const Observation& LogReplay::apply(const LogEvent& e) {
           if (s.part == e.part) clear_server(p.station, s, t);
         }
         p.place = Place::TRANSIT;
+        p.station = -1;
+        p.server = -1;
         p.carrier = std::string(e.carrier);
       } else {
         p.carrier.clear();

@@ -160,7 +160,7 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
   config.seed = spec.seed;
   config.replications = options.replications;
   config.warmup = w0;
-  config.horizon = w1 - w0;
+  config.horizon = w1 - w0 + 1;  // [w0, w1]: the log's last row (often an exit) is in its window
   config.jobs = options.jobs;
   config.interrupt = options.interrupt;
   const run::RunOutcome outcome = run::run_replications(params, config);

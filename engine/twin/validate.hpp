@@ -2,7 +2,7 @@
 /// `plantwin validate-log` (docs/twin.md, "Validation"; TWIN.md §3): the twin run over the log's
 /// period with the log's own releases, and its KPIs set beside the log's.
 ///
-/// The window is [first row, last row) of the log. The twin runs from time 0 to the window's end,
+/// The window is from the log's first row to its last, both included. The twin runs from time 0 to the window's end,
 /// measuring the window (the time before it is its warm-up), with every release of the log at
 /// its time (grouped by first station, one source each; a saturated source of the scenario stays,
 /// and its products' releases are not replayed) and the log's orders (a due time from the

@@ -30,8 +30,10 @@ TEST_CASE("validate-log passes a log of the scenario itself and fails one whose 
           "[twin][validate]") {
   const scenario::ScenarioSpec spec = spec_of(LINE, "validated.yaml");
   const TempFile own("own.csv"), slow("slow.csv");
-  write_log(spec, own.path());
-  write_log(spec_of(LINE, "validated.yaml", {{"stations.a.process.mean", "9.2s", std::nullopt}}), slow.path());
+  // The plant's logs draw other numbers than the twin's replications (another seed).
+  write_log(spec_of(LINE, "validated.yaml", {{"seed", "99", std::nullopt}}), own.path());
+  write_log(spec_of(LINE, "validated.yaml", {{"seed", "99", std::nullopt}, {"stations.a.process.mean", "9.2s", std::nullopt}}),
+            slow.path());
   twin::ValidateOptions options;
   options.jobs = 2;
   const twin::ValidateResult pass = twin::validate_log(own.path(), spec, options);
@@ -57,7 +59,7 @@ TEST_CASE("validate-log passes a log of the scenario itself and fails one whose 
 
 TEST_CASE("validate-log exits like check: 0 inside, 1 outside, 2 on a bad log, with JUnit", "[twin][validate][cli]") {
   const TempFile scenario("cli.yaml", LINE), log("cli.csv"), junit("cli.xml"), bad("bad.csv", "time,event\n0,release\n");
-  write_log(spec_of(LINE), log.path());
+  write_log(spec_of(LINE, "cli.yaml", {{"seed", "98", std::nullopt}}), log.path());
   const CliResult ok = run_cli("validate-log " + log.path() + " " + scenario.path() + " --replications 10 --junit " + junit.path());
   CHECK(ok.exit_code == 0);
   CHECK_THAT(ok.out, Catch::Contains("the twin reproduces the log"));
