@@ -8,6 +8,7 @@
 
 #include "kernel/stats.hpp"
 #include "models/plant_context.hpp"
+#include "models/warm_start.hpp"
 
 namespace plantwin::models {
 
@@ -55,6 +56,8 @@ class Sink {
   void part_left(PartId part, bool good);
 
   void reset_statistics();
+  /// A warm start's orders (models/warm_start.hpp): what of each has left. Defined in warm_start.cpp.
+  void restore(const std::vector<WarmOrder>& orders);
   void set_observer(class PlantObserver* observer) { observer_ = observer; }
   /// The plant-wide lead times are the per-product ones merged (one update per part).
   PlantMeasures measures() const;
