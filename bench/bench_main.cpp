@@ -18,6 +18,7 @@
 #include "bench_models.hpp"
 #include "bench_transport.hpp"
 #include "bench_network.hpp"
+#include "bench_logread.hpp"
 #include "run/json.hpp"
 
 namespace plantwin::bench {
@@ -25,8 +26,8 @@ namespace plantwin::bench {
 namespace {
 
 /// Every measurement --only can name; `soak` runs only when named (or with --soak).
-const std::vector<std::string> ALL_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "network", "simpy", "soak"};
-const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "network", "simpy"};
+const std::vector<std::string> ALL_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "network", "logread", "simpy", "soak"};
+const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "network", "logread", "simpy"};
 
 /// The engine's per-event cost may vary this much (relative to 10 stations) up to 10,000 stations.
 constexpr double SCALING_TOLERANCE = 0.20;
@@ -42,6 +43,7 @@ struct Options {
   std::int64_t simpy_customers = -1;  // -1: the default for the mode
   int simpy_reps = 3;
   double soak_events = 1e8;
+  double log_rows = 1e7;  // rows of the event-log measurement (times --scale)
   std::string profile;  // MODEL:SIDE, run once in this process (for callgrind)
   std::string simpy_script = PLANTWIN_BENCH_DIR "/simpy_mm1.py";
 };
@@ -49,10 +51,10 @@ struct Options {
 void print_usage() {
   std::printf(
       "usage: plantwin_bench [--only LIST] [--reps N] [--json] [--quick] [--scale F] [--soak]\n"
-      "                      [--soak-events N] [--simpy-customers N] [--simpy-reps N] [--profile MODEL:SIDE]\n"
+      "                      [--soak-events N] [--simpy-customers N] [--simpy-reps N] [--log-rows N] [--profile MODEL:SIDE]\n"
       "\n"
-      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,transport,network,simpy,soak\n"
-      "                       (default: mm1,line,plant,scaling,transport,network,simpy)\n"
+      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,transport,network,logread,simpy,soak\n"
+      "                       (default: mm1,line,plant,scaling,transport,network,logread,simpy)\n"
       "  --reps N             repetitions of every timed run; medians are reported (default 5)\n"
       "  --json               print one JSON document instead of the table\n"
       "  --quick              models 10x smaller and 1 repetition (a smoke run, not a measurement)\n"
@@ -61,6 +63,7 @@ void print_usage() {
       "  --soak-events N      events of each soak run (default 1e8)\n"
       "  --simpy-customers N  customers of the SimPy M/M/1 (default 1e6, --quick 1e5)\n"
       "  --simpy-reps N       repetitions of the SimPy run (default 3)\n"
+      "  --log-rows N         rows of the event log read by `logread` (default 1e7, times --scale)\n"
       "  --profile MODEL:SIDE run one model once, in this process, and print its outcome: for\n"
       "                       valgrind --tool=callgrind. MODEL: mm1, line, plant, transport or scaleN (N\n"
       "                       stations, a multiple of 10); SIDE: engine or loop\n");
@@ -111,6 +114,9 @@ void parse_options(int argc, char** argv, Options& o) {
       o.simpy_customers = std::stoll(value());
     } else if (arg == "--simpy-reps") {
       o.simpy_reps = std::max(1, std::stoi(value()));
+    } else if (arg == "--log-rows") {
+      o.log_rows = std::stod(value());
+      if (!(o.log_rows >= 10)) throw std::invalid_argument("--log-rows must be at least 10");
     } else if (arg == "--profile") {
       o.profile = value();
     } else {
@@ -400,7 +406,8 @@ run::Json comparison_json(const Comparison& c) {
 
 void print_json(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
                 const ScalingSummary& summary, const NetworkResult* network, const SimpyResult* simpy,
-                const std::vector<SoakResult>& soaks, long baseline_rss_kib, const TransportResult* transport) {
+                const std::vector<SoakResult>& soaks, long baseline_rss_kib, const TransportResult* transport,
+                const LogReadResult* logread) {
   run::Json doc = run::Json::object();
   doc["plantwin_bench"] = PLANTWIN_VERSION;
   doc["machine"] = run::Json::object();
@@ -481,6 +488,7 @@ void print_json(const Options& o, const std::vector<Comparison>& rows, const std
     }
   }
   if (transport != nullptr) doc["transport"] = transport_json(*transport, rows);
+  if (logread != nullptr) doc["logread"] = logread_json(*logread);
   std::printf("%s\n", doc.dump(2).c_str());
 }
 
@@ -557,6 +565,9 @@ int run_bench(const Options& o) {
     network = measure_network(title, s.network, o.reps);
   }
 
+  LogReadResult logread;
+  if (wanted("logread")) logread = measure_logread(static_cast<std::uint64_t>(std::llround(o.log_rows * o.scale)), std::min(o.reps, 3));
+
   SimpyResult simpy;
   if (wanted("simpy")) simpy = measure_simpy(o.simpy_script, o.simpy_customers, o.simpy_reps);
 
@@ -584,11 +595,13 @@ int run_bench(const Options& o) {
 
   const SimpyResult* simpy_ptr = wanted("simpy") ? &simpy : nullptr;
   const NetworkResult* network_ptr = wanted("network") ? &network : nullptr;
+  const LogReadResult* logread_ptr = wanted("logread") ? &logread : nullptr;
   if (o.json) {
-    print_json(o, rows, scaling, summary, network_ptr, simpy_ptr, soaks, baseline_rss_kib, transport_ptr);
+    print_json(o, rows, scaling, summary, network_ptr, simpy_ptr, soaks, baseline_rss_kib, transport_ptr, logread_ptr);
   } else {
     print_table(o, rows, scaling, summary, network_ptr, simpy_ptr, soaks, baseline_rss_kib);
     if (transport_ptr != nullptr) print_transport(transport, rows);
+    if (logread_ptr != nullptr) print_logread(logread);
   }
 
   // A bench whose two sides disagree measured nothing worth comparing: say so in the exit status.
@@ -596,6 +609,7 @@ int run_bench(const Options& o) {
     for (const Comparison& c : *list)
       if (!c.verified) return 1;
   if (network_ptr != nullptr && (network.engine.runs.empty() || !network.engine.reproducible)) return 1;
+  if (logread_ptr != nullptr && !logread.error.empty()) return 1;
   return 0;
 }
 

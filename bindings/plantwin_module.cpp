@@ -16,6 +16,9 @@
 #include "run/session.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/yaml_tree.hpp"
+#include "twin/fit.hpp"
+#include "twin/state.hpp"
+#include "twin/validate.hpp"
 
 namespace py = pybind11;
 using namespace plantwin;
@@ -446,20 +449,16 @@ py::dict plant_to_python(const scenario::ScenarioSpec& spec) {
   return out;
 }
 
-// Runs with the GIL released, on a worker thread; this thread wakes every 50 ms to let Python
-// handle signals, so Ctrl-C interrupts the run cleanly (KeyboardInterrupt after it stopped).
-py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeline, std::optional<std::string> events_path) {
-  std::atomic<bool> interrupt{false};
-  run::SessionOptions options;
-  options.jobs = jobs;
-  options.interrupt = &interrupt;
-  options.record_timeline = record_timeline;
-  options.events_path = std::move(events_path);
-  run::SessionResult result;
+// Runs `work` with the GIL released, on a worker thread; this thread wakes every 50 ms to let
+// Python handle signals, so Ctrl-C interrupts the run cleanly (`interrupt` is set, and
+// KeyboardInterrupt is raised once the work has stopped).
+template <class Work>
+auto interruptible(Work&& work, std::atomic<bool>& interrupt) {
   bool keyboard_interrupt = false;
+  decltype(work()) result;
   {
     py::gil_scoped_release release;
-    auto future = std::async(std::launch::async, [&] { return run::run_session(loaded.spec, options); });
+    auto future = std::async(std::launch::async, work);
     while (future.wait_for(std::chrono::milliseconds(50)) != std::future_status::ready) {
       py::gil_scoped_acquire acquire;
       if (PyErr_CheckSignals() != 0) {
@@ -470,12 +469,117 @@ py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeli
     result = future.get();
   }
   if (keyboard_interrupt) throw py::error_already_set();
+  return result;
+}
+
+py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeline, std::optional<std::string> events_path,
+                      std::optional<std::string> state_path) {
+  std::atomic<bool> interrupt{false};
+  run::SessionOptions options;
+  options.jobs = jobs;
+  options.interrupt = &interrupt;
+  options.record_timeline = record_timeline;
+  options.events_path = std::move(events_path);
+  if (state_path) {
+    twin::LoadedState state = twin::load_state(*state_path, loaded.spec);
+    if (!state.warm) {
+      py::dict out;
+      out["ok"] = false;
+      out["interrupted"] = false;
+      out["error"] = "the state file has errors";
+      out["state_diagnostics"] = diagnostics_to_python(state.diagnostics);
+      return out;
+    }
+    options.warm_start = state.warm;
+  }
+  run::SessionResult result = interruptible([&] { return run::run_session(loaded.spec, options); }, interrupt);
+  if (result.ok && options.warm_start) twin::add_forecast(result.document, *options.warm_start, *state_path);
   py::dict out;
   out["ok"] = result.ok;
   out["interrupted"] = result.interrupted;
   out["error"] = result.error;
   out["document"] = result.ok ? to_python(result.document) : py::none();
   out["timeline"] = result.timeline ? py::object(timeline_to_python(*result.timeline, result.params)) : py::none();
+  return out;
+}
+
+py::list log_diagnostics_to_python(const std::vector<twin::LogDiagnostic>& diagnostics) {
+  py::list out;
+  for (const auto& d : diagnostics) {
+    py::dict item;
+    item["severity"] = d.error ? "error" : "warning";
+    item["file"] = d.file;
+    item["line"] = d.line;
+    item["message"] = d.message;
+    item["text"] = d.format();
+    out.append(item);
+  }
+  return out;
+}
+
+/// --epoch as text into the twin's options; false (and `error`) when it is not one.
+bool epoch_of(const std::optional<std::string>& text, std::optional<twin::Epoch>& out, std::string& error) {
+  if (!text) return true;
+  out = twin::parse_epoch(*text, &error);
+  return out.has_value();
+}
+
+py::dict fit_log(const std::string& log, const LoadedScenario& loaded, const std::string& text, std::optional<std::string> epoch,
+                 std::size_t min_observations) {
+  twin::FitOptions options;
+  options.min_observations = min_observations;
+  py::dict out;
+  std::string error;
+  if (!epoch_of(epoch, options.epoch, error)) throw py::value_error("epoch: " + error);
+  twin::FitResult result;
+  {
+    py::gil_scoped_release release;
+    result = twin::fit_log(log, loaded.spec, text, options);
+  }
+  out["ok"] = result.ok;
+  out["diagnostics"] = log_diagnostics_to_python(result.diagnostics);
+  out["text"] = py::bytes(result.text);
+  out["report"] = to_python(twin::fit_report_json(result, log, loaded.spec.file, options));
+  out["summary"] = twin::fit_report_text(result, log);
+  return out;
+}
+
+py::dict validate_log(const std::string& log, const LoadedScenario& loaded, int replications, double confidence,
+                      std::optional<std::string> epoch, int jobs) {
+  twin::ValidateOptions options;
+  options.replications = replications;
+  options.confidence = confidence;
+  options.jobs = jobs;
+  std::string error;
+  if (!epoch_of(epoch, options.epoch, error)) throw py::value_error("epoch: " + error);
+  std::atomic<bool> interrupt{false};
+  options.interrupt = &interrupt;
+  const twin::ValidateResult result = interruptible([&] { return twin::validate_log(log, loaded.spec, options); }, interrupt);
+  py::dict out;
+  out["exit_code"] = result.exit_code();
+  out["diagnostics"] = log_diagnostics_to_python(result.diagnostics);
+  out["error"] = result.error;
+  const bool compared = result.outcome == twin::ValidateResult::Outcome::PASSED || result.outcome == twin::ValidateResult::Outcome::FAILED;
+  out["document"] = compared ? to_python(twin::validate_report_json(result, log, loaded.spec.file)) : py::none();
+  out["text"] = compared ? twin::validate_report_text(result, log, loaded.spec.file) : std::string();
+  return out;
+}
+
+py::dict plant_state(const std::string& log, const LoadedScenario& loaded, const std::string& at, std::optional<std::string> epoch) {
+  twin::StateOptions options;
+  std::string error;
+  if (!epoch_of(epoch, options.epoch, error)) throw py::value_error("epoch: " + error);
+  twin::StateResult result;
+  {
+    py::gil_scoped_release release;
+    result = twin::plant_state(log, loaded.spec, at, options);
+  }
+  py::dict out;
+  out["ok"] = result.ok;
+  out["diagnostics"] = log_diagnostics_to_python(result.diagnostics);
+  out["yaml"] = result.yaml;
+  out["at_s"] = kernel::to_seconds(result.at);
+  out["parts"] = result.parts;
   return out;
 }
 
@@ -594,7 +698,16 @@ PYBIND11_MODULE(_plantwin, m) {
       },
       "Each kind's declared parameters (models/params.hpp): key, type, unit, default, range, doc.");
   m.def("run", &run_scenario, py::arg("scenario"), py::arg("jobs") = 0, py::arg("record_timeline") = false,
-        py::arg("events_path") = py::none(),
+        py::arg("events_path") = py::none(), py::arg("state_path") = py::none(),
         "Runs every replication; returns {ok, interrupted, error, document, timeline}. With events_path, "
-        "replication 0's event log is written there (docs/twin.md).");
+        "replication 0's event log is written there (docs/twin.md); with state_path, every replication starts "
+        "from that state file and the document has a forecast (errors in the file: state_diagnostics).");
+  m.def("fit", &fit_log, py::arg("log"), py::arg("scenario"), py::arg("text"), py::arg("epoch") = py::none(),
+        py::arg("min_observations") = 30,
+        "plantwin fit: {ok, diagnostics, text (the fitted scenario, bytes), report (the --report document), summary}.");
+  m.def("validate_log", &validate_log, py::arg("log"), py::arg("scenario"), py::arg("replications") = 20,
+        py::arg("confidence") = 0.95, py::arg("epoch") = py::none(), py::arg("jobs") = 0,
+        "plantwin validate-log: {exit_code, diagnostics, error, document (the --json document), text}.");
+  m.def("plant_state", &plant_state, py::arg("log"), py::arg("scenario"), py::arg("at"), py::arg("epoch") = py::none(),
+        "plantwin state: {ok, diagnostics, yaml, at_s, parts}.");
 }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   ca-certificates g++ cmake ninja-build pkg-config git
-  libsimgrid-dev libboost-graph-dev libyaml-cpp-dev pybind11-dev catch2
+  libsimgrid-dev libboost-graph-dev libboost-dev libyaml-cpp-dev pybind11-dev catch2
   python3 python3-dev python3-numpy python3-pandas python3-matplotlib python3-pytest
   python3-nbclient python3-nbformat python3-ipykernel python3-distributed python3-tqdm
   chromium chromium-driver python3-selenium   # the replay's browser tests (python/tests/test_view.py)

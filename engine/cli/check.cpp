@@ -609,16 +609,17 @@ std::string format_check_report(const CheckReport& report, const std::string& sc
   return out + scenario_file + ": " + report.summary + "\n";
 }
 
-std::string junit_xml(const CheckReport& report, const std::string& scenario_file) {
+std::string junit_xml(const CheckReport& report, const std::string& scenario_file, std::string_view command) {
+  const std::string name(command);
   int failures = 0;
   for (const auto& c : report.cases) failures += c.passed ? 0 : 1;
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   const std::string counts =
       " tests=\"" + std::to_string(report.cases.size()) + "\" failures=\"" + std::to_string(failures) + "\"";
-  out += "<testsuites name=\"plantwin check\"" + counts + ">\n";
+  out += "<testsuites name=\"plantwin " + name + "\"" + counts + ">\n";
   out += "  <testsuite name=\"" + xml_escape(scenario_file) + "\"" + counts + ">\n";
   for (const auto& c : report.cases) {
-    out += "    <testcase classname=\"plantwin.check\" name=\"" + xml_escape(c.name) + "\"";
+    out += "    <testcase classname=\"plantwin." + name + "\" name=\"" + xml_escape(c.name) + "\"";
     if (c.passed && !c.warning) {
       out += "/>\n";
     } else if (c.passed) {
@@ -631,7 +632,9 @@ std::string junit_xml(const CheckReport& report, const std::string& scenario_fil
   return out;
 }
 
-std::string junit_error_xml(const std::string& scenario_file, std::string_view type, const std::string& details) {
+std::string junit_error_xml(const std::string& scenario_file, std::string_view type, const std::string& details,
+                            std::string_view command) {
+  const std::string name(command);
   // The message is the first error line (warnings may come before it).
   std::string first = details.substr(0, details.find('\n'));
   for (std::size_t at = 0; at < details.size();) {
@@ -645,9 +648,9 @@ std::string junit_error_xml(const std::string& scenario_file, std::string_view t
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   const std::string counts = " tests=\"1\" failures=\"0\" errors=\"1\"";
-  out += "<testsuites name=\"plantwin check\"" + counts + ">\n";
+  out += "<testsuites name=\"plantwin " + name + "\"" + counts + ">\n";
   out += "  <testsuite name=\"" + xml_escape(scenario_file) + "\"" + counts + ">\n";
-  out += "    <testcase classname=\"plantwin.check\" name=\"plantwin check " + xml_escape(scenario_file) + "\">\n";
+  out += "    <testcase classname=\"plantwin." + name + "\" name=\"plantwin " + name + " " + xml_escape(scenario_file) + "\">\n";
   out += "      <error type=\"" + xml_escape(std::string(type)) + "\" message=\"" + xml_escape(first) + "\">" +
          xml_escape(details) + "</error>\n";
   out += "    </testcase>\n  </testsuite>\n</testsuites>\n";

@@ -80,10 +80,12 @@ CheckReport evaluate_check(const scenario::ExpectSpec& expect, const run::Json& 
 /// counts, then "FILE: summary".
 std::string format_check_report(const CheckReport& report, const std::string& scenario_file);
 /// JUnit XML: one test case per expectation, the fingerprint and each gated baseline KPI.
-std::string junit_xml(const CheckReport& report, const std::string& scenario_file);
+/// `command` names the suite and the test cases' class ("check": "plantwin check", "plantwin.check").
+std::string junit_xml(const CheckReport& report, const std::string& scenario_file, std::string_view command = "check");
 /// JUnit XML of a check that stopped before it could test anything: one test case in error,
 /// `type` ("invalid input", "run failure", "interrupted", "output"), its message the first line of
 /// `details` (what the command printed on stderr), its text all of them.
-std::string junit_error_xml(const std::string& scenario_file, std::string_view type, const std::string& details);
+std::string junit_error_xml(const std::string& scenario_file, std::string_view type, const std::string& details,
+                            std::string_view command = "check");
 
 }  // namespace plantwin::cli

@@ -23,6 +23,7 @@
 #include "run/trace.hpp"
 #include "scenario/builder.hpp"
 #include "scenario/loader.hpp"
+#include "twin/state.hpp"
 
 namespace plantwin::cli {
 
@@ -34,15 +35,6 @@ using scenario::ScenarioSpec;
 int fail_usage(const std::string& message) {
   std::cerr << "plantwin: error: " << message << "\n";
   return EXIT_USAGE;
-}
-
-// Parses a whole decimal integer in [lo, hi].
-std::optional<long long> parse_int(const std::string& text, long long lo, long long hi) {
-  long long v = 0;
-  const char* end = text.data() + text.size();
-  const auto res = std::from_chars(text.data(), end, v);
-  if (res.ec != std::errc() || res.ptr != end || v < lo || v > hi) return std::nullopt;
-  return v;
 }
 
 std::optional<std::vector<Override>> parse_sets(const std::vector<std::string>& sets) {
@@ -111,16 +103,6 @@ std::variant<run::Json, int> simulate(const ScenarioSpec& spec, const run::Sessi
   return std::move(result.document);
 }
 
-bool write_file(const std::string& path, const std::string& text) {
-  run::OutputFile f(path);
-  if (f.is_open()) f.stream() << text;
-  if (!f.close()) {
-    std::cerr << "plantwin: error: cannot write " << path << ": " << f.error() << "\n";
-    return false;
-  }
-  return true;
-}
-
 // Creates --out DIR before the run: a directory that cannot be made should not cost a run.
 int make_out_dir(const Options& opt) {
   if (!opt.out_dir) return EXIT_OK;
@@ -147,6 +129,24 @@ bool write_outputs(const std::string& out_dir, const run::Json& doc, const std::
 }  // namespace
 
 std::atomic<int> stop_signal{0};
+
+std::optional<long long> parse_int(const std::string& text, long long lo, long long hi) {
+  long long v = 0;
+  const char* end = text.data() + text.size();
+  const auto res = std::from_chars(text.data(), end, v);
+  if (res.ec != std::errc() || res.ptr != end || v < lo || v > hi) return std::nullopt;
+  return v;
+}
+
+bool write_file(const std::string& path, const std::string& text) {
+  run::OutputFile f(path);
+  if (f.is_open()) f.stream() << text;
+  if (!f.close()) {
+    std::cerr << "plantwin: error: cannot write " << path << ": " << f.error() << "\n";
+    return false;
+  }
+  return true;
+}
 
 bool print_out(std::string_view text) {
   std::cout.flush();
@@ -177,10 +177,19 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
   auto spec = load(opt.file, *overrides);
   if (!spec) return EXIT_USAGE;
 
+  twin::LoadedState state;
+  if (opt.from) {
+    // A run from the plant's state at a time (docs/twin.md): every replication starts there.
+    state = twin::load_state(*opt.from, *spec);
+    print_diagnostics(state.diagnostics);
+    if (!state.warm) return EXIT_USAGE;
+  }
+
   if (int rc = make_out_dir(opt); rc != EXIT_OK) return rc;
   std::optional<run::OutputFile> trace_file;
   std::unique_ptr<run::CsvTrace> trace;
   run::SessionOptions options{*jobs, interrupt, false, {}, {}, opt.events};
+  options.warm_start = state.warm;
   if (opt.events) {
     const run::OutputFile probe(*opt.events);  // a path that cannot be written is a usage error, as for --trace
     if (!probe.is_open()) return fail_usage("--events: cannot write '" + *opt.events + "': " + probe.error());
@@ -205,9 +214,10 @@ int command_run(const Options& opt, const std::atomic<bool>* interrupt) {
     return EXIT_RUN;
   }
   if (std::holds_alternative<int>(result)) return std::get<int>(result);
-  const run::Json& doc = std::get<run::Json>(result);
+  run::Json& doc = std::get<run::Json>(result);
+  if (state.warm) twin::add_forecast(doc, *state.warm, *opt.from);
   const std::string json = opt.json ? doc.dump(2) + "\n" : std::string();
-  if (!print_out(opt.json ? json : format_report(doc))) return EXIT_RUN;
+  if (!print_out(opt.json ? json : format_forecast(doc) + format_report(doc))) return EXIT_RUN;
   if (opt.out_dir && !write_outputs(*opt.out_dir, doc, interrupt)) return EXIT_RUN;
   return EXIT_OK;
 }

@@ -19,7 +19,7 @@ struct Options {
   std::string command;
   std::string file;
   std::optional<std::string> seed, replications, horizon, warmup, jobs, out_dir, expect, junit, trace, events, baseline,
-      fingerprint;
+      fingerprint, from;
   std::vector<std::string> sets;
   bool json = false;
 };
@@ -31,6 +31,10 @@ extern std::atomic<int> stop_signal;
 /// Writes `text` to standard output, all of it. When it cannot (a full disk, /dev/full, a
 /// closed pipe) it says so on stderr with the reason and returns false: the command exits with 3.
 bool print_out(std::string_view text);
+/// Parses a whole decimal integer in [lo, hi].
+std::optional<long long> parse_int(const std::string& text, long long lo, long long hi);
+/// Writes `text` to the file `path` (created or truncated); false after an error message.
+bool write_file(const std::string& path, const std::string& text);
 
 int command_validate(const Options& opt);
 int command_run(const Options& opt, const std::atomic<bool>* interrupt);

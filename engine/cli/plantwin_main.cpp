@@ -1,7 +1,8 @@
 // plantwin — the command line.
 //   plantwin run FILE      [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]
-//                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE]
+//                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE] [--from STATE]
 //   plantwin validate FILE [--set PATH=VALUE]...
+//   plantwin fit, validate-log, state: cli/twin_commands.cpp
 //   plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]
 //                       [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...
 //   plantwin view LOG --scenario FILE --out DIR [--result RESULT.json] [--set PATH=VALUE]...
@@ -22,17 +23,20 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/twin_commands.hpp"
 #include "cli/view.hpp"
 
 namespace {
 
-const char* USAGE =
-    "usage: plantwin run FILE [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]\n"
-    "                         [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE]\n"
-    "       plantwin validate FILE [--set PATH=VALUE]...\n"
-    "       plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]\n"
-    "                           [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...\n"
-    "       plantwin view LOG --scenario FILE --out DIR [--result RESULT.json] [--set PATH=VALUE]...\n"
+const std::string USAGE =
+    std::string("usage: plantwin run FILE [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]\n"
+                "                         [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE]\n"
+                "                         [--from STATE.yaml]\n"
+                "       plantwin validate FILE [--set PATH=VALUE]...\n"
+                "       plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]\n"
+                "                           [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...\n"
+                "       plantwin view LOG --scenario FILE --out DIR [--result RESULT.json] [--set PATH=VALUE]...\n") +
+    plantwin::cli::TWIN_USAGE +
     "       plantwin --version | --help\n"
     "Exit codes: 0 success, 1 expectation failed or worse than the baseline, 2 invalid scenario or usage,\n"
     "3 failure while running, 4 only the fingerprint differs.\n"
@@ -91,6 +95,17 @@ int main(int argc, char** argv) {
 
   if (args[0] == "view") return command_view(args);  // the Python package writes the page
 
+  if (args[0] == "fit" || args[0] == "validate-log" || args[0] == "state") {
+    handle_stop_signals();
+    try {
+      return command_twin(args, &interrupted);
+    } catch (const std::bad_alloc&) {
+      std::cerr << "plantwin: error: out of memory while running '" << args[0] << "'\n";
+    } catch (const std::exception& e) {
+      std::cerr << "plantwin: error: " << args[0] << ": " << e.what() << "\n";
+    }
+    return EXIT_RUN;
+  }
   Options opt;
   opt.command = args[0];
   if (opt.command != "run" && opt.command != "validate" && opt.command != "check")
@@ -130,7 +145,7 @@ int main(int argc, char** argv) {
     };
     const bool takes_value = flag == "--seed" || flag == "--replications" || flag == "--horizon" || flag == "--warmup" ||
                              flag == "--jobs" || flag == "--set" || flag == "--out" || flag == "--expect" ||
-                             flag == "--junit" || flag == "--trace" || flag == "--events" || flag == "--baseline" || flag == "--fingerprint";
+                             flag == "--junit" || flag == "--trace" || flag == "--events" || flag == "--baseline" || flag == "--fingerprint" || flag == "--from";
     if (takes_value) {
       if (!take(&v)) return usage_error(flag + " needs a value");
       if (flag == "--seed") opt.seed = v;
@@ -146,6 +161,7 @@ int main(int argc, char** argv) {
       else if (flag == "--events") opt.events = v;
       else if (flag == "--baseline") opt.baseline = v;
       else if (flag == "--fingerprint") opt.fingerprint = v;
+      else if (flag == "--from") opt.from = v;
     } else if (a.rfind("--set=", 0) == 0) {
       opt.sets.push_back(a.substr(6));
     } else if (a == "--json") {
@@ -159,9 +175,10 @@ int main(int argc, char** argv) {
     }
   }
   if (opt.file.empty()) return usage_error(opt.command + " needs a scenario FILE");
-  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.trace || opt.events;
+  const bool run_only = opt.seed || opt.replications || opt.horizon || opt.warmup || opt.trace || opt.events || opt.from;
   if (opt.command != "run" && run_only)
-    return usage_error("--seed, --replications, --horizon, --warmup, --trace and --events are options of 'run'");
+    return usage_error("--seed, --replications, --horizon, --warmup, --trace, --events and --from are options of 'run'");
+  if (opt.from && opt.warmup) return usage_error("--warmup and --from: a run from a state has no warm-up");
   if (opt.command == "validate" && (opt.json || opt.out_dir))
     return usage_error("--json and --out are options of 'run' and 'check'");
   if (opt.command != "check" && (opt.expect || opt.junit || opt.baseline || opt.fingerprint))

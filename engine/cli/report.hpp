@@ -12,6 +12,9 @@ namespace plantwin::cli {
 
 /// The KPI table `plantwin run` prints.
 std::string format_report(const run::Json& doc);
+/// The forecast of a run from a state (the document's `forecast`, docs/twin.md): its window,
+/// throughput, the bottleneck and each open order's chance to be on time; "" without one.
+std::string format_forecast(const run::Json& doc);
 /// One row per station / product / replication, for spreadsheets (--out DIR).
 std::string stations_csv(const run::Json& doc);
 std::string products_csv(const run::Json& doc);

@@ -133,6 +133,12 @@ class Kernel {
   /// Changes the zero-time loop limit (MAX_EVENTS_AT_ONE_TIME by default).
   void set_max_events_at_one_time(std::uint64_t limit) { max_same_time_ = limit; }
 
+  /// Starts the clock at `t` instead of 0 (a warm start, models/warm_start.hpp). Precondition:
+  /// no event has run and none is scheduled.
+  void start_at(Tick t) {
+    assert(events_ == 0 && size_ == 0 && t >= 0);
+    now_ = t;
+  }
   Tick now() const { return now_; }
   Status status() const { return status_; }
   const std::string& failure() const { return failure_; }

@@ -119,10 +119,14 @@ void Plant::add_observer(PlantObserver& observer) {
 ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const std::atomic<bool>* interrupt) {
   const auto wall_start = std::chrono::steady_clock::now();
   kernel_.set_interrupt_flag(interrupt);
-  for (auto& c : calendars_) c->start();
-  for (auto& s : stations_) s->start();
-  if (transport_) transport_->start();
-  for (auto& s : sources_) s->start();
+  if (warm_ != nullptr) {
+    start_warm();
+  } else {
+    for (auto& c : calendars_) c->start();
+    for (auto& s : stations_) s->start();
+    if (transport_) transport_->start();
+    for (auto& s : sources_) s->start();
+  }
 
   ReplicationResult r;
   r.warmup = warmup;

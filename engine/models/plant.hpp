@@ -23,6 +23,7 @@
 #include "models/station.hpp"
 #include "models/timeline.hpp"
 #include "models/transport_params.hpp"
+#include "models/warm_start.hpp"
 
 namespace plantwin::models {
 
@@ -164,6 +165,10 @@ class Plant {
   void add_observer(PlantObserver& observer);
   /// The messages over the network, or nullptr without a network.
   Messages* messages() { return messages_.get(); }
+  /// Starts the run at `state.at` from `state` (models/warm_start.hpp) instead of empty at time
+  /// 0; run()'s warm-up is then the start of its window (`state.at`). `state` must outlive the
+  /// run, and the plant's params must have been adjusted by it (WarmStart::adjust).
+  void warm_start(const WarmStart& state) { warm_ = &state; }
 
   /// Runs the warm-up, discards its statistics, runs the horizon and returns the measures.
   /// `interrupt`, when given, stops the run early (status INTERRUPTED) once it becomes true.
@@ -189,6 +194,9 @@ class Plant {
   std::unique_ptr<TransportSystem> transport_;
   std::shared_ptr<const NetworkParams> network_;  // Messages refers to it: kept alive with the plant
   std::unique_ptr<Messages> messages_;
+  const WarmStart* warm_ = nullptr;
+  /// Puts every model in the state of warm_ at its time (models/warm_start.cpp).
+  void start_warm();
 };
 
 }  // namespace plantwin::models

@@ -8,6 +8,7 @@
 
 #include "kernel/stats.hpp"
 #include "models/plant_context.hpp"
+#include "models/warm_start.hpp"
 
 namespace plantwin::models {
 
@@ -63,6 +64,8 @@ class Sink {
   void set_release_control(std::vector<class Source*> sources) { limited_ = std::move(sources); }
 
   void reset_statistics();
+  /// A warm start's orders (models/warm_start.hpp): what of each has left. Defined in warm_start.cpp.
+  void restore(const std::vector<WarmOrder>& orders);
   void set_observer(class PlantObserver* observer) { observer_ = observer; }
   /// The plant-wide lead times are the per-product ones merged (one update per part).
   PlantMeasures measures() const;

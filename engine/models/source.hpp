@@ -27,6 +27,7 @@
 #include "kernel/stats.hpp"
 #include "models/calendar.hpp"
 #include "models/plant_context.hpp"
+#include "models/warm_start.hpp"
 
 namespace plantwin::models {
 
@@ -73,6 +74,9 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
 
   /// Called once at time 0, after every model exists.
   void start();
+  /// Instead of start(), in a warm start (models/warm_start.hpp): `waiting` are its released
+  /// parts not yet at their first station. Defined in warm_start.cpp.
+  void restore(const WarmSource& state, const std::vector<PartId>& waiting, const ResidualSampler& residual);
   /// SATURATED: true while the limit and the WIP limit allow another part.
   bool can_create() const {
     return (!params_.limit || created_ < static_cast<std::uint64_t>(*params_.limit)) &&

@@ -100,15 +100,18 @@ void Station::start() {
   }
   if (calendar_ != nullptr && !calendar_->on())
     for (Server& s : servers_) set_hold(s, HOLD_OFF, true);
-  if (params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::CALENDAR) {
-    const kernel::Tick first = params_.maintenance->first.value_or(params_.maintenance->every);
-    if (server_units_.empty()) {
-      schedule_maintenance(STATION_UNIT, first);
-    } else {
-      for (std::uint32_t k = 0; k < servers_.size(); ++k) schedule_maintenance(k, first);
-    }
-  }
+  schedule_first_maintenance();
   if (saturating_ != nullptr) grant();
+}
+
+void Station::schedule_first_maintenance() {
+  if (!params_.maintenance || params_.maintenance->basis != MaintenanceParams::Basis::CALENDAR) return;
+  const kernel::Tick first = params_.maintenance->first.value_or(params_.maintenance->every);
+  if (server_units_.empty()) {
+    schedule_maintenance(STATION_UNIT, first);
+  } else {
+    for (std::uint32_t k = 0; k < servers_.size(); ++k) schedule_maintenance(k, first);
+  }
 }
 
 // ---- state accounting -----------------------------------------------------------------------

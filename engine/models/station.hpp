@@ -40,6 +40,7 @@
 #include "models/operators.hpp"
 #include "models/params.hpp"
 #include "models/plant_context.hpp"
+#include "models/warm_start.hpp"
 
 namespace plantwin::models {
 
@@ -295,6 +296,15 @@ class Station final : public kernel::Model,
   /// Called once at time 0, after every model exists: starts failure clocks and feeds saturated
   /// sources.
   void start();
+  /// Instead of start(), in a warm start (models/warm_start.hpp): `waiting` join the buffer, and
+  /// `held[k]` is the part of server k (unused for a server without one); a finished part waits
+  /// for resume_finished(). Defined in warm_start.cpp.
+  void restore(const WarmStation& state, const std::vector<PartId>& waiting, const std::vector<PartId>& held,
+               const ResidualSampler& residual);
+  /// A warm start's finished part on `server` asks its next station for room.
+  void resume_finished(std::uint32_t server) { move_on(server); }
+  /// A warm start's part between two stations joins this one.
+  void restore_entry(PartId part) { accept(part); }
   /// Discards statistics gathered so far (end of the warm-up).
   void reset_statistics();
   /// Measurements from the last reset to now.
@@ -437,6 +447,7 @@ class Station final : public kernel::Model,
   void start_repair(std::uint32_t index);
   void repair(std::uint32_t index);
   // Maintenance (models/station.cpp, "maintenance").
+  void schedule_first_maintenance();
   void schedule_maintenance(std::uint32_t unit, kernel::Tick at);
   void maintenance_due(std::uint32_t unit);
   /// The server takes no new part and, once its work in hand has ended, stops for maintenance.

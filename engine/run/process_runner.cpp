@@ -178,6 +178,7 @@ RunOutcome run_replications_in_processes(const models::PlantParams& params, cons
       models::Plant plant(params, config.seed, k);
       if (k == 0 && config.on_first_plant) config.on_first_plant(plant);
       if (k == 0 && config.record_timeline) plant.record_timeline();
+      if (config.warm_start != nullptr) plant.warm_start(*config.warm_start);
       // In the child, the parent's flag never changes: the parent asks with SIGINT instead.
       const models::ReplicationResult r = plant.run(config.warmup, config.horizon, &child_stop);
       if (k == 0 && config.on_first_plant_done) config.on_first_plant_done();

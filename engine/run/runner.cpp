@@ -53,6 +53,7 @@ RunOutcome run_replications(const models::PlantParams& params, const RunConfig& 
         models::Plant plant(params, config.seed, k);
         if (k == 0 && config.on_first_plant) config.on_first_plant(plant);
         if (k == 0 && config.record_timeline) plant.record_timeline();
+        if (config.warm_start != nullptr) plant.warm_start(*config.warm_start);
         outcome.replications[k] = plant.run(config.warmup, config.horizon, config.interrupt);
         if (k == 0 && config.on_first_plant_done) config.on_first_plant_done();
       } catch (const std::bad_alloc&) {

@@ -32,6 +32,9 @@ struct RunConfig {
   /// network): to flush what on_first_plant attached. An exception from it fails replication 0 with
   /// its message (a trace that could not be written).
   std::function<void()> on_first_plant_done;
+  /// Every replication starts from this state at its time (models/warm_start.hpp), which is then
+  /// `warmup` (the start of the measured window); the params must have been adjusted by it.
+  const models::WarmStart* warm_start = nullptr;
 };
 
 struct RunOutcome {

@@ -19,6 +19,7 @@ SessionResult run_session(const scenario::ScenarioSpec& spec, const SessionOptio
   const char* step = "building the plant";
   try {
     result.params = scenario::build_plant_params(spec);
+    if (options.warm_start) options.warm_start->adjust(result.params);
     if (options.interrupt != nullptr && options.interrupt->load()) {
       result.interrupted = true;
       result.error = "interrupted";
@@ -34,6 +35,11 @@ SessionResult run_session(const scenario::ScenarioSpec& spec, const SessionOptio
     config.record_timeline = options.record_timeline;
     config.on_first_plant = options.on_first_plant;
     config.on_first_plant_done = options.on_first_plant_done;
+    if (options.warm_start) {
+      // The window is [at, at + horizon): the state's time is where it starts.
+      config.warm_start = options.warm_start.get();
+      config.warmup = options.warm_start->at;
+    }
     // The event log of replication 0, written where it runs (a child process with a network).
     std::optional<OutputFile> events_file;
     std::unique_ptr<EventLogWriter> events;
@@ -66,6 +72,16 @@ SessionResult run_session(const scenario::ScenarioSpec& spec, const SessionOptio
     if (!outcome.ok) return result;
     step = "building the result document";
     result.document = result_document(spec.name, result.params, config, outcome);
+    if (options.warm_start) {
+      // No warm-up: the run starts at `start_s`, from the plant's state there.
+      auto& members = result.document.members();
+      for (auto it = members.begin(); it != members.end(); ++it)
+        if (it->first == "warmup_s") {
+          it->second = 0.0;
+          members.insert(it + 1, {"start_s", Json(kernel::to_seconds(options.warm_start->at))});
+          break;
+        }
+    }
     if (!outcome.replications.empty()) result.timeline = std::move(outcome.replications.front().timeline);
   } catch (const std::bad_alloc&) {
     result = SessionResult{};

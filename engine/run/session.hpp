@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -26,6 +27,9 @@ struct SessionOptions {
   std::function<void()> on_first_plant_done;
   /// Write replication 0's event log (warm-up included) to this file (docs/twin.md).
   std::optional<std::string> events_path = {};
+  /// Start every replication from this state (models/warm_start.hpp) and measure
+  /// [state.at, state.at + horizon) with no warm-up: the document then has `start_s`.
+  std::shared_ptr<const models::WarmStart> warm_start = {};
 };
 
 struct SessionResult {

@@ -7,6 +7,9 @@
     table = plantwin.sweep(line, {"stations.reflow.servers": [8, 12, 16]}, replications=20)
     plantwin.plots.sweep_curves(table, x="stations.reflow.servers", kpi="orders.on_time")
 
+The twin and the plant's data: ``plantwin.fit``, ``plantwin.validate_log``,
+``plantwin.plant_state`` and ``plantwin.run(..., state=...)`` (docs/twin.md).
+
 The reference is docs/python.md. ``Result``, ``compare``, ``sweep``, ``plots`` and ``report`` load pandas and
 matplotlib when first used, so that ``import plantwin`` (and each worker process of a sweep) starts
 fast.
@@ -32,10 +35,18 @@ _LAZY = {
     "report": (".report", None),
     "params": (".params", None),
     "states": (".states", None),
+    "twin": (".twin", None),
+    "fit": (".twin", "fit"),
+    "validate_log": (".twin", "validate_log"),
+    "plant_state": (".twin", "plant_state"),
+    "LogError": (".errors", "LogError"),
+    "FitReport": (".twin", "FitReport"),
+    "Validation": (".twin", "Validation"),
 }
 
-__all__ = ["Diagnostic", "PathError", "Result", "RunError", "Scenario", "ScenarioError", "Timeline", "__version__", "compare",
-           "load", "loads", "params", "plots", "report", "run", "states", "sweep"]
+__all__ = ["Diagnostic", "FitReport", "LogError", "PathError", "Result", "RunError", "Scenario", "ScenarioError", "Timeline",
+           "Validation", "__version__", "compare", "fit", "load", "loads", "params", "plant_state", "plots", "report", "run",
+           "states", "sweep", "twin", "validate_log"]
 
 
 def __getattr__(name: str) -> Any:

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-REPORT_USAGE = "python3 -m plantwin report SCENARIO --out DIR [--replications R] [--seed N] [--jobs J] [--set PATH=VALUE]..."
+REPORT_USAGE = ("python3 -m plantwin report SCENARIO --out DIR [--replications R] [--seed N] [--jobs J] [--set PATH=VALUE]... "
+                "[--from STATE.yaml]")
 VIEW_USAGE = "python3 -m plantwin view LOG --scenario SCENARIO --out DIR [--result RESULT.json] [--set PATH=VALUE]..."
 USAGE = f"{REPORT_USAGE}\n       {VIEW_USAGE}"
 
@@ -38,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--jobs", type=int, default=0, metavar="J", help="threads; 0 (default): one per core")
     report.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", dest="changes",
                         help="change the scenario like plantwin run --set; repeatable")
+    report.add_argument("--from", metavar="STATE.yaml", dest="state",
+                        help="start every replication from this state (plantwin state) and lead with the forecast")
     view = sub.add_parser("view", usage=VIEW_USAGE, help="write the animated replay of an event log")
     view.add_argument("log", metavar="LOG", help="the event log (plantwin run --events, or a plant's log: docs/twin.md)")
     view.add_argument("--scenario", required=True, metavar="SCENARIO", help="the scenario whose plant it draws")
@@ -63,20 +66,23 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.jobs < 0:
         parser.error(f"--jobs: expected an integer from 0 (all cores) to 4096, got '{args.jobs}'")
 
-    from .errors import RunError
+    from .errors import LogError, RunError
     from .run import run
 
     scenario = _prepared(args, changes, seed=args.seed, replications=args.replications)
     if isinstance(scenario, int):
         return scenario
     try:
-        result = run(scenario, jobs=args.jobs, timeline=True, events=True)
+        result = run(scenario, jobs=args.jobs, timeline=True, events=True, state=args.state)
         import matplotlib
 
         matplotlib.use("Agg")  # files only: no window, whatever the environment says
         from .report import write_report
 
         index = write_report(result, args.out)
+    except LogError as error:
+        print(error, file=sys.stderr)
+        return 2
     except RunError as error:
         print(f"plantwin report: error: {error}", file=sys.stderr)
         return 3

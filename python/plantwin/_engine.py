@@ -6,19 +6,22 @@ from __future__ import annotations
 from typing import Any, Dict, Optional, Tuple
 
 from . import _plantwin
-from .errors import RunError
+from .errors import LogError, RunError
 from .scenario import Scenario
 
 
-def simulate(scenario: Scenario, jobs: int = 0, timeline: bool = False,
-             events_path: Optional[str] = None) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
+def simulate(scenario: Scenario, jobs: int = 0, timeline: bool = False, events_path: Optional[str] = None,
+             state_path: Optional[str] = None) -> Tuple[Dict[str, Any], Optional[Dict[str, Any]]]:
     """Runs every replication of ``scenario`` on ``jobs`` threads (0: one per core); returns the
     result document and, when asked, replication 0's timeline. With ``events_path``, replication
-    0's event log is written to that file.
+    0's event log is written to that file; with ``state_path``, every replication starts from that
+    state file (docs/twin.md).
 
-    Raises :class:`RunError` when a replication fails and ``KeyboardInterrupt`` on Ctrl-C (the
-    engine stops within a few thousand events)."""
-    outcome = _plantwin.run(scenario._loaded, jobs, timeline, events_path)
+    Raises :class:`RunError` when a replication fails, ``KeyboardInterrupt`` on Ctrl-C (the
+    engine stops within a few thousand events), :class:`plantwin.LogError` for a bad state file."""
+    outcome = _plantwin.run(scenario._loaded, jobs, timeline, events_path, state_path)
+    if "state_diagnostics" in outcome:
+        raise LogError([d["text"] for d in outcome["state_diagnostics"] if d["severity"] == "error"])
     if not outcome["ok"]:
         if outcome["interrupted"]:
             raise KeyboardInterrupt(outcome["error"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Union
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,21 @@ class RunError(RuntimeError):
 
     def __reduce__(self):
         return (type(self), (self.file, self.reason))
+
+
+class LogError(ValueError):
+    """An event log (or a state file) could not be used: by the twin (:func:`plantwin.fit`,
+    :func:`plantwin.validate_log`, :func:`plantwin.plant_state`, ``run(state=...)``) or by the
+    replay (:func:`plantwin.view.write_view`). ``diagnostics`` holds every message, located as the
+    CLI prints them (``log.csv:1234: error: ...``); ``str(error)`` is the errors."""
+
+    def __init__(self, diagnostics: Union[str, List[str]], warnings: Optional[List[str]] = None):
+        self.diagnostics = [diagnostics] if isinstance(diagnostics, str) else list(diagnostics)
+        self.warnings = list(warnings or [])
+        super().__init__("\n".join(self.diagnostics) or "the event log could not be used")
+
+    def __reduce__(self):
+        return (type(self), (self.diagnostics, self.warnings))
 
 
 class PathError(KeyError):

@@ -279,3 +279,52 @@ def sweep_curves(frame: pd.DataFrame, x: str, kpi: Union[str, Sequence[str]], hu
 
 
 __all__ = ["STATE_COLORS", "gantt", "kpi_bars", "lead_times", "station_states", "sweep_curves", "throughput"]
+
+
+# -- fits -------------------------------------------------------------------------------------------
+
+def fit(report: Any, quantities: Optional[Sequence[str]] = None, kind: str = "histogram", columns: int = 3) -> Figure:
+    """The fitted distributions against the log's observations, one panel per fitted duration of
+    a :class:`plantwin.FitReport` (or its ``to_dict()``): ``kind="histogram"`` draws the
+    observations' histogram (bars) and the counts the fitted distribution expects in each bin
+    (line); ``kind="qq"`` the observations' quantiles (1 % to 99 %) against the fitted ones, on
+    the diagonal when they agree. Each title gives the quantity, the family chosen and the
+    Kolmogorov–Smirnov p-value. ``quantities`` picks paths (default: every fitted duration)."""
+    import matplotlib.pyplot as plt
+
+    if kind not in ("histogram", "qq"):
+        raise ValueError(f"kind must be 'histogram' or 'qq', got {kind!r}")
+    doc = report.to_dict() if hasattr(report, "to_dict") else report
+    entries = [q for q in doc["quantities"] if "plot" in q and (quantities is None or q["path"] in quantities)]
+    if quantities is not None:
+        missing = sorted(set(quantities) - {q["path"] for q in entries})
+        if missing:
+            raise KeyError(f"no fitted duration {', '.join(missing)} in the report")
+    if not entries:
+        raise ValueError("the report has no fitted duration to plot")
+    cols = max(1, min(columns, len(entries)))
+    rows = (len(entries) + cols - 1) // cols
+    figure, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), layout="constrained", squeeze=False)
+    for ax, q in zip(axes.flat, entries):
+        p = q["plot"]
+        if kind == "histogram":
+            edges = np.asarray(p["edges"], dtype=float)
+            ax.bar(edges[:-1], p["counts"], width=np.diff(edges), align="edge", color="#9ecae1", edgecolor="white",
+                   label="log")
+            ax.plot((edges[:-1] + edges[1:]) / 2, p["expected"], color="#d62728", label="fitted")
+            ax.set_xlabel("seconds")
+            ax.set_ylabel("observations")
+        else:
+            empirical, fitted = np.asarray(p["empirical"], dtype=float), np.asarray(p["fitted"], dtype=float)
+            ax.plot(fitted, empirical, ".", color="#1f77b4", markersize=4, label="quantiles 1-99 %")
+            lo, hi = np.nanmin([fitted.min(), empirical.min()]), np.nanmax([fitted.max(), empirical.max()])
+            ax.plot([lo, hi], [lo, hi], color="black", linewidth=0.8, linestyle="--", label="agreement")
+            ax.set_xlabel("fitted (s)")
+            ax.set_ylabel("log (s)")
+        ks = q.get("ks", {}).get("p")
+        ax.set_title(f"{q['path']}\n{q['family']}, n {q['n']}" + (f", KS p {ks:.2g}" if ks is not None else ""),
+                     fontsize="small")
+        ax.legend(fontsize="x-small", frameon=False)
+    for ax in list(axes.flat)[len(entries):]:
+        ax.set_visible(False)
+    return figure

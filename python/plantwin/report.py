@@ -340,11 +340,37 @@ def _page(result: Result, doc: dict, captions: Dict[str, str], replay: Optional[
             f"{hms(doc['horizon_s'])} after {hms(doc['warmup_s'])} of warm-up · seed {doc['seed']} · fingerprint "
             f"<code>{e(doc['fingerprint'])}</code></p></header>",
             f"<nav class='toc' aria-label='contents'><ul>{toc}</ul></nav>",
+            *_forecast_section(result),
             "<section id='summary'><h2>Summary</h2>" + _cards(result, doc) + "</section>"]
     body += [f"<section id='{a}'><h2>{e(t)}</h2>{content}</section>" for a, t, content in sections]
     body.append("<p class='note'>Times are h:mm:ss (as the CLI prints them) or seconds; shares of time in %. "
                 "KPI definitions: docs/kpis.md. Written by <code>python3 -m plantwin report</code>.</p>")
     return _TEMPLATE.replace("@@TITLE@@", e(f"plantwin report: {doc['scenario']}")).replace("@@BODY@@", "\n".join(body))
+
+
+def _forecast_section(result: Result) -> List[str]:
+    """A run from a state (docs/twin.md): its forecast, first, as the CLI's table shows it."""
+    f = result.forecast
+    if not f:
+        return []
+    e = html.escape
+    rows = []
+    for o in f.get("orders", []):
+        p = "-" if o["p_on_time"] is None else f"{o['p_on_time']:.2f}"
+        done = hms(o["done_s"]["mean"])
+        if o["done_s"]["ci95"] is not None:
+            done += " ± " + hms(o["done_s"]["ci95"])
+        rows.append(f"<tr><td>{e(o['id'])}</td><td>{e(o['product'])}</td><td>{hms(o['due_s'])}</td><td>{p}</td>"
+                    f"<td>{o['p_done']:.2f}</td><td>{done}</td></tr>")
+    table = ("<div class='table-wrap'><table><thead><tr><th>order</th><th>product</th><th>due</th><th>P(on time)</th>"
+             "<th>P(done)</th><th>done (mean ± ci95)</th></tr></thead><tbody>" + "".join(rows) +
+             "</tbody></table></div>") if rows else ""
+    tp = f.get("throughput_per_h", {})
+    station = f.get("bottleneck", {}).get("station", "-")
+    sentence = (f"From the plant's state in <code>{e(str(f['state']))}</code> at {hms(f['from_s'])} to "
+                f"{hms(f['until_s'])} after time 0: throughput {tp.get('mean', float('nan')):.2f} ± "
+                f"{tp.get('ci95', float('nan')):.2f} parts per hour; bottleneck {e(str(station))}.")
+    return [f"<section id='forecast'><h2>Forecast</h2><p class='forecast'>{sentence}</p>{table}</section>"]
 
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -370,6 +396,7 @@ h2 { margin: 1.4em 0 0.5em; border-bottom: 2px solid #eee; padding-bottom: 0.15e
 .card-value { font-size: 1.7em; font-weight: 650; margin: 0.1em 0; overflow-wrap: anywhere; }
 .card-value small { font-size: 0.55em; font-weight: 400; color: #555; }
 .card-note { color: #555; font-size: 0.88em; }
+.forecast { font-size: 1.1em; background: #e8f4fd; padding: 0.8em; border-left: 4px solid #1f77b4; }
 .table-wrap { max-width: 100%; overflow-x: auto; margin: 0.4em 0 1.4em; border: 1px solid #eee; border-radius: 6px; }
 table { border-collapse: collapse; font-size: 0.86em; width: max-content; min-width: 100%; }
 caption { text-align: left; font-weight: 600; padding: 0.4em 0.6em; caption-side: top; white-space: normal; }

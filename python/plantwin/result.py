@@ -253,8 +253,17 @@ class Result:
         states = pd.DataFrame(t["states"], columns=["time_s", "station", "server", "state"])
         exits = pd.DataFrame(t["exits"], columns=["time_s", "created_s", "product", "good"])
         exits["lead_time_s"] = exits["time_s"] - exits["created_s"]
-        return Timeline(states=states, exits=exits, servers=dict(t["stations"]), warmup_s=self._doc["warmup_s"],
-                        end_s=self._doc["warmup_s"] + self._doc["horizon_s"], truncated=bool(t["truncated"]))
+        # A run from a state (docs/twin.md) measures from its start_s, with no warm-up.
+        start = self._doc.get("start_s", 0.0) + self._doc["warmup_s"]
+        return Timeline(states=states, exits=exits, servers=dict(t["stations"]), warmup_s=start,
+                        end_s=start + self._doc["horizon_s"], truncated=bool(t["truncated"]))
+
+    @property
+    def forecast(self) -> Optional[Dict[str, Any]]:
+        """The forecast of a run from a state (``run(..., state=...)``, docs/twin.md): ``from_s``,
+        ``until_s``, ``throughput_per_h``, ``orders`` (each open order's ``p_on_time``, ``p_done`` and
+        ``done_s``) and the ``bottleneck``; None for a run from an empty plant."""
+        return self._doc.get("forecast")
 
     # -- display ----------------------------------------------------------------------------------
     def __repr__(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Optional, Union
 
 from ._engine import simulate
@@ -42,7 +43,7 @@ def _integer(name: str, value: object) -> int:
 
 def run(scenario_or_path: Union[Scenario, PathLike], seed: Optional[int] = None, replications: Optional[int] = None,
         jobs: Optional[int] = None, changes: Optional[Changes] = None, timeline: bool = False,
-        events: bool = False) -> "Result":
+        events: bool = False, state: Optional[PathLike] = None) -> "Result":
     """Runs every replication of a scenario and returns its :class:`Result`.
 
     Parameters
@@ -63,6 +64,10 @@ def run(scenario_or_path: Union[Scenario, PathLike], seed: Optional[int] = None,
     events:
         Keep replication 0's event log (warm-up included) as :attr:`Result.events`, a DataFrame
         of the columns of docs/twin.md (what ``plantwin run --events FILE`` writes).
+    state:
+        A state file (:func:`plantwin.plant_state`, ``plantwin state``): every replication starts
+        from the plant's state at its time and measures ``[at, at + horizon)`` with no warm-up,
+        like ``plantwin run --from STATE``; the result has :attr:`Result.forecast`.
 
     The result document equals ``plantwin run --json``'s for the same scenario and seed (except
     ``wall_s``). The GIL is released while simulating, and Ctrl-C stops the run within a few
@@ -70,16 +75,17 @@ def run(scenario_or_path: Union[Scenario, PathLike], seed: Optional[int] = None,
 
     Raises :class:`ScenarioError` for an invalid scenario or change, :class:`RunError` when the
     simulation fails (a deadlock, an unstable line), ``ValueError`` for a bad ``jobs``,
-    ``TypeError`` for a seed or a replication count that is not an integer.
+    ``TypeError`` for a seed or a replication count that is not an integer,
+    :class:`plantwin.LogError` for a state file with errors.
     """
     scenario = prepare(scenario_or_path, seed, replications, changes)
     jobs = check_jobs(jobs)
+    state_path = None if state is None else os.fspath(state)
     if not events:
-        document, recorded = simulate(scenario, jobs, bool(timeline))
+        document, recorded = simulate(scenario, jobs, bool(timeline), None, state_path)
         from .result import Result  # pandas: loaded once there is a result to show
 
         return Result(document, recorded, scenario)
-    import os
     import tempfile
 
     from .result import Result
@@ -88,7 +94,7 @@ def run(scenario_or_path: Union[Scenario, PathLike], seed: Optional[int] = None,
     handle, path = tempfile.mkstemp(prefix="plantwin-events-", suffix=".csv")
     os.close(handle)
     try:
-        document, recorded = simulate(scenario, jobs, bool(timeline), path)
+        document, recorded = simulate(scenario, jobs, bool(timeline), path, state_path)
         log = read_events(path)
     finally:
         os.unlink(path)

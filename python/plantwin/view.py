@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
+from .errors import LogError
 from .scenario import PathLike, Scenario, load
 
 #: The colours of products, in declaration order (matplotlib's tab10 without the state colours' greys).
@@ -37,11 +38,6 @@ _VIEWER_DIR = Path(__file__).with_name("viewer")
 _MICRO = 1_000_000  # track times are written as whole microseconds
 #: The events that happen at a station (docs/twin.md).
 _STATION_EVENTS = frozenset({"state", "enter", "setup_start", "setup_end", "start", "end", "leave", "scrap", "down", "up"})
-
-
-class LogError(ValueError):
-    """An event log that cannot be replayed on its scenario: ``str()`` is located like the
-    engine's messages (``log.csv:1234: error: ...``)."""
 
 
 # ------------------------------------------------------------------------------------------------

@@ -23,3 +23,10 @@ def test_a_run_keeps_replication_zeros_event_log_as_a_dataframe(in_root, tmp_pat
 
 def test_without_events_there_is_no_log(in_root):
     assert plantwin.run("scenarios/examples/two_stations.yaml", replications=1).events is None
+
+
+def test_a_log_with_iso_times_reads_as_timestamps_in_the_plants_offset(in_root):
+    log = read_events("scenarios/twin/smt_line_shift.csv")
+    assert str(log["time"].dt.tz) in ("pytz.FixedOffset(480)", "UTC+08:00")
+    assert log["time"].iloc[0].isoformat() == "2026-03-02T06:00:00+08:00"
+    assert log["time"].is_monotonic_increasing

@@ -229,8 +229,17 @@ def pages(tmp_path_factory, cli):
         assert view.returncode == 0, view.stderr
         assert view.stdout.strip() == str(out / name / "index.html")
         scenario = plantwin.load(root / path, changes=[tuple(s.split("=", 1)) for s in sets[1::2]])
-        made[name] = (scenario, read_events(log), out / name / "index.html")
+        made[name] = (scenario, _in_seconds(read_events(log), scenario), out / name / "index.html")
     return made
+
+
+def _in_seconds(log: pd.DataFrame, scenario: plantwin.Scenario) -> pd.DataFrame:
+    """The log with its times in seconds from time 0, as the page has them: a scenario with an
+    epoch (the flagship) writes its log in ISO 8601 (docs/twin.md)."""
+    if not pd.api.types.is_datetime64_any_dtype(log.time):
+        return log
+    zero = pd.Timestamp(scenario.plant["epoch"]["unix_seconds"], unit="s", tz="UTC")
+    return log.assign(time=(log.time - zero).dt.total_seconds())
 
 
 def test_the_flagship_renders_without_console_errors_and_matches_its_log(browser, pages, tmp_path):
@@ -283,7 +292,8 @@ def test_the_url_fragment_opens_the_page_at_that_instant(browser, pages):
     _open(browser, index, t=5025.5)
     assert browser.execute_script("return window.plantwinView.time") == 5025.5
     assert browser.find_element("id", "plantwin-view").get_attribute("data-time") == "5025.5"
-    assert browser.find_element("id", "pw-clock").text == "1:23:46"
+    # The flagship has an epoch: the date and time of day in its offset, then h:mm:ss from time 0.
+    assert browser.find_element("id", "pw-clock").text == "2026-03-02 07:23:46+08:00 (1:23:46)"
     _open(browser, index, t="1:00:00")  # h:mm:ss is taken too
     assert browser.execute_script("return window.plantwinView.time") == 3600
 

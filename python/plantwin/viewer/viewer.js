@@ -54,7 +54,8 @@
   function clockText(t) {
     if (D.epoch_unix === null || D.epoch_unix === undefined) return hms(t);
     const off = D.epoch_offset_min || 0;
-    const d = new Date((D.epoch_unix + t + off * 60) * 1000);
+    // The same whole second as hms(t): the date rounded, not truncated, so both say one instant.
+    const d = new Date((D.epoch_unix + Math.max(0, Math.round(t)) + off * 60) * 1000);
     const sign = off < 0 ? "-" : "+", a = Math.abs(off);
     const zone = `${sign}${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
     return `${d.toISOString().slice(0, 19).replace("T", " ")}${zone}  (${hms(t)})`;

@@ -1,0 +1,211 @@
+// A warm start (models/warm_start.hpp): the members of Plant, Station, Source, Sink and Calendar
+// that put a replication in a logged state at its start time, kept together here.
+
+#include "models/warm_start.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "models/operators.hpp"
+#include "models/plant.hpp"
+#include "models/transport.hpp"
+
+namespace plantwin::models {
+
+void WarmStart::adjust(PlantParams& params) const {
+  for (const OrderParams& o : extra_orders) params.orders.push_back(o);
+  for (NamedSource& s : params.sources) {
+    if (s.params.kind != SourceParams::Kind::ORDERS) continue;
+    std::vector<OrderRelease> kept;
+    for (OrderRelease r : s.params.orders) {
+      const auto o = static_cast<std::size_t>(r.order);
+      if (r.order >= 0 && o < orders.size() && orders[o].released) continue;
+      r.release = std::max(r.release, at);  // due before `at` but not released in the log: released now
+      kept.push_back(r);
+    }
+    // Stably by release, as the builder sorted them.
+    std::stable_sort(kept.begin(), kept.end(), [](const OrderRelease& a, const OrderRelease& b) { return a.release < b.release; });
+    s.params.orders = std::move(kept);
+  }
+}
+
+void Calendar::start_at_now() {
+  const bool on = params_.is_on(kernel_.now());
+  if (on != on_) {
+    on_ = on;
+    for (CalendarClient* c : clients_) c->calendar_changed(on_);
+  }
+  start();
+}
+
+void Sink::restore(const std::vector<WarmOrder>& orders) {
+  for (std::size_t i = 0; i < orders.size() && i < orders_.size(); ++i) {
+    if (!orders[i].released) continue;
+    OrderState& o = orders_[i];
+    o.remaining -= orders[i].left;
+    if (o.remaining <= 0) {
+      o.remaining = 0;
+      o.done = orders[i].done >= 0 ? orders[i].done : kernel_.now();
+    }
+  }
+}
+
+void Station::restore(const WarmStation& state, const std::vector<PartId>& waiting, const std::vector<PartId>& held,
+                      const ResidualSampler& residual) {
+  const kernel::Tick now = ctx_.kernel.now();
+  if (calendar_ != nullptr && !calendar_->on())
+    for (Server& s : servers_) set_hold(s, HOLD_OFF, true);
+  schedule_first_maintenance();
+  for (std::uint32_t k = 0; k < servers_.size(); ++k) {
+    Server& s = servers_[k];
+    const WarmServer w = k < state.servers.size() ? state.servers[k] : WarmServer{};
+    s.last_product = w.last_product;
+    kernel::RngStream rng = ctx_.stream("station/" + id_ + "/server/" + std::to_string(k) + "/residual");
+    // Failures first: an activity of a server that is down waits for its repair, and the
+    // operating basis's clock must be set before work runs.
+    if (params_.failures) {
+      const FailureParams& f = *params_.failures;
+      if (w.down) {
+        set_hold(s, HOLD_DOWN, true);
+        if (ctx_.observer != nullptr) tell(k, PlantObserver::Step::DOWN);
+        const kernel::Tick left = residual.residual(f.time_to_repair, w.repair_done, rng);
+        OperatorPool* technicians = pools_[static_cast<std::size_t>(OperatorTask::REPAIR)];
+        if (technicians != nullptr) {
+          s.repair_left = left;
+          s.repair_asked = now;
+          if (!technicians->request(*this, operator_tag(k, OperatorTask::REPAIR), OperatorTask::REPAIR)) {
+            s.repair_waiting = true;
+          } else {
+            ctx_.kernel.schedule_in(left, model_id_, REPAIR, k);
+          }
+        } else {
+          ctx_.kernel.schedule_in(left, model_id_, REPAIR, k);
+        }
+      } else {
+        const kernel::Tick ttf = residual.residual(f.time_to_failure, w.ttf_done, rng);
+        if (f.basis == FailureParams::Basis::OPERATING)
+          s.ttf_remaining = ttf;
+        else
+          ctx_.kernel.schedule_in(ttf, model_id_, FAIL, k);
+      }
+    }
+    if (w.activity == WarmServer::Activity::NONE || k >= held.size()) continue;
+    s.part = held[k];
+    s.in_hand = true;
+    const Part& p = ctx_.parts[s.part];
+    if (w.activity == WarmServer::Activity::FINISHED) {
+      // Its work has ended: it asks for room once every station is in place (resume_finished).
+      s.in_hand = false;
+      set_state(s, ServerState::BLOCKED);
+      continue;
+    }
+    const Distribution* d = nullptr;
+    if (w.activity == WarmServer::Activity::SETUP) {
+      if (w.setup_from >= 0) d = params_.setup_between(static_cast<ProductIndex>(w.setup_from), p.product);
+      if (d == nullptr) {
+        // The scenario has no such changeover: the part goes on to its work.
+        set_state(s, ServerState::SETUP);
+        begin_gates(k, GatePhase::BEFORE_WORK);
+        continue;
+      }
+    } else {
+      d = ctx_.routes[p.product][p.step].process;
+    }
+    const kernel::Tick left = residual.residual(*d, w.done, rng);
+    start_activity(k, w.activity == WarmServer::Activity::SETUP ? Activity::SETUP : Activity::WORK, left);
+    s.activity_duration = w.done + left;  // `restart` starts the whole activity over
+  }
+  for (PartId part : waiting) queue_.push_back(part);
+  queue_length_.set(now, static_cast<double>(queue_.size()));
+  dispatch();
+  if (saturating_ != nullptr) grant();
+}
+
+void Source::restore(const WarmSource& state, const std::vector<PartId>& waiting, const ResidualSampler& residual) {
+  created_ = state.created;
+  for (PartId part : waiting) waiting_.push_back(part);
+  switch (params_.kind) {
+    case SourceParams::Kind::INTERARRIVAL:
+      if (!can_create()) break;
+      if (calendar_ != nullptr || !state.last_release) {
+        next_arrival();
+      } else {
+        kernel::RngStream rng = ctx_.stream("source/" + id_ + "/residual");
+        const kernel::Tick since = ctx_.kernel.now() - *state.last_release;
+        arrival_at_ = ctx_.kernel.now() + residual.residual(params_.interarrival, since, rng);
+        arrival_ = ctx_.kernel.schedule_at(arrival_at_, model_id_, ARRIVAL);
+      }
+      break;
+    case SourceParams::Kind::ORDERS:
+      if (!params_.orders.empty())
+        ctx_.kernel.schedule_at(std::max(params_.orders.front().release, ctx_.kernel.now()), model_id_, RELEASE);
+      break;
+    case SourceParams::Kind::SATURATED: break;
+  }
+  offer();
+}
+
+void Plant::start_warm() {
+  const WarmStart& w = *warm_;
+  kernel_.start_at(w.at);
+  const kernel::Tick now = kernel_.now();
+  sink_->restore(w.orders);
+  for (auto& c : calendars_) c->start_at_now();
+  if (transport_) transport_->start();
+  // Every part in the plant, in the order they are placed below; created in the order of their
+  // releases, which an event log shows at their times (before `at`).
+  const WarmStation no_station;
+  const WarmSource no_source;
+  const auto station_state = [&](std::size_t s) -> const WarmStation& { return s < w.stations.size() ? w.stations[s] : no_station; };
+  const auto source_state = [&](std::size_t i) -> const WarmSource& { return i < w.sources.size() ? w.sources[i] : no_source; };
+  std::vector<const WarmPart*> all;
+  for (std::size_t s = 0; s < stations_.size(); ++s) {
+    for (const WarmServer& server : station_state(s).servers)
+      if (server.activity != WarmServer::Activity::NONE) all.push_back(&server.part);
+    for (const WarmPart& wp : station_state(s).waiting) all.push_back(&wp);
+  }
+  for (const WarmPart& wp : w.in_transit)
+    if (wp.step < routes_[wp.product].size()) all.push_back(&wp);
+  for (std::size_t i = 0; i < sources_.size(); ++i)
+    for (const WarmPart& wp : source_state(i).waiting) all.push_back(&wp);
+  std::vector<std::size_t> order(all.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return all[a]->released < all[b]->released; });
+  std::vector<PartId> ids(all.size());
+  for (const std::size_t i : order) {
+    const WarmPart& wp = *all[i];
+    const PartId id = parts_.create(wp.product, now, wp.order);
+    Part& p = parts_[id];
+    p.created = std::min(wp.released, now);
+    p.step = wp.step;
+    sink_->part_created(id);
+    if (ctx_->observer != nullptr) ctx_->observer->part_created(id, p, p.created);
+    ids[i] = id;
+  }
+  std::size_t next = 0;
+  // Finished parts ask for room in the order their work ended, after every station is in place.
+  std::vector<std::tuple<kernel::Tick, std::size_t, std::uint32_t>> finished;
+  for (std::size_t s = 0; s < stations_.size(); ++s) {
+    const WarmStation& ws = station_state(s);
+    std::vector<PartId> held(ws.servers.size(), 0), waiting;
+    for (std::size_t k = 0; k < ws.servers.size(); ++k) {
+      if (ws.servers[k].activity == WarmServer::Activity::NONE) continue;
+      held[k] = ids[next++];
+      if (ws.servers[k].activity == WarmServer::Activity::FINISHED)
+        finished.emplace_back(ws.servers[k].finished_at, s, static_cast<std::uint32_t>(k));
+    }
+    for (std::size_t i = 0; i < ws.waiting.size(); ++i) waiting.push_back(ids[next++]);
+    stations_[s]->restore(ws, waiting, held, *w.residual);
+  }
+  std::sort(finished.begin(), finished.end());
+  for (const auto& [at, s, k] : finished) stations_[s]->resume_finished(k);
+  for (const WarmPart& wp : w.in_transit)
+    if (wp.step < routes_[wp.product].size()) routes_[wp.product][wp.step].station->restore_entry(ids[next++]);
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    std::vector<PartId> waiting;
+    for (std::size_t k = 0; k < source_state(i).waiting.size(); ++k) waiting.push_back(ids[next++]);
+    sources_[i]->restore(source_state(i), waiting, *w.residual);
+  }
+}
+
+}  // namespace plantwin::models

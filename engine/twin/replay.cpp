@@ -1,0 +1,374 @@
+#include "twin/replay.hpp"
+
+#include <algorithm>
+
+namespace plantwin::twin {
+
+using models::ServerState;
+
+std::vector<std::int32_t> sources_of_products(const scenario::ScenarioSpec& spec) {
+  std::vector<std::int32_t> out(spec.products.size(), -1);
+  std::vector<int> count(spec.products.size(), 0);
+  for (std::size_t s = 0; s < spec.sources.size(); ++s) {
+    if (spec.sources[s].kind == scenario::SourceSpec::Kind::ORDERS) continue;
+    for (const auto& m : spec.sources[s].mix)
+      for (std::size_t p = 0; p < spec.products.size(); ++p)
+        if (spec.products[p].id == m.product) {
+          out[p] = static_cast<std::int32_t>(s);
+          ++count[p];
+        }
+  }
+  for (std::size_t p = 0; p < out.size(); ++p)
+    if (count[p] != 1) out[p] = -1;
+  return out;
+}
+
+LogReplay::LogReplay(const LogCatalog& catalog, std::vector<bool> restart, kernel::Tick window_begin,
+                     kernel::Tick window_end)
+    : catalog_(catalog), restart_(std::move(restart)), begin_(window_begin), end_(window_end) {
+  restart_.resize(catalog.stations.size(), false);
+  servers_.resize(catalog.stations.size());
+  for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s].resize(static_cast<std::size_t>(catalog.servers[s]));
+  window_.states_derived.resize(catalog.stations.size());
+  window_.states_explicit.resize(catalog.stations.size());
+  window_.scrapped.resize(catalog.stations.size());
+  window_.exits.resize(catalog.products.size());
+  window_.lead_times_s.resize(catalog.products.size());
+}
+
+void LogReplay::anomaly(const LogEvent& e, const std::string& what) {
+  if (anomalies_++ == 0)
+    first_anomaly_ = "line " + std::to_string(e.line) + ": '" + log_event_name(e.kind) + "' " + what;
+}
+
+void LogReplay::add_state_ticks(std::array<kernel::Tick, models::SERVER_STATE_COUNT>& ticks, ServerState state,
+                                kernel::Tick from, kernel::Tick to) const {
+  const kernel::Tick a = std::max(from, begin_), b = std::min(to, end_);
+  if (b > a) ticks[static_cast<std::size_t>(state)] += b - a;
+}
+
+void LogReplay::derive(std::int32_t station, ServerTrack& s, kernel::Tick t) {
+  using A = ServerTrack::Activity;
+  s.work_d.set(t, !s.down && s.activity == A::WORK);
+  s.setup_d.set(t, !s.down && s.activity == A::SETUP);
+  const ServerState next = s.down                    ? ServerState::DOWN
+                           : s.activity == A::SETUP  ? ServerState::SETUP
+                           : s.activity == A::WORK   ? ServerState::WORKING
+                           : s.activity == A::FINISHED ? ServerState::BLOCKED
+                                                     : ServerState::IDLE;
+  if (next == s.derived) return;
+  add_state_ticks(window_.states_derived[static_cast<std::size_t>(station)], s.derived, s.derived_since, t);
+  s.derived = next;
+  s.derived_since = t;
+}
+
+void LogReplay::set_explicit(std::int32_t station, ServerTrack& s, ServerState state, kernel::Tick t) {
+  s.explicit_known = true;
+  s.work_x.set(t, state == ServerState::WORKING);
+  s.setup_x.set(t, state == ServerState::SETUP);
+  add_state_ticks(window_.states_explicit[static_cast<std::size_t>(station)], s.explicit_state, s.explicit_since, t);
+  s.explicit_state = state;
+  s.explicit_since = t;
+}
+
+void LogReplay::set_wip(kernel::Tick t, std::int64_t delta) {
+  const kernel::Tick a = std::max(wip_since_, begin_), b = std::min(t, end_);
+  if (b > a) window_.wip_area += static_cast<double>(wip_) * static_cast<double>(b - a);
+  wip_since_ = t;
+  wip_ += delta;
+}
+
+PartTrack& LogReplay::part(const LogEvent& e) {
+  auto it = parts_.find(std::string(e.part));
+  if (it != parts_.end()) {
+    if (it->second.product < 0) it->second.product = e.product;
+    if (it->second.order < 0) it->second.order = e.order;
+    return it->second;
+  }
+  // A part first seen here: in the plant from now on (the log began after its release).
+  anomaly(e, "of part '" + std::string(e.part) + "', which was not released in the log");
+  PartTrack& p = parts_[std::string(e.part)];
+  p.product = e.product;
+  p.order = e.order;
+  p.released = e.time;
+  set_wip(e.time, +1);
+  return p;
+}
+
+std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
+  auto& servers = servers_[static_cast<std::size_t>(e.station)];
+  if (e.server >= 0) return e.server;
+  for (std::size_t k = 0; k < servers.size(); ++k)
+    if (servers[k].part == e.part) return static_cast<std::int32_t>(k);
+  if (taking)
+    for (std::size_t k = 0; k < servers.size(); ++k)
+      if (servers[k].part.empty()) return static_cast<std::int32_t>(k);
+  return -1;
+}
+
+void LogReplay::clear_server(std::int32_t station, ServerTrack& s, kernel::Tick t) {
+  s.part.clear();
+  s.product = -1;
+  s.activity = ServerTrack::Activity::NONE;
+  derive(station, s, t);
+}
+
+void LogReplay::remove(const std::string& id, kernel::Tick t) {
+  const auto it = parts_.find(id);
+  if (it == parts_.end()) return;
+  const PartTrack& p = it->second;
+  if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
+    ServerTrack& s = servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)];
+    if (s.part == id) clear_server(p.station, s, t);
+  }
+  if (p.order >= 0) {
+    OrderTrack& o = orders_[static_cast<std::size_t>(p.order)];
+    ++o.left;
+    o.last_left = t;
+  }
+  ++left_;
+  parts_.erase(it);
+  set_wip(t, -1);
+}
+
+const Observation& LogReplay::apply(const LogEvent& e) {
+  obs_ = Observation{};
+  const kernel::Tick t = e.time;
+  using A = ServerTrack::Activity;
+  if (e.order >= 0 && static_cast<std::size_t>(e.order) >= orders_.size()) orders_.resize(static_cast<std::size_t>(e.order) + 1);
+  switch (e.kind) {
+    case LogEventKind::RELEASE: {
+      auto [it, inserted] = parts_.try_emplace(std::string(e.part));
+      if (!inserted) {
+        anomaly(e, "of part '" + std::string(e.part) + "', which is already in the plant");
+        it->second = PartTrack{};
+      } else {
+        set_wip(t, +1);
+      }
+      PartTrack& p = it->second;
+      p.product = e.product;
+      p.order = e.order;
+      p.released = t;
+      p.released_seen = true;
+      ++released_;
+      if (e.order >= 0) {
+        OrderTrack& o = orders_[static_cast<std::size_t>(e.order)];
+        if (o.released++ == 0) {
+          o.first_release = t;
+          o.product = e.product;
+        }
+      }
+      break;
+    }
+    case LogEventKind::ENTER: {
+      PartTrack& p = part(e);
+      // A part still on a server elsewhere left it (a log without `leave` rows).
+      if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
+        ServerTrack& s = servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)];
+        if (s.part == e.part) clear_server(p.station, s, t);
+      }
+      p.place = Place::BUFFER;
+      p.station = e.station;
+      p.server = -1;
+      p.entered = t;
+      p.sequence = ++sequence_;
+      ++p.enters;
+      p.carrier.clear();
+      break;
+    }
+    case LogEventKind::SETUP_START:
+    case LogEventKind::START: {
+      PartTrack& p = part(e);
+      const std::int32_t k = server_of(e, true);
+      if (k < 0) {
+        anomaly(e, "of part '" + std::string(e.part) + "': every server of the station holds a part");
+        break;
+      }
+      ServerTrack& s = servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)];
+      if (!s.part.empty() && s.part != e.part) {
+        anomaly(e, "of part '" + std::string(e.part) + "' on a server that holds part '" + s.part + "'");
+        if (auto other = parts_.find(s.part); other != parts_.end()) other->second.place = Place::TRANSIT;
+      }
+      if (p.station != e.station) {
+        // It never entered (a log without `enter` rows): it does now.
+        p.entered = t;
+        p.sequence = ++sequence_;
+        ++p.enters;
+      }
+      p.place = Place::SERVER;
+      p.station = e.station;
+      p.server = k;
+      const bool new_part = s.part != e.part;
+      s.part = std::string(e.part);
+      s.product = p.product;
+      s.activity_start = t;
+      if (e.kind == LogEventKind::SETUP_START) {
+        s.setup_from = s.last_product;
+        s.last_product = p.product;
+        s.activity = A::SETUP;
+      } else {
+        if (new_part) s.last_product = p.product;
+        s.activity = A::WORK;
+        derive(e.station, s, t);
+        s.work_mark_d = s.work_d.at(t);
+        s.work_mark_x = s.work_x.at(t);
+        break;
+      }
+      derive(e.station, s, t);
+      s.work_mark_d = s.setup_d.at(t);
+      s.work_mark_x = s.setup_x.at(t);
+      break;
+    }
+    case LogEventKind::SETUP_END:
+    case LogEventKind::END: {
+      const std::int32_t k = server_of(e, false);
+      if (k < 0) {
+        anomaly(e, "of part '" + std::string(e.part) + "', which is on no server of the station");
+        break;
+      }
+      ServerTrack& s = servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)];
+      const bool setup = e.kind == LogEventKind::SETUP_END;
+      if (s.part != e.part || s.activity != (setup ? A::SETUP : A::WORK)) {
+        anomaly(e, "of part '" + std::string(e.part) + "', which the server did not " + (setup ? "set up for" : "start"));
+        break;
+      }
+      derive(e.station, s, t);
+      const kernel::Tick done = s.explicit_known ? (setup ? s.setup_x.at(t) : s.work_x.at(t)) - s.work_mark_x
+                                                 : (setup ? s.setup_d.at(t) : s.work_d.at(t)) - s.work_mark_d;
+      obs_.product = s.product;
+      if (setup) {
+        obs_.setup = done;
+        obs_.setup_from = s.setup_from;
+        s.activity = A::NONE;
+      } else {
+        obs_.work = done;
+        s.activity = A::FINISHED;
+        s.finished_at = t;
+      }
+      derive(e.station, s, t);
+      break;
+    }
+    case LogEventKind::LEAVE: {
+      const std::int32_t k = server_of(e, false);
+      if (k < 0 || servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)].part != e.part) {
+        anomaly(e, "of part '" + std::string(e.part) + "', which is on no server of the station");
+        break;
+      }
+      clear_server(e.station, servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)], t);
+      if (auto it = parts_.find(std::string(e.part)); it != parts_.end()) {
+        it->second.place = Place::TRANSIT;
+        it->second.station = -1;
+        it->second.server = -1;
+      }
+      break;
+    }
+    case LogEventKind::SCRAP: {
+      const auto it = parts_.find(std::string(e.part));
+      obs_.product = it != parts_.end() ? it->second.product : e.product;
+      if (t >= begin_ && t < end_) ++window_.scrapped[static_cast<std::size_t>(e.station)];
+      remove(std::string(e.part), t);
+      break;
+    }
+    case LogEventKind::EXIT: {
+      const auto it = parts_.find(std::string(e.part));
+      if (it == parts_.end()) {
+        anomaly(e, "of part '" + std::string(e.part) + "', which is not in the plant");
+        break;
+      }
+      const PartTrack& p = it->second;
+      obs_.product = p.product;
+      if (p.released_seen) obs_.lead = t - p.released;
+      if (t >= begin_ && t < end_ && p.product >= 0) {
+        ++window_.exits[static_cast<std::size_t>(p.product)];
+        if (obs_.lead && keep_leads_) window_.lead_times_s[static_cast<std::size_t>(p.product)].push_back(kernel::to_seconds(*obs_.lead));
+      }
+      remove(std::string(e.part), t);
+      break;
+    }
+    case LogEventKind::DOWN:
+    case LogEventKind::UP: {
+      ServerTrack& s = servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(e.server)];
+      const bool down = e.kind == LogEventKind::DOWN;
+      if (s.down == down) {
+        anomaly(e, std::string("of a server that is ") + (down ? "down already" : "not down"));
+        break;
+      }
+      if (down) {
+        if (s.last_up) {
+          obs_.up_calendar = t - *s.last_up;
+          obs_.up_operating = s.worked(t) - (s.explicit_known ? s.work_at_up_x : s.work_at_up_d);
+        }
+        s.down = true;
+        s.down_since = t;
+      } else {
+        obs_.repair = t - s.down_since;
+        s.down = false;
+        s.last_up = t;
+      }
+      derive(e.station, s, t);
+      if (!down) {
+        s.work_at_up_d = s.work_d.at(t);
+        s.work_at_up_x = s.work_x.at(t);
+        // `restart`: the interrupted activity starts over; what was done before does not count.
+        if (restart_[static_cast<std::size_t>(e.station)] && (s.activity == A::WORK || s.activity == A::SETUP)) {
+          s.work_mark_d = s.activity == A::WORK ? s.work_d.at(t) : s.setup_d.at(t);
+          s.work_mark_x = s.activity == A::WORK ? s.work_x.at(t) : s.setup_x.at(t);
+        }
+      }
+      break;
+    }
+    case LogEventKind::STATE: {
+      ServerTrack& s = servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(e.server)];
+      const bool first = !s.explicit_known;
+      set_explicit(e.station, s, static_cast<ServerState>(e.state), t);
+      if (first) {
+        // State rows begin here: marks taken so far were on the derived accumulators.
+        s.work_mark_x = s.activity == A::SETUP ? s.setup_x.at(t) : s.work_x.at(t);
+        s.work_at_up_x = s.work_x.at(t);
+      }
+      break;
+    }
+    case LogEventKind::LOAD:
+    case LogEventKind::UNLOAD: {
+      PartTrack& p = part(e);
+      if (e.kind == LogEventKind::LOAD) {
+        if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
+          ServerTrack& s = servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)];
+          if (s.part == e.part) clear_server(p.station, s, t);
+        }
+        p.place = Place::TRANSIT;
+        p.station = -1;
+        p.server = -1;
+        p.carrier = std::string(e.carrier);
+      } else {
+        p.carrier.clear();
+      }
+      break;
+    }
+    case LogEventKind::DEPART:
+    case LogEventKind::ARRIVE: {
+      auto it = std::find_if(carriers_.begin(), carriers_.end(), [&](const auto& c) { return c.first == e.carrier; });
+      if (it == carriers_.end()) it = carriers_.insert(carriers_.end(), {std::string(e.carrier), CarrierTrack{}});
+      it->second.from = e.kind == LogEventKind::DEPART ? std::string(e.from) : std::string();
+      it->second.to = std::string(e.to);
+      it->second.since = t;
+      if (e.kind == LogEventKind::DEPART) it->second.loaded = e.state_text == "loaded";
+      break;
+    }
+    case LogEventKind::VEHICLE_STATE: break;
+  }
+  return obs_;
+}
+
+void LogReplay::finish(kernel::Tick end) {
+  for (std::size_t st = 0; st < servers_.size(); ++st)
+    for (ServerTrack& s : servers_[st]) {
+      add_state_ticks(window_.states_derived[st], s.derived, s.derived_since, end);
+      s.derived_since = end;
+      add_state_ticks(window_.states_explicit[st], s.explicit_state, s.explicit_since, end);
+      s.explicit_since = end;
+    }
+  set_wip(end, 0);
+}
+
+}  // namespace plantwin::twin

@@ -1,0 +1,696 @@
+#include "twin/state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+#include <unordered_map>
+
+#include "kernel/stats.hpp"
+#include "models/plant.hpp"
+#include "scenario/material.hpp"
+#include "scenario/builder.hpp"
+#include "scenario/units.hpp"
+#include "scenario/yaml_reader.hpp"
+#include "twin/families.hpp"
+#include "twin/replay.hpp"
+
+namespace plantwin::twin {
+
+using kernel::Tick;
+using run::Json;
+using scenario::MapReader;
+using scenario::ReadContext;
+using scenario::YamlNode;
+
+kernel::Tick FamilyResidual::residual(const kernel::Distribution& d, kernel::Tick done, kernel::RngStream& rng) const {
+  return residual_ticks(d, done, rng);
+}
+
+namespace {
+
+/// A YAML double-quoted string (ids from a log are free text).
+std::string q(const std::string& s) {
+  std::string out = "\"";
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02x", u);
+      out += buf;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string sec(Tick t) { return run::format_number(kernel::to_seconds(t)); }
+
+/// The route step of a part of `product` at `station` that has entered `enters` stations: the
+/// enters-th step when it is that station, else the first visit of that station.
+std::int64_t step_at(const scenario::ScenarioSpec& spec, std::int32_t product, std::int32_t station, std::uint32_t enters) {
+  if (product < 0 || station < 0) return -1;
+  const scenario::ProductSpec& p = spec.products[static_cast<std::size_t>(product)];
+  const auto& route = p.route;
+  const std::string& id = spec.stations[static_cast<std::size_t>(station)].id;
+  // The step of entry k at this station: its own, or that of the alternative it names.
+  const auto steps = scenario::entry_steps(p);
+  const auto step_of = [&](std::size_t k) -> std::int64_t {
+    for (std::size_t a = 0; a < route[k].stations.size(); ++a)
+      if (route[k].stations[a] == id) return steps[k][a];
+    return -1;
+  };
+  if (enters >= 1 && enters - 1 < route.size())
+    if (const std::int64_t s = step_of(enters - 1); s >= 0) return s;
+  for (std::size_t k = 0; k < route.size(); ++k)
+    if (const std::int64_t s = step_of(k); s >= 0) return s;
+  return -1;
+}
+
+/// Parses `at`: a duration (seconds) now, or ISO 8601 once the log's time 0 is known.
+std::optional<Tick> parse_at(const std::string& text, const std::optional<Epoch>& time0, std::string& error) {
+  std::string e1;
+  if (const auto t = scenario::parse_duration_ticks(text, &e1)) return t;
+  const auto instant = scenario::parse_instant(text, false, &error);
+  if (!instant) {
+    error = "--at: expected seconds after time 0, a duration like \"10h\" or a date and time like \"2026-03-02T16:00:00+08:00\", got \"" +
+            text + "\"";
+    return std::nullopt;
+  }
+  if (!time0) {
+    error = "--at: a date and time needs a log with ISO 8601 times or an epoch (the scenario's `epoch` or --epoch)";
+    return std::nullopt;
+  }
+  const std::int64_t unix_s = instant->has_offset ? instant->unix_seconds : instant->unix_seconds - std::int64_t{time0->offset_minutes} * 60;
+  if (unix_s < time0->unix_s) {
+    error = "--at " + text + " is before time 0";
+    return std::nullopt;
+  }
+  return (unix_s - time0->unix_s) * kernel::TICKS_PER_SECOND + instant->nanos;
+}
+
+std::string iso_of(const Epoch& time0, Tick t) {
+  const std::int64_t local = time0.unix_s + t / kernel::TICKS_PER_SECOND + std::int64_t{time0.offset_minutes} * 60;
+  std::int64_t days = local / 86400, rem = local % 86400;
+  if (rem < 0) {
+    rem += 86400;
+    --days;
+  }
+  // civil from days (H. Hinnant)
+  std::int64_t z = days + 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  y += m <= 2;
+  const int off = std::abs(time0.offset_minutes);
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld%c%02d:%02d", static_cast<long long>(y), m, d,
+                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60), static_cast<long long>(rem % 60),
+                time0.offset_minutes < 0 ? '-' : '+', off / 60, off % 60);
+  return buf;
+}
+
+}  // namespace
+
+StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpec& spec, const std::string& at_text,
+                        const StateOptions& options) {
+  StateResult r;
+  const LogCatalog catalog = LogCatalog::of(spec);
+  const std::vector<bool> restart = restarts_after_repair(spec);
+  const std::optional<Epoch> epoch = options.epoch ? options.epoch : epoch_of(spec);
+  LogReader reader(log_path, catalog, epoch);
+  LogReplay replay(catalog, restart);
+  const std::vector<std::int32_t> source_of = sources_of_products(spec);
+  std::vector<std::uint64_t> source_released(spec.sources.size(), 0);
+  std::vector<std::optional<Tick>> source_last(spec.sources.size());
+  std::string error;
+  std::optional<Tick> at = parse_at(at_text, epoch, error);
+  const bool iso_at = !scenario::parse_duration_ticks(at_text, nullptr);
+  if (!at && epoch) {
+    r.diagnostics.push_back({true, log_path, 0, error});
+    return r;
+  }
+  LogEvent e;
+  bool past = false;
+  while (reader.next(e)) {
+    if (!at) {
+      at = parse_at(at_text, reader.time0(), error);
+      if (!at) {
+        r.diagnostics.push_back({true, log_path, 0, error});
+        return r;
+      }
+    }
+    if (e.time > *at) {
+      past = true;
+      break;
+    }
+    replay.apply(e);
+    if (e.kind == LogEventKind::RELEASE && e.order < 0 && e.product >= 0) {
+      const std::int32_t s = source_of[static_cast<std::size_t>(e.product)];
+      if (s >= 0) {
+        ++source_released[static_cast<std::size_t>(s)];
+        source_last[static_cast<std::size_t>(s)] = e.time;
+      }
+    }
+  }
+  r.diagnostics = reader.diagnostics();
+  if (!reader.ok() || reader.has_errors()) return r;
+  if (!at) {
+    r.diagnostics.push_back({true, log_path, 0, "the event log has no rows: " + error});
+    return r;
+  }
+  if (!past && reader.rows() > 0 && reader.last_time() < *at)
+    r.diagnostics.push_back({false, log_path, 0, "the log ends at " + sec(reader.last_time()) + " s, before --at " + sec(*at) +
+                                                     " s: the state is where the log left the plant"});
+  if (replay.anomalies() > 0)
+    r.diagnostics.push_back({false, log_path, 0, std::to_string(replay.anomalies()) + " row(s) did not follow a part's path (first: " +
+                                                     replay.first_anomaly() + ")"});
+  const Tick t = *at;
+  r.at = t;
+  r.parts = replay.parts().size();
+
+  // Parts by place, each list in the order they entered (or were released).
+  struct Entry {
+    const std::string* id;
+    const PartTrack* p;
+  };
+  std::vector<Entry> at_sources, transit;
+  std::vector<std::vector<Entry>> waiting(spec.stations.size());
+  for (const auto& [id, p] : replay.parts()) {
+    const Entry entry{&id, &p};
+    if (p.place == Place::SOURCE) at_sources.push_back(entry);
+    else if (p.place == Place::TRANSIT) transit.push_back(entry);
+    else if (p.place == Place::BUFFER && p.station >= 0) waiting[static_cast<std::size_t>(p.station)].push_back(entry);
+  }
+  const auto by_release = [](const Entry& a, const Entry& b) {
+    return std::tie(a.p->released, *a.id) < std::tie(b.p->released, *b.id);
+  };
+  std::sort(at_sources.begin(), at_sources.end(), by_release);
+  std::sort(transit.begin(), transit.end(), by_release);
+  for (auto& list : waiting)
+    std::sort(list.begin(), list.end(), [](const Entry& a, const Entry& b) { return a.p->sequence < b.p->sequence; });
+
+  const auto& order_ids = reader.orders();
+  const auto product_name = [&](std::int32_t p) { return p >= 0 ? spec.products[static_cast<std::size_t>(p)].id : std::string("~"); };
+  const auto part_fields = [&](const std::string& id, const PartTrack& p) {
+    std::string s = "part: " + q(id) + ", product: " + product_name(p.product);
+    if (p.order >= 0) s += ", order: " + q(order_ids[static_cast<std::size_t>(p.order)]);
+    s += ", released: " + sec(p.released);
+    return s;
+  };
+
+  std::ostringstream y;
+  const std::optional<Epoch> time0 = reader.time0();
+  y << "# The plant's state at " << sec(t) << " s after time 0";
+  if (time0) y << " (" << iso_of(*time0, t) << ")";
+  y << ", from " << log_path << " (plantwin state).\n";
+  y << "# Run from it: plantwin run SCENARIO --from THIS_FILE (docs/twin.md, \"State and warm start\").\n";
+  y << "plantwin_state: 1\n";
+  y << "scenario: " << q(spec.name) << "\n";
+  y << "log: " << q(log_path) << "\n";
+  y << "at: " << sec(t) << "\n";
+  if (time0) y << "time: " << q(iso_of(*time0, t)) << "\n";
+  y << "released: " << replay.released() << "\n";
+  y << "left: " << replay.left() << "\n";
+  y << "orders:" << (replay.orders().empty() ? " []" : "") << "\n";
+  for (std::size_t o = 0; o < replay.orders().size(); ++o) {
+    const OrderTrack& ot = replay.orders()[o];
+    if (ot.released == 0) continue;
+    y << "  - {id: " << q(order_ids[o]) << ", product: " << product_name(ot.product) << ", released: " << ot.released
+      << ", left: " << ot.left << ", release: " << sec(ot.first_release);
+    if (ot.left >= ot.released && ot.last_left >= 0) y << ", done: " << sec(ot.last_left);
+    y << "}\n";
+  }
+  y << "sources:\n";
+  for (std::size_t s = 0; s < spec.sources.size(); ++s) {
+    y << "  - {id: " << spec.sources[s].id << ", released: " << source_released[s];
+    if (source_last[s]) y << ", last_release: " << sec(*source_last[s]);
+    y << "}\n";
+  }
+  y << "waiting_at_sources:" << (at_sources.empty() ? " []" : "") << "\n";
+  for (const Entry& en : at_sources) y << "  - {" << part_fields(*en.id, *en.p) << "}\n";
+  y << "stations:\n";
+  for (std::size_t s = 0; s < spec.stations.size(); ++s) {
+    y << "  - id: " << spec.stations[s].id << "\n";
+    y << "    waiting:" << (waiting[s].empty() ? " []" : "") << "\n";
+    for (const Entry& en : waiting[s]) {
+      y << "      - {" << part_fields(*en.id, *en.p) << ", entered: " << sec(en.p->entered);
+      const std::int64_t step = step_at(spec, en.p->product, static_cast<std::int32_t>(s), en.p->enters);
+      if (step >= 0) y << ", step: " << step;
+      y << "}\n";
+    }
+    y << "    servers:\n";
+    const auto& servers = replay.servers()[s];
+    for (std::size_t k = 0; k < servers.size(); ++k) {
+      const ServerTrack& sv = servers[k];
+      y << "      - {server: " << k << ", state: " << models::server_state_name(sv.shown());
+      using A = ServerTrack::Activity;
+      if (sv.activity != A::NONE && !sv.part.empty()) {
+        const auto it = replay.parts().find(sv.part);
+        static const char* NAMES[] = {"", "setup", "working", "finished"};
+        y << ", activity: " << NAMES[static_cast<std::size_t>(sv.activity)];
+        if (it != replay.parts().end()) {
+          y << ", " << part_fields(sv.part, it->second);
+          const std::int64_t step = step_at(spec, it->second.product, static_cast<std::int32_t>(s), it->second.enters);
+          if (step >= 0) y << ", step: " << step;
+        }
+        if (sv.activity == A::FINISHED) {
+          y << ", finished: " << sec(sv.finished_at);
+        } else {
+          y << ", started: " << sec(sv.activity_start) << ", done: " << sec(sv.activity_done(t));
+          if (sv.activity == A::SETUP && sv.setup_from >= 0) y << ", setup_from: " << product_name(sv.setup_from);
+        }
+      }
+      if (sv.last_product >= 0) y << ", last_product: " << product_name(sv.last_product);
+      if (sv.down) y << ", down_since: " << sec(sv.down_since);
+      if (sv.last_up) y << ", last_repair: " << sec(*sv.last_up);
+      y << ", time_since_repair: " << sec(t - sv.last_up.value_or(0)) << ", working_since_repair: " << sec(sv.worked_since_up(t));
+      y << "}\n";
+    }
+  }
+  y << "in_transit:" << (transit.empty() ? " []" : "") << "\n";
+  for (const Entry& en : transit) {
+    y << "  - {" << part_fields(*en.id, *en.p) << ", next_step: " << en.p->enters;
+    if (!en.p->carrier.empty()) y << ", carrier: " << q(en.p->carrier);
+    y << "}\n";
+  }
+  y << "vehicles:" << (replay.carriers().empty() ? " []" : "") << "\n";
+  for (const auto& [id, c] : replay.carriers()) {
+    y << "  - {id: " << q(id);
+    if (c.from.empty()) y << ", at: " << q(c.to);
+    else y << ", from: " << q(c.from) << ", to: " << q(c.to) << ", loaded: " << (c.loaded ? "true" : "false");
+    y << ", since: " << sec(c.since) << "}\n";
+  }
+  (void)iso_at;
+  r.yaml = y.str();
+  r.ok = true;
+  return r;
+}
+
+// ---- reading a state file ---------------------------------------------------------------------
+
+namespace {
+
+/// Reads a state file into a WarmStart, resolving every name against the scenario.
+class StateReader {
+ public:
+  StateReader(ReadContext& ctx, const scenario::ScenarioSpec& spec) : ctx_(ctx), spec_(spec), params_(scenario::build_plant_params(spec)) {
+    for (std::size_t i = 0; i < spec.stations.size(); ++i) stations_.emplace(spec.stations[i].id, i);
+    for (std::size_t i = 0; i < spec.products.size(); ++i) products_.emplace(spec.products[i].id, i);
+    for (std::size_t i = 0; i < params_.orders.size(); ++i) orders_.emplace(params_.orders[i].id, i);
+    for (const auto& s : spec.stations) station_ids_.push_back(s.id);
+    for (const auto& p : spec.products) product_ids_.push_back(p.id);
+  }
+
+  std::shared_ptr<models::WarmStart> read(const YamlNode& root) {
+    auto w = std::make_shared<models::WarmStart>();
+    MapReader map(ctx_, root, "", "a state file (a map: plantwin_state, at, orders, stations, ...)");
+    if (!map.valid()) return nullptr;
+    map.required("plantwin_state", version_, scenario::IntegerIn<int>{1, 1});
+    std::string name;
+    if (map.optional("scenario", name, scenario::read_string) && map.has("scenario") && name != spec_.name)
+      ctx_.warning(*map.get("scenario"), "scenario", "the state was taken for scenario '" + name + "', this is '" + spec_.name + "'");
+    std::string ignored;
+    map.optional("log", ignored, scenario::read_string);
+    map.optional("time", ignored, scenario::read_string);
+    std::int64_t count = 0;
+    map.optional("released", count, scenario::IntegerIn<std::int64_t>{0, INT64_MAX});
+    map.optional("left", count, scenario::IntegerIn<std::int64_t>{0, INT64_MAX});
+    map.required("at", w->at, scenario::read_duration);
+    if (w->at > kernel::MAX_RUN_TICKS - spec_.horizon)
+      ctx_.error(*map.get("at"), "at", "at + the scenario's horizon must be at most 100 years");
+    w->orders.resize(params_.orders.size());
+    if (const YamlNode* orders = map.get("orders")) read_orders(*orders, "orders", *w);
+    w->stations.resize(spec_.stations.size());
+    for (std::size_t s = 0; s < spec_.stations.size(); ++s)
+      w->stations[s].servers.resize(static_cast<std::size_t>(spec_.stations[s].params.servers));
+    w->sources.resize(spec_.sources.size());
+    if (const YamlNode* sources = map.get("sources")) read_sources(*sources, "sources", *w);
+    if (const YamlNode* list = map.get("waiting_at_sources")) {
+      scenario::for_each_item(ctx_, *list, "waiting_at_sources", "a list of parts", [&](const YamlNode& item, const std::string& path, std::size_t) {
+        models::WarmPart part;
+        std::int32_t station = -1;
+        if (!read_part(item, path, part, PartKind::AT_SOURCE, station, nullptr)) return;
+        part.step = 0;
+        const std::int64_t source = source_of(part);
+        if (source >= 0) w->sources[static_cast<std::size_t>(source)].waiting.push_back(part);
+        else w->in_transit.push_back(part);  // no source makes it: it joins its first station
+      });
+    }
+    if (const YamlNode* stations = map.get_required("stations")) read_stations(*stations, "stations", *w);
+    if (const YamlNode* list = map.get("in_transit")) {
+      scenario::for_each_item(ctx_, *list, "in_transit", "a list of parts", [&](const YamlNode& item, const std::string& path, std::size_t) {
+        models::WarmPart part;
+        std::int32_t station = -1;
+        if (read_part(item, path, part, PartKind::TRANSIT, station, nullptr)) w->in_transit.push_back(part);
+      });
+    }
+    map.get("vehicles");  // where they were: informational (vehicles start from their home)
+    map.finish();
+    if (ctx_.error_count() > 0) return nullptr;
+    return w;
+  }
+
+ private:
+  enum class PartKind { AT_SOURCE, WAITING, ON_SERVER, TRANSIT };
+
+  std::optional<std::size_t> lookup(const std::unordered_map<std::string, std::size_t>& index,
+                                    const std::vector<std::string>& ids, const YamlNode& node, const std::string& path,
+                                    const char* what) {
+    const std::string* text = scenario::scalar_text(ctx_, node, path, std::string("a ") + what + " id");
+    if (text == nullptr) return std::nullopt;
+    const auto it = index.find(*text);
+    if (it == index.end()) {
+      ctx_.error(node, path, "unknown " + std::string(what) + " '" + *text + "'" + ctx_.suggest(*text, ids) + " (not in the scenario)");
+      return std::nullopt;
+    }
+    return it->second;
+  }
+
+  /// The order index of an id: the scenario's, the state's extra ones, or a new extra one.
+  std::int32_t order_index(const std::string& id) {
+    const auto it = orders_.find(id);
+    return it == orders_.end() ? -1 : static_cast<std::int32_t>(it->second);
+  }
+
+  void read_orders(const YamlNode& list, const std::string& path, models::WarmStart& w) {
+    scenario::for_each_item(ctx_, list, path, "a list of orders", [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+      MapReader m(ctx_, item, item_path, "an order (a map with id, product, released, left)");
+      if (!m.valid()) return;
+      std::string id;
+      std::size_t product = 0;
+      std::int64_t released = 0, left = 0;
+      Tick release = 0, done = -1;
+      m.required("id", id, scenario::read_string);
+      const YamlNode* pn = m.get_required("product");
+      const auto p = pn != nullptr ? lookup(products_, product_ids_, *pn, m.child_path("product"), "product") : std::nullopt;
+      if (p) product = *p;
+      m.required("released", released, scenario::IntegerIn<std::int64_t>{0, 10'000'000});
+      m.required("left", left, scenario::IntegerIn<std::int64_t>{0, 10'000'000});
+      m.optional("release", release, scenario::read_duration);
+      std::optional<Tick> d;
+      m.optional("done", d, scenario::read_duration);
+      if (d) done = *d;
+      if (id.empty() || !p) return;
+      std::int32_t o = order_index(id);
+      if (o < 0) {
+        // An order of the log the plan does not have: it joins the plant's orders.
+        o = static_cast<std::int32_t>(params_.orders.size() + w.extra_orders.size());
+        orders_.emplace(id, static_cast<std::size_t>(o));
+        w.extra_orders.push_back(models::OrderParams{id, "state", static_cast<models::ProductIndex>(product), std::max<std::int64_t>(released, 1),
+                                                     release, std::nullopt});
+        w.orders.resize(static_cast<std::size_t>(o) + 1);
+      }
+      models::WarmOrder& wo = w.orders[static_cast<std::size_t>(o)];
+      wo.released = true;
+      wo.left = left;
+      wo.done = done;
+    });
+  }
+
+  void read_sources(const YamlNode& list, const std::string& path, models::WarmStart& w) {
+    scenario::for_each_item(ctx_, list, path, "a list of sources", [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+      MapReader m(ctx_, item, item_path, "a source (a map with id, released, last_release)");
+      if (!m.valid()) return;
+      std::string id;
+      std::int64_t released = 0;
+      std::optional<Tick> last;
+      m.required("id", id, scenario::read_string);
+      m.optional("released", released, scenario::IntegerIn<std::int64_t>{0, INT64_MAX});
+      m.optional("last_release", last, scenario::read_duration);
+      for (std::size_t s = 0; s < spec_.sources.size(); ++s)
+        if (spec_.sources[s].id == id) {
+          w.sources[s].created = static_cast<std::uint64_t>(released);
+          w.sources[s].last_release = last;
+          return;
+        }
+      if (!id.empty()) ctx_.warning(item, item_path, "no source '" + id + "' in the scenario: ignored");
+    });
+  }
+
+  /// The source a waiting part belongs to: its order's, else the one source making its product.
+  std::int64_t source_of(const models::WarmPart& part) const {
+    if (part.order >= 0 && static_cast<std::size_t>(part.order) < params_.orders.size()) {
+      const std::string& source = params_.orders[static_cast<std::size_t>(part.order)].source;
+      for (std::size_t s = 0; s < params_.sources.size(); ++s)
+        if (params_.sources[s].id == source) return static_cast<std::int64_t>(s);
+    }
+    if (part.order < 0) {
+      const std::vector<std::int32_t> by_product = sources_of_products(spec_);
+      return by_product[part.product];
+    }
+    return -1;
+  }
+
+  bool read_part(const YamlNode& node, const std::string& path, models::WarmPart& part, PartKind kind, std::int32_t station,
+                 MapReader* outer) {
+    std::optional<MapReader> own;
+    if (outer == nullptr) own.emplace(ctx_, node, path, "a part (a map with part, product, released)");
+    MapReader& m = outer != nullptr ? *outer : *own;
+    if (!m.valid()) return false;
+    const std::size_t errors = ctx_.error_count();
+    std::string id, order;
+    m.required("part", id, scenario::read_string);
+    const YamlNode* pn = m.get_required("product");
+    const auto p = pn != nullptr ? lookup(products_, product_ids_, *pn, m.child_path("product"), "product") : std::nullopt;
+    if (m.optional("order", order, scenario::read_string) && m.has("order")) {
+      part.order = order_index(order);
+      if (part.order < 0) ctx_.error(*m.get("order"), m.child_path("order"), "order '" + order + "' is neither the scenario's nor in the state's orders");
+    }
+    m.required("released", part.released, scenario::read_duration);
+    Tick ignored = 0;
+    std::string carrier;
+    std::optional<std::int64_t> step;
+    switch (kind) {
+      case PartKind::AT_SOURCE: break;
+      case PartKind::WAITING:
+        m.optional("entered", ignored, scenario::read_duration);
+        m.optional("step", step, scenario::IntegerIn<std::int64_t>{0, 1'000'000});
+        break;
+      case PartKind::ON_SERVER: m.optional("step", step, scenario::IntegerIn<std::int64_t>{0, 1'000'000}); break;
+      case PartKind::TRANSIT:
+        m.required("next_step", step, scenario::IntegerIn<std::int64_t>{0, 1'000'000});
+        m.optional("carrier", carrier, scenario::read_string);
+        break;
+    }
+    if (!p || ctx_.error_count() != errors) return false;
+    part.product = static_cast<models::ProductIndex>(*p);
+    const auto& route = params_.products[*p].route;
+    if (kind == PartKind::TRANSIT) {
+      if (step && static_cast<std::size_t>(*step) > route.size()) {
+        ctx_.error(*m.get("next_step"), m.child_path("next_step"),
+                   "product '" + spec_.products[*p].id + "' has " + std::to_string(route.size()) + " step(s) in its route");
+        return false;
+      }
+      part.step = static_cast<std::uint32_t>(step.value_or(0));
+      return part.step < route.size();  // a part past its last step has left
+    }
+    if (station >= 0) {
+      // Its step at this station: as given when the route visits the station there, else its first visit.
+      std::optional<std::size_t> at;
+      if (step && static_cast<std::size_t>(*step) < route.size() && route[static_cast<std::size_t>(*step)].station == static_cast<std::size_t>(station))
+        at = static_cast<std::size_t>(*step);
+      for (std::size_t k = 0; k < route.size() && !at; ++k)
+        if (route[k].station == static_cast<std::size_t>(station)) at = k;
+      if (!at) {
+        ctx_.error(node, path, "product '" + spec_.products[*p].id + "' does not visit station '" +
+                                   spec_.stations[static_cast<std::size_t>(station)].id + "'");
+        return false;
+      }
+      part.step = static_cast<std::uint32_t>(*at);
+    }
+    return true;
+  }
+
+  void read_stations(const YamlNode& list, const std::string& path, models::WarmStart& w) {
+    scenario::for_each_item(ctx_, list, path, "a list of stations", [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+      MapReader m(ctx_, item, item_path, "a station (a map with id, waiting, servers)");
+      if (!m.valid()) return;
+      const YamlNode* idn = m.get_required("id");
+      const auto s = idn != nullptr ? lookup(stations_, station_ids_, *idn, m.child_path("id"), "station") : std::nullopt;
+      if (!s) {
+        m.ignore_rest();
+        return;
+      }
+      models::WarmStation& ws = w.stations[*s];
+      const auto station = static_cast<std::int32_t>(*s);
+      if (const YamlNode* waiting = m.get("waiting"))
+        scenario::for_each_item(ctx_, *waiting, m.child_path("waiting"), "a list of parts",
+                                [&](const YamlNode& pi, const std::string& pp, std::size_t) {
+                                  models::WarmPart part;
+                                  if (read_part(pi, pp, part, PartKind::WAITING, station, nullptr)) ws.waiting.push_back(part);
+                                });
+      if (const YamlNode* servers = m.get("servers"))
+        scenario::for_each_item(ctx_, *servers, m.child_path("servers"), "a list of servers",
+                                [&](const YamlNode& si, const std::string& sp, std::size_t) { read_server(si, sp, ws, station); });
+    });
+  }
+
+  void read_server(const YamlNode& node, const std::string& path, models::WarmStation& ws, std::int32_t station) {
+    MapReader m(ctx_, node, path, "a server (a map with server, state, ...)");
+    if (!m.valid()) return;
+    const int servers = spec_.stations[static_cast<std::size_t>(station)].params.servers;
+    int k = -1;
+    if (!m.required("server", k, scenario::IntegerIn<int>{0, servers - 1})) {
+      m.ignore_rest();
+      return;
+    }
+    models::WarmServer& w = ws.servers[static_cast<std::size_t>(k)];
+    std::string state;
+    m.optional("state", state, scenario::read_string);  // what it showed: informational
+    using Act = models::WarmServer::Activity;
+    Act activity = Act::NONE;
+    m.optional("activity", activity, scenario::Choice<Act>{{{"setup", Act::SETUP}, {"working", Act::WORK}, {"finished", Act::FINISHED}}});
+    std::optional<Tick> started, done, finished, down_since, last_repair, since_repair, working_since;
+    m.optional("started", started, scenario::read_duration);
+    m.optional("done", done, scenario::read_duration);
+    m.optional("finished", finished, scenario::read_duration);
+    m.optional("down_since", down_since, scenario::read_duration);
+    m.optional("last_repair", last_repair, scenario::read_duration);
+    m.optional("time_since_repair", since_repair, scenario::read_duration);
+    m.optional("working_since_repair", working_since, scenario::read_duration);
+    const auto product_key = [&](const char* key, std::int64_t& out) {
+      if (const YamlNode* n = m.get(key))
+        if (const auto p = lookup(products_, product_ids_, *n, m.child_path(key), "product")) out = static_cast<std::int64_t>(*p);
+    };
+    product_key("last_product", w.last_product);
+    product_key("setup_from", w.setup_from);
+    w.activity = activity;
+    if (activity != Act::NONE) {
+      if (!read_part(node, path, w.part, PartKind::ON_SERVER, station, &m)) {
+        w.activity = Act::NONE;
+        return;
+      }
+      w.done = done.value_or(0);
+      w.finished_at = finished.value_or(0);
+    } else {
+      for (const char* key : {"part", "product", "order", "released", "step"}) m.get(key);
+    }
+    if (down_since) {
+      w.down = true;
+      w.repair_done = std::max<Tick>(0, at_ - *down_since);
+    }
+    const auto& failures = spec_.stations[static_cast<std::size_t>(station)].params.failures;
+    const bool operating = failures && failures->basis == models::FailureParams::Basis::OPERATING;
+    w.ttf_done = operating ? working_since.value_or(0) : since_repair.value_or(0);
+  }
+
+ public:
+  Tick at_ = 0;  // set before the stations are read (repair times are relative to it)
+
+ private:
+  ReadContext& ctx_;
+  const scenario::ScenarioSpec& spec_;
+  models::PlantParams params_;
+  std::unordered_map<std::string, std::size_t> stations_, products_, orders_;
+  std::vector<std::string> station_ids_, product_ids_;
+  int version_ = 1;
+};
+
+}  // namespace
+
+LoadedState load_state_text(const std::string& text, const std::string& file, const scenario::ScenarioSpec& spec) {
+  LoadedState out;
+  out.file = file;
+  scenario::YamlDocument document;
+  ReadContext ctx(document);
+  static const FamilyResidual residual;
+  if (const YamlNode* root = scenario::parse_document(ctx, text, file)) {
+    StateReader reader(ctx, spec);
+    // `at` first: a server's repair time so far is `at` minus its failure.
+    if (root->is_map())
+      if (const scenario::YamlEntry* at = root->find("at")) {
+        std::string error;
+        if (at->value->is_scalar())
+          if (const auto t = scenario::parse_duration_ticks(at->value->text, &error)) reader.at_ = *t;
+      }
+    if (auto w = reader.read(*root)) {
+      w->residual = &residual;
+      out.warm = std::move(w);
+    }
+  }
+  ctx.flush(out.diagnostics);
+  if (out.diagnostics.has_errors()) out.warm.reset();
+  return out;
+}
+
+LoadedState load_state(const std::string& path, const scenario::ScenarioSpec& spec) {
+  std::vector<scenario::Diagnostic> errors;
+  const auto text = scenario::read_text_file(path, errors);
+  if (!text) {
+    LoadedState out;
+    out.file = path;
+    for (const auto& d : errors) out.diagnostics.error(d.mark, d.path, d.message);
+    return out;
+  }
+  return load_state_text(*text, path, spec);
+}
+
+void add_forecast(Json& doc, const models::WarmStart& state, const std::string& state_file) {
+  Json f = Json::object();
+  const double from = kernel::to_seconds(state.at);
+  const Json* horizon = doc.find("horizon_s");
+  f["state"] = state_file;
+  f["from_s"] = from;
+  f["until_s"] = from + (horizon != nullptr ? horizon->number() : 0.0);
+  const Json* kpis = doc.find("kpis");
+  for (const char* name : {"throughput_per_h", "completed", "lead_time_s", "wip"}) {
+    const Json* k = kpis != nullptr ? kpis->find(name) : nullptr;
+    if (k == nullptr) continue;
+    Json j = Json::object();
+    j["mean"] = *k->find("mean");
+    j["ci95"] = *k->find("ci95");
+    f[name] = std::move(j);
+  }
+  Json& orders = f["orders"] = Json::array();
+  const Json* all = doc.find("orders");
+  const Json* by_order = all != nullptr ? all->find("by_order") : nullptr;
+  if (by_order != nullptr) {
+    std::size_t i = 0;
+    for (const auto& [id, o] : by_order->members()) {
+      const bool done_before = i < state.orders.size() && state.orders[i].released && state.orders[i].done >= 0;
+      ++i;
+      if (done_before) continue;  // done before the state's time: nothing to forecast
+      std::vector<double> done;
+      std::size_t reps = 0;
+      if (const Json* d = o.find("done_s"))
+        for (const Json& v : d->find("values")->items()) {
+          ++reps;
+          if (v.is_number() && std::isfinite(v.number())) done.push_back(v.number());
+        }
+      Json j = Json::object();
+      j["id"] = id;
+      j["product"] = *o.find("product");
+      j["due_s"] = *o.find("due_s");
+      const Json* on_time = o.find("on_time");
+      const double p_done = reps > 0 ? static_cast<double>(done.size()) / static_cast<double>(reps) : 0.0;
+      // Due after the window and not always done in it: the window cannot tell.
+      const Json* due = o.find("due_s");
+      const bool unknown = due != nullptr && due->is_number() && due->number() > f.find("until_s")->number() && p_done < 1;
+      j["p_on_time"] = on_time != nullptr && !unknown ? *on_time->find("mean") : Json();
+      j["p_done"] = p_done;
+      Json d = Json::object();
+      const kernel::Summary s = kernel::Summary::of(done);
+      d["mean"] = done.empty() ? Json() : Json(s.mean);
+      d["ci95"] = done.empty() ? Json() : Json(s.ci95);
+      j["done_s"] = std::move(d);
+      orders.push_back(std::move(j));
+    }
+  }
+  if (const Json* b = doc.find("bottleneck")) f["bottleneck"] = *b;
+  // After the KPIs: the headline of a run from a state.
+  auto& members = doc.members();
+  auto at = std::find_if(members.begin(), members.end(), [](const auto& m) { return m.first == "kpis"; });
+  members.insert(at == members.end() ? members.end() : at + 1, {"forecast", std::move(f)});
+}
+
+}  // namespace plantwin::twin

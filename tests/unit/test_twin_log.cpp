@@ -1,0 +1,184 @@
+// Reading event logs (twin/log_reader.hpp) and replaying them (twin/replay.hpp).
+#include <catch2/catch.hpp>
+
+#include "twin/log_reader.hpp"
+#include "twin/replay.hpp"
+#include "twin_support.hpp"
+
+using namespace plantwin;
+using namespace plantwin::testing;
+using twin::LogEvent;
+using twin::LogEventKind;
+
+namespace {
+
+const char* LINE = "plantwin: 1\nname: two\nhorizon: 1h\n"
+                   "products: [{id: p, route: [a, b]}, {id: q, route: [a, b]}]\n"
+                   "sources: [{id: s, mix: {p: 1, q: 1}, interarrival: 10s}]\n"
+                   "stations: [{id: a, servers: 2, process: 5s}, {id: b, process: 3s}]\n";
+
+twin::LogCatalog catalog() { return twin::LogCatalog::of(spec_of(LINE)); }
+
+struct Read {
+  std::vector<LogEvent> events;
+  std::vector<std::string> parts;
+  std::vector<twin::LogDiagnostic> diagnostics;
+  bool ok = false;
+  std::optional<twin::Epoch> time0;
+};
+
+Read read(const std::string& text, std::optional<twin::Epoch> epoch = {}) {
+  const TempFile file("log.csv", text);
+  const twin::LogCatalog c = catalog();
+  twin::LogReader reader(file.path(), c, epoch);
+  Read r;
+  r.ok = reader.ok();
+  LogEvent e;
+  while (reader.next(e)) {
+    r.events.push_back(e);
+    r.parts.emplace_back(e.part);
+  }
+  r.diagnostics = reader.diagnostics();
+  r.time0 = reader.time0();
+  return r;
+}
+
+std::string first_error(const Read& r) {
+  for (const auto& d : r.diagnostics)
+    if (d.error) return d.format();
+  return "";
+}
+
+constexpr kernel::Tick S = kernel::TICKS_PER_SECOND;
+
+}  // namespace
+
+TEST_CASE("a log in seconds is read row by row with every id resolved", "[twin][log]") {
+  const Read r = read("time,event,station,server,part,product,order,carrier,from,to,state\n"
+                      "0,release,,,1,q,o1,,,,\n"
+                      "0,enter,a,,1,q,o1,,,,\n"
+                      "0.5,start,a,1,1,q,o1,,,,\n"
+                      "5.000000001,end,a,1,1,q,o1,,,,\n");
+  REQUIRE(r.ok);
+  REQUIRE(r.events.size() == 4);
+  CHECK(r.events[0].kind == LogEventKind::RELEASE);
+  CHECK(r.events[0].product == 1);
+  CHECK(r.events[0].order == 0);
+  CHECK(r.events[2].station == 0);
+  CHECK(r.events[2].server == 1);
+  CHECK(r.events[2].time == S / 2);
+  CHECK(r.events[3].time == 5 * S + 1);
+  CHECK(r.events[3].line == 5);
+  CHECK(first_error(r).empty());
+}
+
+TEST_CASE("quoted fields may hold commas, doubled quotes and line breaks (RFC 4180)", "[twin][log]") {
+  const Read r = read("\xEF\xBB\xBFtime,event,station,server,part,product,order\r\n"
+                      "0,release,,,\"SN,1\",p,\"order \"\"A\"\"\"\r\n"
+                      "1,release,,,\"SN\n2\",p,\r\n"
+                      "2,enter,a,,\"SN,1\",p,\r\n");
+  REQUIRE(r.ok);
+  REQUIRE(r.events.size() == 3);
+  CHECK(r.parts[0] == "SN,1");
+  CHECK(r.parts[1] == "SN\n2");
+  CHECK(r.events[2].line == 5);  // the quoted line break counts
+}
+
+TEST_CASE("columns are found by name in any order; unknown columns and events are warnings", "[twin][log]") {
+  const Read r = read("product,part,event,time,station,shift\n"
+                      "p,1,release,0,,A\n"
+                      "p,1,inspect,1,a,A\n"
+                      "p,1,inspect,2,a,A\n");
+  REQUIRE(r.ok);
+  CHECK(r.events.size() == 1);
+  REQUIRE(r.diagnostics.size() == 2);
+  CHECK(r.diagnostics[0].format() == r.diagnostics[0].file + ":1: warning: unknown column 'shift': ignored");
+  CHECK_THAT(r.diagnostics[1].format(), Catch::EndsWith(":3: warning: unknown event 'inspect' (2 row(s)): ignored"));
+}
+
+TEST_CASE("a log without a required column is refused at its header", "[twin][log]") {
+  const Read r = read("time,event,part\n0,release,1\n");
+  CHECK_FALSE(r.ok);
+  CHECK_THAT(first_error(r), Catch::Contains(":1: error: missing required column(s) station, product in the header"));
+}
+
+TEST_CASE("bad rows are located errors, and reading goes on past them", "[twin][log]") {
+  const Read r = read("time,event,station,server,part,product,order\n"
+                      "0,release,,,1,p,\n"
+                      "soon,enter,a,,1,p,\n"
+                      "2,enter,reflw,,1,p,\n"
+                      "3,start,a,7,1,p,\n"
+                      "3,start,a,0,1,p,\n"
+                      "1,end,a,0,1,p,\n"
+                      "4,release,,,2,board,\n"
+                      "5,end,a,0,1,p,\n");
+  REQUIRE(r.ok);
+  CHECK(r.events.size() == 3);
+  std::vector<std::string> errors;
+  for (const auto& d : r.diagnostics)
+    if (d.error) errors.push_back(d.format().substr(d.file.size()));
+  REQUIRE(errors.size() == 5);
+  CHECK(errors[0] == ":3: error: expected a time in seconds (like 125.5) or ISO 8601 like the first row's, got 'soon'");
+  CHECK(errors[1] == ":4: error: unknown station 'reflw' (not in the scenario)");
+  CHECK(errors[2] == ":5: error: server '7' of station 'a': the station has 2 server(s) in the scenario (numbered from 0)");
+  CHECK(errors[3] == ":7: error: time goes backwards: 1 is earlier than the row before (rows are in time order)");
+  CHECK(errors[4] == ":8: error: unknown product 'board' (not in the scenario)");
+}
+
+TEST_CASE("an unterminated quote, an empty file and a missing file are errors, not crashes", "[twin][log]") {
+  CHECK_THAT(first_error(read(std::string("time,event,station,part,product\n0,release,,1,p") + '\0' + "\n")),
+             Catch::Contains(":2: error: unknown product 'p\\x00' (did you mean 'p'?)"));
+  CHECK_THAT(first_error(read("time,event,station,part,product\n0,release,,\"1,p\n")),
+             Catch::Contains(":2: error: a quoted field is not closed before the end of the file"));
+  CHECK_THAT(first_error(read("")), Catch::Contains(":1: error: the event log is empty"));
+  const twin::LogCatalog c = catalog();
+  twin::LogReader missing("/tmp/plantwin_no_such_log.csv", c);
+  CHECK_FALSE(missing.ok());
+  CHECK_THAT(missing.diagnostics().front().format(), Catch::Contains("cannot read the event log: No such file"));
+}
+
+TEST_CASE("ISO times count from the epoch, or from midnight of the first row's day", "[twin][log]") {
+  const std::string log = "time,event,station,server,part,product,order\n"
+                          "2026-03-02T06:00:00+08:00,release,,,1,p,\n"
+                          "2026-03-02T06:00:01.25+08:00,enter,a,,1,p,\n"
+                          "2026-03-01T22:00:02Z,start,a,0,1,p,\n"
+                          "2026-03-02T06:00:03,end,a,0,1,p,\n";
+  const Read midnight = read(log);
+  REQUIRE(midnight.events.size() == 4);
+  CHECK(midnight.events[0].time == 6 * 3600 * S);
+  CHECK(midnight.events[1].time == 6 * 3600 * S + S + S / 4);
+  CHECK(midnight.events[2].time == (6 * 3600 + 2) * S);  // 22:00Z is 06:00 at +08:00
+  CHECK(midnight.events[3].time == (6 * 3600 + 3) * S);  // no offset: the first row's
+  const Read epoch = read(log, twin::Epoch{*twin::parse_epoch("2026-03-02T06:00:00+08:00", nullptr)});
+  CHECK(epoch.events[0].time == 0);
+  CHECK(epoch.events[3].time == 3 * S);
+  const Read before = read(log, twin::parse_epoch("2026-03-03T00:00:00+08:00", nullptr));
+  CHECK_THAT(first_error(before), Catch::Contains(":2: error: time 2026-03-02T06:00:00+08:00 is before time 0 (the epoch)"));
+}
+
+TEST_CASE("the replay nets out repairs from work and knows where every part is", "[twin][replay]") {
+  const TempFile file("replay.csv", "time,event,station,server,part,product,order\n"
+                                     "0,release,,,1,p,\n"
+                                     "0,enter,a,,1,p,\n"
+                                     "1,start,a,0,1,p,\n"
+                                     "3,down,a,0,,,\n"
+                                     "10,up,a,0,,,\n"
+                                     "12,end,a,0,1,p,\n"
+                                     "13,leave,a,0,1,p,\n"
+                                     "13,enter,b,,1,p,\n"
+                                     "14,release,,,2,q,\n");
+  const twin::LogCatalog c = catalog();
+  twin::LogReader reader(file.path(), c);
+  twin::LogReplay replay(c, {});
+  LogEvent e;
+  std::vector<twin::Observation> obs;
+  while (reader.next(e)) obs.push_back(replay.apply(e));
+  REQUIRE(obs.size() == 9);
+  CHECK(*obs[4].repair == 7 * S);
+  CHECK(*obs[5].work == 4 * S);  // 1..12 less the 7 s down
+  REQUIRE(replay.parts().size() == 2);
+  CHECK(replay.parts().at("1").place == twin::Place::BUFFER);
+  CHECK(replay.parts().at("1").station == 1);
+  CHECK(replay.parts().at("2").place == twin::Place::SOURCE);
+  CHECK(replay.anomalies() == 0);
+}

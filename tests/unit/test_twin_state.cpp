@@ -1,0 +1,144 @@
+// The plant's state at an instant and runs from it (twin/state.hpp, models/warm_start.hpp).
+#include <catch2/catch.hpp>
+
+#include "cli_support.hpp"
+#include "kernel/stats.hpp"
+#include "twin/state.hpp"
+#include "twin_support.hpp"
+
+using namespace plantwin;
+using namespace plantwin::testing;
+
+namespace {
+
+constexpr kernel::Tick S = kernel::TICKS_PER_SECOND;
+
+const char* DETERMINISTIC = R"(plantwin: 1
+name: steady
+horizon: 10min
+products: [{id: p, route: [a, b]}]
+sources: [{id: plan, orders: [{id: o1, product: p, quantity: 3, release: 0s, due: 5min}]}]
+stations:
+  - {id: a, process: 60s}
+  - {id: b, process: 30s}
+)";
+
+const char* MARKOV = R"(plantwin: 1
+name: markov
+seed: 21
+horizon: 8h
+warmup: 2h
+replications: 30
+products: [{id: p, route: [a, b]}]
+sources: [{id: s, product: p, interarrival: {dist: exponential, mean: 10s}}]
+stations:
+  - id: a
+    process: {dist: exponential, mean: 7s}
+    failures: {mtbf: {dist: exponential, mean: 1h}, mttr: {dist: lognormal, mean: 3min, cv: 0.5}}
+  - {id: b, buffer: 4, process: {dist: lognormal, mean: 6s, cv: 0.4}}
+)";
+
+double kpi_mean(const run::Json& doc, const std::vector<std::string>& path) {
+  const run::Json* j = &doc;
+  for (const auto& k : path) j = j->find(k);
+  return j->find("mean")->number();
+}
+
+std::vector<double> kpi_values(const run::Json& doc, const std::vector<std::string>& path) {
+  const run::Json* j = &doc;
+  for (const auto& k : path) j = j->find(k);
+  std::vector<double> out;
+  for (const auto& v : j->find("values")->items()) out.push_back(v.number());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a deterministic part with 20 s of work left ends exactly 20 s after the state's time", "[twin][state]") {
+  const TempFile scenario("steady.yaml", DETERMINISTIC), log("steady.csv"), state("steady.state.yaml"), warm("steady.warm.csv");
+  write_log(spec_of(DETERMINISTIC), log.path());
+  // At 100 s the first part has left, the second has worked 40 s of its 60 s at a, the third waits.
+  const CliResult taken = run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 100 --out " + state.path());
+  REQUIRE(taken.exit_code == 0);
+  CHECK_THAT(taken.out, Catch::Contains("the state at 100 s, 2 part(s) in the plant"));
+  const std::string text = read_text(state.path());
+  CHECK_THAT(text, Catch::Contains("{server: 0, state: working, activity: working, part: \"2\", product: p, order: \"o1\", "
+                                   "released: 0, step: 0, started: 60, done: 40, last_product: p"));
+  CHECK_THAT(text, Catch::Contains("waiting:\n      - {part: \"3\", product: p, order: \"o1\", released: 0, entered: 0, step: 0}"));
+  const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --events " + warm.path());
+  REQUIRE(resumed.exit_code == 0);
+  const std::string rows = read_text(warm.path());
+  // The run numbers its parts anew: the second part is 1 there, the third 2.
+  CHECK_THAT(rows, Catch::Contains("\n0,release,,,1,p,o1,,,,\n0,release,,,2,p,o1,,,,\n100,state,a,0,,,,,,,working\n"));
+  CHECK_THAT(rows, Catch::Contains("\n120,end,a,0,1,p,o1,,,,\n"));  // 100 + the 20 s left
+  CHECK_THAT(rows, Catch::Contains("\n180,end,a,0,2,p,o1,,,,\n"));  // the waiting part: a whole 60 s
+  // The forecast heads the table: the order's chance to be on time.
+  CHECK_THAT(resumed.out, Catch::StartsWith("forecast from the state in " + state.path() + ": 0:01:40 to 0:11:40 after time 0"));
+  CHECK_THAT(resumed.out, Catch::Contains("o1             p              0:05:00    1.00        1.00     0:03:30"));
+}
+
+TEST_CASE("a plant stopped at T and resumed from its own state gives the KPIs of an uninterrupted run", "[twin][state]") {
+  const scenario::ScenarioSpec spec = spec_of(MARKOV);
+  const TempFile log("markov.csv");
+  scenario::ScenarioSpec one = spec;
+  one.replications = 1;
+  one.warmup = 0;
+  one.horizon = 2 * 3600 * S;
+  write_log(one, log.path());
+  const twin::StateResult state = twin::plant_state(log.path(), spec, "2h", {});
+  REQUIRE(state.ok);
+  const twin::LoadedState loaded = twin::load_state_text(state.yaml, "markov.state.yaml", spec);
+  REQUIRE(loaded.warm);
+  CHECK(loaded.warm->at == 7200 * S);
+
+  run::SessionOptions uninterrupted;
+  uninterrupted.jobs = 2;
+  const run::SessionResult a = run::run_session(spec, uninterrupted);
+  run::SessionOptions from = uninterrupted;
+  from.warm_start = loaded.warm;
+  const run::SessionResult b = run::run_session(spec, from);
+  REQUIRE(a.ok);
+  REQUIRE(b.ok);
+  CHECK(b.document.find("start_s")->number() == 7200);
+  CHECK(b.document.find("warmup_s")->number() == 0);
+  for (const std::vector<std::string>& path : {std::vector<std::string>{"kpis", "throughput_per_h"}, {"kpis", "lead_time_s"},
+                                              {"kpis", "wip"}, {"stations", "a", "utilization"}, {"stations", "b", "utilization"}}) {
+    INFO(path.back() << ": uninterrupted " << kpi_mean(a.document, path) << ", resumed " << kpi_mean(b.document, path));
+    const kernel::Difference d = kernel::welch_difference(kpi_values(a.document, path), kpi_values(b.document, path), 0.99);
+    CHECK(d.interval.low <= 0);
+    CHECK(d.interval.high >= 0);
+  }
+}
+
+TEST_CASE("a state file is read with located errors", "[twin][state]") {
+  const scenario::ScenarioSpec spec = spec_of(DETERMINISTIC);
+  const twin::LoadedState bad = twin::load_state_text("plantwin_state: 1\nat: 100\n"
+                                                      "stations:\n"
+                                                      "  - id: aa\n"
+                                                      "  - id: b\n"
+                                                      "    servers:\n"
+                                                      "      - {server: 3}\n",
+                                                      "s.yaml", spec);
+  CHECK_FALSE(bad.warm);
+  const std::string text = bad.diagnostics.format_all();
+  CHECK_THAT(text, Catch::Contains("s.yaml:4:9: error: stations[0].id: unknown station 'aa' (did you mean 'a'?) (not in the scenario)"));
+  CHECK_THAT(text, Catch::Contains("s.yaml:7:18: error: stations[1].servers[0].server: expected an integer from 0 to 0"));
+  const CliResult cli = run_cli("run scenarios/examples/two_stations.yaml --from /tmp/plantwin_no_such_state.yaml");
+  CHECK(cli.exit_code == 2);
+  const CliResult warmup = run_cli("run scenarios/examples/two_stations.yaml --from x.yaml --warmup 1h");
+  CHECK(warmup.exit_code == 2);
+  CHECK_THAT(warmup.err, Catch::Contains("--warmup and --from: a run from a state has no warm-up"));
+}
+
+TEST_CASE("fit and state refuse what they cannot use, with exit code 2", "[twin][cli]") {
+  const TempFile scenario("refuse.yaml", DETERMINISTIC), bad("refuse.csv", "time,event,station,server,part,product,order\n"
+                                                                            "0,release,,,1,p,o1\n"
+                                                                            "x,enter,a,,1,p,o1\n");
+  CHECK(run_cli("fit " + bad.path()).exit_code == 2);
+  const CliResult fit = run_cli("fit " + bad.path() + " --scenario " + scenario.path() + " --out /tmp/plantwin_refused.yaml");
+  CHECK(fit.exit_code == 2);
+  CHECK_THAT(fit.err, Catch::Contains(bad.path() + ":3: error: expected a time in seconds"));
+  const CliResult at = run_cli("state " + bad.path() + " --scenario " + scenario.path() + " --at soon");
+  CHECK(at.exit_code == 2);
+  CHECK_THAT(at.err, Catch::Contains("--at: expected seconds after time 0, a duration like \"10h\""));
+}

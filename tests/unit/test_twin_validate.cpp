@@ -1,0 +1,79 @@
+// validate-log (twin/validate.hpp): the twin against a log, row by row, family-wise.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+
+#include "cli_support.hpp"
+#include "twin/validate.hpp"
+#include "twin_support.hpp"
+
+using namespace plantwin;
+using namespace plantwin::testing;
+
+namespace {
+
+// A line whose bottleneck is `a` (utilization 0.8).
+const char* LINE = R"(plantwin: 1
+name: validated
+seed: 5
+horizon: 24h
+products: [{id: p, route: [a, b]}]
+sources: [{id: s, product: p, interarrival: {dist: exponential, mean: 10s}, limit: 8000}]
+stations:
+  - {id: a, process: {dist: exponential, mean: 8s}}
+  - {id: b, buffer: 5, process: {dist: lognormal, mean: 5s, cv: 0.3}}
+)";
+
+}  // namespace
+
+TEST_CASE("validate-log passes a log of the scenario itself and fails one whose bottleneck is 15 % slower, naming it",
+          "[twin][validate]") {
+  const scenario::ScenarioSpec spec = spec_of(LINE, "validated.yaml");
+  const TempFile own("own.csv"), slow("slow.csv");
+  // The plant's logs draw other numbers than the twin's replications (another seed).
+  write_log(spec_of(LINE, "validated.yaml", {{"seed", "99", std::nullopt}}), own.path());
+  write_log(spec_of(LINE, "validated.yaml", {{"seed", "99", std::nullopt}, {"stations.a.process.mean", "9.2s", std::nullopt}}),
+            slow.path());
+  twin::ValidateOptions options;
+  options.jobs = 2;
+  const twin::ValidateResult pass = twin::validate_log(own.path(), spec, options);
+  REQUIRE(pass.outcome == twin::ValidateResult::Outcome::PASSED);
+  CHECK(pass.exit_code() == 0);
+  CHECK(pass.state_rows);
+  CHECK(pass.row_level == Approx(1 - 0.05 / static_cast<double>(pass.rows.size())));
+  const auto row = [&](const twin::ValidateResult& r, const std::string& kpi) {
+    return *std::find_if(r.rows.begin(), r.rows.end(), [&](const auto& x) { return x.kpi == kpi; });
+  };
+  CHECK(row(pass, "throughput_per_h.p").inside);
+  CHECK(row(pass, "stations.a.utilization").low < row(pass, "stations.a.utilization").log);
+
+  const twin::ValidateResult fail = twin::validate_log(slow.path(), spec, options);
+  REQUIRE(fail.outcome == twin::ValidateResult::Outcome::FAILED);
+  CHECK(fail.exit_code() == 1);
+  CHECK_FALSE(row(fail, "stations.a.utilization").inside);
+  REQUIRE_FALSE(fail.stations_out.empty());
+  CHECK(fail.stations_out.front() == "a");
+  CHECK_THAT(twin::validate_report_text(fail, "slow.csv", "validated.yaml"),
+             Catch::Contains("station(s) that differ: a"));
+}
+
+TEST_CASE("validate-log exits like check: 0 inside, 1 outside, 2 on a bad log, with JUnit", "[twin][validate][cli]") {
+  const TempFile scenario("cli.yaml", LINE), log("cli.csv"), junit("cli.xml"), bad("bad.csv", "time,event\n0,release\n");
+  write_log(spec_of(LINE, "cli.yaml", {{"seed", "98", std::nullopt}}), log.path());
+  const CliResult ok = run_cli("validate-log " + log.path() + " " + scenario.path() + " --replications 10 --junit " + junit.path());
+  CHECK(ok.exit_code == 0);
+  CHECK_THAT(ok.out, Catch::Contains("the twin reproduces the log"));
+  CHECK_THAT(read_text(junit.path()), Catch::Contains("<testsuites name=\"plantwin validate-log\""));
+  CHECK_THAT(read_text(junit.path()), Catch::Contains("classname=\"plantwin.validate-log\" name=\"stations.a.utilization\""));
+  const CliResult bad_log = run_cli("validate-log " + bad.path() + " " + scenario.path() + " --junit " + junit.path());
+  CHECK(bad_log.exit_code == 2);
+  CHECK_THAT(bad_log.err, Catch::Contains(bad.path() + ":1: error: missing required column(s) station, part, product"));
+  CHECK_THAT(read_text(junit.path()), Catch::Contains("<error type=\"invalid input\""));
+  const CliResult usage = run_cli("validate-log " + log.path() + " " + scenario.path() + " --confidence 2");
+  CHECK(usage.exit_code == 2);
+  CHECK_THAT(usage.err, Catch::Contains("--confidence: expected a number between 0 and 1 (0.95), got '2'"));
+  const CliResult json = run_cli("validate-log " + log.path() + " " + scenario.path() + " --replications 5 --json");
+  CHECK(json.exit_code == 0);
+  CHECK_THAT(json.out, Catch::StartsWith("{\n  \"plantwin\""));
+  CHECK_THAT(json.out, Catch::Contains("\"passed\": true"));
+}
