@@ -261,12 +261,14 @@ PartId Station::assemble(std::size_t position) {
 
 Station::Verdict Station::judge(PartId part) {
   Part& p = ctx_.parts[part];
+  const bool reworks = ctx_.routes[p.product][p.step].reject != NO_STEP;
   if (yield_rng_.uniform() < params_.yield) {
-    p.attempts = 0;
+    // A good pass at a step with rework ends its attempts (a rework station's leaves them be).
+    if (reworks) p.attempts = 0;
     return Verdict::GOOD;
   }
   ++rejected_;
-  if (ctx_.routes[p.product][p.step].reject == NO_STEP) {
+  if (!reworks) {
     ++scrapped_;
     return Verdict::SCRAP;
   }

@@ -278,7 +278,7 @@ void check_material(ReadContext& ctx, const ScenarioSpec& spec) {
       const RouteEntrySpec& last = component.route.back();
       if (last.any || last.station() != first.station())
         ctx.error(line.mark, path,
-                  "component " + quoted(line.product, '\'') + "'s route must end at " + quoted(first.station(), '\'') +
+                  "the route of component " + quoted(line.product, '\'') + " must end at " + quoted(first.station(), '\'') +
                       ", where " + quoted(product.id, '\'') + " is assembled; it ends at " +
                       (last.any ? std::string("a choice (`any`)") : quoted(last.station(), '\'')));
     }

@@ -14,7 +14,8 @@ namespace {
 
 constexpr const char* EVENT_NAMES[] = {"release", "enter", "setup_start", "setup_end", "start", "end",
                                        "leave", "scrap", "down", "up", "exit", "state",
-                                       "load", "unload", "depart", "arrive", "vehicle_state"};
+                                       "load", "unload", "depart", "arrive", "vehicle_state",
+                                       "consume", "assemble"};
 constexpr std::size_t EVENT_COUNT = std::size(EVENT_NAMES);
 
 constexpr const char* COLUMN_NAMES[] = {"time", "event", "station", "server", "part", "product",

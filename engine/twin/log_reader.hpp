@@ -38,6 +38,7 @@ namespace plantwin::twin {
 enum class LogEventKind : std::uint8_t {
   RELEASE, ENTER, SETUP_START, SETUP_END, START, END, LEAVE, SCRAP, DOWN, UP, EXIT,
   STATE, LOAD, UNLOAD, DEPART, ARRIVE, VEHICLE_STATE,
+  CONSUME, ASSEMBLE,  // assembly (docs/planning.md, "Assembly")
 };
 /// "release", "setup_start", ... as written in logs.
 const char* log_event_name(LogEventKind kind);

@@ -269,6 +269,43 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       remove(std::string(e.part), t);
       break;
     }
+    case LogEventKind::CONSUME: {
+      // A component consumed by an assembly: it leaves the plant, neither good nor scrapped.
+      const auto it = parts_.find(std::string(e.part));
+      if (it == parts_.end()) {
+        anomaly(e, "of part '" + std::string(e.part) + "', which is not in the plant");
+        break;
+      }
+      if (it->second.released_seen)
+        consumed_release_ = consumed_release_ ? std::min(*consumed_release_, it->second.released) : it->second.released;
+      remove(std::string(e.part), t);
+      break;
+    }
+    case LogEventKind::ASSEMBLE: {
+      // The assembled part, in the station's buffer; its lead time runs from its earliest component.
+      auto [it, inserted] = parts_.try_emplace(std::string(e.part));
+      if (!inserted) {
+        anomaly(e, "of part '" + std::string(e.part) + "', which is already in the plant");
+        it->second = PartTrack{};
+      } else {
+        set_wip(t, +1);
+      }
+      PartTrack& p = it->second;
+      p.product = e.product;
+      p.order = e.order;
+      p.released = consumed_release_.value_or(t);
+      p.released_seen = true;
+      consumed_release_.reset();
+      // A part of the order as its components were (each consumed one counted as left).
+      if (e.order >= 0) ++orders_[static_cast<std::size_t>(e.order)].released;
+      p.place = Place::BUFFER;
+      p.station = e.station;
+      p.server = -1;
+      p.entered = t;
+      p.sequence = ++sequence_;
+      ++p.enters;
+      break;
+    }
     case LogEventKind::EXIT: {
       const auto it = parts_.find(std::string(e.part));
       if (it == parts_.end()) {

@@ -191,6 +191,8 @@ class LogReplay {
   WindowStats window_;
   Observation obs_;
   std::uint64_t sequence_ = 0, released_ = 0, left_ = 0, anomalies_ = 0;
+  /// The earliest release among the components consumed since the last `assemble` (its part's).
+  std::optional<kernel::Tick> consumed_release_;
   std::string first_anomaly_;
   std::int64_t wip_ = 0;
   bool keep_leads_ = false;

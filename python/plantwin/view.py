@@ -37,7 +37,8 @@ VEHICLE_STATES = {
 _VIEWER_DIR = Path(__file__).with_name("viewer")
 _MICRO = 1_000_000  # track times are written as whole microseconds
 #: The events that happen at a station (docs/twin.md).
-_STATION_EVENTS = frozenset({"state", "enter", "setup_start", "setup_end", "start", "end", "leave", "scrap", "down", "up"})
+_STATION_EVENTS = frozenset({"state", "enter", "setup_start", "setup_end", "start", "end", "leave", "scrap", "down", "up",
+                             "consume", "assemble"})
 
 
 # ------------------------------------------------------------------------------------------------
@@ -391,9 +392,17 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
                 state_index[s] = len(state_names)
                 state_names.append(s)
             set_state(st, k, state_index[s], t)
-        elif ev == "enter":
+        elif ev in ("enter", "assemble"):
+            # An assembled part appears in its station's buffer (docs/planning.md, "Assembly").
             waiting[st][part[i]] = t
             queue_changes[st].append((t, +1))
+            if ev == "assemble":
+                wip_changes.append((t, +1))
+        elif ev == "consume":
+            # A component consumed by its assembly leaves the buffer and the plant.
+            if waiting[st].pop(part[i], None) is not None:
+                queue_changes[st].append((t, -1))
+            wip_changes.append((t, -1))
         elif ev in ("setup_start", "start"):
             k = server_slot(st, server[i])
             take(st, part[i], k, t)

@@ -69,6 +69,8 @@ TEST_CASE("the docs' tables give every declared key its type, default and range"
   check_page<models::MaintenanceParams>("planning.md");
   check_page<models::CalendarParams>("planning.md");
   check_page<models::OperatorPoolParams>("planning.md");
+  check_page<models::RejectsParams>("planning.md");
+  check_page<models::BatchParams>("planning.md");
   check_page<models::FleetParams>("transport.md");
   check_page<models::BatteryParams>("transport.md");
   check_page<models::ConveyorParams>("transport.md");
