@@ -24,7 +24,6 @@ struct Part {
   std::int32_t order = NO_ORDER;  ///< index of the order it belongs to, or NO_ORDER
   std::uint32_t source = NO_SOURCE;  ///< the source that released it (release control), or NO_SOURCE
   Tick entered = 0;  ///< when it entered its current station (batches wait for it)
-  std::uint32_t visits = 0;  ///< work passes it has had, at every station (rework counts again)
   std::uint16_t attempts = 0;  ///< failed passes at its current route step (`rejects: max_attempts`)
   bool rejected = false;  ///< its last pass failed and it goes to rework (models/route.hpp)
 };
@@ -48,7 +47,7 @@ class PartPool {
       id = static_cast<PartId>(parts_.size());
       parts_.emplace_back();
     }
-    parts_[id] = Part{product, 0, now, order, NO_SOURCE, now, 0, 0, false};
+    parts_[id] = Part{product, 0, now, order, NO_SOURCE, now, 0, false};
     ++live_;
     return id;
   }

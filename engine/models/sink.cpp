@@ -22,7 +22,6 @@ void Sink::part_left(PartId part, bool good) {
     ++l.completed;
     l.tally.add(kernel::to_seconds(lead));
     l.histogram.add(lead);
-    visits_.add(static_cast<double>(p.visits));
   } else {
     ++scrapped_;
   }
@@ -53,7 +52,6 @@ void Sink::parts_assembled(std::uint32_t station, PartId part, const std::vector
 void Sink::reset_statistics() {
   for (auto& l : by_product_) l = LeadTimes{};
   scrapped_ = 0;
-  visits_.reset();
   wip_.reset(kernel_.now());
 }
 
@@ -64,7 +62,7 @@ PlantMeasures Sink::measures() const {
     all.tally.merge(l.tally);
     all.histogram.merge(l.histogram);
   }
-  return PlantMeasures{std::move(all), by_product_, scrapped_, wip_.mean(kernel_.now()), visits_};
+  return PlantMeasures{std::move(all), by_product_, scrapped_, wip_.mean(kernel_.now())};
 }
 
 }  // namespace plantwin::models

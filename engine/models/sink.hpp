@@ -41,10 +41,9 @@ struct PlantMeasures {
   std::vector<LeadTimes> by_product;
   std::uint64_t scrapped = 0;
   double wip_mean = 0;
-  kernel::Tally visits;  ///< work passes of each good part that left, at every station
   template <class A>
   void serialize(A& a) {
-    a(all, by_product, scrapped, wip_mean, visits);
+    a(all, by_product, scrapped, wip_mean);
   }
 };
 
@@ -80,7 +79,6 @@ class Sink {
   std::vector<LeadTimes> by_product_;
   std::uint64_t scrapped_ = 0;
   kernel::TimeAverage wip_;
-  kernel::Tally visits_;
   std::vector<class Source*> limited_;
 };
 

@@ -215,7 +215,7 @@ void Station::set_request_held(const EntryRequester& requester, std::uint64_t ta
 void Station::accept(PartId part) {
   ++ctx_.moves;
   if (ctx_.observer != nullptr) ctx_.observer->part_entered(number_, part, ctx_.parts[part], ctx_.kernel.now());
-  if (gather_ != 0) {
+  if (gather_ != 0) [[unlikely]] {
     // Everything that arrives at this instant is in the buffer before a free server picks.
     Part& p = ctx_.parts[part];
     p.entered = ctx_.kernel.now();
@@ -237,7 +237,7 @@ void Station::accept(PartId part) {
 }
 
 void Station::dispatch() {
-  if (gather_ != 0) {
+  if (gather_ != 0) [[unlikely]] {
     if (free_servers_ > 0 && !queue_.empty()) request_pick();
     return;
   }
@@ -287,7 +287,8 @@ PartId Station::hand_over(std::uint64_t server) {
   s.waiting_on = nullptr;
   ++ctx_.moves;
   if (ctx_.observer != nullptr) tell(static_cast<std::uint32_t>(server), PlantObserver::Step::LEAVE);
-  if (!s.batch.empty() && next_of_batch(static_cast<std::uint32_t>(server))) return part;
+  if (!s.batch.empty() && next_of_batch(static_cast<std::uint32_t>(server))) [[unlikely]]
+    return part;
   set_state(s, ServerState::IDLE);
   dispatch();
   // Granting our own waiting requests here could recurse up a long blocked line: defer it.
@@ -497,7 +498,6 @@ void Station::end_work(std::uint32_t index) {
   ++ctx_.moves;
   if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::WORK_END);
   const PartId part = s.part;
-  ++ctx_.parts[part].visits;
   if (params_.yield < 1.0 && judge(part) == Verdict::SCRAP) {
     if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::SCRAP);
     set_state(s, ServerState::IDLE);

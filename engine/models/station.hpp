@@ -280,7 +280,8 @@ class Station final : public kernel::Model,
   /// a station that gathers its work (a batch, a kit, a pick at the end of the instant) holds the
   /// places of what it gathers: `gather_` parts.
   bool has_room() const {
-    if (gather_ == 0) return queue_.size() < capacity_ || free_servers_ > 0;
+    if (gather_ == 0) [[likely]]
+      return queue_.size() < capacity_ || free_servers_ > 0;
     return queue_.size() < capacity_ || queue_.size() - capacity_ < free_servers_ * gather_;
   }
   /// Parts in it: waiting, and on its servers (alternative stations choose by it).

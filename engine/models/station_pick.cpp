@@ -182,7 +182,6 @@ void Station::end_batch(std::uint32_t index) {
   for (PartId part : s.batch) {
     ++processed_;
     ++ctx_.moves;
-    ++ctx_.parts[part].visits;
     if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::WORK_END, part);
     if (params_.yield < 1.0 && judge(part) == Verdict::SCRAP) {
       if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::SCRAP, part);
