@@ -14,7 +14,6 @@ from .errors import Diagnostic, ScenarioError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .params import Items
-    from .result import Result
 
 PathLike = Union[str, "os.PathLike[str]"]
 #: Changes to a scenario: ``{PATH: value}`` or ``[(PATH, value), ...]`` (applied in order).
@@ -272,12 +271,6 @@ class Scenario:
         """
         added = tuple((path, yaml_value(value)) for path, value in change_pairs(changes))
         return _load(self._origin, self._changes + added) if added else self
-
-    def run(self, **kwargs: Any) -> "Result":
-        """Runs this scenario: ``plantwin.run(self, **kwargs)``."""
-        from .run import run
-
-        return run(self, **kwargs)
 
     # -- pickling: a scenario travels to worker processes and Dask workers as its recipe --------
     def __reduce__(self):
