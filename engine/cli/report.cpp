@@ -223,6 +223,7 @@ std::string format_report(const Json& doc) {
   out << format_transport_report(doc);
   out << format_network_report(doc);
   out << format_operators_report(doc);
+  out << format_material_report(doc);
   if (const std::string line = transport_bottleneck_line(doc); !line.empty()) {
     out << line;
   } else if (const Json* b = doc.find("bottleneck"); b != nullptr && b->find("station")->string() != "") {

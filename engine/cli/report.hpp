@@ -33,5 +33,7 @@ std::string cell(double v, int width);
 std::string name_cell(const std::string& id, int width);
 /// The `operators` table (pools of docs/planning.md), or "" without pools.
 std::string format_operators_report(const run::Json& doc);
+/// Rework, assembly, batches and release control, when the scenario uses them; else "".
+std::string format_material_report(const run::Json& doc);
 
 }  // namespace plantwin::cli
