@@ -91,6 +91,14 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   }
   if (std::any_of(limited.begin(), limited.end(), [](const Source* s) { return s != nullptr; }))
     sink_->set_release_control(std::move(limited));
+  std::vector<bool> is_component(params.products.size(), false);
+  for (const ProductParams& p : params.products)
+    for (const BomLine& line : p.bom) is_component[line.component] = true;
+  if (std::find(is_component.begin(), is_component.end(), true) != is_component.end()) {
+    std::vector<Source*> all;
+    for (const auto& s : sources_) all.push_back(s.get());
+    sink_->set_replacement(std::move(all), std::move(is_component));
+  }
   network_ = params.network;
   if (network_) messages_ = std::make_unique<Messages>(*network_, *ctx_, stations_);
   // Fleets whose trips wait for commands over the network (docs/transport.md).

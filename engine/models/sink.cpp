@@ -31,6 +31,9 @@ void Sink::part_left(PartId part, bool good) {
     if (o.product == p.product && --o.remaining == 0) o.done = now;
   }
   if (!limited_.empty() && p.source != NO_SOURCE && limited_[p.source] != nullptr) limited_[p.source]->part_gone();
+  // A scrapped component: its source makes another, or its kit would wait for ever.
+  if (!good && !is_component_.empty() && is_component_[p.product] && p.source != NO_SOURCE)
+    sources_[p.source]->replace(p.product, p.order);
   parts_.release(part);
   wip_.set(now, static_cast<double>(parts_.live()));
 }

@@ -61,6 +61,12 @@ class Sink {
   /// Release control (PLANNING.md §5): told when a part of one of these sources (by index; null:
   /// not counted) leaves the plant.
   void set_release_control(std::vector<class Source*> sources) { limited_ = std::move(sources); }
+  /// Assembly: `sources` by index, and which products are components. A scrapped component is
+  /// replaced by its source (its kit could never complete otherwise).
+  void set_replacement(std::vector<class Source*> sources, std::vector<bool> is_component) {
+    sources_ = std::move(sources);
+    is_component_ = std::move(is_component);
+  }
 
   void reset_statistics();
   /// A warm start's orders (models/warm_start.hpp): what of each has left. Defined in warm_start.cpp.
@@ -80,6 +86,8 @@ class Sink {
   std::uint64_t scrapped_ = 0;
   kernel::TimeAverage wip_;
   std::vector<class Source*> limited_;
+  std::vector<class Source*> sources_;
+  std::vector<bool> is_component_;
 };
 
 }  // namespace plantwin::models

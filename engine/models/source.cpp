@@ -150,7 +150,10 @@ void Source::on_event(const kernel::Event& event) {
         ctx_.kernel.schedule_at(params_.orders[next_order_].release, model_id_, RELEASE);
       break;
     }
-    case OFFER: offer(); break;
+    case OFFER:
+      if (params_.wip_limit && !backlog_.empty() && in_plant_ < *params_.wip_limit) release_backlog();
+      offer();
+      break;
     case RELEASE_BACKLOG:
       backlog_pending_ = false;
       release_backlog();
@@ -174,6 +177,11 @@ void Source::release(ProductIndex product, std::int32_t order) {
     return;
   }
   waiting_.push_back(new_part(product, order));
+}
+
+void Source::replace(ProductIndex product, std::int32_t order) {
+  release(product, order);
+  ctx_.kernel.defer(model_id_, OFFER);
 }
 
 void Source::part_gone() {

@@ -155,6 +155,33 @@ stations:
   CHECK(value(r.doc, {"orders", "by_order", "o1", "done_s"}) == 640);
 }
 
+TEST_CASE("a scrapped component is made again by its source: every kit completes", "[material][assembly]") {
+  // Half the boards are scrapped at smt: each one scrapped is released again, so the order's ten
+  // devices are all made, from 10 good boards out of about 20.
+  const Run r = run_text(R"(plantwin: 1
+name: assembly-scrap
+horizon: 10h
+replications: 3
+products:
+  - {id: board, route: [smt, box]}
+  - {id: housing, route: [mold, box]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [box, test]}
+sources:
+  - id: plan
+    orders: [{id: o1, product: device, quantity: 10, release: 0s}]
+stations:
+  - {id: smt, process: 60s, yield: 0.5}
+  - {id: mold, process: 20s}
+  - {id: box, process: {device: 30s}}
+  - {id: test, process: 10s}
+)");
+  CHECK(value(r.doc, {"kpis", "completed"}) == 10);
+  CHECK(value(r.doc, {"stations", "box", "consumed"}) == 30);
+  CHECK(value(r.doc, {"stations", "smt", "completed"}) == 10);
+  CHECK(value(r.doc, {"stations", "smt", "scrapped"}) == value(r.doc, {"kpis", "scrapped"}));
+  CHECK(value(r.doc, {"orders", "completed"}) == 1);
+}
+
 namespace {
 // Three orders at one instant at one machine of 10 s (products with 30, 10 and 20 s at spt's
 // station): the discipline alone decides the order.
