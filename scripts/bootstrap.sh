@@ -10,6 +10,7 @@ packages=(
   libsimgrid-dev libboost-graph-dev libyaml-cpp-dev pybind11-dev catch2
   python3 python3-dev python3-numpy python3-pandas python3-matplotlib python3-pytest
   python3-nbclient python3-nbformat python3-ipykernel python3-distributed python3-tqdm
+  mosquitto libmosquitto-dev python3-paho-mqtt
 )
 missing=()
 for p in "${packages[@]}"; do
