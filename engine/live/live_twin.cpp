@@ -89,6 +89,7 @@ LiveTwinSummary run_live_twin(const scenario::ScenarioSpec& spec, const LiveTwin
     running_since = Clock::now();
     // The child computes and returns the document's text; this process only publishes it.
     child.start([&spec, req = running] { return twin::compute_forecast(spec, req, nullptr).dump(); });
+    say("forecast (" + running.trigger + ") at plant time " + run::format_number(kernel::to_seconds(running.plant_time)) + " s started");
   };
   const auto finish_forecast = [&](const run::ChildOutcome& outcome) {
     const double compute_s = std::chrono::duration<double>(Clock::now() - running_since).count();

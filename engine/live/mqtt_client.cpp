@@ -23,6 +23,13 @@ void init_library() {
   std::call_once(once, [] { mosquitto_lib_init(); });
 }
 
+/// libmosquitto's text for `rc`, without its final period (it goes inside a sentence).
+std::string error_text(int rc) {
+  std::string text = mosquitto_strerror(rc);
+  while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
 std::string seconds_text(std::chrono::milliseconds d) {
   const long long ms = d.count();
   return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s" : std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
@@ -81,8 +88,7 @@ void MqttClient::connect(const BrokerAddress& broker) {
     return;
   }
   // mosquitto_reconnect() needs a first mosquitto_connect() that got as far as a socket.
-  lost(rc == MOSQ_ERR_ERRNO ? std::string("cannot connect to ") + broker.text() + ": " + mosquitto_strerror(rc)
-                            : std::string("cannot connect to ") + broker.text() + ": " + mosquitto_strerror(rc));
+  lost("cannot connect to " + broker.text() + ": " + error_text(rc));
 }
 
 void MqttClient::lost(const std::string& why) {
@@ -119,7 +125,7 @@ void MqttClient::step() {
   if (rc == MOSQ_ERR_SUCCESS) rc = mosquitto_loop_misc(mosq_);
   if (rc != MOSQ_ERR_SUCCESS && (connecting_ || connected_)) {
     lost(std::string("connection to ") + broker_.text() + " lost: " +
-         (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_NO_CONN ? "the broker closed it" : mosquitto_strerror(rc)));
+         (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_NO_CONN ? std::string("the broker closed it") : error_text(rc)));
   }
 }
 
@@ -141,7 +147,7 @@ void MqttClient::on_connect(mosquitto* mosq, void* self, int rc, int flags) {
 void MqttClient::on_disconnect(mosquitto*, void* self, int rc) {
   auto& c = *static_cast<MqttClient*>(self);
   if (c.stopping_ || (!c.connected_ && !c.connecting_)) return;
-  c.lost(std::string("connection to ") + c.broker_.text() + " lost" + (rc != 0 ? std::string(": ") + mosquitto_strerror(rc) : std::string()));
+  c.lost(std::string("connection to ") + c.broker_.text() + " lost" + (rc != 0 ? ": " + error_text(rc) : std::string()));
 }
 
 void MqttClient::on_message(mosquitto*, void* self, const mosquitto_message* m) {

@@ -336,19 +336,65 @@ def test_the_twin_waits_for_a_broker_that_is_not_there_yet(cli, tmp_path, line):
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
 def test_a_stop_signal_ends_the_twin_cleanly_during_a_forecast(cli, broker, flagship, sig):
-    twin = Twin(cli, flagship, broker, "--every", "0", "--replications", "20")
+    # 400 replications of the flagship's two shifts: a forecast of several seconds.
+    twin = Twin(cli, flagship, broker, "--every", "0", "--replications", "400")
     publish(broker.port, "plantwin/smt-line-a/forecast/request", ["{}"])
-    deadline = time.monotonic() + 5
-    while "request" not in twin.text() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    time.sleep(0.3)  # the forecast's processes are running
+    deadline = time.monotonic() + 10
+    while "forecast (request) at plant time 0 s started" not in twin.text():
+        assert time.monotonic() < deadline, twin.text()
+        time.sleep(0.02)
+    # The forecast's replications run, each in a process of its own (SimGrid's network).
+    while len(processes_of(broker.url)) <= 2:
+        assert time.monotonic() < deadline, processes_of(broker.url)
+        time.sleep(0.02)
     started = time.monotonic()
     assert twin.stop(sig) == 0
     assert time.monotonic() - started < 5
-    assert "stopped:" in twin.text() and "1 request(s)" in twin.text()
+    assert "stopped:" in twin.text() and "1 request(s)" in twin.text() and "0 forecast(s) published" in twin.text()
     # No process of the twin is left (the forecast's child and its replications die with it).
-    left = subprocess.run(["pgrep", "-f", f"--broker {broker.url}"], capture_output=True, text=True).stdout.split()
-    assert left == []
+    deadline = time.monotonic() + 5
+    while processes_of(broker.url) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert processes_of(broker.url) == []
+
+
+def processes_of(url: str) -> list[int]:
+    """The pids of the processes whose command line names `url` (a twin and its forked children)."""
+    found = []
+    for d in Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                if url.encode() in (d / "cmdline").read_bytes() and (d / "stat").read_text().split()[2] != "Z":
+                    found.append(int(d.name))
+            except OSError:
+                pass
+    return found
+
+
+def test_a_forecast_runs_beside_the_intake_of_events(cli, broker, flagship, root):
+    # A long forecast (the flagship's two shifts, 300 replications) asked for before the events:
+    # they are applied while it runs, so the forecast, published after them, counts them all.
+    listener = Listener(broker.port, "plantwin/smt-line-a/forecast")
+    twin = Twin(cli, flagship, broker, "--every", "0", "--replications", "300")
+    try:
+        publish(broker.port, "plantwin/smt-line-a/forecast/request", ['{"id": "long"}'])
+        deadline = time.monotonic() + 10
+        while "started" not in twin.text():
+            assert time.monotonic() < deadline, twin.text()
+            time.sleep(0.02)
+        shift = (root / "scenarios" / "twin" / "smt_line_shift.csv").read_text().splitlines()
+        part = broker.directory / "first_2000.csv"
+        part.write_text("\n".join(shift[:2001]) + "\n")
+        began = time.monotonic()
+        assert replay(cli, part, broker, plant="smt-line-a").returncode == 0
+        replayed_in = time.monotonic() - began
+        f = listener.wait_for(lambda f: f.get("request_id") == "long", timeout=120)
+        assert f["plant_time_s"] == 0
+        if f["compute_s"] > replayed_in + 1:  # the forecast outlasted the replay (it should, by far)
+            assert f["events"]["applied"] == 2000, (f["events"], f["compute_s"], replayed_in)
+    finally:
+        listener.close()
+        twin.stop()
 
 
 def test_usage_errors_are_located(cli, line, tmp_path):
