@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -307,6 +308,10 @@ std::optional<Arguments> live_arguments(const std::vector<std::string>& args, co
   return a;
 }
 
+/// A broker that closes the connection while the twin or the replayer writes to it must not end
+/// the process: libmosquitto's write then fails with EPIPE, and the client reconnects.
+void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+
 int command_live_twin(const std::vector<std::string>& args, const std::atomic<bool>* interrupt) {
   live::LiveTwinOptions o;
   const auto a = live_arguments(args, {"--broker", "--plant", "--every", "--replications", "--horizon", "--seed", "--jobs", "--epoch", "--set"},
@@ -356,6 +361,7 @@ int command_live_twin(const std::vector<std::string>& args, const std::atomic<bo
                              (a->value("--plant") ? "" : " (the scenario's name; give --plant NAME)"));
   o.stop = interrupt;
   o.log = &std::cerr;
+  ignore_sigpipe();
   const live::LiveTwinSummary s = live::run_live_twin(loaded->spec, o);
   std::cerr << "plantwin twin: stopped: " << s.events.text() << "; " << s.requests
             << " request(s), " << s.forecasts << " forecast(s) published, " << s.forecast_failures << " failed, " << s.superseded
@@ -388,6 +394,7 @@ int command_replay(const std::vector<std::string>& args, const std::atomic<bool>
   if (!valid_plant(o.plant)) return usage("replay", "--plant: '" + o.plant + "' cannot be a topic level (no '/', '+' or '#')");
   o.stop = interrupt;
   o.log = &std::cerr;
+  ignore_sigpipe();
   const live::ReplaySummary s = live::replay_log(a->positional.front(), o);
   print_log_diagnostics(s.diagnostics);
   if (s.published == 0 && !s.stopped && !s.ok && s.diagnostics.size() > 0 && s.wall_s == 0) return EXIT_USAGE;  // no header
