@@ -181,6 +181,17 @@ def replay(cli: Path, log: Path, broker: Broker, speed: str = "max", plant: str 
                           capture_output=True, text=True, timeout=120)
 
 
+def ask(broker: Broker, request_id: str, plant: str = "live-line") -> dict:
+    """A forecast asked for now, with its id, and its answer."""
+    listener = Listener(broker.port, f"plantwin/{plant}/forecast")
+    try:
+        time.sleep(0.5)
+        publish(broker.port, f"plantwin/{plant}/forecast/request", [json.dumps({"id": request_id})])
+        return listener.wait_for(lambda f: f.get("request_id") == request_id)
+    finally:
+        listener.close()
+
+
 def rows(log: Path) -> int:
     return sum(1 for _ in log.open()) - 1
 
@@ -302,11 +313,7 @@ def test_the_twin_reconnects_after_a_broker_restart_and_loses_no_event(cli, brok
         assert "lost" in twin.text() and "trying again in" in twin.text()
         # Events published while the twin reconnects are queued for it by the broker.
         assert replay(cli, second, broker).returncode == 0
-        listener = Listener(broker.port, "plantwin/live-line/forecast")
-        time.sleep(0.5)
-        publish(broker.port, "plantwin/live-line/forecast/request", ['{"id": "after"}'])
-        f = listener.wait_for(lambda f: f.get("request_id") == "after")
-        listener.close()
+        f = ask(broker, "after")
         assert f["events"]["applied"] == rows(log)
         assert f["events"]["malformed"] == 0 and f["events"]["out_of_order"] == 0
     finally:
@@ -327,11 +334,7 @@ def test_a_broker_restart_in_the_middle_of_a_replay_loses_no_event_and_duplicate
         out, _ = publisher.communicate(timeout=60)
         assert publisher.returncode == 0, out
         assert "lost" in out and f"{rows(log)} row(s) published" in out
-        listener = Listener(broker.port, "plantwin/live-line/forecast")
-        time.sleep(0.5)
-        publish(broker.port, "plantwin/live-line/forecast/request", ['{"id": "after"}'])
-        f = listener.wait_for(lambda f: f.get("request_id") == "after")
-        listener.close()
+        f = ask(broker, "after")
         # Rows the broker had not acknowledged were sent again: the twin took each once.
         assert f["events"]["applied"] == rows(log)
         assert f["events"]["received"] == rows(log) + f["events"]["duplicates"]
