@@ -9,6 +9,8 @@
 
 #include "bench_measure.hpp"
 #include "bench_process.hpp"
+#include "scenario/loader.hpp"
+#include "twin/live_intake.hpp"
 #include "twin/log_reader.hpp"
 #include "twin/replay.hpp"
 
@@ -100,6 +102,53 @@ RunOutcome read_log(const std::string& path, std::uint64_t rows, bool replay) {
   return out;
 }
 
+/// The scenario the synthetic log belongs to (its stations and products), for the live intake.
+scenario::ScenarioSpec line_spec() {
+  std::string text = "plantwin: 1\nname: bench-line\nhorizon: 1h\nproducts:\n";
+  std::string route;
+  for (int s = 0; s < STATIONS; ++s) route += (s > 0 ? ", s" : "s") + std::to_string(s);
+  text += "  - {id: board, route: [" + route + "]}\n  - {id: case, route: [" + route + "]}\n";
+  text += "sources: [{id: src, mix: {board: 2, case: 1}, interarrival: 10s}]\nstations:\n";
+  for (int s = 0; s < STATIONS; ++s) text += "  - {id: s" + std::to_string(s) + ", process: 9s}\n";
+  auto loaded = scenario::load_scenario_text(text, "bench-line.yaml");
+  if (!loaded.spec) throw std::runtime_error("the bench's line does not load: " + loaded.diagnostics.format_all());
+  return *loaded.spec;
+}
+
+/// The live twin's intake (twin::LiveIntake, what `plantwin twin` does with each MQTT message): up
+/// to `rows` rows of the log as the replayer publishes them (one JSON object each), applied to the
+/// plant's state. Only the intake is timed: the messages are made in batches beforehand.
+RunOutcome live_intake(const std::string& path, std::uint64_t rows) {
+  const scenario::ScenarioSpec spec = line_spec();
+  const twin::LogCatalog none;
+  twin::LogReader reader(path, none);
+  twin::LiveIntake intake(spec, "plantwin/bench-line/events", std::nullopt);
+  std::vector<std::pair<std::string_view, std::string_view>> fields;
+  std::vector<std::string> batch;
+  kernel::Tick t = 0;
+  std::uint64_t n = 0;
+  double seconds = 0;
+  bool more = true;
+  while (more && n < rows) {
+    batch.clear();
+    while (batch.size() < 10'000 && n + batch.size() < rows && (more = reader.next_fields(fields, t))) {
+      run::Json row = run::Json::object();
+      for (const auto& [name, value] : fields)
+        row.add(std::string(name), name == "time" ? *run::parse_json(value, nullptr) : run::Json(std::string(value)));
+      batch.push_back(row.dump());
+    }
+    const auto start = std::chrono::steady_clock::now();
+    for (const std::string& m : batch)
+      if (intake.apply(m) != twin::IntakeOutcome::APPLIED) throw std::runtime_error(intake.take_diagnostics().front().format());
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    n += batch.size();
+  }
+  RunOutcome out;
+  out.events = n;
+  out.run_s = seconds;
+  return out;
+}
+
 }  // namespace
 
 LogReadResult measure_logread(std::uint64_t rows, int reps) {
@@ -124,12 +173,15 @@ LogReadResult measure_logread(std::uint64_t rows, int reps) {
     const char* times;
     std::uint64_t rows;
     bool replay;
+    bool live = false;
   };
   const Plan plans[] = {{"read", &seconds_file, "seconds", rows / 10, false},
                         {"read", &seconds_file, "seconds", rows, false},
                         {"read + replay", &seconds_file, "seconds", rows / 10, true},
                         {"read + replay", &seconds_file, "seconds", rows, true},
-                        {"read + replay", &iso_file, "ISO 8601", rows, true}};
+                        {"read + replay", &iso_file, "ISO 8601", rows, true},
+                        {"live intake", &seconds_file, "seconds", rows / 100, false, true},
+                        {"live intake", &seconds_file, "seconds", rows / 10, false, true}};
   for (const Plan& p : plans) {
     LogReadPass pass;
     pass.what = p.what;
@@ -139,7 +191,8 @@ LogReadResult measure_logread(std::uint64_t rows, int reps) {
     for (int k = 0; k < reps; ++k) {
       long rss = 0;
       try {
-        const RunOutcome o = run_once_in_child([&] { return read_log(*p.file, p.rows, p.replay); }, &rss);
+        const RunOutcome o = run_once_in_child(
+            [&] { return p.live ? live_intake(*p.file, p.rows) : read_log(*p.file, p.rows, p.replay); }, &rss);
         seconds.push_back(o.run_s);
         pass.rows = o.events;
         pass.max_rss_kib = std::max(pass.max_rss_kib, rss);

@@ -11,6 +11,7 @@ packages=(
   python3 python3-dev python3-numpy python3-pandas python3-matplotlib python3-pytest
   python3-nbclient python3-nbformat python3-ipykernel python3-distributed python3-tqdm
   chromium chromium-driver python3-selenium   # the replay's browser tests (python/tests/test_view.py)
+  mosquitto libmosquitto-dev python3-paho-mqtt   # the live twin's broker and its tests (python/tests/test_live_twin.py)
 )
 missing=()
 for p in "${packages[@]}"; do

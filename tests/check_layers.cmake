@@ -1,7 +1,7 @@
 # Fails when a layer of the engine includes a header it must not (docs/architecture.md, "Layers"):
 # a project header of a later layer, or a third-party library another layer owns. Run by ctest:
 #   cmake -DSOURCE_DIR=<repo> -P tests/check_layers.cmake
-set(ORDER kernel topology network models scenario run twin cli)
+set(ORDER kernel topology network models scenario run twin live cli)
 # The third-party headers each layer may use; every other one of these is refused everywhere.
 set(THIRD_PARTY boost yaml-cpp simgrid pybind11)
 set(ALLOW_kernel "")
@@ -11,6 +11,7 @@ set(ALLOW_models "")
 set(ALLOW_scenario yaml-cpp)
 set(ALLOW_run "")
 set(ALLOW_twin boost)  # Boost.Math only: Boost.Graph stays in topology (below)
+set(ALLOW_live "")  # libmosquitto (<mosquitto.h>, checked below) only here
 set(ALLOW_cli "")
 
 set(failures "")
@@ -44,6 +45,10 @@ foreach(i RANGE ${last})
           string(APPEND failures "engine/${layer}/${name}: ${line} (only its own layer may use ${lib})\n")
         elseif(line MATCHES "<boost/graph/" AND NOT layer STREQUAL "topology")
           string(APPEND failures "engine/${layer}/${name}: ${line} (only topology may use Boost.Graph)\n")
+        endif()
+      elseif(line MATCHES "#[ \t]*include[ \t]*<mosquitto")
+        if(NOT layer STREQUAL "live")
+          string(APPEND failures "engine/${layer}/${name}: ${line} (only live may use libmosquitto)\n")
         endif()
       endif()
     endforeach()

@@ -2,7 +2,7 @@
 //   plantwin run FILE      [--seed N] [--replications R] [--horizon DUR] [--warmup DUR] [--jobs J]
 //                          [--set PATH=VALUE]... [--json] [--out DIR] [--trace FILE] [--events FILE] [--from STATE]
 //   plantwin validate FILE [--set PATH=VALUE]...
-//   plantwin fit, validate-log, state: cli/twin_commands.cpp
+//   plantwin fit, validate-log, state, twin, replay: cli/twin_commands.cpp
 //   plantwin check FILE [--expect EXPECT.yaml] [--baseline RESULT.json] [--fingerprint fail|warn|ignore]
 //                       [--junit REPORT.xml] [--json] [--out DIR] [--jobs J] [--set PATH=VALUE]...
 //   plantwin view LOG --scenario FILE --out DIR [--result RESULT.json] [--set PATH=VALUE]...
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
 
   if (args[0] == "view") return command_view(args);  // the Python package writes the page
 
-  if (args[0] == "fit" || args[0] == "validate-log" || args[0] == "state") {
+  if (args[0] == "fit" || args[0] == "validate-log" || args[0] == "state" || args[0] == "twin" || args[0] == "replay") {
     handle_stop_signals();
     try {
       return command_twin(args, &interrupted);

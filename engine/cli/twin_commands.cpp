@@ -1,6 +1,8 @@
 #include "cli/twin_commands.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <csignal>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -8,6 +10,7 @@
 
 #include "cli/check.hpp"
 #include "cli/commands.hpp"
+#include "live/live_twin.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/yaml_tree.hpp"
 #include "twin/fit.hpp"
@@ -24,7 +27,11 @@ const char* TWIN_USAGE =
     "                        [--min-observations N]\n"
     "       plantwin validate-log LOG SCENARIO.yaml [--replications R] [--confidence 0.95] [--junit FILE]\n"
     "                        [--json] [--epoch ISO] [--jobs J] [--set PATH=VALUE]...\n"
-    "       plantwin state LOG --scenario S.yaml --at T [--out FILE] [--epoch ISO]\n";
+    "       plantwin state LOG --scenario S.yaml --at T [--out FILE] [--epoch ISO]\n"
+    "       plantwin twin SCENARIO.yaml --broker mqtt://HOST:PORT [--plant NAME] [--every 5min] [--replications R]\n"
+    "                        [--horizon DUR] [--seed N] [--jobs J] [--epoch ISO] [--set PATH=VALUE]...\n"
+    "       plantwin replay LOG --broker mqtt://HOST:PORT (--plant NAME | --scenario S.yaml) [--speed 60|max]\n"
+    "                        [--epoch ISO]\n";
 
 namespace {
 
@@ -280,12 +287,132 @@ int command_state(const std::vector<std::string>& args) {
   return print_out(result.yaml) ? EXIT_OK : EXIT_RUN;
 }
 
+/// A topic level: no wildcards, no separators (MQTT 3.1.1, 4.7).
+bool valid_plant(const std::string& name) {
+  return !name.empty() && name.find_first_of("/+#") == std::string::npos && name.find('\0') == std::string::npos;
+}
+
+/// The arguments of `twin` and `replay`: one positional (`what`) and a --broker, read into `broker`.
+std::optional<Arguments> live_arguments(const std::vector<std::string>& args, const std::set<std::string>& with_value,
+                                        const char* what, live::BrokerAddress& broker) {
+  const std::string& command = args[0];
+  std::string error;
+  auto a = parse_arguments(args, with_value, {}, error);
+  if (!a) return usage(command, error), std::nullopt;
+  if (a->positional.size() != 1)
+    return usage(command, a->positional.empty() ? command + " needs a " + what : std::string("one ") + what + " at a time"), std::nullopt;
+  if (!a->value("--broker")) return usage(command, command + " needs --broker mqtt://HOST:PORT"), std::nullopt;
+  const auto b = live::parse_broker(*a->value("--broker"), &error);
+  if (!b) return usage(command, error), std::nullopt;
+  broker = *b;
+  return a;
+}
+
+/// A broker that closes the connection while the twin or the replayer writes to it must not end
+/// the process: libmosquitto's write then fails with EPIPE, and the client reconnects.
+void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+
+int command_live_twin(const std::vector<std::string>& args, const std::atomic<bool>* interrupt) {
+  live::LiveTwinOptions o;
+  const auto a = live_arguments(args, {"--broker", "--plant", "--every", "--replications", "--horizon", "--seed", "--jobs", "--epoch", "--set"},
+                                "SCENARIO", o.broker);
+  if (!a) return EXIT_USAGE;
+  std::string error;
+  if (const auto every = a->value("--every")) {
+    const auto t = scenario::parse_duration_text(*every, &error);
+    if (!t) return usage("twin", "--every: " + error + " (0 for forecasts on request only)");
+    o.every = *t;
+  }
+  if (const auto r = a->value("--replications")) {
+    const auto v = parse_int(*r, 1, 100000);
+    if (!v) return usage("twin", "--replications: expected an integer from 1 to 100000, got '" + *r + "'");
+    o.replications = static_cast<int>(*v);
+  }
+  if (const auto h = a->value("--horizon")) {
+    const auto t = scenario::parse_duration_text(*h, &error);
+    if (!t || *t <= 0) return usage("twin", "--horizon: " + (t ? std::string("the forecast's window must be longer than 0s") : error));
+    o.look_ahead = *t;
+  }
+  if (const auto s = a->value("--seed")) {
+    const auto v = parse_int(*s, 0, INT64_MAX);
+    if (!v) return usage("twin", "--seed: expected an integer from 0 to 9223372036854775807, got '" + *s + "'");
+    o.seed = static_cast<std::uint64_t>(*v);
+  }
+  if (const auto j = a->value("--jobs")) {
+    const auto v = parse_int(*j, 0, 4096);
+    if (!v) return usage("twin", "--jobs: expected an integer from 0 (all cores) to 4096, got '" + *j + "'");
+    o.jobs = static_cast<int>(*v);
+  }
+  const auto epoch = epoch_option("twin", *a);
+  if (!epoch) return EXIT_USAGE;
+  o.epoch = *epoch;
+  std::vector<scenario::Override> overrides;
+  if (const auto it = a->values.find("--set"); it != a->values.end())
+    for (const std::string& text : it->second) {
+      const auto ov = scenario::parse_override(text);
+      if (!ov) return usage("twin", "--set expects PATH=VALUE, got '" + text + "'");
+      overrides.push_back(*ov);
+    }
+  const auto loaded = load_scenario(a->positional.front(), overrides);
+  if (!loaded) return EXIT_USAGE;
+  o.plant = a->value("--plant").value_or(loaded->spec.name);
+  if (!valid_plant(o.plant))
+    return usage("twin", "--plant: '" + o.plant + "' cannot be a topic level (no '/', '+' or '#')" +
+                             (a->value("--plant") ? "" : " (the scenario's name; give --plant NAME)"));
+  o.stop = interrupt;
+  o.log = &std::cerr;
+  ignore_sigpipe();
+  const live::LiveTwinSummary s = live::run_live_twin(loaded->spec, o);
+  std::cerr << "plantwin twin: stopped: " << s.events.text() << "; " << s.requests
+            << " request(s), " << s.forecasts << " forecast(s) published, " << s.forecast_failures << " failed, " << s.superseded
+            << " superseded\n";
+  // A stop signal is how a twin ends: a clean stop.
+  return EXIT_OK;
+}
+
+int command_replay(const std::vector<std::string>& args, const std::atomic<bool>* interrupt) {
+  live::ReplayOptions o;
+  const auto a = live_arguments(args, {"--broker", "--plant", "--scenario", "--speed", "--epoch"}, "LOG", o.broker);
+  if (!a) return EXIT_USAGE;
+  if (const auto speed = a->value("--speed")) {
+    const auto v = scenario::parse_number(*speed, nullptr);
+    if (*speed == "max") o.speed = 0;
+    else if (!v || !(*v > 0) || !std::isfinite(*v)) return usage("replay", "--speed: expected a factor above 0 (60: an hour a minute) or 'max', got '" + *speed + "'");
+    else o.speed = *v;
+  }
+  const auto epoch = epoch_option("replay", *a);
+  if (!epoch) return EXIT_USAGE;
+  o.epoch = *epoch;
+  if (const auto scenario_file = a->value("--scenario")) {
+    const auto loaded = load_scenario(*scenario_file);
+    if (!loaded) return EXIT_USAGE;
+    o.plant = loaded->spec.name;
+    if (!o.epoch) o.epoch = twin::epoch_of(loaded->spec);
+  }
+  if (const auto plant = a->value("--plant")) o.plant = *plant;
+  if (o.plant.empty()) return usage("replay", "replay needs --plant NAME or --scenario S.yaml (the topic is plantwin/<plant>/events)");
+  if (!valid_plant(o.plant)) return usage("replay", "--plant: '" + o.plant + "' cannot be a topic level (no '/', '+' or '#')");
+  o.stop = interrupt;
+  o.log = &std::cerr;
+  ignore_sigpipe();
+  const live::ReplaySummary s = live::replay_log(a->positional.front(), o);
+  print_log_diagnostics(s.diagnostics);
+  if (s.published == 0 && !s.stopped && !s.ok && s.diagnostics.size() > 0 && s.wall_s == 0) return EXIT_USAGE;  // no header
+  std::cerr << "plantwin replay: " << s.published << " row(s) published to plantwin/" << o.plant << "/events in "
+            << run::format_number(std::round(s.wall_s * 1000) / 1000) << " s" << (s.skipped > 0 ? ", " + std::to_string(s.skipped) + " skipped" : "")
+            << (s.stopped ? " (stopped)" : "") << "\n";
+  if (s.stopped) return EXIT_RUN;
+  return s.ok ? EXIT_OK : EXIT_USAGE;
+}
+
 }  // namespace
 
 int command_twin(const std::vector<std::string>& args, const std::atomic<bool>* interrupt) {
   if (args[0] == "fit") return command_fit(args);
   if (args[0] == "validate-log") return command_validate_log(args, interrupt);
   if (args[0] == "state") return command_state(args);
+  if (args[0] == "twin") return command_live_twin(args, interrupt);
+  if (args[0] == "replay") return command_replay(args, interrupt);
   return usage(args[0], "unknown command");
 }
 

@@ -160,6 +160,39 @@ ChildOutcome run_in_child(const std::function<std::string()>& work) {
   return reap(c);
 }
 
+BackgroundChild::~BackgroundChild() { kill(); }
+
+void BackgroundChild::start(const std::function<std::string()>& work) {
+  Child c = spawn(work, 0, {});
+  pid_ = c.pid;
+  fd_ = c.fd;
+  bytes_.clear();
+}
+
+std::optional<ChildOutcome> BackgroundChild::poll() {
+  if (pid_ <= 0) return std::nullopt;
+  pollfd ready{fd_, POLLIN, 0};  // read_some() blocks: read only what is there
+  if (::poll(&ready, 1, 0) <= 0 || (ready.revents & (POLLIN | POLLHUP | POLLERR)) == 0) return std::nullopt;
+  Child c{pid_, fd_, 0, std::move(bytes_)};
+  const bool done = read_some(c);
+  bytes_ = std::move(c.bytes);
+  if (!done) return std::nullopt;
+  c.bytes = std::move(bytes_);
+  pid_ = -1;
+  fd_ = -1;
+  return reap(c);
+}
+
+void BackgroundChild::kill() {
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  ::close(fd_);
+  while (::waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  pid_ = -1;
+  fd_ = -1;
+}
+
 RunOutcome run_replications_in_processes(const models::PlantParams& params, const RunConfig& config) {
   const auto start = Clock::now();
   RunOutcome outcome;

@@ -12,6 +12,7 @@
 /// them, and kills any that have not stopped 5 s later.
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "models/plant.hpp"
@@ -33,5 +34,34 @@ struct ChildOutcome {
 /// Runs `work` in a forked child and returns what it returned (for tests and tools that need a
 /// fresh process, such as anything that builds a network::Simulator).
 ChildOutcome run_in_child(const std::function<std::string()>& work);
+
+/// A child process that runs `work` while the caller goes on with its own (the live twin's
+/// forecast beside its intake of events). The child is fork()ed from the calling thread: it sees
+/// the caller's memory as it was then, and must only be started from a process with no other
+/// thread (fork copies only the calling thread; a lock another thread held stays locked in the
+/// child). It dies with the thread that started it, like a replication's process.
+class BackgroundChild {
+ public:
+  BackgroundChild() = default;
+  /// Kills and reaps a child still running.
+  ~BackgroundChild();
+  BackgroundChild(const BackgroundChild&) = delete;
+  BackgroundChild& operator=(const BackgroundChild&) = delete;
+  /// Starts `work` in a child; throws std::system_error when it cannot (pipe, fork).
+  /// Precondition: none running.
+  void start(const std::function<std::string()>& work);
+  bool running() const { return pid_ > 0; }
+  /// The pipe to poll for the child's output (-1 when none runs).
+  int fd() const { return fd_; }
+  /// Reads what the child has sent; when it has finished, reaps it and returns its outcome.
+  std::optional<ChildOutcome> poll();
+  /// Kills (SIGKILL) and reaps the child, if one runs.
+  void kill();
+
+ private:
+  int pid_ = -1;
+  int fd_ = -1;
+  std::string bytes_;
+};
 
 }  // namespace plantwin::run

@@ -152,12 +152,47 @@ LogReader::LogReader(std::string path, const LogCatalog& catalog, std::optional<
   ok_ = read_header();
 }
 
+LogReader::LogReader(Messages, std::string source, const LogCatalog& catalog, std::optional<Epoch> epoch)
+    : path_(std::move(source)), catalog_(catalog), epoch_(epoch), messages_(true) {
+  for (std::size_t c = 0; c < COLUMNS; ++c) column_[c] = static_cast<std::int32_t>(c);
+  header_fields_ = COLUMNS;
+  for (std::size_t i = 0; i < catalog.stations.size(); ++i) station_index_.emplace(catalog.stations[i], static_cast<std::int32_t>(i));
+  for (std::size_t i = 0; i < catalog.products.size(); ++i) product_index_.emplace(catalog.products[i], static_cast<std::int32_t>(i));
+  server_names_.resize(catalog.stations.size());
+  ok_ = true;
+}
+
+bool LogReader::parse_fields(const std::vector<std::pair<std::string_view, std::string_view>>& fields, std::uint64_t number,
+                             LogEvent& event) {
+  fields_.assign(COLUMNS, std::string_view());
+  row_line_ = number;
+  refusal_ = Refusal::NONE;
+  for (const auto& [name, value] : fields) {
+    const auto* it = std::find_if(std::begin(COLUMN_NAMES), std::end(COLUMN_NAMES), [&](const char* c) { return name == c; });
+    if (it == std::end(COLUMN_NAMES)) {
+      if (std::find(unknown_columns_.begin(), unknown_columns_.end(), name) == unknown_columns_.end() && unknown_columns_.size() < 100) {
+        unknown_columns_.emplace_back(name);
+        std::vector<std::string> known(std::begin(COLUMN_NAMES), std::end(COLUMN_NAMES));
+        warning(number, "unknown column " + quoted(name) + scenario::did_you_mean(std::string(name), known) + ": ignored");
+      }
+      continue;
+    }
+    fields_[static_cast<std::size_t>(it - std::begin(COLUMN_NAMES))] = value;
+  }
+  return parse_row(event);
+}
+
 LogReader::~LogReader() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
 void LogReader::error(std::uint64_t line, std::string message) {
   ++errors_;
+  refusal_ = Refusal::ERROR;
+  if (messages_) {
+    diagnostics_.push_back({true, path_, line, std::move(message)});
+    return;
+  }
   if (errors_ > MAX_ERRORS) {
     if (!stopped_) diagnostics_.push_back({true, path_, line, "too many errors; reading stops here"});
     stopped_ = true;
@@ -294,6 +329,7 @@ bool LogReader::read_header() {
   }
   std::vector<std::string_view> names(fields_.begin(), fields_.end());
   header_fields_ = names.size();
+  header_names_.assign(names.size(), std::string());
   // A UTF-8 byte-order mark before the first name.
   if (!names.empty() && names[0].substr(0, 3) == "\xEF\xBB\xBF") names[0].remove_prefix(3);
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -312,6 +348,7 @@ bool LogReader::read_header() {
       continue;
     }
     column_[c] = static_cast<std::int32_t>(i);
+    header_names_[i] = COLUMN_NAMES[c];
   }
   std::string missing;
   for (std::size_t c = 0; c < COLUMNS; ++c)
@@ -390,6 +427,7 @@ bool LogReader::parse_row(LogEvent& e) {
   if (!t) return false;
   if (rows_ > 0 && *t < last_time_) {
     error(row_line_, "time goes backwards: " + std::string(time_text) + " is earlier than the row before (rows are in time order)");
+    refusal_ = Refusal::OUT_OF_ORDER;
     return false;
   }
   e.time = *t;
@@ -402,6 +440,15 @@ bool LogReader::parse_row(LogEvent& e) {
     }
     const auto it = station_index_.find(station);
     if (it == station_index_.end()) {
+      if (messages_) {
+        // Reported once: a plant that names a station the scenario lacks does it in every message.
+        if (std::find(unknown_stations_.begin(), unknown_stations_.end(), station) != unknown_stations_.end()) {
+          ++errors_;
+          refusal_ = Refusal::ERROR;
+          return false;
+        }
+        if (unknown_stations_.size() < 100) unknown_stations_.emplace_back(station);
+      }
       error(row_line_, "unknown station " + quoted(station) + scenario::did_you_mean(std::string(station), catalog_.stations) +
                            " (not in the scenario)");
       return false;
@@ -494,16 +541,51 @@ bool LogReader::next(LogEvent& event) {
   return false;
 }
 
+bool LogReader::next_fields(std::vector<std::pair<std::string_view, std::string_view>>& out, kernel::Tick& time) {
+  if (!ok_) return false;
+  while (!stopped_ && read_row()) {
+    if (fields_.size() > header_fields_) {
+      error(row_line_, "the row has " + std::to_string(fields_.size()) + " fields, the header " + std::to_string(header_fields_));
+      continue;
+    }
+    const std::string_view time_text = field(TIME);
+    if (time_text.empty()) {
+      error(row_line_, "the row has no time");
+      continue;
+    }
+    const auto t = parse_time(time_text);
+    if (!t) continue;
+    if (rows_ > 0 && *t < last_time_) {
+      error(row_line_, "time goes backwards: " + std::string(time_text) + " is earlier than the row before (rows are in time order)");
+      continue;
+    }
+    out.clear();
+    for (std::size_t i = 0; i < fields_.size(); ++i)
+      if (!fields_[i].empty() && !header_names_[i].empty()) out.emplace_back(header_names_[i], fields_[i]);
+    if (rows_ == 0) first_time_ = *t;
+    last_time_ = *t;
+    ++rows_;
+    time = *t;
+    return true;
+  }
+  return false;
+}
+
 void LogReader::count_unknown(std::vector<std::pair<std::string, Unknown>>& list, std::string_view name) {
+  refusal_ = Refusal::UNKNOWN_NAME;
   auto it = std::find_if(list.begin(), list.end(), [&](const auto& u) { return u.first == name; });
   if (it == list.end()) {
     if (list.size() >= 100) return;  // a hundred kinds say enough
     it = list.insert(list.end(), {std::string(name), Unknown{row_line_, 0}});
+    if (messages_)
+      warning(row_line_, std::string(&list == &unknown_events_ ? "unknown event " : "unknown server state ") + quoted(name) +
+                             ": ignored (reported once)");
   }
   ++it->second.rows;
 }
 
 void LogReader::add_count_warnings() {
+  if (messages_) return;  // reported when first seen
   for (const auto& [name, u] : unknown_events_)
     warning(u.first_line, "unknown event " + quoted(name) + " (" + std::to_string(u.rows) + " row(s)): ignored");
   for (const auto& [name, u] : unknown_states_)

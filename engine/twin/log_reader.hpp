@@ -26,6 +26,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kernel/time.hpp"
@@ -98,6 +99,12 @@ class LogReader {
 
   /// Opens `path` and reads its header; ok() says whether it could.
   LogReader(std::string path, const LogCatalog& catalog, std::optional<Epoch> epoch = {});
+  /// A reader of rows that arrive one at a time as messages (the live twin's MQTT events), not from
+  /// a file: `source` names them in diagnostics (`plantwin/line-a/events:12: error: ...`, 12 being
+  /// the message's number). Errors never stop it; an unknown station, event, server state or column
+  /// is reported once, with the first message that named it, and counted after that.
+  struct Messages {};
+  LogReader(Messages, std::string source, const LogCatalog& catalog, std::optional<Epoch> epoch = {});
   ~LogReader();
   LogReader(const LogReader&) = delete;
   LogReader& operator=(const LogReader&) = delete;
@@ -107,6 +114,22 @@ class LogReader {
   /// The next row without errors into `event`; false at the end, after an I/O error or after
   /// MAX_ERRORS errors.
   bool next(LogEvent& event);
+
+  /// The next row as it is written, for a replayer that passes rows on: its columns of the format
+  /// (name and value; empty values left out) and its time. Rows with an unreadable time, a time
+  /// earlier than the row before, or more fields than the header are skipped with an error; ids
+  /// are not checked. False at the end (or after MAX_ERRORS errors).
+  bool next_fields(std::vector<std::pair<std::string_view, std::string_view>>& fields, kernel::Tick& time);
+
+  /// A messages reader: one row given column by column (a message's JSON object, values as text),
+  /// numbered `number` in diagnostics. True with its event in `event`; false when it has an error
+  /// (diagnostics() says which) or is ignored (an unknown event or state).
+  bool parse_fields(const std::vector<std::pair<std::string_view, std::string_view>>& fields, std::uint64_t number, LogEvent& event);
+  /// Why parse_fields() refused its last row.
+  enum class Refusal : std::uint8_t { NONE, ERROR, OUT_OF_ORDER, UNKNOWN_NAME };
+  Refusal last_refusal() const { return refusal_; }
+  /// Takes the diagnostics so far, leaving none (a messages reader, which never ends, drains them).
+  std::vector<LogDiagnostic> take_diagnostics() { return std::exchange(diagnostics_, {}); }
 
   const std::string& path() const { return path_; }
   /// Errors and warnings so far (warnings about unknown events and states are added at the end).
@@ -154,6 +177,7 @@ class LogReader {
   std::uint64_t row_line_ = 0;  // the current row's first line
   std::int32_t column_[COLUMNS];
   std::size_t header_fields_ = 0;
+  std::vector<std::string> header_names_;  // the format's name of each field ("" for an unknown column)
 
   /// Looks up a std::string key by a string_view without making a string of it.
   struct Hash {
@@ -173,6 +197,9 @@ class LogReader {
   std::uint64_t rows_ = 0, state_rows_ = 0;
   std::vector<LogDiagnostic> diagnostics_;
   std::size_t errors_ = 0;
+  bool messages_ = false;
+  Refusal refusal_ = Refusal::NONE;
+  std::vector<std::string> unknown_stations_, unknown_columns_;  // messages: reported once each
   struct Unknown {
     std::uint64_t first_line = 0, rows = 0;
   };

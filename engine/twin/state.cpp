@@ -121,20 +121,35 @@ std::string iso_of(const Epoch& time0, Tick t) {
 
 }  // namespace
 
+std::string iso_time(const Epoch& time0, kernel::Tick t) { return iso_of(time0, t); }
+
+StateTracker::StateTracker(const scenario::ScenarioSpec& spec)
+    : spec_(spec),
+      catalog_(LogCatalog::of(spec)),
+      replay_(catalog_, restarts_after_repair(spec)),
+      source_of_(sources_of_products(spec)),
+      source_released_(spec.sources.size(), 0),
+      source_last_(spec.sources.size()) {}
+
+void StateTracker::apply(const LogEvent& e) {
+  replay_.apply(e);
+  if (e.kind == LogEventKind::RELEASE && e.order < 0 && e.product >= 0) {
+    const std::int32_t s = source_of_[static_cast<std::size_t>(e.product)];
+    if (s >= 0) {
+      ++source_released_[static_cast<std::size_t>(s)];
+      source_last_[static_cast<std::size_t>(s)] = e.time;
+    }
+  }
+}
+
 StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpec& spec, const std::string& at_text,
                         const StateOptions& options) {
   StateResult r;
-  const LogCatalog catalog = LogCatalog::of(spec);
-  const std::vector<bool> restart = restarts_after_repair(spec);
+  StateTracker tracker(spec);
   const std::optional<Epoch> epoch = options.epoch ? options.epoch : epoch_of(spec);
-  LogReader reader(log_path, catalog, epoch);
-  LogReplay replay(catalog, restart);
-  const std::vector<std::int32_t> source_of = sources_of_products(spec);
-  std::vector<std::uint64_t> source_released(spec.sources.size(), 0);
-  std::vector<std::optional<Tick>> source_last(spec.sources.size());
+  LogReader reader(log_path, tracker.catalog(), epoch);
   std::string error;
   std::optional<Tick> at = parse_at(at_text, epoch, error);
-  const bool iso_at = !scenario::parse_duration_ticks(at_text, nullptr);
   if (!at && epoch) {
     r.diagnostics.push_back({true, log_path, 0, error});
     return r;
@@ -153,14 +168,7 @@ StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpe
       past = true;
       break;
     }
-    replay.apply(e);
-    if (e.kind == LogEventKind::RELEASE && e.order < 0 && e.product >= 0) {
-      const std::int32_t s = source_of[static_cast<std::size_t>(e.product)];
-      if (s >= 0) {
-        ++source_released[static_cast<std::size_t>(s)];
-        source_last[static_cast<std::size_t>(s)] = e.time;
-      }
-    }
+    tracker.apply(e);
   }
   r.diagnostics = reader.diagnostics();
   if (!reader.ok() || reader.has_errors()) return r;
@@ -168,15 +176,26 @@ StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpe
     r.diagnostics.push_back({true, log_path, 0, "the event log has no rows: " + error});
     return r;
   }
+  const LogReplay& replay = tracker.replay();
   if (!past && reader.rows() > 0 && reader.last_time() < *at)
     r.diagnostics.push_back({false, log_path, 0, "the log ends at " + sec(reader.last_time()) + " s, before --at " + sec(*at) +
                                                      " s: the state is where the log left the plant"});
   if (replay.anomalies() > 0)
     r.diagnostics.push_back({false, log_path, 0, std::to_string(replay.anomalies()) + " row(s) did not follow a part's path (first: " +
                                                      replay.first_anomaly() + ")"});
-  const Tick t = *at;
-  r.at = t;
+  r.at = *at;
   r.parts = replay.parts().size();
+  r.yaml = tracker.yaml(*at, log_path, reader.orders(), reader.time0());
+  r.ok = true;
+  return r;
+}
+
+std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, const std::vector<std::string>& order_ids,
+                               const std::optional<Epoch>& time0) const {
+  const scenario::ScenarioSpec& spec = spec_;
+  const LogReplay& replay = replay_;
+  const auto& source_released = source_released_;
+  const auto& source_last = source_last_;
 
   // Parts by place, each list in the order they entered (or were released).
   struct Entry {
@@ -199,7 +218,6 @@ StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpe
   for (auto& list : waiting)
     std::sort(list.begin(), list.end(), [](const Entry& a, const Entry& b) { return a.p->sequence < b.p->sequence; });
 
-  const auto& order_ids = reader.orders();
   const auto product_name = [&](std::int32_t p) { return p >= 0 ? spec.products[static_cast<std::size_t>(p)].id : std::string("~"); };
   const auto part_fields = [&](const std::string& id, const PartTrack& p) {
     std::string s = "part: " + q(id) + ", product: " + product_name(p.product);
@@ -209,7 +227,6 @@ StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpe
   };
 
   std::ostringstream y;
-  const std::optional<Epoch> time0 = reader.time0();
   y << "# The plant's state at " << sec(t) << " s after time 0";
   if (time0) y << " (" << iso_of(*time0, t) << ")";
   y << ", from " << log_path << " (plantwin state).\n";
@@ -290,10 +307,7 @@ StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpe
     else y << ", from: " << q(c.from) << ", to: " << q(c.to) << ", loaded: " << (c.loaded ? "true" : "false");
     y << ", since: " << sec(c.since) << "}\n";
   }
-  (void)iso_at;
-  r.yaml = y.str();
-  r.ok = true;
-  return r;
+  return y.str();
 }
 
 // ---- reading a state file ---------------------------------------------------------------------

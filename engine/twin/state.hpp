@@ -15,6 +15,7 @@
 #include "scenario/diagnostics.hpp"
 #include "scenario/spec.hpp"
 #include "twin/log_reader.hpp"
+#include "twin/replay.hpp"
 
 namespace plantwin::twin {
 
@@ -23,6 +24,36 @@ class FamilyResidual final : public models::ResidualSampler {
  public:
   kernel::Tick residual(const kernel::Distribution& d, kernel::Tick done, kernel::RngStream& rng) const override;
 };
+
+/// The plant's state followed row by row: a LogReplay and what a state file needs besides it (the
+/// releases of each source). `plantwin state` and the live twin (`plantwin twin`) both keep one,
+/// so they write the same state from the same rows.
+class StateTracker {
+ public:
+  explicit StateTracker(const scenario::ScenarioSpec& spec);
+  StateTracker(const StateTracker&) = delete;
+  StateTracker& operator=(const StateTracker&) = delete;
+  /// Applies one row (rows in time order).
+  void apply(const LogEvent& e);
+  const LogReplay& replay() const { return replay_; }
+  const LogCatalog& catalog() const { return catalog_; }
+  /// The state file at `t` (at or after the last row applied) as YAML: `source` is the log (or
+  /// topic) it came from, `order_ids` the reader's orders (LogEvent::order indexes them), `time0`
+  /// places an ISO `time`.
+  std::string yaml(kernel::Tick t, const std::string& source, const std::vector<std::string>& order_ids,
+                   const std::optional<Epoch>& time0) const;
+
+ private:
+  const scenario::ScenarioSpec& spec_;
+  LogCatalog catalog_;
+  LogReplay replay_;
+  std::vector<std::int32_t> source_of_;
+  std::vector<std::uint64_t> source_released_;
+  std::vector<std::optional<kernel::Tick>> source_last_;
+};
+
+/// ISO 8601 of `t` after time 0, in time 0's offset ("2026-03-02T10:00:00+08:00").
+std::string iso_time(const Epoch& time0, kernel::Tick t);
 
 struct StateOptions {
   std::optional<Epoch> epoch;
