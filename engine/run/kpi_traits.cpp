@@ -61,6 +61,7 @@ constexpr Row ROWS[] = {
     {"operators", "wait_s", COUNT, Direction::LOWER},
     {"stations", "rejected", COUNT, Direction::LOWER},
     {"stations", "reworked", COUNT, Direction::LOWER},
+    {"stations", "visits_per_good_part", COUNT, Direction::LOWER},
     {"stations", "consumed", COUNT, Direction::NONE},
     {"stations", "kits_waiting", COUNT, Direction::LOWER},
     {"stations", "count", COUNT, Direction::NONE},  // stations.ID.batches.count

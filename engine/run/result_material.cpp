@@ -25,11 +25,13 @@ void add_material_sections(Json& doc, const models::PlantParams& plant, const Ru
     const models::StationParams& params = plant.stations[s].params;
     const bool assembly = assembles(plant, s);
     if (!params.rejects && !params.batch && !assembly) continue;
-    std::vector<double> rejected, reworked, consumed, kits, count, size, wait;
+    std::vector<double> rejected, reworked, visits, consumed, kits, count, size, wait;
     for (const auto& r : reps) {
       const models::StationMeasures& m = r.stations[s];
       rejected.push_back(static_cast<double>(m.rejected));
       reworked.push_back(static_cast<double>(m.reworked));
+      // Passes per good pass: 1/y with unlimited attempts (docs/planning.md, "Rework").
+      visits.push_back(m.completed > 0 ? static_cast<double>(m.processed) / static_cast<double>(m.completed) : NaN);
       consumed.push_back(static_cast<double>(m.consumed));
       kits.push_back(m.kits_waiting);
       count.push_back(static_cast<double>(m.batch_size.count()));
@@ -40,6 +42,7 @@ void add_material_sections(Json& doc, const models::PlantParams& plant, const Ru
     if (params.rejects) {
       j["rejected"] = kpi(rejected);
       j["reworked"] = kpi(reworked);
+      j["visits_per_good_part"] = kpi(visits);
     }
     if (assembly) {
       j["consumed"] = kpi(consumed);

@@ -29,7 +29,8 @@ _NOT_SECTIONS = ("kpis", "orders", "bottleneck", "check")
 def _flatten(obj: Dict[str, Any]) -> Dict[str, Any]:
     """One row of a per-id table: a KPI becomes ``name`` (its mean), ``name_ci95``, ``name_ci_low``,
     ``name_ci_high`` and, for lead times, ``name_p50`` and ``name_p95``; a plain object
-    (``states``) becomes its members."""
+    (``states``) becomes its members, a group of KPIs (``batches``) ``batches_count``, ... with
+    their ``_ci95``."""
     row: Dict[str, Any] = {}
     for key, value in obj.items():
         if is_kpi(value):
@@ -41,7 +42,10 @@ def _flatten(obj: Dict[str, Any]) -> Dict[str, Any]:
                     row[f"{key}_{q}"] = value[q]
         elif isinstance(value, dict):
             for member, v in value.items():
-                if not isinstance(v, (dict, list)):
+                if is_kpi(v):  # a group of KPIs (a station's ``batches``): ``batches_count``, ...
+                    row[f"{key}_{member}"] = v["mean"]
+                    row[f"{key}_{member}_ci95"] = v["ci95"]
+                elif not isinstance(v, (dict, list)):
                     row[member] = v
         elif not isinstance(value, list):
             row[key] = value

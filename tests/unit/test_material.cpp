@@ -81,6 +81,7 @@ TEST_CASE("rework: a part is tested 1/y times on average, and max_attempts scrap
   REQUIRE(good > 100000);
   // Tests per good part: 1/y = 1.25; each failed test is one repair.
   CHECK((good + rejected) / good == Approx(1.25).epsilon(0.01));
+  CHECK(value(back.doc, {"stations", "test", "visits_per_good_part"}) == Approx(1.25).epsilon(0.01));
   CHECK(value(back.doc, {"stations", "test", "reworked"}) == rejected);
   CHECK(value(back.doc, {"stations", "repair", "completed"}) == Approx(rejected).margin(2));
   CHECK(value(back.doc, {"stations", "test", "scrapped"}) == 0);
@@ -227,4 +228,57 @@ stations: [{id: m1, process: 10s}]
              Catch::Contains("a rework route leads away from the station"));
   CHECK_THAT(load_error(base, {"products.p.route.0=m1", "stations.m1.queue=lifo"}), Catch::Contains("stations[0].queue"));
   CHECK_THAT(load_error(base, {"products.p.route.0=m1", "sources.s.wip_limit=0"}), Catch::Contains("sources[0].wip_limit"));
+}
+
+TEST_CASE("a kit that can never complete and a batch that can never fill stop the run as stalls", "[material][stall]") {
+  // One board for two devices: the second kit waits for ever.
+  const std::string kit = run_error(R"(plantwin: 1
+name: kit-stall
+horizon: 1h
+products:
+  - {id: board, route: [smt, box]}
+  - {id: housing, route: [mold, box]}
+  - {id: device, bom: {board: 1, housing: 1}, route: [box]}
+sources:
+  - {id: boards, product: board, interarrival: 60s, limit: 1}
+  - {id: housings, product: housing, interarrival: 60s, limit: 2}
+stations:
+  - {id: smt, process: 10s}
+  - {id: mold, process: 10s}
+  - {id: box, process: {device: 30s}}
+)");
+  CHECK_THAT(kit, Catch::Contains("station 'box' has 1 part(s) in its buffer waiting for a kit of 'device' (board 0/1, housing 1/1)"));
+  // Three parts for a batch of four without max_wait: they wait for ever once the supply ends.
+  const std::string batch = run_error(R"(plantwin: 1
+name: batch-stall
+horizon: 1h
+products: [{id: p, route: [oven]}]
+sources: [{id: s, product: p, interarrival: 60s, limit: 3}]
+stations:
+  - {id: oven, process: 5min, batch: {max: 4}}
+)");
+  CHECK_THAT(batch, Catch::Contains("station 'oven' has 3 part(s) in its buffer waiting to fill a batch of 4"));
+}
+
+TEST_CASE("least-loaded alternatives sit between an M/M/2 and two separate M/M/1 queues", "[material][alternatives][theory]") {
+  // lambda = 1/60 s, mu = 1/100 s per mill (rho = 0.833). One shared queue (M/M/2): W = 327.3 s;
+  // a random split into two M/M/1 queues: W = 600 s. Joining the shorter queue, with the choice
+  // final, lies between; the two mills share the work evenly.
+  const Run r = run_text(R"(plantwin: 1
+name: jsq
+horizon: 400h
+warmup: 20h
+replications: 4
+products: [{id: p, route: [{any: [m1, m2]}]}]
+sources: [{id: s, product: p, interarrival: {dist: exponential, mean: 60s}}]
+stations:
+  - {id: m1, process: {dist: exponential, mean: 100s}}
+  - {id: m2, process: {dist: exponential, mean: 100s}}
+)");
+  const double w = value(r.doc, {"kpis", "lead_time_s"});
+  CHECK(w > 327.3 * 1.02);
+  CHECK(w < 600 * 0.8);
+  const double u1 = value(r.doc, {"stations", "m1", "utilization"}), u2 = value(r.doc, {"stations", "m2", "utilization"});
+  CHECK(u1 + u2 == Approx(2 * 100.0 / 60 / 2).epsilon(0.02));
+  CHECK(u1 - u2 == Approx(0.08).margin(0.06));  // ties go to m1: 0.876 against 0.792 in 4 x 200 h
 }
