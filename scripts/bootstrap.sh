@@ -26,6 +26,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The browser tests' driver and the local services are reached at "localhost": a bare root (a
+# debootstrap chroot has no /etc/hosts) cannot resolve it. Add the standard entry only then.
+if ! getent hosts localhost >/dev/null 2>&1; then
+  if { [ -e /etc/hosts ] && [ -w /etc/hosts ]; } || { [ ! -e /etc/hosts ] && [ -w /etc ]; }; then
+    echo "bootstrap: 'localhost' does not resolve: adding '127.0.0.1 localhost' to /etc/hosts"
+    echo "127.0.0.1 localhost" >> /etc/hosts
+  else
+    echo "bootstrap: 'localhost' does not resolve and /etc/hosts is not writable: the browser tests will fail"
+  fi
+fi
+
 cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DPLANTWIN_WERROR=ON >/dev/null
 cmake --build build/release
 
