@@ -19,9 +19,6 @@ namespace plantwin::scenario {
 namespace {
 using namespace network_layout;
 using Tick = kernel::Tick;
-constexpr Tick MAX_LINK_LATENCY = 10 * kernel::TICKS_PER_SECOND;
-/// A fleet manager sends a failed command again after this, unless `resend` says otherwise.
-constexpr Tick DEFAULT_RESEND = kernel::TICKS_PER_SECOND;
 }  // namespace
 
 // ---- build ------------------------------------------------------------------------------------

@@ -15,6 +15,11 @@
 
 namespace plantwin::scenario::network_layout {
 
+/// The longest latency a link may have (read), and how long a fleet manager waits before it sends
+/// a failed command again unless `resend` says otherwise (build).
+inline constexpr kernel::Tick MAX_LINK_LATENCY = 10 * kernel::TICKS_PER_SECOND;
+inline constexpr kernel::Tick DEFAULT_RESEND = kernel::TICKS_PER_SECOND;
+
 
 /// Where a message starts or ends: a node that computes (edge, cloud) or an attachment.
 struct Endpoint {

@@ -10,23 +10,20 @@
 #include <unordered_set>
 
 #include "scenario/text.hpp"
+#include "scenario/network_layout.hpp"
 #include "topology/network_graph.hpp"
-
 
 namespace plantwin::scenario {
 
 namespace {
 
 using Tick = kernel::Tick;
-constexpr Tick MAX_LINK_LATENCY = 10 * kernel::TICKS_PER_SECOND;
-/// A fleet manager sends a failed command again after this, unless `resend` says otherwise.
-constexpr Tick DEFAULT_RESEND = kernel::TICKS_PER_SECOND;
 
 // ---- reading ----------------------------------------------------------------------------------
 
 std::optional<Tick> read_latency(ReadContext& ctx, const YamlNode& node, const std::string& path) {
   const auto t = read_duration(ctx, node, path);
-  if (t && *t > MAX_LINK_LATENCY) {
+  if (t && *t > network_layout::MAX_LINK_LATENCY) {
     ctx.error(node, path, "expected a latency of at most 10s, got " + describe(node));
     return std::nullopt;
   }

@@ -113,6 +113,22 @@ void LogReplay::clear_server(std::int32_t station, ServerTrack& s, kernel::Tick 
   derive(station, s, t);
 }
 
+PartTrack& LogReplay::new_part(const LogEvent& e, kernel::Tick released) {
+  auto [it, inserted] = parts_.try_emplace(std::string(e.part));
+  if (!inserted) {
+    anomaly(e, "of part '" + std::string(e.part) + "', which is already in the plant");
+    it->second = PartTrack{};
+  } else {
+    set_wip(e.time, +1);
+  }
+  PartTrack& p = it->second;
+  p.product = e.product;
+  p.order = e.order;
+  p.released = released;
+  p.released_seen = true;
+  return p;
+}
+
 void LogReplay::remove(const std::string& id, kernel::Tick t) {
   const auto it = parts_.find(id);
   if (it == parts_.end()) return;
@@ -138,18 +154,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
   if (e.order >= 0 && static_cast<std::size_t>(e.order) >= orders_.size()) orders_.resize(static_cast<std::size_t>(e.order) + 1);
   switch (e.kind) {
     case LogEventKind::RELEASE: {
-      auto [it, inserted] = parts_.try_emplace(std::string(e.part));
-      if (!inserted) {
-        anomaly(e, "of part '" + std::string(e.part) + "', which is already in the plant");
-        it->second = PartTrack{};
-      } else {
-        set_wip(t, +1);
-      }
-      PartTrack& p = it->second;
-      p.product = e.product;
-      p.order = e.order;
-      p.released = t;
-      p.released_seen = true;
+      new_part(e, t);
       ++released_;
       if (e.order >= 0) {
         OrderTrack& o = orders_[static_cast<std::size_t>(e.order)];
@@ -283,18 +288,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
     }
     case LogEventKind::ASSEMBLE: {
       // The assembled part, in the station's buffer; its lead time runs from its earliest component.
-      auto [it, inserted] = parts_.try_emplace(std::string(e.part));
-      if (!inserted) {
-        anomaly(e, "of part '" + std::string(e.part) + "', which is already in the plant");
-        it->second = PartTrack{};
-      } else {
-        set_wip(t, +1);
-      }
-      PartTrack& p = it->second;
-      p.product = e.product;
-      p.order = e.order;
-      p.released = consumed_release_.value_or(t);
-      p.released_seen = true;
+      PartTrack& p = new_part(e, consumed_release_.value_or(t));
       consumed_release_.reset();
       // A part of the order as its components were (each consumed one counted as left).
       if (e.order >= 0) ++orders_[static_cast<std::size_t>(e.order)].released;

@@ -173,6 +173,8 @@ class LogReplay {
   /// a server) the first free one.
   std::int32_t server_of(const LogEvent& e, bool taking);
   void anomaly(const LogEvent& e, const std::string& what);
+  /// A part that appears in the plant (`release`, `assemble`), released at `released`.
+  PartTrack& new_part(const LogEvent& e, kernel::Tick released);
   void remove(const std::string& id, kernel::Tick t);
   void derive(std::int32_t station, ServerTrack& s, kernel::Tick t);
   void set_explicit(std::int32_t station, ServerTrack& s, models::ServerState state, kernel::Tick t);
