@@ -88,7 +88,9 @@ def write_report(source: Union[Result, Scenario, PathLike], out: PathLike, *, re
     its timeline (and, for the replay, its events: ``run(..., timeline=True, events=True)``). The
     page, laid out for reading at 1280 px, holds a table of contents, KPI cards (throughput,
     on-time, lead time, WIP, the bottleneck in a sentence: :func:`bottleneck_sentence`), the plant
-    KPIs, the order, product and station tables, any section transport or the network add (times
+    KPIs, the order, product and station tables, the material flow per station (rework, assembly,
+    batches) and the release control per source when the scenario has them, any section transport
+    or the network add (times
     in h:mm:ss, shares in %, other quantities with their units), the plots (station states,
     throughput over time, lead times and a Gantt chart of the first ``gantt_hours`` of the measured
     window), the replay of replication 0 (``out/replay/index.html``, :mod:`plantwin.view`) when the
@@ -216,16 +218,24 @@ def _heading(column: str) -> str:
     return html.escape(text.replace("_", " "))
 
 
-def _table(frame, caption: str, columns: Optional[List[str]] = None) -> str:
+def _table(frame, caption: str, columns: Optional[List[str]] = None, headings: Optional[Dict[str, str]] = None,
+           missing: str = "n/a") -> str:
     """A table that fits its box: one column per KPI with its mean and, when there is one, its
-    ± 95 % half-width in the same cell; units in the cells; wide tables scroll inside their box."""
+    ± 95 % half-width in the same cell; units in the cells; wide tables scroll inside their box.
+    ``headings`` names columns otherwise named after their key; ``missing`` fills the cells of a
+    row that has no such value (NaN)."""
     columns = [c for c in (columns or list(frame.columns)) if c in frame.columns and not c.endswith(_INTERVAL_SUFFIXES)]
-    head = "".join(f"<th scope='col'>{_heading(c)}</th>" for c in columns)
+    head = "".join(f"<th scope='col'>{html.escape(headings[c]) if headings and c in headings else _heading(c)}</th>"
+                   for c in columns)
     rows = []
     for name, row in frame.iterrows():
         cells = []
         for c in columns:
-            text = _cell(c, row[c])
+            value = row[c]
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                cells.append(f"<td>{html.escape(missing)}</td>")
+                continue
+            text = _cell(c, value)
             ci = row.get(f"{c}_ci95")
             if ci is not None and isinstance(ci, (float, int)) and math.isfinite(ci) and ci > 0:
                 text += f" <span class='ci'>± {_cell(c, ci) if c in _FRACTIONS or c.endswith('_s') else _number(ci)}</span>"
@@ -258,6 +268,39 @@ def _kpi_table(result: Result) -> str:
             "percentiles pooled over every part</caption><thead><tr><th scope='col'>KPI</th><th scope='col'>mean</th>"
             "<th scope='col'>± 95 %</th><th scope='col'>interval</th><th scope='col'>p50</th><th scope='col'>p95</th>"
             "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></div>")
+
+
+#: The station KPIs of material flow (docs/kpis.md, "Material flow"), in the order the report shows
+#: them, with their headings. Each appears only at the stations that use the vocabulary.
+MATERIAL_COLUMNS = {
+    "rejected": "rejected", "reworked": "reworked", "visits_per_good_part": "visits per good part",
+    "consumed": "components consumed", "kits_waiting": "kits waiting", "batches_count": "batches",
+    "batches_mean_size": "mean batch size", "batches_fill_wait_s": "batch fill wait"}
+
+
+def _material_table(stations) -> str:
+    """Rework, assembly and batches per station: only the columns some station has, only the
+    stations that have one of them (a plant without material flow gets no table)."""
+    columns = [c for c in MATERIAL_COLUMNS if c in stations.columns and stations[c].notna().any()]
+    if not columns:
+        return ""
+    rows = stations[stations[columns].notna().any(axis=1)]
+    return _table(rows, "material flow per station (means over the replications): rejected and reworked passes, "
+                        "passes per good part, components consumed by assembly, complete kits waiting (time "
+                        "average), batches started, their mean size and the wait to fill one", columns,
+                  headings=MATERIAL_COLUMNS, missing="–")
+
+
+def _release_table(result: Result) -> str:
+    """The sources with release control (``wip_limit``): the limit and the backlog held outside."""
+    sources = result.section("sources")
+    columns = [c for c in ("wip_limit", "backlog") if c in sources.columns]
+    if sources.empty or not columns:
+        return ""
+    return _table(sources, "release control per source: the WIP limit (parts of the source in the plant at once) "
+                           "and the backlog, the time-average number of parts held back outside the plant (not "
+                           "WIP)", columns + [c for c in sources.columns if c not in columns],
+                  headings={"wip_limit": "WIP limit", "backlog": "backlog (parts)"}, missing="–")
 
 
 def _card(title: str, value: str, note: str, cls: str = "") -> str:
@@ -323,8 +366,14 @@ def _page(result: Result, doc: dict, captions: Dict[str, str], replay: Optional[
     state_cols = [c for c in STATES if c in stations.columns]
     sections.append(("stations", "Stations", _table(stations, "per station (means over the replications)", kpi_cols) +
                      _table(stations, "share of the servers' time in each state", state_cols)))
+    material = _material_table(stations)
+    if material:
+        sections.append(("material", "Material flow", material))
+    release = _release_table(result)
+    if release:
+        sections.append(("release", "Release", release))
     for name in result.sections:
-        if name not in ("products", "stations"):
+        if name not in ("products", "stations", "sources"):
             sections.append((name, name.capitalize(), _table(result.section(name), name)))
     figures = "".join(f"<figure><img src='{file}' alt='{e(caption)}'><figcaption>{e(caption)}</figcaption></figure>"
                       for file, caption in captions.items())

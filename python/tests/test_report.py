@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
+from html.parser import HTMLParser
+from pathlib import Path
 
 import plantwin
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def report(*args, cwd):
@@ -84,3 +89,82 @@ def test_report_tables_give_times_as_the_cli_does_and_units(flagship, tmp_path):
     assert "<td>4:00:00</td>" in page  # MB-1003's release, 14,400 s
     assert " /h" in page and " %" in page and " m" in page  # rates, shares, the fleet's distance
     assert "release_s" not in page
+
+
+class _Tables(HTMLParser):
+    """The report's tables by caption: {caption: {row header: {column heading: cell text}}}."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._text, self._row, self._caption, self._headings = {}, None, [], "", []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":  # a table without a caption keeps this name
+            self._caption, self._headings = f"table {len(self.tables)}", []
+            self.tables[self._caption] = {}
+        elif tag in ("caption", "th", "td"):
+            self._text = ""
+        elif tag == "tr":
+            self._row = []
+
+    def handle_data(self, data):
+        if self._text is not None:
+            self._text += data
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self.tables[self._text.strip()] = self.tables.pop(self._caption)
+            self._caption = self._text.strip()
+        elif tag in ("th", "td"):
+            self._row.append(self._text.strip())
+        elif tag == "tr" and self._row:
+            if not self._headings:
+                self._headings = self._row
+            else:
+                self.tables[self._caption][self._row[0]] = dict(zip(self._headings[1:], self._row[1:]))
+        if tag in ("caption", "th", "td"):
+            self._text = None
+
+
+def _tables(page: str) -> dict:
+    parser = _Tables()
+    parser.feed(page)
+    return parser.tables
+
+
+def _value(text: str) -> float:
+    """A cell's mean: "1,050", "5.36 ± 0.520", "13.44 s ± 5.12 s"."""
+    return float(text.split()[0].replace(",", ""))
+
+
+def test_the_report_shows_material_flow_where_the_scenario_has_it(tmp_path):
+    result = plantwin.run(ROOT / "scenarios/examples/box_build.yaml", replications=2, timeline=True)
+    page = plantwin.report.write_report(result, tmp_path).read_text()
+    assert "<h2>Material flow</h2>" in page and "<h2>Release</h2>" in page and "<h2>Sources</h2>" not in page
+    tables = _tables(page)
+    material = next(rows for caption, rows in tables.items() if caption.startswith("material flow per station"))
+    stations = result.stations
+    shown = {"ict": ["rejected", "reworked", "visits_per_good_part"], "box_build": ["consumed", "kits_waiting"],
+             "reflow": ["batches_count", "batches_mean_size", "batches_fill_wait_s"]}
+    assert sorted(material) == sorted(shown)  # only the stations that rework, assemble or batch
+    for station, columns in shown.items():
+        for column in columns:
+            text = material[station][plantwin.report.MATERIAL_COLUMNS[column]]
+            assert math.isclose(_value(text), stations.loc[station, column], rel_tol=0.005, abs_tol=0.006), (station, column, text)
+        for column in set(plantwin.report.MATERIAL_COLUMNS) - set(columns):
+            assert material[station][plantwin.report.MATERIAL_COLUMNS[column]] == "–"
+    assert material["reflow"]["batch fill wait"].split()[1] == "s"  # a time, with its unit
+    release = next(rows for caption, rows in tables.items() if caption.startswith("release control per source"))
+    sources = result.section("sources")
+    assert list(release) == ["plan"] and _value(release["plan"]["WIP limit"]) == sources.loc["plan", "wip_limit"] == 60
+    assert math.isclose(_value(release["plan"]["backlog (parts)"]), sources.loc["plan", "backlog"], rel_tol=0.005)
+
+
+def test_a_plant_without_material_flow_has_none_of_its_columns(tmp_path):
+    # mixed_cell has a yield (scrap) but no rework, assembly, batches or release control
+    result = plantwin.run(ROOT / "scenarios/examples/mixed_cell.yaml", replications=2, timeline=True)
+    page = plantwin.report.write_report(result, tmp_path).read_text()
+    assert "Material flow" not in page and "<h2>Release</h2>" not in page and "WIP limit" not in page
+    headings = {h for rows in _tables(page).values() for row in rows.values() for h in row}
+    assert not headings & set(plantwin.report.MATERIAL_COLUMNS.values())
+    assert "scrapped" in headings
