@@ -108,15 +108,6 @@ std::vector<models::TimeWindow> windows(const std::vector<WindowSpec>& in) {
   return out;
 }
 
-models::CalendarParams compiled(const CalendarSpec& c) {
-  models::CalendarParams p = c.params;
-  p.shifts = windows(c.shifts);
-  p.breaks = windows(c.breaks);
-  p.closed = windows(c.closed);
-  p.compile();
-  return p;
-}
-
 template <class T>
 std::unordered_map<std::string, std::size_t> index_by_id(const std::vector<T>& items) {
   std::unordered_map<std::string, std::size_t> index;
@@ -125,6 +116,15 @@ std::unordered_map<std::string, std::size_t> index_by_id(const std::vector<T>& i
 }
 
 }  // namespace
+
+models::CalendarParams compiled_calendar(const CalendarSpec& c) {
+  models::CalendarParams p = c.params;
+  p.shifts = windows(c.shifts);
+  p.breaks = windows(c.breaks);
+  p.closed = windows(c.closed);
+  p.compile();
+  return p;
+}
 
 void read_planning_sections(ReadContext& ctx, MapReader& top, ScenarioSpec& spec, std::vector<Declaration>& declared,
                             std::vector<Reference>& calendar_refs) {
@@ -169,7 +169,7 @@ void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vecto
         ctx.warning(b.mark, b.path,
                     "break " + time_text(b.from) + "-" + time_text(b.to) + " is outside every shift: it takes no time away");
     }
-    if (!c.params.id.empty() && compiled(c).weekly_on_time() == 0)
+    if (!c.params.id.empty() && compiled_calendar(c).weekly_on_time() == 0)
       ctx.error(c.mark, item_path("calendars", i),
                 "calendar " + quoted(c.params.id, '\'') + " has no on-time: its breaks cover its shifts, or it has no day");
   }
@@ -191,7 +191,7 @@ void build_planning(const ScenarioSpec& spec, models::PlantParams& plant) {
     if (id.empty()) return std::nullopt;
     return calendars.at(id);
   };
-  for (const CalendarSpec& c : spec.calendars) plant.calendars.push_back(compiled(c));
+  for (const CalendarSpec& c : spec.calendars) plant.calendars.push_back(compiled_calendar(c));
   for (const OperatorPoolSpec& o : spec.operators) {
     models::OperatorPoolParams p = o.params;
     p.calendar = calendar(o.calendar);

@@ -22,6 +22,9 @@ void read_planning_sections(ReadContext& ctx, MapReader& top, ScenarioSpec& spec
 void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vector<Reference>& calendar_refs,
                     const std::vector<Reference>& pool_refs);
 
+/// A calendar as the models take it: its windows and compiled week pattern.
+models::CalendarParams compiled_calendar(const CalendarSpec& c);
+
 /// Fills the plant's calendars and pools, and the stations' and sources' indices of them.
 /// Precondition: the spec is valid.
 void build_planning(const ScenarioSpec& spec, models::PlantParams& plant);

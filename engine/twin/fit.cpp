@@ -490,9 +490,8 @@ FitResult fit_log(const std::string& log_path, const ScenarioSpec& base, const s
                   const FitOptions& options) {
   FitResult result;
   const LogCatalog catalog = LogCatalog::of(base);
-  const std::vector<bool> restart = restarts_after_repair(base);
   LogReader reader(log_path, catalog, options.epoch ? options.epoch : epoch_of(base));
-  LogReplay replay(catalog, restart);
+  LogReplay replay(catalog, replay_rules(base));
   Collected c;
   const std::size_t stations = base.stations.size(), products = base.products.size(), sources = base.sources.size();
   c.process.assign(stations, std::vector<std::vector<double>>(products));

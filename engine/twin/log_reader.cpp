@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "scenario/planning.hpp"
 #include "scenario/diagnostics.hpp"
 #include "scenario/units.hpp"
 
@@ -109,11 +110,18 @@ LogCatalog LogCatalog::of(const scenario::ScenarioSpec& spec) {
   return c;
 }
 
-std::vector<bool> restarts_after_repair(const scenario::ScenarioSpec& spec) {
-  std::vector<bool> restart;
-  for (const auto& st : spec.stations)
-    restart.push_back(st.params.failures && st.params.failures->interrupted == models::FailureParams::Interrupted::RESTART);
-  return restart;
+ReplayRules replay_rules(const scenario::ScenarioSpec& spec) {
+  ReplayRules rules;
+  for (const auto& st : spec.stations) {
+    rules.restart.push_back(st.params.failures && st.params.failures->interrupted == models::FailureParams::Interrupted::RESTART);
+    std::shared_ptr<const models::CalendarParams> calendar;
+    for (const auto& c : spec.calendars)
+      if (!st.calendar.empty() && c.params.id == st.calendar)
+        calendar = std::make_shared<const models::CalendarParams>(scenario::compiled_calendar(c));
+    rules.calendar.push_back(std::move(calendar));
+    rules.pauses.push_back(st.params.at_shift_end == models::StationParams::AtShiftEnd::PAUSE);
+  }
+  return rules;
 }
 
 std::optional<Epoch> epoch_of(const scenario::ScenarioSpec& spec) {

@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,9 +68,17 @@ struct LogCatalog {
   static LogCatalog of(const scenario::ScenarioSpec& spec);
 };
 
-/// Per station of `spec`: whether work a failure interrupts starts over after the repair
-/// (`failures.interrupted: restart`), as LogReplay takes it.
-std::vector<bool> restarts_after_repair(const scenario::ScenarioSpec& spec);
+/// What a replay of a log needs to know of the scenario's stations besides their ids: per station,
+/// whether work a failure interrupts starts over after the repair (`failures.interrupted:
+/// restart`), and the calendar it works in (none: always on) with whether its work pauses off
+/// shift (`at_shift_end: pause`). Without them a log of a plant with breaks would count the breaks
+/// as working time (an MES log has no rows for shifts).
+struct ReplayRules {
+  std::vector<bool> restart;
+  std::vector<std::shared_ptr<const models::CalendarParams>> calendar;
+  std::vector<bool> pauses;
+};
+ReplayRules replay_rules(const scenario::ScenarioSpec& spec);
 
 /// The instant of time 0 and the offset ISO times without one are read in.
 struct Epoch {

@@ -23,12 +23,18 @@ std::vector<std::int32_t> sources_of_products(const scenario::ScenarioSpec& spec
   return out;
 }
 
-LogReplay::LogReplay(const LogCatalog& catalog, std::vector<bool> restart, kernel::Tick window_begin,
-                     kernel::Tick window_end)
-    : catalog_(catalog), restart_(std::move(restart)), begin_(window_begin), end_(window_end) {
-  restart_.resize(catalog.stations.size(), false);
+LogReplay::LogReplay(const LogCatalog& catalog, ReplayRules rules, kernel::Tick window_begin, kernel::Tick window_end)
+    : catalog_(catalog), rules_(std::move(rules)), begin_(window_begin), end_(window_end) {
+  rules_.restart.resize(catalog.stations.size(), false);
+  rules_.calendar.resize(catalog.stations.size());
+  rules_.pauses.resize(catalog.stations.size(), true);
   servers_.resize(catalog.stations.size());
-  for (std::size_t s = 0; s < servers_.size(); ++s) servers_[s].resize(static_cast<std::size_t>(catalog.servers[s]));
+  for (std::size_t s = 0; s < servers_.size(); ++s) {
+    servers_[s].resize(static_cast<std::size_t>(catalog.servers[s]));
+    // Paused off shift, a part's work and setup do not go on: their derived time runs in on-time.
+    if (rules_.pauses[s])
+      for (ServerTrack& k : servers_[s]) k.work_d.calendar = k.setup_d.calendar = rules_.calendar[s];
+  }
   window_.states_derived.resize(catalog.stations.size());
   window_.states_explicit.resize(catalog.stations.size());
   window_.scrapped.resize(catalog.stations.size());
@@ -47,6 +53,18 @@ void LogReplay::add_state_ticks(std::array<kernel::Tick, models::SERVER_STATE_CO
   if (b > a) ticks[static_cast<std::size_t>(state)] += b - a;
 }
 
+void LogReplay::add_derived_ticks(std::int32_t station, ServerState state, kernel::Tick from, kernel::Tick to) {
+  auto& ticks = window_.states_derived[static_cast<std::size_t>(station)];
+  const auto& calendar = rules_.calendar[static_cast<std::size_t>(station)];
+  const bool overtime = !rules_.pauses[static_cast<std::size_t>(station)] &&
+                        (state == ServerState::WORKING || state == ServerState::SETUP);
+  const kernel::Tick a = std::max(from, begin_), b = std::min(to, end_);
+  if (!calendar || state == ServerState::DOWN || overtime || b <= a) return add_state_ticks(ticks, state, from, to);
+  const kernel::Tick on = calendar->on_time(a, b);
+  ticks[static_cast<std::size_t>(state)] += on;
+  ticks[static_cast<std::size_t>(ServerState::OFF_SHIFT)] += (b - a) - on;
+}
+
 void LogReplay::derive(std::int32_t station, ServerTrack& s, kernel::Tick t) {
   using A = ServerTrack::Activity;
   s.work_d.set(t, !s.down && s.activity == A::WORK);
@@ -57,7 +75,7 @@ void LogReplay::derive(std::int32_t station, ServerTrack& s, kernel::Tick t) {
                            : s.activity == A::FINISHED ? ServerState::BLOCKED
                                                      : ServerState::IDLE;
   if (next == s.derived) return;
-  add_state_ticks(window_.states_derived[static_cast<std::size_t>(station)], s.derived, s.derived_since, t);
+  add_derived_ticks(station, s.derived, s.derived_since, t);
   s.derived = next;
   s.derived_since = t;
 }
@@ -341,7 +359,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         s.work_at_up_d = s.work_d.at(t);
         s.work_at_up_x = s.work_x.at(t);
         // `restart`: the interrupted activity starts over; what was done before does not count.
-        if (restart_[static_cast<std::size_t>(e.station)] && (s.activity == A::WORK || s.activity == A::SETUP)) {
+        if (rules_.restart[static_cast<std::size_t>(e.station)] && (s.activity == A::WORK || s.activity == A::SETUP)) {
           s.work_mark_d = s.activity == A::WORK ? s.work_d.at(t) : s.setup_d.at(t);
           s.work_mark_x = s.activity == A::WORK ? s.work_x.at(t) : s.setup_x.at(t);
         }
@@ -394,7 +412,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
 void LogReplay::finish(kernel::Tick end) {
   for (std::size_t st = 0; st < servers_.size(); ++st)
     for (ServerTrack& s : servers_[st]) {
-      add_state_ticks(window_.states_derived[st], s.derived, s.derived_since, end);
+      add_derived_ticks(static_cast<std::int32_t>(st), s.derived, s.derived_since, end);
       s.derived_since = end;
       add_state_ticks(window_.states_explicit[st], s.explicit_state, s.explicit_since, end);
       s.explicit_since = end;

@@ -22,6 +22,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -55,11 +56,16 @@ struct PartTrack {
   std::string carrier;         ///< TRANSIT on a vehicle or conveyor
 };
 
-/// The time a quantity is "on", accumulated: at(t) is its total up to t.
+/// The time a quantity is "on", accumulated: at(t) is its total up to t; with a calendar, only
+/// the calendar's on-time counts (work that pauses off shift).
 struct Accumulator {
   kernel::Tick total = 0, since = 0;
   bool on = false;
-  kernel::Tick at(kernel::Tick t) const { return total + (on ? t - since : 0); }
+  std::shared_ptr<const models::CalendarParams> calendar;
+  kernel::Tick at(kernel::Tick t) const {
+    if (!on) return total;
+    return total + (calendar ? calendar->on_time(since, t) : t - since);
+  }
   void set(kernel::Tick t, bool value) {
     total = at(t);
     since = t;
@@ -136,9 +142,9 @@ std::vector<std::int32_t> sources_of_products(const scenario::ScenarioSpec& spec
 
 class LogReplay {
  public:
-  /// `restart[s]`: station s restarts an activity a failure interrupted. Window statistics cover
-  /// [window_begin, window_end).
-  LogReplay(const LogCatalog& catalog, std::vector<bool> restart, kernel::Tick window_begin = 0,
+  /// `rules`: what the stations do that the log does not say (restarts after a repair, calendars;
+  /// none given: no restarts, always on). Window statistics cover [window_begin, window_end).
+  LogReplay(const LogCatalog& catalog, ReplayRules rules, kernel::Tick window_begin = 0,
             kernel::Tick window_end = kernel::MAX_RUN_TICKS);
 
   /// Keeps every lead time of the window (WindowStats::lead_times_s): memory that grows with the
@@ -180,11 +186,14 @@ class LogReplay {
   void set_explicit(std::int32_t station, ServerTrack& s, models::ServerState state, kernel::Tick t);
   void add_state_ticks(std::array<kernel::Tick, models::SERVER_STATE_COUNT>& ticks, models::ServerState state,
                        kernel::Tick from, kernel::Tick to) const;
+  /// The derived state's ticks in [from, to): off its station's calendar's on-time they are
+  /// `off_shift` (as the engine shows them), except down time and work finished in overtime.
+  void add_derived_ticks(std::int32_t station, models::ServerState state, kernel::Tick from, kernel::Tick to);
   void set_wip(kernel::Tick t, std::int64_t delta);
   void clear_server(std::int32_t station, ServerTrack& s, kernel::Tick t);
 
   const LogCatalog& catalog_;
-  std::vector<bool> restart_;
+  ReplayRules rules_;
   kernel::Tick begin_, end_;
   std::unordered_map<std::string, PartTrack> parts_;
   std::vector<std::vector<ServerTrack>> servers_;

@@ -126,7 +126,7 @@ std::string iso_time(const Epoch& time0, kernel::Tick t) { return iso_of(time0, 
 StateTracker::StateTracker(const scenario::ScenarioSpec& spec)
     : spec_(spec),
       catalog_(LogCatalog::of(spec)),
-      replay_(catalog_, restarts_after_repair(spec)),
+      replay_(catalog_, replay_rules(spec)),
       source_of_(sources_of_products(spec)),
       source_released_(spec.sources.size(), 0),
       source_last_(spec.sources.size()) {}

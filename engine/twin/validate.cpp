@@ -120,14 +120,14 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
   r.replications = options.replications;
   r.confidence = options.confidence;
   const LogCatalog catalog = LogCatalog::of(spec);
-  const std::vector<bool> restart = restarts_after_repair(spec);
+  const ReplayRules rules = replay_rules(spec);
   LogReader reader(log_path, catalog, options.epoch ? options.epoch : epoch_of(spec));
   std::optional<LogReplay> replay;
   std::vector<Release> releases;
   LogEvent e;
   while (reader.next(e)) {
     if (!replay) {
-      replay.emplace(catalog, restart, e.time, kernel::MAX_RUN_TICKS);
+      replay.emplace(catalog, rules, e.time, kernel::MAX_RUN_TICKS);
       replay->keep_lead_times();
     }
     replay->apply(e);
@@ -210,9 +210,12 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
     const double server_ticks = static_cast<double>(w1 - w0) * params.stations[s].params.servers;
     const auto& log_ticks = r.state_rows ? w.states_explicit[s] : w.states_derived[s];
     const auto utilization = [&](const std::array<Tick, models::SERVER_STATE_COUNT>& ticks) {
+      // Planned time: without state rows the log cannot tell maintenance or a wait for an operator
+      // from idle, so the twin is taken over the same states (all but off shift, which the replay
+      // knows from the stations' calendars).
       double planned = 0;
       for (const auto& info : models::SERVER_STATES)
-        if (info.planned || !r.state_rows) planned += static_cast<double>(ticks[static_cast<std::size_t>(info.state)]);
+        if (info.planned || (!r.state_rows && info.state != ServerState::OFF_SHIFT)) planned += static_cast<double>(ticks[static_cast<std::size_t>(info.state)]);
       return planned > 0 ? static_cast<double>(ticks[static_cast<std::size_t>(ServerState::WORKING)]) / planned : NaN;
     };
     Raw util{"stations." + id + ".utilization", id, utilization(log_ticks), {}};

@@ -182,3 +182,46 @@ TEST_CASE("the replay nets out repairs from work and knows where every part is",
   CHECK(replay.parts().at("2").place == twin::Place::SOURCE);
   CHECK(replay.anomalies() == 0);
 }
+
+TEST_CASE("the replay takes a station's calendar from the scenario: paused work nets out the breaks", "[twin][replay]") {
+  // Station a pauses at its break (10:00-10:30), station b finishes the part in hand in overtime.
+  const scenario::ScenarioSpec spec = spec_of(
+      "plantwin: 1\nname: shifts\nhorizon: 1d\n"
+      "calendars: [{id: day, shifts: [{from: 6h, to: 14h}], breaks: [{from: 10h, to: 10h30min}]}]\n"
+      "products: [{id: p, route: [a, b]}]\n"
+      "sources: [{id: s, product: p, interarrival: 10min}]\n"
+      "stations: [{id: a, process: 5min, calendar: day}, {id: b, process: 5min, calendar: day, at_shift_end: finish}]\n");
+  const twin::LogCatalog c = twin::LogCatalog::of(spec);
+  const TempFile file("shifts.csv", "time,event,station,server,part,product,order\n"
+                                    "35580,release,,,1,p,\n"
+                                    "35580,start,a,0,1,p,\n"       // 09:53, 7 min before the break
+                                    "37980,end,a,0,1,p,\n"         // 10:33: 7 + 3 min of work
+                                    "37980,leave,a,0,1,p,\n"
+                                    "37980,enter,b,,1,p,\n"
+                                    "37980,start,b,0,1,p,\n"
+                                    "38280,end,b,0,1,p,\n"
+                                    "38280,exit,b,0,1,p,\n"
+                                    "39000,release,,,2,p,\n"
+                                    "49980,start,b,0,2,p,\n"       // 13:53: finishes at 13:58, no pause
+                                    "50280,end,b,0,2,p,\n");
+  twin::LogReader reader(file.path(), c);
+  twin::LogReplay replay(c, twin::replay_rules(spec), 6 * 3600 * S, 14 * 3600 * S);
+  LogEvent e;
+  std::vector<twin::Observation> obs;
+  while (reader.next(e)) obs.push_back(replay.apply(e));
+  replay.finish(14 * 3600 * S);
+  REQUIRE(obs.size() == 11);
+  CHECK(*obs[2].work == 10 * 60 * S);  // 40 min of wall time less the 30-min break
+  CHECK(*obs[6].work == 5 * 60 * S);
+  CHECK(*obs[10].work == 5 * 60 * S);
+  const auto& a = replay.window().states_derived[0];
+  CHECK(a[static_cast<std::size_t>(models::ServerState::WORKING)] == 10 * 60 * S);
+  CHECK(a[static_cast<std::size_t>(models::ServerState::OFF_SHIFT)] == 30 * 60 * S);
+  CHECK(a[static_cast<std::size_t>(models::ServerState::IDLE)] == (8 * 3600 - 40 * 60) * S);
+  // Without the calendar (a scenario that does not say), the break would count as work.
+  twin::LogReader again(file.path(), c);
+  twin::LogReplay plain(c, {});
+  std::vector<twin::Observation> raw;
+  while (again.next(e)) raw.push_back(plain.apply(e));
+  CHECK(*raw[2].work == 40 * 60 * S);
+}
