@@ -402,7 +402,7 @@ def processes_of(url: str) -> list[int]:
 
 
 def test_a_forecast_runs_beside_the_intake_of_events(cli, broker, flagship, root):
-    # A long forecast (the flagship's two shifts, 300 replications) asked for before the events:
+    # A long forecast (the flagship's week, 300 replications) asked for before the events:
     # they are applied while it runs, so the forecast, published after them, counts them all.
     listener = Listener(broker.port, "plantwin/smt-line-a/forecast")
     twin = Twin(cli, flagship, broker, "--every", "0", "--replications", "300")

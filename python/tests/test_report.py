@@ -86,7 +86,7 @@ def test_report_tables_give_times_as_the_cli_does_and_units(flagship, tmp_path):
 
     assert (hms(3725), hms(14400.4), hms(90000), hms(float("nan"))) == ("1:02:05", "4:00:00", "25:00:00", "n/a")
     page = plantwin.report.write_report(plantwin.run(flagship, replications=2, timeline=True), tmp_path).read_text()
-    assert "<td>4:00:00</td>" in page  # MB-1003's release, 14,400 s
+    assert "<td>10:00:00</td>" in page  # MB-1003's release, 36,000 s
     assert " /h" in page and " %" in page and " m" in page  # rates, shares, the fleet's distance
     assert "release_s" not in page
 

@@ -35,9 +35,9 @@ def test_a_run_gives_the_cli_document(cli, in_root, scenario):
 
 def test_seed_replications_and_changes_give_the_cli_document(cli, in_root):
     expected = cli_document(cli, "scenarios/smt_line.yaml", "--seed", 7, "--replications", 3,
-                            "--set", "stations.reflow.servers=12", "--set", "sources.plan.orders.MB-1001.due=3h")
+                            "--set", "stations.reflow.servers=12", "--set", "sources.plan.orders.MB-1001.due=9h")
     result = plantwin.run("scenarios/smt_line.yaml", seed=7, replications=3,
-                          changes={"stations.reflow.servers": 12, "sources.plan.orders.MB-1001.due": "3h"})
+                          changes={"stations.reflow.servers": 12, "sources.plan.orders.MB-1001.due": "9h"})
     assert without_wall(result.to_dict()) == without_wall(expected)
     assert result.fingerprint == expected["fingerprint"]
 
@@ -59,7 +59,7 @@ def test_the_dataframes_are_views_of_the_document(flagship):
     assert result.stations.loc["reflow", "utilization"] == doc["stations"]["reflow"]["utilization"]["mean"]
     assert list(result.products.index) == ["mainboard", "io_board"]
     assert list(result.orders.index) == list(doc["orders"]["by_order"])
-    assert result.orders.loc["MB-1001", "due_s"] == 9900
+    assert result.orders.loc["MB-1001", "due_s"] == 32400
     replications = result.replications
     assert len(replications) == 4
     assert list(replications["throughput_per_h"]) == doc["kpis"]["throughput_per_h"]["values"]

@@ -135,26 +135,26 @@ TEST_CASE("every example scenario keeps its golden fingerprint", "[cli][golden]"
 TEST_CASE("check passes the flagship's plan and writes a JUnit report", "[cli][check]") {
   const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml --junit /tmp/plantwin_junit_test.xml");
   CHECK(r.exit_code == 0);
-  CHECK_THAT(r.out, Catch::EndsWith("scenarios/smt_line.yaml: 11 of 11 expectation(s) met; fingerprint unchanged\n"));
+  CHECK_THAT(r.out, Catch::EndsWith("scenarios/smt_line.yaml: 12 of 12 expectation(s) met; fingerprint unchanged\n"));
   // Confidence mode: the whole interval within the bound, and said so.
   CHECK_THAT(r.out, Catch::Contains("PASS orders.by_order.MB-1001.on_time = 0.800 (95 % CI 0.490 .. 0.943 over 10 "
                                     "replications): the interval is within the bound\n"));
-  // A bound with a unit: {max: 5h} is 18000 s.
-  CHECK_THAT(r.out, Catch::Contains("PASS lead_time_s.p95 = 15550.0 (pooled over 10 replications, no interval)\n"));
+  // A bound with a unit: {max: 6h} is 21600 s.
+  CHECK_THAT(r.out, Catch::Contains("PASS lead_time_s.p95 = 20000.2 (pooled over 10 replications, no interval)\n"));
   const std::string xml = read_text("/tmp/plantwin_junit_test.xml");
-  CHECK_THAT(xml, Catch::Contains("tests=\"12\" failures=\"0\""));
-  CHECK_THAT(xml, Catch::Contains("name=\"lead_time_s.p95 &lt;= 18000\""));
-  CHECK_THAT(xml, Catch::Contains("name=\"orders.on_time &gt;= 0.6 (95 % confidence)\""));
+  CHECK_THAT(xml, Catch::Contains("tests=\"13\" failures=\"0\""));
+  CHECK_THAT(xml, Catch::Contains("name=\"lead_time_s.p95 &lt;= 21600\""));
+  CHECK_THAT(xml, Catch::Contains("name=\"orders.on_time &gt;= 0.75 (95 % confidence)\""));
 }
 
 TEST_CASE("check exits with 1 and names the measured value and interval of a failed expectation", "[cli][check]") {
   const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml "
                          "--set stations.pnp_chip.process.mainboard=60s --junit /tmp/plantwin_junit_fail.xml");
   CHECK(r.exit_code == 1);
-  CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.067 (95 % CI 0.005 .. 0.128 over 10 replications): below the minimum 0.6"));
-  CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 9901.2 (95 % CI 9443.9 .. 10358.4 over 10 replications): above the maximum 8000"));
-  CHECK_THAT(r.out, Catch::Contains("FAIL fingerprint ff8ce84fdd748db9: the event trajectory changed (expected 8d95f8565aac92cb)"));
-  CHECK_THAT(r.out, Catch::EndsWith(": 8 of 11 expectation(s) met, 3 failed; fingerprint changed\n"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.097 (95 % CI 0.070 .. 0.123 over 10 replications): below the minimum 0.75"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 15493.7 (95 % CI 15052.9 .. 15934.6 over 10 replications): above the maximum 12000"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL fingerprint 8c5ba71f6497ae13: the event trajectory changed (expected f4c767cfdf9b40bd)"));
+  CHECK_THAT(r.out, Catch::EndsWith(": 7 of 12 expectation(s) met, 5 failed; fingerprint changed\n"));
   CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure type=\"expectation\" message="));
   CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure type=\"fingerprint\" message="));
 }
