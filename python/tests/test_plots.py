@@ -41,13 +41,16 @@ def test_plots_draw_on_a_given_axes(result, tmp_path):
 
 
 def test_state_bars_show_the_states_a_plant_has(result):
-    # The flagship has AGVs and a 5G network: its stations also wait for transport and the network.
+    # The flagship has AGVs, a 5G network, shifts, a setter and maintenance: its stations also wait
+    # for transport, the network and the setter, and are off shift or in maintenance.
     labels = [t.get_text() for t in plots.station_states(result).get_legend().get_texts()]
-    assert labels == ["working", "setup", "blocked", "waiting transport", "waiting network", "down", "idle"]
-    # A plant without transport or network shows the core states only (its document has no others).
+    assert labels == ["working", "setup", "waiting operator", "blocked", "waiting transport", "waiting network", "down",
+                      "maintenance", "off shift", "idle"]
+    # A plant without them shows the core states only (its document has no others).
     doc = copy.deepcopy(result.to_dict())
+    extra = ("waiting_operator", "waiting_transport", "waiting_network", "maintenance", "off_shift")
     for station in doc["stations"].values():
-        station["states"]["idle"] += station["states"].pop("waiting_transport") + station["states"].pop("waiting_network")
+        station["states"]["idle"] += sum(station["states"].pop(k) for k in extra)
     labels = [t.get_text() for t in plots.station_states(plantwin.Result(doc)).get_legend().get_texts()]
     assert labels == ["working", "setup", "blocked", "down", "idle"]
 
