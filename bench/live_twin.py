@@ -31,7 +31,8 @@ CLI = ROOT / "build" / "release" / "engine" / "plantwin"
 LOG = ROOT / "scenarios" / "twin" / "smt_line_shift.csv"
 SCENARIO = ROOT / "scenarios" / "smt_line.yaml"
 PLANT = "smt-line-a"
-# 09:14 and 09:58: the chip shooter is down; 09:18 and 10:00: it is up again.
+# 09:14 and 09:59: the chip shooter is down (since 09:13:20 and 09:58:19); 09:18 and 10:00: it is up
+# again; 10:00-10:30: the line's break (no rows but the oven finishing its boards), 10:30: back at work.
 CHECKPOINTS = ["08:00", "09:00", "09:14", "09:18", "09:30", "09:59", "10:00", "10:30"]
 
 
