@@ -92,7 +92,7 @@ def test_an_unreadable_file_is_a_scenario_error(tmp_path):
 def test_a_scenario_describes_itself(flagship):
     line = plantwin.load(flagship)
     assert line.name == "smt-line-a" and line.seed == 42 and line.replications == 10
-    assert line.horizon_s == 16 * 3600 and line.warmup_s == 0
+    assert line.horizon_s == 7 * 24 * 3600 and line.warmup_s == 0
     assert line.stations[:3] == ["printer", "spi", "pnp_chip"] and line.products == ["mainboard", "io_board"]
     assert line.sources == ["plan"]
     assert line.routes["io_board"] == ["printer", "spi", "pnp_chip", "reflow", "aoi", "pack"]
@@ -105,7 +105,7 @@ def test_with_changes_applies_paths_like_set(cli, in_root):
     changed = line.with_changes({"stations.reflow.servers": 16, "horizon": "24h", "seed": np.int64(5)})
     assert changed.horizon_s == 24 * 3600 and changed.seed == 5
     assert changed.changes == {"stations.reflow.servers": "16", "horizon": "24h", "seed": "5"}
-    assert line.changes == {} and line.horizon_s == 16 * 3600  # the original is unchanged
+    assert line.changes == {} and line.horizon_s == 7 * 24 * 3600  # the original is unchanged
     assert changed.with_changes({}) is changed
     # pairs apply in order, a later one wins
     assert line.with_changes([("seed", 1), ("seed", 2)]).seed == 2

@@ -293,7 +293,7 @@ def test_the_url_fragment_opens_the_page_at_that_instant(browser, pages):
     assert browser.execute_script("return window.plantwinView.time") == 5025.5
     assert browser.find_element("id", "plantwin-view").get_attribute("data-time") == "5025.5"
     # The flagship has an epoch: the date and time of day in its offset, then h:mm:ss from time 0.
-    assert browser.find_element("id", "pw-clock").text == "2026-03-02 07:23:46+08:00 (1:23:46)"
+    assert browser.find_element("id", "pw-clock").text == "2026-03-02 01:23:46+08:00 (1:23:46)"
     _open(browser, index, t="1:00:00")  # h:mm:ss is taken too
     assert browser.execute_script("return window.plantwinView.time") == 3600
 
