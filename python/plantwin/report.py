@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Optional, Union
 import numpy as np
 
 from .result import Result, _duration, _num
-from .states import ACTIVE_STATES, STATES
+from .states import ACTIVE_STATES, SERVER_STATES, STATES
 from .run import run
 from .scenario import Changes, PathLike, Scenario
 
@@ -32,25 +32,32 @@ def bottleneck_sentence(result: Result) -> str:
     """The bottleneck in words: which station, its active share (working + setup + down, and
     waiting on the network when there is one: docs/kpis.md) and
     what that means for the line, with the blocking upstream and the starving downstream of it
-    when the scenario's routes are known."""
+    when the scenario's routes are known.
+
+    Every share is one of the station's planned time, as the bottleneck's active share is
+    (docs/kpis.md): in a plant with calendars or maintenance the state shares, which are shares of
+    calendar time, are divided by ``1 - off_shift - maintenance`` of their station (0 for a station
+    with no planned time), and the sentence says "of its planned time"."""
     name = result.bottleneck
     if not name:
         return "The plant has no station."
-    states = result.station_states
+    calendar = result.station_states
+    states = _planned_shares(calendar)
+    basis = "of the time" if states is calendar else "of its planned time"
     row = states.loc[name]
     active = result.bottleneck_active
     parts = [f"{s.replace('_', ' ')} {100 * row[s]:.1f} %" for s in ACTIVE_STATES if s in row and row[s] > 0.0005]
     others = sum(states.get(s, 0) for s in ACTIVE_STATES).drop(index=name)
     runner_up = f" (next: {others.idxmax()}, {100 * others.max():.1f} %)" if len(others) else ""
     text = (f"The bottleneck is {name}: its servers are active ({', '.join(parts) or 'working 0 %'}) "
-            f"{100 * active:.1f} % of the time, more than any other station's{runner_up}. ")
+            f"{100 * active:.1f} % {basis}, more than any other station's{runner_up}. ")
     if active >= 0.9:
         text += (f"It is saturated and sets the line's throughput: more capacity at {name} (another server, shorter "
                  f"process or setup times, fewer or shorter failures) raises throughput, more capacity anywhere "
                  f"else does not. ")
     else:
         slack = 1 - active
-        text += (f"No station is saturated ({name} is idle, blocked or waiting {100 * slack:.1f} % of the time): the "
+        text += (f"No station is saturated ({name} is idle, blocked or waiting {100 * slack:.1f} % {basis}): the "
                  f"line's output follows its arrivals or its production plan rather than its capacity, and {name} is "
                  f"where queues and lead times grow first when the load rises. ")
     upstream, downstream = _neighbours(result, name)
@@ -63,6 +70,19 @@ def bottleneck_sentence(result: Result) -> str:
     if starved:
         text += f"Downstream, stations wait for work (idle: {', '.join(starved)}). "
     return text.strip()
+
+
+def _planned_shares(states):
+    """``states`` (:attr:`Result.station_states`, shares of calendar time) as shares of each
+    station's planned time, without the unplanned states (off_shift, maintenance); a station
+    with no planned time has every share 0. ``states`` itself when the plant has no unplanned
+    state (no calendars, no maintenance)."""
+    unplanned = [s.name for s in SERVER_STATES if not s.planned and s.name in states]
+    if not unplanned:
+        return states
+    planned = 1 - states[unplanned].sum(axis=1)
+    planned = planned.where(planned > 1e-12)
+    return states.drop(columns=unplanned).div(planned, axis=0).fillna(0.0)
 
 
 def _neighbours(result: Result, station: str):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pandas as pd
+import pytest
+
 import plantwin
+from plantwin.states import ACTIVE_STATES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,6 +94,55 @@ def test_report_tables_give_times_as_the_cli_does_and_units(flagship, tmp_path):
     assert "<td>10:00:00</td>" in page  # MB-1003's release, 36,000 s
     assert " /h" in page and " %" in page and " m" in page  # rates, shares, the fleet's distance
     assert "release_s" not in page
+
+
+def _sentence_shares(sentence):
+    """The bottleneck sentence's breakdown {state: share}, its active share, its basis and its runner-up."""
+    found = re.search(r"are active \((.*?)\) ([\d.]+) % (of the time|of its planned time), .*\(next: (\w+), ([\d.]+) %\)",
+                      sentence)
+    assert found, sentence
+    parts = {p.rsplit(" ", 2)[0]: float(p.rsplit(" ", 2)[1]) / 100 for p in found[1].split(", ")}
+    return parts, float(found[2]) / 100, found[3], found[4], float(found[5]) / 100
+
+
+def test_the_bottleneck_sentence_gives_shares_of_planned_time(flagship):
+    """The flagship's week has shifts: the active share is one of planned time (docs/kpis.md), so the
+    breakdown and the runner-up are too, and they add up to it (each printed to 0.1 %)."""
+    result = plantwin.run(flagship, replications=3)
+    sentence = plantwin.report.bottleneck_sentence(result)
+    parts, active, basis, runner_up, runner_up_share = _sentence_shares(sentence)
+    assert basis == "of its planned time"
+    assert active == pytest.approx(result.bottleneck_active, abs=0.0005)
+    assert sum(parts.values()) == pytest.approx(active, abs=0.0005 * (len(parts) + 1))
+    assert set(parts) >= {"working", "setup"}
+
+    def planned_active(station):
+        states = result.to_dict()["stations"][station]["states"]
+        planned = 1 - states.get("off_shift", 0) - states.get("maintenance", 0)
+        return sum(states.get(s, 0) for s in ACTIVE_STATES) / planned
+
+    others = {s: planned_active(s) for s in result.to_dict()["stations"] if s != result.bottleneck}
+    assert runner_up == max(others, key=others.get)
+    assert runner_up_share == pytest.approx(others[runner_up], abs=0.0005)
+    assert "idle, blocked or waiting" in sentence and "% of the time" not in sentence
+
+
+def test_the_bottleneck_sentence_of_a_plant_without_calendars_gives_shares_of_the_time(in_root):
+    result = plantwin.run("scenarios/examples/saturated_line.yaml", replications=2)
+    parts, active, basis, runner_up, runner_up_share = _sentence_shares(plantwin.report.bottleneck_sentence(result))
+    assert basis == "of the time" and "planned" not in plantwin.report.bottleneck_sentence(result)
+    states = result.station_states
+    assert parts == pytest.approx({p: states.loc[result.bottleneck, p.replace(" ", "_")] for p in parts}, abs=0.0005)
+    others = states.drop(index=result.bottleneck)[[s for s in ACTIVE_STATES if s in states]].sum(axis=1)
+    assert (runner_up, runner_up_share) == (others.idxmax(), pytest.approx(others.max(), abs=0.0005))
+
+
+def test_a_station_without_planned_time_has_no_share():
+    states = pd.DataFrame({"working": [0.25, 0.0], "idle": [0.25, 0.0], "off_shift": [0.5, 1.0]},
+                          index=["a", "b"])
+    shares = plantwin.report._planned_shares(states)
+    assert list(shares.columns) == ["working", "idle"]
+    assert shares.loc["a"].tolist() == [0.5, 0.5] and shares.loc["b"].tolist() == [0.0, 0.0]
 
 
 class _Tables(HTMLParser):
