@@ -6,10 +6,9 @@
 
 namespace plantwin::models {
 
-Kits::Kits(const PlantParams& plant, std::uint32_t station) {
-  for (std::size_t p = 0; p < plant.products.size(); ++p) {
+Kits::Kits(const PlantParams& plant, const std::vector<ProductIndex>& assembled) {
+  for (const ProductIndex p : assembled) {
     const ProductParams& product = plant.products[p];
-    if (product.bom.empty() || product.route.front().station != station) continue;
     const auto a = static_cast<int>(assemblies_.size());
     assemblies_.push_back({static_cast<ProductIndex>(p), &product.bom});
     std::size_t size = 0;

@@ -19,8 +19,8 @@ struct BomLine;
 
 class Kits {
  public:
-  /// The products assembled at station `station` of `plant`, if any.
-  Kits(const PlantParams& plant, std::uint32_t station);
+  /// The products `assembled` at one station of `plant` (PlantContext::assembled_at).
+  Kits(const PlantParams& plant, const std::vector<ProductIndex>& assembled);
 
   /// Nothing is assembled here.
   bool empty() const { return assemblies_.empty(); }

@@ -36,7 +36,7 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   process_.resize(params.products.size());
   sink_ = std::make_unique<Sink>(kernel_, parts_, params.products.size(), initial_orders(params));
   ctx_ = std::make_unique<PlantContext>(
-      PlantContext{kernel_, parts_, routes_, *sink_, seed, replication, nullptr, nullptr, 0, nullptr, {}, {}, &params});
+      PlantContext{kernel_, parts_, routes_, *sink_, seed, replication, nullptr, nullptr, 0, nullptr, {}, {}, &params, {}});
   for (const auto& p : params.products) product_ids_.push_back(p.id);
   ctx_->product_ids = &product_ids_;
   // A network's simulator brings events of its own: a dry calendar then proves nothing.
@@ -51,6 +51,12 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   for (const OperatorPoolParams& o : params.operators) {
     pools_.push_back(std::make_unique<OperatorPool>(o, o.calendar ? calendars_[*o.calendar].get() : nullptr, kernel_));
     ctx_->pools.push_back(pools_.back().get());
+  }
+  for (std::size_t p = 0; p < params.products.size(); ++p) {
+    const ProductParams& product = params.products[p];
+    if (product.bom.empty()) continue;
+    ctx_->assembled_at.resize(params.stations.size());
+    ctx_->assembled_at[product.route.front().station].push_back(static_cast<ProductIndex>(p));
   }
   stations_.reserve(params.stations.size());
   for (const auto& s : params.stations)

@@ -58,10 +58,8 @@ Station::Station(std::string id, StationParams params, PlantContext& ctx, std::u
   has_planning_ = calendar_ != nullptr || params_.maintenance.has_value() || has_pools_;
   counts_station_work_ = params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::OPERATING &&
                          params_.maintenance->scope == MaintenanceParams::Scope::STATION;
-  if (ctx.plant != nullptr) {
-    auto kits = std::make_unique<Kits>(*ctx.plant, number_);
-    if (!kits->empty()) kits_ = std::move(kits);
-  }
+  if (ctx.plant != nullptr && number_ < ctx.assembled_at.size() && !ctx.assembled_at[number_].empty())
+    kits_ = std::make_unique<Kits>(*ctx.plant, ctx.assembled_at[number_]);
   // Stations that gather their work pick at the end of the instant (models/station_pick.cpp).
   if (params_.batch)
     gather_ = static_cast<std::size_t>(params_.batch->max);
