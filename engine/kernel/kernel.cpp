@@ -30,7 +30,8 @@ void Kernel::defer(ModelId target, std::uint32_t kind, std::uint64_t arg) {
     deferred_head_ = 0;
     deferred_tail_ = n;
   }
-  deferred_[deferred_tail_++ % deferred_.size()] = Event{now_, target, kind, arg};
+  // The ring's size is a power of two (64, doubled): a mask, not a division, wraps the index.
+  deferred_[deferred_tail_++ & (deferred_.size() - 1)] = Event{now_, target, kind, arg};
 }
 
 void Kernel::cancel(EventHandle handle) {
@@ -99,7 +100,7 @@ void Kernel::run_events(Tick last) {
   for (;;) {
     Event e;
     if (deferred_head_ != deferred_tail_) {
-      e = deferred_[deferred_head_++ % deferred_.size()];
+      e = deferred_[deferred_head_++ & (deferred_.size() - 1)];
     } else {
       if (size_ == 0 || heap_[0].time > last) {
         if (watchdog_ != nullptr && pending_events() == 0) watchdog_->on_quiet(true);

@@ -184,7 +184,7 @@ class Kernel {
   std::vector<std::string> names_;
   std::vector<Entry> heap_;
   std::size_t size_ = 0;
-  std::vector<Event> deferred_;  // a ring buffer: [deferred_head_, deferred_tail_) modulo its size
+  std::vector<Event> deferred_;  // a ring buffer: [deferred_head_, deferred_tail_) modulo its size (a power of two)
   std::size_t deferred_head_ = 0, deferred_tail_ = 0;
   std::unordered_set<std::uint64_t> cancelled_;  // membership only, never iterated
   Tick now_ = 0;
