@@ -26,11 +26,18 @@ namespace plantwin::bench {
 namespace {
 
 /// Every measurement --only can name; `soak` runs only when named (or with --soak).
-const std::vector<std::string> ALL_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "network", "logread", "simpy", "soak"};
-const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1", "line", "plant", "scaling", "transport", "network", "logread", "simpy"};
+const std::vector<std::string> ALL_MEASUREMENTS = {"mm1",     "line",   "plant", "scaling",       "transport",
+                                                   "network", "logread", "simpy", "simpy-scaling", "soak"};
+const std::vector<std::string> DEFAULT_MEASUREMENTS = {"mm1",     "line",    "plant", "scaling",      "transport",
+                                                       "network", "logread", "simpy", "simpy-scaling"};
 
 /// The engine's per-event cost may vary this much (relative to 10 stations) up to 10,000 stations.
 constexpr double SCALING_TOLERANCE = 0.20;
+/// The largest plant the target above speaks of; larger sizes are reported, not judged.
+constexpr int SCALING_TARGET_STATIONS = 10'000;
+/// A SimPy line agrees with the C++ loop when its completed parts and mean lead time are this
+/// close (different random numbers: a statistical check, not a trajectory).
+constexpr double SIMPY_AGREEMENT = 0.05;
 /// The engine may take at most this many times the minimal loop's time.
 constexpr double RATIO_TARGET = 1.5;
 
@@ -42,19 +49,24 @@ struct Options {
   double scale = 1.0;  // multiplies every model's work (customers, horizons)
   std::int64_t simpy_customers = -1;  // -1: the default for the mode
   int simpy_reps = 3;
+  int simpy_scaling_reps = 3;  // --simpy-reps too; --quick: 1 unless --simpy-reps is given
   double soak_events = 1e8;
   double log_rows = 1e7;  // rows of the event-log measurement (times --scale)
   std::string profile;  // MODEL:SIDE, run once in this process (for callgrind)
   std::string simpy_script = PLANTWIN_BENCH_DIR "/simpy_mm1.py";
+  std::string simpy_lines_script = PLANTWIN_BENCH_DIR "/simpy_lines.py";
+  std::vector<int> scaling_stations;  // empty: the default for the mode
+  std::vector<int> network_devices;   // empty: the default for the mode
 };
 
 void print_usage() {
   std::printf(
       "usage: plantwin_bench [--only LIST] [--reps N] [--json] [--quick] [--scale F] [--soak]\n"
       "                      [--soak-events N] [--simpy-customers N] [--simpy-reps N] [--log-rows N] [--profile MODEL:SIDE]\n"
+      "                      [--scaling-stations LIST] [--network-devices LIST]\n"
       "\n"
-      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,transport,network,logread,simpy,soak\n"
-      "                       (default: mm1,line,plant,scaling,transport,network,logread,simpy)\n"
+      "  --only LIST          comma-separated subset of: mm1,line,plant,scaling,transport,network,logread,simpy,\n"
+      "                       simpy-scaling,soak (default: all but soak)\n"
       "  --reps N             repetitions of every timed run; medians are reported (default 5)\n"
       "  --json               print one JSON document instead of the table\n"
       "  --quick              models 10x smaller and 1 repetition (a smoke run, not a measurement)\n"
@@ -62,7 +74,11 @@ void print_usage() {
       "  --soak               add the soak: RSS sampled every 0.2 s over a 1e8-event run\n"
       "  --soak-events N      events of each soak run (default 1e8)\n"
       "  --simpy-customers N  customers of the SimPy M/M/1 (default 1e6, --quick 1e5)\n"
-      "  --simpy-reps N       repetitions of the SimPy run (default 3)\n"
+      "  --simpy-reps N       repetitions of each SimPy run (default 3; --quick: 1 of the SimPy lines)\n"
+      "  --scaling-stations LIST  sizes of `scaling` and `simpy-scaling`, multiples of 10\n"
+      "                       (default 10,100,1000,10000,100000; --quick 10,100,1000,10000)\n"
+      "  --network-devices LIST   devices of `network`, each size sending the same messages\n"
+      "                       (default 100,1000,4000, the most a network may have; --quick 1000)\n"
       "  --log-rows N         rows of the event log read by `logread` (default 1e7, times --scale)\n"
       "  --profile MODEL:SIDE run one model once, in this process, and print its outcome: for\n"
       "                       valgrind --tool=callgrind. MODEL: mm1, line, plant, transport or scaleN (N\n"
@@ -113,12 +129,21 @@ void parse_options(int argc, char** argv, Options& o) {
     } else if (arg == "--simpy-customers") {
       o.simpy_customers = std::stoll(value());
     } else if (arg == "--simpy-reps") {
-      o.simpy_reps = std::max(1, std::stoi(value()));
+      o.simpy_reps = o.simpy_scaling_reps = std::max(1, std::stoi(value()));
     } else if (arg == "--log-rows") {
       o.log_rows = std::stod(value());
       if (!(o.log_rows >= 10)) throw std::invalid_argument("--log-rows must be at least 10");
     } else if (arg == "--profile") {
       o.profile = value();
+    } else if (arg == "--scaling-stations" || arg == "--network-devices") {
+      std::vector<int>& list = arg == "--scaling-stations" ? o.scaling_stations : o.network_devices;
+      list.clear();
+      for (const std::string& n : split(value(), ',')) list.push_back(std::stoi(n));
+      for (int n : list)
+        if (n < 1 || (arg == "--scaling-stations" && n % 10 != 0))
+          throw std::invalid_argument(arg + ": sizes must be positive" +
+                                      (arg == "--scaling-stations" ? " multiples of 10" : ""));
+      if (list.empty()) throw std::invalid_argument(arg + " needs at least one size");
     } else {
       throw std::invalid_argument("unknown option '" + arg + "' (see --help)");
     }
@@ -129,9 +154,18 @@ void parse_options(int argc, char** argv, Options& o) {
     bool reps_given = false;
     for (int i = 1; i < argc; ++i) reps_given = reps_given || std::strcmp(argv[i], "--reps") == 0;
     if (!reps_given) o.reps = 1;
+    bool simpy_reps_given = false;
+    for (int i = 1; i < argc; ++i) simpy_reps_given = simpy_reps_given || std::strcmp(argv[i], "--simpy-reps") == 0;
+    if (!simpy_reps_given) o.simpy_scaling_reps = 1;
     o.scale *= 0.1;
   }
   if (o.simpy_customers < 0) o.simpy_customers = o.quick ? 100'000 : 1'000'000;
+  // --quick stays a smoke run: 100,000 stations take 0.3 s to build and 0.3 GiB (engine), and
+  // about 10 s in SimPy, even at a tenth of the work. A network has at most 4,000 devices
+  // (docs/network.md#limits), so 10,000 cannot be measured.
+  if (o.scaling_stations.empty())
+    o.scaling_stations = o.quick ? std::vector<int>{10, 100, 1000, 10000} : std::vector<int>{10, 100, 1000, 10000, 100000};
+  if (o.network_devices.empty()) o.network_devices = o.quick ? std::vector<int>{1000} : std::vector<int>{100, 1000, 4000};
 }
 
 // ---- the models' sizes -------------------------------------------------------------------------
@@ -144,7 +178,6 @@ struct Sizes {
   /// Simulated seconds of one line in the scaling runs; n lines run 1/n of it, so that every
   /// size executes about the same number of events.
   double scaling_line_horizon_s;
-  std::vector<int> scaling_stations{10, 100, 1000, 10000};
   TransportModel transport;
   NetworkModel network;
 };
@@ -159,7 +192,17 @@ Sizes sizes(double scale) {
   s.scaling_line_horizon_s = 5.0e5 * scale;  // about 4.3e6 events per size
   s.transport.horizon_s = 6.0e4 * scale;      // about 1e6 events
   s.network.horizon_s = 300 * scale;  // 1,000 devices, one message per second each: 3e5 transfers
+  // (network_model() keeps the messages for other device counts)
   return s;
+}
+
+/// `devices` sensors sending as many messages as the standard 1,000 do: the horizon shrinks as
+/// the devices grow (4,000 devices: 75 s at full scale), as the scaling runs keep their events.
+NetworkModel network_model(const Sizes& s, int devices) {
+  NetworkModel m = s.network;
+  m.horizon_s = s.network.horizon_s * s.network.devices / devices;
+  m.devices = devices;
+  return m;
 }
 
 LineModel scaling_model(const Sizes& s, int stations) {
@@ -216,6 +259,10 @@ struct ScalingSummary {
   double engine_spread = 0;  // max cost / min cost
   double loop_spread = 0;
   bool met = false;
+  /// Over every size (the target's figures above stop at SCALING_TARGET_STATIONS): the largest
+  /// size and its cost relative to 10 stations.
+  int largest_stations = 0;
+  double engine_growth = 0, loop_growth = 0;
 };
 
 ScalingSummary summarise_scaling(const std::vector<Comparison>& rows) {
@@ -227,6 +274,12 @@ ScalingSummary summarise_scaling(const std::vector<Comparison>& rows) {
   for (const Comparison& c : rows) {
     if (c.engine.runs.empty() || c.loop.runs.empty()) continue;
     const double e = c.engine.ns_per_event(), l = c.loop.ns_per_event();
+    if (c.stations > s.largest_stations) {
+      s.largest_stations = c.stations;
+      s.engine_growth = e / e0;
+      s.loop_growth = l / l0;
+    }
+    if (c.stations > SCALING_TARGET_STATIONS) continue;
     s.engine_max_deviation = std::max(s.engine_max_deviation, std::fabs(e / e0 - 1));
     s.loop_max_deviation = std::max(s.loop_max_deviation, std::fabs(l / l0 - 1));
     emin = std::min(emin, e);
@@ -298,8 +351,59 @@ void print_network(const NetworkResult& n) {
               1e6 * (e.median_run_s() - e.median_simgrid_s()) / static_cast<double>(f.events));
 }
 
+/// The SimPy line of one size agrees with the C++ loop's run of it (completed parts and mean lead
+/// time within SIMPY_AGREEMENT); "" when there is no loop run of the size to compare with.
+std::string simpy_agreement(const SimpyLinesRow& row, const std::vector<Comparison>& scaling, bool* agrees = nullptr) {
+  for (const Comparison& c : scaling) {
+    if (c.stations != row.stations || c.loop.runs.empty()) continue;
+    const RunOutcome& l = c.loop.first();
+    const double dc = static_cast<double>(row.completed) / static_cast<double>(l.completed) - 1;
+    const double dl = row.mean_lead_s / l.mean_lead_s - 1;
+    const bool ok = std::fabs(dc) <= SIMPY_AGREEMENT && std::fabs(dl) <= SIMPY_AGREEMENT;
+    if (agrees != nullptr) *agrees = ok;
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "loop %llu parts, lead %.3f s: %+.1f %%, %+.1f %% (%s)",
+                  static_cast<unsigned long long>(l.completed), l.mean_lead_s, 100 * dc, 100 * dl,
+                  ok ? "agrees" : "DIFFERS");
+    return buf;
+  }
+  return "";
+}
+
+/// The C++ scaling row of `stations`, or nullptr.
+const Comparison* scaling_row(const std::vector<Comparison>& scaling, int stations) {
+  for (const Comparison& c : scaling)
+    if (c.stations == stations && !c.engine.runs.empty() && !c.loop.runs.empty()) return &c;
+  return nullptr;
+}
+
+void print_simpy_lines(const SimpyLinesResult& r, const std::vector<Comparison>& scaling) {
+  std::printf("\nSimPy scaling (bench/simpy_lines.py: the scaling lines in SimPy, Python's random numbers; events "
+              "counted as the loop counts them):\n");
+  if (!r.ran) {
+    std::printf("  skipped: %s\n", r.skipped.c_str());
+    return;
+  }
+  std::printf("  %s %s\n", r.api.c_str(), r.version.c_str());
+  std::printf("  %7s %6s %11s %9s %8s %8s %9s %8s %8s %8s %8s  %s\n", "stns", "lines", "events", "parts", "lead s",
+              "build s", "run s", "SimPy ns", "eng ns", "loop ns", "MiB", "against the loop");
+  for (const SimpyLinesRow& row : r.rows) {
+    if (!row.error.empty() || row.seconds.empty()) {
+      std::printf("  %7d failed: %s\n", row.stations, row.error.c_str());
+      continue;
+    }
+    const Comparison* c = scaling_row(scaling, row.stations);
+    std::printf("  %7d %6d %11llu %9llu %8.3f %8.2f %9.2f %8.0f %8.1f %8.1f %8.1f  %s\n", row.stations, row.lines,
+                static_cast<unsigned long long>(row.events), static_cast<unsigned long long>(row.completed),
+                row.mean_lead_s, row.build_s, row.median_s(), row.ns_per_event(),
+                c != nullptr ? c->engine.ns_per_event() : 0.0, c != nullptr ? c->loop.ns_per_event() : 0.0,
+                mib(row.max_rss_kib), simpy_agreement(row, scaling).c_str());
+  }
+}
+
 void print_table(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
-                 const ScalingSummary& summary, const NetworkResult* network, const SimpyResult* simpy,
+                 const ScalingSummary& summary, const std::vector<NetworkResult>& networks,
+                 const std::vector<int>& network_devices, const SimpyResult* simpy, const SimpyLinesResult* simpy_lines,
                  const std::vector<SoakResult>& soaks, long baseline_rss_kib) {
   std::printf("plantwin_bench %s: engine vs a minimal hand-written event loop of the same model\n", PLANTWIN_VERSION);
   std::printf("machine: %s, %u cores; %d repetition(s), medians; each run in a forked child%s\n", cpu_model().c_str(),
@@ -317,13 +421,33 @@ void print_table(const Options& o, const std::vector<Comparison>& rows, const st
                 "loop up to %.0f %% (max/min %.2f); target +-%.0f %%: %s\n",
                 100 * summary.engine_max_deviation, summary.engine_spread, 100 * summary.loop_max_deviation,
                 summary.loop_spread, 100 * SCALING_TOLERANCE, verdict(summary.met).c_str());
+  if (summary.present && summary.largest_stations > SCALING_TARGET_STATIONS)
+    std::printf("per-event cost, 10 -> %d stations (not judged): engine x%.2f, loop x%.2f\n", summary.largest_stations,
+                summary.engine_growth, summary.loop_growth);
 
   if (!rows.empty() || !scaling.empty()) std::printf("\nverification (engine and loop simulate the same model):\n");
   for (const auto* list : {&rows, &scaling})
     for (const Comparison& c : *list)
       std::printf("  %-11s %s: %s\n", c.key.c_str(), c.verified ? "ok" : "FAILED", c.verification.c_str());
 
-  if (network != nullptr) print_network(*network);
+  for (const NetworkResult& network : networks) print_network(network);
+  if (networks.size() > 1) {
+    std::printf("\nnetwork by devices (the same messages at every size: 1,000 devices' horizon x 1,000 / devices):\n");
+    std::printf("  %7s %9s %10s %10s %9s %8s %8s %7s %9s %8s\n", "devices", "horizon s", "events", "transfers",
+                "M ev/s", "build s", "run s", "SimGrid", "ns/event", "MiB");
+    for (std::size_t i = 0; i < networks.size(); ++i) {
+      const SideResult& e = networks[i].engine;
+      if (e.runs.empty()) {
+        std::printf("  %7d failed: %s\n", network_devices[i], e.error.c_str());
+        continue;
+      }
+      const RunOutcome& f = e.first();
+      std::printf("  %7d %9.1f %10llu %10llu %9.3f %8.3f %8.3f %6.0f%% %9.0f %8.1f%s\n", network_devices[i],
+                  f.simulated_s, static_cast<unsigned long long>(f.events), static_cast<unsigned long long>(f.transfers),
+                  e.events_per_s() / 1e6, f.build_s, e.median_run_s(), 100 * e.simgrid_share(), e.ns_per_event(),
+                  mib(e.max_rss_kib), e.reproducible ? "" : "  NOT REPRODUCIBLE");
+    }
+  }
 
   if (simpy != nullptr) {
     std::printf("\nSimPy M/M/1 (bench/simpy_mm1.py, arrivals + departures counted as events):\n");
@@ -336,6 +460,7 @@ void print_table(const Options& o, const std::vector<Comparison>& rows, const st
     else
       std::printf("  skipped: %s\n", simpy->skipped.c_str());
   }
+  if (simpy_lines != nullptr) print_simpy_lines(*simpy_lines, scaling);
 
   for (const SoakResult& s : soaks) {
     std::printf("\nsoak: %s\n", s.title.c_str());
@@ -404,8 +529,28 @@ run::Json comparison_json(const Comparison& c) {
   return j;
 }
 
+run::Json network_json(const NetworkResult& network) {
+  const SideResult& e = network.engine;
+  run::Json n = run::Json::object();
+  n["title"] = network.title;
+  if (!e.error.empty()) n["error"] = e.error;
+  if (!e.runs.empty()) {
+    n["events"] = e.first().events;
+    n["transfers"] = e.first().transfers;
+    n["median_total_s"] = e.median_total_s();
+    n["median_run_s"] = e.median_run_s();
+    n["median_simgrid_s"] = e.median_simgrid_s();
+    n["events_per_s"] = e.events_per_s();
+    n["simgrid_share"] = e.simgrid_share();
+    n["max_rss_kib"] = static_cast<std::int64_t>(e.max_rss_kib);
+    n["reproducible"] = e.reproducible;
+  }
+  return n;
+}
+
 void print_json(const Options& o, const std::vector<Comparison>& rows, const std::vector<Comparison>& scaling,
-                const ScalingSummary& summary, const NetworkResult* network, const SimpyResult* simpy,
+                const ScalingSummary& summary, const std::vector<NetworkResult>& networks,
+                const std::vector<int>& network_devices, const SimpyResult* simpy, const SimpyLinesResult* simpy_lines,
                 const std::vector<SoakResult>& soaks, long baseline_rss_kib, const TransportResult* transport,
                 const LogReadResult* logread) {
   run::Json doc = run::Json::object();
@@ -427,23 +572,65 @@ void print_json(const Options& o, const std::vector<Comparison>& rows, const std
     s["engine_spread"] = summary.engine_spread;
     s["loop_spread"] = summary.loop_spread;
     s["tolerance"] = SCALING_TOLERANCE;
+    s["target_stations"] = SCALING_TARGET_STATIONS;
     s["met"] = summary.met;
+    s["largest_stations"] = summary.largest_stations;
+    s["engine_growth"] = summary.engine_growth;
+    s["loop_growth"] = summary.loop_growth;
   }
-  if (network != nullptr) {
-    const SideResult& e = network->engine;
-    run::Json& n = doc["network"] = run::Json::object();
-    n["title"] = network->title;
-    if (!e.error.empty()) n["error"] = e.error;
-    if (!e.runs.empty()) {
-      n["events"] = e.first().events;
-      n["transfers"] = e.first().transfers;
-      n["median_total_s"] = e.median_total_s();
-      n["median_run_s"] = e.median_run_s();
-      n["median_simgrid_s"] = e.median_simgrid_s();
-      n["events_per_s"] = e.events_per_s();
-      n["simgrid_share"] = e.simgrid_share();
-      n["max_rss_kib"] = static_cast<std::int64_t>(e.max_rss_kib);
-      n["reproducible"] = e.reproducible;
+  if (!networks.empty()) {
+    // "network": the standard 1,000 devices (or the first size), as before; "network_sizes": all.
+    std::size_t standard = 0;
+    for (std::size_t i = 0; i < networks.size(); ++i)
+      if (network_devices[i] == 1000) standard = i;
+    doc["network"] = network_json(networks[standard]);
+    run::Json& list = doc["network_sizes"] = run::Json::array();
+    for (std::size_t i = 0; i < networks.size(); ++i) {
+      run::Json n = network_json(networks[i]);
+      n["devices"] = network_devices[i];
+      if (!networks[i].engine.runs.empty()) {
+        n["simulated_s"] = networks[i].engine.first().simulated_s;
+        n["build_s"] = networks[i].engine.first().build_s;
+        n["ns_per_event"] = networks[i].engine.ns_per_event();
+      }
+      list.push_back(std::move(n));
+    }
+  }
+  if (simpy_lines != nullptr) {
+    run::Json& s = doc["simpy_scaling"] = run::Json::object();
+    s["ran"] = simpy_lines->ran;
+    if (simpy_lines->ran) {
+      s["script"] = "bench/simpy_lines.py";
+      s["api"] = simpy_lines->api;
+      s["version"] = simpy_lines->version;
+      s["agreement_tolerance"] = SIMPY_AGREEMENT;
+      run::Json& list = s["rows"] = run::Json::array();
+      for (const SimpyLinesRow& row : simpy_lines->rows) {
+        run::Json j = run::Json::object();
+        j["stations"] = row.stations;
+        j["lines"] = row.lines;
+        j["horizon_s"] = row.horizon_s;
+        if (!row.error.empty()) j["error"] = row.error;
+        if (!row.seconds.empty()) {
+          j["events"] = row.events;
+          j["completed"] = row.completed;
+          j["mean_lead_s"] = row.mean_lead_s;
+          j["build_s"] = row.build_s;
+          j["seconds"] = run::Json::array_of(row.seconds);
+          j["median_run_s"] = row.median_s();
+          j["ns_per_event"] = row.ns_per_event();
+          j["max_rss_kib"] = static_cast<std::int64_t>(row.max_rss_kib);
+          bool agrees = false;
+          const std::string text = simpy_agreement(row, scaling, &agrees);
+          if (!text.empty()) {
+            j["against_loop"] = text;
+            j["agrees_with_loop"] = agrees;
+          }
+        }
+        list.push_back(std::move(j));
+      }
+    } else {
+      s["skipped"] = simpy_lines->skipped;
     }
   }
   if (simpy != nullptr) {
@@ -546,7 +733,7 @@ int run_bench(const Options& o) {
   if (wanted("plant"))
     rows.push_back(compare_lines("plant", "1,000 stations (100 lines of 10)", s.plant, o.reps, 0));
   if (wanted("scaling"))
-    for (int stations : s.scaling_stations) {
+    for (int stations : o.scaling_stations) {
       const LineModel m = scaling_model(s, stations);
       char title[64];
       std::snprintf(title, sizeof title, "scaling: %d stations, %d line%s", stations, m.lines, m.lines == 1 ? "" : "s");
@@ -557,19 +744,29 @@ int run_bench(const Options& o) {
   if (wanted("transport")) transport = measure_transport(s.transport, o.reps);
   const TransportResult* transport_ptr = wanted("transport") ? &transport : nullptr;
 
-  NetworkResult network;
-  if (wanted("network")) {
-    char title[96];
-    std::snprintf(title, sizeof title, "10-station line + %d devices, telemetry %.0f B every %.0f s (exp.), one 5G cell",
-                  s.network.devices, s.network.size_b, s.network.every_s);
-    network = measure_network(title, s.network, o.reps);
-  }
+  std::vector<NetworkResult> networks;
+  std::vector<int> network_devices;
+  if (wanted("network"))
+    for (int devices : o.network_devices) {
+      const NetworkModel m = network_model(s, devices);
+      char title[96];
+      std::snprintf(title, sizeof title, "10-station line + %d devices, telemetry %.0f B every %.0f s (exp.), one 5G cell",
+                    m.devices, m.size_b, m.every_s);
+      networks.push_back(measure_network(title, m, o.reps));
+      network_devices.push_back(devices);
+    }
 
   LogReadResult logread;
   if (wanted("logread")) logread = measure_logread(static_cast<std::uint64_t>(std::llround(o.log_rows * o.scale)), std::min(o.reps, 3));
 
   SimpyResult simpy;
   if (wanted("simpy")) simpy = measure_simpy(o.simpy_script, o.simpy_customers, o.simpy_reps);
+  SimpyLinesResult simpy_lines;
+  if (wanted("simpy-scaling")) {
+    std::vector<LineModel> models;
+    for (int stations : o.scaling_stations) models.push_back(scaling_model(s, stations));
+    simpy_lines = measure_simpy_lines(o.simpy_lines_script, models, o.simpy_scaling_reps);
+  }
 
   std::vector<SoakResult> soaks;
   if (wanted("soak")) {
@@ -594,12 +791,14 @@ int run_bench(const Options& o) {
   }
 
   const SimpyResult* simpy_ptr = wanted("simpy") ? &simpy : nullptr;
-  const NetworkResult* network_ptr = wanted("network") ? &network : nullptr;
+  const SimpyLinesResult* simpy_lines_ptr = wanted("simpy-scaling") ? &simpy_lines : nullptr;
   const LogReadResult* logread_ptr = wanted("logread") ? &logread : nullptr;
   if (o.json) {
-    print_json(o, rows, scaling, summary, network_ptr, simpy_ptr, soaks, baseline_rss_kib, transport_ptr, logread_ptr);
+    print_json(o, rows, scaling, summary, networks, network_devices, simpy_ptr, simpy_lines_ptr, soaks,
+               baseline_rss_kib, transport_ptr, logread_ptr);
   } else {
-    print_table(o, rows, scaling, summary, network_ptr, simpy_ptr, soaks, baseline_rss_kib);
+    print_table(o, rows, scaling, summary, networks, network_devices, simpy_ptr, simpy_lines_ptr, soaks,
+                baseline_rss_kib);
     if (transport_ptr != nullptr) print_transport(transport, rows);
     if (logread_ptr != nullptr) print_logread(logread);
   }
@@ -608,7 +807,8 @@ int run_bench(const Options& o) {
   for (const auto* list : {&rows, &scaling})
     for (const Comparison& c : *list)
       if (!c.verified) return 1;
-  if (network_ptr != nullptr && (network.engine.runs.empty() || !network.engine.reproducible)) return 1;
+  for (const NetworkResult& network : networks)
+    if (network.engine.runs.empty() || !network.engine.reproducible) return 1;
   if (logread_ptr != nullptr && !logread.error.empty()) return 1;
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <sstream>
 #include <stdexcept>
 
@@ -146,6 +147,28 @@ void verify_agreement(Comparison& c, double theory_lead_s, double theory_toleran
   c.verification = text.str();
 }
 
+namespace {
+
+/// The `key=value` words a script printed (bench/simpy_*.py).
+std::map<std::string, std::string> key_values(const std::string& text) {
+  std::map<std::string, std::string> words;
+  std::istringstream in(text);
+  std::string word;
+  while (in >> word) {
+    const auto eq = word.find('=');
+    if (eq != std::string::npos) words[word.substr(0, eq)] = word.substr(eq + 1);
+  }
+  return words;
+}
+
+/// words[key], or "" when the script did not print it.
+std::string word_of(const std::map<std::string, std::string>& words, const char* key) {
+  const auto it = words.find(key);
+  return it == words.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
 double SimpyResult::median_s() const { return median(seconds); }
 
 double SimpyResult::events_per_s() const { return static_cast<double>(events) / median_s(); }
@@ -155,13 +178,9 @@ SimpyResult measure_simpy(const std::string& script, std::int64_t customers, int
   for (int r = 0; r < reps; ++r) {
     const ChildResult child =
         run_program({"/usr/bin/python3", script, "--customers", std::to_string(customers)});
-    std::istringstream words(child.payload);
-    std::string word;
+    const auto words = key_values(child.payload);
     double seconds = -1;
-    while (words >> word) {
-      const auto eq = word.find('=');
-      if (eq == std::string::npos) continue;
-      const std::string key = word.substr(0, eq), value = word.substr(eq + 1);
+    for (const auto& [key, value] : words) {
       if (key == "skipped") result.skipped = value;
       if (key == "api") result.api = value;
       if (key == "version") result.version = value;
@@ -180,6 +199,55 @@ SimpyResult measure_simpy(const std::string& script, std::int64_t customers, int
     result.ran = true;
     result.seconds.push_back(seconds);
     result.max_rss_kib = std::max(result.max_rss_kib, child.max_rss_kib);
+  }
+  return result;
+}
+
+double SimpyLinesRow::median_s() const { return median(seconds); }
+
+double SimpyLinesRow::ns_per_event() const { return events > 0 ? 1e9 * median_s() / static_cast<double>(events) : 0; }
+
+SimpyLinesResult measure_simpy_lines(const std::string& script, const std::vector<LineModel>& models, int reps) {
+  SimpyLinesResult result;
+  for (const LineModel& m : models) {
+    SimpyLinesRow row;
+    row.stations = m.station_count();
+    row.lines = m.lines;
+    row.horizon_s = m.horizon_s;
+    for (int r = 0; r < reps && row.error.empty(); ++r) {
+      char horizon[32];
+      std::snprintf(horizon, sizeof horizon, "%.17g", m.horizon_s);
+      const ChildResult child = run_program({"/usr/bin/python3", script, "--lines", std::to_string(m.lines),
+                                             "--stations-per-line", std::to_string(m.stations_per_line), "--buffer",
+                                             std::to_string(m.buffer), "--horizon", horizon});
+      const auto words = key_values(child.payload);
+      result.skipped = word_of(words, "skipped");
+      const std::string seconds_word = word_of(words, "seconds");
+      const double seconds = seconds_word.empty() ? -1 : std::stod(seconds_word);
+      if (r == 0 && seconds >= 0) {
+        result.api = word_of(words, "api");
+        result.version = word_of(words, "version");
+        row.events = std::stoull(word_of(words, "events"));
+        row.completed = std::stoull(word_of(words, "completed"));
+        row.mean_lead_s = std::stod(word_of(words, "mean_lead_s"));
+        row.build_s = std::stod(word_of(words, "build_s"));
+      }
+      if (!result.skipped.empty() || (r == 0 && child.exit_code == 127)) {
+        if (result.skipped.empty()) result.skipped = "/usr/bin/python3 not found";
+        std::replace(result.skipped.begin(), result.skipped.end(), '_', ' ');
+        result.ran = false;
+        result.rows.clear();
+        return result;
+      }
+      if (!child.ok || seconds < 0) {
+        row.error = "the script failed: " + child.error;
+        break;
+      }
+      row.seconds.push_back(seconds);
+      row.max_rss_kib = std::max(row.max_rss_kib, child.max_rss_kib);
+    }
+    result.ran = true;
+    result.rows.push_back(std::move(row));
   }
   return result;
 }

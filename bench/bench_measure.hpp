@@ -82,6 +82,31 @@ struct SimpyResult {
 
 SimpyResult measure_simpy(const std::string& script, std::int64_t customers, int reps);
 
+/// One size of the SimPy scaling study (bench/simpy_lines.py: the LineModel in SimPy).
+struct SimpyLinesRow {
+  int stations = 0, lines = 0;
+  double horizon_s = 0;
+  std::uint64_t events = 0, completed = 0;  ///< of the first repetition (the seed is fixed)
+  double mean_lead_s = 0;
+  double build_s = 0;           ///< making the stations, first repetition, s
+  std::vector<double> seconds;  ///< in-script run time of each repetition, s
+  long max_rss_kib = 0;
+  std::string error;
+
+  double median_s() const;
+  double ns_per_event() const;
+};
+
+struct SimpyLinesResult {
+  bool ran = false;
+  std::string skipped;  ///< why it did not run
+  std::string api, version;
+  std::vector<SimpyLinesRow> rows;
+};
+
+/// Runs `script` for each model, `reps` times each, by /usr/bin/python3.
+SimpyLinesResult measure_simpy_lines(const std::string& script, const std::vector<LineModel>& models, int reps);
+
 /// A long engine run with the resident set sampled every 0.2 s.
 struct SoakResult {
   std::string title;

@@ -11,9 +11,13 @@ Exits with status 3 and prints ``skipped=<reason>`` when no SimPy is importable.
 """
 
 import argparse
+import os
 import random
 import sys
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import simpy_api  # noqa: E402  (beside this script)
 
 
 def run_simpy_modern(simpy, customers, lam, mu, seed):
@@ -79,20 +83,9 @@ def main():
     parser.add_argument("--seed", type=int, default=42)
     args = parser.parse_args()
 
-    try:
-        import simpy
-
-        api, version = "SimPy" + simpy.__version__.split(".")[0], simpy.__version__
-        runner = lambda: run_simpy_modern(simpy, args.customers, args.lam, args.mu, args.seed)
-    except ImportError:
-        try:
-            import SimPy
-            from SimPy import Simulation
-        except ImportError:
-            print("skipped=neither_'simpy'_(SimPy_3/4)_nor_'SimPy'_(SimPy_2,_Debian_python3-simpy)_is_importable")
-            return 3
-        api, version = "SimPy2", SimPy.__version__
-        runner = lambda: run_simpy2(Simulation, args.customers, args.lam, args.mu, args.seed)
+    api, version, module, modern = simpy_api.load_or_skip()
+    run = run_simpy_modern if modern else run_simpy2
+    runner = lambda: run(module, args.customers, args.lam, args.mu, args.seed)
 
     start = time.perf_counter()
     total_sojourn, done = runner()
