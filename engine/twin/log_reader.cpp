@@ -112,12 +112,15 @@ LogCatalog LogCatalog::of(const scenario::ScenarioSpec& spec) {
 
 ReplayRules replay_rules(const scenario::ScenarioSpec& spec) {
   ReplayRules rules;
+  // Each calendar compiled once, shared by the stations that work in it.
+  std::vector<std::shared_ptr<const models::CalendarParams>> calendars;
+  for (const auto& c : spec.calendars)
+    calendars.push_back(std::make_shared<const models::CalendarParams>(scenario::compiled_calendar(c)));
   for (const auto& st : spec.stations) {
     rules.restart.push_back(st.params.failures && st.params.failures->interrupted == models::FailureParams::Interrupted::RESTART);
     std::shared_ptr<const models::CalendarParams> calendar;
-    for (const auto& c : spec.calendars)
-      if (!st.calendar.empty() && c.params.id == st.calendar)
-        calendar = std::make_shared<const models::CalendarParams>(scenario::compiled_calendar(c));
+    for (std::size_t i = 0; i < spec.calendars.size(); ++i)
+      if (!st.calendar.empty() && spec.calendars[i].params.id == st.calendar) calendar = calendars[i];
     rules.calendar.push_back(std::move(calendar));
     rules.pauses.push_back(st.params.at_shift_end == models::StationParams::AtShiftEnd::PAUSE);
   }
