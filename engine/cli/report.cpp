@@ -238,7 +238,7 @@ std::string format_report(const Json& doc) {
         std::replace(name.begin(), name.end(), '_', ' ');
         active += (active.empty() ? "" : " + ") + name;
       }
-    out << "\nbottleneck: " << b->find("station")->string() << " (" << active << " " << pct << " % of its server time)\n";
+    out << "\nbottleneck: " << b->find("station")->string() << " (" << active << " " << pct << " % of its planned time)\n";
   }
   return out.str();
 }
