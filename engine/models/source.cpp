@@ -257,6 +257,16 @@ std::string Source::describe_wait(std::uint32_t /*item*/) const {
          (first != nullptr ? first->entry_name() : "their first station");
 }
 
+bool Source::supplies() const {
+  if (!backlog_.empty()) return true;
+  switch (params_.kind) {
+    case SourceParams::Kind::INTERARRIVAL: return arrivals_left();
+    case SourceParams::Kind::ORDERS: return next_order_ < params_.orders.size();
+    case SourceParams::Kind::SATURATED: return true;
+  }
+  return true;
+}
+
 void Source::holders(std::vector<WaitItem>& out) const {
   if (!waiting_.empty()) out.push_back({this, 0});
 }

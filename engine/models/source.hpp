@@ -109,6 +109,7 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
   std::string describe_wait(std::uint32_t item) const override;
   void holders(std::vector<WaitItem>& out) const override;
+  bool supplies() const override;
 
  private:
   enum EventKind : std::uint32_t { ARRIVAL, RELEASE, OFFER, RELEASE_BACKLOG };

@@ -117,6 +117,17 @@ void StallDetector::check_plant(bool calendar_empty) {
   }
 }
 
+WaitKind StallDetector::Supply::waits_for(std::uint32_t /*item*/, std::vector<WaitItem>& on) const {
+  for (const Waitable* m : models_)
+    if (m->supplies()) return WaitKind::MOVES;
+  for (const Waitable* m : models_) m->holders(on);
+  return WaitKind::ANY;
+}
+
+std::string StallDetector::Supply::describe_wait(std::uint32_t /*item*/) const {
+  return "no source has parts left to release";
+}
+
 void StallDetector::on_quiet(bool calendar_empty) {
   if (calendar_empty) {
     if (!external_clock_) check_plant(true);

@@ -55,6 +55,9 @@ class Waitable {
   virtual std::string describe_wait(std::uint32_t item) const = 0;
   /// Appends the items that hold parts now.
   virtual void holders(std::vector<WaitItem>& out) const = 0;
+  /// Whether it can still bring new parts into the plant (a source with arrivals, orders or a
+  /// backlog left to release).
+  virtual bool supplies() const { return false; }
 
  protected:
   ~Waitable() = default;
@@ -67,6 +70,12 @@ class StallDetector final : public kernel::Watchdog {
   StallDetector(kernel::Kernel& kernel, const std::uint64_t& moves, const PartPool& parts, bool external_clock);
 
   void add(const Waitable& model) { models_.push_back(&model); }
+
+  /// The plant's supply of parts, as one item: it moves while a source can still release parts,
+  /// else when any part in the plant moves. A batch that waits to fill, or a kit for a missing
+  /// component, waits on it: once the sources are done and every other part is stuck (or gone),
+  /// nothing more can come, and the run stops as a deadlock even while calendars still tick.
+  WaitItem supply() const { return {&supply_, 0}; }
 
   /// `item` has started waiting: fails the run when it can never move again.
   void check(WaitItem item);
@@ -90,11 +99,23 @@ class StallDetector final : public kernel::Watchdog {
   std::uint32_t index_of(WaitItem item);
   void fail(const std::vector<std::uint32_t>& stuck, const std::string& why);
 
+  class Supply final : public Waitable {
+   public:
+    explicit Supply(const std::vector<const Waitable*>& models) : models_(models) {}
+    WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
+    std::string describe_wait(std::uint32_t item) const override;
+    void holders(std::vector<WaitItem>& /*out*/) const override {}
+
+   private:
+    const std::vector<const Waitable*>& models_;
+  };
+
   kernel::Kernel& kernel_;
   const std::uint64_t& moves_;
   const PartPool& parts_;
   bool external_clock_;
   std::vector<const Waitable*> models_;
+  Supply supply_{models_};
   std::uint64_t moves_at_last_poll_ = ~std::uint64_t{0};
 
   struct ItemHash {

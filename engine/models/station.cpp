@@ -583,10 +583,19 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
   }
   // A free server of a gathering station with parts in its buffer and nothing to pick or wait
   // out: only parts that come in can give it work (a full batch, a complete kit). With no room
-  // for them, it waits for the room, which waits for its servers.
-  if (gather_ != 0 && is_free(s) && !queue_.empty() && !pick_pending_ && !fill_timer_ && !has_room()) {
-    on.push_back({this, ROOM});
-    return WaitKind::ANY;
+  // for them, it waits for the room, which waits for its servers; with room, for the plant's
+  // supply (a source with parts left, or any part in the plant that moves).
+  // Off shift counts as free here: the shift's return brings it no parts.
+  if (gather_ != 0 && s.state == ServerState::IDLE && (s.holds & ~HOLD_OFF) == 0 && !queue_.empty() &&
+      needs_more_parts()) {
+    if (!has_room()) {
+      on.push_back({this, ROOM});
+      return WaitKind::ANY;
+    }
+    if (ctx_.stalls != nullptr) {
+      on.push_back(ctx_.stalls->supply());
+      return WaitKind::ANY;
+    }
   }
   // Off shift for ever: nothing brings it back.
   if ((s.holds & HOLD_OFF) && calendar_->params().next_change(ctx_.kernel.now()) == NEVER) return WaitKind::ANY;
@@ -601,8 +610,9 @@ std::string Station::describe_wait(std::uint32_t item) const {
   if (s.state != ServerState::IDLE) what += " holds a part of '" + ctx_.product_name(s.part) + "'";
   if (s.waiting_on != nullptr) return what + " and waits for " + s.waiting_on->entry_name();
   if (s.op_waiting) return what + " and waits for an operator of '" + step_pool(s)->params().id + "'";
+  if (gather_ != 0 && s.state == ServerState::IDLE && (s.holds & ~HOLD_OFF) == 0)
+    return what + " is free and waits for parts to gather";
   if (s.holds & HOLD_OFF) return what + " and is off shift for good";
-  if (gather_ != 0 && is_free(s)) return what + " is free and waits for parts to gather";
   return what;
 }
 

@@ -482,6 +482,17 @@ class Station final : public kernel::Model,
   bool before(PartId a, PartId b, const Server& s) const;
   /// Batch stations: the parts of the batch that can start now (empty: none); arms the fill timer.
   std::vector<PartId> take_batch(const Server& s);
+  /// The groups of buffered parts that may share a batch (one with `mixed`, else one per
+  /// product), in the order of their oldest part.
+  struct BatchGroup {
+    ProductIndex product;
+    std::int64_t count;
+    kernel::Tick oldest;
+  };
+  std::vector<BatchGroup> batch_groups() const;
+  /// Nothing in the buffer can ever start without more parts coming in: no batch is full or
+  /// will start after its `max_wait`, no kit is complete (stall detection).
+  bool needs_more_parts() const;
   void start_batch(std::uint32_t index, std::vector<PartId> parts);
   void end_batch(std::uint32_t index);
   /// The part that moved on from server `index` is gone: the next of its batch moves on, or the

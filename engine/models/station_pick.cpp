@@ -113,29 +113,45 @@ bool Station::before(PartId a, PartId b, const Server& s) const {
 
 // ---- batches -----------------------------------------------------------------------------------
 
-std::vector<PartId> Station::take_batch(const Server& s) {
-  const BatchParams& b = *params_.batch;
-  const kernel::Tick now = ctx_.kernel.now();
-  // The groups of parts that may share a batch (one with `mixed`, else one per product), in the
-  // order of their oldest part; the buffer is in arrival order.
-  struct Group {
-    ProductIndex product;
-    std::int64_t count;
-    kernel::Tick oldest;
-  };
-  std::vector<Group> groups;
+std::vector<Station::BatchGroup> Station::batch_groups() const {
+  // The buffer is in arrival order: a group's first part is its oldest.
+  std::vector<BatchGroup> groups;
   for (std::size_t k = 0; k < queue_.size(); ++k) {
     const Part& p = ctx_.parts[queue_[k]];
-    auto it = b.mixed ? groups.begin()
-                      : std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.product == p.product; });
+    auto it = params_.batch->mixed ? groups.begin()
+                                   : std::find_if(groups.begin(), groups.end(),
+                                                  [&](const BatchGroup& g) { return g.product == p.product; });
     if (it == groups.end()) {
       groups.push_back({p.product, 0, p.entered});
       it = groups.end() - 1;
     }
     ++it->count;
   }
+  return groups;
+}
+
+bool Station::needs_more_parts() const {
+  if (params_.batch) {
+    const BatchParams& b = *params_.batch;
+    for (const BatchGroup& g : batch_groups())
+      if (g.count >= b.max || (b.max_wait && g.count >= b.smallest())) return false;
+    return true;
+  }
+  if (kits_) {
+    if (kits_->complete_kits() > 0) return false;
+    for (std::size_t k = 0; k < queue_.size(); ++k)
+      if (!kits_->is_component(ctx_.parts[queue_[k]].product)) return false;
+    return true;
+  }
+  return false;  // a discipline: any part in the buffer can start
+}
+
+std::vector<PartId> Station::take_batch(const Server& s) {
+  const BatchParams& b = *params_.batch;
+  const kernel::Tick now = ctx_.kernel.now();
+  const std::vector<BatchGroup> groups = batch_groups();
   kernel::Tick due = NO_DUE;
-  for (const Group& g : groups) {
+  for (const BatchGroup& g : groups) {
     const bool full = g.count >= b.max;
     const bool waited_enough = g.count >= b.smallest() && b.max_wait && now - g.oldest >= *b.max_wait;
     if (!full && !waited_enough) {

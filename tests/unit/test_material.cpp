@@ -260,6 +260,29 @@ stations:
   CHECK_THAT(batch, Catch::Contains("station 'oven' has 3 part(s) in its buffer waiting to fill a batch of 4"));
 }
 
+TEST_CASE("a batch that can never fill stops the run even while shifts keep the calendar ticking", "[material][stall]") {
+  // The shift's boundaries are events until the horizon, so the calendar never runs dry; the
+  // oven is off shift at the end. The check at the run's end still finds what waits on what.
+  const std::string text = R"(plantwin: 1
+name: shift-batch-stall
+horizon: 2d
+calendars: [{id: day, shifts: [{from: 7h, to: 15h}]}]
+products: [{id: p, route: [a, oven]}]
+sources: [{id: s, orders: [{id: o, product: p, quantity: 13, release: 7h}]}]
+stations:
+  - {id: a, process: 60s, calendar: day}
+  - {id: oven, process: 20min, calendar: day, batch: {max: 12}}
+)";
+  const std::string batch = run_error(text);
+  CHECK_THAT(batch, Catch::Contains("deadlock at t=172800.000000s"));
+  CHECK_THAT(batch, Catch::Contains("station 'oven' has 1 part(s) in its buffer waiting to fill a batch of 12"));
+  CHECK_THAT(batch, Catch::Contains("station 'oven' server 0 is free and waits for parts to gather"));
+  CHECK_THAT(batch, Catch::Contains("no source has parts left to release"));
+  // With parts still to come (an order released after the horizon), the same buffer is no stall.
+  const Run later = run_text(text, {"sources.s.orders=[{id: o, product: p, quantity: 13, release: 7h}, {id: o2, product: p, quantity: 11, release: 3d}]"});
+  CHECK(value(later.doc, {"stations", "oven", "completed"}) == 12);
+}
+
 TEST_CASE("least-loaded alternatives sit between an M/M/2 and two separate M/M/1 queues", "[material][alternatives][theory]") {
   // lambda = 1/60 s, mu = 1/100 s per mill (rho = 0.833). One shared queue (M/M/2): W = 327.3 s;
   // a random split into two M/M/1 queues: W = 600 s. Joining the shorter queue, with the choice
