@@ -102,6 +102,8 @@ RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, d
   out.mean_lead_s = r.plant.all.tally.mean();
   out.simgrid_s = r.network.usage.simgrid_wall_s;
   out.transfers = r.network.usage.transfers;
+  out.simgrid_transfers = r.network.usage.simgrid_transfers;
+  for (double b : r.network.usage.channel_bytes) out.network_bytes += b;
   if (counter) out.counted_events = counter->count();
   return out;
 }

@@ -78,7 +78,7 @@ void print_usage() {
       "  --scaling-stations LIST  sizes of `scaling` and `simpy-scaling`, multiples of 10\n"
       "                       (default 10,100,1000,10000,100000; --quick 10,100,1000,10000)\n"
       "  --network-devices LIST   devices of `network`, each size sending the same messages\n"
-      "                       (default 100,1000,4000, the most a network may have; --quick 1000)\n"
+      "                       (default 100,1000,10000, the most a network may have; --quick 1000)\n"
       "  --log-rows N         rows of the event log read by `logread` (default 1e7, times --scale)\n"
       "  --profile MODEL:SIDE run one model once, in this process, and print its outcome: for\n"
       "                       valgrind --tool=callgrind. MODEL: mm1, line, plant, transport or scaleN (N\n"
@@ -161,11 +161,10 @@ void parse_options(int argc, char** argv, Options& o) {
   }
   if (o.simpy_customers < 0) o.simpy_customers = o.quick ? 100'000 : 1'000'000;
   // --quick stays a smoke run: 100,000 stations take 0.3 s to build and 0.3 GiB (engine), and
-  // about 10 s in SimPy, even at a tenth of the work. A network has at most 4,000 devices
-  // (docs/network.md#limits), so 10,000 cannot be measured.
+  // about 10 s in SimPy, even at a tenth of the work.
   if (o.scaling_stations.empty())
     o.scaling_stations = o.quick ? std::vector<int>{10, 100, 1000, 10000} : std::vector<int>{10, 100, 1000, 10000, 100000};
-  if (o.network_devices.empty()) o.network_devices = o.quick ? std::vector<int>{1000} : std::vector<int>{100, 1000, 4000};
+  if (o.network_devices.empty()) o.network_devices = o.quick ? std::vector<int>{1000} : std::vector<int>{100, 1000, 10000};
 }
 
 // ---- the models' sizes -------------------------------------------------------------------------
@@ -196,11 +195,12 @@ Sizes sizes(double scale) {
   return s;
 }
 
-/// `devices` sensors sending as many messages as the standard 1,000 do: the horizon shrinks as
-/// the devices grow (4,000 devices: 75 s at full scale), as the scaling runs keep their events.
+/// `devices` sensors sending as many messages as the standard 1,000 do, over the same horizon:
+/// each device sends less often as the devices grow (10,000 devices: every 10 s), so that the
+/// uplink's load (8 %) and the events stay, and what grows is the network.
 NetworkModel network_model(const Sizes& s, int devices) {
   NetworkModel m = s.network;
-  m.horizon_s = s.network.horizon_s * s.network.devices / devices;
+  m.every_s = s.network.every_s * devices / s.network.devices;
   m.devices = devices;
   return m;
 }
@@ -338,17 +338,23 @@ void print_network(const NetworkResult& n) {
     std::printf("  failed: %s\n", e.error.c_str());
     return;
   }
-  const RunOutcome& f = e.first();
-  std::printf("  %llu events, %llu SimGrid transfers, %.0f s simulated: %.3f M events/s (build %.3f s + run %.3f s); "
-              "peak RSS %.1f MiB%s\n",
-              static_cast<unsigned long long>(f.events), static_cast<unsigned long long>(f.transfers), f.simulated_s,
-              e.events_per_s() / 1e6, f.build_s, e.median_run_s(), mib(e.max_rss_kib),
-              e.reproducible ? "" : "; NOT REPRODUCIBLE");
-  std::printf("  inside SimGrid: %.3f s of the run's %.3f s (%.0f %%), %.2f us per transfer; the kernel and models: %.2f us "
-              "per event\n",
-              e.median_simgrid_s(), e.median_run_s(), 100 * e.simgrid_share(),
-              1e6 * e.median_simgrid_s() / static_cast<double>(f.transfers),
-              1e6 * (e.median_run_s() - e.median_simgrid_s()) / static_cast<double>(f.events));
+  const auto describe = [](const char* what, const SideResult& side) {
+    const RunOutcome& r = side.first();
+    std::printf("  %s: %llu events, %llu transfers (%llu of them in SimGrid), %.0f s simulated: %.3f M events/s (build "
+                "%.3f s + run %.3f s); peak RSS %.1f MiB%s\n",
+                what, static_cast<unsigned long long>(r.events), static_cast<unsigned long long>(r.transfers),
+                static_cast<unsigned long long>(r.simgrid_transfers), r.simulated_s, side.events_per_s() / 1e6, r.build_s,
+                side.median_run_s(), mib(side.max_rss_kib), side.reproducible ? "" : "; NOT REPRODUCIBLE");
+    std::printf("    inside SimGrid: %.3f s of the run's %.3f s (%.0f %%); the kernel and models: %.2f us per event\n",
+                side.median_simgrid_s(), side.median_run_s(), 100 * side.simgrid_share(),
+                1e6 * (side.median_run_s() - side.median_simgrid_s()) / static_cast<double>(r.events));
+  };
+  describe("engine", e);
+  if (!n.reference.runs.empty()) {
+    describe("without the shortcuts past SimGrid (PLANTWIN_NETWORK_SHORTCUTS=off)", n.reference);
+    std::printf("  the shortcuts make the whole process %.2fx faster, the run %.2fx\n",
+                n.reference.median_total_s() / e.median_total_s(), n.reference.median_run_s() / e.median_run_s());
+  }
 }
 
 /// The SimPy line of one size agrees with the C++ loop's run of it (completed parts and mean lead
@@ -432,9 +438,9 @@ void print_table(const Options& o, const std::vector<Comparison>& rows, const st
 
   for (const NetworkResult& network : networks) print_network(network);
   if (networks.size() > 1) {
-    std::printf("\nnetwork by devices (the same messages at every size: 1,000 devices' horizon x 1,000 / devices):\n");
-    std::printf("  %7s %9s %10s %10s %9s %8s %8s %7s %9s %8s\n", "devices", "horizon s", "events", "transfers",
-                "M ev/s", "build s", "run s", "SimGrid", "ns/event", "MiB");
+    std::printf("\nnetwork by devices (the same messages at every size: each device sends every devices / 1,000 s):\n");
+    std::printf("  %7s %9s %10s %10s %9s %9s %8s %8s %7s %9s %8s %10s %8s\n", "devices", "horizon s", "events", "transfers",
+                "SimGrid's", "M ev/s", "build s", "run s", "SimGrid", "ns/event", "MiB", "ref M ev/s", "speed-up");
     for (std::size_t i = 0; i < networks.size(); ++i) {
       const SideResult& e = networks[i].engine;
       if (e.runs.empty()) {
@@ -442,10 +448,14 @@ void print_table(const Options& o, const std::vector<Comparison>& rows, const st
         continue;
       }
       const RunOutcome& f = e.first();
-      std::printf("  %7d %9.1f %10llu %10llu %9.3f %8.3f %8.3f %6.0f%% %9.0f %8.1f%s\n", network_devices[i],
+      const SideResult& ref = networks[i].reference;
+      std::printf("  %7d %9.1f %10llu %10llu %9llu %9.3f %8.3f %8.3f %6.0f%% %9.0f %8.1f %10.3f %7.2fx%s\n", network_devices[i],
                   f.simulated_s, static_cast<unsigned long long>(f.events), static_cast<unsigned long long>(f.transfers),
-                  e.events_per_s() / 1e6, f.build_s, e.median_run_s(), 100 * e.simgrid_share(), e.ns_per_event(),
-                  mib(e.max_rss_kib), e.reproducible ? "" : "  NOT REPRODUCIBLE");
+                  static_cast<unsigned long long>(f.simgrid_transfers), e.events_per_s() / 1e6, f.build_s,
+                  e.median_run_s(), 100 * e.simgrid_share(), e.ns_per_event(), mib(e.max_rss_kib),
+                  ref.runs.empty() ? 0.0 : ref.events_per_s() / 1e6,
+                  ref.runs.empty() ? 0.0 : ref.median_total_s() / e.median_total_s(),
+                  e.reproducible ? "" : "  NOT REPRODUCIBLE");
     }
   }
 
@@ -537,6 +547,7 @@ run::Json network_json(const NetworkResult& network) {
   if (!e.runs.empty()) {
     n["events"] = e.first().events;
     n["transfers"] = e.first().transfers;
+    n["simgrid_transfers"] = e.first().simgrid_transfers;
     n["median_total_s"] = e.median_total_s();
     n["median_run_s"] = e.median_run_s();
     n["median_simgrid_s"] = e.median_simgrid_s();
@@ -544,6 +555,17 @@ run::Json network_json(const NetworkResult& network) {
     n["simgrid_share"] = e.simgrid_share();
     n["max_rss_kib"] = static_cast<std::int64_t>(e.max_rss_kib);
     n["reproducible"] = e.reproducible;
+  }
+  const SideResult& r = network.reference;
+  if (!r.runs.empty()) {
+    run::Json& ref = n["without_shortcuts"] = run::Json::object();
+    ref["simgrid_transfers"] = r.first().simgrid_transfers;
+    ref["median_total_s"] = r.median_total_s();
+    ref["median_run_s"] = r.median_run_s();
+    ref["median_simgrid_s"] = r.median_simgrid_s();
+    ref["events_per_s"] = r.events_per_s();
+    ref["simgrid_share"] = r.simgrid_share();
+    ref["reproducible"] = r.reproducible;
   }
   return n;
 }
@@ -750,9 +772,9 @@ int run_bench(const Options& o) {
     for (int devices : o.network_devices) {
       const NetworkModel m = network_model(s, devices);
       char title[96];
-      std::snprintf(title, sizeof title, "10-station line + %d devices, telemetry %.0f B every %.0f s (exp.), one 5G cell",
+      std::snprintf(title, sizeof title, "10-station line + %d devices, telemetry %.0f B every %g s (exp.), one 5G cell",
                     m.devices, m.size_b, m.every_s);
-      networks.push_back(measure_network(title, m, o.reps));
+      networks.push_back(measure_network(title, m, o.reps, true));
       network_devices.push_back(devices);
     }
 

@@ -68,7 +68,9 @@ struct RunOutcome {
   std::uint64_t fingerprint = 0;      ///< engine only: the kernel's fingerprint
   double simulated_s = 0;             ///< simulated time reached, s
   double simgrid_s = 0;               ///< with a network: wall time inside SimGrid during the run, s
-  std::uint64_t transfers = 0;        ///< with a network: SimGrid communications started
+  std::uint64_t transfers = 0;        ///< with a network: transfers started
+  std::uint64_t simgrid_transfers = 0;  ///< with a network: of them, carried by SimGrid (in whole or in part)
+  double network_bytes = 0;           ///< with a network: bytes that crossed its channels, summed over them
 
   /// The whole process's work: build, run and teardown, s.
   double total_s() const { return build_s + run_s + teardown_s; }

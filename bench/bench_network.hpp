@@ -18,6 +18,9 @@ struct NetworkModel {
   double every_s = 1.0;
   double size_b = 1000;
   double horizon_s = 300;
+  /// false: the network layer without its shortcuts past SimGrid (PLANTWIN_NETWORK_SHORTCUTS=off
+  /// in the child), the reference that every transfer goes through SimGrid.
+  bool shortcuts = true;
 
   /// The scenario, as a user would write it.
   std::string yaml() const;
@@ -29,10 +32,12 @@ RunOutcome run_engine_network(const NetworkModel& model);
 
 struct NetworkResult {
   std::string title;
-  SideResult engine;  ///< the timed repetitions (there is no loop side)
+  SideResult engine;     ///< the timed repetitions (there is no minimal loop of SimGrid)
+  SideResult reference;  ///< the same without the shortcuts past SimGrid (empty when not measured)
 };
 
-/// Runs `reps` repetitions, each in a forked child.
-NetworkResult measure_network(const std::string& title, const NetworkModel& model, int reps);
+/// Runs `reps` repetitions, each in a forked child; with `reference`, alternating with as many of
+/// the same model without the shortcuts past SimGrid, and checks that both delivered the same.
+NetworkResult measure_network(const std::string& title, const NetworkModel& model, int reps, bool reference);
 
 }  // namespace plantwin::bench

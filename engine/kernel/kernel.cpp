@@ -41,6 +41,7 @@ void Kernel::cancel(EventHandle handle) {
 void Kernel::fail(std::string message) {
   if (status_ == Status::FAILED) return;  // the first failure is the cause
   status_ = Status::FAILED;
+  stop_ = true;
   failure_ = std::move(message);
 }
 
@@ -81,18 +82,18 @@ inline void Kernel::execute(const Event& e) {
 }
 
 Kernel::Status Kernel::run_until(Tick end) {
-  assert(end >= now_);
+  assert(end >= now_ && !paused_);
   if (status_ != Status::RUNNING) return status_;
   run_events(end - 1);
-  if (status_ == Status::RUNNING) now_ = end;
+  if (!stop_) now_ = end;
   return status_;
 }
 
 Kernel::Status Kernel::run_through(Tick last) {
-  assert(last >= now_);
+  assert(last >= now_ && !paused_);
   if (status_ != Status::RUNNING) return status_;
   run_events(last);
-  if (status_ == Status::RUNNING) now_ = last;
+  if (!stop_) now_ = last;
   return status_;
 }
 
@@ -122,15 +123,16 @@ void Kernel::run_events(Tick last) {
       return;
     }
     execute(e);
-    if (status_ != Status::RUNNING) return;
+    if (stop_) return;
     if ((++poll_ & 0xfff) == 0) {
       if (interrupt_ != nullptr && interrupt_->load(std::memory_order_relaxed)) {
         status_ = Status::INTERRUPTED;
+        stop_ = true;
         return;
       }
       if (watchdog_ != nullptr) {
         watchdog_->on_quiet(false);
-        if (status_ != Status::RUNNING) return;
+        if (stop_) return;
       }
     }
   }

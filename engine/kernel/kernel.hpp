@@ -123,6 +123,18 @@ class Kernel {
   /// Stops the run in progress after the current event; status() becomes FAILED and
   /// failure() returns `message`.
   void fail(std::string message);
+  /// Stops the run in progress after the current event without ending it: run_until and
+  /// run_through return RUNNING with now() at that event's time (events of the same time may be
+  /// left). For a driver that must act between two events (the network starts a SimGrid activity
+  /// at the current time). resume() must be called before the kernel runs again.
+  void pause() { paused_ = stop_ = true; }
+  /// Whether the last run_until / run_through stopped at a pause; clears it.
+  bool resume() {
+    const bool was = paused_;
+    paused_ = false;
+    stop_ = status_ != Status::RUNNING;
+    return was;
+  }
   /// When set, run_until polls `*flag` every few thousand events and stops with INTERRUPTED when
   /// it is true (Ctrl-C).
   void set_interrupt_flag(const std::atomic<bool>* flag) { interrupt_ = flag; }
@@ -196,6 +208,8 @@ class Kernel {
   std::uint32_t poll_ = 0;  // counts events between interrupt polls, across runs
   std::uint64_t hash_ = 0x6a09e667f3bcc909ULL;
   Status status_ = Status::RUNNING;
+  bool paused_ = false;
+  bool stop_ = false;  // run_events returns after the current event: a failure or a pause
   std::string failure_;
   const std::atomic<bool>* interrupt_ = nullptr;
   TraceSink* trace_ = nullptr;

@@ -29,7 +29,8 @@ class Backend {
   /// timer fires or is removed.
   virtual void* set_timer(double date, std::function<void()> callback) = 0;
   virtual void remove_timer(void* timer) = 0;
-  /// Starts sending `bytes` over route `route` now; its end is reported with `slot`.
+  /// Starts sending `bytes` (a fraction of a byte included: the rest of a transfer the network
+  /// layer carried alone) over route `route` now; its end is reported with `slot`.
   virtual void start_transfer(std::uint32_t slot, RouteIndex route, double bytes) = 0;
   /// Starts `work` core-seconds on `host` now; its end is reported with `slot`.
   virtual void start_compute(std::uint32_t slot, HostIndex host, double work) = 0;

@@ -1,5 +1,6 @@
 // The SimGrid backend of the network layer: the only file of plantwin that includes SimGrid. It is
 // built as the module libplantwin_simgrid.so and loaded on demand (see backend.hpp).
+#include <cmath>
 #include <csignal>
 #include <deque>
 #include <iterator>
@@ -24,6 +25,14 @@ namespace {
 
 namespace sg = simgrid::s4u;
 using simgrid::kernel::timer::Timer;
+
+// SimGrid takes a communication's size in whole bytes, but a transfer that the network layer
+// carried alone and hands over when another starts beside it has a fraction of a byte left. So
+// bytes and bandwidths are given to SimGrid in units of 2^-12 byte: a power of two, so every
+// quotient, sum and product SimGrid forms (durations, max-min shares) is the same double as in
+// bytes, and a transfer's size is exact to 2.4e-4 byte (0.2 ps at 10 Gbit/s). A scenario's largest
+// message (scenario/units.hpp, 1e15 bytes) is 4.1e18 units, within SimGrid's 64-bit sizes.
+constexpr double UNITS_PER_BYTE = 4096.0;
 
 class SimGridBackend final : public Backend {
  public:
@@ -73,7 +82,7 @@ class SimGridBackend final : public Backend {
       hosts_[i] = host->seal();
     }
     for (const Platform::Channel& c : platform.channels)
-      links_.push_back(zone->create_link(c.name, c.bandwidth)->set_latency(0)->seal());
+      links_.push_back(zone->create_link(c.name, c.bandwidth * UNITS_PER_BYTE)->set_latency(0)->seal());
     // Names with a slash: no id of a scenario has one.
     sg::Host* sink = zone->create_host("/sink", 1.0)->seal();
     routes_.reserve(platform.routes.size());
@@ -95,17 +104,20 @@ class SimGridBackend final : public Backend {
 
   void start_transfer(std::uint32_t slot, RouteIndex route, double bytes) override {
     sg::CommPtr comm = sg::Comm::sendto_init(routes_[route].first, routes_[route].second);
-    comm->set_payload_size(static_cast<std::uint64_t>(bytes));
-    start(slot, comm);
+    comm->set_payload_size(static_cast<std::uint64_t>(std::llround(bytes * UNITS_PER_BYTE)));
+    start(slot, comm, true);
   }
 
   void start_compute(std::uint32_t slot, HostIndex host, double work) override {
     sg::ExecPtr exec = sg::Exec::init();
     exec->set_host(hosts_[host])->set_flops_amount(work);
-    start(slot, exec);
+    start(slot, exec, false);
   }
 
-  double remaining(std::uint32_t slot) const override { return slots_[slot].activity->get_remaining(); }
+  double remaining(std::uint32_t slot) const override {
+    const Slot& s = slots_[slot];
+    return s.activity->get_remaining() / (s.is_transfer ? UNITS_PER_BYTE : 1.0);
+  }
 
   void cancel(std::uint32_t slot) override {
     Slot& s = slots_[slot];
@@ -131,15 +143,17 @@ class SimGridBackend final : public Backend {
     sg::ActivityPtr activity;
     std::uint32_t index = 0;
     bool live = false;
+    bool is_transfer = false;  // its amounts are in UNITS_PER_BYTE
   };
 
   template <class A>
-  void start(std::uint32_t slot, A activity) {
+  void start(std::uint32_t slot, A activity, bool is_transfer) {
     while (slots_.size() <= slot) slots_.emplace_back();
     Slot& s = slots_[slot];
     s.activity = activity;
     s.index = slot;
     s.live = true;
+    s.is_transfer = is_transfer;
     activity->set_data(&s);  // a deque: slots do not move
     activity->start();
   }
@@ -149,7 +163,7 @@ class SimGridBackend final : public Backend {
     if (s == nullptr || !s->live || s->activity.get() != &activity) return;
     s->live = false;
     const bool ok = activity.get_state() == sg::Activity::State::FINISHED;
-    on_end_(s->index, ok, ok ? 0.0 : activity.get_remaining());
+    on_end_(s->index, ok, ok ? 0.0 : activity.get_remaining() / (s->is_transfer ? UNITS_PER_BYTE : 1.0));
   }
 
   std::unique_ptr<sg::Engine> engine_;

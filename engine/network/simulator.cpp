@@ -21,7 +21,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-enum EventKind : std::uint32_t { ACTIVITY_DONE };
+enum EventKind : std::uint32_t { ACTIVITY_DONE, FLOW_START };
 
 // SimGrid's engine is a singleton that cannot be restarted (a second one continues the first
 // one's clock): refuse a second Simulator in one process rather than give wrong dates.
@@ -69,6 +69,19 @@ std::string module_path() {
 
 MakeBackend backend_entry = nullptr;  // set once the module is loaded
 
+// $PLANTWIN_NETWORK_SHORTCUTS overrides the shortcuts a Simulator is made with: a diagnostic (and
+// the bench's reference), docs/network.md#how-simgrid-carries-the-messages.
+Shortcuts shortcuts_from_environment(Shortcuts given) {
+  const char* value = std::getenv("PLANTWIN_NETWORK_SHORTCUTS");
+  if (value == nullptr || *value == '\0') return given;
+  const std::string v(value);
+  if (v == "on") return Shortcuts{true, true};
+  if (v == "off") return Shortcuts{false, false};
+  if (v == "alone") return Shortcuts{true, false};
+  if (v == "run-ahead") return Shortcuts{false, true};
+  throw std::runtime_error("PLANTWIN_NETWORK_SHORTCUTS: expected on, off, alone or run-ahead, got '" + v + "'");
+}
+
 }  // namespace
 
 void load_backend_module() {
@@ -92,24 +105,36 @@ std::unique_ptr<Backend> make_backend(const std::string& log) {
 }
 
 struct Simulator::Impl {
-  explicit Impl(kernel::Kernel& k) : kernel(k) {}
+  Impl(kernel::Kernel& k, Shortcuts s) : kernel(k), shortcuts(s) {}
+
+  static constexpr std::uint32_t NONE = ~std::uint32_t{0};
 
   // An activity in progress: a transfer (in its latency, or flowing) or a computation.
   struct Slot {
-    void* latency_timer = nullptr;  // set while a transfer waits its latency
     ActivityClient* client = nullptr;
     std::uint64_t tag = 0;
     std::uint32_t where = 0;  // the route of a transfer, the host of a computation
     bool is_transfer = true;
-    bool started = false;     // SimGrid has it
+    bool started = false;     // flowing: alone, or in SimGrid (or about to be: Impl::pending)
+    bool in_simgrid = false;  // SimGrid has it, or will have it at the end of the kernel's pause
+    bool launched = false;    // SimGrid has it
     bool reported = false;    // its end is scheduled in the kernel
     bool ok = true;
+    bool in_use = false;
     double amount = 0;        // bytes or core-seconds
     double counted_from = 0;  // what was left of it when the window started (or all of it)
-    bool in_use = false;
+    // A transfer alone on every channel of its route (Shortcuts::alone): it flows at its route's
+    // slowest bandwidth from `since` (SimGrid's date, s) and ends at `end_tick` unless another
+    // transfer joins one of its channels first.
+    bool alone = false;
+    double rate = 0;
+    double since = 0;
+    kernel::Tick end_tick = 0;
+    kernel::EventHandle end_event;
   };
 
   kernel::Kernel& kernel;
+  const Shortcuts shortcuts;
   kernel::ModelId model_id = 0;
   std::unique_ptr<Backend> backend;
   Platform platform;
@@ -117,6 +142,10 @@ struct Simulator::Impl {
 
   std::vector<Slot> slots;
   std::vector<std::uint32_t> free_slots;
+  // Activities for SimGrid that the kernel asked for ahead of SimGrid's clock: started by the
+  // timer that the kernel's pause arms at their tick. (slot, bytes or core-seconds)
+  std::vector<std::pair<std::uint32_t, double>> pending;
+  std::uint32_t in_simgrid = 0;  // activities SimGrid has or will have, not ended
 
   // The one timer that drives the kernel, and the tick it is armed for.
   void* timer = nullptr;
@@ -124,16 +153,20 @@ struct Simulator::Impl {
   kernel::Tick warmup = 0, end = 0;
   bool warmup_done = false;
   bool stopped = false;
+  bool in_kernel = false;  // the kernel is running (inside on_timer)
+  bool ahead = false;      // ... and may run ahead of SimGrid's clock (Shortcuts::run_ahead)
   const std::function<void()>* at_warmup = nullptr;
 
   NetworkUsage usage;
   Clock::duration kernel_time{};
 
-  // Per channel: the transfers flowing across it (started in SimGrid, not ended) and since when
-  // there have been OVERLOAD_CHECK_EVERY or more without a break (-1: fewer now).
+  // Per channel: the transfers flowing across it (alone or in SimGrid, not ended), since when
+  // there have been OVERLOAD_CHECK_EVERY or more without a break (-1: fewer now), and the
+  // transfer that flows alone on it (NONE: none).
   struct Crowd {
     std::uint32_t flowing = 0;
     kernel::Tick crowded_since = -1;
+    std::uint32_t alone = NONE;
   };
   std::vector<Crowd> crowd;
 
@@ -152,6 +185,8 @@ struct Simulator::Impl {
     slots[s].in_use = true;
     return s;
   }
+
+  const std::vector<ChannelIndex>& channels_of(const Slot& slot) const { return platform.routes[slot.where].channels; }
 
   // ---- dates ----------------------------------------------------------------------------------
 
@@ -182,32 +217,50 @@ struct Simulator::Impl {
     return target;
   }
 
+  // Runs the kernel as far as SimGrid lets it. While SimGrid carries something, through the
+  // timer's tick: SimGrid may end an activity at any date after it. While it carries nothing
+  // (and Shortcuts::run_ahead), to the end of the run: nothing can happen in SimGrid until the
+  // plant asks it for something, and the plant then pauses the kernel (to_simgrid) until SimGrid's
+  // clock has caught up with it.
   void on_timer() {
     timer = nullptr;  // a timer is gone once it has fired
-    const kernel::Tick target = timer_tick;
     const auto start = Clock::now();
-    bool finished = false;
+    in_kernel = true;
+    for (const auto& [s, amount] : pending) launch(s, amount);
+    pending.clear();
+    ahead = shortcuts.run_ahead && in_simgrid == 0;
+    const kernel::Tick target = ahead ? end : timer_tick;
+    bool finished = false, paused = false;
     if (!warmup_done && target >= warmup) {
-      if (kernel.run_until(warmup) == kernel::Kernel::Status::RUNNING) {
-        (*at_warmup)();
-        reset_usage();
+      kernel.run_until(warmup);
+      paused = kernel.resume();
+      if (!paused) {
+        if (kernel.status() == kernel::Kernel::Status::RUNNING) {
+          (*at_warmup)();
+          reset_usage();
+        }
+        warmup_done = true;
       }
-      warmup_done = true;
     }
-    if (kernel.status() == kernel::Kernel::Status::RUNNING) {
+    if (!paused && kernel.status() == kernel::Kernel::Status::RUNNING) {
       if (target >= end) {
         kernel.run_until(end);
-        finished = true;
+        paused = kernel.resume();
+        finished = !paused;
       } else {
         kernel.run_through(target);
+        paused = kernel.resume();
       }
     }
+    in_kernel = ahead = false;
     kernel_time += Clock::now() - start;
     if (finished || kernel.status() != kernel::Kernel::Status::RUNNING) {
       stop();
       return;
     }
-    arm(next_target());
+    // A pause: SimGrid's clock moves to the kernel's (nothing happens in SimGrid meanwhile), the
+    // activities are started, and the kernel goes on with the rest of that tick.
+    arm(paused ? kernel.now() : next_target());
   }
 
   // The end of the run (or a failure): count what in-flight transfers moved, then cancel every
@@ -216,16 +269,14 @@ struct Simulator::Impl {
     stopped = true;
     for (std::uint32_t s = 0; s < slots.size(); ++s) {
       Slot& slot = slots[s];
-      if (!slot.in_use) continue;
-      if (slot.latency_timer != nullptr) {
-        backend->remove_timer(slot.latency_timer);
-        slot.latency_timer = nullptr;
-      }
-      if (slot.started && !slot.reported) {
+      if (!slot.in_use || slot.reported || !slot.started) continue;
+      if (slot.alone) {
+        account(slot, alone_remaining(slot));
+      } else if (slot.launched) {
         account(slot, backend->remaining(s));
-        slot.reported = true;
         backend->cancel(s);
       }
+      slot.reported = true;
     }
     if (timer != nullptr) {
       backend->remove_timer(timer);
@@ -238,55 +289,172 @@ struct Simulator::Impl {
   void account(Slot& slot, double remaining) {
     const double moved = std::max(0.0, slot.counted_from - remaining);
     if (slot.is_transfer) {
-      for (ChannelIndex c : platform.routes[slot.where].channels) usage.channel_bytes[c] += moved;
+      for (ChannelIndex c : channels_of(slot)) usage.channel_bytes[c] += moved;
     } else {
       usage.host_work[slot.where] += moved;
     }
     slot.counted_from = remaining;
   }
 
+  double alone_remaining(const Slot& slot) const {
+    return std::max(0.0, slot.amount - slot.rate * (date_of(kernel.now()) - slot.since));
+  }
+
+  // What is left of a flowing activity.
+  double remaining(std::uint32_t s) const {
+    const Slot& slot = slots[s];
+    if (slot.alone) return alone_remaining(slot);
+    return slot.launched ? backend->remaining(s) : slot.amount;
+  }
+
   void reset_usage() {
     std::fill(usage.channel_bytes.begin(), usage.channel_bytes.end(), 0.0);
     std::fill(usage.host_work.begin(), usage.host_work.end(), 0.0);
     for (std::uint32_t s = 0; s < slots.size(); ++s)
-      if (slots[s].in_use && slots[s].started && !slots[s].reported) slots[s].counted_from = backend->remaining(s);
+      if (slots[s].in_use && slots[s].started && !slots[s].reported) slots[s].counted_from = remaining(s);
   }
 
-  // Ends the slot at the current date: a kernel event at its tick, and the timer re-armed for it.
+  // Ends the slot at the current date: a kernel event at its tick, and the timer re-armed for it
+  // (when the kernel is not running: on_timer re-arms it after the kernel's run).
   void report(std::uint32_t s, bool ok) {
     Slot& slot = slots[s];
     slot.reported = true;
     slot.ok = ok;
     const kernel::Tick tick = tick_now();
     kernel.schedule_at(tick, model_id, ACTIVITY_DONE, s, kernel::Kernel::MAX_PRIORITY);
-    arm(tick);
+    if (!in_kernel) arm(tick);
   }
 
-  void start_transfer(std::uint32_t s) {
+  // Gives an activity to SimGrid at the kernel's current date: now, or, when the kernel runs
+  // ahead of SimGrid's clock, at the end of a pause (on_timer): from then on the kernel must not
+  // pass a date at which SimGrid may end something.
+  void to_simgrid(std::uint32_t s, double amount) {
+    slots[s].in_simgrid = true;
+    slots[s].amount = amount;  // a transfer handed over: what is left of it
+    ++in_simgrid;
+    if (ahead) {
+      pending.emplace_back(s, amount);
+      kernel.pause();
+      return;
+    }
+    launch(s, amount);
+  }
+
+  void launch(std::uint32_t s, double amount) {
     Slot& slot = slots[s];
-    slot.latency_timer = nullptr;
+    slot.launched = true;
+    if (slot.is_transfer) {
+      ++usage.simgrid_transfers;
+      backend->start_transfer(s, slot.where, amount);
+    } else {
+      backend->start_compute(s, slot.where, amount);
+    }
+  }
+
+  // A transfer's bytes start to flow (its latency is over).
+  void begin_flow(std::uint32_t s) {
+    Slot& slot = slots[s];
+    const std::vector<ChannelIndex>& route = channels_of(slot);
     // A transfer on a link that is off never ends in SimGrid 3.32: fail it here instead.
-    for (ChannelIndex c : platform.routes[slot.where].channels)
+    for (ChannelIndex c : route)
       if (!link_on[c]) {
         report(s, false);
         return;
       }
     slot.started = true;
     ++usage.transfers;
-    backend->start_transfer(s, slot.where, slot.amount);
-    for (ChannelIndex c : platform.routes[slot.where].channels)
+    if (shortcuts.alone && route_is_free(route)) {
+      flow_alone(s);
+      return;
+    }
+    // Transfers alone on one of its channels now share it: SimGrid takes them over.
+    for (ChannelIndex c : route) {
+      const std::uint32_t a = crowd[c].alone;
+      if (a != NONE && slots[a].end_tick > kernel.now()) hand_over(a);
+    }
+    to_simgrid(s, slot.amount);
+    for (ChannelIndex c : route)
       if (++crowd[c].flowing % OVERLOAD_CHECK_EVERY == 0) check_overload(c);
+  }
+
+  // Nothing flows on any channel of the route, but for a transfer alone that ends at this tick.
+  bool route_is_free(const std::vector<ChannelIndex>& route) const {
+    for (ChannelIndex c : route) {
+      const Crowd& k = crowd[c];
+      if (k.flowing == 0) continue;
+      if (k.flowing == 1 && k.alone != NONE && slots[k.alone].end_tick <= kernel.now()) continue;
+      return false;
+    }
+    return true;
+  }
+
+  // Alone, a transfer flows at its route's slowest bandwidth (max-min with one flow) and ends at
+  // exactly the date SimGrid would give it: its start plus its size over that bandwidth.
+  void flow_alone(std::uint32_t s) {
+    Slot& slot = slots[s];
+    double rate = platform.channels[channels_of(slot).front()].bandwidth;
+    for (ChannelIndex c : channels_of(slot)) rate = std::min(rate, platform.channels[c].bandwidth);
+    slot.alone = true;
+    slot.rate = rate;
+    slot.since = date_of(kernel.now());  // SimGrid's date for it: a tick may run a fraction after its own
+    slot.end_tick = std::max(kernel::duration_from_seconds(slot.since + slot.amount / rate), kernel.now());
+    slot.end_event = kernel.schedule_at(slot.end_tick, model_id, ACTIVITY_DONE, s, kernel::Kernel::MAX_PRIORITY);
+    for (ChannelIndex c : channels_of(slot)) {
+      ++crowd[c].flowing;
+      crowd[c].alone = s;
+    }
+  }
+
+  // A transfer that flowed alone stops doing so: its end is no longer known here.
+  void leave_alone(std::uint32_t s) {
+    Slot& slot = slots[s];
+    slot.alone = false;
+    for (ChannelIndex c : channels_of(slot))
+      if (crowd[c].alone == s) crowd[c].alone = NONE;
+  }
+
+  // Another transfer joins a channel of `s`, which flowed alone: SimGrid carries the rest of it,
+  // from now, with what is left of its bytes (still counted on its channels).
+  void hand_over(std::uint32_t s) {
+    Slot& slot = slots[s];
+    kernel.cancel(slot.end_event);
+    const double left = alone_remaining(slot);
+    leave_alone(s);
+    to_simgrid(s, left);
   }
 
   void ended(std::uint32_t s, bool ok, double remaining) {
     if (stopped) return;
     Slot& slot = slots[s];
     if (!slot.in_use || slot.reported) return;
+    --in_simgrid;
     account(slot, remaining);
     if (slot.is_transfer)
-      for (ChannelIndex c : platform.routes[slot.where].channels)
+      for (ChannelIndex c : channels_of(slot))
         if (crowd[c].flowing-- == OVERLOAD_CHECK_EVERY) crowd[c].crowded_since = -1;
     report(s, ok);
+  }
+
+  // The end of a transfer that flowed alone to its end (its ACTIVITY_DONE event).
+  void alone_done(std::uint32_t s) {
+    Slot& slot = slots[s];
+    account(slot, 0.0);
+    for (ChannelIndex c : channels_of(slot)) --crowd[c].flowing;
+    leave_alone(s);
+    slot.reported = true;
+  }
+
+  // A channel goes off under a transfer that flows alone on it: it fails now, as SimGrid fails
+  // the transfers on a link turned off.
+  void fail_alone(ChannelIndex c) {
+    const std::uint32_t s = crowd[c].alone;
+    if (s == NONE || slots[s].end_tick <= kernel.now()) return;
+    Slot& slot = slots[s];
+    kernel.cancel(slot.end_event);
+    account(slot, alone_remaining(slot));
+    for (ChannelIndex k : channels_of(slot)) --crowd[k].flowing;
+    leave_alone(s);
+    report(s, false);
   }
 
   // ---- overload -------------------------------------------------------------------------------
@@ -311,8 +479,8 @@ struct Simulator::Impl {
     for (std::uint32_t s = 0; s < slots.size(); ++s) {
       const Slot& slot = slots[s];
       if (!slot.in_use || !slot.is_transfer || !slot.started || slot.reported) continue;
-      const std::vector<ChannelIndex>& route = platform.routes[slot.where].channels;
-      if (std::find(route.begin(), route.end(), c) != route.end()) backlog += backend->remaining(s);
+      const std::vector<ChannelIndex>& route = channels_of(slot);
+      if (std::find(route.begin(), route.end(), c) != route.end()) backlog += remaining(s);
     }
     const double bandwidth = platform.channels[c].bandwidth;
     const double drain_s = backlog / bandwidth;
@@ -328,7 +496,8 @@ struct Simulator::Impl {
   }
 };
 
-Simulator::Simulator(kernel::Kernel& kernel, const Platform& platform) : impl_(std::make_unique<Impl>(kernel)) {
+Simulator::Simulator(kernel::Kernel& kernel, const Platform& platform, Shortcuts shortcuts)
+    : impl_(std::make_unique<Impl>(kernel, shortcuts_from_environment(shortcuts))) {
   if (engine_made)
     throw std::logic_error("SimGrid's engine already ran in this process: a replication with a network needs a process of its own");
   engine_made = true;
@@ -359,11 +528,11 @@ void Simulator::transfer(RouteIndex route, double bytes, kernel::Tick delay, Act
   slot.where = route;
   slot.amount = bytes;
   slot.counted_from = bytes;
-  if (delay <= 0) {
-    m.start_transfer(s);
-    return;
-  }
-  slot.latency_timer = m.backend->set_timer(m.date_of(m.kernel.now() + delay), [&m, s] { m.start_transfer(s); });
+  // The latency is a kernel event (one SimGrid timer per transfer cost more than the transfer).
+  if (delay > 0)
+    m.kernel.schedule_in(delay, m.model_id, FLOW_START, s);
+  else
+    m.begin_flow(s);
 }
 
 void Simulator::compute(HostIndex host, double work, ActivityClient& client, std::uint64_t tag) {
@@ -382,13 +551,15 @@ void Simulator::compute(HostIndex host, double work, ActivityClient& client, std
   }
   slot.started = true;
   ++m.usage.computations;
-  m.backend->start_compute(s, host, work);
+  m.to_simgrid(s, work);
 }
 
 void Simulator::set_channel_on(ChannelIndex channel, bool on) {
   Impl& m = *impl_;
   if (m.link_on[channel] == on) return;
   m.link_on[channel] = on;
+  if (!on) m.fail_alone(channel);
+  // While the kernel runs ahead, SimGrid carries nothing: the change at its earlier date is the same.
   m.backend->set_link_on(channel, on);
 }
 
@@ -412,7 +583,12 @@ NetworkUsage Simulator::usage() const { return impl_->usage; }
 void Simulator::on_event(const kernel::Event& event) {
   Impl& m = *impl_;
   const auto s = static_cast<std::uint32_t>(event.arg);
+  if (event.kind == FLOW_START) {
+    m.begin_flow(s);
+    return;
+  }
   Impl::Slot& slot = m.slots[s];
+  if (slot.alone) m.alone_done(s);
   ActivityClient* client = slot.client;
   const std::uint64_t tag = slot.tag;
   const bool ok = slot.ok;
@@ -421,6 +597,15 @@ void Simulator::on_event(const kernel::Event& event) {
   client->activity_done(tag, ok);
 }
 
-const char* Simulator::event_name(std::uint32_t kind) const { return kind == ACTIVITY_DONE ? "activity_done" : nullptr; }
+const char* Simulator::event_name(std::uint32_t kind) const {
+  switch (kind) {
+    case ACTIVITY_DONE:
+      return "activity_done";
+    case FLOW_START:
+      return "flow_start";
+    default:
+      return nullptr;
+  }
+}
 
 }  // namespace plantwin::network

@@ -10,8 +10,8 @@
 /// cross-traffic off and TCP-gamma off: on an idle channel, S bytes take exactly S / bandwidth
 /// (docs/network.md gives the measurements behind this choice).
 ///
-/// Latency. A transfer first waits its route's latency (and any jitter) on SimGrid's clock (a
-/// SimGrid timer), then its bytes flow. CM02 itself does the same (a transfer uses no bandwidth
+/// Latency. A transfer first waits its route's latency (and any jitter) on the kernel's calendar
+/// (an event), then its bytes flow. CM02 itself does the same (a transfer uses no bandwidth
 /// while it pays its latency), but it also weights each transfer's share of a bottleneck by
 /// 1/latency (TCP's RTT unfairness), and it cannot give one transfer a latency of its own
 /// (jitter). With the latency paid before, every transfer has the same weight: plain max-min.
@@ -24,6 +24,13 @@
 /// re-armed for it: the plant handles it at that tick, before any event of a later tick, and
 /// after every plant event of the same tick (deliveries at one tick run in the order SimGrid
 /// reported them). Dates are converted between ticks and SimGrid's double seconds only here.
+///
+/// Shortcuts (exact: same ends, same bytes; see Shortcuts). While SimGrid carries nothing, the
+/// timer lets the kernel run on to the end of the run; the kernel pauses after the event that
+/// gives SimGrid something, and the timer, re-armed at that tick, starts it there and lets the
+/// kernel finish the tick. A transfer alone on its route never reaches SimGrid unless another one
+/// joins it: it is a kernel event at its end. So a sparse network costs SimGrid only its
+/// overlapping transfers.
 ///
 /// SimGrid's engine is one per process and cannot be restarted: a process builds at most one
 /// Simulator (run/process_runner.hpp runs each replication with a network in a child process).
@@ -54,13 +61,26 @@ class ActivityClient {
 struct NetworkUsage {
   std::vector<double> channel_bytes;  ///< bytes that crossed each channel in the window
   std::vector<double> host_work;      ///< core-seconds each host computed in the window
-  std::uint64_t transfers = 0;        ///< SimGrid communications started (whole run)
+  std::uint64_t transfers = 0;        ///< transfers that started to flow (whole run)
+  std::uint64_t simgrid_transfers = 0;  ///< of them, or of their rests, carried by SimGrid (whole run)
   std::uint64_t computations = 0;     ///< SimGrid executions started (whole run)
   double simgrid_wall_s = 0;          ///< wall time spent inside SimGrid (the rest is the kernel's)
   template <class A>
   void serialize(A& a) {
-    a(channel_bytes, host_work, transfers, computations, simgrid_wall_s);
+    a(channel_bytes, host_work, transfers, simgrid_transfers, computations, simgrid_wall_s);
   }
+};
+
+/// Exact shortcuts past SimGrid (docs/network.md#how-simgrid-carries-the-messages). Both on by
+/// default; the tests turn them off to compare a run with and without them.
+struct Shortcuts {
+  /// A transfer alone on every channel of its route flows outside SimGrid and ends at its start
+  /// plus its size over the route's slowest bandwidth; SimGrid takes over what is left of it when
+  /// another transfer starts on one of its channels.
+  bool alone = true;
+  /// While SimGrid carries nothing, the kernel runs on without waking SimGrid at every event; it
+  /// pauses when the plant gives SimGrid an activity, until SimGrid's clock has caught up.
+  bool run_ahead = true;
 };
 
 class Simulator final : public kernel::Model {
@@ -70,7 +90,7 @@ class Simulator final : public kernel::Model {
   /// std::logic_error when this process already made a Simulator, std::runtime_error when the
   /// SimGrid module cannot be loaded. SimGrid's log output is off unless the environment variable
   /// PLANTWIN_SIMGRID_LOG holds a SimGrid log setting (for example "root.thresh:info").
-  Simulator(kernel::Kernel& kernel, const Platform& platform);
+  Simulator(kernel::Kernel& kernel, const Platform& platform, Shortcuts shortcuts = {});
   ~Simulator() override;
   Simulator(const Simulator&) = delete;
   Simulator& operator=(const Simulator&) = delete;

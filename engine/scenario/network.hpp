@@ -15,7 +15,7 @@ namespace plantwin::scenario {
 /// Limits on what a file can ask of the network: everything it asks for costs memory and time in
 /// every replication's process (routes, SimGrid hosts and links, shortest-path trees).
 /// The most devices (stations and device groups' members attached to the network) in a scenario.
-inline constexpr std::int64_t MAX_NETWORK_DEVICES = 4000;
+inline constexpr std::int64_t MAX_NETWORK_DEVICES = 10000;
 /// The most nodes, and the most links, of a network.
 inline constexpr std::size_t MAX_NETWORK_NODES = 10'000;
 inline constexpr std::size_t MAX_NETWORK_LINKS = 10'000;

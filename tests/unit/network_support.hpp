@@ -30,6 +30,7 @@ struct ActivitySpec {
 struct Timeline {
   std::vector<kernel::Tick> end;   ///< per activity; -1 when it failed
   std::vector<std::string> order;  ///< every activity end and plant event, in the order handled
+  std::uint64_t simgrid_transfers = 0;  ///< transfers SimGrid carried (in whole or in part)
 };
 
 /// Channels switched at given ticks (outages).
@@ -80,16 +81,18 @@ class Driver final : public kernel::Model, public network::ActivityClient {
 
 }  // namespace detail
 
-/// Runs the activities on `platform` until `end` in a child process.
+/// Runs the activities on `platform` until `end` in a child process (with the simulator's
+/// `shortcuts`: all of them unless a test compares).
 inline Timeline run_network(const network::Platform& platform, const std::vector<ActivitySpec>& activities,
                             kernel::Tick end, const std::vector<ChannelSwitch>& switches = {},
-                            const std::vector<kernel::Tick>& plant_events = {}) {
+                            const std::vector<kernel::Tick>& plant_events = {}, network::Shortcuts shortcuts = {}) {
   const run::ChildOutcome child = run::run_in_child([&] {
     kernel::Kernel k;
-    network::Simulator sim(k, platform);
+    network::Simulator sim(k, platform, shortcuts);
     detail::Driver driver(k, sim, activities, switches, plant_events);
     sim.run(0, end, [] {});
     std::ostringstream out;
+    out << sim.usage().simgrid_transfers << '\n';
     for (kernel::Tick t : driver.timeline.end) out << t << ' ';
     out << '\n';
     for (const std::string& line : driver.timeline.order) out << line << '\n';
@@ -99,6 +102,7 @@ inline Timeline run_network(const network::Platform& platform, const std::vector
   REQUIRE(child.ok);
   Timeline t;
   std::istringstream in(child.bytes);
+  in >> t.simgrid_transfers;
   for (std::size_t i = 0; i < activities.size(); ++i) {
     kernel::Tick v = 0;
     in >> v;

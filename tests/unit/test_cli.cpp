@@ -153,7 +153,7 @@ TEST_CASE("check exits with 1 and names the measured value and interval of a fai
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.097 (95 % CI 0.070 .. 0.123 over 10 replications): below the minimum 0.75"));
   CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 15493.7 (95 % CI 15052.9 .. 15934.6 over 10 replications): above the maximum 12000"));
-  CHECK_THAT(r.out, Catch::Contains("FAIL fingerprint 8c5ba71f6497ae13: the event trajectory changed (expected f4c767cfdf9b40bd)"));
+  CHECK_THAT(r.out, Catch::Contains("FAIL fingerprint 002842a59f2385f9: the event trajectory changed (expected 87aef430052de490)"));
   CHECK_THAT(r.out, Catch::EndsWith(": 7 of 12 expectation(s) met, 5 failed; fingerprint changed\n"));
   CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure type=\"expectation\" message="));
   CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure type=\"fingerprint\" message="));

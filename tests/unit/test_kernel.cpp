@@ -79,6 +79,31 @@ TEST_CASE("run_until stops before events at the end time and resumes there", "[k
   CHECK(kinds(r) == std::vector<std::uint32_t>{1, 2});
 }
 
+TEST_CASE("a pause stops the run after the current event, at its time, and the run goes on after resume", "[kernel]") {
+  Kernel k;
+  Recorder r(k);
+  const ModelId id = k.add_model(r, "r");
+  r.react = [&](const Event& e) {
+    if (e.kind == 2) {
+      k.defer(id, 4);
+      k.pause();
+    }
+  };
+  for (std::uint32_t kind : {1, 2, 3}) k.schedule_at(10 * kind, id, kind);
+  k.schedule_at(20, id, 5);
+  CHECK(k.run_until(100) == Kernel::Status::RUNNING);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{1, 2});
+  CHECK(k.now() == 20);  // not 100: the rest of the tick (and of the run) is still to come
+  CHECK(k.resume());
+  CHECK_FALSE(k.resume());
+  CHECK(k.run_through(20) == Kernel::Status::RUNNING);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{1, 2, 4, 5});
+  k.run_until(100);
+  CHECK(kinds(r) == std::vector<std::uint32_t>{1, 2, 4, 5, 3});
+  CHECK(k.now() == 100);
+  CHECK_FALSE(k.resume());
+}
+
 TEST_CASE("deferred events run at the current time before any calendar event, in order", "[kernel]") {
   Kernel k;
   Recorder r(k);

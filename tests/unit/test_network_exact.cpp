@@ -2,6 +2,7 @@
 // these are the cases where its time is known exactly. Each runs SimGrid in a child process.
 #include <catch2/catch.hpp>
 
+#include <random>
 #include <stdexcept>
 
 #include "network_support.hpp"
@@ -101,6 +102,59 @@ TEST_CASE("a link that goes off fails the transfer on it, and one started while 
   CHECK(t.end[1] == -1);
   CHECK(t.end[2] == 300 * MS);
   CHECK(t.order[0] == "done 0 failed");
+}
+
+TEST_CASE("the shortcuts past SimGrid change no end: transfers alone, joined, failed, and computations", "[network][exact]") {
+  // Three channels of uneven bandwidths, routes over one, two and three of them, transfers at
+  // random ticks (some alone, some overlapping, some joined while they flowed alone), computations
+  // on two cores, and channels that go off and on: the ends with each of the shortcuts
+  // (network::Shortcuts) against those without.
+  Platform p = platform_of(2, {12.5e6, 3.3e6, 7.77e6});
+  p.hosts.push_back({"edge", 2});
+  p.routes = {{0, 1, {0}}, {0, 1, {1}}, {0, 1, {0, 1}}, {0, 1, {2, 0, 1}}, {0, 1, {2}}};
+  std::mt19937_64 random(20261205);
+  std::vector<ActivitySpec> activities;
+  for (int i = 0; i < 400; ++i) {
+    ActivitySpec a;
+    a.start = static_cast<kernel::Tick>(random() % (20 * S));
+    if (random() % 8 == 0) {
+      a.host = 2;
+      a.amount = 0.001 + static_cast<double>(random() % 1000) / 7000.0;
+    } else {
+      a.route = static_cast<network::RouteIndex>(random() % p.routes.size());
+      a.amount = static_cast<double>(1 + random() % 200'000);
+      a.delay = random() % 3 == 0 ? 0 : static_cast<kernel::Tick>(random() % (7 * MS));
+    }
+    activities.push_back(a);
+  }
+  const std::vector<ChannelSwitch> outage{{5 * S + 123, 1, false}, {6 * S + 7, 1, true}, {12 * S, 2, false}, {12 * S + 1, 2, true}};
+  const Timeline plain = run_network(p, activities, 30 * S, outage, {}, network::Shortcuts{false, false});
+  std::size_t failed = 0;
+  for (kernel::Tick end : plain.end) failed += end == -1;
+  CHECK(failed > 0);  // the outages hit transfers
+
+  // Running ahead of SimGrid while it carries nothing changes no date at all.
+  const Timeline ahead = run_network(p, activities, 30 * S, outage, {}, network::Shortcuts{false, true});
+  CHECK(ahead.end == plain.end);
+  CHECK(ahead.order == plain.order);
+
+  // A transfer alone ends at its start plus its size over its bandwidth, as SimGrid computes it.
+  // One that another joins is handed to SimGrid with what is left of it, computed in one step
+  // where SimGrid took several: the same to the last bit or two, which may move its end by 1 ns.
+  for (const network::Shortcuts shortcuts : {network::Shortcuts{true, false}, network::Shortcuts{}}) {
+    INFO("alone " << shortcuts.alone << ", run ahead " << shortcuts.run_ahead);
+    const Timeline fast = run_network(p, activities, 30 * S, outage, {}, shortcuts);
+    CHECK(fast.simgrid_transfers < plain.simgrid_transfers / 2);  // most transfers here flow alone
+    std::size_t moved = 0;
+    for (std::size_t i = 0; i < plain.end.size(); ++i) {
+      if (fast.end[i] == plain.end[i]) continue;
+      ++moved;
+      INFO("activity " << i << " ends at " << fast.end[i] << ", not " << plain.end[i]);
+      CHECK(plain.end[i] >= 0);
+      CHECK(std::abs(fast.end[i] - plain.end[i]) <= 1);
+    }
+    CHECK(moved <= 4);
+  }
 }
 
 TEST_CASE("a process makes at most one network simulator: SimGrid's engine cannot restart", "[network]") {
