@@ -170,6 +170,14 @@ struct Simulator::Impl {
   };
   std::vector<Crowd> crowd;
 
+  // Per host that computes: its computations not ended (alone or in SimGrid), and those of them
+  // that run alone (at most its cores).
+  struct Load {
+    std::uint32_t running = 0;
+    std::vector<std::uint32_t> alone;
+  };
+  std::vector<Load> load;
+
   // ---- slots ----------------------------------------------------------------------------------
 
   std::uint32_t take_slot() {
@@ -388,33 +396,64 @@ struct Simulator::Impl {
     return true;
   }
 
-  // Alone, a transfer flows at its route's slowest bandwidth (max-min with one flow) and ends at
-  // exactly the date SimGrid would give it: its start plus its size over that bandwidth.
-  void flow_alone(std::uint32_t s) {
+  // An activity alone on its resources runs at `rate` from now to its end, a kernel event at
+  // exactly the date SimGrid would give it: its start plus its amount over that rate.
+  void go_alone(std::uint32_t s, double rate) {
     Slot& slot = slots[s];
-    double rate = platform.channels[channels_of(slot).front()].bandwidth;
-    for (ChannelIndex c : channels_of(slot)) rate = std::min(rate, platform.channels[c].bandwidth);
     slot.alone = true;
     slot.rate = rate;
     slot.since = date_of(kernel.now());  // SimGrid's date for it: a tick may run a fraction after its own
     slot.end_tick = std::max(kernel::duration_from_seconds(slot.since + slot.amount / rate), kernel.now());
     slot.end_event = kernel.schedule_at(slot.end_tick, model_id, ACTIVITY_DONE, s, kernel::Kernel::MAX_PRIORITY);
+  }
+
+  // Alone, a transfer flows at its route's slowest bandwidth (max-min with one flow).
+  void flow_alone(std::uint32_t s) {
+    Slot& slot = slots[s];
+    double rate = platform.channels[channels_of(slot).front()].bandwidth;
+    for (ChannelIndex c : channels_of(slot)) rate = std::min(rate, platform.channels[c].bandwidth);
+    go_alone(s, rate);
     for (ChannelIndex c : channels_of(slot)) {
       ++crowd[c].flowing;
       crowd[c].alone = s;
     }
   }
 
-  // A transfer that flowed alone stops doing so: its end is no longer known here.
+  // A computation starts on its host. With no more computations than cores, each runs on a core
+  // of its own at one second of work per second (SimGrid gives an execution at most one core), so
+  // it runs alone; one more than the cores makes them share: SimGrid takes over those that ran
+  // alone and gets this one.
+  void start_compute(std::uint32_t s) {
+    Slot& slot = slots[s];
+    Load& host = load[slot.where];
+    std::uint32_t busy = host.running++;
+    for (std::uint32_t a : host.alone) busy -= slots[a].end_tick <= kernel.now();  // ending at this tick
+    if (shortcuts.alone && busy < static_cast<std::uint32_t>(platform.hosts[slot.where].cores)) {
+      go_alone(s, 1.0);
+      host.alone.push_back(s);
+      return;
+    }
+    const std::vector<std::uint32_t> alone = host.alone;
+    for (std::uint32_t a : alone)
+      if (slots[a].end_tick > kernel.now()) hand_over(a);
+    to_simgrid(s, slot.amount);
+  }
+
+  // An activity that ran alone stops doing so: its end is no longer known here.
   void leave_alone(std::uint32_t s) {
     Slot& slot = slots[s];
     slot.alone = false;
-    for (ChannelIndex c : channels_of(slot))
-      if (crowd[c].alone == s) crowd[c].alone = NONE;
+    if (slot.is_transfer) {
+      for (ChannelIndex c : channels_of(slot))
+        if (crowd[c].alone == s) crowd[c].alone = NONE;
+    } else {
+      std::vector<std::uint32_t>& alone = load[slot.where].alone;
+      alone.erase(std::find(alone.begin(), alone.end(), s));
+    }
   }
 
-  // Another transfer joins a channel of `s`, which flowed alone: SimGrid carries the rest of it,
-  // from now, with what is left of its bytes (still counted on its channels).
+  // Another activity joins a resource of `s`, which ran alone: SimGrid carries the rest of it, from
+  // now, with what is left of it (still counted on its channels or host).
   void hand_over(std::uint32_t s) {
     Slot& slot = slots[s];
     kernel.cancel(slot.end_event);
@@ -429,17 +468,24 @@ struct Simulator::Impl {
     if (!slot.in_use || slot.reported) return;
     --in_simgrid;
     account(slot, remaining);
-    if (slot.is_transfer)
+    if (slot.is_transfer) {
       for (ChannelIndex c : channels_of(slot))
         if (crowd[c].flowing-- == OVERLOAD_CHECK_EVERY) crowd[c].crowded_since = -1;
+    } else {
+      --load[slot.where].running;
+    }
     report(s, ok);
   }
 
-  // The end of a transfer that flowed alone to its end (its ACTIVITY_DONE event).
+  // The end of an activity that ran alone to its end (its ACTIVITY_DONE event).
   void alone_done(std::uint32_t s) {
     Slot& slot = slots[s];
     account(slot, 0.0);
-    for (ChannelIndex c : channels_of(slot)) --crowd[c].flowing;
+    if (slot.is_transfer) {
+      for (ChannelIndex c : channels_of(slot)) --crowd[c].flowing;
+    } else {
+      --load[slot.where].running;
+    }
     leave_alone(s);
     slot.reported = true;
   }
@@ -510,6 +556,7 @@ Simulator::Simulator(kernel::Kernel& kernel, const Platform& platform, Shortcuts
   m.backend->build(platform);
   m.link_on.assign(platform.channels.size(), true);
   m.crowd.assign(platform.channels.size(), Impl::Crowd{});
+  m.load.assign(platform.hosts.size(), Impl::Load{});
   m.usage.channel_bytes.assign(platform.channels.size(), 0.0);
   m.usage.host_work.assign(platform.hosts.size(), 0.0);
 }
@@ -551,7 +598,7 @@ void Simulator::compute(HostIndex host, double work, ActivityClient& client, std
   }
   slot.started = true;
   ++m.usage.computations;
-  m.to_simgrid(s, work);
+  m.start_compute(s);
 }
 
 void Simulator::set_channel_on(ChannelIndex channel, bool on) {

@@ -28,9 +28,9 @@
 /// Shortcuts (exact: same ends, same bytes; see Shortcuts). While SimGrid carries nothing, the
 /// timer lets the kernel run on to the end of the run; the kernel pauses after the event that
 /// gives SimGrid something, and the timer, re-armed at that tick, starts it there and lets the
-/// kernel finish the tick. A transfer alone on its route never reaches SimGrid unless another one
-/// joins it: it is a kernel event at its end. So a sparse network costs SimGrid only its
-/// overlapping transfers.
+/// kernel finish the tick. A transfer alone on its route (a computation on a free core) never
+/// reaches SimGrid unless another one joins it: it is a kernel event at its end. So a sparse
+/// network costs SimGrid only its overlapping activities.
 ///
 /// SimGrid's engine is one per process and cannot be restarted: a process builds at most one
 /// Simulator (run/process_runner.hpp runs each replication with a network in a child process).
@@ -76,7 +76,8 @@ struct NetworkUsage {
 struct Shortcuts {
   /// A transfer alone on every channel of its route flows outside SimGrid and ends at its start
   /// plus its size over the route's slowest bandwidth; SimGrid takes over what is left of it when
-  /// another transfer starts on one of its channels.
+  /// another transfer starts on one of its channels. Likewise a computation on a host with a
+  /// free core ends at its start plus its work, until more computations than cores share them.
   bool alone = true;
   /// While SimGrid carries nothing, the kernel runs on without waking SimGrid at every event; it
   /// pauses when the plant gives SimGrid an activity, until SimGrid's clock has caught up.
