@@ -116,12 +116,11 @@ struct Simulator::Impl {
     std::uint32_t where = 0;  // the route of a transfer, the host of a computation
     bool is_transfer = true;
     bool started = false;     // flowing: alone, or in SimGrid (or about to be: Impl::pending)
-    bool in_simgrid = false;  // SimGrid has it, or will have it at the end of the kernel's pause
     bool launched = false;    // SimGrid has it
     bool reported = false;    // its end is scheduled in the kernel
     bool ok = true;
     bool in_use = false;
-    double amount = 0;        // bytes or core-seconds
+    double amount = 0;        // bytes or core-seconds (handed to SimGrid: what was left of them)
     double counted_from = 0;  // what was left of it when the window started (or all of it)
     // A transfer alone on every channel of its route (Shortcuts::alone): it flows at its route's
     // slowest bandwidth from `since` (SimGrid's date, s) and ends at `end_tick` unless another
@@ -143,8 +142,8 @@ struct Simulator::Impl {
   std::vector<Slot> slots;
   std::vector<std::uint32_t> free_slots;
   // Activities for SimGrid that the kernel asked for ahead of SimGrid's clock: started by the
-  // timer that the kernel's pause arms at their tick. (slot, bytes or core-seconds)
-  std::vector<std::pair<std::uint32_t, double>> pending;
+  // timer that the kernel's pause arms at their tick.
+  std::vector<std::uint32_t> pending;
   std::uint32_t in_simgrid = 0;  // activities SimGrid has or will have, not ended
 
   // The one timer that drives the kernel, and the tick it is armed for.
@@ -234,7 +233,7 @@ struct Simulator::Impl {
     timer = nullptr;  // a timer is gone once it has fired
     const auto start = Clock::now();
     in_kernel = true;
-    for (const auto& [s, amount] : pending) launch(s, amount);
+    for (std::uint32_t s : pending) launch(s);
     pending.clear();
     ahead = shortcuts.run_ahead && in_simgrid == 0;
     const kernel::Tick target = ahead ? end : timer_tick;
@@ -337,25 +336,24 @@ struct Simulator::Impl {
   // ahead of SimGrid's clock, at the end of a pause (on_timer): from then on the kernel must not
   // pass a date at which SimGrid may end something.
   void to_simgrid(std::uint32_t s, double amount) {
-    slots[s].in_simgrid = true;
-    slots[s].amount = amount;  // a transfer handed over: what is left of it
+    slots[s].amount = amount;
     ++in_simgrid;
     if (ahead) {
-      pending.emplace_back(s, amount);
+      pending.push_back(s);
       kernel.pause();
       return;
     }
-    launch(s, amount);
+    launch(s);
   }
 
-  void launch(std::uint32_t s, double amount) {
+  void launch(std::uint32_t s) {
     Slot& slot = slots[s];
     slot.launched = true;
     if (slot.is_transfer) {
       ++usage.simgrid_transfers;
-      backend->start_transfer(s, slot.where, amount);
+      backend->start_transfer(s, slot.where, slot.amount);
     } else {
-      backend->start_compute(s, slot.where, amount);
+      backend->start_compute(s, slot.where, slot.amount);
     }
   }
 
@@ -477,17 +475,17 @@ struct Simulator::Impl {
     report(s, ok);
   }
 
-  // The end of an activity that ran alone to its end (its ACTIVITY_DONE event).
-  void alone_done(std::uint32_t s) {
+  // An activity that ran alone ends with `remaining` left: counted, and its channels or core
+  // freed.
+  void end_alone(std::uint32_t s, double remaining) {
     Slot& slot = slots[s];
-    account(slot, 0.0);
+    account(slot, remaining);
     if (slot.is_transfer) {
       for (ChannelIndex c : channels_of(slot)) --crowd[c].flowing;
     } else {
       --load[slot.where].running;
     }
     leave_alone(s);
-    slot.reported = true;
   }
 
   // A channel goes off under a transfer that flows alone on it: it fails now, as SimGrid fails
@@ -495,11 +493,8 @@ struct Simulator::Impl {
   void fail_alone(ChannelIndex c) {
     const std::uint32_t s = crowd[c].alone;
     if (s == NONE || slots[s].end_tick <= kernel.now()) return;
-    Slot& slot = slots[s];
-    kernel.cancel(slot.end_event);
-    account(slot, alone_remaining(slot));
-    for (ChannelIndex k : channels_of(slot)) --crowd[k].flowing;
-    leave_alone(s);
+    kernel.cancel(slots[s].end_event);
+    end_alone(s, alone_remaining(slots[s]));
     report(s, false);
   }
 
@@ -635,7 +630,7 @@ void Simulator::on_event(const kernel::Event& event) {
     return;
   }
   Impl::Slot& slot = m.slots[s];
-  if (slot.alone) m.alone_done(s);
+  if (slot.alone) m.end_alone(s, 0.0);  // it ran alone to its end
   ActivityClient* client = slot.client;
   const std::uint64_t tag = slot.tag;
   const bool ok = slot.ok;
