@@ -112,9 +112,10 @@ LiveTwinSummary run_live_twin(const scenario::ScenarioSpec& spec, const LiveTwin
     doc["compute_s"] = compute_s;
     doc["events"] = intake.counts().to_json();
     doc["parts_in_plant"] = static_cast<std::uint64_t>(intake.parts_in_plant());
-    if (!client.publish(forecast_topic, doc.dump(), 1)) {
+    std::string why;
+    if (!client.publish(forecast_topic, doc.dump(), 1, false, &why)) {
       ++sum.forecast_failures;
-      say("the forecast could not be queued for publication");
+      say("the forecast could not be queued for publication: " + why);
       return;
     }
     ++sum.forecasts;
@@ -243,8 +244,9 @@ ReplaySummary replay_log(const std::string& log_path, const ReplayOptions& o) {
       }
     }
     payload = row.dump();
-    if (!client.publish(topic, payload, 1)) {
-      say("cannot queue the row of line " + std::to_string(reader.rows()) + " for publication");
+    std::string why;
+    if (!client.publish(topic, payload, 1, false, &why)) {
+      say("cannot queue the row of line " + std::to_string(reader.rows()) + " for publication: " + why);
       ++sum.skipped;
       continue;
     }

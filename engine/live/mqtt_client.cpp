@@ -104,10 +104,17 @@ void MqttClient::subscribe(const std::string& topic, int qos) {
   if (connected_) mosquitto_subscribe(mosq_, nullptr, topic.c_str(), qos);
 }
 
-bool MqttClient::publish(const std::string& topic, std::string_view payload, int qos, bool retain) {
+bool MqttClient::publish(const std::string& topic, std::string_view payload, int qos, bool retain, std::string* why) {
   const int rc = mosquitto_publish(mosq_, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), qos, retain);
-  // Not connected: libmosquitto keeps a QoS 1 message and sends it after the reconnection.
-  if (rc != MOSQ_ERR_SUCCESS && !(rc == MOSQ_ERR_NO_CONN && qos > 0)) return false;
+  // libmosquitto queues a QoS 1 message before it writes it to the socket, and keeps it when the
+  // write fails: not connected, or the connection dropped under the write (the broker went away
+  // since the last step). It sends it again after the reconnection; only a refusal before the
+  // queue (too large, invalid topic, no memory) loses it.
+  const bool kept = qos > 0 && (rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_ERRNO);
+  if (rc != MOSQ_ERR_SUCCESS && !kept) {
+    if (why != nullptr) *why = error_text(rc);
+    return false;
+  }
   if (qos > 0) ++unacknowledged_;
   return true;
 }

@@ -50,8 +50,9 @@ class MqttClient {
   void connect(const BrokerAddress& broker);
   /// Subscribes now (when connected) and after every reconnection.
   void subscribe(const std::string& topic, int qos);
-  /// Queues a publication; false when libmosquitto refuses it (too large, no memory).
-  bool publish(const std::string& topic, std::string_view payload, int qos, bool retain = false);
+  /// Queues a publication; false when libmosquitto refuses it (too large, no memory), with its
+  /// reason in `*why`. A QoS 1 message is kept over a lost connection and sent after reconnecting.
+  bool publish(const std::string& topic, std::string_view payload, int qos, bool retain = false, std::string* why = nullptr);
   /// The socket to poll (-1 while disconnected), and whether to poll it for writing too.
   int fd() const;
   bool wants_write() const;
