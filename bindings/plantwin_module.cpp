@@ -4,15 +4,22 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <future>
+#include <mutex>
 #include <thread>
+#include <tuple>
 
 #include "kernel/stats.hpp"
 #include "models/flow.hpp"
+#include "network/backend.hpp"
 #include "run/json.hpp"
 #include "run/result_document.hpp"
+#include "run/run_server.hpp"
 #include "run/session.hpp"
 #include "scenario/loader.hpp"
 #include "scenario/yaml_tree.hpp"
@@ -472,8 +479,56 @@ auto interruptible(Work&& work, std::atomic<bool>& interrupt) {
   return result;
 }
 
+// The scenario as Python's Scenario keeps it: (file, text, changes), what the run server loads.
+using Recipe = std::tuple<std::string, std::string, std::vector<std::pair<std::string, std::string>>>;
+
+// This process's run server (engine/run/run_server.hpp): plantwin-server beside this module.
+// Used by one run at a time; a run that finds it busy forks its replications itself.
+std::mutex run_server_mutex;
+std::string run_server_error;  // why the last start failed ("" when it did not)
+
+run::RunServerClient& run_server() {
+  static run::RunServerClient* client = [] {
+    const std::string module = network::engine_file();
+    const std::size_t slash = module.find_last_of('/');
+    return new run::RunServerClient(slash == std::string::npos ? std::string() : module.substr(0, slash + 1) + "plantwin-server");
+  }();
+  return *client;  // never destroyed: the server ends when this process closes its pipe
+}
+
+// $PLANTWIN_RUN_SERVER=off: every run forks its replications from this process (a comparison).
+bool run_server_wanted() {
+  const char* value = std::getenv("PLANTWIN_RUN_SERVER");
+  return value == nullptr || std::string(value) != "off";
+}
+
+std::string current_directory() {
+  std::string dir(4096, '\0');
+  while (::getcwd(dir.data(), dir.size()) == nullptr) {
+    if (errno != ERANGE) return ".";
+    dir.resize(dir.size() * 2);
+  }
+  dir.resize(std::char_traits<char>::length(dir.c_str()));
+  return dir;
+}
+
+// The server's answer as run_session's result; nullopt when there is none to use.
+std::optional<run::SessionResult> served_result(const run::ServedOutcome& answer) {
+  run::SessionResult result;
+  result.ok = answer.ok;
+  result.interrupted = answer.interrupted;
+  result.error = answer.error;
+  if (answer.ok) {
+    run::JsonError error;
+    std::optional<run::Json> document = run::parse_json(answer.document, &error);
+    if (!document) return std::nullopt;
+    result.document = std::move(*document);
+  }
+  return result;
+}
+
 py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeline, std::optional<std::string> events_path,
-                      std::optional<std::string> state_path) {
+                      std::optional<std::string> state_path, std::optional<Recipe> recipe) {
   std::atomic<bool> interrupt{false};
   run::SessionOptions options;
   options.jobs = jobs;
@@ -492,7 +547,24 @@ py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeli
     }
     options.warm_start = state.warm;
   }
-  run::SessionResult result = interruptible([&] { return run::run_session(loaded.spec, options); }, interrupt);
+  // A plant with a network forks a process per replication: from the run server when there is
+  // one to use (started here, on the calling thread it lives with), else from this process.
+  std::unique_lock<std::mutex> served(run_server_mutex, std::defer_lock);
+  bool use_server = recipe && loaded.spec.network && !record_timeline && run_server_wanted() && served.try_lock();
+  if (use_server) {
+    run_server_error.clear();
+    use_server = run_server().start(&run_server_error);
+  }
+  run::SessionResult result = interruptible(
+      [&] {
+        if (use_server) {
+          run::ServedRun request{current_directory(), std::get<0>(*recipe), std::get<1>(*recipe), std::get<2>(*recipe), jobs, options.events_path, state_path};
+          if (const auto answer = run_server().run(request, interrupt))
+            if (auto served_run = served_result(*answer)) return std::move(*served_run);
+        }
+        return run::run_session(loaded.spec, options);
+      },
+      interrupt);
   if (result.ok && options.warm_start) twin::add_forecast(result.document, *options.warm_start, *state_path);
   py::dict out;
   out["ok"] = result.ok;
@@ -698,10 +770,29 @@ PYBIND11_MODULE(_plantwin, m) {
       },
       "Each kind's declared parameters (models/params.hpp): key, type, unit, default, range, doc.");
   m.def("run", &run_scenario, py::arg("scenario"), py::arg("jobs") = 0, py::arg("record_timeline") = false,
-        py::arg("events_path") = py::none(), py::arg("state_path") = py::none(),
+        py::arg("events_path") = py::none(), py::arg("state_path") = py::none(), py::arg("recipe") = py::none(),
         "Runs every replication; returns {ok, interrupted, error, document, timeline}. With events_path, "
         "replication 0's event log is written there (docs/twin.md); with state_path, every replication starts "
-        "from that state file and the document has a forecast (errors in the file: state_diagnostics).");
+        "from that state file and the document has a forecast (errors in the file: state_diagnostics). With "
+        "recipe, (file, text, changes) as the scenario was loaded, a plant with a network runs in the run server.");
+  m.def(
+      "run_server",
+      [] {
+        pid_t pid = -1;
+        std::string error;
+        {
+          // Without the GIL: a run that holds the server takes the GIL to look at signals.
+          py::gil_scoped_release release;
+          std::lock_guard<std::mutex> lock(run_server_mutex);
+          pid = run_server().pid();
+          error = run_server_error;
+        }
+        py::dict out;
+        out["pid"] = pid > 0 ? py::object(py::int_(pid)) : py::none();
+        out["error"] = error.empty() ? py::none() : py::object(py::str(error));
+        return out;
+      },
+      "This process's run server: {pid (None when none runs), error (why it could not start, or None)}.");
   m.def("fit", &fit_log, py::arg("log"), py::arg("scenario"), py::arg("text"), py::arg("epoch") = py::none(),
         py::arg("min_observations") = 30,
         "plantwin fit: {ok, diagnostics, text (the fitted scenario, bytes), report (the --report document), summary}.");

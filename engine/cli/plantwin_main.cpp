@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/serve_runs.hpp"
 #include "cli/twin_commands.hpp"
 #include "cli/view.hpp"
 
@@ -94,6 +95,7 @@ int main(int argc, char** argv) {
   if (args[0] == "--version") return print_out(std::string("plantwin ") + PLANTWIN_VERSION + "\n") ? EXIT_OK : EXIT_RUN;
 
   if (args[0] == "view") return command_view(args);  // the Python package writes the page
+  if (args[0] == "serve-runs") return command_serve_runs(args);  // internal: Python's run server
 
   if (args[0] == "fit" || args[0] == "validate-log" || args[0] == "state" || args[0] == "twin" || args[0] == "replay") {
     handle_stop_signals();

@@ -49,6 +49,13 @@ class Backend {
 /// configured) or throws. `log` is a SimGrid log setting ("root.thresh:critical" keeps it quiet).
 using MakeBackend = Backend* (*)(const char* log);
 
+/// The file the engine's code was loaded from: the executable (the CLI, the tests) or the shared
+/// object it is linked into (Python's _plantwin). Found by the address of a function, not by a
+/// path compiled in: a build directory under /tmp may be gone, and anyone could create it again
+/// with code of their own. Files that go with the engine (the SimGrid module, Python's run
+/// server) are looked for beside it. Empty when it cannot be known.
+std::string engine_file();
+
 /// Loads the module (once per process) and makes a backend. The module is the file named by
 /// $PLANTWIN_NETWORK_MODULE, else libplantwin_simgrid.so beside the file the engine runs from:
 /// the executable (the CLI, the tests) or the shared library it is linked into (Python's

@@ -36,10 +36,8 @@ constexpr kernel::Tick OVERLOAD_BACKLOG = 60 * kernel::TICKS_PER_SECOND;
 
 constexpr const char* MODULE_NAME = "libplantwin_simgrid.so";
 
-// The file this code was loaded from: the executable (the CLI, the tests) or the shared object
-// the engine is linked into (Python's _plantwin). Found by the address of this function, not by
-// a path compiled in: a build directory under /tmp may be gone, and anyone could create it again
-// with code of their own.
+}  // namespace
+
 std::string engine_file() {
   Dl_info info{};
   link_map* map = nullptr;
@@ -57,6 +55,8 @@ std::string engine_file() {
   const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
   return n > 0 ? std::string(exe, static_cast<std::size_t>(n)) : std::string();
 }
+
+namespace {
 
 std::string module_path() {
   if (const char* path = std::getenv("PLANTWIN_NETWORK_MODULE"); path != nullptr && *path != '\0') return path;

@@ -19,7 +19,9 @@ def simulate(scenario: Scenario, jobs: int = 0, timeline: bool = False, events_p
 
     Raises :class:`RunError` when a replication fails, ``KeyboardInterrupt`` on Ctrl-C (the
     engine stops within a few thousand events), :class:`plantwin.LogError` for a bad state file."""
-    outcome = _plantwin.run(scenario._loaded, jobs, timeline, events_path, state_path)
+    name, text = scenario._origin
+    recipe = (name, text, list(scenario._changes))
+    outcome = _plantwin.run(scenario._loaded, jobs, timeline, events_path, state_path, recipe)
     if "state_diagnostics" in outcome:
         raise LogError([d["text"] for d in outcome["state_diagnostics"] if d["severity"] == "error"])
     if not outcome["ok"]:
@@ -34,9 +36,13 @@ def run_point(scenario: Scenario, jobs: int) -> Dict[str, Any]:
     return simulate(scenario, jobs)[0]
 
 
-def ignore_sigint() -> None:
+def init_worker() -> None:
     """Initialiser of a sweep's worker processes: Ctrl-C goes to the parent, which stops the
-    workers itself (a worker interrupted between two tasks would break the pool)."""
+    workers itself (a worker interrupted between two tasks would break the pool). A worker is a
+    small process (no pandas) started for one sweep: it forks a network's replications itself,
+    cheaper than starting a run server of its own (docs/python.md)."""
+    import os
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.environ["PLANTWIN_RUN_SERVER"] = "off"

@@ -171,7 +171,7 @@ def _execute(scenarios: List[Scenario], points: List[Dict[str, Any]], client: An
         return out
     context = multiprocessing.get_context("forkserver")
     executor = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                                      initializer=_engine.ignore_sigint)
+                                                      initializer=_engine.init_worker)
     try:
         return _gather(executor, scenarios, points, threads, progress, desc)
     except BaseException:

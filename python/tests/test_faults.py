@@ -54,6 +54,26 @@ def _children(pid: int) -> list:
     return out
 
 
+def _run_servers(pid: int) -> list:
+    """A Python process's run server (engine/run/run_server.hpp): its child started as
+    `plantwin-server serve-runs` (whose own children, forked, carry the same command line)."""
+    out = []
+    for child in _children(pid):
+        try:
+            if b"serve-runs" in Path(f"/proc/{child}/cmdline").read_bytes():
+                out.append(child)
+        except OSError:
+            pass
+    return out
+
+
+def _replications(pid: int) -> list:
+    """The replication processes of a Python process: its run server's children, or its own
+    (PLANTWIN_RUN_SERVER=off)."""
+    servers = _run_servers(pid)
+    return [c for c in _children(pid) if c not in servers] + [c for s in servers for c in _children(s)]
+
+
 def _running(pid: int) -> bool:
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -67,14 +87,14 @@ def _start(root: Path, mode: str) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
-def _wait_for_children(pid: int, n: int, seconds: float = 20) -> list:
+def _wait_for_replications(pid: int, n: int, seconds: float = 20) -> list:
     until = time.monotonic() + seconds
     while time.monotonic() < until:
-        kids = _children(pid)
+        kids = _replications(pid)
         if len(kids) >= n:
             return kids
         time.sleep(0.02)
-    return _children(pid)
+    return _replications(pid)
 
 
 def test_ctrl_c_stops_a_network_run_at_once(root):
@@ -82,7 +102,7 @@ def test_ctrl_c_stops_a_network_run_at_once(root):
     # 5 s grace ended; now they stop within a few thousand events.
     process = _start(root, "main")
     try:
-        assert len(_wait_for_children(process.pid, 2)) == 2
+        assert len(_wait_for_replications(process.pid, 2)) == 2
         sent = time.monotonic()
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=20)
@@ -98,8 +118,9 @@ def test_a_killed_python_process_leaves_no_replication_process(root):
     # were forked by a worker thread; they die with it (PR_SET_PDEATHSIG), not hours later.
     process = _start(root, "thread")
     try:
-        children = _wait_for_children(process.pid, 2)
+        children = _wait_for_replications(process.pid, 2)
         assert len(children) == 2
+        children += _run_servers(process.pid)
         process.kill()
         process.wait(timeout=10)
         until = time.monotonic() + 5
@@ -116,8 +137,12 @@ def test_the_network_module_is_loaded_from_the_package(root, tmp_path):
     script = textwrap.dedent("""
         import sys
         import plantwin
+        from plantwin import _plantwin
         plantwin.run(sys.argv[1], changes={"horizon": "5min", "warmup": "0s", "replications": 1})
-        print("\\n".join(line.split()[-1] for line in open("/proc/self/maps") if "libplantwin_simgrid" in line))
+        # Loaded where the replications are forked: this process, or its run server.
+        server = _plantwin.run_server()["pid"]
+        maps = ["/proc/self/maps"] + ([f"/proc/{server}/maps"] if server else [])
+        print("\\n".join(line.split()[-1] for m in maps for line in open(m) if "libplantwin_simgrid" in line))
     """)
     env = {k: v for k, v in os.environ.items() if k != "PLANTWIN_NETWORK_MODULE"}
     done = subprocess.run([sys.executable, "-c", script, str(root / EDGE)], capture_output=True, text=True, env=env,

@@ -1,0 +1,109 @@
+#include "cli/serve_runs.hpp"
+
+#include <malloc.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <iostream>
+#include <new>
+
+#include "cli/commands.hpp"
+#include "network/backend.hpp"
+#include "run/archive.hpp"
+#include "run/run_server.hpp"
+#include "run/session.hpp"
+#include "scenario/loader.hpp"
+#include "twin/state.hpp"
+
+namespace plantwin::cli {
+
+namespace {
+
+std::atomic<bool> stop_requested{false};
+
+extern "C" void on_serve_sigint(int) { stop_requested.store(true); }
+
+run::ServedOutcome serve(const run::ServedRun& request) {
+  run::ServedOutcome out;
+  const auto fail = [&](const std::string& why) {
+    out.error = why;
+    return out;
+  };
+  if (::chdir(request.cwd.c_str()) != 0) return fail("the run server cannot enter " + request.cwd + ": " + std::strerror(errno));
+  std::vector<scenario::Override> overrides;
+  for (const auto& [path, value] : request.changes) overrides.push_back(scenario::Override{path, value, std::nullopt});
+  const scenario::LoadResult loaded = scenario::load_scenario_text(request.text, request.file, overrides);
+  if (!loaded.spec) {
+    const auto& items = loaded.diagnostics.items();
+    return fail("the scenario did not load again in the run server" + (items.empty() ? std::string() : ": " + items.front().format()));
+  }
+  run::SessionOptions options;
+  options.jobs = request.jobs;
+  options.interrupt = &stop_requested;
+  options.events_path = request.events_path;
+  if (request.state_path) {
+    twin::LoadedState state = twin::load_state(*request.state_path, *loaded.spec);
+    if (!state.warm) return fail("the state file " + *request.state_path + " has errors");
+    options.warm_start = state.warm;
+  }
+  run::SessionResult result = run::run_session(*loaded.spec, options);
+  out.ok = result.ok;
+  out.interrupted = result.interrupted;
+  out.error = result.error;
+  if (result.ok) out.document = result.document.dump();
+  return out;
+}
+
+}  // namespace
+
+int command_serve_runs(const std::vector<std::string>& args) {
+  long parent = 0;
+  if (args.size() != 2 || std::from_chars(args[1].data(), args[1].data() + args[1].size(), parent).ec != std::errc()) {
+    std::cerr << "plantwin: error: serve-runs PARENT_PID is started by plantwin's Python package, not by hand\n";
+    return EXIT_USAGE;
+  }
+  // Dies with the thread that started it; a parent already gone is seen here.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != static_cast<pid_t>(parent)) return EXIT_RUN;
+  // SIGINT (from the caller, or Ctrl-C in its terminal) stops the running request, not the server.
+  struct sigaction action {};
+  action.sa_handler = on_serve_sigint;
+  action.sa_flags = SA_RESTART;
+  ::sigemptyset(&action.sa_mask);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  try {
+    network::load_backend_module();  // once, before the first fork; a failure is the runs' to report
+  } catch (const std::exception&) {
+  }
+  while (const std::optional<std::string> frame = run::read_frame(0)) {
+    stop_requested.store(false);
+    run::ServedOutcome out;
+    try {
+      run::ServedRun request;
+      run::ArchiveReader reader(*frame);
+      reader(request);
+      out = serve(request);
+    } catch (const std::bad_alloc&) {
+      out = run::ServedOutcome{};
+      out.error = "out of memory in the run server";
+    } catch (const std::exception& e) {
+      out = run::ServedOutcome{};
+      out.error = std::string("the run server failed: ") + e.what();
+    }
+    run::ArchiveWriter writer;
+    writer(out);
+    if (!run::write_frame(0, writer.bytes())) break;
+    // The run's memory back to the system: the next run's forks copy the page tables of what is
+    // mapped, and a large document or plant would otherwise stay mapped in the free lists.
+    ::malloc_trim(0);
+  }
+  return EXIT_OK;
+}
+
+}  // namespace plantwin::cli

@@ -1,0 +1,93 @@
+#pragma once
+/// The run server: a small process, exec'd once, that runs scenarios with a network for a large
+/// one (a Python interpreter holding pandas and a notebook's data, a Dask worker).
+///
+/// A plant with a network runs each replication in a forked child (run/process_runner.hpp), and
+/// a fork costs in proportion to the size of the process forked: forked from Python, about 1.5 ms
+/// more per replication than from the CLI. The server is the CLI's executable (`plantwin
+/// serve-runs PARENT_PID`, an internal command, engine/cli/serve_runs.cpp): it loads SimGrid once
+/// and forks the replications from its own small image. The caller sends it the scenario's recipe
+/// (its text, file name and changes, as Python's Scenario keeps them) and gets back the result
+/// document's text, the same document `run_session` would have made in the caller.
+///
+/// Lifetime: started by the caller's thread (and killed by the kernel when that thread ends:
+/// PR_SET_PDEATHSIG), ends when its request pipe closes. One request at a time. A server that died
+/// (killed, its starting thread gone) is started again by the next `start()`; a request it did not
+/// answer is for the caller to run itself, with the same results.
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace plantwin::run {
+
+/// What the caller asks for: the scenario as Python's Scenario keeps it (scenario/loader.hpp's
+/// load_scenario_text with these changes), read in `cwd` (the scenario's relative paths).
+struct ServedRun {
+  std::string cwd;
+  std::string file;
+  std::string text;
+  std::vector<std::pair<std::string, std::string>> changes;  ///< (PATH, VALUE as YAML text), in order
+  std::int32_t jobs = 0;
+  std::optional<std::string> events_path;  ///< run_session's events_path
+  std::optional<std::string> state_path;   ///< start every replication from this state file
+  template <class A>
+  void serialize(A& a) {
+    a(cwd, file, text, changes, jobs, events_path, state_path);
+  }
+};
+
+/// What the server answers: run_session's outcome, the document as its JSON text.
+struct ServedOutcome {
+  bool ok = false;
+  bool interrupted = false;
+  std::string error;
+  std::string document;
+  template <class A>
+  void serialize(A& a) {
+    a(ok, interrupted, error, document);
+  }
+};
+
+/// A message on a pipe: its length (8 bytes) and its bytes. False when the pipe is closed or
+/// broken; read_frame: nullopt at the end of the pipe or on a short frame.
+bool write_frame(int fd, const std::string& bytes);
+std::optional<std::string> read_frame(int fd);
+
+/// The caller's side: one server, started on demand.
+class RunServerClient {
+ public:
+  /// `executable`: the CLI binary to exec (`EXECUTABLE serve-runs PID`).
+  explicit RunServerClient(std::string executable) : executable_(std::move(executable)) {}
+  /// Closes the pipes: the server ends once it has finished what it runs.
+  ~RunServerClient();
+  RunServerClient(const RunServerClient&) = delete;
+  RunServerClient& operator=(const RunServerClient&) = delete;
+
+  /// Starts the server unless one is running for this process; call it from a thread that lives
+  /// as long as the server should (the server dies with it). False, and `error`, when it cannot
+  /// be started (no executable, no pipes).
+  bool start(std::string* error = nullptr);
+  /// Runs `request` in the server. While it runs, `interrupt` becoming true is passed on (SIGINT,
+  /// repeated until the server answers). nullopt when the server did not answer (it died or its
+  /// pipe broke): the caller runs the request itself; the next start() starts a new server.
+  std::optional<ServedOutcome> run(const ServedRun& request, const std::atomic<bool>& interrupt);
+  /// The server's process id, -1 when none runs.
+  pid_t pid() const { return pid_; }
+
+ private:
+  void forget();
+
+  std::string executable_;
+  pid_t owner_ = -1;  ///< the process that started the server (a forked copy of the caller must not share it)
+  pid_t pid_ = -1;
+  int to_server_ = -1;
+  int from_server_ = -1;
+};
+
+}  // namespace plantwin::run

@@ -1,0 +1,113 @@
+"""The run server: a plant with a network forks its replications from a small process started
+once per Python process (engine/run/run_server.hpp), not from the interpreter. Same documents,
+event logs and forecasts as a run forking from Python itself (PLANTWIN_RUN_SERVER=off); started
+again when it died; its own for a forked Python process; gone with the process that started it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pandas as pd
+import pytest
+
+import plantwin
+from plantwin import _plantwin
+
+from test_faults import _running as _alive
+from test_run import without_wall
+
+EDGE = "scenarios/examples/edge_inspection.yaml"
+SHORT = {"warmup": "2min", "horizon": "10min", "replications": 3}
+
+
+def _served(scenario, monkeypatch, served: bool, **kwargs):
+    monkeypatch.setenv("PLANTWIN_RUN_SERVER", "on" if served else "off")
+    return plantwin.run(scenario, **kwargs)
+
+
+def test_the_run_server_gives_the_document_and_event_log_of_a_run_forked_from_python(in_root, monkeypatch):
+    scenario = plantwin.load(EDGE, SHORT)
+    served = _served(scenario, monkeypatch, True, jobs=2, events=True)
+    server = _plantwin.run_server()
+    assert server["error"] is None and server["pid"] is not None and _alive(server["pid"])
+    direct = _served(scenario, monkeypatch, False, jobs=2, events=True)
+    assert without_wall(served.to_dict()) == without_wall(direct.to_dict())
+    pd.testing.assert_frame_equal(served.events, direct.events)
+    assert len(served.events) > 100
+
+
+def test_a_run_from_a_state_has_the_same_forecast_from_the_run_server(in_root, monkeypatch, tmp_path):
+    scenario = plantwin.load(EDGE, SHORT)
+    log = tmp_path / "log.csv"
+    _served(scenario, monkeypatch, False, replications=1, events=True).events.to_csv(log, index=False)
+    state = tmp_path / "state.yaml"
+    plantwin.plant_state(log, scenario, at="5min", out=state)
+    served = _served(scenario, monkeypatch, True, state=state)
+    direct = _served(scenario, monkeypatch, False, state=state)
+    assert served.forecast is not None and served.to_dict()["start_s"] == 300
+    assert without_wall(served.to_dict()) == without_wall(direct.to_dict())
+
+
+def test_the_run_server_is_started_once_and_again_after_it_died(in_root, monkeypatch):
+    scenario = plantwin.load(EDGE, {**SHORT, "replications": 2})
+    first = _served(scenario, monkeypatch, True).to_dict()
+    pid = _plantwin.run_server()["pid"]
+    assert without_wall(_served(scenario, monkeypatch, True).to_dict()) == without_wall(first)
+    assert _plantwin.run_server()["pid"] == pid
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.1)
+    assert without_wall(_served(scenario, monkeypatch, True).to_dict()) == without_wall(first)
+    again = _plantwin.run_server()["pid"]
+    assert again != pid and _alive(again) and not _alive(pid)
+
+
+def test_a_plant_without_a_network_runs_in_this_process(in_root, monkeypatch):
+    # Its replications run on threads: nothing to fork, no server needed for it.
+    monkeypatch.setenv("PLANTWIN_RUN_SERVER", "on")
+    script = textwrap.dedent("""
+        import plantwin
+        from plantwin import _plantwin
+        plantwin.run("scenarios/examples/two_stations.yaml", replications=2)
+        print(_plantwin.run_server()["pid"])
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "None"
+
+
+def test_the_run_server_ends_with_its_python_process_and_a_fork_has_its_own(in_root):
+    # A process forked from Python (multiprocessing's default on Linux) must not write into the
+    # parent's server: it starts one of its own, and the parent keeps using its server.
+    script = textwrap.dedent("""
+        import os, sys
+        import plantwin
+        from plantwin import _plantwin
+        scenario = plantwin.load(sys.argv[1], {"warmup": "0s", "horizon": "5min", "replications": 2})
+        first = plantwin.run(scenario).to_dict()
+        parent_server = _plantwin.run_server()["pid"]
+        child = os.fork()
+        if child == 0:
+            same = {k: v for k, v in plantwin.run(scenario).to_dict().items() if k != "wall_s"} == \\
+                   {k: v for k, v in first.items() if k != "wall_s"}
+            print("child", _plantwin.run_server()["pid"], same, flush=True)
+            os._exit(0)
+        os.waitpid(child, 0)
+        plantwin.run(scenario)
+        print("parent", parent_server, _plantwin.run_server()["pid"], flush=True)
+    """)
+    done = subprocess.run([sys.executable, "-c", script, EDGE], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(" ", 1) for line in done.stdout.strip().splitlines())
+    child_server, same = lines["child"].split()
+    parent_server, parent_after = lines["parent"].split()
+    assert same == "True"
+    assert parent_after == parent_server and child_server != parent_server
+    until = time.monotonic() + 5
+    while (_alive(int(parent_server)) or _alive(int(child_server))) and time.monotonic() < until:
+        time.sleep(0.05)
+    assert not _alive(int(parent_server)) and not _alive(int(child_server))

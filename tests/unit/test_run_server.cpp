@@ -1,0 +1,144 @@
+// The run server (run/run_server.hpp, `plantwin serve-runs`): what Python's package uses to fork
+// a network's replications from a small process. Its answers equal run_session's, its errors say
+// what went wrong, an interrupt reaches it, and a dead server is seen and replaced.
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "cli_support.hpp"
+#include "run/json.hpp"
+#include "run/process_runner.hpp"
+#include "run/run_server.hpp"
+#include "run/session.hpp"
+#include "scenario/loader.hpp"
+
+using namespace plantwin;
+
+namespace {
+
+const std::string EDGE = "scenarios/examples/edge_inspection.yaml";
+
+run::ServedRun edge_request(std::vector<std::pair<std::string, std::string>> changes) {
+  run::ServedRun request;
+  request.cwd = PLANTWIN_SOURCE_DIR;
+  request.file = EDGE;
+  request.text = testing::read_text(std::string(PLANTWIN_SOURCE_DIR) + "/" + EDGE);
+  request.changes = std::move(changes);
+  request.jobs = 2;
+  return request;
+}
+
+std::string without_wall(const std::string& document) {
+  std::optional<run::Json> doc = run::parse_json(document, nullptr);
+  REQUIRE(doc.has_value());
+  auto& members = doc->members();
+  std::erase_if(members, [](const auto& m) { return m.first == "wall_s"; });
+  return doc->dump();
+}
+
+const std::vector<std::pair<std::string, std::string>> SHORT{{"warmup", "1min"}, {"horizon", "5min"}, {"replications", "3"}};
+
+}  // namespace
+
+TEST_CASE("the run server answers with the document run_session makes, and runs again", "[run_server]") {
+  run::RunServerClient client(PLANTWIN_CLI);
+  std::string error;
+  REQUIRE(client.start(&error));
+  const pid_t pid = client.pid();
+  std::atomic<bool> interrupt{false};
+  const auto answer = client.run(edge_request(SHORT), interrupt);
+  REQUIRE(answer.has_value());
+  REQUIRE(answer->ok);
+  // The same scenario, loaded and run here (in a child: one SimGrid engine per process).
+  const run::ChildOutcome here = run::run_in_child([] {
+    const auto request = edge_request(SHORT);
+    std::vector<scenario::Override> overrides;
+    for (const auto& [path, value] : request.changes) overrides.push_back({path, value, std::nullopt});
+    const auto loaded = scenario::load_scenario_text(request.text, request.file, overrides);
+    run::SessionOptions options;
+    options.jobs = 2;
+    return run::run_session(*loaded.spec, options).document.dump();
+  });
+  REQUIRE(here.ok);
+  CHECK(without_wall(answer->document) == without_wall(here.bytes));
+  // A second request, to the same server.
+  REQUIRE(client.start());
+  CHECK(client.pid() == pid);
+  const auto again = client.run(edge_request(SHORT), interrupt);
+  REQUIRE((again && again->ok));
+  CHECK(without_wall(again->document) == without_wall(answer->document));
+}
+
+TEST_CASE("the run server says why a request could not run", "[run_server]") {
+  run::RunServerClient client(PLANTWIN_CLI);
+  REQUIRE(client.start());
+  std::atomic<bool> interrupt{false};
+  auto bad = edge_request({{"stations.aoi.servers", "0"}});
+  const auto answer = client.run(bad, interrupt);
+  REQUIRE(answer.has_value());
+  CHECK_FALSE(answer->ok);
+  CHECK_THAT(answer->error, Catch::Contains("the scenario did not load again in the run server: --set[1]"));
+  bad = edge_request(SHORT);
+  bad.cwd = "/no/such/directory";
+  const auto lost = client.run(bad, interrupt);
+  REQUIRE(lost.has_value());
+  CHECK_THAT(lost->error, Catch::Contains("the run server cannot enter /no/such/directory: No such file or directory"));
+  bad = edge_request(SHORT);
+  bad.state_path = "no_such_state.yaml";
+  const auto stateless = client.run(bad, interrupt);
+  REQUIRE(stateless.has_value());
+  CHECK_THAT(stateless->error, Catch::Contains("the state file no_such_state.yaml has errors"));
+}
+
+TEST_CASE("an interrupt stops the run server's run, and the server runs the next one", "[run_server]") {
+  run::RunServerClient client(PLANTWIN_CLI);
+  REQUIRE(client.start());
+  std::atomic<bool> interrupt{false};
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    interrupt = true;
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const auto answer = client.run(edge_request({{"horizon", "36000d"}, {"replications", "2"}}), interrupt);
+  stopper.join();
+  REQUIRE(answer.has_value());
+  CHECK_FALSE(answer->ok);
+  CHECK(answer->interrupted);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  interrupt = false;
+  const auto next = client.run(edge_request(SHORT), interrupt);
+  REQUIRE((next && next->ok));
+}
+
+TEST_CASE("a dead run server is seen and started again; a missing one is an error", "[run_server]") {
+  run::RunServerClient client(PLANTWIN_CLI);
+  REQUIRE(client.start());
+  const pid_t first = client.pid();
+  ::kill(first, SIGKILL);
+  std::atomic<bool> interrupt{false};
+  CHECK_FALSE(client.run(edge_request(SHORT), interrupt).has_value());  // the caller runs it itself
+  REQUIRE(client.start());
+  CHECK(client.pid() != first);
+  const auto answer = client.run(edge_request(SHORT), interrupt);
+  REQUIRE((answer && answer->ok));
+
+  run::RunServerClient nowhere("/no/such/plantwin-server");
+  std::string error;
+  CHECK_FALSE(nowhere.start(&error));
+  CHECK(error == "cannot start /no/such/plantwin-server: No such file or directory");
+  CHECK(nowhere.pid() == -1);
+}
+
+TEST_CASE("serve-runs is not a command for users", "[run_server][cli]") {
+  const auto by_hand = testing::run_cli("serve-runs");
+  CHECK(by_hand.exit_code == 2);
+  CHECK(by_hand.first_err_line() == "plantwin: error: serve-runs PARENT_PID is started by plantwin's Python package, not by hand");
+  // Started by another process than the one it names: it stops at once.
+  CHECK(testing::run_cli("serve-runs 1 </dev/null").exit_code == 3);
+}
