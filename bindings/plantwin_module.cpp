@@ -496,10 +496,13 @@ run::RunServerClient& run_server() {
   return *client;  // never destroyed: the server ends when this process closes its pipe
 }
 
-// $PLANTWIN_RUN_SERVER=off: every run forks its replications from this process (a comparison).
+// $PLANTWIN_RUN_SERVER=off: every run forks its replications from this process (a comparison);
+// on (or unset): through the run server. Anything else is a ValueError.
 bool run_server_wanted() {
   const char* value = std::getenv("PLANTWIN_RUN_SERVER");
-  return value == nullptr || std::string(value) != "off";
+  if (value == nullptr || std::string(value) == "on") return true;
+  if (std::string(value) == "off") return false;
+  throw py::value_error(std::string("PLANTWIN_RUN_SERVER: expected on or off, got '") + value + "'");
 }
 
 std::string current_directory() {

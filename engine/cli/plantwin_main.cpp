@@ -89,6 +89,9 @@ void handle_stop_signals() {
 
 int main(int argc, char** argv) {
   using namespace plantwin::cli;
+  // An ignored SIGCHLD survives exec (a CI runner, a Python process that set it): the kernel would
+  // reap the replications' processes itself and their waitpid would fail.
+  ::signal(SIGCHLD, SIG_DFL);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("missing command");
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_out(USAGE) ? EXIT_OK : EXIT_RUN;

@@ -77,6 +77,10 @@ int command_serve_runs(const std::vector<std::string>& args) {
   ::sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  // The caller's thread's blocked signals survive exec (an ignored SIGCHLD is undone in main()).
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
   try {
     network::load_backend_module();  // once, before the first fork; a failure is the runs' to report
   } catch (const std::exception&) {

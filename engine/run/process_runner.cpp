@@ -133,6 +133,8 @@ ChildOutcome reap(Child& c) {
   c.fd = -1;
   int status = 0;
   while (::waitpid(c.pid, &status, 0) < 0) {
+    if (errno == ECHILD)  // reaped by the kernel: this process ignores SIGCHLD
+      return ChildOutcome{false, {}, "waitpid failed: No child processes (SIGCHLD is ignored in this process; set it back to SIG_DFL)"};
     if (errno != EINTR) return ChildOutcome{false, {}, "waitpid failed: " + std::string(std::strerror(errno))};
   }
   ChildOutcome out;

@@ -74,7 +74,8 @@ def run(scenario_or_path: Union[Scenario, PathLike], seed: Optional[int] = None,
     thousand events: ``KeyboardInterrupt`` is raised once the engine has stopped.
 
     Raises :class:`ScenarioError` for an invalid scenario or change, :class:`RunError` when the
-    simulation fails (a deadlock, an unstable line), ``ValueError`` for a bad ``jobs``,
+    simulation fails (a deadlock, an unstable line), ``ValueError`` for a bad ``jobs`` or
+    ``PLANTWIN_RUN_SERVER`` value (docs/python.md),
     ``TypeError`` for a seed or a replication count that is not an integer,
     :class:`plantwin.LogError` for a state file with errors.
     """

@@ -111,3 +111,28 @@ def test_the_run_server_ends_with_its_python_process_and_a_fork_has_its_own(in_r
     while (_alive(int(parent_server)) or _alive(int(child_server))) and time.monotonic() < until:
         time.sleep(0.05)
     assert not _alive(int(parent_server)) and not _alive(int(child_server))
+
+
+def test_a_wrong_plantwin_run_server_value_is_an_error(in_root, monkeypatch):
+    monkeypatch.setenv("PLANTWIN_RUN_SERVER", "maybe")
+    with pytest.raises(ValueError, match="PLANTWIN_RUN_SERVER: expected on or off, got 'maybe'"):
+        plantwin.run(EDGE, changes=SHORT)
+
+
+def test_a_python_process_that_ignores_sigchld_runs_a_network_through_its_server(in_root):
+    # Forked from Python, the replications would be reaped by the kernel (their waitpid fails,
+    # said as such); the server sets SIGCHLD back to its default.
+    script = textwrap.dedent("""
+        import signal, sys
+        import plantwin
+        signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+        try:
+            print(plantwin.run(sys.argv[1], changes={"warmup": "0s", "horizon": "5min", "replications": 2}).to_dict()["replications"])
+        except plantwin.RunError as e:
+            print(e)
+    """)
+    for mode, expected in (("on", "2"), ("off", "SIGCHLD is ignored in this process; set it back to SIG_DFL")):
+        done = subprocess.run([sys.executable, "-c", script, EDGE], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "PLANTWIN_RUN_SERVER": mode})
+        assert done.returncode == 0, done.stderr
+        assert expected in done.stdout

@@ -142,3 +142,12 @@ TEST_CASE("serve-runs is not a command for users", "[run_server][cli]") {
   // Started by another process than the one it names: it stops at once.
   CHECK(testing::run_cli("serve-runs 1 </dev/null").exit_code == 3);
 }
+
+TEST_CASE("a network run works when the process that starts the CLI ignores SIGCHLD", "[run_server][cli]") {
+  // An ignored SIGCHLD survives exec: the kernel would reap the replications' processes itself.
+  const std::string cmd = std::string("trap '' CHLD; cd '") + PLANTWIN_SOURCE_DIR + "' && '" + PLANTWIN_CLI + "' run " + EDGE +
+                          " --set horizon=5min --set warmup=0s --replications 2 --json >/dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
