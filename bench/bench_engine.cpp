@@ -81,7 +81,8 @@ bool is_deferred_event(const kernel::Kernel& kernel, const kernel::Event& event)
 RunOutcome run_engine(const std::function<models::PlantParams()>& make_params, double horizon_s, EventFilter counted) {
   RunOutcome out;
   const auto start = Clock::now();
-  auto plant = std::make_unique<models::Plant>(make_params(), SEED, 0);
+  const models::PlantParams params = make_params();  // outlives the plant
+  auto plant = std::make_unique<models::Plant>(params, SEED, 0);
   std::unique_ptr<EventCounter> counter;
   if (counted != nullptr) {
     counter = std::make_unique<EventCounter>(plant->kernel(), counted);

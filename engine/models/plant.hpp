@@ -141,7 +141,10 @@ class TransportSystem;
 
 class Plant {
  public:
+  /// `params` must outlive the plant: its stations and routes refer to it.
   Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replication);
+  /// Not from a temporary, which would be gone before the plant runs.
+  Plant(PlantParams&& params, std::uint64_t seed, std::uint64_t replication) = delete;
   ~Plant();
   Plant(const Plant&) = delete;
   Plant& operator=(const Plant&) = delete;

@@ -24,9 +24,9 @@ const Distribution* StationParams::setup_between(ProductIndex from, ProductIndex
   return setup_any ? &*setup_any : nullptr;
 }
 
-Station::Station(std::string id, StationParams params, PlantContext& ctx, std::uint32_t number)
+Station::Station(std::string id, const StationParams& params, PlantContext& ctx, std::uint32_t number)
     : id_(std::move(id)),
-      params_(std::move(params)),
+      params_(params),
       ctx_(ctx),
       number_(number),
       model_id_(ctx.kernel.add_model(*this, "station/" + id_)),

@@ -247,7 +247,8 @@ class Station final : public kernel::Model,
                       public OperatorClient {
  public:
   /// `number` is the station's position in declaration order (observers name stations by it).
-  Station(std::string id, StationParams params, PlantContext& ctx, std::uint32_t number = 0);
+  /// `params` must outlive the station: the plant's PlantParams, which outlive the plant.
+  Station(std::string id, const StationParams& params, PlantContext& ctx, std::uint32_t number = 0);
   ~Station();
 
   const std::string& id() const { return id_; }
@@ -509,7 +510,7 @@ class Station final : public kernel::Model,
   std::string describe_buffer() const;
 
   const std::string id_;
-  const StationParams params_;
+  const StationParams& params_;  // the plant's (a copy was 592 bytes a station)
   PlantContext& ctx_;
   std::uint32_t number_;
   kernel::ModelId model_id_;

@@ -88,7 +88,8 @@ class DelayTarget final : public kernel::Model,
 TEST_CASE("a gate after work holds the server in the gate's waiting state", "[flow]") {
   LineBuilder b;
   b.saturated("src").station("a", constant(10));
-  models::Plant plant(b.build(), 1, 0);
+  const models::PlantParams built = b.build();  // outlives the plant
+  models::Plant plant(built, 1, 0);
   DelayGate gate(plant.kernel(), 3 * S, ServerState::WAITING_NETWORK);
   plant.stations()[0]->add_gate_after_work(gate);
   const auto r = plant.run(0, 1300 * S);
@@ -100,7 +101,8 @@ TEST_CASE("a gate after work holds the server in the gate's waiting state", "[fl
 TEST_CASE("a gate before work runs after the setup and before the work", "[flow]") {
   LineBuilder b;
   b.saturated("src").station("a", constant(10));
-  models::Plant plant(b.build(), 1, 0);
+  const models::PlantParams built = b.build();  // outlives the plant
+  models::Plant plant(built, 1, 0);
   DelayGate gate(plant.kernel(), 2 * S, ServerState::WAITING_TRANSPORT);
   plant.stations()[0]->add_gate_before_work(gate);
   const auto r = plant.run(0, 1200 * S);
@@ -129,7 +131,8 @@ TEST_CASE("a part that passes its gate while the server is down starts work at t
   b.station("a", constant(9)).source("src", constant(1), 1);
   b.last().failures = models::FailureParams{constant(2), constant(5), models::FailureParams::Basis::CALENDAR,
                                             models::FailureParams::Interrupted::RESUME};
-  models::Plant plant(b.build(), 1, 0);
+  const models::PlantParams built = b.build();  // outlives the plant
+  models::Plant plant(built, 1, 0);
   DelayGate gate(plant.kernel(), 2 * S, ServerState::WAITING_TRANSPORT);
   plant.stations()[0]->add_gate_before_work(gate);
   const auto r = plant.run(0, 100 * S);
@@ -155,7 +158,8 @@ TEST_CASE("a hop through another target shows its waiting state and adds its del
 TEST_CASE("a recorded timeline holds every state change and exit of replication 0", "[timeline]") {
   LineBuilder b;
   b.station("a", constant(8)).station("b", constant(9)).source("src", constant(10), 5);
-  models::Plant plant(b.build(), 1, 0);
+  const models::PlantParams built = b.build();  // outlives the plant
+  models::Plant plant(built, 1, 0);
   plant.record_timeline();
   const auto r = plant.run(0, 1000 * S);
   REQUIRE(r.timeline);

@@ -245,7 +245,8 @@ messages:
   - {id: reading, from: sensor, to: edge, size: 10kB, every: 1s}
 )";
   const run::ChildOutcome child = run::run_in_child([&] {
-    auto plant = std::make_unique<models::Plant>(build(yaml), 1, 0);
+    const models::PlantParams built = build(yaml);  // outlives the plant
+    auto plant = std::make_unique<models::Plant>(built, 1, 0);
     const models::ReplicationResult r = plant->run(0, 60 * S);
     return std::to_string(r.network.flows.at(0).latency.count());
   });

@@ -189,7 +189,8 @@ TEST_CASE("calendar-basis maintenance waits for the part in hand, then stops the
   b.saturated("src").station("m", constant(10));
   b.last().maintenance = models::MaintenanceParams{H, constant(600), models::MaintenanceParams::Basis::CALENDAR, 25 * S,
                                                    models::MaintenanceParams::Scope::STATION};
-  models::Plant plant(b.build(), 1, 0);
+  const models::PlantParams built = b.build();  // outlives the plant
+  models::Plant plant(built, 1, 0);
   plant.record_timeline();
   const auto r = plant.run(0, 2 * H);
   const auto& exits = r.timeline->exits;
@@ -207,7 +208,8 @@ TEST_CASE("operating-basis maintenance comes after its working time; scope stati
     b.saturated("src").station("m", constant(30));
     b.last().maintenance = models::MaintenanceParams{100 * S, constant(50), models::MaintenanceParams::Basis::OPERATING,
                                                      std::nullopt, models::MaintenanceParams::Scope::SERVER};
-    models::Plant plant(b.build(), 1, 0);
+    const models::PlantParams built = b.build();  // outlives the plant
+    models::Plant plant(built, 1, 0);
     plant.record_timeline();
     const auto r = plant.run(0, 340 * S);
     // Parts end at 30, 60, 90, 120 (due inside the 4th); maintenance 120-170; 200, 230, 260, 290;
@@ -223,7 +225,8 @@ TEST_CASE("operating-basis maintenance comes after its working time; scope stati
     b.saturated("src").station("m", constant(30), 2);
     b.last().maintenance = models::MaintenanceParams{100 * S, constant(50), models::MaintenanceParams::Basis::OPERATING,
                                                      std::nullopt, models::MaintenanceParams::Scope::STATION};
-    models::Plant plant(b.build(), 1, 0);
+    const models::PlantParams built = b.build();  // outlives the plant
+    models::Plant plant(built, 1, 0);
     const auto r = plant.run(0, 170 * S);
     // Both work 0-30, 30-60, 60-90, 90-120; due at 100 s; both stop at 120, maintained 120-170.
     CHECK(r.stations[0].completed == 8);

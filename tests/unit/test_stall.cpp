@@ -248,7 +248,8 @@ models::ReplicationResult run_with_keeper(bool stuck, std::optional<double> mtbf
   if (mtbf_s)
     b.params.stations[1].params.failures = models::FailureParams{constant(*mtbf_s), constant(1), models::FailureParams::Basis::CALENDAR,
                                                                  models::FailureParams::Interrupted::RESUME};
-  models::Plant plant(b.build(), 1, 0);
+  const models::PlantParams built = b.build();  // outlives the plant
+  models::Plant plant(built, 1, 0);
   Keeper keeper(plant.kernel(), stuck);
   plant.context().stalls->add(keeper);
   const_cast<models::RouteStep&>(plant.routes()[0][1]).via = &keeper;

@@ -111,7 +111,8 @@ struct EndWorkLog final : kernel::TraceSink {
 TEST_CASE("a free server takes the next part at once, the lowest-numbered first", "[station]") {
   LineBuilder b;
   b.station("a", constant(15), 2).source("src", constant(10), 3);
-  models::Plant plant(b.build(), 1, 0);
+  const models::PlantParams built = b.build();  // outlives the plant
+  models::Plant plant(built, 1, 0);
   EndWorkLog log(plant.kernel());
   plant.run(0, 100 * S);
   // Parts at 10, 20, 30: server 0 (10-25), server 1 (20-35), server 0 again (30-45).

@@ -104,10 +104,11 @@ stations: [{id: a, process: 30s}]
   CHECK(r.doc.find("stations")->find("a")->find("states")->find("waiting_transport") == nullptr);
 }
 
-TEST_CASE("a plant built from parameters that are gone still has its transport", "[transport][run]") {
+TEST_CASE("a plant built from a scenario's parameters runs its transport", "[transport][run]") {
   Run r = load_file(theory_file("agv_open.yaml"));
-  // As the benchmark and the bindings do: the PlantParams is a temporary.
-  auto plant = std::make_unique<models::Plant>(scenario::build_plant_params(r.spec), 1, 0);
+  // The PlantParams outlive the plant (a temporary is refused by Plant's constructor).
+  const models::PlantParams built = scenario::build_plant_params(r.spec);
+  auto plant = std::make_unique<models::Plant>(built, 1, 0);
   const models::ReplicationResult result = plant->run(0, 3600 * kernel::TICKS_PER_SECOND);
   CHECK(result.status == kernel::Kernel::Status::RUNNING);
   CHECK(result.transport.fleets[0].moved > 0);
