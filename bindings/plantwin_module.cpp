@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -483,8 +484,10 @@ auto interruptible(Work&& work, std::atomic<bool>& interrupt) {
 using Recipe = std::tuple<std::string, std::string, std::vector<std::pair<std::string, std::string>>>;
 
 // This process's run server (engine/run/run_server.hpp): plantwin-server beside this module.
-// Used by one run at a time; a run that finds it busy forks its replications itself.
-std::mutex run_server_mutex;
+// Used by one run at a time; a run that finds it busy forks its replications itself. The mutex is
+// made again in a child forked from this process (a thread of the parent may have held it), and
+// the child lets go of the parent's server.
+std::mutex* run_server_mutex = new std::mutex;
 std::string run_server_error;  // why the last start failed ("" when it did not)
 
 run::RunServerClient& run_server() {
@@ -493,7 +496,15 @@ run::RunServerClient& run_server() {
     const std::size_t slash = module.find_last_of('/');
     return new run::RunServerClient(slash == std::string::npos ? std::string() : module.substr(0, slash + 1) + "plantwin-server");
   }();
-  return *client;  // never destroyed: the server ends when this process closes its pipe
+  return *client;  // never destroyed: the server ends when this process closes its socket
+}
+
+// Registered when the module is imported, before any run can hold the mutex.
+void forget_run_server_in_forked_children() {
+  ::pthread_atfork(nullptr, nullptr, [] {
+    run_server_mutex = new std::mutex;  // the parent's may be held by a thread the child does not have
+    run_server().abandon();
+  });
 }
 
 // $PLANTWIN_RUN_SERVER=off: every run forks its replications from this process (a comparison);
@@ -505,26 +516,37 @@ bool run_server_wanted() {
   throw py::value_error(std::string("PLANTWIN_RUN_SERVER: expected on or off, got '") + value + "'");
 }
 
-std::string current_directory() {
+// This process's working directory; nullopt when it has none (deleted).
+std::optional<std::string> current_directory() {
   std::string dir(4096, '\0');
   while (::getcwd(dir.data(), dir.size()) == nullptr) {
-    if (errno != ERANGE) return ".";
+    if (errno != ERANGE) return std::nullopt;
     dir.resize(dir.size() * 2);
   }
   dir.resize(std::char_traits<char>::length(dir.c_str()));
   return dir;
 }
 
-// The server's answer as run_session's result; nullopt when there is none to use.
-std::optional<run::SessionResult> served_result(const run::ServedOutcome& answer) {
+// Runs `request` in the run server; nullopt, and why in `why`, when the run is not the server's
+// to give (it could not run it, or it ended): the caller then forks the replications itself.
+std::optional<run::SessionResult> served_run(const run::ServedRun& request, const std::atomic<bool>& interrupt, std::string& why) {
+  const std::optional<run::ServedOutcome> answer = run_server().run(request, interrupt, &why);
+  if (!answer) return std::nullopt;
+  if (!answer->served) {
+    why = answer->error;
+    return std::nullopt;
+  }
   run::SessionResult result;
-  result.ok = answer.ok;
-  result.interrupted = answer.interrupted;
-  result.error = answer.error;
-  if (answer.ok) {
+  result.ok = answer->ok;
+  result.interrupted = answer->interrupted;
+  result.error = answer->error;
+  if (answer->ok) {
     run::JsonError error;
-    std::optional<run::Json> document = run::parse_json(answer.document, &error);
-    if (!document) return std::nullopt;
+    std::optional<run::Json> document = run::parse_json(answer->document, &error);
+    if (!document) {
+      why = "answered with a document that could not be read";
+      return std::nullopt;
+    }
     result.document = std::move(*document);
   }
   return result;
@@ -551,19 +573,36 @@ py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeli
     options.warm_start = state.warm;
   }
   // A plant with a network forks a process per replication: from the run server when there is
-  // one to use (started here, on the calling thread it lives with), else from this process.
-  std::unique_lock<std::mutex> served(run_server_mutex, std::defer_lock);
-  bool use_server = recipe && loaded.spec.network && !record_timeline && run_server_wanted() && served.try_lock();
-  if (use_server) {
+  // one to use (started here), else from this process. `served`: what happened, for Python's
+  // package ("served", or why the server was not used: it warns once per reason).
+  std::string served;
+  std::unique_lock<std::mutex> server_lock(*run_server_mutex, std::defer_lock);
+  std::optional<run::ServedRun> request;
+  if (recipe && loaded.spec.network && !record_timeline && run_server_wanted() && server_lock.try_lock()) {
     run_server_error.clear();
-    use_server = run_server().start(&run_server_error);
+    if (const std::optional<std::string> cwd = current_directory(); !cwd) {
+      served = "was not used: this process has no working directory";
+    } else if (!run_server().start(&run_server_error)) {
+      served = "could not be started: " + run_server_error;
+    } else {
+      request.emplace();
+      request->cwd = *cwd;
+      std::tie(request->file, request->text, request->changes) = *recipe;
+      request->jobs = jobs;
+      request->events_path = options.events_path;
+      request->state_path = state_path;
+      request->take_environment();
+    }
   }
   run::SessionResult result = interruptible(
       [&] {
-        if (use_server) {
-          run::ServedRun request{current_directory(), std::get<0>(*recipe), std::get<1>(*recipe), std::get<2>(*recipe), jobs, options.events_path, state_path};
-          if (const auto answer = run_server().run(request, interrupt))
-            if (auto served_run = served_result(*answer)) return std::move(*served_run);
+        if (request) {
+          std::string why;
+          if (auto answer = served_run(*request, interrupt, why)) {
+            served = "served";
+            return std::move(*answer);
+          }
+          served = why;
         }
         return run::run_session(loaded.spec, options);
       },
@@ -575,6 +614,7 @@ py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeli
   out["error"] = result.error;
   out["document"] = result.ok ? to_python(result.document) : py::none();
   out["timeline"] = result.timeline ? py::object(timeline_to_python(*result.timeline, result.params)) : py::none();
+  out["run_server"] = served.empty() ? py::none() : py::object(py::str(served));
   return out;
 }
 
@@ -661,6 +701,7 @@ py::dict plant_state(const std::string& log, const LoadedScenario& loaded, const
 }  // namespace
 
 PYBIND11_MODULE(_plantwin, m) {
+  forget_run_server_in_forked_children();
   m.doc() = "plantwin's compiled core; use the plantwin package.";
   m.attr("__version__") = PLANTWIN_VERSION;
 
@@ -781,21 +822,22 @@ PYBIND11_MODULE(_plantwin, m) {
   m.def(
       "run_server",
       [] {
-        pid_t pid = -1;
-        std::string error;
-        {
-          // Without the GIL: a run that holds the server takes the GIL to look at signals.
-          py::gil_scoped_release release;
-          std::lock_guard<std::mutex> lock(run_server_mutex);
-          pid = run_server().pid();
-          error = run_server_error;
-        }
         py::dict out;
-        out["pid"] = pid > 0 ? py::object(py::int_(pid)) : py::none();
-        out["error"] = error.empty() ? py::none() : py::object(py::str(error));
+        out["busy"] = true;
+        out["pid"] = py::none();
+        out["error"] = py::none();
+        // Not waited for: another thread's run may hold it for hours.
+        std::unique_lock<std::mutex> lock(*run_server_mutex, std::try_to_lock);
+        if (lock.owns_lock()) {
+          out["busy"] = false;
+          const pid_t pid = run_server().pid();
+          if (pid > 0) out["pid"] = pid;
+          if (!run_server_error.empty()) out["error"] = run_server_error;
+        }
         return out;
       },
-      "This process's run server: {pid (None when none runs), error (why it could not start, or None)}.");
+      "This process's run server: {busy (a run uses it: pid and error unknown), pid (None when none runs), error "
+      "(why it could not start, or None)}.");
   m.def("fit", &fit_log, py::arg("log"), py::arg("scenario"), py::arg("text"), py::arg("epoch") = py::none(),
         py::arg("min_observations") = 30,
         "plantwin fit: {ok, diagnostics, text (the fitted scenario, bytes), report (the --report document), summary}.");

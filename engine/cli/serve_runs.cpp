@@ -1,8 +1,10 @@
 #include "cli/serve_runs.hpp"
 
+#include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
-#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -25,8 +27,34 @@ namespace plantwin::cli {
 namespace {
 
 std::atomic<bool> stop_requested{false};
+std::atomic<bool> caller_gone{false};
 
 extern "C" void on_serve_sigint(int) { stop_requested.store(true); }
+
+// SIGIO: something happened on the request socket. When it is the end of the caller's side (it
+// exited or was killed), a run in progress stops; the next read ends the server.
+extern "C" void on_serve_sigio(int) {
+  const int saved = errno;
+  char byte = 0;
+  if (::recv(0, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+    caller_gone.store(true);
+    stop_requested.store(true);
+  }
+  errno = saved;
+}
+
+// The caller's PLANTWIN_* variables replace the server's own for the run (they choose the network's
+// shortcuts, its log...), and its umask applies to the files the run writes.
+void take_callers_environment(const run::ServedRun& request) {
+  std::vector<std::string> names;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    if (entry.rfind("PLANTWIN_", 0) == 0) names.emplace_back(entry.substr(0, entry.find('=')));
+  }
+  for (const std::string& name : names) ::unsetenv(name.c_str());
+  for (const auto& [name, value] : request.environment) ::setenv(name.c_str(), value.c_str(), 1);
+  ::umask(static_cast<mode_t>(request.umask & 0777));
+}
 
 run::ServedOutcome serve(const run::ServedRun& request) {
   run::ServedOutcome out;
@@ -34,13 +62,14 @@ run::ServedOutcome serve(const run::ServedRun& request) {
     out.error = why;
     return out;
   };
-  if (::chdir(request.cwd.c_str()) != 0) return fail("the run server cannot enter " + request.cwd + ": " + std::strerror(errno));
+  if (::chdir(request.cwd.c_str()) != 0) return fail("could not enter " + request.cwd + ": " + std::strerror(errno));
+  take_callers_environment(request);
   std::vector<scenario::Override> overrides;
   for (const auto& [path, value] : request.changes) overrides.push_back(scenario::Override{path, value, std::nullopt});
   const scenario::LoadResult loaded = scenario::load_scenario_text(request.text, request.file, overrides);
   if (!loaded.spec) {
     const auto& items = loaded.diagnostics.items();
-    return fail("the scenario did not load again in the run server" + (items.empty() ? std::string() : ": " + items.front().format()));
+    return fail("could not load the scenario again" + (items.empty() ? std::string() : ": " + items.front().format()));
   }
   run::SessionOptions options;
   options.jobs = request.jobs;
@@ -48,9 +77,10 @@ run::ServedOutcome serve(const run::ServedRun& request) {
   options.events_path = request.events_path;
   if (request.state_path) {
     twin::LoadedState state = twin::load_state(*request.state_path, *loaded.spec);
-    if (!state.warm) return fail("the state file " + *request.state_path + " has errors");
+    if (!state.warm) return fail("could not read the state file " + *request.state_path + " again");
     options.warm_start = state.warm;
   }
+  out.served = true;
   run::SessionResult result = run::run_session(*loaded.spec, options);
   out.ok = result.ok;
   out.interrupted = result.interrupted;
@@ -67,8 +97,7 @@ int command_serve_runs(const std::vector<std::string>& args) {
     std::cerr << "plantwin: error: serve-runs PARENT_PID is started by plantwin's Python package, not by hand\n";
     return EXIT_USAGE;
   }
-  // Dies with the thread that started it; a parent already gone is seen here.
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  // Started by its caller (a parent already gone is seen here, or by the first read).
   if (::getppid() != static_cast<pid_t>(parent)) return EXIT_RUN;
   // SIGINT (from the caller, or Ctrl-C in its terminal) stops the running request, not the server.
   struct sigaction action {};
@@ -76,6 +105,10 @@ int command_serve_runs(const std::vector<std::string>& args) {
   action.sa_flags = SA_RESTART;
   ::sigemptyset(&action.sa_mask);
   ::sigaction(SIGINT, &action, nullptr);
+  action.sa_handler = on_serve_sigio;
+  ::sigaction(SIGIO, &action, nullptr);
+  ::fcntl(0, F_SETOWN, ::getpid());
+  ::fcntl(0, F_SETFL, ::fcntl(0, F_GETFL) | O_ASYNC);
   ::signal(SIGPIPE, SIG_IGN);
   // The caller's thread's blocked signals survive exec (an ignored SIGCHLD is undone in main()).
   sigset_t none;
@@ -85,7 +118,13 @@ int command_serve_runs(const std::vector<std::string>& args) {
     network::load_backend_module();  // once, before the first fork; a failure is the runs' to report
   } catch (const std::exception&) {
   }
-  while (const std::optional<std::string> frame = run::read_frame(0)) {
+  for (;;) {
+    std::optional<std::string> frame;
+    try {
+      frame = run::read_frame(0);
+    } catch (const std::bad_alloc&) {
+    }
+    if (!frame || caller_gone.load()) break;
     stop_requested.store(false);
     run::ServedOutcome out;
     try {
@@ -95,10 +134,10 @@ int command_serve_runs(const std::vector<std::string>& args) {
       out = serve(request);
     } catch (const std::bad_alloc&) {
       out = run::ServedOutcome{};
-      out.error = "out of memory in the run server";
+      out.error = "ran out of memory";
     } catch (const std::exception& e) {
       out = run::ServedOutcome{};
-      out.error = std::string("the run server failed: ") + e.what();
+      out.error = std::string("failed: ") + e.what();
     }
     run::ArchiveWriter writer;
     writer(out);

@@ -7,9 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 
 #include "run/archive.hpp"
 
@@ -50,43 +54,79 @@ bool write_frame(int fd, const std::string& bytes) {
 }
 
 std::optional<std::string> read_frame(int fd) {
+  // More than any document (a corrupt stream): refused rather than allocated.
+  constexpr std::uint64_t MAX_FRAME = std::uint64_t{1} << 40;
   std::uint64_t size = 0;
-  if (!read_all(fd, reinterpret_cast<char*>(&size), sizeof size)) return std::nullopt;
+  if (!read_all(fd, reinterpret_cast<char*>(&size), sizeof size) || size > MAX_FRAME) return std::nullopt;
   std::string bytes;
   bytes.resize(size);
   if (!read_all(fd, bytes.data(), bytes.size())) return std::nullopt;
   return bytes;
 }
 
+void ServedRun::take_environment() {
+  environment.clear();
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const auto eq = entry.find('=');
+    if (entry.rfind("PLANTWIN_", 0) == 0 && eq != std::string_view::npos)
+      environment.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+  }
+  std::sort(environment.begin(), environment.end());
+  // The umask from /proc (umask() would change it for a moment under the caller's other threads).
+  if (FILE* f = std::fopen("/proc/self/status", "r")) {
+    char line[256];
+    while (std::fgets(line, sizeof line, f) != nullptr)
+      if (std::strncmp(line, "Umask:", 6) == 0) umask = static_cast<std::uint32_t>(std::strtoul(line + 6, nullptr, 8));
+    std::fclose(f);
+  }
+}
+
 RunServerClient::~RunServerClient() {
-  // Not waited for: the server ends when it reads the end of its pipe, or with its thread.
+  // Not waited for: the server ends when it reads the end of its socket.
   if (to_server_ >= 0 && owner_ == ::getpid()) ::close(to_server_);
 }
 
-void RunServerClient::forget() {
+void RunServerClient::abandon() {
+  if (to_server_ >= 0) ::close(to_server_);
+  to_server_ = -1;
+  pid_ = -1;
+  owner_ = -1;
+}
+
+void RunServerClient::forget(std::string* why) {
   if (owner_ == ::getpid()) {
     if (to_server_ >= 0) ::close(to_server_);
     if (pid_ > 0) {
       ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
+      int status = 0;
+      pid_t reaped = -1;
+      while ((reaped = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
+      }
+      if (why != nullptr && reaped == pid_ && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+        *why += std::string(" (it was killed by signal ") + std::to_string(WTERMSIG(status)) + ", " + ::strsignal(WTERMSIG(status)) + ")";
+      else if (why != nullptr && reaped == pid_ && WIFEXITED(status))
+        *why += " (it exited with status " + std::to_string(WEXITSTATUS(status)) + ")";
     }
   }
   to_server_ = -1;
   pid_ = -1;
 }
 
-bool RunServerClient::start(std::string* error) {
-  // A process forked from the one that started the server shares its pipe: it needs its own.
-  if (owner_ != ::getpid()) {
-    to_server_ = -1;
-    pid_ = -1;
-  }
-  if (pid_ > 0) {
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == 0) return true;  // still running
+pid_t RunServerClient::pid() {
+  if (pid_ <= 0 || owner_ != ::getpid()) return -1;
+  if (::waitpid(pid_, nullptr, WNOHANG) != 0) {  // it ended (reaped now) or is not ours
     pid_ = -1;
     forget();
+    return -1;
   }
+  return pid_;
+}
+
+bool RunServerClient::start(std::string* error) {
+  // A process forked from the one that started the server shares its socket: it needs its own.
+  if (owner_ != ::getpid()) abandon();
+  if (pid() > 0) return true;
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
     if (error != nullptr) *error = std::string("socketpair: ") + std::strerror(errno);
@@ -100,6 +140,8 @@ bool RunServerClient::start(std::string* error) {
   const std::string parent = std::to_string(::getpid());
   std::string command = "serve-runs";
   std::vector<char*> argv{executable_.data(), command.data(), const_cast<char*>(parent.c_str()), nullptr};
+  // The caller's other descriptors that are not close-on-exec stay out of the long-lived server.
+  ::posix_spawn_file_actions_addclosefrom_np(&actions, 3);
   pid_t pid = -1;
   const int rc = ::posix_spawn(&pid, executable_.c_str(), &actions, nullptr, argv.data(), environ);
   ::posix_spawn_file_actions_destroy(&actions);
@@ -115,14 +157,20 @@ bool RunServerClient::start(std::string* error) {
   return true;
 }
 
-std::optional<ServedOutcome> RunServerClient::run(const ServedRun& request, const std::atomic<bool>& interrupt) {
-  if (pid_ <= 0 || owner_ != ::getpid()) return std::nullopt;
-  ArchiveWriter writer;
-  writer(request);
-  if (!write_frame(to_server_, writer.bytes())) {
-    forget();
+std::optional<ServedOutcome> RunServerClient::run(const ServedRun& request, const std::atomic<bool>& interrupt, std::string* why) {
+  const auto lost = [&](const char* what) -> std::optional<ServedOutcome> {
+    std::string reason = what;
+    forget(&reason);
+    if (why != nullptr) *why = reason;
+    return std::nullopt;
+  };
+  if (pid_ <= 0 || owner_ != ::getpid()) {
+    if (why != nullptr) *why = "is not running";
     return std::nullopt;
   }
+  ArchiveWriter writer;
+  writer(request);
+  if (!write_frame(to_server_, writer.bytes())) return lost("could not be sent the run");
   using Clock = std::chrono::steady_clock;
   std::optional<Clock::time_point> asked_to_stop;
   for (;;) {
@@ -137,18 +185,19 @@ std::optional<ServedOutcome> RunServerClient::run(const ServedRun& request, cons
       asked_to_stop = Clock::now();
     }
   }
-  const std::optional<std::string> answer = read_frame(to_server_);
-  if (!answer) {
-    forget();
-    return std::nullopt;
+  std::optional<std::string> answer;
+  try {
+    answer = read_frame(to_server_);
+  } catch (const std::bad_alloc&) {
+    return lost("sent an answer too large to read");
   }
+  if (!answer) return lost("ended without answering");
   ServedOutcome outcome;
   try {
     ArchiveReader reader(*answer);
     reader(outcome);
   } catch (const ArchiveError&) {
-    forget();
-    return std::nullopt;
+    return lost("answered what could not be read");
   }
   return outcome;
 }

@@ -10,10 +10,11 @@
 /// (its text, file name and changes, as Python's Scenario keeps them) and gets back the result
 /// document's text, the same document `run_session` would have made in the caller.
 ///
-/// Lifetime: started by the caller's thread (and killed by the kernel when that thread ends:
-/// PR_SET_PDEATHSIG), ends when its request pipe closes. One request at a time. A server that died
-/// (killed, its starting thread gone) is started again by the next `start()`; a request it did not
-/// answer is for the caller to run itself, with the same results.
+/// Lifetime: the server ends when the caller's end of its socket closes (the caller exited or was
+/// killed): between requests it reads the end of the socket; during one, SIGIO on the socket tells
+/// it, and it stops the run as on SIGINT (its replications' processes die with it). One request
+/// at a time. A server that died is started again by the next `start()`; a request it did not
+/// answer, or could not run, is for the caller to run itself, with the same results.
 
 #include <sys/types.h>
 
@@ -36,26 +37,35 @@ struct ServedRun {
   std::int32_t jobs = 0;
   std::optional<std::string> events_path;  ///< run_session's events_path
   std::optional<std::string> state_path;   ///< start every replication from this state file
+  /// The caller's PLANTWIN_* variables now (the server's own are replaced by them for the run),
+  /// and its umask (the event log's permissions).
+  std::vector<std::pair<std::string, std::string>> environment;
+  std::uint32_t umask = 022;
   template <class A>
   void serialize(A& a) {
-    a(cwd, file, text, changes, jobs, events_path, state_path);
+    a(cwd, file, text, changes, jobs, events_path, state_path, environment, umask);
   }
+  /// The PLANTWIN_* variables of this process, sorted, and its umask: what a request carries.
+  void take_environment();
 };
 
-/// What the server answers: run_session's outcome, the document as its JSON text.
+/// What the server answers: run_session's outcome, the document as its JSON text. `served`
+/// false: the server could not run the request (its directory, the scenario's text, its own
+/// failure), said in `error`; the caller runs it itself.
 struct ServedOutcome {
+  bool served = false;
   bool ok = false;
   bool interrupted = false;
   std::string error;
   std::string document;
   template <class A>
   void serialize(A& a) {
-    a(ok, interrupted, error, document);
+    a(served, ok, interrupted, error, document);
   }
 };
 
 /// A message on a pipe: its length (8 bytes) and its bytes. False when the pipe is closed or
-/// broken; read_frame: nullopt at the end of the pipe or on a short frame.
+/// broken; read_frame: nullopt at the end of the pipe, on a short frame or an impossible length.
 bool write_frame(int fd, const std::string& bytes);
 std::optional<std::string> read_frame(int fd);
 
@@ -69,19 +79,22 @@ class RunServerClient {
   RunServerClient(const RunServerClient&) = delete;
   RunServerClient& operator=(const RunServerClient&) = delete;
 
-  /// Starts the server unless one is running for this process; call it from a thread that lives
-  /// as long as the server should (the server dies with it). False, and `error`, when it cannot
-  /// be started (no executable, no pipes).
+  /// Starts the server unless one is running for this process. False, and `error`, when it
+  /// cannot be started (no executable, no pipes).
   bool start(std::string* error = nullptr);
   /// Runs `request` in the server. While it runs, `interrupt` becoming true is passed on (SIGINT,
   /// repeated until the server answers). nullopt when the server did not answer (it died or its
-  /// pipe broke): the caller runs the request itself; the next start() starts a new server.
-  std::optional<ServedOutcome> run(const ServedRun& request, const std::atomic<bool>& interrupt);
-  /// The server's process id, -1 when none runs.
-  pid_t pid() const { return pid_; }
+  /// pipe broke), with the reason in `*why`: the caller runs the request itself; the next start()
+  /// starts a new server.
+  std::optional<ServedOutcome> run(const ServedRun& request, const std::atomic<bool>& interrupt, std::string* why = nullptr);
+  /// The server's process id when it runs for this process, else -1.
+  pid_t pid();
+  /// In a child forked from the caller: lets go of the parent's server without touching it (its
+  /// socket closed in this process only). For a pthread_atfork child handler.
+  void abandon();
 
  private:
-  void forget();
+  void forget(std::string* why = nullptr);
 
   std::string executable_;
   pid_t owner_ = -1;  ///< the process that started the server (a forked copy of the caller must not share it)

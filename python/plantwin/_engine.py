@@ -3,7 +3,8 @@ process of a sweep (this module imports neither pandas nor matplotlib, so worker
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+import warnings
+from typing import Any, Dict, Optional, Set, Tuple
 
 from . import _plantwin
 from .errors import LogError, RunError
@@ -24,11 +25,25 @@ def simulate(scenario: Scenario, jobs: int = 0, timeline: bool = False, events_p
     outcome = _plantwin.run(scenario._loaded, jobs, timeline, events_path, state_path, recipe)
     if "state_diagnostics" in outcome:
         raise LogError([d["text"] for d in outcome["state_diagnostics"] if d["severity"] == "error"])
+    _warn_without_server(outcome.get("run_server"))
     if not outcome["ok"]:
         if outcome["interrupted"]:
             raise KeyboardInterrupt(outcome["error"])
         raise RunError(scenario.file, outcome["error"])
     return outcome["document"], outcome["timeline"]
+
+
+_WARNED: Set[str] = set()
+
+
+def _warn_without_server(what: Optional[str]) -> None:
+    """A network's run that could not use the run server forked its replications from this
+    process: the same results, more time per replication. Said once per reason."""
+    if what is None or what == "served" or what in _WARNED:
+        return
+    _WARNED.add(what)
+    warnings.warn(f"plantwin: the run server {what}; the replications were forked from this process "
+                  "(same results, more time per replication; docs/python.md)", RuntimeWarning, stacklevel=4)
 
 
 def run_point(scenario: Scenario, jobs: int) -> Dict[str, Any]:

@@ -9,8 +9,11 @@ import os
 import signal
 import subprocess
 import sys
+import shutil
 import textwrap
+import threading
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -30,9 +33,16 @@ def _served(scenario, monkeypatch, served: bool, **kwargs):
     return plantwin.run(scenario, **kwargs)
 
 
+def _how_run(scenario) -> str:
+    """What _plantwin.run says of the run server for this scenario: "served", or why not."""
+    name, text = scenario._origin
+    return _plantwin.run(scenario._loaded, 2, False, None, None, (name, text, list(scenario._changes)))["run_server"]
+
+
 def test_the_run_server_gives_the_document_and_event_log_of_a_run_forked_from_python(in_root, monkeypatch):
     scenario = plantwin.load(EDGE, SHORT)
     served = _served(scenario, monkeypatch, True, jobs=2, events=True)
+    assert _how_run(scenario) == "served"
     server = _plantwin.run_server()
     assert server["error"] is None and server["pid"] is not None and _alive(server["pid"])
     direct = _served(scenario, monkeypatch, False, jobs=2, events=True)
@@ -136,3 +146,82 @@ def test_a_python_process_that_ignores_sigchld_runs_a_network_through_its_server
                               env={**os.environ, "PLANTWIN_RUN_SERVER": mode})
         assert done.returncode == 0, done.stderr
         assert expected in done.stdout
+
+
+def test_the_run_server_outlives_the_thread_that_started_it(in_root, monkeypatch):
+    # A thread per request (a web app, an executor): the server it started serves the next run.
+    monkeypatch.setenv("PLANTWIN_RUN_SERVER", "on")
+    scenario = plantwin.load(EDGE, {**SHORT, "replications": 1})
+    _plantwin.run(scenario._loaded)  # no recipe: nothing served; the module is loaded
+    started = []
+    worker = threading.Thread(target=lambda: started.append(_how_run(scenario)))
+    worker.start()
+    worker.join()
+    pid = _plantwin.run_server()["pid"]
+    assert started == ["served"] and pid is not None
+    time.sleep(0.2)
+    assert _how_run(scenario) == "served" and _plantwin.run_server()["pid"] == pid
+
+
+def test_the_run_server_takes_the_callers_plantwin_variables_of_the_moment(in_root, monkeypatch):
+    scenario = plantwin.load(EDGE, {**SHORT, "replications": 1})
+    _served(scenario, monkeypatch, True)
+    monkeypatch.setenv("PLANTWIN_NETWORK_SHORTCUTS", "bogus")
+    with pytest.raises(plantwin.RunError, match="PLANTWIN_NETWORK_SHORTCUTS: expected on, off, alone or run-ahead, got 'bogus'"):
+        _served(scenario, monkeypatch, True)
+    monkeypatch.delenv("PLANTWIN_NETWORK_SHORTCUTS")
+    assert _how_run(scenario) == "served"
+
+
+def test_a_fork_while_another_thread_runs_in_the_server_has_a_server_of_its_own(in_root):
+    script = textwrap.dedent("""
+        import os, signal, sys, threading, time
+        import plantwin
+        from plantwin import _plantwin
+        long = plantwin.load(sys.argv[1], {"warmup": "0s", "horizon": "20d", "replications": 2})
+        short = plantwin.load(sys.argv[1], {"warmup": "0s", "horizon": "5min", "replications": 1})
+        worker = threading.Thread(target=lambda: plantwin.run(long, jobs=2))
+        worker.start()
+        until = time.monotonic() + 20
+        while not _plantwin.run_server()["busy"] and time.monotonic() < until:
+            time.sleep(0.01)
+        child = os.fork()
+        if child == 0:
+            signal.alarm(20)  # a hang fails the test instead of stalling it
+            print("child", _plantwin.run_server()["busy"], flush=True)
+            name, text = short._origin
+            print("child", _plantwin.run(short._loaded, 1, False, None, None, (name, text, []))["run_server"], flush=True)
+            os._exit(0)
+        _, status = os.waitpid(child, 0)
+        print("status", status, flush=True)
+        worker.join()
+    """)
+    done = subprocess.run([sys.executable, "-c", script, EDGE], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:3] == ["child False", "child served", "status 0"], done.stdout + done.stderr
+
+
+def test_without_its_executable_a_run_warns_once_and_forks_from_python(in_root, tmp_path):
+    # The package without plantwin-server: the same results, and a RuntimeWarning that says why.
+    package = Path(plantwin.__file__).resolve().parent
+    copy = tmp_path / "plantwin"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("plantwin-server", "__pycache__", "viewer"))
+    script = textwrap.dedent("""
+        import sys, warnings
+        import plantwin
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            for _ in range(2):
+                doc = plantwin.run(sys.argv[1], changes={"warmup": "0s", "horizon": "5min", "replications": 2}).to_dict()
+        print(doc["replications"])
+        for w in caught:
+            print(w.category.__name__, w.message)
+    """)
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "PLANTWIN_RUN_SERVER": "on"}
+    done = subprocess.run([sys.executable, "-c", script, EDGE], capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0] == "2"
+    assert lines[1:] == [f"RuntimeWarning plantwin: the run server could not be started: cannot start {copy}/plantwin-server: "
+                         "No such file or directory; the replications were forked from this process (same results, more "
+                         "time per replication; docs/python.md)"]

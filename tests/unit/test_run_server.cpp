@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -75,25 +76,46 @@ TEST_CASE("the run server answers with the document run_session makes, and runs 
   CHECK(without_wall(again->document) == without_wall(answer->document));
 }
 
-TEST_CASE("the run server says why a request could not run", "[run_server]") {
+TEST_CASE("the run server says why it could not run a request, for the caller to run it", "[run_server]") {
   run::RunServerClient client(PLANTWIN_CLI);
   REQUIRE(client.start());
   std::atomic<bool> interrupt{false};
-  auto bad = edge_request({{"stations.aoi.servers", "0"}});
-  const auto answer = client.run(bad, interrupt);
-  REQUIRE(answer.has_value());
+  const auto refused = [&](run::ServedRun request) {
+    const auto answer = client.run(request, interrupt);
+    REQUIRE(answer.has_value());
+    CHECK_FALSE(answer->served);
+    CHECK_FALSE(answer->ok);
+    return answer->error;
+  };
+  CHECK_THAT(refused(edge_request({{"stations.aoi.servers", "0"}})), Catch::StartsWith("could not load the scenario again: --set[1]"));
+  auto lost = edge_request(SHORT);
+  lost.cwd = "/no/such/directory";
+  CHECK(refused(lost) == "could not enter /no/such/directory: No such file or directory");
+  auto stateless = edge_request(SHORT);
+  stateless.state_path = "no_such_state.yaml";
+  CHECK(refused(stateless) == "could not read the state file no_such_state.yaml again");
+}
+
+TEST_CASE("the run server runs with the caller's PLANTWIN_ variables of the moment", "[run_server]") {
+  run::RunServerClient client(PLANTWIN_CLI);
+  REQUIRE(client.start());
+  std::atomic<bool> interrupt{false};
+  auto request = edge_request(SHORT);
+  request.environment = {{"PLANTWIN_NETWORK_SHORTCUTS", "bogus"}};
+  const auto answer = client.run(request, interrupt);
+  REQUIRE((answer && answer->served));  // a run's own failure is served: the caller reports it
   CHECK_FALSE(answer->ok);
-  CHECK_THAT(answer->error, Catch::Contains("the scenario did not load again in the run server: --set[1]"));
-  bad = edge_request(SHORT);
-  bad.cwd = "/no/such/directory";
-  const auto lost = client.run(bad, interrupt);
-  REQUIRE(lost.has_value());
-  CHECK_THAT(lost->error, Catch::Contains("the run server cannot enter /no/such/directory: No such file or directory"));
-  bad = edge_request(SHORT);
-  bad.state_path = "no_such_state.yaml";
-  const auto stateless = client.run(bad, interrupt);
-  REQUIRE(stateless.has_value());
-  CHECK_THAT(stateless->error, Catch::Contains("the state file no_such_state.yaml has errors"));
+  CHECK_THAT(answer->error, Catch::Contains("PLANTWIN_NETWORK_SHORTCUTS: expected on, off, alone or run-ahead, got 'bogus'"));
+  request.environment.clear();  // and without them again
+  const auto again = client.run(request, interrupt);
+  REQUIRE((again && again->ok));
+  // What a request takes from this process.
+  ::setenv("PLANTWIN_TEST_VARIABLE", "x", 1);
+  run::ServedRun taken;
+  taken.take_environment();
+  ::unsetenv("PLANTWIN_TEST_VARIABLE");
+  CHECK(std::find(taken.environment.begin(), taken.environment.end(), std::pair<std::string, std::string>{"PLANTWIN_TEST_VARIABLE", "x"}) !=
+        taken.environment.end());
 }
 
 TEST_CASE("an interrupt stops the run server's run, and the server runs the next one", "[run_server]") {
@@ -120,9 +142,16 @@ TEST_CASE("a dead run server is seen and started again; a missing one is an erro
   run::RunServerClient client(PLANTWIN_CLI);
   REQUIRE(client.start());
   const pid_t first = client.pid();
-  ::kill(first, SIGKILL);
   std::atomic<bool> interrupt{false};
-  CHECK_FALSE(client.run(edge_request(SHORT), interrupt).has_value());  // the caller runs it itself
+  std::thread killer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::kill(first, SIGTERM);
+  });
+  std::string why;
+  CHECK_FALSE(client.run(edge_request({{"horizon", "36000d"}, {"replications", "2"}}), interrupt, &why).has_value());
+  killer.join();
+  CHECK(why == "ended without answering (it was killed by signal 15, Terminated)");  // the caller runs it itself
+  CHECK(client.pid() == -1);
   REQUIRE(client.start());
   CHECK(client.pid() != first);
   const auto answer = client.run(edge_request(SHORT), interrupt);
@@ -150,4 +179,42 @@ TEST_CASE("a network run works when the process that starts the CLI ignores SIGC
   const int status = std::system(cmd.c_str());
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("the run server stops its run and ends when its caller goes", "[run_server]") {
+  // The caller is a child process that starts the server, sends an endless run and dies: the
+  // server sees its socket end (SIGIO), stops the run and exits, and its replications with it.
+  int report[2];
+  REQUIRE(::pipe(report) == 0);
+  const pid_t caller = ::fork();
+  REQUIRE(caller >= 0);
+  if (caller == 0) {
+    ::close(report[0]);
+    run::RunServerClient client(PLANTWIN_CLI);
+    if (!client.start()) ::_exit(1);
+    const pid_t server = client.pid();
+    if (::write(report[1], &server, sizeof server) != sizeof server) ::_exit(1);
+    std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      ::_exit(0);
+    }).detach();
+    std::atomic<bool> interrupt{false};
+    client.run(edge_request({{"horizon", "36000d"}, {"replications", "2"}}), interrupt);
+    ::_exit(2);
+  }
+  ::close(report[1]);
+  pid_t server = -1;
+  REQUIRE(::read(report[0], &server, sizeof server) == sizeof server);
+  ::close(report[0]);
+  int status = 0;
+  REQUIRE(::waitpid(caller, &status, 0) == caller);
+  CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+  // The server was the dead caller's child: it is reparented, so it is seen through /proc.
+  const auto running = [](pid_t pid) {
+    const std::string stat = testing::read_text("/proc/" + std::to_string(pid) + "/stat");
+    return !stat.empty() && stat[stat.rfind(')') + 2] != 'Z';
+  };
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (running(server) && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  CHECK_FALSE(running(server));
 }
