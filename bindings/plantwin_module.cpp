@@ -82,12 +82,6 @@ py::list diagnostics_to_python(const scenario::Diagnostics& diagnostics) {
   return out;
 }
 
-std::vector<scenario::Override> overrides_of(const std::vector<std::pair<std::string, std::string>>& changes) {
-  std::vector<scenario::Override> out;
-  for (const auto& [path, value] : changes) out.push_back(scenario::Override{path, value, std::nullopt});
-  return out;
-}
-
 py::tuple load_result(scenario::LoadResult&& result) {
   py::object scenario = py::none();
   if (result.spec) scenario = py::cast(LoadedScenario{std::move(*result.spec)});
@@ -491,11 +485,7 @@ std::mutex* run_server_mutex = new std::mutex;
 std::string run_server_error;  // why the last start failed ("" when it did not)
 
 run::RunServerClient& run_server() {
-  static run::RunServerClient* client = [] {
-    const std::string module = network::engine_file();
-    const std::size_t slash = module.find_last_of('/');
-    return new run::RunServerClient(slash == std::string::npos ? std::string() : module.substr(0, slash + 1) + "plantwin-server");
-  }();
+  static run::RunServerClient* client = new run::RunServerClient(network::beside_engine("plantwin-server"));
   return *client;  // never destroyed: the server ends when this process closes its socket
 }
 
@@ -765,7 +755,7 @@ PYBIND11_MODULE(_plantwin, m) {
         scenario::LoadResult result;
         {
           py::gil_scoped_release release;
-          result = scenario::load_scenario_text(text, file, overrides_of(changes));
+          result = scenario::load_scenario_text(text, file, scenario::overrides_of(changes));
         }
         return load_result(std::move(result));
       },

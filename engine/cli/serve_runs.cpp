@@ -46,12 +46,7 @@ extern "C" void on_serve_sigio(int) {
 // The caller's PLANTWIN_* variables replace the server's own for the run (they choose the network's
 // shortcuts, its log...), and its umask applies to the files the run writes.
 void take_callers_environment(const run::ServedRun& request) {
-  std::vector<std::string> names;
-  for (char** e = environ; *e != nullptr; ++e) {
-    const std::string_view entry(*e);
-    if (entry.rfind("PLANTWIN_", 0) == 0) names.emplace_back(entry.substr(0, entry.find('=')));
-  }
-  for (const std::string& name : names) ::unsetenv(name.c_str());
+  for (const auto& [name, value] : run::plantwin_variables()) ::unsetenv(name.c_str());
   for (const auto& [name, value] : request.environment) ::setenv(name.c_str(), value.c_str(), 1);
   ::umask(static_cast<mode_t>(request.umask & 0777));
 }
@@ -64,9 +59,7 @@ run::ServedOutcome serve(const run::ServedRun& request) {
   };
   if (::chdir(request.cwd.c_str()) != 0) return fail("could not enter " + request.cwd + ": " + std::strerror(errno));
   take_callers_environment(request);
-  std::vector<scenario::Override> overrides;
-  for (const auto& [path, value] : request.changes) overrides.push_back(scenario::Override{path, value, std::nullopt});
-  const scenario::LoadResult loaded = scenario::load_scenario_text(request.text, request.file, overrides);
+  const scenario::LoadResult loaded = scenario::load_scenario_text(request.text, request.file, scenario::overrides_of(request.changes));
   if (!loaded.spec) {
     const auto& items = loaded.diagnostics.items();
     return fail("could not load the scenario again" + (items.empty() ? std::string() : ": " + items.front().format()));

@@ -55,6 +55,9 @@ using MakeBackend = Backend* (*)(const char* log);
 /// with code of their own. Files that go with the engine (the SimGrid module, Python's run
 /// server) are looked for beside it. Empty when it cannot be known.
 std::string engine_file();
+/// `name` in engine_file()'s directory; empty when that is unknown (never a bare name, which
+/// dlopen or exec would look for on a search path).
+std::string beside_engine(const std::string& name);
 
 /// Loads the module (once per process) and makes a backend. The module is the file named by
 /// $PLANTWIN_NETWORK_MODULE, else libplantwin_simgrid.so beside the file the engine runs from:

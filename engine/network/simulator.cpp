@@ -56,15 +56,17 @@ std::string engine_file() {
   return n > 0 ? std::string(exe, static_cast<std::size_t>(n)) : std::string();
 }
 
+std::string beside_engine(const std::string& name) {
+  const std::string file = engine_file();
+  const std::size_t slash = file.find_last_of('/');
+  return slash == std::string::npos ? std::string() : file.substr(0, slash + 1) + name;
+}
+
 namespace {
 
 std::string module_path() {
   if (const char* path = std::getenv("PLANTWIN_NETWORK_MODULE"); path != nullptr && *path != '\0') return path;
-  const std::string file = engine_file();
-  const std::size_t slash = file.find_last_of('/');
-  // Never a bare name: dlopen would search the library path for it.
-  if (slash == std::string::npos) return {};
-  return file.substr(0, slash + 1) + MODULE_NAME;
+  return beside_engine(MODULE_NAME);
 }
 
 MakeBackend backend_entry = nullptr;  // set once the module is loaded

@@ -64,15 +64,20 @@ std::optional<std::string> read_frame(int fd) {
   return bytes;
 }
 
-void ServedRun::take_environment() {
-  environment.clear();
+std::vector<std::pair<std::string, std::string>> plantwin_variables() {
+  std::vector<std::pair<std::string, std::string>> out;
   for (char** e = environ; *e != nullptr; ++e) {
     const std::string_view entry(*e);
     const auto eq = entry.find('=');
     if (entry.rfind("PLANTWIN_", 0) == 0 && eq != std::string_view::npos)
-      environment.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
+      out.emplace_back(std::string(entry.substr(0, eq)), std::string(entry.substr(eq + 1)));
   }
-  std::sort(environment.begin(), environment.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+void ServedRun::take_environment() {
+  environment = plantwin_variables();
   // The umask from /proc (umask() would change it for a moment under the caller's other threads).
   if (FILE* f = std::fopen("/proc/self/status", "r")) {
     char line[256];

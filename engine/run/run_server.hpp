@@ -64,6 +64,9 @@ struct ServedOutcome {
   }
 };
 
+/// This process's PLANTWIN_* variables, (name, value) sorted by name.
+std::vector<std::pair<std::string, std::string>> plantwin_variables();
+
 /// A message on a pipe: its length (8 bytes) and its bytes. False when the pipe is closed or
 /// broken; read_frame: nullopt at the end of the pipe, on a short frame or an impossible length.
 bool write_frame(int fd, const std::string& bytes);

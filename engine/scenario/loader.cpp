@@ -704,6 +704,13 @@ LoadResult load(std::optional<std::string_view> text, const std::string& file, c
 
 }  // namespace
 
+std::vector<Override> overrides_of(const std::vector<std::pair<std::string, std::string>>& changes) {
+  std::vector<Override> out;
+  out.reserve(changes.size());
+  for (const auto& [path, value] : changes) out.push_back(Override{path, value, std::nullopt});
+  return out;
+}
+
 std::optional<Override> parse_override(std::string_view text) {
   const std::size_t equals = text.find('=');
   if (equals == std::string_view::npos || equals == 0) return std::nullopt;

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "scenario/diagnostics.hpp"
@@ -37,6 +38,9 @@ struct LoadResult {
   std::optional<ScenarioSpec> spec;  ///< set when there is no error
   Diagnostics diagnostics;           ///< errors and warnings, in the order found
 };
+
+/// Changes as (PATH, VALUE) pairs, in order (Python's Scenario keeps them so), as overrides.
+std::vector<Override> overrides_of(const std::vector<std::pair<std::string, std::string>>& changes);
 
 /// Reads, overrides and validates a scenario file. Never throws for bad input (std::bad_alloc
 /// when memory runs out).

@@ -59,9 +59,7 @@ TEST_CASE("the run server answers with the document run_session makes, and runs 
   // The same scenario, loaded and run here (in a child: one SimGrid engine per process).
   const run::ChildOutcome here = run::run_in_child([] {
     const auto request = edge_request(SHORT);
-    std::vector<scenario::Override> overrides;
-    for (const auto& [path, value] : request.changes) overrides.push_back({path, value, std::nullopt});
-    const auto loaded = scenario::load_scenario_text(request.text, request.file, overrides);
+    const auto loaded = scenario::load_scenario_text(request.text, request.file, scenario::overrides_of(request.changes));
     run::SessionOptions options;
     options.jobs = 2;
     return run::run_session(*loaded.spec, options).document.dump();
