@@ -1,6 +1,8 @@
 #include "kernel/kernel.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <cstdint>
 #include <stdexcept>
 
 namespace plantwin::kernel {
@@ -15,8 +17,30 @@ constexpr std::uint64_t mix(std::uint64_t h, std::uint64_t w) {
 
 ModelId Kernel::add_model(Model& model, std::string name) {
   models_.push_back(&model);
+  hot_.emplace_back();
   names_.push_back(std::move(name));
   return static_cast<ModelId>(models_.size() - 1);
+}
+
+void Kernel::set_hot(ModelId id, std::initializer_list<HotMemory> blocks) {
+  assert(id < models_.size() && blocks.size() <= Hot::BLOCKS);
+  constexpr std::uintptr_t LINE = 64;
+  Hot& h = hot_[id];
+  std::size_t k = 0;
+  for (const HotMemory& m : blocks) {
+    if (m.at == nullptr || m.bytes == 0) continue;
+    const auto a = reinterpret_cast<std::uintptr_t>(m.at);
+    h.at[k] = reinterpret_cast<const char*>(a & ~(LINE - 1));
+    h.lines[k] = static_cast<std::uint32_t>(std::min((a + m.bytes - 1) / LINE - a / LINE + 1, Hot::MAX_LINES));
+    ++k;
+  }
+}
+
+void Kernel::prefetch_next() const {
+  if (size_ == 0) return;
+  const Hot& h = hot_[static_cast<ModelId>(heap_[0].target_kind >> 32)];
+  for (std::size_t k = 0; k < Hot::BLOCKS; ++k)
+    for (std::uint32_t i = 0; i < h.lines[k]; ++i) __builtin_prefetch(h.at[k] + 64 * i);
 }
 
 void Kernel::defer(ModelId target, std::uint32_t kind, std::uint64_t arg) {
@@ -98,6 +122,7 @@ Kernel::Status Kernel::run_through(Tick last) {
 }
 
 void Kernel::run_events(Tick last) {
+  const bool prefetch = models_.size() >= PREFETCH_FROM_MODELS;
   for (;;) {
     Event e;
     if (deferred_head_ != deferred_tail_) {
@@ -108,6 +133,7 @@ void Kernel::run_events(Tick last) {
         break;
       }
       const Entry entry = pop();
+      if (prefetch) prefetch_next();
       if (!cancelled_.empty() && cancelled_.erase(entry.key & SEQ_MASK) > 0) continue;
       now_ = entry.time;
       e = Event{entry.time, static_cast<ModelId>(entry.target_kind >> 32), static_cast<std::uint32_t>(entry.target_kind),

@@ -12,9 +12,11 @@
 /// (time, target, kind): two runs have the same fingerprint exactly when, with overwhelming
 /// probability, they executed the same events at the same times in the same order.
 
+#include <array>
 #include <atomic>
 #include <cassert>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -86,6 +88,16 @@ class Kernel {
   const std::string& model_name(ModelId id) const { return names_[id]; }
   const Model& model(ModelId id) const { return *models_[id]; }
   std::size_t model_count() const { return models_.size(); }
+  /// A block of memory a model's events read.
+  struct HotMemory {
+    const void* at = nullptr;
+    std::size_t bytes = 0;
+  };
+  /// Names the memory a model's events read first (the model itself, its servers: up to two
+  /// blocks, of which the first four cache lines count): in a plant too large for the caches the
+  /// kernel prefetches it for the next calendar event while the current one runs
+  /// (docs/performance.md). A hint only: it changes no result.
+  void set_hot(ModelId id, std::initializer_list<HotMemory> blocks);
 
   /// Schedules an event at absolute time `time` (>= now()). Returns a handle for cancel().
   EventHandle schedule_at(Tick time, ModelId target, std::uint32_t kind, std::uint64_t arg = 0, int priority = 0) {
@@ -192,7 +204,20 @@ class Kernel {
   /// Executes every event with time <= last; does not move now() past the last event run.
   void run_events(Tick last);
 
+  /// The regions set_hot() named, as cache lines to prefetch.
+  struct Hot {
+    static constexpr std::size_t BLOCKS = 2;
+    static constexpr std::uintptr_t MAX_LINES = 4;  // more per block measured slower (prefetches crowd each other)
+    std::array<const char*, BLOCKS> at{};  // the first cache line of each block
+    std::array<std::uint32_t, BLOCKS> lines{};
+  };
+  /// Prefetches the hot regions of the model the next calendar event is addressed to.
+  void prefetch_next() const;
+  /// Models from which on prefetching pays: below it the models stay in the caches anyway.
+  static constexpr std::size_t PREFETCH_FROM_MODELS = 512;
+
   std::vector<Model*> models_;
+  std::vector<Hot> hot_;
   std::vector<std::string> names_;
   std::vector<Entry> heap_;
   std::size_t size_ = 0;

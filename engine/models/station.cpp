@@ -45,6 +45,7 @@ Station::Station(std::string id, const StationParams& params, PlantContext& ctx,
     servers_.emplace_back(ctx.stream(prefix + "/ttf"), ctx.stream(prefix + "/ttr"));
   }
   free_servers_ = servers_.size();
+  ctx.kernel.set_hot(model_id_, {{this, sizeof(Station)}, {servers_.data(), servers_.size() * sizeof(Server)}});
   if (params_.calendar) {
     calendar_ = ctx.calendars[*params_.calendar];
     calendar_->subscribe(*this);
