@@ -100,7 +100,8 @@ class Kernel {
   void set_hot(ModelId id, std::initializer_list<HotMemory> blocks);
 
   /// Schedules an event at absolute time `time` (>= now()). Returns a handle for cancel().
-  EventHandle schedule_at(Tick time, ModelId target, std::uint32_t kind, std::uint64_t arg = 0, int priority = 0) {
+  [[gnu::always_inline]] EventHandle schedule_at(Tick time, ModelId target, std::uint32_t kind, std::uint64_t arg = 0,
+                                                 int priority = 0) {
     assert(time >= now_);
     assert(priority >= MIN_PRIORITY && priority <= MAX_PRIORITY);
     assert(target < models_.size());
