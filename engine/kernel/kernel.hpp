@@ -111,7 +111,8 @@ class Kernel {
     return EventHandle{seq};
   }
   /// Schedules an event `delay` ticks from now (delay >= 0).
-  EventHandle schedule_in(Tick delay, ModelId target, std::uint32_t kind, std::uint64_t arg = 0, int priority = 0) {
+  [[gnu::always_inline]] EventHandle schedule_in(Tick delay, ModelId target, std::uint32_t kind, std::uint64_t arg = 0,
+                                                 int priority = 0) {
     return schedule_at(now_ + delay, target, kind, arg, priority);
   }
   /// Runs an event at the current time before any calendar event (after the deferred ones

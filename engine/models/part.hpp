@@ -40,20 +40,20 @@ class PartPool {
 
   PartId create(ProductIndex product, Tick now, std::int32_t order) {
     PartId id;
-    if (!free_.empty()) {
-      id = free_.back();
-      free_.pop_back();
+    if (free_count_ > 0) {
+      id = free_[--free_count_];
     } else {
       id = static_cast<PartId>(parts_.size());
       parts_.emplace_back();
+      free_.emplace_back();  // room for its id once it is released: release() never allocates
     }
     parts_[id] = Part{product, 0, now, order, NO_SOURCE, now, 0, false};
     ++live_;
     return id;
   }
   void release(PartId id) {
-    assert(id < parts_.size());
-    free_.push_back(id);
+    assert(id < parts_.size() && free_count_ < free_.size());
+    free_[free_count_++] = id;
     --live_;
   }
   Part& operator[](PartId id) { return parts_[id]; }
@@ -63,7 +63,8 @@ class PartPool {
 
  private:
   std::vector<Part> parts_;
-  std::vector<PartId> free_;
+  std::vector<PartId> free_;  // the released ids are free_[0 .. free_count_), a stack
+  std::size_t free_count_ = 0;
   std::size_t live_ = 0;
   std::size_t max_live_;
 };
