@@ -37,10 +37,20 @@ void Kernel::set_hot(ModelId id, std::initializer_list<HotMemory> blocks) {
 }
 
 void Kernel::prefetch_next() const {
-  if (size_ == 0) return;
-  const Hot& h = hot_[static_cast<ModelId>(heap_[0].target_kind >> 32)];
-  for (std::size_t k = 0; k < Hot::BLOCKS; ++k)
-    for (std::uint32_t i = 0; i < h.lines[k]; ++i) __builtin_prefetch(h.at[k] + 64 * i);
+  // Two steps ahead: the event after the next one (the smaller child of the heap's top, unless the
+  // next event schedules an earlier one) gets its model's hot memory fetched; the next event,
+  // whose hot memory was fetched one event ago, is asked to fetch what it reads beyond it.
+  const Entry* h = heap_.data();
+  if (size_ >= 2) {
+    const Entry& after = size_ >= 3 && before(h[2], h[1]) ? h[2] : h[1];
+    const Hot& hot = hot_[static_cast<ModelId>(after.target_kind >> 32)];
+    for (std::size_t k = 0; k < Hot::BLOCKS; ++k)
+      for (std::uint32_t i = 0; i < hot.lines[k]; ++i) __builtin_prefetch(hot.at[k] + 64 * i);
+  }
+  if (size_ >= 1) {
+    const ModelId target = static_cast<ModelId>(h[0].target_kind >> 32);
+    models_[target]->prefetch(Event{h[0].time, target, static_cast<std::uint32_t>(h[0].target_kind), h[0].arg});
+  }
 }
 
 void Kernel::defer(ModelId target, std::uint32_t kind, std::uint64_t arg) {

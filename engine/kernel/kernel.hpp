@@ -39,6 +39,10 @@ class Model {
   virtual ~Model() = default;
   /// Handles one event addressed to this model. Called by Kernel::run_until only.
   virtual void on_event(const Event& event) = 0;
+  /// Prefetches what handling `event` will read beyond the memory named by Kernel::set_hot
+  /// (which is in the caches by then): called in a large plant one event before `event` runs,
+  /// or not at all. A hint only.
+  virtual void prefetch(const Event& /*event*/) const {}
   /// The name of one of this model's event kinds, for traces ("end_work"); nullptr if unnamed.
   virtual const char* event_name(std::uint32_t /*kind*/) const { return nullptr; }
 };
@@ -216,7 +220,7 @@ class Kernel {
   /// Prefetches the hot regions of the model the next calendar event is addressed to.
   void prefetch_next() const;
   /// Models from which on prefetching pays: below it the models stay in the caches anyway.
-  static constexpr std::size_t PREFETCH_FROM_MODELS = 512;
+  static constexpr std::size_t PREFETCH_FROM_MODELS = 2048;
 
   std::vector<Model*> models_;
   std::vector<Hot> hot_;

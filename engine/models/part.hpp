@@ -58,6 +58,8 @@ class PartPool {
   }
   Part& operator[](PartId id) { return parts_[id]; }
   const Part& operator[](PartId id) const { return parts_[id]; }
+  /// Where part `id` is stored, for a prefetch; nullptr when there is no such part.
+  const Part* storage(PartId id) const { return id < parts_.size() ? &parts_[id] : nullptr; }
   std::size_t live() const { return live_; }
   bool full() const { return live_ >= max_live_; }
 
@@ -77,6 +79,8 @@ class RingQueue {
   bool empty() const { return head_ == tail_; }
   std::size_t size() const { return tail_ - head_; }
   const T& front() const { return buf_[head_ & mask_]; }
+  /// Where the front item is (or would be) stored, for a prefetch; nullptr before the first push.
+  const T* front_storage() const { return buf_.empty() ? nullptr : &buf_[head_ & mask_]; }
   void push_back(const T& item) {
     if (size() == buf_.size()) grow();
     buf_[tail_++ & mask_] = item;

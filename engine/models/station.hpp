@@ -313,6 +313,7 @@ class Station final : public kernel::Model,
   StationMeasures measures() const;
 
   void on_event(const kernel::Event& event) override;
+  void prefetch(const kernel::Event& event) const override;
   const char* event_name(std::uint32_t kind) const override;
   PartId hand_over(std::uint64_t server) override;
   void calendar_changed(bool on) override;

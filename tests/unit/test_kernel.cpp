@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <memory>
 #include <vector>
 
 #include "kernel/kernel.hpp"
@@ -165,4 +166,50 @@ TEST_CASE("an interrupt flag stops a long run", "[kernel]") {
   k.set_interrupt_flag(&stop);
   k.schedule_at(0, id, 1);
   CHECK(k.run_until(MAX_RUN_TICKS) == Kernel::Status::INTERRUPTED);
+}
+
+namespace {
+// Many models (a plant large enough for the kernel to prefetch): each records the events it
+// runs and the events it was asked to prefetch, into lists shared by all.
+struct Prefetched final : Model {
+  std::vector<Event>& ran;
+  std::vector<Event>& hinted;
+  Prefetched(std::vector<Event>& r, std::vector<Event>& h) : ran(r), hinted(h) {}
+  void on_event(const Event& e) override { ran.push_back(e); }
+  void prefetch(const Event& e) const override { hinted.push_back(e); }
+};
+}  // namespace
+
+TEST_CASE("in a large plant each model is asked to prefetch for its event just before it runs, and nothing else changes",
+          "[kernel]") {
+  const auto run = [](std::size_t models, std::vector<Event>& ran, std::vector<Event>& hinted) {
+    Kernel k;
+    std::vector<std::unique_ptr<Prefetched>> all;
+    for (std::size_t i = 0; i < models; ++i) {
+      all.push_back(std::make_unique<Prefetched>(ran, hinted));
+      const ModelId id = k.add_model(*all.back(), "m");
+      k.set_hot(id, {{all.back().get(), sizeof(Prefetched)}});
+    }
+    // Events at scattered times, some at the same time, addressed to scattered models.
+    for (std::uint64_t i = 0; i < 5000; ++i)
+      k.schedule_at(static_cast<Tick>((i * 7919) % 1000), static_cast<ModelId>((i * 104729) % models),
+                    static_cast<std::uint32_t>(i % 5), i);
+    REQUIRE(k.run_until(2000) == Kernel::Status::RUNNING);
+  };
+  std::vector<Event> ran_small, hinted_small, ran_large, hinted_large;
+  run(100, ran_small, hinted_small);
+  run(4096, ran_large, hinted_large);
+  CHECK(hinted_small.empty());  // a small plant stays in the caches: no hints
+  REQUIRE(ran_large.size() == 5000);
+  // Every event but the first was hinted exactly once, right before it ran.
+  REQUIRE(hinted_large.size() == ran_large.size() - 1);
+  for (std::size_t i = 0; i < hinted_large.size(); ++i) {
+    CHECK(hinted_large[i].time == ran_large[i + 1].time);
+    CHECK(hinted_large[i].target == ran_large[i + 1].target);
+    CHECK(hinted_large[i].kind == ran_large[i + 1].kind);
+    CHECK(hinted_large[i].arg == ran_large[i + 1].arg);
+  }
+  // The order of events does not depend on the plant's size.
+  REQUIRE(ran_small.size() == ran_large.size());
+  for (std::size_t i = 0; i < ran_small.size(); ++i) CHECK(ran_small[i].arg == ran_large[i].arg);
 }
