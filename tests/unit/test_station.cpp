@@ -251,3 +251,53 @@ TEST_CASE("a failure at the instant work ends does not make restart repeat the f
   // Work 1-11 meets the failure due at 11; the repair ends at 16 and the part leaves then.
   CHECK(r.plant.all.tally.mean() == Approx(15));
 }
+
+namespace {
+// `count` independent lines of 10 stations (buffers of 5, exponential work and failures), each
+// with its own product and saturated source, named after the line's index from `first`.
+models::PlantParams lines(std::size_t first, std::size_t count) {
+  models::PlantParams p;
+  for (std::size_t j = first; j < first + count; ++j) {
+    const std::string line = "l" + std::to_string(j);
+    models::ProductParams product{line + "/part", {}};
+    for (int k = 0; k < 10; ++k) {
+      models::StationParams st;
+      st.buffer = 5;
+      st.failures = models::FailureParams{Distribution::exponential(60), Distribution::exponential(3),
+                                          models::FailureParams::Basis::OPERATING,
+                                          models::FailureParams::Interrupted::RESUME};
+      product.route.push_back({p.stations.size(), Distribution::exponential(1)});
+      p.stations.push_back({line + "/s" + std::to_string(k), st});
+    }
+    p.products.push_back(product);
+    models::SourceParams s;
+    s.kind = models::SourceParams::Kind::SATURATED;
+    s.mix = {{static_cast<models::ProductIndex>(p.products.size() - 1), 1.0}};
+    p.sources.push_back({line + "/source", s});
+  }
+  return p;
+}
+}  // namespace
+
+TEST_CASE("a line among 250 others (a plant the kernel prefetches for) runs exactly as it does alone", "[station]") {
+  // 2,750 models: the kernel prefetches the next events' stations (Kernel::set_hot,
+  // Model::prefetch). Lines share nothing but the calendar, so each line's parts and lead times
+  // must be those of the line run alone, to the last bit.
+  const models::PlantParams many = lines(0, 250);
+  const models::ReplicationResult all = run_plant(many, 0, 400 * S, 3);
+  REQUIRE(all.status == kernel::Kernel::Status::RUNNING);
+  for (std::size_t j : {std::size_t{0}, std::size_t{137}, std::size_t{249}}) {
+    const models::ReplicationResult alone = run_plant(lines(j, 1), 0, 400 * S, 3);
+    REQUIRE(alone.status == kernel::Kernel::Status::RUNNING);
+    const models::LeadTimes& a = alone.plant.by_product.at(0);
+    const models::LeadTimes& b = all.plant.by_product.at(j);
+    INFO("line " << j);
+    CHECK(a.completed > 100);
+    CHECK(a.completed == b.completed);
+    CHECK(a.tally.mean() == b.tally.mean());
+    for (std::size_t k = 0; k < 10; ++k) {
+      CHECK(alone.stations.at(k).state_ticks == all.stations.at(10 * j + k).state_ticks);
+      CHECK(alone.stations.at(k).processed == all.stations.at(10 * j + k).processed);
+    }
+  }
+}
