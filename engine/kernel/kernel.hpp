@@ -98,9 +98,9 @@ class Kernel {
     std::size_t bytes = 0;
   };
   /// Names the memory a model's events read first (the model itself, its servers: up to two
-  /// blocks, of which the first four cache lines count): in a plant too large for the caches the
-  /// kernel prefetches it for the next calendar event while the current one runs
-  /// (docs/performance.md). A hint only: it changes no result.
+  /// blocks, of which the first four cache lines count): in a plant too large for the caches
+  /// (PREFETCH_FROM_MODELS) the kernel prefetches it two events ahead, and Model::prefetch one
+  /// event ahead (docs/architecture.md, "The kernel"). A hint only: it changes no result.
   void set_hot(ModelId id, std::initializer_list<HotMemory> blocks);
 
   /// Schedules an event at absolute time `time` (>= now()). Returns a handle for cancel().
@@ -217,7 +217,8 @@ class Kernel {
     std::array<const char*, BLOCKS> at{};  // the first cache line of each block
     std::array<std::uint32_t, BLOCKS> lines{};
   };
-  /// Prefetches the hot regions of the model the next calendar event is addressed to.
+  /// Right after a pop: prefetches the hot memory of the model of the event after the next one,
+  /// and calls Model::prefetch for the next one.
   void prefetch_next() const;
   /// Models from which on prefetching pays: below it the models stay in the caches anyway.
   static constexpr std::size_t PREFETCH_FROM_MODELS = 2048;
