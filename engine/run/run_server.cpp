@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/syscall.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -89,38 +90,70 @@ void ServedRun::take_environment() {
 
 RunServerClient::~RunServerClient() {
   // Not waited for: the server ends when it reads the end of its socket.
-  if (to_server_ >= 0 && owner_ == ::getpid()) ::close(to_server_);
+  if (owner_ == ::getpid()) {
+    if (to_server_ >= 0) ::close(to_server_);
+    if (pidfd_ >= 0) ::close(pidfd_);
+  }
 }
 
 void RunServerClient::abandon() {
   if (to_server_ >= 0) ::close(to_server_);
+  if (pidfd_ >= 0) ::close(pidfd_);
   to_server_ = -1;
+  pidfd_ = -1;
   pid_ = -1;
   owner_ = -1;
+}
+
+void RunServerClient::signal_server(int signal) const {
+  if (pidfd_ >= 0)
+    ::syscall(SYS_pidfd_send_signal, pidfd_, signal, nullptr, 0);
+  else if (pid_ > 0)
+    ::kill(pid_, signal);
+}
+
+int RunServerClient::reap(bool block, int* status) const {
+  const int options = WEXITED | (block ? 0 : WNOHANG);
+  if (pidfd_ < 0) {
+    pid_t reaped = -1;
+    while ((reaped = ::waitpid(pid_, status, block ? 0 : WNOHANG)) < 0 && errno == EINTR) {
+    }
+    return reaped == pid_ ? 1 : reaped == 0 ? 0 : -1;
+  }
+  siginfo_t info{};
+  int rc = -1;
+  // P_PIDFD (Linux 5.4) has no name in Debian 12's glibc headers.
+  while ((rc = ::waitid(static_cast<idtype_t>(3), static_cast<id_t>(pidfd_), &info, options)) < 0 && errno == EINTR) {
+  }
+  if (rc < 0) return -1;
+  if (info.si_pid == 0) return 0;  // WNOHANG: still running
+  *status = info.si_code == CLD_EXITED ? (info.si_status & 0xff) << 8 : info.si_status & 0x7f;
+  return 1;
 }
 
 void RunServerClient::forget(std::string* why) {
   if (owner_ == ::getpid()) {
     if (to_server_ >= 0) ::close(to_server_);
     if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
+      signal_server(SIGKILL);
       int status = 0;
-      pid_t reaped = -1;
-      while ((reaped = ::waitpid(pid_, &status, 0)) < 0 && errno == EINTR) {
-      }
-      if (why != nullptr && reaped == pid_ && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+      const bool reaped = reap(true, &status) == 1;
+      if (why != nullptr && reaped && WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
         *why += std::string(" (it was killed by signal ") + std::to_string(WTERMSIG(status)) + ", " + ::strsignal(WTERMSIG(status)) + ")";
-      else if (why != nullptr && reaped == pid_ && WIFEXITED(status))
+      else if (why != nullptr && reaped && WIFEXITED(status))
         *why += " (it exited with status " + std::to_string(WEXITSTATUS(status)) + ")";
     }
+    if (pidfd_ >= 0) ::close(pidfd_);
   }
   to_server_ = -1;
+  pidfd_ = -1;
   pid_ = -1;
 }
 
 pid_t RunServerClient::pid() {
   if (pid_ <= 0 || owner_ != ::getpid()) return -1;
-  if (::waitpid(pid_, nullptr, WNOHANG) != 0) {  // it ended (reaped now) or is not ours
+  int status = 0;
+  if (reap(false, &status) != 0) {  // it ended (reaped now) or is not ours
     pid_ = -1;
     forget();
     return -1;
@@ -158,6 +191,11 @@ bool RunServerClient::start(std::string* error) {
   }
   owner_ = ::getpid();
   pid_ = pid;
+  // Opened before anything could reap it: a server that died already is still our zombie, unless
+  // SIGCHLD is ignored, when the pid could be reused in the microseconds since the spawn (ENOSYS
+  // on kernels before 5.3: the pid is used).
+  // (Debian 12's <sys/pidfd.h> declares its functions without extern "C": the system calls.)
+  pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   to_server_ = sv[0];
   return true;
 }
@@ -186,7 +224,7 @@ std::optional<ServedOutcome> RunServerClient::run(const ServedRun& request, cons
     // Asked again every half second: a SIGINT that reached the server before it read the request
     // is forgotten when the request starts.
     if (interrupt.load() && (!asked_to_stop || Clock::now() - *asked_to_stop >= std::chrono::milliseconds(500))) {
-      ::kill(pid_, SIGINT);
+      signal_server(SIGINT);
       asked_to_stop = Clock::now();
     }
   }

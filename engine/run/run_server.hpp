@@ -98,10 +98,18 @@ class RunServerClient {
 
  private:
   void forget(std::string* why = nullptr);
+  /// Signals and waits go through the server's pidfd, never its pid: once the server is reaped
+  /// (by the kernel itself when the caller ignores SIGCHLD), its pid may name another process,
+  /// even a replication this process forked. By pid only where the kernel has no pidfds.
+  void signal_server(int signal) const;
+  /// The server reaped (its wait status in `status`): 1; still running: 0; already reaped
+  /// elsewhere or not waitable: -1. `block`: waits for it to end.
+  int reap(bool block, int* status) const;
 
   std::string executable_;
   pid_t owner_ = -1;  ///< the process that started the server (a forked copy of the caller must not share it)
   pid_t pid_ = -1;
+  int pidfd_ = -1;
   int to_server_ = -1;
   int from_server_ = -1;
 };

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "cli_support.hpp"
@@ -160,6 +161,43 @@ TEST_CASE("a dead run server is seen and started again; a missing one is an erro
   CHECK_FALSE(nowhere.start(&error));
   CHECK(error == "cannot start /no/such/plantwin-server: No such file or directory");
   CHECK(nowhere.pid() == -1);
+}
+
+TEST_CASE("a run server reaped by the kernel is forgotten without a signal to its pid's next owner", "[run_server]") {
+  // With SIGCHLD ignored the kernel reaps a dead server at once, and its pid is free: here it is
+  // given to a child of this process, as a replication forked later could get it. The client
+  // must neither take that child for its server nor signal it.
+  const auto old_handler = ::signal(SIGCHLD, SIG_IGN);
+  run::RunServerClient client(PLANTWIN_CLI);
+  REQUIRE(client.start());
+  const pid_t server = client.pid();
+  REQUIRE(::kill(server, SIGKILL) == 0);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (::kill(server, 0) == 0 && std::chrono::steady_clock::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(::kill(server, 0) != 0);  // reaped by the kernel
+  // The next process this one forks gets the server's pid (ns_last_pid: root only).
+  pid_t impostor = -1;
+  for (int attempt = 0; attempt < 50 && impostor != server; ++attempt) {
+    if (impostor > 0) ::kill(impostor, SIGKILL);
+    std::ofstream("/proc/sys/kernel/ns_last_pid") << server - 1 << std::flush;
+    impostor = ::fork();
+    REQUIRE(impostor >= 0);
+    if (impostor == 0) {
+      ::pause();
+      ::_exit(0);
+    }
+  }
+  if (impostor != server) WARN("the server's pid could not be given to another process (not root?): checked without it");
+  CHECK(client.pid() == -1);
+  std::atomic<bool> interrupt{false};
+  std::string why;
+  CHECK_FALSE(client.run(edge_request(SHORT), interrupt, &why).has_value());
+  CHECK(why == "is not running");
+  CHECK(::kill(impostor, 0) == 0);  // not signalled: still there
+  ::kill(impostor, SIGKILL);
+  REQUIRE(client.start());
+  CHECK(client.run(edge_request(SHORT), interrupt).has_value());
+  ::signal(SIGCHLD, old_handler);
 }
 
 TEST_CASE("serve-runs is not a command for users", "[run_server][cli]") {
