@@ -520,7 +520,7 @@ std::optional<std::string> current_directory() {
 // Runs `request` in the run server; nullopt, and why in `why`, when the run is not the server's
 // to give (it could not run it, or it ended): the caller then forks the replications itself.
 std::optional<run::SessionResult> served_run(const run::ServedRun& request, const std::atomic<bool>& interrupt, std::string& why) {
-  const std::optional<run::ServedOutcome> answer = run_server().run(request, interrupt, &why);
+  std::optional<run::ServedOutcome> answer = run_server().run(request, interrupt, &why);
   if (!answer) return std::nullopt;
   if (!answer->served) {
     why = answer->error;
@@ -539,6 +539,7 @@ std::optional<run::SessionResult> served_run(const run::ServedRun& request, cons
     }
     result.document = std::move(*document);
   }
+  result.timeline = std::move(answer->timeline);
   return result;
 }
 
@@ -568,7 +569,7 @@ py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeli
   std::string served;
   std::unique_lock<std::mutex> server_lock(*run_server_mutex, std::defer_lock);
   std::optional<run::ServedRun> request;
-  if (recipe && loaded.spec.network && !record_timeline && run_server_wanted() && server_lock.try_lock()) {
+  if (recipe && loaded.spec.network && run_server_wanted() && server_lock.try_lock()) {
     run_server_error.clear();
     if (const std::optional<std::string> cwd = current_directory(); !cwd) {
       served = "was not used: this process has no working directory";
@@ -581,6 +582,7 @@ py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeli
       request->jobs = jobs;
       request->events_path = options.events_path;
       request->state_path = state_path;
+      request->record_timeline = record_timeline;
       request->take_environment();
     }
   }
@@ -590,6 +592,8 @@ py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeli
           std::string why;
           if (auto answer = served_run(*request, interrupt, why)) {
             served = "served";
+            // The timeline names stations and products by their index in the plant's parameters.
+            if (answer->timeline) answer->params = run::session_params(loaded.spec, options);
             return std::move(*answer);
           }
           served = why;

@@ -68,6 +68,7 @@ run::ServedOutcome serve(const run::ServedRun& request) {
   options.jobs = request.jobs;
   options.interrupt = &stop_requested;
   options.events_path = request.events_path;
+  options.record_timeline = request.record_timeline;
   if (request.state_path) {
     twin::LoadedState state = twin::load_state(*request.state_path, *loaded.spec);
     if (!state.warm) return fail("could not read the state file " + *request.state_path + " again");
@@ -79,6 +80,7 @@ run::ServedOutcome serve(const run::ServedRun& request) {
   out.interrupted = result.interrupted;
   out.error = result.error;
   if (result.ok) out.document = result.document.dump();
+  out.timeline = std::move(result.timeline);
   return out;
 }
 

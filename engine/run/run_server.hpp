@@ -25,6 +25,8 @@
 #include <utility>
 #include <vector>
 
+#include "models/timeline.hpp"
+
 namespace plantwin::run {
 
 /// What the caller asks for: the scenario as Python's Scenario keeps it (scenario/loader.hpp's
@@ -37,13 +39,14 @@ struct ServedRun {
   std::int32_t jobs = 0;
   std::optional<std::string> events_path;  ///< run_session's events_path
   std::optional<std::string> state_path;   ///< start every replication from this state file
+  bool record_timeline = false;            ///< run_session's record_timeline
   /// The caller's PLANTWIN_* variables now (the server's own are replaced by them for the run),
   /// and its umask (the event log's permissions).
   std::vector<std::pair<std::string, std::string>> environment;
   std::uint32_t umask = 022;
   template <class A>
   void serialize(A& a) {
-    a(cwd, file, text, changes, jobs, events_path, state_path, environment, umask);
+    a(cwd, file, text, changes, jobs, events_path, state_path, record_timeline, environment, umask);
   }
   /// The PLANTWIN_* variables of this process, sorted, and its umask: what a request carries.
   void take_environment();
@@ -58,9 +61,10 @@ struct ServedOutcome {
   bool interrupted = false;
   std::string error;
   std::string document;
+  std::optional<models::Timeline> timeline;  ///< replication 0's, when the request asked for it
   template <class A>
   void serialize(A& a) {
-    a(served, ok, interrupted, error, document);
+    a(served, ok, interrupted, error, document, timeline);
   }
 };
 

@@ -12,14 +12,19 @@
 
 namespace plantwin::run {
 
+models::PlantParams session_params(const scenario::ScenarioSpec& spec, const SessionOptions& options) {
+  models::PlantParams params = scenario::build_plant_params(spec);
+  if (options.warm_start) options.warm_start->adjust(params);
+  return params;
+}
+
 SessionResult run_session(const scenario::ScenarioSpec& spec, const SessionOptions& options) {
   SessionResult result;
   // Out of memory is a failure of the run like any other (a million stations, the document of
   // 5,000 replications of a large plant), said with the step that ran out.
   const char* step = "building the plant";
   try {
-    result.params = scenario::build_plant_params(spec);
-    if (options.warm_start) options.warm_start->adjust(result.params);
+    result.params = session_params(spec, options);
     if (options.interrupt != nullptr && options.interrupt->load()) {
       result.interrupted = true;
       result.error = "interrupted";

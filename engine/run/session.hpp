@@ -43,4 +43,8 @@ struct SessionResult {
 
 SessionResult run_session(const scenario::ScenarioSpec& spec, const SessionOptions& options);
 
+/// The plant's parameters run_session runs (SessionResult::params): the scenario's, adjusted to
+/// the warm start when there is one. Throws what scenario::build_plant_params throws.
+models::PlantParams session_params(const scenario::ScenarioSpec& spec, const SessionOptions& options);
+
 }  // namespace plantwin::run

@@ -51,6 +51,20 @@ def test_the_run_server_gives_the_document_and_event_log_of_a_run_forked_from_py
     assert len(served.events) > 100
 
 
+def test_the_run_server_sends_back_the_timeline_a_run_forked_from_python_records(in_root, monkeypatch):
+    scenario = plantwin.load(EDGE, SHORT)
+    name, text = scenario._origin
+    outcomes = {}
+    for mode in ("on", "off"):
+        monkeypatch.setenv("PLANTWIN_RUN_SERVER", mode)
+        outcomes[mode] = _plantwin.run(scenario._loaded, 2, True, None, None, (name, text, list(scenario._changes)))
+    assert outcomes["on"]["run_server"] == "served" and outcomes["off"]["run_server"] is None
+    served, direct = outcomes["on"]["timeline"], outcomes["off"]["timeline"]
+    assert served == direct
+    assert len(served["states"]["time_s"]) > 100 and len(served["exits"]["time_s"]) > 10
+    assert {station for station, _ in served["stations"]} >= set(served["states"]["station"])
+
+
 def test_a_run_from_a_state_has_the_same_forecast_from_the_run_server(in_root, monkeypatch, tmp_path):
     scenario = plantwin.load(EDGE, SHORT)
     log = tmp_path / "log.csv"
