@@ -574,7 +574,8 @@ py::dict run_scenario(const LoadedScenario& loaded, int jobs, bool record_timeli
     if (const std::optional<std::string> cwd = current_directory(); !cwd) {
       served = "was not used: this process has no working directory";
     } else if (!run_server().start(&run_server_error)) {
-      served = "could not be started: " + run_server_error;
+      // A server of another build says so itself, the same way every time.
+      served = run_server().other_build() ? run_server_error : "could not be started: " + run_server_error;
     } else {
       request.emplace();
       request->cwd = *cwd;

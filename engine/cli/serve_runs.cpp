@@ -11,6 +11,8 @@
 #include <cerrno>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
+#include <system_error>
 #include <iostream>
 #include <new>
 
@@ -57,6 +59,13 @@ run::ServedOutcome serve(const run::ServedRun& request) {
     out.error = why;
     return out;
   };
+  if (request.build != run::build_stamp()) {
+    out.other_build = true;
+    std::error_code ec;
+    const std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    return fail("is another build: " + (ec ? std::string("plantwin-server") : self) + " was built from other sources (" +
+                run::build_stamp() + ") than this process (" + request.build + "); build them again together");
+  }
   if (::chdir(request.cwd.c_str()) != 0) return fail("could not enter " + request.cwd + ": " + std::strerror(errno));
   take_callers_environment(request);
   const scenario::LoadResult loaded = scenario::load_scenario_text(request.text, request.file, scenario::overrides_of(request.changes));

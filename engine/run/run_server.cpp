@@ -164,6 +164,10 @@ pid_t RunServerClient::pid() {
 bool RunServerClient::start(std::string* error) {
   // A process forked from the one that started the server shares its socket: it needs its own.
   if (owner_ != ::getpid()) abandon();
+  if (!other_build_.empty()) {
+    if (error != nullptr) *error = other_build_;
+    return false;
+  }
   if (pid() > 0) return true;
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) {
@@ -241,6 +245,10 @@ std::optional<ServedOutcome> RunServerClient::run(const ServedRun& request, cons
     reader(outcome);
   } catch (const ArchiveError&) {
     return lost("answered what could not be read");
+  }
+  if (outcome.other_build) {
+    other_build_ = outcome.error;
+    forget();
   }
   return outcome;
 }

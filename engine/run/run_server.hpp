@@ -26,12 +26,14 @@
 #include <vector>
 
 #include "models/timeline.hpp"
+#include "run/build_stamp.hpp"
 
 namespace plantwin::run {
 
 /// What the caller asks for: the scenario as Python's Scenario keeps it (scenario/loader.hpp's
 /// load_scenario_text with these changes), read in `cwd` (the scenario's relative paths).
 struct ServedRun {
+  std::string build = build_stamp();  ///< the caller's sources: a server built from others refuses
   std::string cwd;
   std::string file;
   std::string text;
@@ -46,7 +48,7 @@ struct ServedRun {
   std::uint32_t umask = 022;
   template <class A>
   void serialize(A& a) {
-    a(cwd, file, text, changes, jobs, events_path, state_path, record_timeline, environment, umask);
+    a(build, cwd, file, text, changes, jobs, events_path, state_path, record_timeline, environment, umask);
   }
   /// The PLANTWIN_* variables of this process, sorted, and its umask: what a request carries.
   void take_environment();
@@ -57,6 +59,7 @@ struct ServedRun {
 /// failure), said in `error`; the caller runs it itself.
 struct ServedOutcome {
   bool served = false;
+  bool other_build = false;  ///< not served: the server was built from other sources than the caller
   bool ok = false;
   bool interrupted = false;
   std::string error;
@@ -64,7 +67,7 @@ struct ServedOutcome {
   std::optional<models::Timeline> timeline;  ///< replication 0's, when the request asked for it
   template <class A>
   void serialize(A& a) {
-    a(served, ok, interrupted, error, document, timeline);
+    a(served, other_build, ok, interrupted, error, document, timeline);
   }
 };
 
@@ -87,13 +90,16 @@ class RunServerClient {
   RunServerClient& operator=(const RunServerClient&) = delete;
 
   /// Starts the server unless one is running for this process. False, and `error`, when it
-  /// cannot be started (no executable, no pipes).
+  /// cannot be started (no executable, no pipes), or when it said it was built from other sources
+  /// than this process (then never again: it would say so every time).
   bool start(std::string* error = nullptr);
   /// Runs `request` in the server. While it runs, `interrupt` becoming true is passed on (SIGINT,
   /// repeated until the server answers). nullopt when the server did not answer (it died or its
   /// pipe broke), with the reason in `*why`: the caller runs the request itself; the next start()
   /// starts a new server.
   std::optional<ServedOutcome> run(const ServedRun& request, const std::atomic<bool>& interrupt, std::string* why = nullptr);
+  /// The server said it was built from other sources than this process: start() refuses it for good.
+  bool other_build() const { return !other_build_.empty(); }
   /// The server's process id when it runs for this process, else -1.
   pid_t pid();
   /// In a child forked from the caller: lets go of the parent's server without touching it (its
@@ -116,6 +122,7 @@ class RunServerClient {
   int pidfd_ = -1;
   int to_server_ = -1;
   int from_server_ = -1;
+  std::string other_build_;  ///< why the server is refused for good ("" while it is not)
 };
 
 }  // namespace plantwin::run

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cli_support.hpp"
+#include "run/build_stamp.hpp"
 #include "run/json.hpp"
 #include "run/process_runner.hpp"
 #include "run/run_server.hpp"
@@ -198,6 +199,30 @@ TEST_CASE("a run server reaped by the kernel is forgotten without a signal to it
   REQUIRE(client.start());
   CHECK(client.run(edge_request(SHORT), interrupt).has_value());
   ::signal(SIGCHLD, old_handler);
+}
+
+TEST_CASE("a run server built from other sources refuses to run, and is not started again", "[run_server]") {
+  run::RunServerClient client(PLANTWIN_CLI);
+  REQUIRE(client.start());
+  const pid_t server = client.pid();
+  std::atomic<bool> interrupt{false};
+  run::ServedRun request = edge_request(SHORT);
+  CHECK(request.build == run::build_stamp());
+  CHECK(request.build.size() == 16);
+  request.build = "0123456789abcdef";  // as a module built from other sources would send
+  const auto answer = client.run(request, interrupt);
+  REQUIRE(answer.has_value());
+  CHECK_FALSE(answer->served);
+  CHECK(answer->other_build);
+  CHECK(answer->error == std::string("is another build: ") + PLANTWIN_CLI + " was built from other sources (" + run::build_stamp() +
+                             ") than this process (0123456789abcdef); build them again together");
+  CHECK(client.other_build());
+  CHECK(client.pid() == -1);
+  CHECK(::kill(server, 0) != 0);  // ended and reaped
+  std::string error;
+  CHECK_FALSE(client.start(&error));
+  CHECK(error == answer->error);
+  CHECK(client.pid() == -1);
 }
 
 TEST_CASE("serve-runs is not a command for users", "[run_server][cli]") {
