@@ -299,10 +299,11 @@ class Station final : public kernel::Model,
   /// sources.
   void start();
   /// Instead of start(), in a warm start (models/warm_start.hpp): `waiting` join the buffer, and
-  /// `held[k]` is the part of server k (unused for a server without one); a finished part waits
-  /// for resume_finished(). Defined in warm_start.cpp.
+  /// `held[k]` is the part of server k (unused for a server without one), `batches[k]` the other
+  /// parts of its batch in progress (a batch station); a finished part waits for
+  /// resume_finished(). Defined in warm_start.cpp.
   void restore(const WarmStation& state, const std::vector<PartId>& waiting, const std::vector<PartId>& held,
-               const ResidualSampler& residual);
+               const std::vector<std::vector<PartId>>& batches, const ResidualSampler& residual);
   /// A warm start's finished part on `server` asks its next station for room.
   void resume_finished(std::uint32_t server) { move_on(server); }
   /// A warm start's part between two stations joins this one.

@@ -51,7 +51,7 @@ void Sink::restore(const std::vector<WarmOrder>& orders) {
 }
 
 void Station::restore(const WarmStation& state, const std::vector<PartId>& waiting, const std::vector<PartId>& held,
-                      const ResidualSampler& residual) {
+                      const std::vector<std::vector<PartId>>& batches, const ResidualSampler& residual) {
   const kernel::Tick now = ctx_.kernel.now();
   if (calendar_ != nullptr && !calendar_->on())
     for (Server& s : servers_) set_hold(s, HOLD_OFF, true);
@@ -92,6 +92,12 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& waiti
     if (w.activity == WarmServer::Activity::NONE || k >= held.size()) continue;
     s.part = held[k];
     s.in_hand = true;
+    if (k < batches.size() && !batches[k].empty()) {
+      // A batch in progress: its first part and the others, moving on in this order.
+      s.batch.assign(1, held[k]);
+      s.batch.insert(s.batch.end(), batches[k].begin(), batches[k].end());
+      s.batch_next = 0;
+    }
     const Part& p = ctx_.parts[s.part];
     if (w.activity == WarmServer::Activity::FINISHED) {
       // Its work has ended: it asks for room once every station is in place (resume_finished).
@@ -161,7 +167,10 @@ void Plant::start_warm() {
   std::vector<const WarmPart*> all;
   for (std::size_t s = 0; s < stations_.size(); ++s) {
     for (const WarmServer& server : station_state(s).servers)
-      if (server.activity != WarmServer::Activity::NONE) all.push_back(&server.part);
+      if (server.activity != WarmServer::Activity::NONE) {
+        all.push_back(&server.part);
+        for (const WarmPart& member : server.batch) all.push_back(&member);
+      }
     for (const WarmPart& wp : station_state(s).waiting) all.push_back(&wp);
   }
   for (const WarmPart& wp : w.in_transit)
@@ -188,14 +197,16 @@ void Plant::start_warm() {
   for (std::size_t s = 0; s < stations_.size(); ++s) {
     const WarmStation& ws = station_state(s);
     std::vector<PartId> held(ws.servers.size(), 0), waiting;
+    std::vector<std::vector<PartId>> batches(ws.servers.size());
     for (std::size_t k = 0; k < ws.servers.size(); ++k) {
       if (ws.servers[k].activity == WarmServer::Activity::NONE) continue;
       held[k] = ids[next++];
+      for (std::size_t i = 0; i < ws.servers[k].batch.size(); ++i) batches[k].push_back(ids[next++]);
       if (ws.servers[k].activity == WarmServer::Activity::FINISHED)
         finished.emplace_back(ws.servers[k].finished_at, s, static_cast<std::uint32_t>(k));
     }
     for (std::size_t i = 0; i < ws.waiting.size(); ++i) waiting.push_back(ids[next++]);
-    stations_[s]->restore(ws, waiting, held, *w.residual);
+    stations_[s]->restore(ws, waiting, held, batches, *w.residual);
   }
   std::sort(finished.begin(), finished.end());
   for (const auto& [at, s, k] : finished) stations_[s]->resume_finished(k);

@@ -4,7 +4,8 @@
 ///
 /// At `at`, in this order: every part in the plant is created (its lead time counts from its
 /// release in the log); the parts waiting in stations' buffers join them in their order; each
-/// server takes up what it was doing: a setup or work in progress goes on for its remaining time,
+/// server takes up what it was doing (a batch station's server, its whole batch): a setup or work
+/// in progress goes on for its remaining time,
 /// a repair likewise, drawn from the distribution conditioned on the time already spent
 /// (ResidualSampler); a finished part asks its next station (or vehicle) for room, the servers in
 /// the order their work ended; parts between two stations join their next station; released
@@ -54,6 +55,7 @@ struct WarmServer {
   enum class Activity : std::uint8_t { NONE, SETUP, WORK, FINISHED };
   Activity activity = Activity::NONE;
   WarmPart part;                    ///< when it holds one (activity != NONE)
+  std::vector<WarmPart> batch;      ///< a batch station: the batch's other parts, moving on after `part`
   kernel::Tick done = 0;            ///< setup or work time done so far (net of pauses)
   kernel::Tick finished_at = 0;     ///< FINISHED: when its work ended
   std::int64_t setup_from = -1;     ///< SETUP: the product before (its changeover's distribution)

@@ -123,6 +123,7 @@ ReplayRules replay_rules(const scenario::ScenarioSpec& spec) {
       if (!st.calendar.empty() && spec.calendars[i].params.id == st.calendar) calendar = calendars[i];
     rules.calendar.push_back(std::move(calendar));
     rules.pauses.push_back(st.params.at_shift_end == models::StationParams::AtShiftEnd::PAUSE);
+    rules.batches.push_back(st.params.batch.has_value());
   }
   return rules;
 }

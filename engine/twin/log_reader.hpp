@@ -77,6 +77,7 @@ struct ReplayRules {
   std::vector<bool> restart;
   std::vector<std::shared_ptr<const models::CalendarParams>> calendar;
   std::vector<bool> pauses;
+  std::vector<bool> batches;  ///< the station works in batches: a server holds every part started with its first
 };
 ReplayRules replay_rules(const scenario::ScenarioSpec& spec);
 

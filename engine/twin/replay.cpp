@@ -117,15 +117,29 @@ std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
   auto& servers = servers_[static_cast<std::size_t>(e.station)];
   if (e.server >= 0) return e.server;
   for (std::size_t k = 0; k < servers.size(); ++k)
-    if (servers[k].part == e.part) return static_cast<std::int32_t>(k);
+    if (servers[k].holds(e.part)) return static_cast<std::int32_t>(k);
   if (taking)
     for (std::size_t k = 0; k < servers.size(); ++k)
       if (servers[k].part.empty()) return static_cast<std::int32_t>(k);
   return -1;
 }
 
+void LogReplay::let_go(std::int32_t station, ServerTrack& s, const std::string& id, kernel::Tick t) {
+  if (const auto it = std::find(s.batch.begin(), s.batch.end(), id); it != s.batch.end()) {
+    s.batch.erase(it);
+  } else if (s.part == id) {
+    if (s.batch.empty()) {
+      clear_server(station, s, t);
+    } else {
+      s.part = s.batch.front();
+      s.batch.erase(s.batch.begin());
+    }
+  }
+}
+
 void LogReplay::clear_server(std::int32_t station, ServerTrack& s, kernel::Tick t) {
   s.part.clear();
+  s.batch.clear();
   s.product = -1;
   s.activity = ServerTrack::Activity::NONE;
   derive(station, s, t);
@@ -152,8 +166,7 @@ void LogReplay::remove(const std::string& id, kernel::Tick t) {
   if (it == parts_.end()) return;
   const PartTrack& p = it->second;
   if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
-    ServerTrack& s = servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)];
-    if (s.part == id) clear_server(p.station, s, t);
+    let_go(p.station, servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)], id, t);
   }
   if (p.order >= 0) {
     OrderTrack& o = orders_[static_cast<std::size_t>(p.order)];
@@ -187,8 +200,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       PartTrack& p = part(e);
       // A part still on a server elsewhere left it (a log without `leave` rows).
       if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
-        ServerTrack& s = servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)];
-        if (s.part == e.part) clear_server(p.station, s, t);
+        let_go(p.station, servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)], std::string(e.part), t);
       }
       p.place = Place::BUFFER;
       p.station = e.station;
@@ -208,19 +220,36 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         break;
       }
       ServerTrack& s = servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)];
+      const bool batches = static_cast<std::size_t>(e.station) < rules_.batches.size() && rules_.batches[static_cast<std::size_t>(e.station)];
+      const A starting = e.kind == LogEventKind::START ? A::WORK : A::SETUP;
+      // A batch's parts each show its setup and its work: the first part's rows start them.
+      if (batches && s.part != e.part && s.holds(e.part)) {
+        if (s.activity != starting || s.activity_start != t)
+          anomaly(e, "of part '" + std::string(e.part) + "', which is in a batch that part '" + s.part + "' did not start then");
+        break;
+      }
+      const auto seat = [&] {
+        if (p.station != e.station) {
+          // It never entered (a log without `enter` rows): it does now.
+          p.entered = t;
+          p.sequence = ++sequence_;
+          ++p.enters;
+        }
+        p.place = Place::SERVER;
+        p.station = e.station;
+        p.server = k;
+      };
+      if (batches && !s.part.empty() && !s.holds(e.part) && s.activity == starting && s.activity_start == t) {
+        // Started with the batch's first part: the same activity, one more part on the server.
+        seat();
+        s.batch.push_back(std::string(e.part));
+        break;
+      }
       if (!s.part.empty() && s.part != e.part) {
         anomaly(e, "of part '" + std::string(e.part) + "' on a server that holds part '" + s.part + "'");
         if (auto other = parts_.find(s.part); other != parts_.end()) other->second.place = Place::TRANSIT;
       }
-      if (p.station != e.station) {
-        // It never entered (a log without `enter` rows): it does now.
-        p.entered = t;
-        p.sequence = ++sequence_;
-        ++p.enters;
-      }
-      p.place = Place::SERVER;
-      p.station = e.station;
-      p.server = k;
+      seat();
       const bool new_part = s.part != e.part;
       s.part = std::string(e.part);
       s.product = p.product;
@@ -251,7 +280,9 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       }
       ServerTrack& s = servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)];
       const bool setup = e.kind == LogEventKind::SETUP_END;
-      if (s.part != e.part || s.activity != (setup ? A::SETUP : A::WORK)) {
+      // The other parts of a batch whose setup or work has just ended: the activity has been measured.
+      if (!s.batch.empty() && s.holds(e.part) && (setup ? s.activity == A::NONE : s.activity == A::FINISHED && s.finished_at == t)) break;
+      if (!s.holds(e.part) || s.activity != (setup ? A::SETUP : A::WORK)) {
         anomaly(e, "of part '" + std::string(e.part) + "', which the server did not " + (setup ? "set up for" : "start"));
         break;
       }
@@ -273,11 +304,11 @@ const Observation& LogReplay::apply(const LogEvent& e) {
     }
     case LogEventKind::LEAVE: {
       const std::int32_t k = server_of(e, false);
-      if (k < 0 || servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)].part != e.part) {
+      if (k < 0 || !servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)].holds(e.part)) {
         anomaly(e, "of part '" + std::string(e.part) + "', which is on no server of the station");
         break;
       }
-      clear_server(e.station, servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)], t);
+      let_go(e.station, servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)], std::string(e.part), t);
       if (auto it = parts_.find(std::string(e.part)); it != parts_.end()) {
         it->second.place = Place::TRANSIT;
         it->second.station = -1;
@@ -382,8 +413,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       PartTrack& p = part(e);
       if (e.kind == LogEventKind::LOAD) {
         if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
-          ServerTrack& s = servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)];
-          if (s.part == e.part) clear_server(p.station, s, t);
+          let_go(p.station, servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)], std::string(e.part), t);
         }
         p.place = Place::TRANSIT;
         p.station = -1;

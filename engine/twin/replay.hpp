@@ -15,16 +15,22 @@
 /// the time between them outside `down`–`up`. At a station whose failures restart the
 /// interrupted activity, the time before the last repair is not counted.
 ///
+/// At a batch station, the parts a server starts at the instant it starts its first are its batch:
+/// it holds them all, their `end` rows at one instant end one activity (one observation), and it
+/// is free when the last has left.
+///
 /// A log that does not follow a part's path (a `start` of a part on another server's hands, an
 /// `end` of a part never started, a part that appears without `release`) is replayed as far as
 /// it makes sense: the part is placed where the row says, and the anomaly is counted
 /// (anomalies()).
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -78,6 +84,12 @@ struct ServerTrack {
   Activity activity = Activity::NONE;
   bool down = false;
   std::string part;  ///< the part on it; empty: none
+  /// A batch station: the other parts of the batch on it, started at the same instant as `part`
+  /// (which is the batch's first); `part` moves on first, then these in order.
+  std::vector<std::string> batch;
+  bool holds(std::string_view id) const {
+    return part == id || std::find(batch.begin(), batch.end(), id) != batch.end();
+  }
   std::int32_t product = -1;       ///< the part's product
   std::int32_t last_product = -1;  ///< the product of the last part it took (for setups)
   std::int32_t setup_from = -1;    ///< the setup in progress: from this product
@@ -191,6 +203,9 @@ class LogReplay {
   void add_derived_ticks(std::int32_t station, models::ServerState state, kernel::Tick from, kernel::Tick to);
   void set_wip(kernel::Tick t, std::int64_t delta);
   void clear_server(std::int32_t station, ServerTrack& s, kernel::Tick t);
+  /// `id` is no longer on `s`: a batch's next part becomes the one it holds first, and the server
+  /// is clear when none is left.
+  void let_go(std::int32_t station, ServerTrack& s, const std::string& id, kernel::Tick t);
 
   const LogCatalog& catalog_;
   ReplayRules rules_;

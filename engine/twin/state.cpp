@@ -275,10 +275,27 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
         const auto it = replay.parts().find(sv.part);
         static const char* NAMES[] = {"", "setup", "working", "finished"};
         y << ", activity: " << NAMES[static_cast<std::size_t>(sv.activity)];
-        if (it != replay.parts().end()) {
-          y << ", " << part_fields(sv.part, it->second);
-          const std::int64_t step = step_at(spec, it->second.product, static_cast<std::int32_t>(s), it->second.enters);
+        const auto on_server = [&](const std::string& id, const PartTrack& track) {
+          y << part_fields(id, track);
+          const std::int64_t step = step_at(spec, track.product, static_cast<std::int32_t>(s), track.enters);
           if (step >= 0) y << ", step: " << step;
+        };
+        if (it != replay.parts().end()) {
+          y << ", ";
+          on_server(sv.part, it->second);
+        }
+        if (!sv.batch.empty()) {
+          // The batch's other parts, in the order they move on after `part`.
+          y << ", batch: [";
+          const char* sep = "";
+          for (const std::string& id : sv.batch)
+            if (const auto member = replay.parts().find(id); member != replay.parts().end()) {
+              y << sep << "{";
+              on_server(id, member->second);
+              y << "}";
+              sep = ", ";
+            }
+          y << "]";
         }
         if (sv.activity == A::FINISHED) {
           y << ", finished: " << sec(sv.finished_at);
@@ -586,8 +603,18 @@ class StateReader {
       }
       w.done = done.value_or(0);
       w.finished_at = finished.value_or(0);
+      if (const YamlNode* batch = m.get("batch")) {
+        if (!spec_.stations[static_cast<std::size_t>(station)].params.batch)
+          ctx_.error(*batch, m.child_path("batch"), "station '" + spec_.stations[static_cast<std::size_t>(station)].id + "' does not work in batches");
+        else
+          scenario::for_each_item(ctx_, *batch, m.child_path("batch"), "a list of parts",
+                                  [&](const YamlNode& pi, const std::string& pp, std::size_t) {
+                                    models::WarmPart part;
+                                    if (read_part(pi, pp, part, PartKind::ON_SERVER, station, nullptr)) w.batch.push_back(part);
+                                  });
+      }
     } else {
-      for (const char* key : {"part", "product", "order", "released", "step"}) m.get(key);
+      for (const char* key : {"part", "product", "order", "released", "step", "batch"}) m.get(key);
     }
     if (down_since) {
       w.down = true;

@@ -77,6 +77,52 @@ TEST_CASE("a deterministic part with 20 s of work left ends exactly 20 s after t
   CHECK_THAT(resumed.out, Catch::Contains("o1             p              0:05:00    1.00        1.00     0:03:30"));
 }
 
+TEST_CASE("a batch in progress is one activity of all its parts in the state and in a run from it", "[twin][state]") {
+  // a: 10 s a part; the oven bakes 3 parts at once for 100 s: the batch starts at 30 s, when the
+  // third part comes, and ends at 130 s. At 80 s it has baked 50 s: 50 s are left.
+  const char* BATCH = R"(plantwin: 1
+name: oven
+horizon: 10min
+products: [{id: p, route: [a, oven, b]}]
+sources: [{id: plan, orders: [{id: o1, product: p, quantity: 3, release: 0s, due: 5min}]}]
+stations:
+  - {id: a, process: 10s}
+  - {id: oven, process: 100s, batch: {max: 3}}
+  - {id: b, process: 5s}
+)";
+  const TempFile scenario("oven.yaml", BATCH), log("oven.csv"), state("oven.state.yaml"), warm("oven.warm.csv");
+  write_log(spec_of(BATCH), log.path());
+  const CliResult taken = run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 80 --out " + state.path());
+  REQUIRE(taken.exit_code == 0);
+  CHECK(taken.err.empty());  // its own log follows every part's path: the batch's rows are no anomaly
+  CHECK_THAT(taken.out, Catch::Contains("the state at 80 s, 3 part(s) in the plant"));
+  const std::string text = read_text(state.path());
+  CHECK_THAT(text, Catch::Contains("activity: working, part: \"1\", product: p, order: \"o1\", released: 0, step: 1, batch: "
+                                   "[{part: \"2\", product: p, order: \"o1\", released: 0, step: 1}, {part: \"3\", product: p, "
+                                   "order: \"o1\", released: 0, step: 1}], started: 30, done: 50"));
+  CHECK_THAT(text, Catch::Contains("in_transit: []"));
+  const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --events " + warm.path());
+  REQUIRE(resumed.exit_code == 0);
+  const std::string rows = read_text(warm.path());
+  // All three end together 50 s after the state's time, and move on to b in batch order.
+  CHECK_THAT(rows, Catch::Contains("\n130,end,oven,0,1,p,o1,,,,\n130,end,oven,0,2,p,o1,,,,\n130,end,oven,0,3,p,o1,,,,\n"));
+  CHECK_THAT(rows, Catch::Contains("\n135,end,b,0,1,p,o1,,,,\n"));
+  CHECK_THAT(rows, Catch::Contains("\n145,end,b,0,3,p,o1,,,,\n"));
+  // The state file says what a batch is, where: a batch at a station that does not batch is refused.
+  std::string other = text;
+  const auto at = other.find("  - id: oven");
+  REQUIRE(at != std::string::npos);
+  other.replace(at, 12, "  - id: xxxx");
+  const auto a = other.find("  - id: a\n");
+  REQUIRE(a != std::string::npos);
+  other.replace(a, 10, "  - id: oven\n");
+  other.replace(other.find("  - id: xxxx"), 12, "  - id: a");
+  const TempFile swapped("oven.swapped.yaml", other);
+  const CliResult refused = run_cli("run " + scenario.path() + " --from " + swapped.path() + " --replications 1");
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Catch::Contains("servers[0].batch: station 'a' does not work in batches"));
+}
+
 TEST_CASE("a plant stopped at T and resumed from its own state gives the KPIs of an uninterrupted run", "[twin][state]") {
   const scenario::ScenarioSpec spec = spec_of(MARKOV);
   const TempFile log("markov.csv");
