@@ -1,6 +1,8 @@
 #include "models/source.hpp"
 
+#include <algorithm>
 #include <cassert>
+#include <functional>
 #include <iterator>
 
 #include "models/plant.hpp"
@@ -138,6 +140,12 @@ void Source::on_event(const kernel::Event& event) {
       const kernel::Tick now = ctx_.kernel.now();
       while (next_order_ < params_.orders.size() && params_.orders[next_order_].release <= now) {
         const OrderRelease& o = params_.orders[next_order_++];
+        const auto rest = std::find_if(params_.partly_released.begin(), params_.partly_released.end(),
+                                       [&](const auto& r) { return r.first == o.order; });
+        if (rest != params_.partly_released.end()) {
+          release_rest(o, rest->second);
+          continue;
+        }
         for (std::int64_t q = 0; q < o.quantity; ++q) {
           if (plain_)
             waiting_.push_back(new_part(o.product, o.order));
@@ -171,6 +179,33 @@ void Source::release(ProductIndex product, std::int32_t order) {
       return;
     }
   }
+  release_one(product, order);
+}
+
+void Source::release_rest(const OrderRelease& o, std::vector<std::int64_t> rest) {
+  // Unit by unit, in the order release() gives each unit's parts, while any is left: the parts
+  // interleave as they would have, and kits complete as before.
+  bool more = true;
+  const std::function<void(ProductIndex)> unit = [&](ProductIndex product) {
+    const std::vector<BomLine>* bom = ctx_.plant != nullptr ? &ctx_.plant->products[product].bom : nullptr;
+    if (bom == nullptr || bom->empty()) {
+      if (product < rest.size() && rest[product] > 0) {
+        --rest[product];
+        release_one(product, o.order);
+        more = true;
+      }
+      return;
+    }
+    for (const BomLine& line : *bom)
+      for (std::int64_t k = 0; k < line.count; ++k) unit(line.component);
+  };
+  while (more) {
+    more = false;
+    unit(o.product);
+  }
+}
+
+void Source::release_one(ProductIndex product, std::int32_t order) {
   if (params_.wip_limit && (in_plant_ >= *params_.wip_limit || !backlog_.empty())) {
     backlog_.push_back(Held{product, order});
     backlog_size_.set(ctx_.kernel.now(), static_cast<double>(backlog_.size()));

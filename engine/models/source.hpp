@@ -52,6 +52,9 @@ struct SourceParams {
   std::optional<std::size_t> calendar;
   /// Release control: the most parts of this source in the plant at once; none: no limit.
   std::optional<std::int64_t> wip_limit;
+  /// A warm start's orders that the log released in part (held back by `wip_limit`): (order
+  /// index, the parts still to release by product index, components each).
+  std::vector<std::pair<std::int32_t, std::vector<std::int64_t>>> partly_released;
 };
 
 /// Per-replication measurements of one source.
@@ -76,7 +79,8 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   void start();
   /// Instead of start(), in a warm start (models/warm_start.hpp): `waiting` are its released
   /// parts not yet at their first station. Defined in warm_start.cpp.
-  void restore(const WarmSource& state, const std::vector<PartId>& waiting, const ResidualSampler& residual);
+  /// `in_plant`: the warm start's parts in the plant that count against its `wip_limit`.
+  void restore(const WarmSource& state, const std::vector<PartId>& waiting, std::int64_t in_plant, const ResidualSampler& residual);
   /// SATURATED: true while the limit and the WIP limit allow another part.
   bool can_create() const {
     return (!params_.limit || created_ < static_cast<std::uint64_t>(*params_.limit)) &&
@@ -119,6 +123,10 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   /// Releases one part of `product` (its components, if it is assembled) into the plant, or
   /// into the backlog while the WIP limit is reached.
   void release(ProductIndex product, std::int32_t order);
+  /// One part (no bill of materials left to expand): into the plant, or held back by `wip_limit`.
+  void release_one(ProductIndex product, std::int32_t order);
+  /// A warm start's order released in part: the parts `rest` (by product index), unit by unit.
+  void release_rest(const OrderRelease& o, std::vector<std::int64_t> rest);
   void release_backlog();
   /// The station the head waits for (its choice made), or nullptr when it is not chosen yet.
   const Station* head_station() const;
@@ -159,6 +167,7 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   std::uint64_t created_ = 0;
   std::uint64_t arrivals_ = 0;
   std::size_t next_order_ = 0;
+
   Calendar* calendar_ = nullptr;
   kernel::EventHandle arrival_;
   kernel::Tick arrival_at_ = 0;

@@ -6,20 +6,55 @@
 #include <algorithm>
 #include <tuple>
 
+#include "models/assembly.hpp"
 #include "models/operators.hpp"
 #include "models/plant.hpp"
 #include "models/transport.hpp"
 
 namespace plantwin::models {
 
+namespace {
+
+// The parts `units` of `product` release, by product: itself, or its bill of materials'
+// components (each counted, as a source with `wip_limit` counts them).
+void add_parts(const PlantParams& params, ProductIndex product, std::int64_t units, std::vector<std::int64_t>& out, int depth = 0) {
+  const std::vector<BomLine>& bom = params.products[product].bom;
+  if (bom.empty() || depth > 64) {
+    out[product] += units;
+    return;
+  }
+  for (const BomLine& line : bom) add_parts(params, line.component, units * line.count, out, depth + 1);
+}
+
+}  // namespace
+
 void WarmStart::adjust(PlantParams& params) const {
   for (const OrderParams& o : extra_orders) params.orders.push_back(o);
+  std::vector<bool> is_component(params.products.size(), false);  // a scrapped one is released again
+  for (const auto& product : params.products)
+    for (const BomLine& line : product.bom) is_component[line.component] = true;
   for (NamedSource& s : params.sources) {
     if (s.params.kind != SourceParams::Kind::ORDERS) continue;
     std::vector<OrderRelease> kept;
     for (OrderRelease r : s.params.orders) {
       const auto o = static_cast<std::size_t>(r.order);
-      if (r.order >= 0 && o < orders.size() && orders[o].released) continue;
+      if (r.order >= 0 && o < orders.size() && orders[o].released) {
+        // Released in part (the rest held back by `wip_limit`): the rest is released at `at`. A
+        // scrapped component was released again, or is still to be.
+        const WarmOrder& w = orders[o];
+        if (w.released_parts.empty()) continue;
+        std::vector<std::int64_t> rest(params.products.size(), 0);
+        add_parts(params, r.product, r.quantity, rest);
+        bool any = false;
+        for (std::size_t p = 0; p < rest.size(); ++p) {
+          if (p < w.scrapped_parts.size() && is_component[p]) rest[p] += w.scrapped_parts[p];
+          if (p < w.released_parts.size()) rest[p] -= w.released_parts[p];
+          rest[p] = std::max<std::int64_t>(rest[p], 0);
+          any = any || rest[p] > 0;
+        }
+        if (!any) continue;
+        s.params.partly_released.emplace_back(r.order, std::move(rest));
+      }
       r.release = std::max(r.release, at);  // due before `at` but not released in the log: released now
       kept.push_back(r);
     }
@@ -42,7 +77,15 @@ void Sink::restore(const std::vector<WarmOrder>& orders) {
   for (std::size_t i = 0; i < orders.size() && i < orders_.size(); ++i) {
     if (!orders[i].released) continue;
     OrderState& o = orders_[i];
-    o.remaining -= orders[i].left;
+    const WarmOrder& w = orders[i];
+    if (w.released_parts.empty()) {
+      o.remaining -= w.left;
+    } else {
+      // Units of its own product that left, good or scrapped (an assembled order's components
+      // leave as they are consumed, and count for nothing).
+      const auto count = [&](const std::vector<std::int64_t>& by) { return o.product < by.size() ? by[o.product] : 0; };
+      o.remaining -= count(w.exited_parts) + count(w.scrapped_parts);
+    }
     if (o.remaining <= 0) {
       o.remaining = 0;
       o.done = orders[i].done >= 0 ? orders[i].done : kernel_.now();
@@ -121,14 +164,23 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& waiti
     start_activity(k, w.activity == WarmServer::Activity::SETUP ? Activity::SETUP : Activity::WORK, left);
     s.activity_duration = w.done + left;  // `restart` starts the whole activity over
   }
-  for (PartId part : waiting) queue_.push_back(part);
+  for (PartId part : waiting) {
+    queue_.push_back(part);
+    // An assembly counts its components as they come in: those already there count too.
+    if (Part& p = ctx_.parts[part]; gather_ != 0) {
+      p.entered = now;
+      if (kits_ && kits_->is_component(p.product)) kits_->added(p);
+    }
+  }
   queue_length_.set(now, static_cast<double>(queue_.size()));
   dispatch();
   if (saturating_ != nullptr) grant();
 }
 
-void Source::restore(const WarmSource& state, const std::vector<PartId>& waiting, const ResidualSampler& residual) {
+void Source::restore(const WarmSource& state, const std::vector<PartId>& waiting, std::int64_t in_plant,
+                     const ResidualSampler& residual) {
   created_ = state.created;
+  in_plant_ = in_plant;
   for (PartId part : waiting) waiting_.push_back(part);
   switch (params_.kind) {
     case SourceParams::Kind::INTERARRIVAL:
@@ -180,6 +232,15 @@ void Plant::start_warm() {
   std::vector<std::size_t> order(all.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return all[a]->released < all[b]->released; });
+  // Each part's source, for release control: its order's, else the one source making its product.
+  std::vector<std::uint32_t> order_source(params_->orders.size(), NO_SOURCE), product_source(params_->products.size(), NO_SOURCE);
+  for (std::size_t i = 0; i < params_->sources.size(); ++i) {
+    for (std::size_t o = 0; o < params_->orders.size(); ++o)
+      if (params_->orders[o].source == params_->sources[i].id) order_source[o] = static_cast<std::uint32_t>(i);
+    for (const auto& [product, weight] : params_->sources[i].params.mix)
+      product_source[product] = product_source[product] == NO_SOURCE ? static_cast<std::uint32_t>(i) : NO_SOURCE - 1;
+  }
+  std::vector<std::int64_t> in_plant(sources_.size(), 0);
   std::vector<PartId> ids(all.size());
   for (const std::size_t i : order) {
     const WarmPart& wp = *all[i];
@@ -187,6 +248,10 @@ void Plant::start_warm() {
     Part& p = parts_[id];
     p.created = std::min(wp.released, now);
     p.step = wp.step;
+    p.source = wp.order >= 0 && static_cast<std::size_t>(wp.order) < order_source.size() ? order_source[wp.order]
+                                                                                          : product_source[wp.product];
+    if (p.source >= sources_.size()) p.source = NO_SOURCE;
+    if (p.source != NO_SOURCE) ++in_plant[p.source];
     sink_->part_created(id);
     if (ctx_->observer != nullptr) ctx_->observer->part_created(id, p, p.created);
     ids[i] = id;
@@ -215,7 +280,7 @@ void Plant::start_warm() {
   for (std::size_t i = 0; i < sources_.size(); ++i) {
     std::vector<PartId> waiting;
     for (std::size_t k = 0; k < source_state(i).waiting.size(); ++k) waiting.push_back(ids[next++]);
-    sources_[i]->restore(source_state(i), waiting, *w.residual);
+    sources_[i]->restore(source_state(i), waiting, in_plant[i], *w.residual);
   }
 }
 

@@ -78,7 +78,13 @@ struct WarmSource {
 
 struct WarmOrder {
   bool released = false;    ///< the log released it
-  std::int64_t left = 0;    ///< its parts that left the plant (good or scrapped)
+  /// Its parts the log released and scrapped, by product index (the state's `released_parts` and
+  /// `scrapped_parts`): what a source with `wip_limit` still held back of it. Empty: all of it.
+  std::vector<std::int64_t> released_parts, scrapped_parts;
+  /// Its parts that left good, by product index (`exited_parts`): with `scrapped_parts`, the units
+  /// of its own product that left (its components do not count). Empty: `left` says it.
+  std::vector<std::int64_t> exited_parts;
+  std::int64_t left = 0;    ///< its parts that left the plant (good or scrapped; components too)
   kernel::Tick done = -1;   ///< when its last part left, if it is done
 };
 
@@ -93,7 +99,8 @@ struct WarmStart {
   const ResidualSampler* residual = nullptr;
 
   /// The plant of a run from this state: the extra orders appended; the orders sources release
-  /// only what the log had not released, and nothing before `at`.
+  /// only what the log had not released (the rest of an order released in part, under
+  /// `wip_limit`), and nothing before `at`.
   void adjust(PlantParams& params) const;
 };
 

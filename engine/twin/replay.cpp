@@ -178,6 +178,14 @@ void LogReplay::remove(const std::string& id, kernel::Tick t) {
   set_wip(t, -1);
 }
 
+namespace {
+void count_by_product(std::vector<std::int64_t>& counts, std::int32_t product) {
+  if (product < 0) return;
+  if (counts.size() <= static_cast<std::size_t>(product)) counts.resize(static_cast<std::size_t>(product) + 1, 0);
+  ++counts[static_cast<std::size_t>(product)];
+}
+}  // namespace
+
 const Observation& LogReplay::apply(const LogEvent& e) {
   obs_ = Observation{};
   const kernel::Tick t = e.time;
@@ -189,6 +197,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       ++released_;
       if (e.order >= 0) {
         OrderTrack& o = orders_[static_cast<std::size_t>(e.order)];
+        count_by_product(o.released_by_product, e.product);
         if (o.released++ == 0) {
           o.first_release = t;
           o.product = e.product;
@@ -320,6 +329,8 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       const auto it = parts_.find(std::string(e.part));
       obs_.product = it != parts_.end() ? it->second.product : e.product;
       if (t >= begin_ && t < end_) ++window_.scrapped[static_cast<std::size_t>(e.station)];
+      if (it != parts_.end() && it->second.order >= 0 && static_cast<std::size_t>(it->second.order) < orders_.size())
+        count_by_product(orders_[static_cast<std::size_t>(it->second.order)].scrapped_by_product, it->second.product);
       remove(std::string(e.part), t);
       break;
     }
@@ -362,6 +373,8 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         ++window_.exits[static_cast<std::size_t>(p.product)];
         if (obs_.lead && keep_leads_) window_.lead_times_s[static_cast<std::size_t>(p.product)].push_back(kernel::to_seconds(*obs_.lead));
       }
+      if (p.order >= 0 && static_cast<std::size_t>(p.order) < orders_.size())
+        count_by_product(orders_[static_cast<std::size_t>(p.order)].exited_by_product, p.product);
       remove(std::string(e.part), t);
       break;
     }

@@ -244,7 +244,20 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     if (ot.released == 0) continue;
     y << "  - {id: " << q(order_ids[o]) << ", product: " << product_name(ot.product) << ", released: " << ot.released
       << ", left: " << ot.left << ", release: " << sec(ot.first_release);
-    if (ot.left >= ot.released && ot.last_left >= 0) y << ", done: " << sec(ot.last_left);
+    if (ot.left >= ot.released && ot.last_left >= 0) {
+      y << ", done: " << sec(ot.last_left);
+    } else {
+      // What a source with `wip_limit` may still hold back: the parts released and scrapped by product.
+      const auto counts = [&](const char* key, const std::vector<std::int64_t>& by) {
+        std::string items;
+        for (std::size_t p = 0; p < by.size(); ++p)
+          if (by[p] > 0) items += (items.empty() ? "" : ", ") + product_name(static_cast<std::int32_t>(p)) + ": " + std::to_string(by[p]);
+        if (!items.empty()) y << ", " << key << ": {" << items << "}";
+      };
+      counts("released_parts", ot.released_by_product);
+      counts("scrapped_parts", ot.scrapped_by_product);
+      counts("exited_parts", ot.exited_by_product);
+    }
     y << "}\n";
   }
   y << "sources:\n";
@@ -413,6 +426,21 @@ class StateReader {
     return it == orders_.end() ? -1 : static_cast<std::int32_t>(it->second);
   }
 
+  // A map product -> count (an order's released_parts, scrapped_parts) into counts by product index.
+  void read_counts(MapReader& outer, const char* key, std::vector<std::int64_t>& counts) {
+    const YamlNode* node = outer.get(key);
+    if (node == nullptr) return;
+    MapReader m(ctx_, *node, outer.child_path(key), "a map of product to count");
+    if (!m.valid()) return;
+    counts.assign(spec_.products.size(), 0);
+    for (const scenario::YamlEntry* entry : m.entries()) {
+      const std::string path = m.child_path(entry->key->text);
+      const auto p = lookup(products_, product_ids_, *entry->key, path, "product");
+      const auto n = scenario::IntegerIn<std::int64_t>{0, 1'000'000'000}(ctx_, *entry->value, path);
+      if (p && n) counts[*p] = *n;
+    }
+  }
+
   void read_orders(const YamlNode& list, const std::string& path, models::WarmStart& w) {
     scenario::for_each_item(ctx_, list, path, "a list of orders", [&](const YamlNode& item, const std::string& item_path, std::size_t) {
       MapReader m(ctx_, item, item_path, "an order (a map with id, product, released, left)");
@@ -428,6 +456,11 @@ class StateReader {
       m.required("released", released, scenario::IntegerIn<std::int64_t>{0, 10'000'000});
       m.required("left", left, scenario::IntegerIn<std::int64_t>{0, 10'000'000});
       m.optional("release", release, scenario::read_duration);
+      std::vector<std::int64_t> released_parts, scrapped_parts;
+      read_counts(m, "released_parts", released_parts);
+      read_counts(m, "scrapped_parts", scrapped_parts);
+      std::vector<std::int64_t> exited_parts;
+      read_counts(m, "exited_parts", exited_parts);
       std::optional<Tick> d;
       m.optional("done", d, scenario::read_duration);
       if (d) done = *d;
@@ -443,6 +476,9 @@ class StateReader {
       }
       models::WarmOrder& wo = w.orders[static_cast<std::size_t>(o)];
       wo.released = true;
+      wo.released_parts = std::move(released_parts);
+      wo.scrapped_parts = std::move(scrapped_parts);
+      wo.exited_parts = std::move(exited_parts);
       wo.left = left;
       wo.done = done;
     });

@@ -123,6 +123,39 @@ stations:
   CHECK_THAT(refused.err, Catch::Contains("servers[0].batch: station 'a' does not work in batches"));
 }
 
+TEST_CASE("a run from a state keeps the held-back rest of an order, its WIP limit and an assembly's parts", "[twin][state]") {
+  // A device of one board and one housing, assembled in 10 s, its components released under a
+  // WIP limit of 2 (the device counts once assembled). Uninterrupted: the devices leave at 10, 20
+  // and 30 s, the third's housing released at 20 s, when the second device leaves. At 15 s the
+  // second device is in the works (5 s left), the third board waits at the assembly and its
+  // housing is held back by the limit.
+  const char* KIT = R"(plantwin: 1
+name: kit
+horizon: 10min
+products:
+  - {id: b, route: [asm]}
+  - {id: h, route: [asm]}
+  - {id: d, bom: {b: 1, h: 1}, route: [asm]}
+sources: [{id: plan, wip_limit: 2, orders: [{id: o1, product: d, quantity: 3, release: 0s, due: 5min}]}]
+stations:
+  - {id: asm, process: 10s}
+)";
+  const TempFile scenario("kit.yaml", KIT), log("kit.csv"), state("kit.state.yaml"), warm("kit.warm.csv");
+  write_log(spec_of(KIT), log.path());
+  REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 15 --out " + state.path()).exit_code == 0);
+  CHECK_THAT(read_text(state.path()), Catch::Contains("released_parts: {b: 3, h: 2}, exited_parts: {d: 1}}"));
+  const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --events " + warm.path());
+  REQUIRE(resumed.exit_code == 0);  // was: a deadlock (the waiting board not counted, the housing never released)
+  const std::string rows = read_text(warm.path());
+  // Nothing is released at 15 s: the two parts in the plant fill the limit.
+  CHECK_THAT(rows, !Catch::Contains("\n15,release,"));
+  CHECK_THAT(rows, Catch::Contains("\n20,exit,,,1,d,o1,,,,\n20,release,,,3,h,o1,,,,\n20,enter,asm,,3,h,o1,,,,\n"
+                                   "20,consume,asm,,2,b,o1,,,,\n20,consume,asm,,3,h,o1,,,,\n20,assemble,asm,,4,d,o1,,,,\n"));
+  CHECK_THAT(rows, Catch::Contains("\n30,exit,,,4,d,o1,,,,\n"));
+  // The order has one device left before the state, two after: done at 30 s, as uninterrupted.
+  CHECK_THAT(resumed.out, Catch::Contains("o1             d              0:05:00    1.00        1.00     0:00:30"));
+}
+
 TEST_CASE("a plant stopped at T and resumed from its own state gives the KPIs of an uninterrupted run", "[twin][state]") {
   const scenario::ScenarioSpec spec = spec_of(MARKOV);
   const TempFile log("markov.csv");
