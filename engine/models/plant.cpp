@@ -16,6 +16,13 @@ std::vector<OrderState> initial_orders(const PlantParams& params) {
 }
 }  // namespace
 
+std::vector<bool> PlantParams::components() const {
+  std::vector<bool> out(products.size(), false);
+  for (const ProductParams& p : products)
+    for (const BomLine& line : p.bom) out[line.component] = true;
+  return out;
+}
+
 StateSet PlantParams::possible_states() const {
   StateSet states;
   if (has_transport) states.add(ServerState::WAITING_TRANSPORT);
@@ -97,9 +104,7 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   }
   if (std::any_of(limited.begin(), limited.end(), [](const Source* s) { return s != nullptr; }))
     sink_->set_release_control(std::move(limited));
-  std::vector<bool> is_component(params.products.size(), false);
-  for (const ProductParams& p : params.products)
-    for (const BomLine& line : p.bom) is_component[line.component] = true;
+  std::vector<bool> is_component = params.components();
   if (std::find(is_component.begin(), is_component.end(), true) != is_component.end()) {
     std::vector<Source*> all;
     for (const auto& s : sources_) all.push_back(s.get());

@@ -104,6 +104,9 @@ struct PlantParams {
   bool has_network = false;
   /// The states its servers can enter (models/server_state.hpp): results report these.
   StateSet possible_states() const;
+  /// By product: true when some product's bill of materials has it (a component: a scrapped one
+  /// is released again by its source).
+  std::vector<bool> components() const;
   /// Fleets, conveyors and robot arms (docs/transport.md); nullptr when there are none.
   std::shared_ptr<const TransportParams> transport;
   /// The network and its messages (docs/network.md); nullptr when the plant has none. A plant

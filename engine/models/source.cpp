@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <functional>
 #include <iterator>
 
 #include "models/plant.hpp"
@@ -183,25 +182,22 @@ void Source::release(ProductIndex product, std::int32_t order) {
 }
 
 void Source::release_rest(const OrderRelease& o, std::vector<std::int64_t> rest) {
-  // Unit by unit, in the order release() gives each unit's parts, while any is left: the parts
+  // Unit by unit, each unit's parts in release()'s order, while any is left: the parts
   // interleave as they would have, and kits complete as before.
+  const std::vector<BomLine> none;
+  const std::vector<BomLine>& bom = ctx_.plant != nullptr ? ctx_.plant->products[o.product].bom : none;
   bool more = true;
-  const std::function<void(ProductIndex)> unit = [&](ProductIndex product) {
-    const std::vector<BomLine>* bom = ctx_.plant != nullptr ? &ctx_.plant->products[product].bom : nullptr;
-    if (bom == nullptr || bom->empty()) {
-      if (product < rest.size() && rest[product] > 0) {
-        --rest[product];
-        release_one(product, o.order);
-        more = true;
-      }
-      return;
-    }
-    for (const BomLine& line : *bom)
-      for (std::int64_t k = 0; k < line.count; ++k) unit(line.component);
+  const auto take = [&](ProductIndex product) {
+    if (product >= rest.size() || rest[product] == 0) return;
+    --rest[product];
+    release_one(product, o.order);
+    more = true;
   };
   while (more) {
     more = false;
-    unit(o.product);
+    if (bom.empty()) take(o.product);
+    for (const BomLine& line : bom)
+      for (std::int64_t k = 0; k < line.count; ++k) take(line.component);
   }
 }
 

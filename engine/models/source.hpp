@@ -167,7 +167,6 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   std::uint64_t created_ = 0;
   std::uint64_t arrivals_ = 0;
   std::size_t next_order_ = 0;
-
   Calendar* calendar_ = nullptr;
   kernel::EventHandle arrival_;
   kernel::Tick arrival_at_ = 0;

@@ -16,23 +16,19 @@ namespace plantwin::models {
 namespace {
 
 // The parts `units` of `product` release, by product: itself, or its bill of materials'
-// components (each counted, as a source with `wip_limit` counts them).
-void add_parts(const PlantParams& params, ProductIndex product, std::int64_t units, std::vector<std::int64_t>& out, int depth = 0) {
+// components (each counted, as a source with `wip_limit` counts them; one level, as the loader
+// allows).
+void add_parts(const PlantParams& params, ProductIndex product, std::int64_t units, std::vector<std::int64_t>& out) {
   const std::vector<BomLine>& bom = params.products[product].bom;
-  if (bom.empty() || depth > 64) {
-    out[product] += units;
-    return;
-  }
-  for (const BomLine& line : bom) add_parts(params, line.component, units * line.count, out, depth + 1);
+  if (bom.empty()) out[product] += units;
+  for (const BomLine& line : bom) out[line.component] += units * line.count;
 }
 
 }  // namespace
 
 void WarmStart::adjust(PlantParams& params) const {
   for (const OrderParams& o : extra_orders) params.orders.push_back(o);
-  std::vector<bool> is_component(params.products.size(), false);  // a scrapped one is released again
-  for (const auto& product : params.products)
-    for (const BomLine& line : product.bom) is_component[line.component] = true;
+  const std::vector<bool> is_component = params.components();
   for (NamedSource& s : params.sources) {
     if (s.params.kind != SourceParams::Kind::ORDERS) continue;
     std::vector<OrderRelease> kept;
