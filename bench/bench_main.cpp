@@ -42,8 +42,10 @@ constexpr int SCALING_TARGET_STATIONS = 10'000;
 /// A SimPy line agrees with the C++ loop when its completed parts and mean lead time are this
 /// close (different random numbers: a statistical check, not a trajectory).
 constexpr double SIMPY_AGREEMENT = 0.05;
-/// The engine may take at most this many times the minimal loop's time.
-constexpr double RATIO_TARGET = 1.5;
+/// The engine may take at most this many times the minimal loop's time (issue 15's targets):
+/// the M/M/1 within 1.5x, the 10-station line within 1.3x.
+constexpr double MM1_RATIO_TARGET = 1.5;
+constexpr double LINE_RATIO_TARGET = 1.3;
 
 struct Options {
   std::set<std::string> only;
@@ -225,7 +227,7 @@ Comparison compare_mm1(const Mm1Model& m, int reps) {
   std::snprintf(title, sizeof title, "M/M/1, %.0e customers, rho %.1f", static_cast<double>(m.customers), m.lambda / m.mu);
   c.title = title;
   c.stations = 1;
-  c.target_ratio = RATIO_TARGET;
+  c.target_ratio = MM1_RATIO_TARGET;
   measure_sides(c, reps, [&] { return run_engine_mm1(m); }, [&] { return run_loop_mm1(m); });
   verify_agreement(c, 1.0 / (m.mu - m.lambda), 0.03);
   // Every customer must have left, on both sides, for the run to be the whole M/M/1.
@@ -765,7 +767,7 @@ int run_bench(const Options& o) {
   std::vector<Comparison> rows, scaling;
   if (wanted("mm1")) rows.push_back(compare_mm1(s.mm1, o.reps));
   if (wanted("line"))
-    rows.push_back(compare_lines("line", "10-station line, buffers 5, failures", s.line, o.reps, RATIO_TARGET));
+    rows.push_back(compare_lines("line", "10-station line, buffers 5, failures", s.line, o.reps, LINE_RATIO_TARGET));
   if (wanted("plant"))
     rows.push_back(compare_lines("plant", "1,000 stations (100 lines of 10)", s.plant, o.reps, 0));
   if (wanted("scaling"))
