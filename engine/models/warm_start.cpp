@@ -244,6 +244,7 @@ void Plant::start_warm() {
     Part& p = parts_[id];
     p.created = std::min(wp.released, now);
     p.step = wp.step;
+    p.attempts = static_cast<std::uint16_t>(std::min<std::uint32_t>(wp.attempts, UINT16_MAX));
     p.source = wp.order >= 0 && static_cast<std::size_t>(wp.order) < order_source.size() ? order_source[wp.order]
                                                                                           : product_source[wp.product];
     if (p.source >= sources_.size()) p.source = NO_SOURCE;

@@ -49,6 +49,7 @@ struct WarmPart {
   std::int32_t order = NO_ORDER;  ///< index in PlantParams::orders (after adjust())
   kernel::Tick released = 0;
   std::uint32_t step = 0;         ///< its route step (the station it is at or enters next)
+  std::uint32_t attempts = 0;     ///< failed passes at its step with `rejects: max_attempts` (Part::attempts)
 };
 
 struct WarmServer {

@@ -125,6 +125,27 @@ ReplayRules replay_rules(const scenario::ScenarioSpec& spec) {
     rules.pauses.push_back(st.params.at_shift_end == models::StationParams::AtShiftEnd::PAUSE);
     rules.batches.push_back(st.params.batch.has_value());
   }
+  const auto station_index = [&](const std::string& id) -> std::int32_t {
+    for (std::size_t i = 0; i < spec.stations.size(); ++i)
+      if (spec.stations[i].id == id) return static_cast<std::int32_t>(i);
+    return -1;
+  };
+  for (const auto& st : spec.stations) {
+    const auto& r = st.params.rejects;
+    std::int32_t first = -1;
+    if (r && r->then == models::RejectsParams::Then::BACK && r->max_attempts != models::RejectsParams::UNLIMITED && !st.rework_route.empty())
+      first = station_index(st.rework_route.front());
+    // Ambiguous when a route goes on from this station to that one: good parts would look rejected.
+    for (const auto& p : spec.products)
+      for (std::size_t k = 0; first >= 0 && k + 1 < p.route.size(); ++k) {
+        const auto& here = p.route[k].stations;
+        const auto& next = p.route[k + 1].stations;
+        if (std::find(here.begin(), here.end(), st.id) != here.end() &&
+            std::find(next.begin(), next.end(), st.rework_route.front()) != next.end())
+          first = -1;
+      }
+    rules.rework_first.push_back(first);
+  }
   return rules;
 }
 

@@ -78,6 +78,11 @@ struct ReplayRules {
   std::vector<std::shared_ptr<const models::CalendarParams>> calendar;
   std::vector<bool> pauses;
   std::vector<bool> batches;  ///< the station works in batches: a server holds every part started with its first
+  /// A station whose rejects go back to it with `max_attempts`: the first station of its rework
+  /// route, where a part that leaves it and enters there was rejected (its failed passes count
+  /// toward the limit); -1 when its parts' attempts do not matter or the log cannot tell them
+  /// (that station also follows it on a route, where good parts go).
+  std::vector<std::int32_t> rework_first;
 };
 ReplayRules replay_rules(const scenario::ScenarioSpec& spec);
 

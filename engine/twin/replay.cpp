@@ -179,6 +179,14 @@ void LogReplay::remove(const std::string& id, kernel::Tick t) {
 }
 
 namespace {
+/// A part enters `station`: a failed pass at the station it left when that station sends its
+/// rejects there (ReplayRules::rework_first), else a good one there.
+void count_attempts(const ReplayRules& rules, PartTrack& p, std::int32_t station) {
+  const std::int32_t from = p.left_from;
+  if (from < 0 || static_cast<std::size_t>(from) >= rules.rework_first.size() || rules.rework_first[static_cast<std::size_t>(from)] < 0) return;
+  p.attempts = station == rules.rework_first[static_cast<std::size_t>(from)] ? p.attempts + 1 : 0;
+}
+
 void count_by_product(std::vector<std::int64_t>& counts, std::int32_t product) {
   if (product < 0) return;
   if (counts.size() <= static_cast<std::size_t>(product)) counts.resize(static_cast<std::size_t>(product) + 1, 0);
@@ -217,6 +225,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       p.entered = t;
       p.sequence = ++sequence_;
       ++p.enters;
+      count_attempts(rules_, p, e.station);
       p.carrier.clear();
       break;
     }
@@ -243,6 +252,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
           p.entered = t;
           p.sequence = ++sequence_;
           ++p.enters;
+          count_attempts(rules_, p, e.station);
         }
         p.place = Place::SERVER;
         p.station = e.station;
@@ -320,6 +330,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       let_go(e.station, servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)], std::string(e.part), t);
       if (auto it = parts_.find(std::string(e.part)); it != parts_.end()) {
         it->second.place = Place::TRANSIT;
+        it->second.left_from = e.station;
         it->second.station = -1;
         it->second.server = -1;
       }

@@ -59,6 +59,10 @@ struct PartTrack {
   kernel::Tick entered = 0;    ///< when it joined its station
   std::uint64_t sequence = 0;  ///< entries in log order (its place in a buffer's queue)
   std::uint32_t enters = 0;    ///< stations entered so far (its route step is enters - 1)
+  std::int32_t left_from = -1; ///< the station it last left
+  /// Failed passes at the station it was last tested at with `rejects: {then: back, max_attempts}`
+  /// (ReplayRules::rework_first); 0 after a good pass there.
+  std::uint32_t attempts = 0;
   std::string carrier;         ///< TRANSIT on a vehicle or conveyor
 };
 

@@ -223,6 +223,7 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     std::string s = "part: " + q(id) + ", product: " + product_name(p.product);
     if (p.order >= 0) s += ", order: " + q(order_ids[static_cast<std::size_t>(p.order)]);
     s += ", released: " + sec(p.released);
+    if (p.attempts > 0) s += ", attempts: " + std::to_string(p.attempts);
     return s;
   };
 
@@ -534,6 +535,7 @@ class StateReader {
       if (part.order < 0) ctx_.error(*m.get("order"), m.child_path("order"), "order '" + order + "' is neither the scenario's nor in the state's orders");
     }
     m.required("released", part.released, scenario::read_duration);
+    m.optional("attempts", part.attempts, scenario::IntegerIn<std::uint32_t>{0, 1'000'000});
     Tick ignored = 0;
     std::string carrier;
     std::optional<std::int64_t> step;
@@ -650,7 +652,7 @@ class StateReader {
                                   });
       }
     } else {
-      for (const char* key : {"part", "product", "order", "released", "step", "batch"}) m.get(key);
+      for (const char* key : {"part", "product", "order", "released", "attempts", "step", "batch"}) m.get(key);
     }
     if (down_since) {
       w.down = true;

@@ -156,6 +156,33 @@ stations:
   CHECK_THAT(resumed.out, Catch::Contains("o1             d              0:05:00    1.00        1.00     0:00:30"));
 }
 
+TEST_CASE("a part in rework keeps its failed passes in the state and in a run from it", "[twin][state]") {
+  // Every test fails; the second failure scraps the part. Uninterrupted: test 0-10 s (fails),
+  // bench 10-15 s, test 15-25 s (fails again: scrapped at 25 s). At 12 s the part is on the bench
+  // after one failure: resumed, it is scrapped at 25 s too, not tested a third time.
+  const char* REWORK = R"(plantwin: 1
+name: rework
+horizon: 10min
+products: [{id: p, route: [test, pack]}]
+sources: [{id: plan, orders: [{id: o1, product: p, quantity: 1, release: 0s, due: 5min}]}]
+stations:
+  - {id: test, process: 10s, yield: 0, rejects: {route: [bench], then: back, max_attempts: 2}}
+  - {id: bench, process: 5s}
+  - {id: pack, process: 5s}
+)";
+  const TempFile scenario("rework.yaml", REWORK), log("rework.csv"), state("rework.state.yaml"), warm("rework.warm.csv");
+  write_log(spec_of(REWORK), log.path());
+  CHECK_THAT(read_text(log.path()), Catch::Contains("\n25,scrap,test,"));
+  REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 12 --out " + state.path()).exit_code == 0);
+  CHECK_THAT(read_text(state.path()), Catch::Contains("part: \"1\", product: p, order: \"o1\", released: 0, attempts: 1, started: 10, done: 2"));
+  const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --events " + warm.path());
+  REQUIRE(resumed.exit_code == 0);
+  const std::string rows = read_text(warm.path());
+  CHECK_THAT(rows, Catch::Contains("\n15,end,bench,0,1,p,o1,,,,\n"));
+  CHECK_THAT(rows, Catch::Contains("\n25,scrap,test,"));  // was: bench again at 25 s, scrapped at 40 s
+  CHECK_THAT(rows, !Catch::Contains(",bench,0,1,p,o1,,,,\n25,"));
+}
+
 TEST_CASE("a plant stopped at T and resumed from its own state gives the KPIs of an uninterrupted run", "[twin][state]") {
   const scenario::ScenarioSpec spec = spec_of(MARKOV);
   const TempFile log("markov.csv");
