@@ -452,6 +452,8 @@ class Station final : public kernel::Model,
   void repair(std::uint32_t index);
   // Maintenance (models/station.cpp, "maintenance").
   void schedule_first_maintenance();
+  /// A warm start: each maintenance unit takes up its cycle where the state left it (warm_start.cpp).
+  void restore_maintenance(const struct WarmStation& state, const class ResidualSampler& residual);
   void schedule_maintenance(std::uint32_t unit, kernel::Tick at);
   void maintenance_due(std::uint32_t unit);
   /// The server takes no new part and, once its work in hand has ended, stops for maintenance.

@@ -93,8 +93,16 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& waiti
                       const std::vector<std::vector<PartId>>& batches, const ResidualSampler& residual) {
   const kernel::Tick now = ctx_.kernel.now();
   if (calendar_ != nullptr && !calendar_->on())
-    for (Server& s : servers_) set_hold(s, HOLD_OFF, true);
-  schedule_first_maintenance();
+    for (std::uint32_t k = 0; k < servers_.size(); ++k) {
+      // `finish`: a setup or work in hand at the shift's end (or a break's start) goes on in
+      // overtime, as calendar_changed() lets it; the server is off once it ends.
+      const WarmServer::Activity a = k < state.servers.size() ? state.servers[k].activity : WarmServer::Activity::NONE;
+      if (params_.at_shift_end == StationParams::AtShiftEnd::FINISH && (a == WarmServer::Activity::SETUP || a == WarmServer::Activity::WORK))
+        servers_[k].overtime = true;
+      else
+        set_hold(servers_[k], HOLD_OFF, true);
+    }
+  restore_maintenance(state, residual);
   for (std::uint32_t k = 0; k < servers_.size(); ++k) {
     Server& s = servers_[k];
     const WarmServer w = k < state.servers.size() ? state.servers[k] : WarmServer{};
@@ -159,18 +167,69 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& waiti
     const kernel::Tick left = residual.residual(*d, w.done, rng);
     start_activity(k, w.activity == WarmServer::Activity::SETUP ? Activity::SETUP : Activity::WORK, left);
     s.activity_duration = w.done + left;  // `restart` starts the whole activity over
+    // The run's log shows an activity in progress start at `at`, also when the server is down or
+    // off then: it resumes later without a second start row, as in an uninterrupted run.
+    if (ctx_.observer != nullptr && !s.activity_told) {
+      s.activity_told = true;
+      tell(k, w.activity == WarmServer::Activity::SETUP ? PlantObserver::Step::SETUP_START : PlantObserver::Step::WORK_START);
+    }
   }
   for (PartId part : waiting) {
     queue_.push_back(part);
     // An assembly counts its components as they come in: those already there count too.
-    if (Part& p = ctx_.parts[part]; gather_ != 0) {
-      p.entered = now;
-      if (kits_ && kits_->is_component(p.product)) kits_->added(p);
-    }
+    if (Part& p = ctx_.parts[part]; gather_ != 0 && kits_ && kits_->is_component(p.product)) kits_->added(p);
   }
   queue_length_.set(now, static_cast<double>(queue_.size()));
   dispatch();
   if (saturating_ != nullptr) grant();
+}
+
+void Station::restore_maintenance(const WarmStation& state, const ResidualSampler& residual) {
+  if (!params_.maintenance) return;
+  const MaintenanceParams& mp = *params_.maintenance;
+  const kernel::Tick now = ctx_.kernel.now();
+  const bool per_server = !server_units_.empty();
+  const auto units = static_cast<std::uint32_t>(per_server ? servers_.size() : 1);
+  for (std::uint32_t u = 0; u < units; ++u) {
+    const std::uint32_t first = per_server ? u : 0;
+    const std::uint32_t last = per_server ? u + 1 : static_cast<std::uint32_t>(servers_.size());
+    // The unit's servers: stopped for it (scope station: it runs once all have stopped), the end
+    // of the last one, the working time since (scope station: the most any server worked).
+    std::optional<kernel::Tick> since, ended, worked;
+    std::uint32_t stopped = 0;
+    for (std::uint32_t k = first; k < last && k < state.servers.size(); ++k) {
+      const WarmServer& w = state.servers[k];
+      if (w.maintenance_since) {
+        ++stopped;
+        since = std::max(since.value_or(*w.maintenance_since), *w.maintenance_since);
+      }
+      if (w.last_maintenance) ended = std::max(ended.value_or(*w.last_maintenance), *w.last_maintenance);
+      if (w.working_since_maintenance) worked = std::max(worked.value_or(0), *w.working_since_maintenance);
+    }
+    const std::uint32_t id = per_server ? u : STATION_UNIT;
+    MaintenanceUnit& m = unit(id);
+    if (stopped == last - first) {
+      // In progress: the rest of its duration, drawn as a repair's is.
+      for (std::uint32_t k = first; k < last; ++k) change(servers_[k], servers_[k].state, static_cast<std::uint8_t>(servers_[k].holds | HOLD_MAINT));
+      m.running = true;
+      kernel::RngStream rng = ctx_.stream("station/" + id_ + "/maintenance/" + std::to_string(u) + "/residual");
+      m.event = ctx_.kernel.schedule_in(residual.residual(mp.duration, now - *since, rng), model_id_, MAINTENANCE_END, id);
+      continue;
+    }
+    if (stopped > 0) {
+      // Due, some servers stopped: the others stop as their work in hand ends.
+      schedule_maintenance(id, now);
+      continue;
+    }
+    if (mp.basis == MaintenanceParams::Basis::CALENDAR) {
+      schedule_maintenance(id, ended ? *ended + mp.every : mp.first.value_or(mp.every));
+    } else if (per_server) {
+      servers_[u].maint_worked = worked.value_or(0);
+    } else {
+      m.worked = worked.value_or(0);
+      m.since = now;
+    }
+  }
 }
 
 void Source::restore(const WarmSource& state, const std::vector<PartId>& waiting, std::int64_t in_plant,
@@ -179,17 +238,25 @@ void Source::restore(const WarmSource& state, const std::vector<PartId>& waiting
   in_plant_ = in_plant;
   for (PartId part : waiting) waiting_.push_back(part);
   switch (params_.kind) {
-    case SourceParams::Kind::INTERARRIVAL:
-      if (!can_create()) break;
-      if (calendar_ != nullptr || !state.last_release) {
-        next_arrival();
-      } else {
-        kernel::RngStream rng = ctx_.stream("source/" + id_ + "/residual");
-        const kernel::Tick since = ctx_.kernel.now() - *state.last_release;
-        arrival_at_ = ctx_.kernel.now() + residual.residual(params_.interarrival, since, rng);
-        arrival_ = ctx_.kernel.schedule_at(arrival_at_, model_id_, ARRIVAL);
+    case SourceParams::Kind::INTERARRIVAL: {
+      // Its arrivals so far are its releases: the log does not show those a `wip_limit` holds back.
+      arrivals_ = state.created;
+      if (!arrivals_left()) break;
+      // The next arrival: the residual of the interarrival time since the last (since time 0 when
+      // there was none), counted in its calendar's on-time when it has one.
+      const kernel::Tick now = ctx_.kernel.now();
+      const kernel::Tick from = std::min(state.last_release.value_or(0), now);
+      const kernel::Tick since = calendar_ != nullptr ? calendar_->params().on_time(from, now) : now - from;
+      kernel::RngStream rng = ctx_.stream("source/" + id_ + "/residual");
+      const kernel::Tick left = residual.residual(params_.interarrival, since, rng);
+      if (calendar_ != nullptr && !calendar_->on()) {
+        arrival_left_ = left;  // after the next on-time starts, as calendar_changed() does
+        break;
       }
+      arrival_at_ = now + left;
+      arrival_ = ctx_.kernel.schedule_at(arrival_at_, model_id_, ARRIVAL);
       break;
+    }
     case SourceParams::Kind::ORDERS:
       if (!params_.orders.empty())
         ctx_.kernel.schedule_at(std::max(params_.orders.front().release, ctx_.kernel.now()), model_id_, RELEASE);
@@ -243,6 +310,7 @@ void Plant::start_warm() {
     const PartId id = parts_.create(wp.product, now, wp.order);
     Part& p = parts_[id];
     p.created = std::min(wp.released, now);
+    p.entered = std::min(wp.entered.value_or(now), now);
     p.step = wp.step;
     p.attempts = static_cast<std::uint16_t>(std::min<std::uint32_t>(wp.attempts, UINT16_MAX));
     p.source = wp.order >= 0 && static_cast<std::size_t>(wp.order) < order_source.size() ? order_source[wp.order]

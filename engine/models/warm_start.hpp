@@ -50,6 +50,8 @@ struct WarmPart {
   kernel::Tick released = 0;
   std::uint32_t step = 0;         ///< its route step (the station it is at or enters next)
   std::uint32_t attempts = 0;     ///< failed passes at its step with `rejects: max_attempts` (Part::attempts)
+  /// A waiting part: when it entered the station (a batch's `max_wait` counts from its oldest part).
+  std::optional<kernel::Tick> entered;
 };
 
 struct WarmServer {
@@ -64,6 +66,9 @@ struct WarmServer {
   bool down = false;
   kernel::Tick repair_done = 0;     ///< down: time since the failure
   kernel::Tick ttf_done = 0;        ///< up: time since its last repair (calendar) or working time (operating)
+  /// Planned maintenance: in it since (absolute time), the end of its last one, and its working
+  /// time since then (or since time 0); unknown when the log has no state rows.
+  std::optional<kernel::Tick> maintenance_since, last_maintenance, working_since_maintenance;
 };
 
 struct WarmStation {

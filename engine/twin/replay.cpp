@@ -82,6 +82,13 @@ void LogReplay::derive(std::int32_t station, ServerTrack& s, kernel::Tick t) {
 
 void LogReplay::set_explicit(std::int32_t station, ServerTrack& s, ServerState state, kernel::Tick t) {
   s.explicit_known = true;
+  if (state == ServerState::MAINTENANCE && s.explicit_state != ServerState::MAINTENANCE) {
+    s.maint_since = t;
+  } else if (state != ServerState::MAINTENANCE && s.explicit_state == ServerState::MAINTENANCE) {
+    s.maint_since.reset();
+    s.maint_end = t;
+    s.work_at_maint_end = s.work_x.at(t);
+  }
   s.work_x.set(t, state == ServerState::WORKING);
   s.setup_x.set(t, state == ServerState::SETUP);
   add_state_ticks(window_.states_explicit[static_cast<std::size_t>(station)], s.explicit_state, s.explicit_since, t);

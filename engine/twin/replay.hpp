@@ -106,6 +106,10 @@ struct ServerTrack {
   kernel::Tick work_mark_d = 0, work_mark_x = 0;  ///< at the activity's start (or last repair, restart)
   kernel::Tick work_at_up_d = 0, work_at_up_x = 0;  ///< working time at the last repair's end
   bool explicit_known = false;  ///< the log has state rows for it
+  /// Planned maintenance, from its state rows: in maintenance since, the end of its last one and
+  /// its working time then.
+  std::optional<kernel::Tick> maint_since, maint_end;
+  kernel::Tick work_at_maint_end = 0;
   models::ServerState derived = models::ServerState::IDLE, explicit_state = models::ServerState::IDLE;
   kernel::Tick derived_since = 0, explicit_since = 0;
   /// The working time so far, by the state rows when it has them.

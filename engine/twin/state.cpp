@@ -322,6 +322,12 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
       if (sv.down) y << ", down_since: " << sec(sv.down_since);
       if (sv.last_up) y << ", last_repair: " << sec(*sv.last_up);
       y << ", time_since_repair: " << sec(t - sv.last_up.value_or(0)) << ", working_since_repair: " << sec(sv.worked_since_up(t));
+      if (spec.stations[s].params.maintenance && sv.explicit_known) {
+        // Where its planned maintenance is in its cycle (the state rows show it).
+        if (sv.maint_since) y << ", maintenance_since: " << sec(*sv.maint_since);
+        if (sv.maint_end) y << ", last_maintenance: " << sec(*sv.maint_end);
+        y << ", working_since_maintenance: " << sec(sv.work_x.at(t) - sv.work_at_maint_end);
+      }
       y << "}\n";
     }
   }
@@ -536,13 +542,12 @@ class StateReader {
     }
     m.required("released", part.released, scenario::read_duration);
     m.optional("attempts", part.attempts, scenario::IntegerIn<std::uint32_t>{0, 1'000'000});
-    Tick ignored = 0;
     std::string carrier;
     std::optional<std::int64_t> step;
     switch (kind) {
       case PartKind::AT_SOURCE: break;
       case PartKind::WAITING:
-        m.optional("entered", ignored, scenario::read_duration);
+        if (Tick entered = 0; m.optional("entered", entered, scenario::read_duration) && m.has("entered")) part.entered = entered;
         m.optional("step", step, scenario::IntegerIn<std::int64_t>{0, 1'000'000});
         break;
       case PartKind::ON_SERVER: m.optional("step", step, scenario::IntegerIn<std::int64_t>{0, 1'000'000}); break;
@@ -627,6 +632,12 @@ class StateReader {
     m.optional("last_repair", last_repair, scenario::read_duration);
     m.optional("time_since_repair", since_repair, scenario::read_duration);
     m.optional("working_since_repair", working_since, scenario::read_duration);
+    const auto maintenance_key = [&](const char* key, std::optional<Tick>& out) {
+      if (Tick v = 0; m.optional(key, v, scenario::read_duration) && m.has(key)) out = v;
+    };
+    maintenance_key("maintenance_since", w.maintenance_since);
+    maintenance_key("last_maintenance", w.last_maintenance);
+    maintenance_key("working_since_maintenance", w.working_since_maintenance);
     const auto product_key = [&](const char* key, std::int64_t& out) {
       if (const YamlNode* n = m.get(key))
         if (const auto p = lookup(products_, product_ids_, *n, m.child_path(key), "product")) out = static_cast<std::int64_t>(*p);

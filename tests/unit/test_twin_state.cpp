@@ -1,6 +1,9 @@
 // The plant's state at an instant and runs from it (twin/state.hpp, models/warm_start.hpp).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <sstream>
+
 #include "cli_support.hpp"
 #include "kernel/stats.hpp"
 #include "twin/state.hpp"
@@ -181,6 +184,105 @@ stations:
   CHECK_THAT(rows, Catch::Contains("\n15,end,bench,0,1,p,o1,,,,\n"));
   CHECK_THAT(rows, Catch::Contains("\n25,scrap,test,"));  // was: bench again at 25 s, scrapped at 40 s
   CHECK_THAT(rows, !Catch::Contains(",bench,0,1,p,o1,,,,\n25,"));
+}
+
+namespace {
+
+/// The rows of an event log after `after` seconds, as "time,event,station,server" (part ids left
+/// out: a run from a state numbers its parts anew), sorted.
+std::vector<std::string> rows_after(const std::string& path, double after) {
+  std::vector<std::string> rows;
+  std::istringstream in(read_text(path));
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::istringstream cols(line);
+    for (std::string c; std::getline(cols, c, ',');) cells.push_back(c);
+    if (cells.size() < 4 || std::stod(cells[0]) <= after || cells[1] == "release" || cells[1] == "enter" || cells[1] == "state") continue;
+    rows.push_back(cells[0] + "," + cells[1] + "," + cells[2] + "," + cells[3]);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+/// A deterministic plant run uninterrupted and from its own state at `at`: the same rows after it.
+void check_resumes_exactly(const char* name, const std::string& text, double at) {
+  INFO(name << " from its state at " << at << " s");
+  const TempFile scenario(std::string(name) + ".yaml", text), log(std::string(name) + ".csv"),
+      state(std::string(name) + ".state.yaml"), warm(std::string(name) + ".warm.csv");
+  const scenario::ScenarioSpec spec = spec_of(text);
+  write_log(spec, log.path());
+  const std::string at_text = run::format_number(at);
+  REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at " + at_text + " --out " + state.path()).exit_code == 0);
+  const double horizon = kernel::to_seconds(spec.horizon) - at;
+  const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --horizon " +
+                                    run::format_number(horizon) + " --events " + warm.path());
+  REQUIRE(resumed.exit_code == 0);
+  const std::vector<std::string> whole = rows_after(log.path(), at), from = rows_after(warm.path(), at);
+  CHECK(!whole.empty());
+  CHECK(from == whole);
+}
+
+}  // namespace
+
+TEST_CASE("deterministic plants resumed from their own state run on exactly as uninterrupted", "[twin][state]") {
+  // Overtime: b finishes the part in hand after its shift ends (06:00-14:00, a break at 10:00).
+  const char* OVERTIME = R"(plantwin: 1
+name: overtime
+horizon: 2d
+calendars: [{id: day, shifts: [{from: 6h, to: 14h}], breaks: [{from: 10h, to: 10h30min}]}]
+products: [{id: x, route: [a, b, c]}]
+sources: [{id: s, product: x, interarrival: 700s}]
+stations:
+  - {id: a, process: 500s}
+  - {id: b, process: 650s, calendar: day, at_shift_end: finish}
+  - {id: c, process: 100s}
+)";
+  check_resumes_exactly("overtime", OVERTIME, 50400);  // the shift's end: a part in overtime on b
+  check_resumes_exactly("overtime", OVERTIME, 36000);  // the break's start
+  // A source on the calendar: its next part comes after the rest of its interarrival time, counted on shift.
+  std::string on_calendar = OVERTIME;
+  on_calendar.replace(on_calendar.find("interarrival: 700s}"), 19, "interarrival: 700s, calendar: day}");
+  check_resumes_exactly("source_calendar", on_calendar, 40000.5);
+  check_resumes_exactly("source_calendar", on_calendar, 60000.5);  // off shift
+  // CONWIP on an interarrival source, at its limit at T: it releases again when a part leaves.
+  const char* CONWIP = R"(plantwin: 1
+name: conwip
+horizon: 1505s
+products: [{id: p, route: [a]}]
+sources: [{id: s, product: p, wip_limit: 2, interarrival: 10s}]
+stations: [{id: a, process: 30s}]
+)";
+  check_resumes_exactly("conwip", CONWIP, 505);
+  // A source's `limit` counts the parts released before T; a batch's `max_wait` counts from its
+  // oldest part's entry, before T; the first part of a source comes an interarrival after time 0.
+  const char* BATCH = R"(plantwin: 1
+name: batch
+horizon: 1h
+products: [{id: x, route: [a, oven]}]
+sources: [{id: s, product: x, interarrival: 100s, limit: 3}]
+stations:
+  - {id: a, process: 10s}
+  - {id: oven, process: 500s, batch: {max: 8, min: 2, max_wait: 300s}}
+)";
+  check_resumes_exactly("batch", BATCH, 250);
+  check_resumes_exactly("batch", BATCH, 50);
+  // Planned maintenance goes on in its cycle: a calendar one due 3 h after the last one's end (in
+  // progress at 7,900.5 s, between two at 12,345.5 s), an operating one after 2 h of work.
+  const char* MAINTENANCE = R"(plantwin: 1
+name: maintenance
+horizon: 12h
+products: [{id: x, route: [a, b, c]}]
+sources: [{id: s, product: x, interarrival: 100s}]
+stations:
+  - {id: a, process: 60s, maintenance: {every: 3h, for: 30min, first: 2h}}
+  - {id: b, process: 45s, maintenance: {every: 2h, for: 10min, basis: operating}}
+  - {id: c, servers: 2, process: 150s, maintenance: {every: 2h, for: 20min}}
+)";
+  check_resumes_exactly("maintenance", MAINTENANCE, 7900.5);
+  check_resumes_exactly("maintenance", MAINTENANCE, 12345.5);
+  check_resumes_exactly("maintenance", MAINTENANCE, 16500);
 }
 
 TEST_CASE("a plant stopped at T and resumed from its own state gives the KPIs of an uninterrupted run", "[twin][state]") {
