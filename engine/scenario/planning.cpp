@@ -177,10 +177,12 @@ void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vecto
   for (std::size_t i = 0; i < spec.sources.size(); ++i) {
     const SourceSpec& s = spec.sources[i];
     if (s.calendar.empty() || s.kind == SourceSpec::Kind::INTERARRIVAL) continue;
-    ctx.error(s.calendar_mark, item_path("sources", i) + ".calendar",
-              s.kind == SourceSpec::Kind::SATURATED
-                  ? "a saturated source takes no calendar: it follows its first station's, whose servers take parts only on shift"
-                  : "an orders source takes no calendar: its parts are released at their orders' release times");
+    if (s.kind == SourceSpec::Kind::SATURATED)
+      ctx.error(s.calendar_mark, item_path("sources", i) + ".calendar",
+                "a saturated source takes no calendar: it follows its first station's, whose servers take parts only on shift");
+    else  // PLANNING.md §1: orders sources ignore calendars
+      ctx.warning(s.calendar_mark, item_path("sources", i) + ".calendar",
+                  "ignored: an orders source releases its parts at their orders' release times, on shift or not");
   }
 }
 

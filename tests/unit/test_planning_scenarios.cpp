@@ -114,3 +114,23 @@ stations:
   CHECK(loaded.diagnostics.items()[0].format() ==
         "w.yaml:7:55: warning: calendars[0].breaks[0]: break 16h-17h is outside every shift: it takes no time away");
 }
+
+TEST_CASE("a calendar on an orders source is ignored, with a warning", "[planning][yaml]") {
+  // PLANNING.md §1: orders sources ignore calendars; their parts come at their release times.
+  const std::string text = R"(plantwin: 1
+name: w
+horizon: 1d
+products: [{id: p, route: [m]}]
+sources: [{id: s, calendar: day, orders: [{id: o1, product: p, quantity: 2, release: 20h}]}]
+calendars: [{id: day, shifts: [{from: 6h, to: 14h}]}]
+stations: [{id: m, process: 10min}]
+)";
+  const auto loaded = scenario::load_scenario_text(text, "w.yaml");
+  REQUIRE(loaded.spec);
+  REQUIRE(loaded.diagnostics.items().size() == 1);
+  CHECK(loaded.diagnostics.items()[0].format() ==
+        "w.yaml:5:29: warning: sources[0].calendar: ignored: an orders source releases its parts at their orders' release "
+        "times, on shift or not");
+  const Run r = run_text(text);
+  CHECK(value(r.doc, {"kpis", "completed"}) == 2);  // released at 20:00, off the calendar's shift
+}
