@@ -174,6 +174,19 @@ void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vecto
                 "calendar " + quoted(c.params.id, '\'') + " has no on-time: its breaks cover its shifts, or it has no day");
   }
 
+  // A pool for a task the station never does: probably a mistake (the pool is never asked).
+  for (std::size_t i = 0; i < spec.stations.size(); ++i) {
+    const StationSpec& st = spec.stations[i];
+    const auto unused = [&](models::OperatorTask task, const char* why) {
+      const auto t = static_cast<std::size_t>(task);
+      if (!st.operators[t].empty())
+        ctx.warning(st.operator_marks[t], item_path("stations", i) + ".operators." + models::operator_task_name(task),
+                    "pool '" + st.operators[t] + "' is never asked: " + why);
+    };
+    if (!st.params.failures) unused(models::OperatorTask::REPAIR, "the station has no failures to repair");
+    if (!st.setup) unused(models::OperatorTask::SETUP, "the station has no setups");
+  }
+
   for (std::size_t i = 0; i < spec.sources.size(); ++i) {
     const SourceSpec& s = spec.sources[i];
     if (s.calendar.empty() || s.kind == SourceSpec::Kind::INTERARRIVAL) continue;

@@ -134,3 +134,21 @@ stations: [{id: m, process: 10min}]
   const Run r = run_text(text);
   CHECK(value(r.doc, {"kpis", "completed"}) == 2);  // released at 20:00, off the calendar's shift
 }
+
+TEST_CASE("a pool for a task the station never does is a warning", "[planning][yaml]") {
+  const auto loaded = scenario::load_scenario_text(R"(plantwin: 1
+name: w
+horizon: 1d
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+operators: [{id: crew, count: 1}]
+stations: [{id: m, process: 10min, operators: {work: crew, repair: crew, setup: crew}}]
+)",
+                                                   "w.yaml");
+  REQUIRE(loaded.spec);
+  REQUIRE(loaded.diagnostics.items().size() == 2);
+  CHECK(loaded.diagnostics.items()[0].format() ==
+        "w.yaml:7:68: warning: stations[0].operators.repair: pool 'crew' is never asked: the station has no failures to repair");
+  CHECK(loaded.diagnostics.items()[1].format() ==
+        "w.yaml:7:81: warning: stations[0].operators.setup: pool 'crew' is never asked: the station has no setups");
+}
