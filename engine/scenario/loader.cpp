@@ -621,7 +621,11 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
     const StationSpec& st = spec.stations[i];
     if (st.id.empty()) continue;
     if (unvisited[i]) {
-      ctx.error(st.mark, station_path(i), "station " + quoted(st.id, '\'') + " is on no product's route");
+      // A station on a rework route the loader refused (its error is reported) is not a second mistake.
+      const bool on_refused_rework = std::any_of(spec.stations.begin(), spec.stations.end(), [&](const StationSpec& other) {
+        return !other.params.rejects && std::find(other.rework_route.begin(), other.rework_route.end(), st.id) != other.rework_route.end();
+      });
+      if (!on_refused_rework) ctx.error(st.mark, station_path(i), "station " + quoted(st.id, '\'') + " is on no product's route");
       continue;
     }
     if (!r.process_ok[i] || st.process) continue;
