@@ -2,6 +2,8 @@
 // pools as a planner writes them (docs/planning.md), with PLANNING.md's exact cases.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "test_transport_support.hpp"
 
 using namespace plantwin;
@@ -104,6 +106,26 @@ stations:
     CHECK(value(warm.doc, {"operators", "w", "requests"}) == 10);
     CHECK(value(warm.doc, {"operators", "w", "wait_s"}) == Approx(10.0));
   }
+}
+
+TEST_CASE("a station closed for the whole window has no planned time: its time-based KPIs are null", "[planning][yaml]") {
+  const Run r = run_text(R"(plantwin: 1
+name: closed
+horizon: 1d
+calendars: [{id: c, closed: [{from: 0s, to: 2d}]}]
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+stations:
+  - {id: m, process: 1h, calendar: c}
+)");
+  const run::Json& m = *r.doc.find("stations")->find("m");
+  CHECK(value(r.doc, {"stations", "m", "states", "off_shift"}) == 1.0);
+  for (const char* kpi : {"utilization", "availability", "performance", "oee"}) {
+    INFO(kpi);
+    const run::Json& mean = *m.find(kpi)->find("mean");
+    CHECK((mean.is_null() || std::isnan(mean.number())));  // NaN, written as null
+  }
+  CHECK(value(r.doc, {"stations", "m", "quality"}) == 1.0);
 }
 
 TEST_CASE("a weekly maintenance on the calendar basis stops the station for its duration", "[planning][yaml]") {
