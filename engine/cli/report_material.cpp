@@ -1,4 +1,4 @@
-// The CLI's material-flow table (docs/cli.md): per station that reworks, assembles or batches,
+// The CLI's material-flow table (docs/cli.md): per station that rejects, assembles or batches,
 // and per source with a WIP limit, the KPIs of docs/kpis.md#material-flow.
 #include <cstdio>
 #include <initializer_list>
@@ -13,8 +13,9 @@ std::string format_material_report(const run::Json& doc) {
   const auto has = [](const run::Json& j, const char* key) { return j.find(key) != nullptr; };
   if (const run::Json* stations = doc.find("stations")) {
     for (const auto& [id, s] : stations->members()) {
-      const bool rework = has(s, "rejected"), assembly = has(s, "consumed"), batches = has(s, "batches");
-      if (!rework && !assembly && !batches) continue;
+      const bool rejects = has(s, "rejected"), rework = has(s, "reworked"), assembly = has(s, "consumed"),
+                 batches = has(s, "batches");
+      if (!rejects && !assembly && !batches) continue;
       if (out.empty()) {
         char head[256];
         std::snprintf(head, sizeof head, "\n%-14s%10s%10s%10s%10s%9s%10s%10s\n", "material", "rejected", "reworked",
@@ -25,7 +26,7 @@ std::string format_material_report(const run::Json& doc) {
       const auto opt = [&s](bool applies, std::initializer_list<const char*> path, int width) {
         return applies ? cell(mean_at(s, path), width) : std::string(static_cast<std::size_t>(width), ' ');
       };
-      out += name_cell(id, 14) + opt(rework, {"rejected"}, 10) + opt(rework, {"reworked"}, 10) +
+      out += name_cell(id, 14) + opt(rejects, {"rejected"}, 10) + opt(rework, {"reworked"}, 10) +
              opt(assembly, {"consumed"}, 10) + opt(assembly, {"kits_waiting"}, 10) + opt(batches, {"batches", "count"}, 9) +
              opt(batches, {"batches", "mean_size"}, 10) + opt(batches, {"batches", "fill_wait_s"}, 10) + "\n";
     }

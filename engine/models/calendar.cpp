@@ -133,6 +133,8 @@ void Calendar::start() {
   if (next != NEVER && next <= kernel::MAX_RUN_TICKS) kernel_.schedule_at(next, model_id_, 0, 0, BOUNDARY);
 }
 
+bool Calendar::off_for_good() const { return !on_ && params_.next_change(kernel_.now()) >= kernel::MAX_RUN_TICKS; }
+
 const char* Calendar::event_name(std::uint32_t /*kind*/) const { return "change"; }
 
 void Calendar::on_event(const kernel::Event& /*event*/) {

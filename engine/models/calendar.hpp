@@ -94,6 +94,9 @@ class Calendar final : public kernel::Model {
   Calendar(const CalendarParams& params, kernel::Kernel& kernel);
   const CalendarParams& params() const { return params_; }
   bool on() const { return on_; }
+  /// Off now and never on again within a run: its next change is NEVER or at or beyond
+  /// kernel::MAX_RUN_TICKS, which no run reaches (a wait for the next shift is not this).
+  bool off_for_good() const;
   /// `client` is told of every change from now on, after the clients that subscribed before it.
   void subscribe(CalendarClient& client) { clients_.push_back(&client); }
   /// Schedules the first change; call once at time 0.

@@ -77,11 +77,7 @@ void Messages::start() {
 }
 
 kernel::Kernel::Status Messages::run(kernel::Tick warmup, kernel::Tick end, const std::function<void()>& at_warmup) {
-  const std::function<void()> restart = [&] {
-    at_warmup();
-    reset_statistics();
-  };
-  return simulator_->run(warmup, end, restart);
+  return simulator_->run(warmup, end, at_warmup);
 }
 
 void Messages::reset_statistics() {

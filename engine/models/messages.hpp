@@ -152,8 +152,10 @@ class Messages final : public kernel::Model, public network::ActivityClient {
   /// Called once at time 0: starts periodic flows and link outages.
   void start();
   /// Runs the plant and the network to `end` (see network::Simulator::run); `at_warmup` restarts
-  /// the plant's statistics, and this model restarts its own with them.
+  /// the plant's statistics, this model's (reset_statistics) among them.
   kernel::Kernel::Status run(kernel::Tick warmup, kernel::Tick end, const std::function<void()>& at_warmup);
+  /// Forgets what was measured so far: the window starts now.
+  void reset_statistics();
   NetworkMeasures measures() const;
 
   /// Starts one exchange of flow `flow` for its device `device` (< MessageFlowParams::devices);
@@ -192,7 +194,6 @@ class Messages final : public kernel::Model, public network::ActivityClient {
   void after_delivery(std::uint32_t ex);
   void finish(std::uint32_t ex, bool delivered);
   void link_down(std::uint32_t link, bool down);
-  void reset_statistics();
 
   const NetworkParams& params_;
   PlantContext& ctx_;

@@ -99,8 +99,13 @@ const char* OperatorPool::event_name(std::uint32_t /*kind*/) const { return null
 void OperatorPool::on_event(const kernel::Event& /*event*/) {}
 
 WaitKind OperatorPool::waits_for(std::uint32_t /*item*/, std::vector<WaitItem>& /*on*/) const {
-  if (on_ || (calendar_ != nullptr && calendar_->params().next_change(kernel_.now()) != NEVER)) return WaitKind::MOVES;
-  return WaitKind::ANY;  // off for ever: nothing can bring an operator
+  if (on_ || calendar_ == nullptr || !calendar_->off_for_good()) return WaitKind::MOVES;
+  return WaitKind::ANY;  // off for ever, waiting on nothing: nothing can bring an operator
+}
+
+std::string OperatorPool::describe_wait(std::uint32_t /*item*/) const {
+  return "operator pool '" + params_.id + "' is off shift for good: its calendar '" + calendar_->params().id +
+         "' has no on-time left";
 }
 
 }  // namespace plantwin::models

@@ -91,9 +91,10 @@ class OperatorPool final : public kernel::Model, public CalendarClient, public W
 
   // Waitable (models/stall.hpp): one item, an operator. Operators are held only by steps that
   // end by themselves, so a request waits only while the pool is off: until its next on-time, or
-  // for ever when its calendar has none.
+  // for ever when its calendar has none (Calendar::off_for_good), which is the only case in which
+  // the stall detector asks it to describe itself.
   WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
-  std::string describe_wait(std::uint32_t /*item*/) const override { return ""; }
+  std::string describe_wait(std::uint32_t item) const override;
   void holders(std::vector<WaitItem>& /*out*/) const override {}
   /// The item a waiting step waits on.
   WaitItem operator_item() const { return {this, 0}; }

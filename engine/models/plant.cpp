@@ -150,12 +150,18 @@ ReplicationResult Plant::run(kernel::Tick warmup, kernel::Tick horizon, const st
   ReplicationResult r;
   r.warmup = warmup;
   r.horizon = horizon;
+  // The measured window starts at the warm-up. A cold run without one measures from its start:
+  // its models are new, and what they did while starting at time 0 (a saturated station's first
+  // part and its operator's grant, say) is in the window, not forgotten with a warm-up of 0.
+  const bool measured_from_start = warm_ == nullptr && warmup == 0;
   const auto reset_statistics = [&] {
+    if (measured_from_start) return;
     sink_->reset_statistics();
     for (auto& s : stations_) s->reset_statistics();
     for (auto& p : pools_) p->reset_statistics();
     for (auto& s : sources_) s->reset_statistics();
     if (transport_) transport_->reset_statistics();
+    if (messages_) messages_->reset_statistics();
   };
   if (messages_) {
     // The network's simulator drives the kernel on SimGrid's clock (network/simulator.hpp).

@@ -157,6 +157,14 @@ void StallDetector::fail(const std::vector<std::uint32_t>& stuck, const std::str
     kernel_.fail("stall at " + time_text(kernel_.now()) + ": " + why + ": " + what);
     return;
   }
+  // A stuck item that waits on nothing (a pool or a station off shift for good) ends a chain of
+  // waits, not a loop of them.
+  for (std::uint32_t i : stuck)
+    if (nodes_[i].kind != WaitKind::MOVES && nodes_[i].dep_count == 0) {
+      kernel_.fail("stall at " + time_text(kernel_.now()) + ": " + what +
+                   ". None of these can move again: what they wait for never comes back");
+      return;
+    }
   kernel_.fail("deadlock at " + time_text(kernel_.now()) + ": " + what +
                ". None of these can move again: each waits for something only another of them can give");
 }

@@ -391,6 +391,8 @@ void Station::proceed(std::uint32_t index) {
     if (!pool->request(*this, operator_tag(index, task), task)) {
       s.op_waiting = true;
       set_state(s, ServerState::WAITING_OPERATOR);
+      // A pool that is off for good never grants it: the run stops now rather than at its end.
+      if (ctx_.stalls != nullptr) ctx_.stalls->check({this, index});
       return;
     }
     s.op_held = true;
@@ -599,7 +601,7 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
     }
   }
   // Off shift for ever: nothing brings it back.
-  if ((s.holds & HOLD_OFF) && calendar_->params().next_change(ctx_.kernel.now()) == NEVER) return WaitKind::ANY;
+  if ((s.holds & HOLD_OFF) && calendar_->off_for_good()) return WaitKind::ANY;
   return WaitKind::MOVES;  // working, in setup, at a gate, down, off shift, in maintenance, idle
 }
 

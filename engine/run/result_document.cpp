@@ -221,7 +221,9 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       const auto lost = static_cast<double>(lost_ticks);
       const auto working = static_cast<double>(m.state_ticks[static_cast<std::size_t>(ServerState::WORKING)]);
       const double a = planned > 0 ? (planned - lost) / planned : NaN;
-      const double perf = planned - lost > 0 ? working / (planned - lost) : 0;
+      // Undefined without planned time, like utilization and availability; 0 when the losses took
+      // all of it (the station could not run, and oee = working / P stays 0).
+      const double perf = planned <= 0 ? NaN : planned - lost > 0 ? working / (planned - lost) : 0;
       // Good passes over all passes (a pass sent to rework is not good; without rework every
       // rejected part is scrapped, so rejected == scrapped).
       const double q =

@@ -24,7 +24,9 @@ void add_material_sections(Json& doc, const models::PlantParams& plant, const Ru
   for (std::size_t s = 0; s < plant.stations.size(); ++s) {
     const models::StationParams& params = plant.stations[s].params;
     const bool assembly = assembles(plant, s);
-    if (!params.rejects && !params.batch && !assembly) continue;
+    // Every station that can fail a part counts its failed passes (PLANNING.md §4), scrapped or not.
+    const bool rejects = params.yield < 1.0 || params.rejects.has_value();
+    if (!rejects && !params.batch && !assembly) continue;
     std::vector<double> rejected, reworked, visits, consumed, kits, count, size, wait;
     for (const auto& r : reps) {
       const models::StationMeasures& m = r.stations[s];
@@ -39,8 +41,8 @@ void add_material_sections(Json& doc, const models::PlantParams& plant, const Ru
       wait.push_back(m.fill_wait.count() > 0 ? m.fill_wait.mean() : NaN);
     }
     Json& j = stations[plant.stations[s].id];
+    if (rejects) j["rejected"] = kpi(rejected);
     if (params.rejects) {
-      j["rejected"] = kpi(rejected);
       j["reworked"] = kpi(reworked);
       j["visits_per_good_part"] = kpi(visits);
     }

@@ -1,6 +1,7 @@
 #pragma once
 /// The material-flow KPIs of the result document (docs/kpis.md, "Material flow"; PLANNING.md §6):
-/// per station `rejected` and `reworked` (stations with `rejects`), `consumed` and `kits_waiting`
+/// per station `rejected` (stations with a `yield` below 1 or `rejects`), `reworked` and
+/// `visits_per_good_part` (stations with `rejects`), `consumed` and `kits_waiting`
 /// (assembly stations), `batches` (batch stations); per source `backlog` (sources with
 /// `wip_limit`). A plant that uses none of them gets none of these keys.
 

@@ -3,6 +3,7 @@
 // with the exact cases worked by hand.
 #include <catch2/catch.hpp>
 
+#include "cli/report.hpp"
 #include "test_transport_support.hpp"
 
 using namespace plantwin;
@@ -99,6 +100,30 @@ TEST_CASE("rework: a part is tested 1/y times on average, and max_attempts scrap
   const double tested = value(next.doc, {"stations", "test", "completed"}) + value(next.doc, {"stations", "test", "rejected"});
   CHECK(value(next.doc, {"stations", "test", "rejected"}) / tested == Approx(0.2).margin(0.005));
   CHECK(value(next.doc, {"stations", "pack", "completed"}) == Approx(tested).margin(3));
+}
+
+TEST_CASE("a station with a yield below 1 and no rejects reports its failed passes as rejected", "[material][rework]") {
+  // yield 0: every pass fails and scraps its part. Passes end at 10 s, 20 s, ..., 90 s (the one at
+  // 100 s is outside the window): 9 rejected, 9 scrapped, none completed.
+  const Run r = run_text(R"(plantwin: 1
+name: scrap-all
+horizon: 100s
+products: [{id: p, route: [smt, pack]}]
+sources: [{id: s, product: p, saturated: true}]
+stations:
+  - {id: smt, process: 10s, yield: 0}
+  - {id: pack, process: 1s}
+)");
+  CHECK(value(r.doc, {"stations", "smt", "rejected"}) == 9);
+  CHECK(value(r.doc, {"stations", "smt", "scrapped"}) == 9);
+  CHECK(value(r.doc, {"stations", "smt", "completed"}) == 0);
+  // Rework's own keys stay with `rejects`; a station that cannot fail a part has no `rejected`.
+  CHECK(r.doc.find("stations")->find("smt")->find("reworked") == nullptr);
+  CHECK(r.doc.find("stations")->find("pack")->find("rejected") == nullptr);
+  // The CLI's material table shows it, with the rework column blank.
+  const std::string table = cli::format_material_report(r.doc);
+  CHECK_THAT(table, Catch::Contains("smt"));
+  CHECK_THAT(table, !Catch::Contains("pack"));
 }
 
 TEST_CASE("alternatives: the least-loaded station per server, ties by list order; weights draw", "[material][alternatives]") {

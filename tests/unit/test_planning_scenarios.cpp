@@ -2,6 +2,8 @@
 // pools as a planner writes them (docs/planning.md), with PLANNING.md's exact cases.
 #include <catch2/catch.hpp>
 
+#include <cmath>
+
 #include "test_transport_support.hpp"
 
 using namespace plantwin;
@@ -78,6 +80,52 @@ stations:
   CHECK(value(r.doc, {"operators", "crew", "utilization"}) == Approx(1.0));
   CHECK(value(r.doc, {"operators", "crew", "busy", "work"}) == Approx(1.0));
   CHECK(r.doc.find("bottleneck")->find("resource")->find("kind")->string() == "operators");
+}
+
+TEST_CASE("without a warm-up the operator grants made at time 0 count: PLANNING.md's case (a) over 100 s", "[planning][yaml]") {
+  const std::string yaml = R"(plantwin: 1
+name: ops-a
+horizon: 100s
+operators: [{id: w, count: 1}]
+products: [{id: p, route: [a]}, {id: q, route: [b]}]
+sources: [{id: sp, product: p, saturated: true}, {id: sq, product: q, saturated: true}]
+stations:
+  - {id: a, process: 10s, operators: {work: w}}
+  - {id: b, process: 10s, operators: {work: w}}
+)";
+  // Grants at 0 (a, asked at 0), 10 (b, asked at 0), 20 (a, asked at 10), ..., 90: ten grants,
+  // the first without a wait and nine after 10 s each.
+  const Run r = run_text(yaml);
+  CHECK(value(r.doc, {"operators", "w", "requests"}) == 10);
+  CHECK(value(r.doc, {"operators", "w", "wait_s"}) == Approx(9.0));
+  // Parts end at 10 (a), 20 (b), ..., 90 (a); the one ending at 100 s is outside the window.
+  CHECK(value(r.doc, {"stations", "a", "completed"}) == 5);
+  CHECK(value(r.doc, {"stations", "b", "completed"}) == 4);
+  SECTION("with a warm-up of 5 s the window [5 s, 105 s) holds the grants at 10, ..., 100") {
+    const Run warm = run_text(yaml, {"warmup=5s"});
+    CHECK(value(warm.doc, {"operators", "w", "requests"}) == 10);
+    CHECK(value(warm.doc, {"operators", "w", "wait_s"}) == Approx(10.0));
+  }
+}
+
+TEST_CASE("a station closed for the whole window has no planned time: its time-based KPIs are null", "[planning][yaml]") {
+  const Run r = run_text(R"(plantwin: 1
+name: closed
+horizon: 1d
+calendars: [{id: c, closed: [{from: 0s, to: 2d}]}]
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+stations:
+  - {id: m, process: 1h, calendar: c}
+)");
+  const run::Json& m = *r.doc.find("stations")->find("m");
+  CHECK(value(r.doc, {"stations", "m", "states", "off_shift"}) == 1.0);
+  for (const char* kpi : {"utilization", "availability", "performance", "oee"}) {
+    INFO(kpi);
+    const run::Json& mean = *m.find(kpi)->find("mean");
+    CHECK((mean.is_null() || std::isnan(mean.number())));  // NaN, written as null
+  }
+  CHECK(value(r.doc, {"stations", "m", "quality"}) == 1.0);
 }
 
 TEST_CASE("a weekly maintenance on the calendar basis stops the station for its duration", "[planning][yaml]") {

@@ -270,7 +270,8 @@ TEST_CASE("a stuck part found while other events go on stops the run once no par
   // Station b fails every 2 s for 1 s: about 10,000 events in the run, none of them moves a part.
   const auto r = run_with_keeper(true, 1.0, 10000 * S);
   REQUIRE(r.status == kernel::Kernel::Status::FAILED);
-  CHECK_THAT(r.failure, Catch::StartsWith("deadlock at t=") && Catch::Contains("the keeper holds 1 part(s)"));
+  // The keeper waits on nothing: the end of a chain of waits, reported as a stall.
+  CHECK_THAT(r.failure, Catch::StartsWith("stall at t=") && Catch::Contains("the keeper holds 1 part(s)"));
   CHECK(r.events < 10000);
 }
 
@@ -278,7 +279,8 @@ TEST_CASE("a stuck part found by nothing else stops the run at its end", "[stall
   // b fails every hour: too few events for the periodic check; the check at the end finds it.
   const auto r = run_with_keeper(true, 3600.0, 10000 * S);
   REQUIRE(r.status == kernel::Kernel::Status::FAILED);
-  CHECK(r.failure == std::string("deadlock at t=10000.000000s: the keeper holds 1 part(s)") + NONE_CAN_MOVE);
+  CHECK(r.failure == "stall at t=10000.000000s: the keeper holds 1 part(s). None of these can move again: what they "
+                     "wait for never comes back");
 }
 
 TEST_CASE("a plant that only waits on its calendar is not a stall", "[stall][guard]") {
@@ -290,4 +292,41 @@ TEST_CASE("a plant that only waits on its calendar is not a stall", "[stall][gua
   const auto r = run_plant(b.build(), 0, 20000 * S);
   CHECK(r.status == kernel::Kernel::Status::RUNNING);
   CHECK(r.plant.all.completed == 3);
+}
+
+namespace {
+
+// One part (at 10 min) for a station whose work needs an operator of a pool with calendar `c`.
+std::string pool_closed(const std::string& until) {
+  return R"(plantwin: 1
+name: pool-closed
+horizon: 1h
+calendars:
+  - {id: c, closed: [{from: 0s, to: )" + until + R"(}]}
+operators:
+  - {id: w, count: 1, calendar: c}
+products:
+  - {id: p, route: [a]}
+sources:
+  - {id: s, product: p, interarrival: 10min, limit: 1}
+stations:
+  - {id: a, process: 1min, operators: {work: w}}
+)";
+}
+
+}  // namespace
+
+TEST_CASE("a part waiting for an operator of a pool closed for good stops the run when it starts waiting", "[stall][planning]") {
+  // Closed until 36500 d, the 100-year limit no run reaches: the part that arrives at 600 s waits
+  // for ever, though an event for the calendar's change remains on the calendar.
+  CHECK(run_error(pool_closed("36500d")) ==
+        "replication 0: stall at t=600.000000s: station 'a' server 0 holds a part of 'p' and waits for an operator of "
+        "'w'; operator pool 'w' is off shift for good: its calendar 'c' has no on-time left. None of these can move "
+        "again: what they wait for never comes back");
+}
+
+TEST_CASE("a part waiting for a pool's next on-time after the end of the run is no stall", "[stall][planning]") {
+  // Closed for a day: the pool comes back after the 1 h horizon; the part merely waits for it.
+  const Run r = run_text(pool_closed("1d"));
+  CHECK(value(r.doc, {"stations", "a", "states", "waiting_operator"}) == Approx(50.0 / 60));
 }
