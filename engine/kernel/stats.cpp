@@ -58,6 +58,8 @@ void Histogram::merge(const Histogram& other) {
   widen(other.first_ + other.counts_.size() - 1);
   for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[other.first_ + i - first_] += other.counts_[i];
   total_ += other.total_;
+  least_ = std::min(least_, other.least_);
+  most_ = std::max(most_, other.most_);
 }
 
 double Histogram::order_statistic(std::uint64_t k) const {
@@ -82,8 +84,8 @@ double Histogram::quantile(double q) const {
   const double rank = q * static_cast<double>(total_ - 1);
   const auto k = static_cast<std::uint64_t>(rank);
   const double low = order_statistic(k);
-  if (k + 1 >= total_) return low;
-  return low + (rank - static_cast<double>(k)) * (order_statistic(k + 1) - low);
+  const double value = k + 1 >= total_ ? low : low + (rank - static_cast<double>(k)) * (order_statistic(k + 1) - low);
+  return std::clamp(value, static_cast<double>(least_), static_cast<double>(most_));
 }
 
 namespace {

@@ -11,16 +11,19 @@
 ///                two order statistics around its rank, as the usual sample quantile does (type 7
 ///                of Hyndman & Fan), each order statistic placed within its bucket: the result is
 ///                within 1/128 (0.8 %) of the exact sample quantile. Mergeable: the pooled
-///                quantiles of several replications come from the sum of their histograms.
+///                quantiles of several replications come from the sum of their histograms. It
+///                keeps the smallest and largest values: quantiles stay within them.
 ///   Summary      mean and Student-t 95 % half-width of one value per replication
 ///   estimate_mean         a mean with a confidence interval that stays within the quantity's range
 ///                         (Student-t cut to the range, or Wilson's score interval for 0/1 values)
 ///   paired_difference,    the difference of two means with its interval: on pairs (common
 ///   welch_difference      random numbers) or on two independent samples (Welch)
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "kernel/time.hpp"
@@ -100,20 +103,18 @@ class Histogram {
     if (b < first_ || b >= first_ + counts_.size()) widen(b);
     ++counts_[b - first_];
     ++total_;
+    least_ = std::min(least_, value);
+    most_ = std::max(most_, value);
   }
   void merge(const Histogram& other);
-  void reset() {
-    counts_.clear();
-    first_ = 0;
-    total_ = 0;
-  }
+  void reset() { *this = Histogram(); }
   std::uint64_t count() const { return total_; }
   /// The q-quantile (q in [0, 1]) in ticks, interpolated linearly inside its bucket; 0 when empty.
   double quantile(double q) const;
 
   template <class A>
   void serialize(A& a) {
-    a(counts_, first_, total_);
+    a(counts_, first_, total_, least_, most_);
   }
 
   static std::size_t bucket_of(Tick value) {
@@ -137,6 +138,9 @@ class Histogram {
   std::vector<std::uint64_t> counts_;
   std::size_t first_ = 0;
   std::uint64_t total_ = 0;
+  // The smallest and largest observations: quantiles stay within them (a constant sample's are
+  // its value, not points spread over its bucket).
+  Tick least_ = std::numeric_limits<Tick>::max(), most_ = std::numeric_limits<Tick>::min();
 };
 
 /// The p-quantile of Student's t with df degrees of freedom (df > 0, not necessarily whole:

@@ -145,7 +145,7 @@ struct BatchParams {
       decl::Integer<BatchParams, std::int64_t>{{"max", "parts", "", "1 .. 100000", "the most parts in one batch"},
                                                &BatchParams::max, 1, 100'000},
       decl::Integer<BatchParams, std::int64_t>{
-          {"min", "parts", "`max`", "1 .. `max`", "the fewest parts a batch starts with once the oldest has waited `max_wait`"},
+          {"min", "parts", "`max`; 1 with `max_wait`", "1 .. `max`", "the fewest parts a batch starts with once the oldest has waited `max_wait`"},
           &BatchParams::min, 1, 100'000},
       decl::OptionalDuration<BatchParams>{
           {"max_wait", "s", "none", "", "how long the oldest part waits for a full batch; none: a batch always waits to be full"},
