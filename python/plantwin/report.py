@@ -300,11 +300,13 @@ MATERIAL_COLUMNS = {
 
 def _material_table(stations) -> str:
     """Rework, assembly and batches per station: only the columns some station has, only the
-    stations that have one of them (a plant without material flow gets no table)."""
+    stations that have one of them (a plant without material flow gets no table). ``rejected``
+    alone (a station with a yield and no rework: its rejects are its scrap) is no material flow."""
     columns = [c for c in MATERIAL_COLUMNS if c in stations.columns and stations[c].notna().any()]
-    if not columns:
+    flow = [c for c in columns if c != "rejected"]
+    if not flow:
         return ""
-    rows = stations[stations[columns].notna().any(axis=1)]
+    rows = stations[stations[flow].notna().any(axis=1)]
     return _table(rows, "material flow per station (means over the replications): rejected and reworked passes, "
                         "passes per good part, components consumed by assembly, complete kits waiting (time "
                         "average), batches started, their mean size and the wait to fill one", columns,
