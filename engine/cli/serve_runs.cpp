@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <malloc.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -33,12 +34,18 @@ std::atomic<bool> caller_gone{false};
 
 extern "C" void on_serve_sigint(int) { stop_requested.store(true); }
 
-// SIGIO: something happened on the request socket. When it is the end of the caller's side (it
-// exited or was killed), a run in progress stops; the next read ends the server.
+// The caller's end of the request socket is closed (it exited or was killed). POLLRDHUP says so
+// even while a request it sent before it went is still unread. Async-signal-safe.
+bool caller_closed() {
+  pollfd p{0, POLLRDHUP, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP)) != 0;
+}
+
+// SIGIO: something happened on the request socket. When it is the end of the caller's side, a run
+// in progress stops; the next read ends the server.
 extern "C" void on_serve_sigio(int) {
   const int saved = errno;
-  char byte = 0;
-  if (::recv(0, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0) {
+  if (caller_closed()) {
     caller_gone.store(true);
     stop_requested.store(true);
   }
@@ -115,9 +122,13 @@ int command_serve_runs(const std::vector<std::string>& args) {
   ::fcntl(0, F_SETFL, ::fcntl(0, F_GETFL) | O_ASYNC);
   ::signal(SIGPIPE, SIG_IGN);
   // The caller's thread's blocked signals survive exec (an ignored SIGCHLD is undone in main()).
+  // The client starts the server with SIGINT and SIGIO blocked, so that one sent before the
+  // handlers above were in place waits for them instead of killing the server.
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  // A caller gone before SIGIO was armed sent no signal: seen here, before the first request runs.
+  if (caller_closed()) caller_gone.store(true);
   try {
     network::load_backend_module();  // once, before the first fork; a failure is the runs' to report
   } catch (const std::exception&) {

@@ -184,8 +184,19 @@ bool RunServerClient::start(std::string* error) {
   std::vector<char*> argv{executable_.data(), command.data(), const_cast<char*>(parent.c_str()), nullptr};
   // The caller's other descriptors that are not close-on-exec stay out of the long-lived server.
   ::posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+  // SIGINT (an interrupt, Ctrl-C in the caller's terminal) and SIGIO blocked until the server has
+  // its handlers: one that came before would otherwise kill it, and its answer would be lost.
+  posix_spawnattr_t attributes;
+  ::posix_spawnattr_init(&attributes);
+  sigset_t blocked;
+  ::sigemptyset(&blocked);
+  ::sigaddset(&blocked, SIGINT);
+  ::sigaddset(&blocked, SIGIO);
+  ::posix_spawnattr_setsigmask(&attributes, &blocked);
+  ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
   pid_t pid = -1;
-  const int rc = ::posix_spawn(&pid, executable_.c_str(), &actions, nullptr, argv.data(), environ);
+  const int rc = ::posix_spawn(&pid, executable_.c_str(), &actions, &attributes, argv.data(), environ);
+  ::posix_spawnattr_destroy(&attributes);
   ::posix_spawn_file_actions_destroy(&actions);
   ::close(sv[1]);
   if (rc != 0) {

@@ -71,7 +71,7 @@ TEST_CASE("a baseline of another scenario, structure or window is an error befor
   CHECK_THAT(broken.first_err_line(), Catch::EndsWith("broken.json:2:13: error: expected a key in quotes"));
 }
 
-TEST_CASE("only a changed fingerprint exits with 4; --fingerprint warn or ignore let it pass", "[cli][check]") {
+TEST_CASE("only a changed fingerprint exits with 4, --fingerprint warn or ignore let it pass", "[cli][check]") {
   const std::string expect = write("fp.expect.yaml", "expect:\n  throughput_per_h: {min: 1}\nfingerprint: 0123456789abcdef\n");
   const auto fail = run_cli("check " + TWO + " --expect " + expect);
   CHECK(fail.exit_code == 4);

@@ -80,7 +80,7 @@ TEST_CASE("ISO 8601 instants are read exactly, and bad ones are refused", "[even
   CHECK(scenario::parse_instant("2026-03-02T00:00:00", false, nullptr));
 }
 
-TEST_CASE("compound durations read as their sum; units must decrease", "[units]") {
+TEST_CASE("compound durations read as their sum, units must decrease", "[units]") {
   CHECK(*scenario::parse_duration_ticks("10h30min", nullptr) == (10 * 3600 + 1800) * kernel::TICKS_PER_SECOND);
   CHECK(*scenario::parse_duration_ticks("2d8h", nullptr) == (2 * 86400 + 8 * 3600) * kernel::TICKS_PER_SECOND);
   CHECK(*scenario::parse_duration_ticks("1h30min15s", nullptr) == 5415 * kernel::TICKS_PER_SECOND);

@@ -126,7 +126,7 @@ stations:
   CHECK_THAT(table, !Catch::Contains("pack"));
 }
 
-TEST_CASE("alternatives: the least-loaded station per server, ties by list order; weights draw", "[material][alternatives]") {
+TEST_CASE("alternatives: the least-loaded station per server, ties by list order, weights draw", "[material][alternatives]") {
   // Deterministic: a part every 60 s, 100 s on either mill. Part 1 finds both empty: m1 (list
   // order); part 2 finds m1 busy: m2; part 3 finds m1 free again: m1; ... they alternate.
   const std::string yaml = R"(plantwin: 1

@@ -241,7 +241,7 @@ TEST_CASE("a message that finds its link down is first sent when the link is bac
   CHECK(number(r.doc, {"flows", "images", "retransmissions", "mean"}) == 0);
 }
 
-TEST_CASE("an outage within a message's latency does not touch it; one that outlasts it fails the attempt", "[network][faults]") {
+TEST_CASE("an outage within a message's latency does not touch it, one that outlasts it fails the attempt", "[network][faults]") {
   // The first exchange starts at 10 s and its bytes flow from 10.005 s (the radio's 5 ms latency).
   const std::vector<std::string> base = {"horizon=15s", "messages.images.size=1kB", "network.links.lan.latency=0s"};
   std::vector<std::string> within = base, outlasting = base;

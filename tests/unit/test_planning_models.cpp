@@ -126,7 +126,7 @@ TEST_CASE("with at_shift_end finish the part in hand is finished in overtime", "
   CHECK(ticks(r.stations[0], ServerState::OFF_SHIFT) == 16 * H - 20 * MIN);
 }
 
-TEST_CASE("a finished part blocked on an off-shift server waits for its on-time; parts behind it may enter", "[planning][calendar]") {
+TEST_CASE("a finished part blocked on an off-shift server waits for its on-time, parts behind it may enter", "[planning][calendar]") {
   // a (one shift, 06:00-07:00) feeds b (always on, no waiting place, 30 min per part); a second
   // source feeds b directly. a's part finished at 06:50 finds b busy and waits blocked; at 07:00 a
   // goes off shift: its request keeps its place but b takes the other source's part first.
@@ -202,7 +202,7 @@ TEST_CASE("calendar-basis maintenance waits for the part in hand, then stops the
   CHECK(ticks(r.stations[0], ServerState::WORKING) == 2 * H - 1200 * S);
 }
 
-TEST_CASE("operating-basis maintenance comes after its working time; scope station stops every server", "[planning][maintenance]") {
+TEST_CASE("operating-basis maintenance comes after its working time, scope station stops every server", "[planning][maintenance]") {
   SECTION("scope server: each server after 100 s of its own work") {
     LineBuilder b;
     b.saturated("src").station("m", constant(30));
@@ -326,7 +326,7 @@ TEST_CASE("the machine-repairman model: the fraction of machines down matches M/
   CHECK(doc.find("stations")->find("m0")->find("repair_wait_s") != nullptr);
 }
 
-TEST_CASE("an operator pool off its calendar takes no new step; the one in hand ends in overtime", "[planning][operators]") {
+TEST_CASE("an operator pool off its calendar takes no new step, the one in hand ends in overtime", "[planning][operators]") {
   // One station, 40 min per part, its work needs an operator from a pool on shift 06:00-08:00.
   LineBuilder b;
   b.saturated("src").station("m", constant(2400));

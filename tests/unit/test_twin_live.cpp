@@ -106,7 +106,7 @@ stations:
                                      3000);
 }
 
-TEST_CASE("a malformed, an out-of-order and a repeated message are counted and skipped; an unknown station is reported once", "[twin][live]") {
+TEST_CASE("a malformed, an out-of-order and a repeated message are counted and skipped, an unknown station is reported once", "[twin][live]") {
   const auto spec = spec_of(LINE);
   twin::LiveIntake intake(spec, "plantwin/live/events", std::nullopt);
   using O = twin::IntakeOutcome;

@@ -84,7 +84,7 @@ TEST_CASE("quoted fields may hold commas, doubled quotes and line breaks (RFC 41
   CHECK(r.events[2].line == 5);  // the quoted line break counts
 }
 
-TEST_CASE("columns are found by name in any order; unknown columns and events are warnings", "[twin][log]") {
+TEST_CASE("columns are found by name in any order, unknown columns and events are warnings", "[twin][log]") {
   const Read r = read("product,part,event,time,station,shift\n"
                       "p,1,release,0,,A\n"
                       "p,1,inspect,1,a,A\n"
