@@ -434,6 +434,7 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
     return read_setup(r, setup, setup_path);
   });
   map.optional("maintenance", st.params.maintenance, read_maintenance);
+  if (const YamlNode* at_shift_end = map.get("at_shift_end")) st.at_shift_end_mark = ctx.mark(*at_shift_end);
   if (const YamlNode* calendar = map.get("calendar")) {
     st.calendar = reference(r.calendar_refs, "a calendar id")(ctx, *calendar, map.child_path("calendar")).value_or("");
     st.calendar_mark = ctx.mark(*calendar);

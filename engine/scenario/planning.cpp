@@ -78,6 +78,8 @@ CalendarSpec read_calendar(ReadContext& ctx, const YamlNode& node, const std::st
     if (is_list && days->entries.empty()) ctx.error(*days, map.child_path("days"), "expected at least one day");
   }
   c.shifts = read_windows(ctx, map, "shifts", true);
+  if (const YamlNode* shifts = map.get("shifts"); shifts != nullptr && shifts->is_sequence() && shifts->entries.empty())
+    ctx.error(*shifts, map.child_path("shifts"), "expected at least one shift (without `shifts` the calendar is on all day)");
   c.breaks = read_windows(ctx, map, "breaks", true);
   c.closed = read_windows(ctx, map, "closed", false);
   return c;
@@ -185,6 +187,9 @@ void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vecto
     };
     if (!st.params.failures) unused(models::OperatorTask::REPAIR, "the station has no failures to repair");
     if (!st.setup) unused(models::OperatorTask::SETUP, "the station has no setups");
+    if (st.at_shift_end_mark && st.calendar.empty())
+      ctx.warning(*st.at_shift_end_mark, item_path("stations", i) + ".at_shift_end",
+                  "ignored: the station has no calendar, so its shifts never end");
   }
 
   for (std::size_t i = 0; i < spec.sources.size(); ++i) {

@@ -200,3 +200,32 @@ stations: [{id: m, process: 10min, operators: {work: crew, repair: crew, setup: 
   CHECK(loaded.diagnostics.items()[1].format() ==
         "w.yaml:7:81: warning: stations[0].operators.setup: pool 'crew' is never asked: the station has no setups");
 }
+
+TEST_CASE("at_shift_end without a calendar is a warning, an empty list of shifts an error", "[planning][yaml]") {
+  const auto warned = scenario::load_scenario_text(R"(plantwin: 1
+name: w
+horizon: 1d
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+stations: [{id: m, process: 10min, at_shift_end: finish}]
+)",
+                                                   "w.yaml");
+  REQUIRE(warned.spec);
+  REQUIRE(warned.diagnostics.items().size() == 1);
+  CHECK(warned.diagnostics.items()[0].format() ==
+        "w.yaml:6:50: warning: stations[0].at_shift_end: ignored: the station has no calendar, so its shifts never end");
+  // `days: []` is an error; so is `shifts: []` (left out, the calendar is on all day).
+  const auto refused = scenario::load_scenario_text(R"(plantwin: 1
+name: w
+horizon: 1d
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+calendars: [{id: day, shifts: []}]
+stations: [{id: m, process: 10min, calendar: day}]
+)",
+                                                    "w.yaml");
+  CHECK_FALSE(refused.spec);
+  REQUIRE_FALSE(refused.diagnostics.items().empty());
+  CHECK(refused.diagnostics.items()[0].format() ==
+        "w.yaml:6:31: error: calendars[0].shifts: expected at least one shift (without `shifts` the calendar is on all day)");
+}
