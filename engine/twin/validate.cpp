@@ -262,12 +262,13 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
     v.high = row.station.empty() ? v.mean + half : std::min(1.0, v.mean + half);
     const double slack = 1e-9 * std::max(1.0, std::fabs(v.mean));
     v.inside = row.log >= v.low - slack && row.log <= v.high + slack;
+    v.half_widths = half > 0 ? std::fabs(row.log - v.mean) / half : row.log == v.mean ? 0 : INFINITY;
     if (v.inside) {
       v.verdict = "inside";
     } else {
       const double by = row.log > v.high ? row.log - v.high : v.low - row.log;
       v.verdict = std::string(row.log > v.high ? "above" : "below") + " by " + num(by);
-      const double z = half > 0 ? std::fabs(row.log - v.mean) / half : INFINITY;
+      const double z = half > 0 ? v.half_widths : INFINITY;
       if (half > 0) v.verdict += " (" + num(z) + " half-widths from the mean)";
       if (!row.station.empty()) worst[row.station] = std::max(worst[row.station], z);
       all_inside = false;
@@ -314,9 +315,14 @@ std::string summary(const ValidateResult& r) {
   std::string s = std::to_string(inside) + " of " + std::to_string(r.rows.size()) + " row(s) inside their prediction intervals";
   if (r.outcome == ValidateResult::Outcome::PASSED) return s + ": the twin reproduces the log";
   s += "; outside:";
-  std::size_t listed = 0;
+  // Most out first (the farthest from the twin's mean in half-widths); ties in the table's order.
+  std::vector<const ValidateRow*> outside;
   for (const auto& row : r.rows)
-    if (!row.inside && listed++ < 8) s += " " + row.kpi;
+    if (!row.inside) outside.push_back(&row);
+  std::stable_sort(outside.begin(), outside.end(), [](const ValidateRow* a, const ValidateRow* b) { return a->half_widths > b->half_widths; });
+  std::size_t listed = 0;
+  for (const ValidateRow* row : outside)
+    if (listed++ < 8) s += " " + row->kpi;
   if (listed > 8) s += " (and " + std::to_string(listed - 8) + " more)";
   if (!r.stations_out.empty()) {
     s += "; station(s) that differ: ";

@@ -48,6 +48,7 @@ struct ValidateRow {
   double low = 0, high = 0;  ///< the prediction interval
   bool inside = true;
   std::string verdict;   ///< "inside", "above by 0.12 (2.3 half-widths)"
+  double half_widths = 0;  ///< |log − mean| in half-widths of the interval (infinite for a zero-width one)
 };
 
 struct ValidateResult {
