@@ -92,6 +92,11 @@ int main(int argc, char** argv) {
   // An ignored SIGCHLD survives exec (a CI runner, a Python process that set it): the kernel would
   // reap the replications' processes itself and their waitpid would fail.
   ::signal(SIGCHLD, SIG_DFL);
+  // A closed pipe (`plantwin run ... | head`) and a file size limit (`ulimit -f`) are write errors
+  // every output reports (docs/cli.md, Faults: exit 3 and what happened), not signals that kill
+  // the process silently and leave --out's temporary file behind.
+  ::signal(SIGPIPE, SIG_IGN);
+  ::signal(SIGXFSZ, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) return usage_error("missing command");
   if (args[0] == "--help" || args[0] == "-h" || args[0] == "help") return print_out(USAGE) ? EXIT_OK : EXIT_RUN;

@@ -339,3 +339,27 @@ TEST_CASE("an overloaded link stops the run early and says so", "[cli][faults]")
   CHECK(code == 3);
   CHECK_THAT(err, Catch::Contains("replication 0: overloaded link: 500 or more messages have been crossing 'radio/uplink'"));
 }
+
+TEST_CASE("a closed pipe and a file size limit are write errors with exit 3, not signals", "[cli][faults]") {
+  const TempDir dir("sigpipe_xfsz");
+  // The reader of its standard output is gone before plantwin writes (a real closed pipe: `head`
+  // that has read enough).
+  const std::string rc = dir / "rc", stderr_path = dir / "stderr";
+  const std::string cmd = "cd '" PLANTWIN_SOURCE_DIR "' && { '" PLANTWIN_CLI
+                          "' run scenarios/examples/two_stations.yaml --replications 50 --json 2>'" + stderr_path + "'; echo $? >'" +
+                          rc + "'; } | (exec 0<&-; sleep 0.5)";
+  REQUIRE(std::system(cmd.c_str()) != -1);
+  CHECK(read_text(rc) == "3\n");
+  CHECK(read_text(stderr_path) == "plantwin: error: cannot write to standard output: Broken pipe\n");
+  int code = 0;
+  std::string err;
+  // Without `trap '' XFSZ`: the limit must not kill the run and leave its temporary file.
+  const std::string out = dir / "out";
+  std::tie(code, err) = shell(dir, "run scenarios/examples/two_stations.yaml --out '" + out + "'");
+  REQUIRE(code == 0);
+  const auto before = snapshot(out);
+  std::tie(code, err) = shell(dir, "run scenarios/smt_line.yaml --replications 2 --out '" + out + "'", "ulimit -f 16; ");
+  CHECK(code == 3);
+  CHECK_THAT(err, Catch::Contains("File too large"));
+  CHECK(snapshot(out) == before);
+}
