@@ -430,6 +430,7 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
   });
   r.process_ok.back() = process_read;
   map.optional("failures", st.params.failures, read_failures);
+  if (const YamlNode* failures = map.get("failures")) st.failures_mark = ctx.mark(*failures);
   map.optional("setup", st.setup, [&](ReadContext&, const YamlNode& setup, const std::string& setup_path) {
     return read_setup(r, setup, setup_path);
   });

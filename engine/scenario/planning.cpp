@@ -1,6 +1,8 @@
 #include "scenario/planning.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <unordered_map>
 
 #include "scenario/declared.hpp"
@@ -117,6 +119,55 @@ std::unordered_map<std::string, std::size_t> index_by_id(const std::vector<T>& i
   return index;
 }
 
+/// The least and the greatest value a distribution can draw, in seconds (infinity: unbounded).
+std::pair<double, double> support(const Distribution& d) {
+  using K = Distribution::Kind;
+  switch (d.kind()) {
+    case K::CONSTANT: return {d.a(), d.a()};
+    case K::UNIFORM: return {d.a(), d.b()};
+    case K::TRIANGULAR: return {d.a(), d.c()};
+    case K::EMPIRICAL: {
+      const auto [lo, hi] = std::minmax_element(d.values().begin(), d.values().end());
+      return d.values().empty() ? std::pair{0.0, 0.0} : std::pair{*lo, *hi};
+    }
+    default: return {0.0, INFINITY};
+  }
+}
+
+/// `interrupted: restart` starts an interrupted work over with the same duration. When failures
+/// come at most T after the last one (a bounded time to failure), a work longer than T never ends
+/// and its part never leaves: a plant that runs on with nothing coming out. Certain: an error;
+/// possible (a work that can draw more than T): a warning.
+void check_restart_ends(ReadContext& ctx, const StationSpec& st, std::size_t i) {
+  if (!st.params.failures || st.params.failures->interrupted != models::FailureParams::Interrupted::RESTART) return;
+  const double most = support(st.params.failures->time_to_failure).second;
+  if (!std::isfinite(most)) return;
+  std::vector<const Distribution*> works;
+  if (st.process) works.push_back(&*st.process);
+  for (const auto& pd : st.process_by_product) works.push_back(&pd.dist);
+  double least = INFINITY, longest = 0;
+  for (const Distribution* d : works) {
+    const auto [lo, hi] = support(*d);
+    least = std::min(least, lo);
+    longest = std::max(longest, hi);
+  }
+  const auto text = [](double seconds) {
+    const Tick t = kernel::duration_from_seconds(seconds);
+    if (t % kernel::TICKS_PER_SECOND == 0) return time_text(t);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9gs", seconds);
+    return std::string(buf);
+  };
+  const std::string path = item_path("stations", i) + ".failures";
+  const std::string why = "with `interrupted: restart` a work starts over after each failure, and a failure comes at most " +
+                          text(most) + " after the last one";
+  if (!works.empty() && least > most)
+    ctx.error(st.failures_mark, path, why + ", before the shortest work (" + text(least) +
+                                          ") can end: no part would ever leave the station");
+  else if (longest > most)
+    ctx.warning(st.failures_mark, path, why + ": a work drawn longer than that never ends, and the station stops for good");
+}
+
 }  // namespace
 
 models::CalendarParams compiled_calendar(const CalendarSpec& c) {
@@ -187,6 +238,7 @@ void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vecto
     };
     if (!st.params.failures) unused(models::OperatorTask::REPAIR, "the station has no failures to repair");
     if (!st.setup) unused(models::OperatorTask::SETUP, "the station has no setups");
+    check_restart_ends(ctx, st, i);
     if (st.at_shift_end_mark && st.calendar.empty())
       ctx.warning(*st.at_shift_end_mark, item_path("stations", i) + ".at_shift_end",
                   "ignored: the station has no calendar, so its shifts never end");

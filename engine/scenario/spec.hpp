@@ -134,6 +134,7 @@ struct StationSpec {
   std::string calendar;  ///< a calendar id, or "" (docs/planning.md)
   Mark calendar_mark;
   std::optional<Mark> at_shift_end_mark;  ///< where `at_shift_end` is written, when it is
+  Mark failures_mark;
   /// The operator pool each task needs (setup, work, repair), or "".
   std::array<std::string, models::OPERATOR_TASK_COUNT> operators;
   std::array<Mark, models::OPERATOR_TASK_COUNT> operator_marks;

@@ -229,3 +229,29 @@ stations: [{id: m, process: 10min, calendar: day}]
   CHECK(refused.diagnostics.items()[0].format() ==
         "w.yaml:6:31: error: calendars[0].shifts: expected at least one shift (without `shifts` the calendar is on all day)");
 }
+
+TEST_CASE("restart after failures that always come before the work can end is an error, a work that may is a warning",
+          "[planning][yaml][failures]") {
+  // A part restarts its 10 s after each failure, and failures come every 3 s: it never leaves.
+  const auto text = [](const std::string& process, const std::string& mtbf) {
+    return "plantwin: 1\nname: w\nhorizon: 1h\nproducts: [{id: p, route: [a]}]\n"
+           "sources: [{id: s, orders: [{id: o, product: p, quantity: 1}]}]\n"
+           "stations:\n  - id: a\n    process: " +
+           process + "\n    failures: {mtbf: " + mtbf + ", mttr: 2s, basis: calendar, interrupted: restart}\n";
+  };
+  const auto never = scenario::load_scenario_text(text("10s", "3s"), "w.yaml");
+  CHECK_FALSE(never.spec);
+  REQUIRE(never.diagnostics.items().size() == 1);
+  CHECK(never.diagnostics.items()[0].format() ==
+        "w.yaml:9:15: error: stations[0].failures: with `interrupted: restart` a work starts over after each failure, and a "
+        "failure comes at most 3s after the last one, before the shortest work (10s) can end: no part would ever leave the station");
+  const auto maybe = scenario::load_scenario_text(text("{dist: uniform, min: 1s, max: 5s}", "{dist: uniform, min: 2.5s, max: 3.5s}"), "w.yaml");
+  REQUIRE(maybe.spec);
+  REQUIRE(maybe.diagnostics.items().size() == 1);
+  CHECK(maybe.diagnostics.items()[0].format() ==
+        "w.yaml:9:15: warning: stations[0].failures: with `interrupted: restart` a work starts over after each failure, and a "
+        "failure comes at most 3.5s after the last one: a work drawn longer than that never ends, and the station stops for good");
+  // Unbounded times to failure, or work that always fits, or `resume`: nothing to say.
+  CHECK(scenario::load_scenario_text(text("10s", "{dist: exponential, mean: 3s}"), "w.yaml").diagnostics.items().empty());
+  CHECK(scenario::load_scenario_text(text("3s", "3s"), "w.yaml").diagnostics.items().empty());
+}
