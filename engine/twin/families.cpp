@@ -371,6 +371,35 @@ FamilyFit fit_families(std::vector<double> x) {
     fit.ks_p = 1;
     return fit;
   }
+  // A few values, each seen many times: a discrete distribution (a table of times, as an
+  // `empirical` draws them). No continuous family gives two equal values, so none of them is the
+  // answer; the table of the values and their frequencies is (its maximum likelihood).
+  {
+    std::vector<double> values, weights;
+    for (std::size_t i = 0; i < x.size();) {
+      std::size_t j = i;
+      while (j < x.size() && x[j] - x[i] <= 2e-9 + 1e-12 * x[i]) ++j;
+      values.push_back(x[i]);
+      weights.push_back(static_cast<double>(j - i) / n);
+      i = j;
+    }
+    if (values.size() <= MAX_EMPIRICAL_VALUES && static_cast<double>(values.size()) * MIN_PER_EMPIRICAL_VALUE <= n) {
+      double ll = 0;
+      for (double w : weights) ll += w * n * std::log(w);
+      const Distribution table = Distribution::empirical(values, weights);
+      out.push_back(Candidate{table, ll, static_cast<int>(2 * values.size() - 1), 2 * (2 * static_cast<double>(values.size()) - 1) - 2 * ll});
+      double d = 0;
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        const double f = cdf(table, x[i]);
+        // At a tie, the step's top is the one that counts: compare with the last of equal values.
+        if (i + 1 < x.size() && x[i + 1] - x[i] <= 2e-9 + 1e-12 * x[i]) continue;
+        d = std::max(d, std::fabs(static_cast<double>(i + 1) / n - f));
+      }
+      fit.ks_d = d;
+      fit.ks_p = ks_p_value(d, n);
+      return fit;
+    }
+  }
   const double var_mle = s.sum2 / n;
   // exponential
   add(out, Distribution::exponential(fit.mean), -n * std::log(fit.mean) - n, 1);
@@ -431,8 +460,11 @@ FamilyFit fit_families(std::vector<double> x) {
             return std::make_pair(std::log(a) - bm::digamma(a, Policy()) - g, 1 / a - bm::trigamma(a, Policy()));
           },
           alpha, 1e-4, 1e6, 40, iterations);
+      int previous = 0;
       for (const double k : {std::floor(alpha), std::ceil(alpha)}) {
         const int ki = static_cast<int>(std::min(1000.0, std::max(1.0, k)));
+        if (ki == previous) continue;  // a shape below 1 (or above 1000): both round to one k
+        previous = ki;
         const double theta = fit.mean / ki;
         const double ll = (ki - 1) * s.sum_log - s.sum / theta - n * ki * std::log(theta) - n * std::lgamma(ki);
         add(out, Distribution::erlang(fit.mean, ki), ll, 2);

@@ -56,6 +56,11 @@ struct FamilyFit {
 /// exponential, uniform, triangular, normal, lognormal, erlang, weibull (the last three need
 /// every value > 0). The family with the lowest AIC is chosen, except that a family with fewer
 /// parameters whose AIC is within 2 of it is preferred (their difference is not evidence).
+/// A sample of at most MAX_EMPIRICAL_VALUES distinct values (equal to 2 ns), each seen
+/// MIN_PER_EMPIRICAL_VALUE times on average or more, is a table: an `empirical` of its values and
+/// their frequencies, alone (its KS distance compares the steps, at the top of each).
+constexpr std::size_t MAX_EMPIRICAL_VALUES = 16;
+constexpr double MIN_PER_EMPIRICAL_VALUE = 5;
 FamilyFit fit_families(std::vector<double> seconds);
 
 /// The p-value of a Kolmogorov–Smirnov distance `d` between n observations and a distribution

@@ -2,6 +2,7 @@
 // fitted values written into the scenario's text, and a log of a known scenario fitted back.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "twin/families.hpp"
@@ -54,6 +55,24 @@ TEST_CASE("maximum likelihood and AIC tell exponential, lognormal and constant a
   const twin::FamilyFit k = twin::fit_families(draws(Distribution::erlang(20, 4), 5000, "k"));
   CHECK(k.best().dist.kind() == Kind::ERLANG);
   CHECK(k.best().dist.k() == 4);
+}
+
+TEST_CASE("a few values seen many times are a table, fitted as an empirical of their frequencies", "[twin][fit]") {
+  // No continuous family draws a value twice: a uniform over 60..180 s (KS p 0) was chosen before.
+  const twin::FamilyFit e = twin::fit_families(draws(Distribution::empirical({60, 120, 180}, {1, 2, 1}), 4000, "table"));
+  REQUIRE(e.candidates.size() == 1);
+  REQUIRE(e.best().dist.kind() == Kind::EMPIRICAL);
+  CHECK(e.best().dist.values() == std::vector<double>{60, 120, 180});
+  CHECK(e.best().dist.weights()[1] == Approx(0.5).margin(0.03));
+  CHECK(e.ks_d < 0.03);
+  CHECK(e.ks_p > 0.01);
+  // Too many distinct values, or too few of each, are left to the continuous families.
+  std::vector<double> spread;
+  for (int i = 0; i < 40; ++i) spread.push_back(10 + i % 20);
+  CHECK(twin::fit_families(spread).best().dist.kind() != Kind::EMPIRICAL);
+  // A gamma shape below 1 gives the Erlang k = 1 once, not twice.
+  const twin::FamilyFit w = twin::fit_families(draws(Distribution::weibull(0.6, 30), 3000, "w06"));
+  CHECK(std::count_if(w.candidates.begin(), w.candidates.end(), [](const auto& c) { return c.dist.kind() == Kind::ERLANG; }) == 1);
 }
 
 TEST_CASE("the Kolmogorov-Smirnov p-value is small for a bad fit", "[twin][fit]") {
