@@ -2,8 +2,10 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 #include "cli_support.hpp"
+#include "kernel/stats.hpp"
 #include "twin/validate.hpp"
 #include "twin_support.hpp"
 
@@ -55,6 +57,26 @@ TEST_CASE("validate-log passes a log of the scenario itself and fails one whose 
   CHECK(fail.stations_out.front() == "a");
   CHECK_THAT(twin::validate_report_text(fail, "slow.csv", "validated.yaml"),
              Catch::Contains("station(s) that differ: a"));
+  // The summary names the rows outside most out first.
+  std::vector<const twin::ValidateRow*> outside;
+  for (const auto& r : fail.rows)
+    if (!r.inside) outside.push_back(&r);
+  REQUIRE(outside.size() >= 2);
+  const auto farthest = *std::max_element(outside.begin(), outside.end(), [](const auto* a, const auto* b) { return a->half_widths < b->half_widths; });
+  CHECK_THAT(twin::validate_report_text(fail, "slow.csv", "validated.yaml"), Catch::Contains("outside: " + farthest->kpi + " "));
+
+  // Every interval holds the normal one, mean ± t·s·√(1 + 1/R); a row of positive values also the
+  // same on the log scale, wider on the right for a right-skewed KPI.
+  const double n = options.replications;
+  const double t = kernel::student_t_quantile(1 - 0.05 / (2 * static_cast<double>(pass.rows.size())), n - 1);
+  for (const auto& r : pass.rows) {
+    CAPTURE(r.kpi);
+    const double half = t * r.sd * std::sqrt(1 + 1 / n);
+    CHECK(r.low <= std::max(0.0, r.mean - half) + 1e-12);
+    if (r.station.empty()) CHECK(r.high >= r.mean + half - 1e-12);
+  }
+  const auto lead = row(pass, "lead_time_s.p95");
+  CHECK(lead.high - lead.mean > lead.mean - lead.low);
 }
 
 TEST_CASE("validate-log exits like check: 0 inside, 1 outside, 2 on a bad log, with JUnit", "[twin][validate][cli]") {
