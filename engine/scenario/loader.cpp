@@ -169,7 +169,8 @@ OrderSpec read_order(ScenarioRead& r, const YamlNode& node, const std::string& p
 }
 
 /// The mix of a source: `product: x` (one entry of weight 1) or `mix: {x: 0.7, y: 0.3}`.
-bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s) {
+/// `kind_given`: the source has one of `interarrival`, `saturated` and `orders`.
+bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s, bool kind_given) {
   ReadContext& ctx = r.ctx;
   const bool has_product = map.has("product"), has_mix = map.has("mix");
   if (has_product && has_mix) {
@@ -179,7 +180,10 @@ bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s) {
     return false;
   }
   if (!has_product && !has_mix) {
-    ctx.error(map.node(), map.path(), "missing required key 'product' (or 'mix')");
+    // With no kind given, `ordres` is a misspelt kind too: an orders source takes no product.
+    std::vector<std::string> keys{"product", "mix"};
+    if (!kind_given) keys.emplace_back("orders");
+    map.require_one_of(keys, "missing required key 'product' (or 'mix')");
     return false;
   }
   if (has_product) {
@@ -225,13 +229,13 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
   map.required("id", s.id, declared_id(r.units_declared, "source"));
 
   using Kind = SourceSpec::Kind;
+  map.require_one_of({"interarrival", "saturated", "orders"},
+                     "a source needs one of `interarrival`, `saturated: true` or `orders`");
   std::vector<std::pair<const char*, Kind>> kinds;
   for (const auto& [key, kind] : {std::pair{"interarrival", Kind::INTERARRIVAL}, std::pair{"saturated", Kind::SATURATED},
                                   std::pair{"orders", Kind::ORDERS}})
     if (map.has(key)) kinds.emplace_back(key, kind);
-  if (kinds.empty())
-    ctx.error(node, path, "a source needs one of `interarrival`, `saturated: true` or `orders`");
-  else if (kinds.size() > 1)
+  if (kinds.size() > 1)
     ctx.error(*map.key_node(kinds[1].first), path, "give only one of `interarrival`, `saturated` and `orders`");
   s.kind = kinds.empty() ? Kind::INTERARRIVAL : kinds[0].second;
 
@@ -264,7 +268,7 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
       }
     r.mix_ok.back() = true;
   } else {
-    r.mix_ok.back() = read_mix(r, map, s);
+    r.mix_ok.back() = read_mix(r, map, s, !kinds.empty());
     map.optional("limit", s.limit, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
   }
   if (const YamlNode* limit = map.get("wip_limit")) {

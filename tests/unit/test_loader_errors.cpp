@@ -247,6 +247,34 @@ TEST_CASE("a source needs a kind", "[loader][errors]") {
         "x.yaml:8:5: error: sources[0]: a source needs one of `interarrival`, `saturated: true` or `orders`");
 }
 
+TEST_CASE("a misspelt source kind is one unknown key with did-you-mean, not also a missing kind", "[loader][errors]") {
+  const auto kind = [](const std::string& key) { return load(edit(MINIMAL, "interarrival: 40s", key + ": 40s")); };
+  for (const std::string key : {"interarival", "interarrivel"}) {
+    const auto result = kind(key);
+    CHECK(result.diagnostics.first_error() ==
+          "x.yaml:10:5: error: sources[0]: unknown key '" + key + "' (did you mean 'interarrival'?)");
+    CHECK(result.diagnostics.error_count() == 1);
+  }
+  // Nor does a misspelt `orders` ask for the product that an orders source must not have.
+  const auto orders = load(edit(MINIMAL, "    product: board\n    interarrival: 40s", "    ordres: [{product: board}]"));
+  CHECK(orders.diagnostics.first_error() == "x.yaml:9:5: error: sources[0]: unknown key 'ordres' (did you mean 'orders'?)");
+  CHECK(orders.diagnostics.error_count() == 1);
+  // A key close to no kind leaves the kind missing.
+  const auto far = kind("every");
+  CHECK(far.diagnostics.first_error() ==
+        "x.yaml:8:5: error: sources[0]: a source needs one of `interarrival`, `saturated: true` or `orders`");
+  CHECK(far.diagnostics.error_count() == 2);
+}
+
+TEST_CASE("a misspelt product or mix of a source is one unknown key with did-you-mean", "[loader][errors]") {
+  const auto prodcut = load(edit(MINIMAL, "product: board", "prodcut: board"));
+  CHECK(prodcut.diagnostics.first_error() == "x.yaml:9:5: error: sources[0]: unknown key 'prodcut' (did you mean 'product'?)");
+  CHECK(prodcut.diagnostics.error_count() == 1);
+  const auto mixx = load(edit(MINIMAL, "product: board", "mixx: {board: 1}"));
+  CHECK(mixx.diagnostics.first_error() == "x.yaml:9:5: error: sources[0]: unknown key 'mixx' (did you mean 'mix'?)");
+  CHECK(mixx.diagnostics.error_count() == 1);
+}
+
 TEST_CASE("a source has only one kind", "[loader][errors]") {
   CHECK(first_error(edit(MINIMAL, "interarrival: 40s", "interarrival: 40s\n    saturated: true")) ==
         "x.yaml:11:5: error: sources[0]: give only one of `interarrival`, `saturated` and `orders`");
