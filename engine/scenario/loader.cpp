@@ -40,6 +40,7 @@ struct ScenarioRead {
   std::vector<Declaration> products_declared, units_declared, orders_declared, planning_declared;
   std::unordered_set<std::string> product_ids;  ///< declared, once the products are read
   std::vector<Reference> station_refs, product_refs, calendar_refs, pool_refs;
+  std::vector<Reference> route_refs;  ///< the station references of the products' routes
   std::int64_t total_quantity = 0;
   bool total_quantity_reported = false;
   std::int64_t total_servers = 0;
@@ -125,7 +126,7 @@ ProductSpec read_product(ScenarioRead& r, const YamlNode& node, const std::strin
     const bool is_list = for_each_item(ctx, route, route_path, "a list of station ids",
                                        [&](const YamlNode& item, const std::string& item_path, std::size_t) {
                                          // `test`, {station: test, via: agv} or {any: [a, b], ...} (material.cpp).
-                                         auto entry = read_route_entry(ctx, item, item_path, r.station_refs);
+                                         auto entry = read_route_entry(ctx, item, item_path, r.route_refs);
                                          ok = ok && entry.has_value();
                                          if (entry) entries.push_back(std::move(*entry));
                                        });
@@ -553,7 +554,12 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   // With an id missing, every reference to it would be "unknown": say nothing rather than that.
   const bool all_products_named = r.products_listed && product_ids.size() == spec.products.size();
   const bool all_stations_named = r.stations_listed && station_ids.size() == spec.stations.size();
-  if (all_stations_named) resolve(ctx, r.station_refs, station_ids, "station");
+  if (all_stations_named) {
+    resolve(ctx, r.station_refs, station_ids, "station");
+    // A route through an unknown station is an error of the products section: the checks that
+    // need the routes would only say it again ("station 'b' is on no product's route").
+    if (!resolve(ctx, r.route_refs, station_ids, "station")) r.products_ok = false;
+  }
   if (all_products_named) resolve(ctx, r.product_refs, product_ids, "product");
   check_network_sections(ctx, spec, NetworkCheckInput{all_stations_named, all_products_named});
   if (!r.products_ok) return;

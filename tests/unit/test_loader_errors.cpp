@@ -373,6 +373,14 @@ TEST_CASE("every station is on some product's route", "[loader][errors]") {
         "x.yaml:14:5: error: stations[1]: station 'aoi' is on no product's route");
 }
 
+TEST_CASE("a route through an unknown station is one error, not also a station on no route", "[loader][errors]") {
+  // TWO with printer misspelt in case's route: printer is still on board's, so try it on aoi.
+  const auto result = load(edit(TWO, "route: [printer, aoi]", "route: [printer, ao]"));
+  CHECK(result.diagnostics.format_all() ==
+        "x.yaml:6:22: error: products[0].route[1]: unknown station 'ao' (did you mean 'aoi'?)\n");
+  CHECK(result.diagnostics.error_count() == 1);
+}
+
 TEST_CASE("a setup matrix names products and no product to itself", "[loader][errors]") {
   CHECK(first_error(edit(TWO, "process: 10s", "process: 10s\n    setup: {board: {cse: 1min}}")) ==
         "x.yaml:18:21: error: stations[1].setup.board: unknown product 'cse' (did you mean 'case'?)");
