@@ -436,6 +436,9 @@ TEST_CASE("Distribution::validate's message is reported at the distribution", "[
         "x.yaml:13:14: error: stations[0].process: weights must have one entry per value (2), got 1");
   CHECK(first_error(with_process("{dist: lognormal, mean: 1s, cv: -1}")) ==
         "x.yaml:13:14: error: stations[0].process: cv must be between 0 and 100, got -1");
+  CHECK(first_error(with_process("{dist: weibull, shape: 0.01, scale: 1s}")) ==
+        "x.yaml:13:14: error: stations[0].process: the mean scale * Gamma(1 + 1/shape) must be at most 100 years, got "
+        "9.33262e+157");
 }
 
 TEST_CASE("distribution parameters have their types", "[loader][errors]") {
