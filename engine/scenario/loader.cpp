@@ -514,8 +514,16 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
     report_expected(ctx, *map.get("horizon"), "horizon", "a duration > 0");
   }
   const bool warmup_ok = map.optional("warmup", spec.warmup, read_duration);
-  if (horizon_ok && warmup_ok && spec.horizon > 0 && spec.horizon > kernel::MAX_RUN_TICKS - spec.warmup)
-    ctx.error(*map.get("horizon"), "horizon", "warmup + horizon must be at most 100 years");
+  if (horizon_ok && warmup_ok && spec.horizon > 0 && spec.horizon > kernel::MAX_RUN_TICKS - spec.warmup) {
+    // At the value that made the sum too large: one given by an option or --set rather than the
+    // file's (`--warmup 36500d` on the file's 8h is located at the option), else the larger one.
+    const YamlNode& horizon = *map.get("horizon");
+    const YamlNode* warmup = map.get("warmup");
+    const auto in_file = [](const YamlNode& node) { return node.source == 0; };
+    const bool at_warmup =
+        warmup && (in_file(horizon) != in_file(*warmup) ? in_file(horizon) : spec.warmup > spec.horizon);
+    ctx.error(at_warmup ? *warmup : horizon, at_warmup ? "warmup" : "horizon", "warmup + horizon must be at most 100 years");
+  }
   map.optional("replications", spec.replications, IntegerIn<int>{1, 100'000});
   map.optional("epoch", spec.epoch, read_epoch);
 

@@ -189,6 +189,19 @@ TEST_CASE("warm-up and horizon together are at most 100 years", "[loader][errors
   CHECK(load(edit(MINIMAL, "horizon: 8h", "horizon: 36499d\nwarmup: 1d")).spec);
 }
 
+TEST_CASE("warm-up and horizon too long together are located at the value that made them so", "[loader][errors]") {
+  // An override's over the file's: the file's 8h horizon was fine with no warm-up.
+  const Override warmup{"warmup", "36500d", Mark{"--warmup", 0, 0}}, horizon{"horizon", "36500d", Mark{"--horizon", 0, 0}};
+  CHECK(first_error(MINIMAL, {warmup}) == "--warmup:1:1: error: warmup: warmup + horizon must be at most 100 years");
+  CHECK(first_error(edit(MINIMAL, "horizon: 8h", "horizon: 8h\nwarmup: 1d"), {horizon}) ==
+        "--horizon:1:1: error: horizon: warmup + horizon must be at most 100 years");
+  // Both from the file, or both overrides: the larger one.
+  CHECK(first_error(edit(MINIMAL, "horizon: 8h", "horizon: 1d\nwarmup: 36500d")) ==
+        "x.yaml:4:9: error: warmup: warmup + horizon must be at most 100 years");
+  CHECK(first_error(MINIMAL, {horizon, Override{"warmup", "1d", Mark{"--warmup", 0, 0}}}) ==
+        "--horizon:1:1: error: horizon: warmup + horizon must be at most 100 years");
+}
+
 TEST_CASE("a section needs at least one item", "[loader][errors]") {
   CHECK(first_error(edit(MINIMAL, "products:\n  - id: board\n    route: [printer]", "products: []")) ==
         "x.yaml:4:11: error: products: expected at least one product");
