@@ -146,16 +146,24 @@ std::string Distribution::validate() const {
     case Kind::NORMAL:
       // A mean > 0 keeps at least half the mass above 0, so redrawing below 0 ends quickly.
       if (auto e = need(finite(a_) && a_ > 0 && a_ <= max_s, "mean must be > 0 and at most 100 years", a_); !e.empty()) return e;
-      return need(finite(b_) && b_ >= 0 && b_ <= max_s, "sd must be finite and >= 0", b_);
+      if (auto e = need(finite(b_) && b_ >= 0 && b_ <= max_s, "sd must be finite and >= 0", b_); !e.empty()) return e;
+      // Redrawing below 0 raises the mean, up to 1.29 times `mean` when sd = mean.
+      return need(mean() <= max_s, "the mean of the normal truncated at 0 must be at most 100 years", mean());
     case Kind::LOGNORMAL:
       if (auto e = need(finite(a_) && a_ > 0 && a_ <= max_s, "mean must be > 0 and at most 100 years", a_); !e.empty()) return e;
       return need(finite(b_) && b_ >= 0 && b_ <= 100, "cv must be between 0 and 100", b_);
     case Kind::ERLANG:
       if (auto e = need(finite(a_) && a_ > 0 && a_ <= max_s, "mean must be > 0 and at most 100 years", a_); !e.empty()) return e;
       return need(k_ >= 1 && k_ <= 1000, "k must be an integer from 1 to 1000", k_);
-    case Kind::WEIBULL:
+    case Kind::WEIBULL: {
       if (auto e = need(finite(a_) && a_ >= 0.01 && a_ <= 1000, "shape must be between 0.01 and 1000", a_); !e.empty()) return e;
-      return need(finite(b_) && b_ > 0 && b_ <= max_s, "scale must be > 0 and at most 100 years", b_);
+      if (auto e = need(finite(b_) && b_ > 0 && b_ <= max_s, "scale must be > 0 and at most 100 years", b_); !e.empty()) return e;
+      // A small shape makes the mean many times the scale (Gamma(101), about 9e157, at shape 0.01):
+      // compared in logarithms, which cannot overflow.
+      const double log_mean = std::log(b_) + std::lgamma(1 + 1 / a_);
+      return need(log_mean <= std::log(max_s), "the mean scale * Gamma(1 + 1/shape) must be at most 100 years",
+                  std::exp(log_mean));
+    }
     case Kind::EMPIRICAL: {
       const auto& values = table().values;
       const auto& weights = table().weights;

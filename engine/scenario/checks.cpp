@@ -23,12 +23,16 @@ void check_unique(ReadContext& ctx, std::vector<Declaration> declarations) {
   }
 }
 
-void resolve(ReadContext& ctx, const std::vector<Reference>& references, const std::vector<std::string>& ids,
+bool resolve(ReadContext& ctx, const std::vector<Reference>& references, const std::vector<std::string>& ids,
              const char* noun) {
   const std::unordered_set<std::string> known(ids.begin(), ids.end());
+  bool all_known = true;
   for (const Reference& ref : references)
-    if (!known.count(ref.id))
+    if (!known.count(ref.id)) {
       ctx.error(ref.mark, ref.path, "unknown " + std::string(noun) + " " + quoted(ref.id, '\'') + ctx.suggest(ref.id, ids));
+      all_known = false;
+    }
+  return all_known;
 }
 
 }  // namespace plantwin::scenario

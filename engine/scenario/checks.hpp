@@ -32,7 +32,8 @@ struct Reference {
 void check_unique(ReadContext& ctx, std::vector<Declaration> declarations);
 
 /// Reports every reference to an id not among `ids`: "unknown <noun> 'x' (did you mean 'y'?)".
-void resolve(ReadContext& ctx, const std::vector<Reference>& references, const std::vector<std::string>& ids,
+/// True when there was none.
+bool resolve(ReadContext& ctx, const std::vector<Reference>& references, const std::vector<std::string>& ids,
              const char* noun);
 
 }  // namespace plantwin::scenario

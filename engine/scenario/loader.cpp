@@ -40,6 +40,7 @@ struct ScenarioRead {
   std::vector<Declaration> products_declared, units_declared, orders_declared, planning_declared;
   std::unordered_set<std::string> product_ids;  ///< declared, once the products are read
   std::vector<Reference> station_refs, product_refs, calendar_refs, pool_refs;
+  std::vector<Reference> route_refs;  ///< the station references of the products' routes
   std::int64_t total_quantity = 0;
   bool total_quantity_reported = false;
   std::int64_t total_servers = 0;
@@ -125,7 +126,7 @@ ProductSpec read_product(ScenarioRead& r, const YamlNode& node, const std::strin
     const bool is_list = for_each_item(ctx, route, route_path, "a list of station ids",
                                        [&](const YamlNode& item, const std::string& item_path, std::size_t) {
                                          // `test`, {station: test, via: agv} or {any: [a, b], ...} (material.cpp).
-                                         auto entry = read_route_entry(ctx, item, item_path, r.station_refs);
+                                         auto entry = read_route_entry(ctx, item, item_path, r.route_refs);
                                          ok = ok && entry.has_value();
                                          if (entry) entries.push_back(std::move(*entry));
                                        });
@@ -169,7 +170,8 @@ OrderSpec read_order(ScenarioRead& r, const YamlNode& node, const std::string& p
 }
 
 /// The mix of a source: `product: x` (one entry of weight 1) or `mix: {x: 0.7, y: 0.3}`.
-bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s) {
+/// `kind_given`: the source has one of `interarrival`, `saturated` and `orders`.
+bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s, bool kind_given) {
   ReadContext& ctx = r.ctx;
   const bool has_product = map.has("product"), has_mix = map.has("mix");
   if (has_product && has_mix) {
@@ -179,7 +181,10 @@ bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s) {
     return false;
   }
   if (!has_product && !has_mix) {
-    ctx.error(map.node(), map.path(), "missing required key 'product' (or 'mix')");
+    // With no kind given, `ordres` is a misspelt kind too: an orders source takes no product.
+    std::vector<std::string> keys{"product", "mix"};
+    if (!kind_given) keys.emplace_back("orders");
+    map.require_one_of(keys, "missing required key 'product' (or 'mix')");
     return false;
   }
   if (has_product) {
@@ -225,13 +230,13 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
   map.required("id", s.id, declared_id(r.units_declared, "source"));
 
   using Kind = SourceSpec::Kind;
+  map.require_one_of({"interarrival", "saturated", "orders"},
+                     "a source needs one of `interarrival`, `saturated: true` or `orders`");
   std::vector<std::pair<const char*, Kind>> kinds;
   for (const auto& [key, kind] : {std::pair{"interarrival", Kind::INTERARRIVAL}, std::pair{"saturated", Kind::SATURATED},
                                   std::pair{"orders", Kind::ORDERS}})
     if (map.has(key)) kinds.emplace_back(key, kind);
-  if (kinds.empty())
-    ctx.error(node, path, "a source needs one of `interarrival`, `saturated: true` or `orders`");
-  else if (kinds.size() > 1)
+  if (kinds.size() > 1)
     ctx.error(*map.key_node(kinds[1].first), path, "give only one of `interarrival`, `saturated` and `orders`");
   s.kind = kinds.empty() ? Kind::INTERARRIVAL : kinds[0].second;
 
@@ -264,7 +269,7 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
       }
     r.mix_ok.back() = true;
   } else {
-    r.mix_ok.back() = read_mix(r, map, s);
+    r.mix_ok.back() = read_mix(r, map, s, !kinds.empty());
     map.optional("limit", s.limit, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
   }
   if (const YamlNode* limit = map.get("wip_limit")) {
@@ -510,8 +515,16 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
     report_expected(ctx, *map.get("horizon"), "horizon", "a duration > 0");
   }
   const bool warmup_ok = map.optional("warmup", spec.warmup, read_duration);
-  if (horizon_ok && warmup_ok && spec.horizon > 0 && spec.horizon > kernel::MAX_RUN_TICKS - spec.warmup)
-    ctx.error(*map.get("horizon"), "horizon", "warmup + horizon must be at most 100 years");
+  if (horizon_ok && warmup_ok && spec.horizon > 0 && spec.horizon > kernel::MAX_RUN_TICKS - spec.warmup) {
+    // At the value that made the sum too large: one given by an option or --set rather than the
+    // file's (`--warmup 36500d` on the file's 8h is located at the option), else the larger one.
+    const YamlNode& horizon = *map.get("horizon");
+    const YamlNode* warmup = map.get("warmup");
+    const auto in_file = [](const YamlNode& node) { return node.source == 0; };
+    const bool at_warmup =
+        warmup && (in_file(horizon) != in_file(*warmup) ? in_file(horizon) : spec.warmup > spec.horizon);
+    ctx.error(at_warmup ? *warmup : horizon, at_warmup ? "warmup" : "horizon", "warmup + horizon must be at most 100 years");
+  }
   map.optional("replications", spec.replications, IntegerIn<int>{1, 100'000});
   map.optional("epoch", spec.epoch, read_epoch);
 
@@ -550,7 +563,12 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   // With an id missing, every reference to it would be "unknown": say nothing rather than that.
   const bool all_products_named = r.products_listed && product_ids.size() == spec.products.size();
   const bool all_stations_named = r.stations_listed && station_ids.size() == spec.stations.size();
-  if (all_stations_named) resolve(ctx, r.station_refs, station_ids, "station");
+  if (all_stations_named) {
+    resolve(ctx, r.station_refs, station_ids, "station");
+    // A route through an unknown station is an error of the products section: the checks that
+    // need the routes would only say it again ("station 'b' is on no product's route").
+    if (!resolve(ctx, r.route_refs, station_ids, "station")) r.products_ok = false;
+  }
   if (all_products_named) resolve(ctx, r.product_refs, product_ids, "product");
   check_network_sections(ctx, spec, NetworkCheckInput{all_stations_named, all_products_named});
   if (!r.products_ok) return;

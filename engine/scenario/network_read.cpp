@@ -275,14 +275,14 @@ MessageSpec read_message(ReadContext& ctx, const YamlNode& node, const std::stri
   if (!map.valid()) return m;
   map.required("id", m.id, read_id);
   using Trigger = MessageSpec::Trigger;
+  // Not reported beside a misspelt trigger's "unknown key 'evry' (did you mean 'every'?)".
+  map.require_one_of({"after_work", "before_work", "every", "before_move"},
+                     "a message flow needs one of `after_work: STATION`, `before_work: STATION`, `every: DURATION` or `before_move: FLEET`");
   std::vector<std::pair<const char*, Trigger>> triggers;
   for (const auto& [key, trigger] : {std::pair{"after_work", Trigger::AFTER_WORK}, std::pair{"before_work", Trigger::BEFORE_WORK},
                                      std::pair{"every", Trigger::EVERY}, std::pair{"before_move", Trigger::BEFORE_MOVE}})
     if (map.has(key)) triggers.emplace_back(key, trigger);
-  if (triggers.empty())
-    ctx.error(node, path,
-              "a message flow needs one of `after_work: STATION`, `before_work: STATION`, `every: DURATION` or `before_move: FLEET`");
-  else if (triggers.size() > 1)
+  if (triggers.size() > 1)
     ctx.error(*map.key_node(triggers[1].first), path, "give only one of `after_work`, `before_work`, `every` and `before_move`");
   m.trigger = triggers.empty() ? Trigger::EVERY : triggers[0].second;
   ref(map, ctx, "after_work", m.station, m.station_mark, false);

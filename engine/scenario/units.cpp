@@ -325,11 +325,12 @@ std::optional<Instant> parse_instant(std::string_view text, bool require_offset,
   };
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!digits(4, year) || !expect('-') || !digits(2, month) || !expect('-') || !digits(2, day)) return bad();
-  if (!(expect('T') || expect(' ')) || !digits(2, hour) || !expect(':') || !digits(2, minute) || !expect(':') ||
-      !digits(2, second))
-    return bad();
+  if (!(expect('T') || expect(' ')) || !digits(2, hour) || !expect(':') || !digits(2, minute)) return bad();
+  // The seconds may be left out ("06:00+08:00"), and with them their fraction.
+  const bool has_seconds = expect(':');
+  if (has_seconds && !digits(2, second)) return bad();
   std::int64_t nanos = 0;
-  if (expect('.')) {
+  if (has_seconds && expect('.')) {
     std::size_t n = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       if (n < 9) nanos = nanos * 10 + (text[pos] - '0');
@@ -345,7 +346,9 @@ std::optional<Instant> parse_instant(std::string_view text, bool require_offset,
   } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
     const int sign = text[pos++] == '-' ? -1 : 1;
     int oh = 0, om = 0;
-    if (!digits(2, oh) || !expect(':') || !digits(2, om) || oh > 14 || om > 59) return bad();
+    if (!digits(2, oh)) return bad();
+    expect(':');  // "+08:00", or as many loggers write it, "+0800"
+    if (!digits(2, om) || oh > 14 || om > 59) return bad();
     out.offset_minutes = sign * (oh * 60 + om);
     out.has_offset = true;
   }

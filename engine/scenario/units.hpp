@@ -55,7 +55,8 @@ std::optional<double> parse_rate_bytes_per_second(std::string_view text, std::st
 std::optional<double> parse_frequency_per_hour(std::string_view text, std::string* error);
 
 /// An instant in ISO 8601 with its UTC offset: "2026-03-02T06:00:12.5+08:00" (or "Z"; a space
-/// may stand for the "T"). `require_offset`: an instant without one is an error.
+/// may stand for the "T"; the seconds may be left out, "06:00+08:00", and the offset written
+/// "+0800"). `require_offset`: an instant without one is an error.
 struct Instant {
   std::int64_t unix_seconds = 0;  ///< whole seconds since 1970-01-01T00:00:00Z
   std::int64_t nanos = 0;         ///< and the fraction, 0 .. 999,999,999

@@ -212,6 +212,13 @@ const YamlNode* MapReader::get(std::string_view key) {
   return unique_[*i]->value;
 }
 
+void MapReader::require_one_of(const std::vector<std::string>& keys, std::string message) {
+  if (!valid_) return;
+  bool any = false;
+  for (const std::string& key : keys) any = get(key) != nullptr || any;
+  if (!any) missing_.push_back({keys, std::move(message)});
+}
+
 const std::vector<const YamlEntry*>& MapReader::entries() {
   consumed_.assign(unique_.size(), true);
   return unique_;
@@ -236,9 +243,11 @@ void MapReader::finish() {
       suggested.push_back(suggestion.substr(PREFIX.size(), suggestion.size() - PREFIX.size() - SUFFIX.size()));
     ctx_.error(key, path_, "unknown key " + quoted(key.text, '\'') + suggestion);
   }
-  for (const std::string& key : missing_)
-    if (std::find(suggested.begin(), suggested.end(), key) == suggested.end())
-      ctx_.error(node_, path_, "missing required key " + quoted(key, '\''));
+  for (Missing& missing : missing_)
+    if (std::none_of(missing.keys.begin(), missing.keys.end(), [&](const std::string& key) {
+          return std::find(suggested.begin(), suggested.end(), key) != suggested.end();
+        }))
+      ctx_.error(node_, path_, std::move(missing.message));
 }
 
 // ---- scalars ----------------------------------------------------------------------------------------

@@ -123,9 +123,13 @@ class MapReader {
   /// get() for a key that must be present: finish() reports it when it is not.
   const YamlNode* get_required(std::string_view key) {
     const YamlNode* value = get(key);
-    if (!value && valid_) missing_.emplace_back(key);
+    if (!value && valid_) missing_.push_back({{std::string(key)}, "missing required key '" + std::string(key) + "'"});
     return value;
   }
+  /// For a map that needs one of `keys` (a source's kind) and has none: finish() reports `message`
+  /// at the map, unless an unknown key is a misspelling of one of `keys`, whose "unknown key
+  /// 'interarival' (did you mean 'interarrival'?)" says it alone. Every key becomes known.
+  void require_one_of(const std::vector<std::string>& keys, std::string message);
 
   /// Reads `key` with `read` into `out` (unchanged on error); a missing key is reported by finish().
   template <class T, class Read>
@@ -171,7 +175,12 @@ class MapReader {
   std::unordered_map<std::string_view, std::size_t> index_;
   std::vector<bool> consumed_;
   std::vector<std::string> known_;
-  std::vector<std::string> missing_;
+  /// What finish() reports as missing: the message, unless a key of `keys` was suggested.
+  struct Missing {
+    std::vector<std::string> keys;
+    std::string message;
+  };
+  std::vector<Missing> missing_;
 };
 
 /// Calls `read_item(const YamlNode& item, const std::string& item_path, std::size_t index)` for each

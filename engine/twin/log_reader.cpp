@@ -398,8 +398,16 @@ std::optional<kernel::Tick> LogReader::parse_time(std::string_view text) {
   if (iso_ < 0) iso_ = text.size() >= 10 && text[4] == '-' ? 1 : 0;
   if (iso_ == 0) {
     const auto t = parse_seconds(text);
-    if (!t) error(row_line_, "expected a time in seconds (like 125.5) or ISO 8601 like the first row's, got " + quoted(text));
-    return t;
+    if (t) return t;
+    // A number off the axis is told so, as an ISO time is.
+    const auto number = scenario::parse_number(text, nullptr);
+    if (number && *number < 0)
+      error(row_line_, "time " + std::string(text) + " is before time 0");
+    else if (number && *number >= kernel::to_seconds(kernel::MAX_RUN_TICKS))
+      error(row_line_, "time " + std::string(text) + " is more than 100 years after time 0");
+    else
+      error(row_line_, "expected a time in seconds (like 125.5) or ISO 8601 like the first row's, got " + quoted(text));
+    return std::nullopt;
   }
   std::string message;
   const auto instant = scenario::parse_instant(text, false, &message);

@@ -81,6 +81,15 @@ TEST_CASE("a bad --set value is located in the override", "[cli]") {
   CHECK(r.first_err_line() == "--set[1]:1:25: error: stations[4].servers: expected an integer, got \"two\"");
 }
 
+TEST_CASE("warmup + horizon too long is located at the option that made it so", "[cli]") {
+  const auto warmup = run_cli("run scenarios/examples/two_stations.yaml --warmup 36500d");
+  CHECK(warmup.exit_code == 2);
+  CHECK(warmup.first_err_line() == "--warmup:1:1: error: warmup: warmup + horizon must be at most 100 years");
+  const auto horizon = run_cli("run scenarios/examples/two_stations.yaml --horizon 36500d --warmup 1d");
+  CHECK(horizon.exit_code == 2);
+  CHECK(horizon.first_err_line() == "--horizon:1:1: error: horizon: warmup + horizon must be at most 100 years");
+}
+
 TEST_CASE("an unknown id in --set suggests the right one", "[cli]") {
   const auto r = run_cli("run scenarios/smt_line.yaml --set stations.reflw.servers=2");
   CHECK(r.exit_code == 2);

@@ -78,6 +78,20 @@ TEST_CASE("ISO 8601 instants are read exactly, and bad ones are refused", "[even
   CHECK_FALSE(scenario::parse_instant("2026-03-02T00:00:00", true, &error));
   CHECK_THAT(error, Catch::Contains("with its UTC offset"));
   CHECK(scenario::parse_instant("2026-03-02T00:00:00", false, nullptr));
+  // The seconds left out, the offset without its colon.
+  for (const char* same : {"2026-03-02T06:00+08:00", "2026-03-02T06:00:00+0800", "2026-03-02T06:00+0800", "2026-03-01T22:00Z"}) {
+    const auto instant = scenario::parse_instant(same, true, nullptr);
+    REQUIRE(instant);
+    CHECK(instant->unix_seconds == 1772402400);
+    CHECK(instant->nanos == 0);
+  }
+  CHECK(scenario::parse_instant("2026-03-02T06:00:00-0530", true, nullptr)->offset_minutes == -330);
+  for (const char* bad : {"2026-03-02T06:00+080", "2026-03-02T06:00+08:", "2026-03-02T06+08:00", "2026-03-02T06:00.5Z",
+                          "2026-03-02T06:00:+08:00", "2026-03-02T06:00:00+08000", "2026-03-02T06:00:00+08", "2026-03-02T0600Z"}) {
+    CHECK_FALSE(scenario::parse_instant(bad, true, &error));
+    CHECK(error == std::string("expected a date and time like \"2026-03-02T06:00:00+08:00\" (with its UTC offset), got \"") +
+                       bad + "\"");
+  }
 }
 
 TEST_CASE("compound durations read as their sum, units must decrease", "[units]") {

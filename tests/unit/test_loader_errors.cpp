@@ -189,6 +189,19 @@ TEST_CASE("warm-up and horizon together are at most 100 years", "[loader][errors
   CHECK(load(edit(MINIMAL, "horizon: 8h", "horizon: 36499d\nwarmup: 1d")).spec);
 }
 
+TEST_CASE("warm-up and horizon too long together are located at the value that made them so", "[loader][errors]") {
+  // An override's over the file's: the file's 8h horizon was fine with no warm-up.
+  const Override warmup{"warmup", "36500d", Mark{"--warmup", 0, 0}}, horizon{"horizon", "36500d", Mark{"--horizon", 0, 0}};
+  CHECK(first_error(MINIMAL, {warmup}) == "--warmup:1:1: error: warmup: warmup + horizon must be at most 100 years");
+  CHECK(first_error(edit(MINIMAL, "horizon: 8h", "horizon: 8h\nwarmup: 1d"), {horizon}) ==
+        "--horizon:1:1: error: horizon: warmup + horizon must be at most 100 years");
+  // Both from the file, or both overrides: the larger one.
+  CHECK(first_error(edit(MINIMAL, "horizon: 8h", "horizon: 1d\nwarmup: 36500d")) ==
+        "x.yaml:4:9: error: warmup: warmup + horizon must be at most 100 years");
+  CHECK(first_error(MINIMAL, {horizon, Override{"warmup", "1d", Mark{"--warmup", 0, 0}}}) ==
+        "--horizon:1:1: error: horizon: warmup + horizon must be at most 100 years");
+}
+
 TEST_CASE("a section needs at least one item", "[loader][errors]") {
   CHECK(first_error(edit(MINIMAL, "products:\n  - id: board\n    route: [printer]", "products: []")) ==
         "x.yaml:4:11: error: products: expected at least one product");
@@ -245,6 +258,34 @@ TEST_CASE("an order names a product", "[loader][errors]") {
 TEST_CASE("a source needs a kind", "[loader][errors]") {
   CHECK(first_error(edit(MINIMAL, "\n    interarrival: 40s", "")) ==
         "x.yaml:8:5: error: sources[0]: a source needs one of `interarrival`, `saturated: true` or `orders`");
+}
+
+TEST_CASE("a misspelt source kind is one unknown key with did-you-mean, not also a missing kind", "[loader][errors]") {
+  const auto kind = [](const std::string& key) { return load(edit(MINIMAL, "interarrival: 40s", key + ": 40s")); };
+  for (const std::string key : {"interarival", "interarrivel"}) {
+    const auto result = kind(key);
+    CHECK(result.diagnostics.first_error() ==
+          "x.yaml:10:5: error: sources[0]: unknown key '" + key + "' (did you mean 'interarrival'?)");
+    CHECK(result.diagnostics.error_count() == 1);
+  }
+  // Nor does a misspelt `orders` ask for the product that an orders source must not have.
+  const auto orders = load(edit(MINIMAL, "    product: board\n    interarrival: 40s", "    ordres: [{product: board}]"));
+  CHECK(orders.diagnostics.first_error() == "x.yaml:9:5: error: sources[0]: unknown key 'ordres' (did you mean 'orders'?)");
+  CHECK(orders.diagnostics.error_count() == 1);
+  // A key close to no kind leaves the kind missing.
+  const auto far = kind("every");
+  CHECK(far.diagnostics.first_error() ==
+        "x.yaml:8:5: error: sources[0]: a source needs one of `interarrival`, `saturated: true` or `orders`");
+  CHECK(far.diagnostics.error_count() == 2);
+}
+
+TEST_CASE("a misspelt product or mix of a source is one unknown key with did-you-mean", "[loader][errors]") {
+  const auto prodcut = load(edit(MINIMAL, "product: board", "prodcut: board"));
+  CHECK(prodcut.diagnostics.first_error() == "x.yaml:9:5: error: sources[0]: unknown key 'prodcut' (did you mean 'product'?)");
+  CHECK(prodcut.diagnostics.error_count() == 1);
+  const auto mixx = load(edit(MINIMAL, "product: board", "mixx: {board: 1}"));
+  CHECK(mixx.diagnostics.first_error() == "x.yaml:9:5: error: sources[0]: unknown key 'mixx' (did you mean 'mix'?)");
+  CHECK(mixx.diagnostics.error_count() == 1);
 }
 
 TEST_CASE("a source has only one kind", "[loader][errors]") {
@@ -345,6 +386,14 @@ TEST_CASE("every station is on some product's route", "[loader][errors]") {
         "x.yaml:14:5: error: stations[1]: station 'aoi' is on no product's route");
 }
 
+TEST_CASE("a route through an unknown station is one error, not also a station on no route", "[loader][errors]") {
+  // TWO with printer misspelt in case's route: printer is still on board's, so try it on aoi.
+  const auto result = load(edit(TWO, "route: [printer, aoi]", "route: [printer, ao]"));
+  CHECK(result.diagnostics.format_all() ==
+        "x.yaml:6:22: error: products[0].route[1]: unknown station 'ao' (did you mean 'aoi'?)\n");
+  CHECK(result.diagnostics.error_count() == 1);
+}
+
 TEST_CASE("a setup matrix names products and no product to itself", "[loader][errors]") {
   CHECK(first_error(edit(TWO, "process: 10s", "process: 10s\n    setup: {board: {cse: 1min}}")) ==
         "x.yaml:18:21: error: stations[1].setup.board: unknown product 'cse' (did you mean 'case'?)");
@@ -400,6 +449,9 @@ TEST_CASE("Distribution::validate's message is reported at the distribution", "[
         "x.yaml:13:14: error: stations[0].process: weights must have one entry per value (2), got 1");
   CHECK(first_error(with_process("{dist: lognormal, mean: 1s, cv: -1}")) ==
         "x.yaml:13:14: error: stations[0].process: cv must be between 0 and 100, got -1");
+  CHECK(first_error(with_process("{dist: weibull, shape: 0.01, scale: 1s}")) ==
+        "x.yaml:13:14: error: stations[0].process: the mean scale * Gamma(1 + 1/shape) must be at most 100 years, got "
+        "9.33262e+157");
 }
 
 TEST_CASE("distribution parameters have their types", "[loader][errors]") {

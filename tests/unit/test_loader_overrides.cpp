@@ -106,9 +106,11 @@ TEST_CASE("overrides are numbered from 1 in the order given", "[loader][override
 }
 
 TEST_CASE("a reference in an override is checked like one in the file", "[loader][overrides]") {
+  // Once: printer is then on no route, but that is the same mistake.
   CHECK(load(MINIMAL, sets({"products.board.route=[printr]"})).diagnostics.format_all() ==
-        "x.yaml:12:5: error: stations[0]: station 'printer' is on no product's route\n"
         "--set[1]:1:23: error: products[0].route[0]: unknown station 'printr' (did you mean 'printer'?)\n");
+  CHECK(load(TWO_STATIONS, sets({"products.board.route.1=ao"})).diagnostics.format_all() ==
+        "--set[1]:1:24: error: products[0].route[1]: unknown station 'ao' (did you mean 'aoi'?)\n");
 }
 
 TEST_CASE("an unknown id in an override path gets did-you-mean", "[loader][overrides]") {

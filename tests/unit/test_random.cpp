@@ -123,6 +123,23 @@ TEST_CASE("invalid parameters are reported by validate", "[rng]") {
   CHECK(Distribution::lognormal(3, 0.2).validate().empty());
 }
 
+TEST_CASE("validate holds the mean to 100 years where the parameters alone do not", "[rng]") {
+  const double years_100 = to_seconds(MAX_DURATION_TICKS);
+  // Shape 0.01: the mean is Gamma(101), about 9e157, times the scale.
+  CHECK(Distribution::weibull(0.01, 1).validate() ==
+        "the mean scale * Gamma(1 + 1/shape) must be at most 100 years, got 9.33262e+157");
+  CHECK(Distribution::weibull(0.5, years_100 / 1.9).validate() ==
+        "the mean scale * Gamma(1 + 1/shape) must be at most 100 years, got 3.31958e+09");
+  CHECK(Distribution::weibull(0.5, years_100 / 2.01).validate().empty());
+  CHECK(Distribution::weibull(1, years_100).validate().empty());
+  CHECK(Distribution::weibull(0.01, 1e-158).validate().empty());
+  // Redrawn below 0, a normal's mean is above `mean`: 1.29 times it when sd = mean.
+  CHECK(Distribution::normal(years_100, years_100).validate() ==
+        "the mean of the normal truncated at 0 must be at most 100 years, got 4.06058e+09");
+  CHECK(Distribution::normal(years_100 / 1.3, years_100 / 1.3).validate().empty());
+  CHECK(Distribution::normal(years_100, 0).validate().empty());
+}
+
 TEST_CASE("durations round to the nearest tick exactly as llround", "[time]") {
   RngStream s(9, 0, "round");
   for (int i = 0; i < 200000; ++i) {

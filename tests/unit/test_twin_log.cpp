@@ -156,6 +156,43 @@ TEST_CASE("ISO times count from the epoch, or from midnight of the first row's d
   CHECK_THAT(first_error(before), Catch::Contains(":2: error: time 2026-03-02T06:00:00+08:00 is before time 0 (the epoch)"));
 }
 
+TEST_CASE("ISO times may leave out the seconds and the offset's colon, malformed ones are still refused", "[twin][log]") {
+  const Read r = read("time,event,station,server,part,product,order\n"
+                      "2026-03-02T06:00+08:00,release,,,1,p,\n"
+                      "2026-03-02T06:00:01+0800,enter,a,,1,p,\n"
+                      "2026-03-01T22:01Z,start,a,0,1,p,\n"
+                      "2026-03-02T06:01:30-0130,end,a,0,1,p,\n");
+  INFO(first_error(r));
+  REQUIRE(r.events.size() == 4);
+  CHECK(r.events[0].time == 6 * 3600 * S);
+  CHECK(r.events[1].time == (6 * 3600 + 1) * S);
+  CHECK(r.events[2].time == (6 * 3600 + 60) * S);
+  CHECK(r.events[3].time == (6 * 3600 + 90 + 9 * 3600 + 30 * 60) * S);  // 07:31:30Z is 15:31:30 at +08:00
+  for (const std::string bad : {"2026-03-02T06:00+080", "2026-03-02T06:00+08:0", "2026-03-02T06+08:00",
+                                "2026-03-02T06:00.5+08:00", "2026-03-02T06:00:00+08:", "2026-03-02T06:00:00+08000"}) {
+    const Read refused = read("time,event,station,server,part,product,order\n" + bad + ",release,,,1,p,\n");
+    CHECK(first_error(refused).substr(refused.diagnostics.front().file.size()) ==
+          ":2: error: time: expected a date and time like \"2026-03-02T06:00:00+08:00\", got \"" + bad + "\"");
+  }
+}
+
+TEST_CASE("a time in seconds before time 0 or more than 100 years after it says so", "[twin][log]") {
+  const Read r = read("time,event,station,server,part,product,order\n"
+                      "0,release,,,1,p,\n"
+                      "-5,enter,a,,1,p,\n"
+                      "3153600001,start,a,0,1,p,\n"
+                      "1e10,start,a,0,1,p,\n"
+                      "-1e3,start,a,0,1,p,\n");
+  std::vector<std::string> errors;
+  for (const auto& d : r.diagnostics)
+    if (d.error) errors.push_back(d.format().substr(d.file.size()));
+  REQUIRE(errors.size() == 4);
+  CHECK(errors[0] == ":3: error: time -5 is before time 0");
+  CHECK(errors[1] == ":4: error: time 3153600001 is more than 100 years after time 0");
+  CHECK(errors[2] == ":5: error: time 1e10 is more than 100 years after time 0");
+  CHECK(errors[3] == ":6: error: time -1e3 is before time 0");
+}
+
 TEST_CASE("the replay nets out repairs from work and knows where every part is", "[twin][replay]") {
   const TempFile file("replay.csv", "time,event,station,server,part,product,order\n"
                                      "0,release,,,1,p,\n"
