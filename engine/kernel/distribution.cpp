@@ -237,6 +237,21 @@ bool Distribution::operator==(const Distribution& other) const {
 
 Tick Distribution::sample_ticks_general(RngStream& rng) const { return duration_from_seconds(sample(rng)); }
 
+std::pair<double, double> Distribution::support() const {
+  switch (kind_) {
+    case Kind::CONSTANT: return {a_, a_};
+    case Kind::UNIFORM: return {a_, b_};
+    case Kind::TRIANGULAR: return {a_, c_};
+    case Kind::EMPIRICAL: {
+      const auto& values = table().values;
+      if (values.empty()) return {0.0, 0.0};
+      const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+      return {*lo, *hi};
+    }
+    default: return {0.0, INFINITY};
+  }
+}
+
 double Distribution::mean() const {
   switch (kind_) {
     case Kind::CONSTANT: return a_;

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernel/rng.hpp"
@@ -66,6 +67,8 @@ class Distribution {
 
   /// The exact mean, in seconds (for normal: of the distribution truncated at 0).
   double mean() const;
+  /// The least and the greatest value it can draw, in seconds (infinity: unbounded above).
+  std::pair<double, double> support() const;
   /// True when sample() always returns the same value.
   bool is_constant() const { return kind_ == Kind::CONSTANT; }
 

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
+#include <cstdio>
 #include <iterator>
 #include <limits>
 
@@ -13,6 +15,17 @@
 #include "models/source.hpp"
 
 namespace plantwin::models {
+
+namespace {
+
+/// "95.3s": a duration for a message.
+std::string seconds_text(kernel::Tick t) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9gs", kernel::to_seconds(t));
+  return buf;
+}
+
+}  // namespace
 
 const Distribution* StationParams::setup_between(ProductIndex from, ProductIndex to) const {
   if (from == to) return nullptr;
@@ -57,6 +70,9 @@ Station::Station(std::string id, const StationParams& params, PlantContext& ctx,
     }
   if (params_.maintenance && params_.maintenance->scope == MaintenanceParams::Scope::SERVER) server_units_.resize(servers_.size());
   has_planning_ = calendar_ != nullptr || params_.maintenance.has_value() || has_pools_;
+  if (params_.failures && params_.failures->interrupted == FailureParams::Interrupted::RESTART)
+    if (const double most = params_.failures->time_to_failure.support().second; std::isfinite(most))
+      restart_limit_ = kernel::duration_from_seconds(most);
   counts_station_work_ = params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::OPERATING &&
                          params_.maintenance->scope == MaintenanceParams::Scope::STATION;
   if (ctx.plant != nullptr && number_ < ctx.assembled_at.size() && !ctx.assembled_at[number_].empty())
@@ -576,6 +592,8 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
     on.push_back(s.waiting_on->entry_wait(*this, item));
     return WaitKind::ANY;
   }
+  // Its part's work starts over after every failure, and never lasts until the next one.
+  if (restarts_for_ever(s)) return WaitKind::ANY;
   if (s.op_waiting) {
     on.push_back(step_pool(s)->operator_item());
     return WaitKind::ANY;
@@ -612,6 +630,10 @@ std::string Station::describe_wait(std::uint32_t item) const {
   std::string what = "station '" + id_ + "' server " + std::to_string(item);
   if (s.state != ServerState::IDLE) what += " holds a part of '" + ctx_.product_name(s.part) + "'";
   if (s.waiting_on != nullptr) return what + " and waits for " + s.waiting_on->entry_name();
+  if (restarts_for_ever(s))
+    return what + " whose " + (s.activity == Activity::SETUP ? "setup" : "work") + " of " + seconds_text(s.activity_duration) +
+           " starts over after each failure (`interrupted: restart`), and a failure comes at most " +
+           seconds_text(restart_limit_) + " after the last one";
   if (s.op_waiting) return what + " and waits for an operator of '" + step_pool(s)->params().id + "'";
   if (gather_ != 0 && s.state == ServerState::IDLE && (s.holds & ~HOLD_OFF) == 0)
     return what + " is free and waits for parts to gather";
@@ -644,6 +666,7 @@ void Station::fail(std::uint32_t index) {
     const kernel::Tick ran = now - s.run_start;
     const kernel::Tick left = s.activity_remaining - ran;
     s.activity_remaining = f.interrupted == FailureParams::Interrupted::RESTART && left > 0 ? s.activity_duration : left;
+    if (ctx_.stalls != nullptr && restarts_for_ever(s)) ctx_.stalls->check({this, index});
     if (has_planning_) {
       if (s.activity == Activity::WORK) work_stopped(s, ran);
       release_operator(index);

@@ -24,6 +24,7 @@
 ///   waiting_transport, waiting_network, idle).
 
 #include <array>
+#include <limits>
 #include <memory>
 #include <cstdint>
 #include <optional>
@@ -565,6 +566,10 @@ class Station final : public kernel::Model,
   bool has_planning_ = false;
   /// Maintenance with scope station on the operating basis: working time is counted as it goes.
   bool counts_station_work_ = false;
+  /// `interrupted: restart` with a bounded time to failure: the longest a server stays up. An
+  /// activity longer than that starts over after every failure and never ends.
+  kernel::Tick restart_limit_ = std::numeric_limits<kernel::Tick>::max();
+  bool restarts_for_ever(const Server& s) const { return s.activity != Activity::NONE && s.activity_duration > restart_limit_; }
   struct MaintenanceUnit {
     bool due = false;
     bool running = false;

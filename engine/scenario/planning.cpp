@@ -16,7 +16,12 @@ namespace {
 constexpr Tick DAY = models::DAY;
 
 std::string time_text(Tick t) {
-  // "14h", "10h30min", "0s": the way the docs write times of day.
+  // "14h", "10h30min", "0s": the way the docs write times of day; "0.25s" below the second.
+  if (t % kernel::TICKS_PER_SECOND != 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.9gs", kernel::to_seconds(t));
+    return buf;
+  }
   const Tick s = t / kernel::TICKS_PER_SECOND;
   std::string out;
   if (s / 86400) out += std::to_string(s / 86400) + "d";
@@ -119,45 +124,24 @@ std::unordered_map<std::string, std::size_t> index_by_id(const std::vector<T>& i
   return index;
 }
 
-/// The least and the greatest value a distribution can draw, in seconds (infinity: unbounded).
-std::pair<double, double> support(const Distribution& d) {
-  using K = Distribution::Kind;
-  switch (d.kind()) {
-    case K::CONSTANT: return {d.a(), d.a()};
-    case K::UNIFORM: return {d.a(), d.b()};
-    case K::TRIANGULAR: return {d.a(), d.c()};
-    case K::EMPIRICAL: {
-      const auto [lo, hi] = std::minmax_element(d.values().begin(), d.values().end());
-      return d.values().empty() ? std::pair{0.0, 0.0} : std::pair{*lo, *hi};
-    }
-    default: return {0.0, INFINITY};
-  }
-}
-
 /// `interrupted: restart` starts an interrupted work over with the same duration. When failures
 /// come at most T after the last one (a bounded time to failure), a work longer than T never ends
 /// and its part never leaves: a plant that runs on with nothing coming out. Certain: an error;
 /// possible (a work that can draw more than T): a warning.
 void check_restart_ends(ReadContext& ctx, const StationSpec& st, std::size_t i) {
   if (!st.params.failures || st.params.failures->interrupted != models::FailureParams::Interrupted::RESTART) return;
-  const double most = support(st.params.failures->time_to_failure).second;
+  const double most = st.params.failures->time_to_failure.support().second;
   if (!std::isfinite(most)) return;
   std::vector<const Distribution*> works;
   if (st.process) works.push_back(&*st.process);
   for (const auto& pd : st.process_by_product) works.push_back(&pd.dist);
   double least = INFINITY, longest = 0;
   for (const Distribution* d : works) {
-    const auto [lo, hi] = support(*d);
+    const auto [lo, hi] = d->support();
     least = std::min(least, lo);
     longest = std::max(longest, hi);
   }
-  const auto text = [](double seconds) {
-    const Tick t = kernel::duration_from_seconds(seconds);
-    if (t % kernel::TICKS_PER_SECOND == 0) return time_text(t);
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.9gs", seconds);
-    return std::string(buf);
-  };
+  const auto text = [](double seconds) { return time_text(kernel::duration_from_seconds(seconds)); };
   const std::string path = item_path("stations", i) + ".failures";
   const std::string why = "with `interrupted: restart` a work starts over after each failure, and a failure comes at most " +
                           text(most) + " after the last one";

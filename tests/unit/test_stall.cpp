@@ -330,3 +330,30 @@ TEST_CASE("a part waiting for a pool's next on-time after the end of the run is 
   const Run r = run_text(pool_closed("1d"));
   CHECK(value(r.doc, {"stations", "a", "states", "waiting_operator"}) == Approx(50.0 / 60));
 }
+
+TEST_CASE("a work that restarts after every failure and outlasts the longest time to failure stops the run", "[stall][failures]") {
+  // Failures every 3 s exactly; `q`'s 10 s of work start over after each one and never end. `p`'s
+  // 1 s fit, so the scenario loads with a warning, and the run stops at the first restart of `q`.
+  const std::string text = R"(plantwin: 1
+name: restart-for-ever
+horizon: 1h
+products:
+  - {id: p, route: [a]}
+  - {id: q, route: [a]}
+sources:
+  - {id: s, orders: [{id: o1, product: p, quantity: 2}, {id: o2, product: q, quantity: 1, release: 5s}]}
+stations:
+  - id: a
+    process: {p: 1s, q: 10s}
+    failures: {mtbf: 3s, mttr: 1s, basis: calendar, interrupted: restart}
+)";
+  CHECK(run_error(text) ==
+        "replication 0: stall at t=7.000000s: station 'a' server 0 holds a part of 'q' whose work of 10s starts over after "
+        "each failure (`interrupted: restart`), and a failure comes at most 3s after the last one. None of these can move "
+        "again: what they wait for never comes back");
+  // The same work with `resume` ends (the failures only pause it).
+  std::string resumed = text;
+  resumed.replace(resumed.find("restart}"), 7, "resume");
+  const Run r = run_text(resumed);
+  CHECK(value(r.doc, {"stations", "a", "completed"}) == 3);
+}
