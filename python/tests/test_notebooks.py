@@ -23,14 +23,17 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 @pytest.fixture(scope="module")
 def kernel_dirs(tmp_path_factory) -> Path:
     """A kernel spec that starts this very interpreter (Debian's /usr/bin/python3 under
-    scripts/test.sh) with this checkout's package on its path and inline figures."""
+    scripts/test.sh) with this checkout's package on its path and inline figures. Its TMPDIR is a
+    directory of pytest's, so what a notebook writes with `tempfile` is not left in /tmp."""
     base = tmp_path_factory.mktemp("kernels")
+    scratch = tmp_path_factory.mktemp("notebook-tmp")
     spec = base / "plantwin-python3"
     spec.mkdir()
     (spec / "kernel.json").write_text(json.dumps({
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "plantwin tests", "language": "python",
-        "env": {"PYTHONPATH": os.environ["PYTHONPATH"], "MPLBACKEND": "module://matplotlib_inline.backend_inline"},
+        "env": {"PYTHONPATH": os.environ["PYTHONPATH"], "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+                "TMPDIR": str(scratch)},
     }))
     return base
 

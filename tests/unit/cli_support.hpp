@@ -9,6 +9,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "test_dir.hpp"
+
 namespace plantwin::testing {
 
 struct CliResult {
@@ -28,7 +30,7 @@ inline std::string read_text(const std::string& path) {
 /// passed to /bin/sh: quote what needs it.
 inline CliResult run_cli(const std::string& args) {
   static int counter = 0;
-  const std::string base = "/tmp/plantwin_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  const std::string base = test_path("cli_" + std::to_string(counter++));
   const std::string cmd = std::string("cd '") + PLANTWIN_SOURCE_DIR + "' && '" + PLANTWIN_CLI + "' " + args + " >'" +
                           base + ".out' 2>'" + base + ".err'";
   const int status = std::system(cmd.c_str());

@@ -8,6 +8,7 @@
 
 using plantwin::testing::read_text;
 using plantwin::testing::run_cli;
+using plantwin::testing::test_path;
 
 namespace {
 // The result document without wall_s, which is the only field that may differ between runs.
@@ -142,7 +143,7 @@ TEST_CASE("every example scenario keeps its golden fingerprint", "[cli][golden]"
 }
 
 TEST_CASE("check passes the flagship's plan and writes a JUnit report", "[cli][check]") {
-  const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml --junit /tmp/plantwin_junit_test.xml");
+  const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml --junit " + test_path("junit_test.xml"));
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::EndsWith("scenarios/smt_line.yaml: 12 of 12 expectation(s) met; fingerprint unchanged\n"));
   // Confidence mode: the whole interval within the bound, and said so.
@@ -150,7 +151,7 @@ TEST_CASE("check passes the flagship's plan and writes a JUnit report", "[cli][c
                                     "replications): the interval is within the bound\n"));
   // A bound with a unit: {max: 6h} is 21600 s.
   CHECK_THAT(r.out, Catch::Contains("PASS lead_time_s.p95 = 20000.2 (pooled over 10 replications, no interval)\n"));
-  const std::string xml = read_text("/tmp/plantwin_junit_test.xml");
+  const std::string xml = read_text(test_path("junit_test.xml"));
   CHECK_THAT(xml, Catch::Contains("tests=\"13\" failures=\"0\""));
   CHECK_THAT(xml, Catch::Contains("name=\"lead_time_s.p95 &lt;= 21600\""));
   CHECK_THAT(xml, Catch::Contains("name=\"orders.on_time &gt;= 0.75 (95 % confidence)\""));
@@ -158,18 +159,18 @@ TEST_CASE("check passes the flagship's plan and writes a JUnit report", "[cli][c
 
 TEST_CASE("check exits with 1 and names the measured value and interval of a failed expectation", "[cli][check]") {
   const auto r = run_cli("check scenarios/smt_line.yaml --expect scenarios/smt_line.expect.yaml "
-                         "--set stations.pnp_chip.process.mainboard=60s --junit /tmp/plantwin_junit_fail.xml");
+                         "--set stations.pnp_chip.process.mainboard=60s --junit " + test_path("junit_fail.xml"));
   CHECK(r.exit_code == 1);
   CHECK_THAT(r.out, Catch::Contains("FAIL orders.on_time = 0.097 (95 % CI 0.070 .. 0.123 over 10 replications): below the minimum 0.75"));
   CHECK_THAT(r.out, Catch::Contains("FAIL lead_time_s = 15493.7 (95 % CI 15052.9 .. 15934.6 over 10 replications): above the maximum 12000"));
   CHECK_THAT(r.out, Catch::Contains("FAIL fingerprint 002842a59f2385f9: the event trajectory changed (expected 87aef430052de490)"));
   CHECK_THAT(r.out, Catch::EndsWith(": 7 of 12 expectation(s) met, 5 failed; fingerprint changed\n"));
-  CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure type=\"expectation\" message="));
-  CHECK_THAT(read_text("/tmp/plantwin_junit_fail.xml"), Catch::Contains("<failure type=\"fingerprint\" message="));
+  CHECK_THAT(read_text(test_path("junit_fail.xml")), Catch::Contains("<failure type=\"expectation\" message="));
+  CHECK_THAT(read_text(test_path("junit_fail.xml")), Catch::Contains("<failure type=\"fingerprint\" message="));
 }
 
 TEST_CASE("an expectation on a KPI that does not exist is a located error before any run", "[cli][check]") {
-  const std::string expect = "/tmp/plantwin_bad_expect.yaml";
+  const std::string expect = test_path("bad_expect.yaml");
   std::ofstream(expect) << "expect:\n  stations.reflow.utilisation: {max: 0.9}\n";
   const auto r = run_cli("check scenarios/smt_line.yaml --expect " + expect);
   CHECK(r.exit_code == 2);
@@ -178,7 +179,7 @@ TEST_CASE("an expectation on a KPI that does not exist is a located error before
 }
 
 TEST_CASE("a deadlock while running exits with 3 and says why", "[cli]") {
-  const std::string file = "/tmp/plantwin_deadlock.yaml";
+  const std::string file = test_path("deadlock.yaml");
   std::ofstream(file) << "plantwin: 1\nname: loop\nhorizon: 1h\n"
                          "products: [{id: p, route: [a, b, a, b]}]\n"
                          "sources: [{id: s, product: p, saturated: true}]\n"
@@ -189,18 +190,18 @@ TEST_CASE("a deadlock while running exits with 3 and says why", "[cli]") {
 }
 
 TEST_CASE("run --out writes the document and CSV files", "[cli]") {
-  const auto r = run_cli("run scenarios/smt_line.yaml --replications 2 --out /tmp/plantwin_out_test");
+  const auto r = run_cli("run scenarios/smt_line.yaml --replications 2 --out " + test_path("out_test"));
   CHECK(r.exit_code == 0);
-  CHECK_THAT(read_text("/tmp/plantwin_out_test/result.json"), Catch::Contains("\"fingerprint\""));
-  CHECK_THAT(read_text("/tmp/plantwin_out_test/stations.csv"), Catch::StartsWith("station,utilization_mean,"));
-  CHECK_THAT(read_text("/tmp/plantwin_out_test/products.csv"), Catch::Contains("mainboard,"));
-  CHECK_THAT(read_text("/tmp/plantwin_out_test/replications.csv"), Catch::StartsWith("replication,throughput_per_h,"));
+  CHECK_THAT(read_text(test_path("out_test/result.json")), Catch::Contains("\"fingerprint\""));
+  CHECK_THAT(read_text(test_path("out_test/stations.csv")), Catch::StartsWith("station,utilization_mean,"));
+  CHECK_THAT(read_text(test_path("out_test/products.csv")), Catch::Contains("mainboard,"));
+  CHECK_THAT(read_text(test_path("out_test/replications.csv")), Catch::StartsWith("replication,throughput_per_h,"));
 }
 
 TEST_CASE("run --trace writes one CSV line per event of replication 0", "[cli]") {
-  const auto r = run_cli("run scenarios/smt_line.yaml --replications 1 --json --trace /tmp/plantwin_trace.csv");
+  const auto r = run_cli("run scenarios/smt_line.yaml --replications 1 --json --trace " + test_path("trace.csv"));
   REQUIRE(r.exit_code == 0);
-  const std::string trace = read_text("/tmp/plantwin_trace.csv");
+  const std::string trace = read_text(test_path("trace.csv"));
   CHECK_THAT(trace, Catch::StartsWith("time_s,model,event,arg\n"));
   CHECK_THAT(trace, Catch::Contains(",station/reflow,end_work,"));
   const auto lines = static_cast<std::size_t>(std::count(trace.begin(), trace.end(), '\n'));
@@ -214,7 +215,7 @@ TEST_CASE("seeds are printed exactly, all 19 digits", "[cli]") {
 }
 
 TEST_CASE("in check, command-line overrides are numbered among themselves, after an expectation file's set", "[cli][check]") {
-  const std::string expect = "/tmp/plantwin_set_expect.yaml";
+  const std::string expect = test_path("set_expect.yaml");
   std::ofstream(expect) << "expect:\n  throughput_per_h: {min: 1}\nset:\n  stations.aoi.servers: 2\n  stations.pack.servers: 2\n";
   const auto r = run_cli("check scenarios/smt_line.yaml --expect " + expect + " --set stations.test.servers=zero");
   CHECK(r.exit_code == 2);

@@ -9,6 +9,7 @@
 
 using plantwin::testing::read_text;
 using plantwin::testing::run_cli;
+using plantwin::testing::test_path;
 
 namespace {
 
@@ -17,7 +18,7 @@ const std::string TWO = "scenarios/examples/two_stations.yaml --set replications
 // A baseline of the two-station line, 8 replications with its seed (written once per test run).
 const std::string& baseline() {
   static const std::string file = [] {
-    const std::string dir = "/tmp/plantwin_baseline_" + std::to_string(::getpid());
+    const std::string dir = test_path("baseline");
     const auto r = run_cli("run scenarios/examples/two_stations.yaml --replications 8 --out " + dir);
     REQUIRE(r.exit_code == 0);
     return dir + "/result.json";
@@ -26,7 +27,7 @@ const std::string& baseline() {
 }
 
 std::string write(const std::string& name, const std::string& text) {
-  const std::string path = "/tmp/plantwin_" + std::to_string(::getpid()) + "_" + name;
+  const std::string path = test_path(name);
   std::ofstream(path) << text;
   return path;
 }
@@ -89,7 +90,7 @@ TEST_CASE("only a changed fingerprint exits with 4, --fingerprint warn or ignore
 
 TEST_CASE("check --json prints the document with a check section, and --out keeps it", "[cli][check]") {
   const std::string expect = write("json.expect.yaml", "expect:\n  lead_time_s: {max: 1h, confidence: 0.95}\n");
-  const std::string dir = "/tmp/plantwin_check_out_" + std::to_string(::getpid());
+  const std::string dir = test_path("check_out");
   const auto r = run_cli("check " + TWO + " --expect " + expect + " --baseline " + baseline() + " --json --out " + dir);
   REQUIRE(r.exit_code == 0);
   plantwin::run::JsonError error;
@@ -112,7 +113,7 @@ TEST_CASE("check --json prints the document with a check section, and --out keep
 }
 
 TEST_CASE("check writes its JUnit file also when it cannot test: invalid input, run failure", "[cli][check]") {
-  const std::string junit = "/tmp/plantwin_junit_error_" + std::to_string(::getpid()) + ".xml";
+  const std::string junit = test_path("junit_error.xml");
   const std::string expect = write("typo.expect.yaml", "expect:\n  throughput_per_hour: {min: 1}\n");
   const auto invalid = run_cli("check " + TWO + " --expect " + expect + " --junit " + junit);
   CHECK(invalid.exit_code == 2);

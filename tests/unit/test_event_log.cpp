@@ -19,7 +19,7 @@ const char* TINY = "plantwin: 1\nname: tiny\nhorizon: 100s\n"
                    "stations: [{id: a, process: 10s}, {id: b, process: 5s}]\n";
 
 std::string write_tiny(const std::string& extra = "") {
-  const std::string file = "/tmp/plantwin_event_log_" + std::to_string(::getpid()) + ".yaml";
+  const std::string file = test_path("event_log.yaml");
   std::ofstream(file) << TINY << extra;
   return file;
 }

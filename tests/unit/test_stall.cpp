@@ -55,7 +55,7 @@ TEST_CASE("a loop through a fleet that closes when a station's server starts wai
 }
 
 TEST_CASE("the command line reports the frozen plant with exit code 3 and no report", "[stall][cli]") {
-  const std::string file = "/tmp/plantwin_silent_agv_deadlock_" + std::to_string(::getpid()) + ".yaml";
+  const std::string file = test_path("silent_agv_deadlock.yaml");
   std::ofstream(file) << two_way("{station: b, via: agv}", "{station: a, via: agv}",
                                  LAYOUT + "fleets:\n  - {id: agv, vehicles: 1, speed: 1, home: n1}\n");
   for (const std::string command : {"run ", "run --json ", "run --replications 3 --jobs 2 "}) {

@@ -10,15 +10,16 @@
 #include <string>
 
 #include "run/session.hpp"
+#include "test_dir.hpp"
 #include "scenario/loader.hpp"
 
 namespace plantwin::testing {
 
-/// A file under /tmp named for this process, removed when the object goes.
+/// A file in the test directory (test_dir.hpp), removed when the object goes.
 class TempFile {
  public:
   /// A name only: the test writes the file (or not).
-  explicit TempFile(const std::string& name) : path_("/tmp/plantwin_twin_" + std::to_string(::getpid()) + "_" + name) {}
+  explicit TempFile(const std::string& name) : path_(test_path("twin_" + name)) {}
   /// A file holding `text` (which may be empty).
   TempFile(const std::string& name, const std::string& text) : TempFile(name) {
     std::ofstream(path_, std::ios::binary) << text;
