@@ -242,11 +242,19 @@ std::pair<double, double> Distribution::support() const {
     case Kind::CONSTANT: return {a_, a_};
     case Kind::UNIFORM: return {a_, b_};
     case Kind::TRIANGULAR: return {a_, c_};
+    case Kind::NORMAL: return b_ == 0 ? std::pair{a_, a_} : std::pair<double, double>{0.0, INFINITY};
+    case Kind::LOGNORMAL: return b_ == 0 ? std::pair{a_, a_} : std::pair<double, double>{0.0, INFINITY};
     case Kind::EMPIRICAL: {
+      // The values that can be drawn: those of weight > 0.
       const auto& values = table().values;
-      if (values.empty()) return {0.0, 0.0};
-      const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
-      return {*lo, *hi};
+      const auto& cumulative = table().cumulative;
+      double lo = INFINITY, hi = -INFINITY;
+      for (std::size_t i = 0; i < values.size(); ++i)
+        if (cumulative[i] > (i == 0 ? 0.0 : cumulative[i - 1])) {
+          lo = std::min(lo, values[i]);
+          hi = std::max(hi, values[i]);
+        }
+      return lo <= hi ? std::pair{lo, hi} : std::pair{0.0, 0.0};
     }
     default: return {0.0, INFINITY};
   }

@@ -8,6 +8,7 @@
 /// MAX_DURATION_TICKS, so `now + duration` never overflows.
 
 #include <cstdint>
+#include <string>
 
 namespace plantwin::kernel {
 
@@ -33,6 +34,21 @@ inline Tick duration_from_seconds(double s) {
   // add one when the fraction (exact: t - trunc(t) is representable) is at least a half.
   const auto whole = static_cast<Tick>(t);
   return t - static_cast<double>(whole) >= 0.5 ? whole + 1 : whole;
+}
+
+/// A duration for a message, exact to the tick: "95s", "0.25s", "20.000000001s".
+inline std::string seconds_text(Tick t) {
+  std::string out = t < 0 ? "-" : "";
+  const auto u = static_cast<std::uint64_t>(t < 0 ? -t : t);
+  constexpr auto per_second = static_cast<std::uint64_t>(TICKS_PER_SECOND);
+  out += std::to_string(u / per_second);
+  if (const std::uint64_t frac = u % per_second; frac != 0) {
+    std::string digits = std::to_string(frac);
+    digits.insert(0, 9 - digits.size(), '0');
+    digits.erase(digits.find_last_not_of('0') + 1);
+    out += "." + digits;
+  }
+  return out + "s";
 }
 
 }  // namespace plantwin::kernel

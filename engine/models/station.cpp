@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <cstdio>
 #include <iterator>
 #include <limits>
 
@@ -15,17 +14,6 @@
 #include "models/source.hpp"
 
 namespace plantwin::models {
-
-namespace {
-
-/// "95.3s": a duration for a message.
-std::string seconds_text(kernel::Tick t) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.9gs", kernel::to_seconds(t));
-  return buf;
-}
-
-}  // namespace
 
 const Distribution* StationParams::setup_between(ProductIndex from, ProductIndex to) const {
   if (from == to) return nullptr;
@@ -70,9 +58,12 @@ Station::Station(std::string id, const StationParams& params, PlantContext& ctx,
     }
   if (params_.maintenance && params_.maintenance->scope == MaintenanceParams::Scope::SERVER) server_units_.resize(servers_.size());
   has_planning_ = calendar_ != nullptr || params_.maintenance.has_value() || has_pools_;
-  if (params_.failures && params_.failures->interrupted == FailureParams::Interrupted::RESTART)
-    if (const double most = params_.failures->time_to_failure.support().second; std::isfinite(most))
+  if (const auto& f = params_.failures; f && f->interrupted == FailureParams::Interrupted::RESTART &&
+                                         (f->basis == FailureParams::Basis::OPERATING || calendar_ == nullptr))
+    if (const double most = f->time_to_failure.support().second; std::isfinite(most)) {
       restart_limit_ = kernel::duration_from_seconds(most);
+      restart_setups_ = f->basis == FailureParams::Basis::CALENDAR;
+    }
   counts_station_work_ = params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::OPERATING &&
                          params_.maintenance->scope == MaintenanceParams::Scope::STATION;
   if (ctx.plant != nullptr && number_ < ctx.assembled_at.size() && !ctx.assembled_at[number_].empty())
@@ -631,9 +622,9 @@ std::string Station::describe_wait(std::uint32_t item) const {
   if (s.state != ServerState::IDLE) what += " holds a part of '" + ctx_.product_name(s.part) + "'";
   if (s.waiting_on != nullptr) return what + " and waits for " + s.waiting_on->entry_name();
   if (restarts_for_ever(s))
-    return what + " whose " + (s.activity == Activity::SETUP ? "setup" : "work") + " of " + seconds_text(s.activity_duration) +
+    return what + " whose " + (s.activity == Activity::SETUP ? "setup" : "work") + " of " + kernel::seconds_text(s.activity_duration) +
            " starts over after each failure (`interrupted: restart`), and a failure comes at most " +
-           seconds_text(restart_limit_) + " after the last one";
+           kernel::seconds_text(restart_limit_) + " after the last one";
   if (s.op_waiting) return what + " and waits for an operator of '" + step_pool(s)->params().id + "'";
   if (gather_ != 0 && s.state == ServerState::IDLE && (s.holds & ~HOLD_OFF) == 0)
     return what + " is free and waits for parts to gather";

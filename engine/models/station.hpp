@@ -566,10 +566,16 @@ class Station final : public kernel::Model,
   bool has_planning_ = false;
   /// Maintenance with scope station on the operating basis: working time is counted as it goes.
   bool counts_station_work_ = false;
-  /// `interrupted: restart` with a bounded time to failure: the longest a server stays up. An
-  /// activity longer than that starts over after every failure and never ends.
+  /// `interrupted: restart` with a bounded time to failure: the longest a server works (basis
+  /// operating) or stays up (basis calendar) between failures. An activity that a failure can
+  /// interrupt and that is longer than that starts over after every failure and never ends.
+  /// Unbounded (never) for a station with a calendar on the calendar basis: a failure off shift
+  /// leaves its paused work as it is, so a work can end across shift ends.
   kernel::Tick restart_limit_ = std::numeric_limits<kernel::Tick>::max();
-  bool restarts_for_ever(const Server& s) const { return s.activity != Activity::NONE && s.activity_duration > restart_limit_; }
+  bool restart_setups_ = false;  // the calendar basis: a failure interrupts setups too
+  bool restarts_for_ever(const Server& s) const {
+    return s.activity_duration > restart_limit_ && (s.activity == Activity::WORK || (s.activity == Activity::SETUP && restart_setups_));
+  }
   struct MaintenanceUnit {
     bool due = false;
     bool running = false;

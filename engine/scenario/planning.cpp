@@ -17,11 +17,7 @@ constexpr Tick DAY = models::DAY;
 
 std::string time_text(Tick t) {
   // "14h", "10h30min", "0s": the way the docs write times of day; "0.25s" below the second.
-  if (t % kernel::TICKS_PER_SECOND != 0) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.9gs", kernel::to_seconds(t));
-    return buf;
-  }
+  if (t % kernel::TICKS_PER_SECOND != 0) return kernel::seconds_text(t);
   const Tick s = t / kernel::TICKS_PER_SECOND;
   std::string out;
   if (s / 86400) out += std::to_string(s / 86400) + "d";
@@ -127,11 +123,15 @@ std::unordered_map<std::string, std::size_t> index_by_id(const std::vector<T>& i
 /// `interrupted: restart` starts an interrupted work over with the same duration. When failures
 /// come at most T after the last one (a bounded time to failure), a work longer than T never ends
 /// and its part never leaves: a plant that runs on with nothing coming out. Certain: an error;
-/// possible (a work that can draw more than T): a warning.
+/// possible (a work that can draw more than T, a setup on the calendar basis): a warning. On the
+/// calendar basis a station with a calendar can still end such a work across shift ends (a
+/// failure off shift leaves the paused work as it is): a warning only.
 void check_restart_ends(ReadContext& ctx, const StationSpec& st, std::size_t i) {
-  if (!st.params.failures || st.params.failures->interrupted != models::FailureParams::Interrupted::RESTART) return;
-  const double most = st.params.failures->time_to_failure.support().second;
+  const auto& f = st.params.failures;
+  if (!f || f->interrupted != models::FailureParams::Interrupted::RESTART) return;
+  const double most = f->time_to_failure.support().second;
   if (!std::isfinite(most)) return;
+  const bool calendar_basis = f->basis == models::FailureParams::Basis::CALENDAR;
   std::vector<const Distribution*> works;
   if (st.process) works.push_back(&*st.process);
   for (const auto& pd : st.process_by_product) works.push_back(&pd.dist);
@@ -141,15 +141,26 @@ void check_restart_ends(ReadContext& ctx, const StationSpec& st, std::size_t i) 
     least = std::min(least, lo);
     longest = std::max(longest, hi);
   }
+  // Setups are interrupted on the calendar basis only (the operating basis counts working time).
+  double longest_setup = 0;
+  if (calendar_basis && st.setup) {
+    if (st.setup->any) longest_setup = st.setup->any->support().second;
+    for (const SetupEntry& e : st.setup->matrix) longest_setup = std::max(longest_setup, e.dist.support().second);
+  }
   const auto text = [](double seconds) { return time_text(kernel::duration_from_seconds(seconds)); };
   const std::string path = item_path("stations", i) + ".failures";
   const std::string why = "with `interrupted: restart` a work starts over after each failure, and a failure comes at most " +
                           text(most) + " after the last one";
-  if (!works.empty() && least > most)
+  const bool shifts_pause = calendar_basis && !st.calendar.empty();
+  if (shifts_pause && std::max(longest, longest_setup) > most)
+    ctx.warning(st.failures_mark, path, why + ": a work or setup longer than that ends only if shift ends pause it before each failure");
+  else if (!works.empty() && least > most && !shifts_pause)
     ctx.error(st.failures_mark, path, why + ", before the shortest work (" + text(least) +
                                           ") can end: no part would ever leave the station");
   else if (longest > most)
     ctx.warning(st.failures_mark, path, why + ": a work drawn longer than that never ends, and the station stops for good");
+  else if (longest_setup > most)
+    ctx.warning(st.failures_mark, path, why + ": a setup longer than that never ends, and the station stops for good at it");
 }
 
 }  // namespace

@@ -251,6 +251,11 @@ TEST_CASE("restart after failures that always come before the work can end is an
   CHECK(maybe.diagnostics.items()[0].format() ==
         "w.yaml:9:15: warning: stations[0].failures: with `interrupted: restart` a work starts over after each failure, and a "
         "failure comes at most 3.5s after the last one: a work drawn longer than that never ends, and the station stops for good");
+  // A nanosecond over is over, and said exactly.
+  CHECK(scenario::load_scenario_text(text("20.000000001s", "20s"), "w.yaml").diagnostics.first_error() ==
+        "w.yaml:9:15: error: stations[0].failures: with `interrupted: restart` a work starts over after each failure, and a "
+        "failure comes at most 20s after the last one, before the shortest work (20.000000001s) can end: no part would ever "
+        "leave the station");
   // Unbounded times to failure, or work that always fits, or `resume`: nothing to say.
   CHECK(scenario::load_scenario_text(text("10s", "{dist: exponential, mean: 3s}"), "w.yaml").diagnostics.items().empty());
   CHECK(scenario::load_scenario_text(text("3s", "3s"), "w.yaml").diagnostics.items().empty());

@@ -357,3 +357,38 @@ stations:
   const Run r = run_text(resumed);
   CHECK(value(r.doc, {"stations", "a", "completed"}) == 3);
 }
+
+TEST_CASE("a restart stall is only called where a failure can interrupt the work", "[stall][failures]") {
+  const auto plant = [](const std::string& station) {
+    return "plantwin: 1\nname: r\nhorizon: 70s\nproducts:\n  - {id: p, route: [a]}\n  - {id: q, route: [a]}\n"
+           "sources: [{id: s, mix: {p: 1, q: 1}, saturated: true}]\nstations:\n  - " + station + "\n";
+  };
+  // The operating basis counts working time only: a 30 s setup is never interrupted, and the run
+  // ends at its horizon in the middle of one.
+  const Run operating = run_text(plant("{id: a, process: 5s, setup: 30s, failures: {mtbf: 20s, mttr: 5s, interrupted: restart, basis: operating}}"));
+  CHECK(value(operating.doc, {"stations", "a", "completed"}) >= 1);
+  // On the calendar basis the same setup starts over at every failure.
+  CHECK_THAT(run_error(plant("{id: a, process: 5s, setup: 30s, failures: {mtbf: 20s, mttr: 5s, interrupted: restart, basis: calendar}}")),
+             Catch::Contains("whose setup of 30s starts over after each failure"));
+  // A value of weight 0 is never drawn: failures come at most 20 s apart, and the 30 s work of
+  // `q` never ends.
+  CHECK_THAT(run_error(plant("{id: a, process: {p: 5s, q: 30s}, failures: {mtbf: {dist: empirical, values: [20s, 100s], "
+                             "weights: [1, 0]}, mttr: 5s, interrupted: restart, basis: calendar}}")),
+             Catch::Contains("whose work of 30s starts over after each failure") && Catch::Contains("at most 20s after the last one"));
+}
+
+TEST_CASE("on the calendar basis a station's shifts can carry a restarted work past the failures", "[stall][failures][planning]") {
+  // Closed [40, 50) and [65, 75) s...; failures every 20 s after a 5 s repair. The 30 s work
+  // starts at 0, restarts at 25 after the failure at 20, is paused at 40 with 15 s done; the
+  // failure at 45 comes off shift and leaves it as it is; 15 s more from 50 end it at 65.
+  const Run r = run_text(R"(plantwin: 1
+name: shifts
+horizon: 66s
+calendars: [{id: c, closed: [{from: 40s, to: 50s}, {from: 65s, to: 75s}]}]
+products: [{id: p, route: [a]}]
+sources: [{id: s, orders: [{id: o, product: p, quantity: 1}]}]
+stations:
+  - {id: a, process: 30s, calendar: c, failures: {mtbf: 20s, mttr: 5s, interrupted: restart, basis: calendar}}
+)");
+  CHECK(value(r.doc, {"stations", "a", "completed"}) == 1);
+}
