@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 #include "cli/report_transport.hpp"
@@ -125,23 +126,28 @@ void flatten(const Json& obj, const std::string& prefix, std::vector<std::string
 
 std::string table_csv(const Json* section, const char* key_name) {
   if (section == nullptr) return std::string(key_name) + "\n";
-  std::string out;
-  bool first = true;
+  // Rows can have different fields (a batch or assembly station has more): the columns are every
+  // row's, in the order they first appear, and a row leaves the others empty.
+  std::vector<std::string> columns{key_name};
+  std::map<std::string, std::size_t> column_of{{key_name, 0}};
+  std::vector<std::vector<std::pair<std::size_t, std::string>>> rows;
   for (const auto& [id, obj] : section->members()) {
     std::vector<std::string> header{key_name}, row{csv_field(id)};
     flatten(obj, "", header, row);
-    if (first) {
-      for (std::size_t i = 0; i < header.size(); ++i) {
-        if (i > 0) out += ',';
-        out += header[i];
-      }
-      out += "\n";
-      first = false;
+    auto& cells = rows.emplace_back();
+    for (std::size_t i = 0; i < header.size(); ++i) {
+      const auto [it, added] = column_of.emplace(header[i], columns.size());
+      if (added) columns.push_back(header[i]);
+      cells.emplace_back(it->second, row[i]);
     }
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      if (i > 0) out += ',';
-      out += row[i];
-    }
+  }
+  std::string out;
+  for (std::size_t i = 0; i < columns.size(); ++i) out += (i > 0 ? "," : "") + columns[i];
+  out += "\n";
+  for (const auto& cells : rows) {
+    std::vector<std::string> line(columns.size());
+    for (const auto& [column, value] : cells) line[column] = value;
+    for (std::size_t i = 0; i < line.size(); ++i) out += (i > 0 ? "," : "") + line[i];
     out += "\n";
   }
   return out;

@@ -227,3 +227,21 @@ TEST_CASE("validate warns about routes that loop through finite buffers", "[cli]
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.err, Catch::Contains("warning:") && Catch::Contains("can deadlock"));
 }
+
+TEST_CASE("run --out writes one set of columns for stations with different fields", "[cli]") {
+  // The assembly station has fields the others have not: every row has as many cells as the header.
+  const auto r = run_cli("run scenarios/examples/box_build.yaml --replications 1 --out " + test_path("box_out"));
+  REQUIRE(r.exit_code == 0);
+  std::istringstream csv(read_text(test_path("box_out/stations.csv")));
+  std::string line;
+  std::getline(csv, line);
+  const auto columns = std::count(line.begin(), line.end(), ',');
+  CHECK_THAT(line, Catch::Contains("kits_waiting"));
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    INFO(line);
+    CHECK(std::count(line.begin(), line.end(), ',') == columns);
+    ++rows;
+  }
+  CHECK(rows >= 3);
+}
