@@ -299,12 +299,17 @@ class Station final : public kernel::Model,
   /// Called once at time 0, after every model exists: starts failure clocks and feeds saturated
   /// sources.
   void start();
-  /// Instead of start(), in a warm start (models/warm_start.hpp): `waiting` join the buffer, and
-  /// `held[k]` is the part of server k (unused for a server without one), `batches[k]` the other
-  /// parts of its batch in progress (a batch station); a finished part waits for
-  /// resume_finished(). Defined in warm_start.cpp.
-  void restore(const WarmStation& state, const std::vector<PartId>& waiting, const std::vector<PartId>& held,
-               const std::vector<std::vector<PartId>>& batches, const ResidualSampler& residual);
+  /// Instead of start(), in a warm start (models/warm_start.hpp): `held[k]` is the part of server
+  /// k (unused for a server without one), `batches[k]` the other parts of its batch in progress
+  /// (a batch station); a finished part waits for resume_finished(). Defined in warm_start.cpp.
+  void restore(const WarmStation& state, const std::vector<PartId>& held, const std::vector<std::vector<PartId>>& batches,
+               const ResidualSampler& residual);
+  /// Then, once every station's servers are in place: `waiting` join the buffer, in this order,
+  /// and free servers take them.
+  void restore_queue(const std::vector<PartId>& waiting);
+  /// A warm start's servers that waited for an operator at `at` ask for one, after every
+  /// station's activities in progress have taken theirs back.
+  void restore_operator_waits();
   /// A warm start's finished part on `server` asks its next station for room.
   void resume_finished(std::uint32_t server) { move_on(server); }
   /// A warm start's part between two stations joins this one.
@@ -455,6 +460,13 @@ class Station final : public kernel::Model,
   void schedule_first_maintenance();
   /// A warm start: each maintenance unit takes up its cycle where the state left it (warm_start.cpp).
   void restore_maintenance(const struct WarmStation& state, const class ResidualSampler& residual);
+  /// A warm start's activity that waits for an operator: its server, and what it will run.
+  struct WarmWait {
+    std::uint32_t server;
+    Activity activity;
+    kernel::Tick left, duration;
+  };
+  std::vector<WarmWait> warm_waits_;
   void schedule_maintenance(std::uint32_t unit, kernel::Tick at);
   void maintenance_due(std::uint32_t unit);
   /// The server takes no new part and, once its work in hand has ended, stops for maintenance.

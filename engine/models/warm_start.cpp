@@ -89,7 +89,7 @@ void Sink::restore(const std::vector<WarmOrder>& orders) {
   }
 }
 
-void Station::restore(const WarmStation& state, const std::vector<PartId>& waiting, const std::vector<PartId>& held,
+void Station::restore(const WarmStation& state, const std::vector<PartId>& held,
                       const std::vector<std::vector<PartId>>& batches, const ResidualSampler& residual) {
   const kernel::Tick now = ctx_.kernel.now();
   if (calendar_ != nullptr && !calendar_->on())
@@ -97,9 +97,11 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& waiti
       // `finish`: a setup or work in hand at the shift's end (or a break's start) goes on in
       // overtime, as calendar_changed() lets it; the server is off once it ends.
       const WarmServer::Activity a = k < state.servers.size() ? state.servers[k].activity : WarmServer::Activity::NONE;
-      if (params_.at_shift_end == StationParams::AtShiftEnd::FINISH && (a == WarmServer::Activity::SETUP || a == WarmServer::Activity::WORK))
+      // (Calendar::start_at_now() has already held every server off: it saw them empty.)
+      if (params_.at_shift_end == StationParams::AtShiftEnd::FINISH && (a == WarmServer::Activity::SETUP || a == WarmServer::Activity::WORK)) {
+        set_hold(servers_[k], HOLD_OFF, false);
         servers_[k].overtime = true;
-      else
+      } else
         set_hold(servers_[k], HOLD_OFF, true);
     }
   restore_maintenance(state, residual);
@@ -164,8 +166,23 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& waiti
     } else {
       d = ctx_.routes[p.product][p.step].process;
     }
+    const Activity activity = w.activity == WarmServer::Activity::SETUP ? Activity::SETUP : Activity::WORK;
     const kernel::Tick left = residual.residual(*d, w.done, rng);
-    start_activity(k, w.activity == WarmServer::Activity::SETUP ? Activity::SETUP : Activity::WORK, left);
+    // With `restart`, the failure that took the server down started its activity over (a setup on
+    // the calendar basis only; a failure off shift left a paused one as it was).
+    const FailureParams* f = params_.failures ? &*params_.failures : nullptr;
+    const bool restarted = w.down && f != nullptr && f->interrupted == FailureParams::Interrupted::RESTART &&
+                           (activity == Activity::WORK || f->basis == FailureParams::Basis::CALENDAR) &&
+                           (f->basis == FailureParams::Basis::OPERATING || calendar_ == nullptr ||
+                            calendar_->params().is_on(now - w.repair_done));
+    s.activity = activity;
+    if (w.waits_operator && step_pool(s) != nullptr && !w.down) {
+      // It held no operator at `at`: it asks once every activity in progress has its own back.
+      set_state(s, ServerState::WAITING_OPERATOR);
+      warm_waits_.push_back({k, activity, restarted ? w.done + left : left, w.done + left});
+      continue;
+    }
+    start_activity(k, activity, restarted ? w.done + left : left);
     s.activity_duration = w.done + left;  // `restart` starts the whole activity over
     // The run's log shows an activity in progress start at `at`, also when the server is down or
     // off then: it resumes later without a second start row, as in an uninterrupted run.
@@ -174,6 +191,10 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& waiti
       tell(k, w.activity == WarmServer::Activity::SETUP ? PlantObserver::Step::SETUP_START : PlantObserver::Step::WORK_START);
     }
   }
+}
+
+void Station::restore_queue(const std::vector<PartId>& waiting) {
+  const kernel::Tick now = ctx_.kernel.now();
   for (PartId part : waiting) {
     queue_.push_back(part);
     // An assembly counts its components as they come in: those already there count too.
@@ -266,6 +287,15 @@ void Source::restore(const WarmSource& state, const std::vector<PartId>& waiting
   offer();
 }
 
+void Station::restore_operator_waits() {
+  for (const WarmWait& w : warm_waits_) {
+    start_activity(w.server, w.activity, w.left);
+    servers_[w.server].activity_duration = w.duration;
+  }
+  warm_waits_.clear();
+  warm_waits_.shrink_to_fit();
+}
+
 void Plant::start_warm() {
   const WarmStart& w = *warm_;
   kernel_.start_at(w.at);
@@ -324,9 +354,10 @@ void Plant::start_warm() {
   std::size_t next = 0;
   // Finished parts ask for room in the order their work ended, after every station is in place.
   std::vector<std::tuple<kernel::Tick, std::size_t, std::uint32_t>> finished;
+  std::vector<std::vector<PartId>> queues(stations_.size());
   for (std::size_t s = 0; s < stations_.size(); ++s) {
     const WarmStation& ws = station_state(s);
-    std::vector<PartId> held(ws.servers.size(), 0), waiting;
+    std::vector<PartId> held(ws.servers.size(), 0);
     std::vector<std::vector<PartId>> batches(ws.servers.size());
     for (std::size_t k = 0; k < ws.servers.size(); ++k) {
       if (ws.servers[k].activity == WarmServer::Activity::NONE) continue;
@@ -335,9 +366,13 @@ void Plant::start_warm() {
       if (ws.servers[k].activity == WarmServer::Activity::FINISHED)
         finished.emplace_back(ws.servers[k].finished_at, s, static_cast<std::uint32_t>(k));
     }
-    for (std::size_t i = 0; i < ws.waiting.size(); ++i) waiting.push_back(ids[next++]);
-    stations_[s]->restore(ws, waiting, held, batches, *w.residual);
+    for (std::size_t i = 0; i < ws.waiting.size(); ++i) queues[s].push_back(ids[next++]);
+    stations_[s]->restore(ws, held, batches, *w.residual);
   }
+  // Operators: every activity in progress has taken its own back above; then the servers that
+  // waited for one ask, then the parts in the buffers start where servers are free.
+  for (auto& station : stations_) station->restore_operator_waits();
+  for (std::size_t s = 0; s < stations_.size(); ++s) stations_[s]->restore_queue(queues[s]);
   std::sort(finished.begin(), finished.end());
   for (const auto& [at, s, k] : finished) stations_[s]->resume_finished(k);
   for (const WarmPart& wp : w.in_transit)

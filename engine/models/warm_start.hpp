@@ -64,6 +64,7 @@ struct WarmServer {
   std::int64_t setup_from = -1;     ///< SETUP: the product before (its changeover's distribution)
   std::int64_t last_product = -1;   ///< the last part's product (for the next part's setup)
   bool down = false;
+  bool waits_operator = false;      ///< its setup or work waited for an operator at `at`
   kernel::Tick repair_done = 0;     ///< down: time since the failure
   kernel::Tick ttf_done = 0;        ///< up: time since its last repair (calendar) or working time (operating)
   /// Planned maintenance: in it since (absolute time), the end of its last one, and its working

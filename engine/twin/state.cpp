@@ -164,7 +164,9 @@ StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpe
         return r;
       }
     }
-    if (e.time > *at) {
+    // Rows at `at` itself are left to the run from the state, whose window [at, at + horizon)
+    // holds them: an uninterrupted run over that window counts what happens at `at`.
+    if (e.time >= *at) {
       past = true;
       break;
     }
@@ -620,7 +622,8 @@ class StateReader {
     }
     models::WarmServer& w = ws.servers[static_cast<std::size_t>(k)];
     std::string state;
-    m.optional("state", state, scenario::read_string);  // what it showed: informational
+    m.optional("state", state, scenario::read_string);  // what it showed: informational but for
+    w.waits_operator = state == "waiting_operator";     // an operator's wait (they ask last)
     using Act = models::WarmServer::Activity;
     Act activity = Act::NONE;
     m.optional("activity", activity, scenario::Choice<Act>{{{"setup", Act::SETUP}, {"working", Act::WORK}, {"finished", Act::FINISHED}}});

@@ -188,8 +188,8 @@ stations:
 
 namespace {
 
-/// The rows of an event log after `after` seconds, as "time,event,station,server" (part ids left
-/// out: a run from a state numbers its parts anew), sorted.
+/// The rows of an event log at or after `after` seconds, as "time,event,station,server" (part ids
+/// left out: a run from a state numbers its parts anew), sorted; starts and downs at `after` left out.
 std::vector<std::string> rows_after(const std::string& path, double after) {
   std::vector<std::string> rows;
   std::istringstream in(read_text(path));
@@ -199,7 +199,10 @@ std::vector<std::string> rows_after(const std::string& path, double after) {
     std::vector<std::string> cells;
     std::istringstream cols(line);
     for (std::string c; std::getline(cols, c, ',');) cells.push_back(c);
-    if (cells.size() < 4 || std::stod(cells[0]) <= after || cells[1] == "release" || cells[1] == "enter" || cells[1] == "state") continue;
+    if (cells.size() < 4 || std::stod(cells[0]) < after || cells[1] == "release" || cells[1] == "enter" || cells[1] == "state") continue;
+    // A run from a state shows every activity in progress start, and every server down go down,
+    // at `after` (docs/twin.md).
+    if (std::stod(cells[0]) == after && (cells[1] == "start" || cells[1] == "setup_start" || cells[1] == "down")) continue;
     rows.push_back(cells[0] + "," + cells[1] + "," + cells[2] + "," + cells[3]);
   }
   std::sort(rows.begin(), rows.end());
@@ -283,6 +286,53 @@ stations:
   check_resumes_exactly("maintenance", MAINTENANCE, 7900.5);
   check_resumes_exactly("maintenance", MAINTENANCE, 12345.5);
   check_resumes_exactly("maintenance", MAINTENANCE, 16500);
+}
+
+TEST_CASE("a run from a state taken on an event, during a restarted repair, in overtime or with operators busy runs on exactly",
+          "[twin][state]") {
+  // T on events: parts end at 10, 20, 30 s; what happens at T belongs to the window [T, ...).
+  const char* EVERY_10 = R"(plantwin: 1
+name: tens
+horizon: 100s
+products: [{id: p, route: [a, b]}]
+sources: [{id: s, orders: [{id: o1, product: p, quantity: 5}]}]
+stations: [{id: a, process: 10s}, {id: b, process: 15s}]
+)";
+  check_resumes_exactly("tens", EVERY_10, 10);
+  check_resumes_exactly("tens", EVERY_10, 40);
+  // `restart`: part 3 starts at 24, fails at 25 and is repaired at 55; down at 40, its 12 s start
+  // over after the repair and end at 67, not at 66.
+  check_resumes_exactly("restart", R"(plantwin: 1
+name: restart
+horizon: 300s
+products: [{id: p, route: [a]}]
+sources: [{id: s, orders: [{id: o1, product: p, quantity: 3}]}]
+stations: [{id: a, process: 12s, failures: {mtbf: 25s, mttr: 30s, interrupted: restart}}]
+)",
+                        40);
+  // A break from 100 to 1000 s, `finish`: part 3 goes on in overtime from 80 to 120.
+  check_resumes_exactly("overtime_break", R"(plantwin: 1
+name: overtime-break
+horizon: 2000s
+calendars: [{id: cal, breaks: [{from: 100s, to: 1000s}]}]
+products: [{id: p, route: [a]}]
+sources: [{id: s, orders: [{id: o1, product: p, quantity: 3}]}]
+stations: [{id: a, process: 40s, calendar: cal, at_shift_end: finish}]
+)",
+                        110);
+  // One operator for two stations: at 25 s m works (with it) and n waits for it. n is listed
+  // first; m's work in progress still keeps its operator, and n starts at 40.
+  check_resumes_exactly("operator", R"(plantwin: 1
+name: operator
+horizon: 500s
+operators: [{id: ops, count: 1}]
+products: [{id: p, route: [m, n]}]
+sources: [{id: s, orders: [{id: o1, product: p, quantity: 3}]}]
+stations:
+  - {id: n, process: 15s, operators: {work: ops}}
+  - {id: m, process: 20s, operators: {work: ops}}
+)",
+                        25);
 }
 
 TEST_CASE("a plant stopped at T and resumed from its own state gives the KPIs of an uninterrupted run", "[twin][state]") {
