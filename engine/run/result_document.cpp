@@ -202,7 +202,7 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
     const double server_ticks = static_cast<double>(config.horizon) * plant.stations[s].params.servers;
     std::vector<double> utilization, availability, performance, quality, oee, completed, scrapped, queue, waiting_network,
         repair_wait;
-    std::array<double, models::SERVER_STATE_COUNT> states{};
+    std::array<double, models::SERVER_STATE_COUNT> states{}, losses_of_planned{};
     double active = 0;
     for (const auto& r : reps) {
       const auto& m = r.stations[s];
@@ -219,6 +219,11 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
       }
       const auto planned = static_cast<double>(planned_ticks);
       const auto lost = static_cast<double>(lost_ticks);
+      if (planned > 0)
+        for (const models::ServerStateInfo& info : models::SERVER_STATES)
+          if (info.loss != nullptr)
+            losses_of_planned[static_cast<std::size_t>(info.state)] +=
+                static_cast<double>(m.state_ticks[static_cast<std::size_t>(info.state)]) / planned / static_cast<double>(reps.size());
       const auto working = static_cast<double>(m.state_ticks[static_cast<std::size_t>(ServerState::WORKING)]);
       const double a = planned > 0 ? (planned - lost) / planned : NaN;
       // Undefined without planned time, like utilization and availability; 0 when the losses took
@@ -262,10 +267,12 @@ Json result_document(const std::string& scenario_name, const models::PlantParams
     if (extra_losses) {
       // OEE's availability losses by cause, as fractions of the planned time (means over replications).
       Json& losses = j["availability_losses"] = Json::object();
-      for (ServerState k : {ServerState::DOWN, ServerState::SETUP}) losses[models::info(k).loss] = states[static_cast<std::size_t>(k)];
+      // (With a calendar or maintenance, P is less than the servers' time: they add up to 1 − availability.)
+      for (ServerState k : {ServerState::DOWN, ServerState::SETUP})
+        losses[models::info(k).loss] = losses_of_planned[static_cast<std::size_t>(k)];
       for (const models::ServerStateInfo& info : models::SERVER_STATES)
         if (info.loss != nullptr && !info.always && possible.contains(info.state))
-          losses[info.loss] = states[static_cast<std::size_t>(info.state)];
+          losses[info.loss] = losses_of_planned[static_cast<std::size_t>(info.state)];
     }
     if (active > bottleneck_active) {
       bottleneck_active = active;

@@ -260,3 +260,24 @@ TEST_CASE("restart after failures that always come before the work can end is an
   CHECK(scenario::load_scenario_text(text("10s", "{dist: exponential, mean: 3s}"), "w.yaml").diagnostics.items().empty());
   CHECK(scenario::load_scenario_text(text("3s", "3s"), "w.yaml").diagnostics.items().empty());
 }
+
+TEST_CASE("availability losses are shares of the planned time and add up to the lost availability", "[planning][kpi]") {
+  // A station on one shift with a break shares its one operator: it loses time waiting for it,
+  // and its planned time is 7.5 h of the day's 24.
+  const Run r = run_text(R"(plantwin: 1
+name: losses
+horizon: 1d
+replications: 1
+calendars: [{id: day, shifts: [{from: 6h, to: 14h}], breaks: [{from: 10h, to: 10h30min}]}]
+operators: [{id: crew, count: 1}]
+products: [{id: p, route: [cut, fold]}]
+sources: [{id: s, product: p, interarrival: 100s}]
+stations:
+  - {id: cut, process: 60s, calendar: day, operators: {work: crew}}
+  - {id: fold, process: 50s, operators: {work: crew}}
+)");
+  const double availability = value(r.doc, {"stations", "cut", "availability", "mean"});
+  const double operator_loss = value(r.doc, {"stations", "cut", "availability_losses", "operator"});
+  CHECK(availability < 1);
+  CHECK(operator_loss == Approx(1 - availability).epsilon(1e-9));
+}
