@@ -20,6 +20,7 @@ Kits::Kits(const PlantParams& plant, const std::vector<ProductIndex>& assembled)
     }
     kit_size_ = std::max(kit_size_, size);
   }
+  for (const OrderParams& o : plant.orders) order_product_.push_back(o.product);
 }
 
 const std::vector<BomLine>& Kits::bom_of(const Part& component) const {
@@ -35,7 +36,7 @@ std::size_t Kits::kits_in(const Group& g, const std::vector<std::int64_t>& count
 
 void Kits::change(const Part& component, std::int64_t delta) {
   const auto [a, line] = line_of_[component.product];
-  const Group g{a, component.order};
+  const Group g{a, kit_order(component)};
   auto it = counts_.find(g);
   if (it == counts_.end())
     it = counts_.emplace(g, std::vector<std::int64_t>(assemblies_[static_cast<std::size_t>(a)].bom->size(), 0)).first;
@@ -49,14 +50,14 @@ void Kits::change(const Part& component, std::int64_t delta) {
 
 bool Kits::complete(const Part& component) const {
   const auto [a, line] = line_of_[component.product];
-  const auto it = counts_.find({a, component.order});
+  const auto it = counts_.find({a, kit_order(component)});
   return it != counts_.end() && kits_in(it->first, it->second) > 0;
 }
 
 std::vector<std::pair<ProductIndex, std::pair<std::int64_t, std::int64_t>>> Kits::progress(const Part& component) const {
   const auto [a, line] = line_of_[component.product];
   const std::vector<BomLine>& bom = *assemblies_[static_cast<std::size_t>(a)].bom;
-  const auto it = counts_.find({a, component.order});
+  const auto it = counts_.find({a, kit_order(component)});
   std::vector<std::pair<ProductIndex, std::pair<std::int64_t, std::int64_t>>> out;
   for (std::size_t l = 0; l < bom.size(); ++l)
     out.push_back({bom[l].component, {it == counts_.end() ? 0 : it->second[l], bom[l].count}});

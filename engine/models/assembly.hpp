@@ -2,8 +2,9 @@
 /// Assembly (PLANNING.md §4, docs/planning.md "Assembly"): a product with a bill of materials is
 /// made at its first station from components whose routes end there. The station keeps the
 /// components in its buffer; Kits counts them per product assembled here and per order, and says
-/// when a kit is complete. A kit is made of components of one order (parts of no order make kits
-/// among themselves); within it, each component type is taken in arrival order.
+/// when a kit is complete. A kit is made of components of one order of the assembled product
+/// (parts of no order, or of orders of their own product, make kits among themselves); within it,
+/// each component type is taken in arrival order.
 
 #include <cstdint>
 #include <map>
@@ -41,6 +42,13 @@ class Kits {
   ProductIndex product_of(const Part& component) const { return assemblies_[static_cast<std::size_t>(line_of_[component.product].first)].product; }
   const std::vector<BomLine>& bom_of(const Part& component) const;
 
+  /// The order whose kits `component` goes into: its order when that is an order of the product
+  /// assembled from it, else NO_ORDER (an order of boards only supplies boards).
+  std::int32_t kit_order(const Part& component) const {
+    return component.order >= 0 && order_product_[static_cast<std::size_t>(component.order)] == product_of(component) ? component.order
+                                                                                                                : NO_ORDER;
+  }
+
   /// "board 1/1, housing 0/1" for the kit `component` waits for.
   std::vector<std::pair<ProductIndex, std::pair<std::int64_t, std::int64_t>>> progress(const Part& component) const;
 
@@ -56,6 +64,7 @@ class Kits {
   std::vector<Assembly> assemblies_;
   std::vector<std::pair<int, int>> line_of_;  // per product: (assembly, BOM line), or (-1, -1)
   std::size_t kit_size_ = 0;
+  std::vector<ProductIndex> order_product_;  // per order of the plant: its product
   // Components waiting, per group and BOM line (ordered: iteration is deterministic).
   std::map<Group, std::vector<std::int64_t>> counts_;
   std::size_t complete_kits_ = 0;

@@ -44,6 +44,12 @@ void Sink::parts_assembled(std::uint32_t station, PartId part, const std::vector
   for (PartId c : components) {
     const Part& p = parts_[c];
     if (observer_ != nullptr) observer_->part_consumed(station, c, p, now);
+    if (p.order != NO_ORDER) {
+      // An order of the component itself (boards bought for the line) is done when its last one is
+      // consumed; an order of the assembled product counts its assembled parts instead.
+      OrderState& o = orders_[static_cast<std::size_t>(p.order)];
+      if (o.product == p.product && --o.remaining == 0) o.done = now;
+    }
     if (!limited_.empty() && p.source != NO_SOURCE && limited_[p.source] != nullptr) limited_[p.source]->part_gone();
     parts_.release(c);
   }

@@ -234,7 +234,7 @@ bool Station::next_of_batch(std::uint32_t index) {
 
 PartId Station::assemble(std::size_t position) {
   const Part& head = ctx_.parts[queue_[position]];
-  const std::int32_t order = head.order;
+  const std::int32_t order = kits_->kit_order(head);
   const std::uint32_t source = head.source;
   const ProductIndex product = kits_->product_of(head);
   // Each component type in arrival order, of the kit's order.
@@ -243,7 +243,7 @@ PartId Station::assemble(std::size_t position) {
     std::int64_t need = line.count;
     for (std::size_t k = 0; k < queue_.size() && need > 0; ++k) {
       const Part& q = ctx_.parts[queue_[k]];
-      if (q.product == line.component && q.order == order) {
+      if (q.product == line.component && kits_->kit_order(q) == order) {
         taken.push_back(k);
         --need;
       }

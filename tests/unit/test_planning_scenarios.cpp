@@ -281,3 +281,25 @@ stations:
   CHECK(availability < 1);
   CHECK(operator_loss == Approx(1 - availability).epsilon(1e-9));
 }
+
+TEST_CASE("components released by orders of their own product make kits among themselves", "[planning][assembly]") {
+  // An order of 2 boards and one of 4 housings: 2 devices, the kits started at 0 and 30 s; each
+  // component order is done when its last component is consumed (at 30 s).
+  const Run r = run_text(R"(plantwin: 1
+name: bought
+horizon: 2h
+replications: 1
+products:
+  - {id: board, route: [box]}
+  - {id: housing, route: [box]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [box]}
+sources:
+  - {id: sb, orders: [{id: OB, product: board, quantity: 2}]}
+  - {id: sh, orders: [{id: OH, product: housing, quantity: 4}]}
+stations: [{id: box, process: 30s}]
+)");
+  CHECK(value(r.doc, {"kpis", "completed", "mean"}) == 2);
+  CHECK(value(r.doc, {"stations", "box", "consumed", "mean"}) == 6);
+  CHECK(value(r.doc, {"orders", "by_order", "OB", "done_s", "mean"}) == 30);
+  CHECK(value(r.doc, {"orders", "by_order", "OH", "done_s", "mean"}) == 30);
+}
