@@ -375,9 +375,11 @@ class StateReader {
     std::string ignored;
     map.optional("log", ignored, scenario::read_string);
     map.optional("time", ignored, scenario::read_string);
-    std::int64_t count = 0;
-    map.optional("released", count, scenario::IntegerIn<std::int64_t>{0, INT64_MAX});
-    map.optional("left", count, scenario::IntegerIn<std::int64_t>{0, INT64_MAX});
+    std::int64_t released = 0, left = 0;
+    map.optional("released", released, scenario::IntegerIn<std::int64_t>{0, INT64_MAX});
+    map.optional("left", left, scenario::IntegerIn<std::int64_t>{0, INT64_MAX});
+    if (left > released)
+      ctx_.error(*map.get("left"), "left", std::to_string(left) + " parts left, more than the " + std::to_string(released) + " released");
     map.required("at", w->at, scenario::read_duration);
     if (w->at > kernel::MAX_RUN_TICKS - spec_.horizon)
       ctx_.error(*map.get("at"), "at", "at + the scenario's horizon must be at most 100 years");
@@ -473,6 +475,11 @@ class StateReader {
       std::optional<Tick> d;
       m.optional("done", d, scenario::read_duration);
       if (d) done = *d;
+      if (left > released)
+        ctx_.error(*m.get("left"), m.child_path("left"),
+                   std::to_string(left) + " parts left, more than the " + std::to_string(released) + " released");
+      if (m.has("release")) not_after_at(m, "release", release);
+      not_after_at(m, "done", d);
       if (id.empty() || !p) return;
       std::int32_t o = order_index(id);
       if (o < 0) {
@@ -503,6 +510,7 @@ class StateReader {
       m.required("id", id, scenario::read_string);
       m.optional("released", released, scenario::IntegerIn<std::int64_t>{0, INT64_MAX});
       m.optional("last_release", last, scenario::read_duration);
+      not_after_at(m, "last_release", last);
       for (std::size_t s = 0; s < spec_.sources.size(); ++s)
         if (spec_.sources[s].id == id) {
           w.sources[s].created = static_cast<std::uint64_t>(released);
@@ -542,14 +550,17 @@ class StateReader {
       part.order = order_index(order);
       if (part.order < 0) ctx_.error(*m.get("order"), m.child_path("order"), "order '" + order + "' is neither the scenario's nor in the state's orders");
     }
-    m.required("released", part.released, scenario::read_duration);
+    if (m.required("released", part.released, scenario::read_duration)) not_after_at(m, "released", part.released);
     m.optional("attempts", part.attempts, scenario::IntegerIn<std::uint32_t>{0, 1'000'000});
     std::string carrier;
     std::optional<std::int64_t> step;
     switch (kind) {
       case PartKind::AT_SOURCE: break;
       case PartKind::WAITING:
-        if (Tick entered = 0; m.optional("entered", entered, scenario::read_duration) && m.has("entered")) part.entered = entered;
+        if (Tick entered = 0; m.optional("entered", entered, scenario::read_duration) && m.has("entered")) {
+          part.entered = entered;
+          not_after_at(m, "entered", entered);
+        }
         m.optional("step", step, scenario::IntegerIn<std::int64_t>{0, 1'000'000});
         break;
       case PartKind::ON_SERVER: m.optional("step", step, scenario::IntegerIn<std::int64_t>{0, 1'000'000}); break;
@@ -559,6 +570,14 @@ class StateReader {
         break;
     }
     if (!p || ctx_.error_count() != errors) return false;
+    if (!id.empty()) {
+      // One part is in one place.
+      const auto [first, added] = part_paths_.emplace(id, path);
+      if (!added) {
+        ctx_.error(*m.get("part"), m.child_path("part"), "part '" + id + "' is already in the state, at " + first->second);
+        return false;
+      }
+    }
     part.product = static_cast<models::ProductIndex>(*p);
     const auto& route = params_.products[*p].route;
     if (kind == PartKind::TRANSIT) {
@@ -571,10 +590,25 @@ class StateReader {
       return part.step < route.size();  // a part past its last step has left
     }
     if (station >= 0) {
-      // Its step at this station: as given when the route visits the station there, else its first visit.
+      // Its step at this station: as given, else its first visit.
       std::optional<std::size_t> at;
-      if (step && static_cast<std::size_t>(*step) < route.size() && route[static_cast<std::size_t>(*step)].station == static_cast<std::size_t>(station))
+      if (step) {
+        const std::string& station_id = spec_.stations[static_cast<std::size_t>(station)].id;
+        if (static_cast<std::size_t>(*step) >= route.size()) {
+          ctx_.error(*m.get("step"), m.child_path("step"),
+                     "step " + std::to_string(*step) + ": product '" + spec_.products[*p].id + "' has " + std::to_string(route.size()) +
+                         " step(s) in its route, counted from 0");
+          return false;
+        }
+        const std::size_t there = route[static_cast<std::size_t>(*step)].station;
+        if (there != static_cast<std::size_t>(station)) {
+          ctx_.error(*m.get("step"), m.child_path("step"),
+                     "step " + std::to_string(*step) + " of product '" + spec_.products[*p].id + "' is at station '" +
+                         spec_.stations[there].id + "', not at '" + station_id + "'");
+          return false;
+        }
         at = static_cast<std::size_t>(*step);
+      }
       for (std::size_t k = 0; k < route.size() && !at; ++k)
         if (route[k].station == static_cast<std::size_t>(station)) at = k;
       if (!at) {
@@ -621,9 +655,12 @@ class StateReader {
       return;
     }
     models::WarmServer& w = ws.servers[static_cast<std::size_t>(k)];
-    std::string state;
-    m.optional("state", state, scenario::read_string);  // what it showed: informational but for
-    w.waits_operator = state == "waiting_operator";     // an operator's wait (they ask last)
+    // What it showed: informational but for an operator's wait (they ask last).
+    std::optional<models::ServerState> state;
+    std::vector<std::pair<std::string, models::ServerState>> state_names;
+    for (const models::ServerStateInfo& info : models::SERVER_STATES) state_names.emplace_back(info.name, info.state);
+    m.optional("state", state, scenario::Choice<models::ServerState>{std::move(state_names)});
+    w.waits_operator = state == models::ServerState::WAITING_OPERATOR;
     using Act = models::WarmServer::Activity;
     Act activity = Act::NONE;
     m.optional("activity", activity, scenario::Choice<Act>{{{"setup", Act::SETUP}, {"working", Act::WORK}, {"finished", Act::FINISHED}}});
@@ -641,6 +678,13 @@ class StateReader {
     maintenance_key("maintenance_since", w.maintenance_since);
     maintenance_key("last_maintenance", w.last_maintenance);
     maintenance_key("working_since_maintenance", w.working_since_maintenance);
+    for (const auto& [key, t] : {std::pair{"started", started}, {"finished", finished}, {"down_since", down_since},
+                                 {"last_repair", last_repair}, {"maintenance_since", w.maintenance_since},
+                                 {"last_maintenance", w.last_maintenance}})
+      not_after_at(m, key, t);
+    if (state == models::ServerState::DOWN && !down_since)
+      ctx_.warning(*m.get("state"), m.child_path("state"),
+                   "a server shown down without down_since (when it failed) starts up: give down_since to resume its repair");
     const auto product_key = [&](const char* key, std::int64_t& out) {
       if (const YamlNode* n = m.get(key))
         if (const auto p = lookup(products_, product_ids_, *n, m.child_path(key), "product")) out = static_cast<std::int64_t>(*p);
@@ -649,22 +693,23 @@ class StateReader {
     product_key("setup_from", w.setup_from);
     w.activity = activity;
     if (activity != Act::NONE) {
+      const YamlNode* batch = m.get("batch");
+      const bool batches = spec_.stations[static_cast<std::size_t>(station)].params.batch.has_value();
+      if (batch != nullptr && !batches)
+        ctx_.error(*batch, m.child_path("batch"), "station '" + spec_.stations[static_cast<std::size_t>(station)].id + "' does not work in batches");
       if (!read_part(node, path, w.part, PartKind::ON_SERVER, station, &m)) {
         w.activity = Act::NONE;
+        m.ignore_rest();
         return;
       }
       w.done = done.value_or(0);
       w.finished_at = finished.value_or(0);
-      if (const YamlNode* batch = m.get("batch")) {
-        if (!spec_.stations[static_cast<std::size_t>(station)].params.batch)
-          ctx_.error(*batch, m.child_path("batch"), "station '" + spec_.stations[static_cast<std::size_t>(station)].id + "' does not work in batches");
-        else
-          scenario::for_each_item(ctx_, *batch, m.child_path("batch"), "a list of parts",
-                                  [&](const YamlNode& pi, const std::string& pp, std::size_t) {
-                                    models::WarmPart part;
-                                    if (read_part(pi, pp, part, PartKind::ON_SERVER, station, nullptr)) w.batch.push_back(part);
-                                  });
-      }
+      if (batch != nullptr && batches)
+        scenario::for_each_item(ctx_, *batch, m.child_path("batch"), "a list of parts",
+                                [&](const YamlNode& pi, const std::string& pp, std::size_t) {
+                                  models::WarmPart part;
+                                  if (read_part(pi, pp, part, PartKind::ON_SERVER, station, nullptr)) w.batch.push_back(part);
+                                });
     } else {
       for (const char* key : {"part", "product", "order", "released", "attempts", "step", "batch"}) m.get(key);
     }
@@ -679,8 +724,17 @@ class StateReader {
 
  public:
   Tick at_ = 0;  // set before the stations are read (repair times are relative to it)
+  bool at_known_ = false;  // whether `at` was read (else instants are not checked against it)
 
  private:
+  /// An instant of the state (`key`, when given) is at `at` or before it.
+  void not_after_at(MapReader& m, const char* key, const std::optional<Tick>& t) {
+    if (at_known_ && t && *t > at_)
+      ctx_.error(*m.get(key), m.child_path(key),
+                 kernel::seconds_text(*t) + " is after the state's time (at: " + kernel::seconds_text(at_) + ")");
+  }
+  std::unordered_map<std::string, std::string> part_paths_;  // part id -> where the state first has it (lookup only)
+
   ReadContext& ctx_;
   const scenario::ScenarioSpec& spec_;
   models::PlantParams params_;
@@ -704,7 +758,10 @@ LoadedState load_state_text(const std::string& text, const std::string& file, co
       if (const scenario::YamlEntry* at = root->find("at")) {
         std::string error;
         if (at->value->is_scalar())
-          if (const auto t = scenario::parse_duration_ticks(at->value->text, &error)) reader.at_ = *t;
+          if (const auto t = scenario::parse_duration_ticks(at->value->text, &error)) {
+            reader.at_ = *t;
+            reader.at_known_ = true;
+          }
       }
     if (auto w = reader.read(*root)) {
       w->residual = &residual;

@@ -124,6 +124,8 @@ stations:
   const CliResult refused = run_cli("run " + scenario.path() + " --from " + swapped.path() + " --replications 1");
   CHECK(refused.exit_code == 2);
   CHECK_THAT(refused.err, Catch::Contains("servers[0].batch: station 'a' does not work in batches"));
+  CHECK_THAT(refused.err, Catch::Contains("servers[0].step: step 1 of product 'p' is at station 'oven', not at 'a'"));
+  CHECK_THAT(refused.err, !Catch::Contains("unknown key"));
 }
 
 TEST_CASE("a run from a state keeps the held-back rest of an order, its WIP limit and an assembly's parts", "[twin][state]") {
@@ -386,6 +388,55 @@ TEST_CASE("a state file is read with located errors", "[twin][state]") {
   const CliResult warmup = run_cli("run scenarios/examples/two_stations.yaml --from x.yaml --warmup 1h");
   CHECK(warmup.exit_code == 2);
   CHECK_THAT(warmup.err, Catch::Contains("--warmup and --from: a run from a state has no warm-up"));
+}
+
+TEST_CASE("a state file that contradicts itself is refused where it does", "[twin][state]") {
+  const scenario::ScenarioSpec spec = spec_of(DETERMINISTIC);
+  const twin::LoadedState bad = twin::load_state_text(
+      "plantwin_state: 1\nat: 100\nreleased: 2\nleft: 3\n"                                     // 1-4
+      "orders:\n  - {id: o1, product: p, released: 2, left: 3, release: 150}\n"                     // 5-6
+      "sources:\n  - {id: plan, released: 2, last_release: 101}\n"                                  // 7-8
+      "stations:\n"                                                                                 // 9
+      "  - id: a\n"                                                                                 // 10
+      "    waiting:\n"                                                                              // 11
+      "      - {part: '1', product: p, released: 120, entered: 130, step: 0}\n"                     // 12
+      "      - {part: '2', product: p, released: 0, step: 1}\n"                                     // 13
+      "      - {part: '3', product: p, released: 0, step: 7}\n"                                     // 14
+      "    servers:\n"                                                                              // 15
+      "      - {server: 0, state: donw}\n"                                                          // 16
+      "  - id: b\n"                                                                                 // 17
+      "    servers:\n"                                                                              // 18
+      "      - {server: 0, state: working, activity: working, part: '1', product: p, released: 0, started: 200}\n"  // 19
+      "in_transit:\n  - {part: '4', product: p, released: 0, next_step: 1}\n"                       // 20-21
+      "  - {part: '4', product: p, released: 0, next_step: 1}\n",                                   // 22
+      "s.yaml", spec);
+  CHECK_FALSE(bad.warm);
+  const std::string text = bad.diagnostics.format_all();
+  CHECK_THAT(text, Catch::Contains("s.yaml:4:7: error: left: 3 parts left, more than the 2 released"));
+  CHECK_THAT(text, Catch::Contains("s.yaml:6:45: error: orders[0].left: 3 parts left, more than the 2 released"));
+  CHECK_THAT(text, Catch::Contains("s.yaml:6:57: error: orders[0].release: 150s is after the state's time (at: 100s)"));
+  CHECK_THAT(text, Catch::Contains("sources[0].last_release: 101s is after the state's time (at: 100s)"));
+  CHECK_THAT(text, Catch::Contains("s.yaml:12:43: error: stations[0].waiting[0].released: 120s is after the state's time"));
+  CHECK_THAT(text, Catch::Contains("stations[0].waiting[0].entered: 130s is after the state's time"));
+  CHECK_THAT(text, Catch::Contains("stations[0].waiting[1].step: step 1 of product 'p' is at station 'b', not at 'a'"));
+  CHECK_THAT(text, Catch::Contains("stations[0].waiting[2].step: step 7: product 'p' has 2 step(s) in its route, counted from 0"));
+  CHECK_THAT(text, Catch::Contains("s.yaml:16:28: error: stations[0].servers[0].state: expected working, setup,"));
+  CHECK_THAT(text, Catch::Contains("stations[1].servers[0].started: 200s is after the state's time"));
+  CHECK_THAT(text, Catch::Contains("in_transit[1].part: part '4' is already in the state, at in_transit[0]"));
+
+  // One part in two places, both otherwise right; a server shown down without its failure's time.
+  const twin::LoadedState twice = twin::load_state_text(
+      "plantwin_state: 1\nat: 100\n"
+      "stations:\n"
+      "  - id: a\n"
+      "    waiting: [{part: '9', product: p, released: 10}]\n"
+      "  - id: b\n"
+      "    servers: [{server: 0, state: down, activity: working, part: '9', product: p, released: 10, started: 50}]\n",
+      "t.yaml", spec);
+  CHECK_FALSE(twice.warm);
+  const std::string twice_text = twice.diagnostics.format_all();
+  CHECK_THAT(twice_text, Catch::Contains("error: stations[1].servers[0].part: part '9' is already in the state, at stations[0].waiting[0]"));
+  CHECK_THAT(twice_text, Catch::Contains("warning: stations[1].servers[0].state: a server shown down without down_since"));
 }
 
 TEST_CASE("fit and state refuse what they cannot use, with exit code 2", "[twin][cli]") {
