@@ -9,6 +9,7 @@
 /// vehicles, conveyors) by the observer's own registration.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "kernel/time.hpp"
@@ -34,6 +35,14 @@ class PlantObserver {
   virtual void part_left(PartId /*id*/, const Part& /*part*/, bool /*good*/, kernel::Tick /*now*/) {}
   /// A part enters the plant at its source.
   virtual void part_created(PartId /*id*/, const Part& /*part*/, kernel::Tick /*now*/) {}
+  /// A warm start (models/warm_start.hpp) is about to place the parts of its state, whose log
+  /// had numbered parts up to `last_number` (0: none).
+  virtual void parts_resumed(std::uint64_t /*last_number*/) {}
+  /// A part of a warm start's state enters the plant, released at `released`; `name` is its id in
+  /// the state (and the log the state came from).
+  virtual void part_resumed(PartId id, const Part& part, kernel::Tick released, const std::string& /*name*/) {
+    part_created(id, part, released);
+  }
   /// An assembly station consumed `id` (a component) into a part it assembles.
   virtual void part_consumed(std::uint32_t /*station*/, PartId /*id*/, const Part& /*part*/, kernel::Tick /*now*/) {}
   /// An assembly station made `id` from its kit (its components were consumed just before).
@@ -76,6 +85,12 @@ class Observers final : public PlantObserver {
   }
   void part_created(PartId a, const Part& b, kernel::Tick t) override {
     for (PlantObserver* o : list_) o->part_created(a, b, t);
+  }
+  void parts_resumed(std::uint64_t a) override {
+    for (PlantObserver* o : list_) o->parts_resumed(a);
+  }
+  void part_resumed(PartId a, const Part& b, kernel::Tick t, const std::string& c) override {
+    for (PlantObserver* o : list_) o->part_resumed(a, b, t, c);
   }
   void part_consumed(std::uint32_t a, PartId b, const Part& c, kernel::Tick t) override {
     for (PlantObserver* o : list_) o->part_consumed(a, b, c, t);

@@ -335,6 +335,7 @@ void Plant::start_warm() {
   }
   std::vector<std::int64_t> in_plant(sources_.size(), 0);
   std::vector<PartId> ids(all.size());
+  if (ctx_->observer != nullptr) ctx_->observer->parts_resumed(w.last_part);
   for (const std::size_t i : order) {
     const WarmPart& wp = *all[i];
     const PartId id = parts_.create(wp.product, now, wp.order);
@@ -348,7 +349,7 @@ void Plant::start_warm() {
     if (p.source >= sources_.size()) p.source = NO_SOURCE;
     if (p.source != NO_SOURCE) ++in_plant[p.source];
     sink_->part_created(id);
-    if (ctx_->observer != nullptr) ctx_->observer->part_created(id, p, p.created);
+    if (ctx_->observer != nullptr) ctx_->observer->part_resumed(id, p, p.created, wp.name);
     ids[i] = id;
   }
   std::size_t next = 0;

@@ -52,6 +52,7 @@ struct WarmPart {
   std::uint32_t attempts = 0;     ///< failed passes at its step with `rejects: max_attempts` (Part::attempts)
   /// A waiting part: when it entered the station (a batch's `max_wait` counts from its oldest part).
   std::optional<kernel::Tick> entered;
+  std::string name;  ///< its id in the state: a run from the state logs it under that id
 };
 
 struct WarmServer {
@@ -104,6 +105,9 @@ struct WarmStart {
   /// Orders the log released that the plan does not have: adjust() appends them.
   std::vector<OrderParams> extra_orders;
   const ResidualSampler* residual = nullptr;
+  /// The largest part number of the log the state came from (`last_part`; 0: unknown): parts
+  /// released after `at` are numbered after it and after every numeric part id of the state.
+  std::uint64_t last_part = 0;
 
   /// The plant of a run from this state: the extra orders appended; the orders sources release
   /// only what the log had not released (the rest of an order released in part, under

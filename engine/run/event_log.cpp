@@ -1,5 +1,6 @@
 #include "run/event_log.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "models/transport_params.hpp"
@@ -107,7 +108,10 @@ void EventLogWriter::write(const Row& r) {
   if (r.server >= 0) line += std::to_string(r.server);
   line += ',';
   if (r.p != nullptr) {
-    line += std::to_string(serial_[r.part]);
+    if (const std::uint64_t n = serial_[r.part]; n != 0)
+      line += std::to_string(n);
+    else
+      field(line, name_[r.part]);
     line += ',';
     field(line, params_.products[r.p->product].id);
     line += ',';
@@ -130,10 +134,40 @@ void EventLogWriter::write(const Row& r) {
   if (!out_) kernel_.fail("cannot write the event log: " + write_error(out_));
 }
 
-void EventLogWriter::part_created(models::PartId id, const models::Part& part, kernel::Tick now) {
+void EventLogWriter::number(models::PartId id) {
   if (id >= serial_.size()) serial_.resize(id + 1);
   serial_[id] = ++next_serial_;
+}
+
+void EventLogWriter::part_created(models::PartId id, const models::Part& part, kernel::Tick now) {
+  number(id);
   write({now, "release", nullptr, -1, id, &part});
+}
+
+void EventLogWriter::parts_resumed(std::uint64_t last_number) { next_serial_ = std::max(next_serial_, last_number); }
+
+void EventLogWriter::part_resumed(models::PartId id, const models::Part& part, kernel::Tick released, const std::string& name) {
+  // The state's id: a number (as this log writes them) goes on being that number, and later parts
+  // are numbered after it; any other id is written as it is.
+  std::uint64_t n = 0;
+  const bool numeric = !name.empty() && name.size() <= 18 && (name[0] != '0' || name.size() == 1) &&
+                       std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (numeric) n = std::stoull(name);
+  if (n == 0) {
+    if (name.empty()) {
+      number(id);  // a state without ids
+    } else {
+      if (id >= serial_.size()) serial_.resize(id + 1);
+      if (id >= name_.size()) name_.resize(id + 1);
+      serial_[id] = 0;
+      name_[id] = name;
+    }
+  } else {
+    if (id >= serial_.size()) serial_.resize(id + 1);
+    serial_[id] = n;
+    next_serial_ = std::max(next_serial_, n);
+  }
+  write({released, "release", nullptr, -1, id, &part});
 }
 
 void EventLogWriter::part_consumed(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) {
@@ -141,9 +175,7 @@ void EventLogWriter::part_consumed(std::uint32_t station, models::PartId id, con
 }
 
 void EventLogWriter::part_assembled(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) {
-  // A new part, numbered like a released one.
-  if (id >= serial_.size()) serial_.resize(id + 1);
-  serial_[id] = ++next_serial_;
+  number(id);  // a new part, numbered like a released one
   write({now, "assemble", &params_.stations[station].id, -1, id, &part});
 }
 

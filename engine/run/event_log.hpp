@@ -50,6 +50,8 @@ class EventLogWriter final : public models::PlantObserver {
   void server_state(std::uint32_t station, std::uint32_t server, models::ServerState state, kernel::Tick now) override;
   void part_left(models::PartId id, const models::Part& part, bool good, kernel::Tick now) override;
   void part_created(models::PartId id, const models::Part& part, kernel::Tick now) override;
+  void parts_resumed(std::uint64_t last_number) override;
+  void part_resumed(models::PartId id, const models::Part& part, kernel::Tick released, const std::string& name) override;
   void part_consumed(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) override;
   void part_assembled(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) override;
   void part_entered(std::uint32_t station, models::PartId id, const models::Part& part, kernel::Tick now) override;
@@ -85,7 +87,10 @@ class EventLogWriter final : public models::PlantObserver {
   kernel::Kernel& kernel_;
   std::ostream& out_;
   LogClock clock_;
-  std::vector<std::uint64_t> serial_;  // part number by PartId (ids are reused; numbers are not)
+  /// Numbers `id` as the next part (released or assembled).
+  void number(models::PartId id);
+  std::vector<std::uint64_t> serial_;  // part number by PartId (ids are reused; numbers are not); 0: named
+  std::vector<std::string> name_;      // a warm start's part that is not a number: its id in the state
   std::uint64_t next_serial_ = 0;
   std::uint64_t rows_ = 0;
 };

@@ -165,7 +165,18 @@ PartTrack& LogReplay::new_part(const LogEvent& e, kernel::Tick released) {
   p.order = e.order;
   p.released = released;
   p.released_seen = true;
+  note_number(e.part);
   return p;
+}
+
+void LogReplay::note_number(std::string_view id) {
+  if (id.empty() || id.size() > 18 || (id[0] == '0' && id.size() > 1)) return;
+  std::uint64_t n = 0;
+  for (const char c : id) {
+    if (c < '0' || c > '9') return;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  last_number_ = std::max(last_number_, n);
 }
 
 void LogReplay::remove(const std::string& id, kernel::Tick t) {

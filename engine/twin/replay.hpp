@@ -185,6 +185,8 @@ class LogReplay {
   const WindowStats& window() const { return window_; }
   /// Parts released and parts that left (good or scrapped) so far.
   std::uint64_t released() const { return released_; }
+  /// The largest part id that is a number (as plantwin's logs number parts), 0 when none is.
+  std::uint64_t last_number() const { return last_number_; }
   std::uint64_t left() const { return left_; }
   /// Where each vehicle or conveyor was last seen: its node (arrive) or segment (depart).
   struct CarrierTrack {
@@ -206,6 +208,8 @@ class LogReplay {
   /// A part that appears in the plant (`release`, `assemble`), released at `released`.
   PartTrack& new_part(const LogEvent& e, kernel::Tick released);
   void remove(const std::string& id, kernel::Tick t);
+  /// Keeps last_number() up to date with a new part's id.
+  void note_number(std::string_view id);
   void derive(std::int32_t station, ServerTrack& s, kernel::Tick t);
   void set_explicit(std::int32_t station, ServerTrack& s, models::ServerState state, kernel::Tick t);
   void add_state_ticks(std::array<kernel::Tick, models::SERVER_STATE_COUNT>& ticks, models::ServerState state,
@@ -228,7 +232,7 @@ class LogReplay {
   std::vector<std::pair<std::string, CarrierTrack>> carriers_;
   WindowStats window_;
   Observation obs_;
-  std::uint64_t sequence_ = 0, released_ = 0, left_ = 0, anomalies_ = 0;
+  std::uint64_t sequence_ = 0, released_ = 0, left_ = 0, anomalies_ = 0, last_number_ = 0;
   /// The earliest release among the components consumed since the last `assemble` (its part's).
   std::optional<kernel::Tick> consumed_release_;
   std::string first_anomaly_;

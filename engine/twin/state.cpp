@@ -241,6 +241,7 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
   if (time0) y << "time: " << q(iso_of(*time0, t)) << "\n";
   y << "released: " << replay.released() << "\n";
   y << "left: " << replay.left() << "\n";
+  if (replay.last_number() > 0) y << "last_part: " << replay.last_number() << "\n";
   y << "orders:" << (replay.orders().empty() ? " []" : "") << "\n";
   for (std::size_t o = 0; o < replay.orders().size(); ++o) {
     const OrderTrack& ot = replay.orders()[o];
@@ -381,6 +382,9 @@ class StateReader {
     if (left > released)
       ctx_.error(*map.get("left"), "left", std::to_string(left) + " parts left, more than the " + std::to_string(released) + " released");
     map.required("at", w->at, scenario::read_duration);
+    // Parts released after `at` are numbered after the log's (without last_part: after `released`).
+    w->last_part = static_cast<std::uint64_t>(released);
+    map.optional("last_part", w->last_part, scenario::IntegerIn<std::uint64_t>{0, INT64_MAX});
     if (w->at > kernel::MAX_RUN_TICKS - spec_.horizon)
       ctx_.error(*map.get("at"), "at", "at + the scenario's horizon must be at most 100 years");
     w->orders.resize(params_.orders.size());
@@ -570,6 +574,7 @@ class StateReader {
         break;
     }
     if (!p || ctx_.error_count() != errors) return false;
+    part.name = id;
     if (!id.empty()) {
       // One part is in one place.
       const auto [first, added] = part_paths_.emplace(id, path);

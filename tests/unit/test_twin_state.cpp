@@ -71,10 +71,10 @@ TEST_CASE("a deterministic part with 20 s of work left ends exactly 20 s after t
   const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --events " + warm.path());
   REQUIRE(resumed.exit_code == 0);
   const std::string rows = read_text(warm.path());
-  // The run numbers its parts anew: the second part is 1 there, the third 2.
-  CHECK_THAT(rows, Catch::Contains("\n0,release,,,1,p,o1,,,,\n0,release,,,2,p,o1,,,,\n100,state,a,0,,,,,,,working\n"));
-  CHECK_THAT(rows, Catch::Contains("\n120,end,a,0,1,p,o1,,,,\n"));  // 100 + the 20 s left
-  CHECK_THAT(rows, Catch::Contains("\n180,end,a,0,2,p,o1,,,,\n"));  // the waiting part: a whole 60 s
+  // The parts keep the state's ids (the log's numbers): the second part is 2 there, the third 3.
+  CHECK_THAT(rows, Catch::Contains("\n0,release,,,2,p,o1,,,,\n0,release,,,3,p,o1,,,,\n100,state,a,0,,,,,,,working\n"));
+  CHECK_THAT(rows, Catch::Contains("\n120,end,a,0,2,p,o1,,,,\n"));  // 100 + the 20 s left
+  CHECK_THAT(rows, Catch::Contains("\n180,end,a,0,3,p,o1,,,,\n"));  // the waiting part: a whole 60 s
   // The forecast heads the table: the order's chance to be on time.
   CHECK_THAT(resumed.out, Catch::StartsWith("forecast from the state in " + state.path() + ": 0:01:40 to 0:11:40 after time 0"));
   CHECK_THAT(resumed.out, Catch::Contains("o1             p              0:05:00    1.00        1.00     0:03:30"));
@@ -154,9 +154,10 @@ stations:
   const std::string rows = read_text(warm.path());
   // Nothing is released at 15 s: the two parts in the plant fill the limit.
   CHECK_THAT(rows, !Catch::Contains("\n15,release,"));
-  CHECK_THAT(rows, Catch::Contains("\n20,exit,,,1,d,o1,,,,\n20,release,,,3,h,o1,,,,\n20,enter,asm,,3,h,o1,,,,\n"
-                                   "20,consume,asm,,2,b,o1,,,,\n20,consume,asm,,3,h,o1,,,,\n20,assemble,asm,,4,d,o1,,,,\n"));
-  CHECK_THAT(rows, Catch::Contains("\n30,exit,,,4,d,o1,,,,\n"));
+  // Part ids as uninterrupted: the state's parts keep theirs (6, 7), new ones follow its last_part (7).
+  CHECK_THAT(rows, Catch::Contains("\n20,exit,,,6,d,o1,,,,\n20,release,,,8,h,o1,,,,\n20,enter,asm,,8,h,o1,,,,\n"
+                                   "20,consume,asm,,7,b,o1,,,,\n20,consume,asm,,8,h,o1,,,,\n20,assemble,asm,,9,d,o1,,,,\n"));
+  CHECK_THAT(rows, Catch::Contains("\n30,exit,,,9,d,o1,,,,\n"));
   // The order has one device left before the state, two after: done at 30 s, as uninterrupted.
   CHECK_THAT(resumed.out, Catch::Contains("o1             d              0:05:00    1.00        1.00     0:00:30"));
 }
