@@ -298,6 +298,47 @@ bool Source::supplies() const {
   return true;
 }
 
+bool Source::supplies(ProductIndex product, std::vector<std::uint32_t>& held) const {
+  // Whether `p` is `product` or one of its components.
+  const auto makes = [&](ProductIndex p) {
+    if (p == product) return true;
+    if (ctx_.plant == nullptr) return false;
+    for (const BomLine& line : ctx_.plant->products[p].bom)
+      if (line.component == product) return true;
+    return false;
+  };
+  for (std::size_t k = 0; k < backlog_.size(); ++k)
+    if (backlog_[k].product == product) {
+      // Held back by the WIP limit: it comes when this source's parts in the plant move on.
+      if (params_.wip_limit && in_plant_ >= *params_.wip_limit) {
+        if (number_ != NO_SOURCE) held.push_back(number_);
+        break;
+      }
+      return true;
+    }
+  switch (params_.kind) {
+    case SourceParams::Kind::INTERARRIVAL:
+    case SourceParams::Kind::SATURATED:
+      if (params_.kind == SourceParams::Kind::INTERARRIVAL && !arrivals_left()) return false;
+      for (const auto& [p, weight] : params_.mix)
+        if (weight > 0 && makes(p)) return true;
+      return false;
+    case SourceParams::Kind::ORDERS:
+      for (std::size_t o = next_order_; o < params_.orders.size(); ++o)
+        if (makes(params_.orders[o].product)) return true;
+      return false;
+  }
+  return true;
+}
+
+bool Source::may_hold(std::uint32_t /*item*/, ProductIndex product, const std::vector<std::uint32_t>& held) const {
+  for (std::size_t k = 0; k < waiting_.size(); ++k) {
+    const Part& p = ctx_.parts[waiting_[k]];
+    if (p.product == product || std::find(held.begin(), held.end(), p.source) != held.end()) return true;
+  }
+  return false;
+}
+
 void Source::holders(std::vector<WaitItem>& out) const {
   if (!waiting_.empty()) out.push_back({this, 0});
 }

@@ -114,6 +114,8 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   std::string describe_wait(std::uint32_t item) const override;
   void holders(std::vector<WaitItem>& out) const override;
   bool supplies() const override;
+  bool supplies(ProductIndex product, std::vector<std::uint32_t>& held) const override;
+  bool may_hold(std::uint32_t item, ProductIndex product, const std::vector<std::uint32_t>& held) const override;
 
  private:
   enum EventKind : std::uint32_t { ARRIVAL, RELEASE, OFFER, RELEASE_BACKLOG };

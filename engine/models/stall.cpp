@@ -117,15 +117,29 @@ void StallDetector::check_plant(bool calendar_empty) {
   }
 }
 
-WaitKind StallDetector::Supply::waits_for(std::uint32_t /*item*/, std::vector<WaitItem>& on) const {
+WaitKind StallDetector::Supply::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const {
+  if (item == 0) {
+    for (const Waitable* m : models_)
+      if (m->supplies()) return WaitKind::MOVES;
+    for (const Waitable* m : models_) m->holders(on);
+    return WaitKind::ANY;
+  }
+  // One product: a line that makes something else keeps its own parts moving, not these.
+  const ProductIndex product = item - 1;
+  std::vector<std::uint32_t> held;
   for (const Waitable* m : models_)
-    if (m->supplies()) return WaitKind::MOVES;
-  for (const Waitable* m : models_) m->holders(on);
+    if (m->supplies(product, held)) return WaitKind::MOVES;
+  std::vector<WaitItem> all;
+  for (const Waitable* m : models_) m->holders(all);
+  for (const WaitItem& h : all)
+    if (h.model->may_hold(h.item, product, held)) on.push_back(h);
   return WaitKind::ANY;
 }
 
-std::string StallDetector::Supply::describe_wait(std::uint32_t /*item*/) const {
-  return "no source has parts left to release";
+std::string StallDetector::Supply::describe_wait(std::uint32_t item) const {
+  if (item == 0) return "no source has parts left to release";
+  const std::size_t p = item - 1;
+  return "no source can release more parts of '" + (p < names.size() ? names[p] : "#" + std::to_string(p)) + "' (none left, or held back by a WIP limit)";
 }
 
 void StallDetector::on_quiet(bool calendar_empty) {

@@ -58,6 +58,15 @@ class Waitable {
   /// Whether it can still bring new parts into the plant (a source with arrivals, orders or a
   /// backlog left to release).
   virtual bool supplies() const { return false; }
+  /// Whether it can still bring parts of `product` into the plant by itself. A source that holds
+  /// them back under its `wip_limit` appends its number to `held` instead: they come when its
+  /// parts in the plant move.
+  virtual bool supplies(ProductIndex /*product*/, std::vector<std::uint32_t>& /*held*/) const { return supplies(); }
+  /// Whether `item` may hold a part of `product`, or of one of the sources `held` (a holder that
+  /// cannot say answers true).
+  virtual bool may_hold(std::uint32_t /*item*/, ProductIndex /*product*/, const std::vector<std::uint32_t>& /*held*/) const {
+    return true;
+  }
 
  protected:
   ~Waitable() = default;
@@ -70,12 +79,17 @@ class StallDetector final : public kernel::Watchdog {
   StallDetector(kernel::Kernel& kernel, const std::uint64_t& moves, const PartPool& parts, bool external_clock);
 
   void add(const Waitable& model) { models_.push_back(&model); }
+  /// Names products in messages (by ProductIndex); without it they are numbered.
+  void set_product_names(std::vector<std::string> names) { supply_.names = std::move(names); }
 
   /// The plant's supply of parts, as one item: it moves while a source can still release parts,
   /// else when any part in the plant moves. A batch that waits to fill, or a kit for a missing
   /// component, waits on it: once the sources are done and every other part is stuck (or gone),
   /// nothing more can come, and the run stops as a deadlock even while calendars still tick.
   WaitItem supply() const { return {&supply_, 0}; }
+  /// The supply of parts of one product: it moves while a source can still release them, else
+  /// when a part of that product (or of a source whose `wip_limit` holds them back) moves.
+  WaitItem supply(ProductIndex product) const { return {&supply_, product + 1}; }
 
   /// `item` has started waiting: fails the run when it can never move again.
   void check(WaitItem item);
@@ -105,6 +119,7 @@ class StallDetector final : public kernel::Watchdog {
     WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
     std::string describe_wait(std::uint32_t item) const override;
     void holders(std::vector<WaitItem>& /*out*/) const override {}
+    std::vector<std::string> names;
 
    private:
     const std::vector<const Waitable*>& models_;

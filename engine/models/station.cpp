@@ -605,7 +605,27 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
       return WaitKind::ANY;
     }
     if (ctx_.stalls != nullptr) {
-      on.push_back(ctx_.stalls->supply());
+      // The parts that would help: a kit's missing components, more of a batch's product (any
+      // product for a batch that mixes them). A source of other products does not.
+      std::vector<ProductIndex> wanted;
+      const auto want = [&](ProductIndex p) {
+        if (std::find(wanted.begin(), wanted.end(), p) == wanted.end()) wanted.push_back(p);
+      };
+      if (kits_) {
+        for (std::size_t k = 0; k < queue_.size(); ++k) {
+          const Part& part = ctx_.parts[queue_[k]];
+          if (!kits_->is_component(part.product)) continue;
+          for (const auto& [p, counts] : kits_->progress(part))
+            if (counts.first < counts.second) want(p);
+        }
+      } else if (params_.batch && !params_.batch->mixed) {
+        for (std::size_t k = 0; k < queue_.size(); ++k) want(ctx_.parts[queue_[k]].product);
+      }
+      if (wanted.empty()) {
+        on.push_back(ctx_.stalls->supply());
+      } else {
+        for (const ProductIndex p : wanted) on.push_back(ctx_.stalls->supply(p));
+      }
       return WaitKind::ANY;
     }
   }
@@ -630,6 +650,25 @@ std::string Station::describe_wait(std::uint32_t item) const {
     return what + " is free and waits for parts to gather";
   if (s.holds & HOLD_OFF) return what + " and is off shift for good";
   return what;
+}
+
+bool Station::may_hold(std::uint32_t item, ProductIndex product, const std::vector<std::uint32_t>& held) const {
+  const auto matches = [&](PartId id) {
+    const Part& p = ctx_.parts[id];
+    return p.product == product || std::find(held.begin(), held.end(), p.source) != held.end();
+  };
+  if (item == BUFFER) {
+    for (std::size_t k = 0; k < queue_.size(); ++k)
+      if (matches(queue_[k])) return true;
+    return false;
+  }
+  if (item == ROOM || item >= servers_.size()) return true;
+  const Server& s = servers_[item];
+  if (s.state == ServerState::IDLE) return false;
+  if (matches(s.part)) return true;
+  for (const PartId id : s.batch)
+    if (matches(id)) return true;
+  return false;
 }
 
 void Station::holders(std::vector<WaitItem>& out) const {

@@ -330,6 +330,7 @@ class Station final : public kernel::Model,
   static constexpr std::uint32_t ROOM = 0xffffffffu;
   static constexpr std::uint32_t BUFFER = 0xfffffffeu;
   WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
+  bool may_hold(std::uint32_t item, ProductIndex product, const std::vector<std::uint32_t>& held) const override;
   std::string describe_wait(std::uint32_t item) const override;
   void holders(std::vector<WaitItem>& out) const override;
 

@@ -302,7 +302,7 @@ stations:
   CHECK_THAT(batch, Catch::Contains("deadlock at t=172800.000000s"));
   CHECK_THAT(batch, Catch::Contains("station 'oven' has 1 part(s) in its buffer waiting to fill a batch of 12"));
   CHECK_THAT(batch, Catch::Contains("station 'oven' server 0 is free and waits for parts to gather"));
-  CHECK_THAT(batch, Catch::Contains("no source has parts left to release"));
+  CHECK_THAT(batch, Catch::Contains("no source can release more parts of 'p' (none left, or held back by a WIP limit)"));
   // With parts still to come (an order released after the horizon), the same buffer is no stall.
   const Run later = run_text(text, {"sources.s.orders=[{id: o, product: p, quantity: 13, release: 7h}, {id: o2, product: p, quantity: 11, release: 3d}]"});
   CHECK(value(later.doc, {"stations", "oven", "completed"}) == 12);

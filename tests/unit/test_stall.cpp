@@ -392,3 +392,61 @@ stations:
 )");
   CHECK(value(r.doc, {"stations", "a", "completed"}) == 1);
 }
+
+TEST_CASE("a kit or a batch that can never complete stops the run while another line keeps working", "[stall][station]") {
+  // The plan's order D1 holds the source's WIP limit of 2 with a board and one of the two housings
+  // its kit needs; the rest of its components wait behind the limit for ever. The lathe's shafts
+  // keep moving: a source of other products must not count as a supply of housings.
+  const std::string shafts = R"(
+  - {id: shafts, product: shaft, interarrival: 60s}
+stations:
+  - {id: lathe, process: 30s})";
+  const std::string kit = R"(plantwin: 1
+name: kit-frozen
+horizon: 8h
+products:
+  - {id: board, route: [smt, box]}
+  - {id: housing, route: [mold, box]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [box, test]}
+  - {id: shaft, route: [lathe]}
+sources:
+  - id: plan
+    wip_limit: 2
+    orders:
+      - {id: D1, product: device, quantity: 5, release: 0s, due: 4h})" + shafts + R"(
+  - {id: smt, process: 60s}
+  - {id: mold, process: 20s}
+  - {id: box, process: 30s}
+  - {id: test, process: 10s}
+)";
+  const std::string kit_error = run_error(kit);
+  CHECK_THAT(kit_error, Catch::StartsWith("replication 0: deadlock at t="));
+  CHECK_THAT(kit_error, Catch::Contains("station 'box' has 2 part(s) in its buffer waiting for a kit of 'device' (board 1/1, housing 1/2)"));
+  // Five parts of an order can never fill a batch of 12.
+  const std::string batch = R"(plantwin: 1
+name: batch-frozen
+horizon: 8h
+products:
+  - {id: p, route: [oven]}
+  - {id: shaft, route: [lathe]}
+sources:
+  - id: plan
+    orders:
+      - {id: P1, product: p, quantity: 5, release: 0s})" + shafts + R"(
+  - {id: oven, process: 5min, batch: {max: 12}}
+)";
+  const std::string batch_error = run_error(batch);
+  CHECK_THAT(batch_error, Catch::StartsWith("replication 0: deadlock at t="));
+  CHECK_THAT(batch_error, Catch::Contains("station 'oven' has 5 part(s) in its buffer waiting to fill a batch of 12"));
+  // The same plants with what they lack: the kits complete (no WIP limit), the batch fills (12
+  // parts), beside the same lathe; no stall.
+  for (std::string healthy : {kit, batch}) {
+    if (const auto at = healthy.find("    wip_limit: 2\n"); at != std::string::npos) healthy.erase(at, 17);
+    if (const auto at = healthy.find("quantity: 5, release: 0s}"); at != std::string::npos && healthy.find("oven") != std::string::npos)
+      healthy.replace(at, 11, "quantity: 12");
+    Run r = load_text(healthy);
+    execute(r, false);
+    INFO(healthy);
+    CHECK(r.outcome.ok);
+  }
+}
