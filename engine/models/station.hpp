@@ -405,7 +405,7 @@ class Station final : public kernel::Model,
   /// Changes what the server does and why it holds, keeping the state times and the free count.
   void change(Server& s, ServerState next, std::uint8_t holds);
   /// The hot path: what the server does changes, not why it holds.
-  void set_state(Server& s, ServerState next) {
+  [[gnu::always_inline]] void set_state(Server& s, ServerState next) {
     const kernel::Tick now = ctx_.kernel.now();
     s.state_ticks[static_cast<std::size_t>(shown_state(s))] += now - s.state_since;
     s.state_since = now;
