@@ -21,7 +21,7 @@ StallDetector::StallDetector(kernel::Kernel& kernel, const std::uint64_t& moves,
 // MOVES item found proves that every root moves (each reaches it through ANY items): the common
 // case, a server that waits for a station whose machine still works, stops there. Otherwise the
 // least fixed point is computed over the whole reachable graph.
-void StallDetector::solve(const std::vector<WaitItem>& roots, bool stop_early) {
+void StallDetector::solve(const WaitItem* roots, std::size_t root_count, bool stop_early) {
   nodes_.clear();
   deps_.clear();
   if (!index_.empty()) index_.clear();
@@ -41,8 +41,8 @@ void StallDetector::solve(const std::vector<WaitItem>& roots, bool stop_early) {
     if (inserted) nodes_.push_back(Node{w});
     return it->second;
   };
-  for (const WaitItem& r : roots) add(r);
-  const bool single = stop_early && roots.size() == 1;
+  for (std::size_t r = 0; r < root_count; ++r) add(roots[r]);
+  const bool single = stop_early && root_count == 1;
   bool seen_all = false;
   for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
     scratch_.clear();
@@ -88,7 +88,7 @@ void StallDetector::solve(const std::vector<WaitItem>& roots, bool stop_early) {
 
 void StallDetector::check(WaitItem item) {
   if (kernel_.status() != kernel::Kernel::Status::RUNNING) return;
-  solve({item}, true);
+  solve(&item, 1, true);  // no vector: a check runs whenever a station's servers all wait
   if (nodes_.front().moves) return;
   std::vector<std::uint32_t> stuck;
   for (std::uint32_t i = 0; i < nodes_.size(); ++i)
@@ -101,7 +101,7 @@ void StallDetector::check_plant(bool calendar_empty) {
   std::vector<WaitItem> roots;
   for (const Waitable* m : models_) m->holders(roots);
   if (roots.empty()) return;
-  solve(roots, false);
+  solve(roots.data(), roots.size(), false);
   std::vector<std::uint32_t> stuck;
   for (std::uint32_t i = 0; i < nodes_.size(); ++i)
     if (!nodes_[i].moves) stuck.push_back(i);

@@ -106,10 +106,10 @@ class StallDetector final : public kernel::Watchdog {
     std::uint32_t first_dep = 0, dep_count = 0;  // into deps_
     bool moves = false;
   };
-  /// Builds the graph reachable from `roots` and marks the items that can move. With
+  /// Builds the graph reachable from the `root_count` items at `roots` and marks the items that can move. With
   /// `stop_early` and one root, it stops as soon as the root is known to move (only the root's
   /// mark is then meaningful).
-  void solve(const std::vector<WaitItem>& roots, bool stop_early);
+  void solve(const WaitItem* roots, std::size_t root_count, bool stop_early);
   std::uint32_t index_of(WaitItem item);
   void fail(const std::vector<std::uint32_t>& stuck, const std::string& why);
 
