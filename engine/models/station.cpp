@@ -307,22 +307,6 @@ PartId Station::hand_over(std::uint64_t server) {
 
 // ---- the server cycle ----------------------------------------------------------------------
 
-void Station::start_part(std::uint32_t index, PartId part) {
-  Server& s = servers_[index];
-  s.part = part;
-  s.in_hand = true;
-  const Part& p = ctx_.parts[part];
-  const std::int64_t previous = s.last_product;
-  s.last_product = p.product;
-  if (has_setups_ && previous >= 0) {
-    if (const Distribution* setup = params_.setup_between(static_cast<ProductIndex>(previous), p.product)) {
-      start_activity(index, Activity::SETUP, setup->sample_ticks(setup_rng_));
-      return;
-    }
-  }
-  begin_gates(index, GatePhase::BEFORE_WORK);
-}
-
 void Station::start_work(std::uint32_t index) {
   const Part& p = ctx_.parts[servers_[index].part];
   start_activity(index, Activity::WORK, ctx_.routes[p.product][p.step].process->sample_ticks(process_rng_));

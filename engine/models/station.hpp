@@ -429,7 +429,23 @@ class Station final : public kernel::Model,
 
   void accept(PartId part);
   void dispatch();
-  void start_part(std::uint32_t index, PartId part);
+  /// Inline: LTO otherwise decides per build whether dispatch() inlines it (an unrelated change
+  /// moved M/M/1 by 0.9 % of its instructions).
+  [[gnu::always_inline]] void start_part(std::uint32_t index, PartId part) {
+    Server& s = servers_[index];
+    s.part = part;
+    s.in_hand = true;
+    const Part& p = ctx_.parts[part];
+    const std::int64_t previous = s.last_product;
+    s.last_product = p.product;
+    if (has_setups_ && previous >= 0) {
+      if (const Distribution* setup = params_.setup_between(static_cast<ProductIndex>(previous), p.product)) {
+        start_activity(index, Activity::SETUP, setup->sample_ticks(setup_rng_));
+        return;
+      }
+    }
+    begin_gates(index, GatePhase::BEFORE_WORK);
+  }
   void start_activity(std::uint32_t index, Activity activity, kernel::Tick duration);
   /// Runs the activity in hand when nothing holds it: up, on shift, its operator held (asks for
   /// one when it needs one).
