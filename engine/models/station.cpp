@@ -46,6 +46,8 @@ Station::Station(std::string id, const StationParams& params, PlantContext& ctx,
     servers_.emplace_back(ctx.stream(prefix + "/ttf"), ctx.stream(prefix + "/ttr"));
   }
   free_servers_ = servers_.size();
+  operating_failures_ = params_.failures && params_.failures->basis == FailureParams::Basis::OPERATING;
+  judges_ = params_.yield < 1.0;
   ctx.kernel.set_hot(model_id_, {{this, sizeof(Station)}, {servers_.data(), servers_.size() * sizeof(Server)}});
   if (params_.calendar) {
     calendar_ = ctx.calendars[*params_.calendar];
@@ -429,8 +431,7 @@ void Station::run_activity(std::uint32_t index) {
     tell(index, s.activity == Activity::SETUP ? PlantObserver::Step::SETUP_START : PlantObserver::Step::WORK_START);
   }
   if (counts_station_work_ && s.activity == Activity::WORK) working_changed(+1);
-  if (s.activity == Activity::WORK && params_.failures &&
-      params_.failures->basis == FailureParams::Basis::OPERATING && s.ttf_remaining <= s.activity_remaining) {
+  if (s.activity == Activity::WORK && operating_failures_ && s.ttf_remaining <= s.activity_remaining) {
     s.activity_event = ctx_.kernel.schedule_at(now + s.ttf_remaining, model_id_, FAIL, index);
     return;
   }
@@ -454,7 +455,7 @@ void Station::suspend(std::uint32_t index) {
   s.activity_event = {};
   s.activity_remaining -= ran;
   if (s.activity == Activity::WORK) {
-    if (params_.failures && params_.failures->basis == FailureParams::Basis::OPERATING) s.ttf_remaining -= ran;
+    if (operating_failures_) s.ttf_remaining -= ran;
     work_stopped(s, ran);
   }
   release_operator(index);
@@ -473,8 +474,7 @@ void Station::end_work(std::uint32_t index) {
   Server& s = servers_[index];
   const kernel::Tick now = ctx_.kernel.now();
   s.activity_event = {};
-  if (params_.failures && params_.failures->basis == FailureParams::Basis::OPERATING)
-    s.ttf_remaining -= now - s.run_start;
+  if (operating_failures_) s.ttf_remaining -= now - s.run_start;
   if (has_planning_) {
     work_stopped(s, now - s.run_start);
     release_operator(index);
@@ -490,7 +490,7 @@ void Station::end_work(std::uint32_t index) {
   ++ctx_.moves;
   if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::WORK_END);
   const PartId part = s.part;
-  if (params_.yield < 1.0 && judge(part) == Verdict::SCRAP) {
+  if (judges_ && judge(part) == Verdict::SCRAP) {
     if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::SCRAP);
     set_state(s, ServerState::IDLE);
     ctx_.sink.part_left(part, false);

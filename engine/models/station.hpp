@@ -550,6 +550,10 @@ class Station final : public kernel::Model,
   kernel::ModelId model_id_;
   std::size_t capacity_;
   bool has_setups_;
+  /// Found once: failures on the operating basis (the time to failure runs down while working),
+  /// and a yield below 1 (each pass is judged). Every work start and end tests them.
+  bool operating_failures_ = false;
+  bool judges_ = false;
 
   std::vector<Server> servers_;
   std::size_t free_servers_ = 0;

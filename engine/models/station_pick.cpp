@@ -199,7 +199,7 @@ void Station::end_batch(std::uint32_t index) {
     ++processed_;
     ++ctx_.moves;
     if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::WORK_END, part);
-    if (params_.yield < 1.0 && judge(part) == Verdict::SCRAP) {
+    if (judges_ && judge(part) == Verdict::SCRAP) {
       if (ctx_.observer != nullptr) tell(index, PlantObserver::Step::SCRAP, part);
       ctx_.sink.part_left(part, false);
       continue;
