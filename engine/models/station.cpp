@@ -532,14 +532,21 @@ void Station::move_on(std::uint32_t index) {
   if (route[step].choice != nullptr) step = choose_step(route, step);
   p.step = step;
   const RouteStep& next = route[step];
-  EntryTarget& target = next.via != nullptr ? *next.via : static_cast<EntryTarget&>(*next.station);
-  const ServerState waiting = target.waiting_state();
-  set_state(s, waiting);
-  s.waiting_on = &target;
-  target.request_entry(*this, index, Transfer{part, this, next.station});
+  if (next.via == nullptr) [[likely]] {
+    // Straight into the next station: Station is final, so neither call is virtual.
+    Station& target = *next.station;
+    set_state(s, target.waiting_state());
+    s.waiting_on = &target;
+    target.request_entry(*this, index, Transfer{part, this, next.station});
+  } else {
+    EntryTarget& target = *next.via;
+    set_state(s, target.waiting_state());
+    s.waiting_on = &target;
+    target.request_entry(*this, index, Transfer{part, this, next.station});
+  }
   if (s.waiting_on == nullptr) return;
   // Off shift at once (a part finished in overtime): its request waits for the next on-time.
-  if (s.holds & HOLD_OFF) target.set_request_held(*this, index, true);
+  if (s.holds & HOLD_OFF) s.waiting_on->set_request_held(*this, index, true);
   if (ctx_.stalls != nullptr && all_servers_wait()) ctx_.stalls->check({this, index});
 }
 
