@@ -298,8 +298,12 @@ int check(const Options& opt, const std::atomic<bool>* interrupt, CheckStop& sto
   std::vector<scenario::Diagnostic> expect_items = expect.diagnostics.items();
   std::optional<run::Json> skeleton;
   if (loaded.spec) {
-    if (expect.spec->seed) loaded.spec->seed = *expect.spec->seed;
-    if (expect.spec->replications) loaded.spec->replications = *expect.spec->replications;
+    // The file's seed and replications, unless the command line sets them (it has the last word).
+    const auto on_command_line = [&](const char* key) {
+      return std::any_of(cli_overrides->begin(), cli_overrides->end(), [&](const Override& o) { return o.path == key; });
+    };
+    if (expect.spec->seed && !on_command_line("seed")) loaded.spec->seed = *expect.spec->seed;
+    if (expect.spec->replications && !on_command_line("replications")) loaded.spec->replications = *expect.spec->replications;
     // Every result path is resolved before running, and in the same pass as the file's own
     // errors: a typo should cost no run, and a bad value should not hide it.
     skeleton = run::result_skeleton(*loaded.spec);

@@ -222,6 +222,17 @@ TEST_CASE("in check, command-line overrides are numbered among themselves, after
   CHECK_THAT(r.first_err_line(), Catch::StartsWith("--set[1]:1:"));
 }
 
+TEST_CASE("in check, --set seed and replications replace the expectation file's", "[cli][check]") {
+  const std::string expect = test_path("seed_expect.yaml");
+  std::ofstream(expect) << "seed: 7\nreplications: 5\nexpect:\n  throughput_per_h: {min: 1}\n";
+  const auto file = run_cli("check scenarios/examples/two_stations.yaml --expect " + expect + " --json");
+  REQUIRE(file.exit_code == 0);
+  CHECK_THAT(file.out, Catch::Contains("\"seed\": 7,") && Catch::Contains("\"replications\": 5,"));
+  const auto cli = run_cli("check scenarios/examples/two_stations.yaml --expect " + expect + " --json --set seed=9 --set replications=2");
+  REQUIRE(cli.exit_code == 0);
+  CHECK_THAT(cli.out, Catch::Contains("\"seed\": 9,") && Catch::Contains("\"replications\": 2,"));
+}
+
 TEST_CASE("validate warns about routes that loop through finite buffers", "[cli]") {
   const auto r = run_cli("validate scenarios/examples/reentrant.yaml --set stations.coat.buffer=2");
   CHECK(r.exit_code == 0);
