@@ -49,11 +49,7 @@ Plant::Plant(const PlantParams& params, std::uint64_t seed, std::uint64_t replic
   // A network's simulator brings events of its own: a dry calendar then proves nothing.
   stalls_ = std::make_unique<StallDetector>(kernel_, ctx_->moves, parts_, params.network != nullptr);
   ctx_->stalls = stalls_.get();
-  {
-    std::vector<std::string> names;
-    for (const auto& p : params.products) names.push_back(p.id);
-    stalls_->set_product_names(std::move(names));
-  }
+  stalls_->set_products(params);
   kernel_.set_watchdog(stalls_.get());
   // Calendars and pools first: stations and sources subscribe to them as they are built.
   for (const CalendarParams& c : params.calendars) {

@@ -289,6 +289,8 @@ std::string Source::describe_wait(std::uint32_t /*item*/) const {
 }
 
 bool Source::supplies() const {
+  // At its WIP limit it waits for its parts in the plant to move (they are the plant's holders).
+  if (params_.wip_limit && in_plant_ >= *params_.wip_limit) return false;
   if (!backlog_.empty()) return true;
   switch (params_.kind) {
     case SourceParams::Kind::INTERARRIVAL: return arrivals_left();
@@ -299,43 +301,38 @@ bool Source::supplies() const {
 }
 
 bool Source::supplies(ProductIndex product, std::vector<std::uint32_t>& held) const {
-  // Whether `p` is `product` or one of its components.
-  const auto makes = [&](ProductIndex p) {
-    if (p == product) return true;
-    if (ctx_.plant == nullptr) return false;
-    for (const BomLine& line : ctx_.plant->products[p].bom)
-      if (line.component == product) return true;
-    return false;
-  };
-  for (std::size_t k = 0; k < backlog_.size(); ++k)
-    if (backlog_[k].product == product) {
-      // Held back by the WIP limit: it comes when this source's parts in the plant move on.
-      if (params_.wip_limit && in_plant_ >= *params_.wip_limit) {
-        if (number_ != NO_SOURCE) held.push_back(number_);
+  // Whether releasing `p` (as its components) brings parts of `product`: `product` goes into `p`
+  // (a component of an order's product), or `p` goes into `product` (a component of it).
+  const auto makes = [&](ProductIndex p) { return goes_into(ctx_.plant, product, p) || goes_into(ctx_.plant, p, product); };
+  bool makes_some = false;
+  for (std::size_t k = 0; k < backlog_.size() && !makes_some; ++k) makes_some = makes(backlog_[k].product);
+  if (!makes_some) {
+    switch (params_.kind) {
+      case SourceParams::Kind::INTERARRIVAL:
+      case SourceParams::Kind::SATURATED:
+        if (params_.kind == SourceParams::Kind::INTERARRIVAL && !arrivals_left()) return false;
+        for (const auto& [p, weight] : params_.mix)
+          if (weight > 0 && makes(p)) makes_some = true;
         break;
-      }
-      return true;
+      case SourceParams::Kind::ORDERS:
+        for (std::size_t o = next_order_; o < params_.orders.size(); ++o)
+          if (makes(params_.orders[o].product)) makes_some = true;
+        break;
     }
-  switch (params_.kind) {
-    case SourceParams::Kind::INTERARRIVAL:
-    case SourceParams::Kind::SATURATED:
-      if (params_.kind == SourceParams::Kind::INTERARRIVAL && !arrivals_left()) return false;
-      for (const auto& [p, weight] : params_.mix)
-        if (weight > 0 && makes(p)) return true;
-      return false;
-    case SourceParams::Kind::ORDERS:
-      for (std::size_t o = next_order_; o < params_.orders.size(); ++o)
-        if (makes(params_.orders[o].product)) return true;
-      return false;
+  }
+  if (!makes_some) return false;
+  // At its WIP limit it releases nothing (its arrivals join the backlog) until one of its parts
+  // in the plant moves on.
+  if (params_.wip_limit && in_plant_ >= *params_.wip_limit && number_ != NO_SOURCE) {
+    held.push_back(number_);
+    return false;
   }
   return true;
 }
 
-bool Source::may_hold(std::uint32_t /*item*/, ProductIndex product, const std::vector<std::uint32_t>& held) const {
-  for (std::size_t k = 0; k < waiting_.size(); ++k) {
-    const Part& p = ctx_.parts[waiting_[k]];
-    if (p.product == product || std::find(held.begin(), held.end(), p.source) != held.end()) return true;
-  }
+bool Source::may_hold(std::uint32_t /*item*/, const Wanted& wanted) const {
+  for (std::size_t k = 0; k < waiting_.size(); ++k)
+    if (wanted.matches(ctx_.parts[waiting_[k]])) return true;
   return false;
 }
 

@@ -115,7 +115,7 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   void holders(std::vector<WaitItem>& out) const override;
   bool supplies() const override;
   bool supplies(ProductIndex product, std::vector<std::uint32_t>& held) const override;
-  bool may_hold(std::uint32_t item, ProductIndex product, const std::vector<std::uint32_t>& held) const override;
+  bool may_hold(std::uint32_t item, const Wanted& wanted) const override;
 
  private:
   enum EventKind : std::uint32_t { ARRIVAL, RELEASE, OFFER, RELEASE_BACKLOG };

@@ -1,6 +1,23 @@
 #include "models/stall.hpp"
 
+#include <algorithm>
+
+#include "models/plant.hpp"
+
 namespace plantwin::models {
+
+bool goes_into(const PlantParams* plant, ProductIndex component, ProductIndex product) {
+  if (component == product) return true;
+  if (plant == nullptr || product >= plant->products.size()) return false;
+  // Bills of materials are one level deep and acyclic (the loader refuses others).
+  for (const BomLine& line : plant->products[product].bom)
+    if (goes_into(plant, component, line.component)) return true;
+  return false;
+}
+
+bool Wanted::matches(const Part& part) const {
+  return goes_into(plant, part.product, product) || std::find(held.begin(), held.end(), part.source) != held.end();
+}
 
 namespace {
 
@@ -16,6 +33,12 @@ std::string time_text(kernel::Tick t) { return "t=" + std::to_string(kernel::to_
 
 StallDetector::StallDetector(kernel::Kernel& kernel, const std::uint64_t& moves, const PartPool& parts, bool external_clock)
     : kernel_(kernel), moves_(moves), parts_(parts), external_clock_(external_clock) {}
+
+void StallDetector::set_products(const PlantParams& plant) {
+  supply_.plant = &plant;
+  supply_.names.clear();
+  for (const ProductParams& p : plant.products) supply_.names.push_back(p.id);
+}
 
 // The graph is built breadth-first from the roots. While no ALL item has been met, the first
 // MOVES item found proves that every root moves (each reaches it through ANY items): the common
@@ -125,14 +148,13 @@ WaitKind StallDetector::Supply::waits_for(std::uint32_t item, std::vector<WaitIt
     return WaitKind::ANY;
   }
   // One product: a line that makes something else keeps its own parts moving, not these.
-  const ProductIndex product = item - 1;
-  std::vector<std::uint32_t> held;
+  Wanted wanted{item - 1, {}, plant};
   for (const Waitable* m : models_)
-    if (m->supplies(product, held)) return WaitKind::MOVES;
+    if (m->supplies(wanted.product, wanted.held)) return WaitKind::MOVES;
   std::vector<WaitItem> all;
   for (const Waitable* m : models_) m->holders(all);
   for (const WaitItem& h : all)
-    if (h.model->may_hold(h.item, product, held)) on.push_back(h);
+    if (h.model->may_hold(h.item, wanted)) on.push_back(h);
   return WaitKind::ANY;
 }
 

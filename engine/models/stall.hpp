@@ -30,6 +30,23 @@
 namespace plantwin::models {
 
 class Waitable;
+struct PlantParams;
+
+/// Whether parts of `component` can become parts of `product`: it is `product`, or in its bill of
+/// materials (recursively). Without a plant, only `product` itself.
+bool goes_into(const PlantParams* plant, ProductIndex component, ProductIndex product);
+
+/// What a supply of one product waits on, when no source can release it by itself.
+struct Wanted {
+  ProductIndex product = 0;
+  /// Sources that hold parts of `product` back under their `wip_limit`: these come when the
+  /// sources' parts in the plant move.
+  std::vector<std::uint32_t> held;
+  const PlantParams* plant = nullptr;
+  /// Whether `part` may still bring a part of `product`: it is one, or becomes one by assembly,
+  /// or its source holds more of them back.
+  bool matches(const Part& part) const;
+};
 
 /// One node of the waits-for graph: an item of a model.
 struct WaitItem {
@@ -62,11 +79,8 @@ class Waitable {
   /// them back under its `wip_limit` appends its number to `held` instead: they come when its
   /// parts in the plant move.
   virtual bool supplies(ProductIndex /*product*/, std::vector<std::uint32_t>& /*held*/) const { return supplies(); }
-  /// Whether `item` may hold a part of `product`, or of one of the sources `held` (a holder that
-  /// cannot say answers true).
-  virtual bool may_hold(std::uint32_t /*item*/, ProductIndex /*product*/, const std::vector<std::uint32_t>& /*held*/) const {
-    return true;
-  }
+  /// Whether `item` may hold a part that `wanted` matches (a holder that cannot say answers true).
+  virtual bool may_hold(std::uint32_t /*item*/, const Wanted& /*wanted*/) const { return true; }
 
  protected:
   ~Waitable() = default;
@@ -79,8 +93,9 @@ class StallDetector final : public kernel::Watchdog {
   StallDetector(kernel::Kernel& kernel, const std::uint64_t& moves, const PartPool& parts, bool external_clock);
 
   void add(const Waitable& model) { models_.push_back(&model); }
-  /// Names products in messages (by ProductIndex); without it they are numbered.
-  void set_product_names(std::vector<std::string> names) { supply_.names = std::move(names); }
+  /// The plant's products: their names in messages (else they are numbered) and their bills of
+  /// materials (a part of a component supplies the product it goes into).
+  void set_products(const PlantParams& plant);
 
   /// The plant's supply of parts, as one item: it moves while a source can still release parts,
   /// else when any part in the plant moves. A batch that waits to fill, or a kit for a missing
@@ -120,6 +135,7 @@ class StallDetector final : public kernel::Watchdog {
     std::string describe_wait(std::uint32_t item) const override;
     void holders(std::vector<WaitItem>& /*out*/) const override {}
     std::vector<std::string> names;
+    const PlantParams* plant = nullptr;
 
    private:
     const std::vector<const Waitable*>& models_;

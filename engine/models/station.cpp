@@ -568,6 +568,7 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
     for (std::uint32_t k = 0; k < servers_.size(); ++k) on.push_back({this, k});
     return WaitKind::ANY;
   }
+  if (item & GROUP) return group_waits(item & ~GROUP, on);
   const Server& s = servers_[item];
   if (s.waiting_on != nullptr) {
     // A finished part waits for room (or a vehicle) wherever its server is.
@@ -584,41 +585,13 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
     on.push_back(pools_[static_cast<std::size_t>(OperatorTask::REPAIR)]->operator_item());
     return WaitKind::ANY;
   }
-  // A free server of a gathering station with parts in its buffer and nothing to pick or wait
-  // out: only parts that come in can give it work (a full batch, a complete kit). With no room
-  // for them, it waits for the room, which waits for its servers; with room, for the plant's
-  // supply (a source with parts left, or any part in the plant that moves).
+  // A free server of a batch or assembly station with parts in its buffer and nothing to pick or
+  // wait out: only parts that come in can give it work, once one of the buffer's groups can start.
   // Off shift counts as free here: the shift's return brings it no parts.
   if (gather_ != 0 && s.state == ServerState::IDLE && (s.holds & ~HOLD_OFF) == 0 && !queue_.empty() &&
       needs_more_parts()) {
-    if (!has_room()) {
-      on.push_back({this, ROOM});
-      return WaitKind::ANY;
-    }
-    if (ctx_.stalls != nullptr) {
-      // The parts that would help: a kit's missing components, more of a batch's product (any
-      // product for a batch that mixes them). A source of other products does not.
-      std::vector<ProductIndex> wanted;
-      const auto want = [&](ProductIndex p) {
-        if (std::find(wanted.begin(), wanted.end(), p) == wanted.end()) wanted.push_back(p);
-      };
-      if (kits_) {
-        for (std::size_t k = 0; k < queue_.size(); ++k) {
-          const Part& part = ctx_.parts[queue_[k]];
-          if (!kits_->is_component(part.product)) continue;
-          for (const auto& [p, counts] : kits_->progress(part))
-            if (counts.first < counts.second) want(p);
-        }
-      } else if (params_.batch && !params_.batch->mixed) {
-        for (std::size_t k = 0; k < queue_.size(); ++k) want(ctx_.parts[queue_[k]].product);
-      }
-      if (wanted.empty()) {
-        on.push_back(ctx_.stalls->supply());
-      } else {
-        for (const ProductIndex p : wanted) on.push_back(ctx_.stalls->supply(p));
-      }
-      return WaitKind::ANY;
-    }
+    for (const std::size_t head : group_heads()) on.push_back({this, GROUP | static_cast<std::uint32_t>(head)});
+    return WaitKind::ANY;
   }
   // Off shift for ever: nothing brings it back.
   if ((s.holds & HOLD_OFF) && calendar_->off_for_good()) return WaitKind::ANY;
@@ -627,7 +600,9 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
 
 std::string Station::describe_wait(std::uint32_t item) const {
   if (item == ROOM) return "";
-  if (item == BUFFER) return describe_buffer();
+  if (item == BUFFER)
+    return "station '" + id_ + "' has " + std::to_string(queue_.size()) + " part(s) in its buffer waiting for a server";
+  if (item & GROUP) return describe_group(item & ~GROUP);
   const Server& s = servers_[item];
   std::string what = "station '" + id_ + "' server " + std::to_string(item);
   if (s.state != ServerState::IDLE) what += " holds a part of '" + ctx_.product_name(s.part) + "'";
@@ -643,29 +618,37 @@ std::string Station::describe_wait(std::uint32_t item) const {
   return what;
 }
 
-bool Station::may_hold(std::uint32_t item, ProductIndex product, const std::vector<std::uint32_t>& held) const {
-  const auto matches = [&](PartId id) {
-    const Part& p = ctx_.parts[id];
-    return p.product == product || std::find(held.begin(), held.end(), p.source) != held.end();
-  };
+bool Station::may_hold(std::uint32_t item, const Wanted& wanted) const {
   if (item == BUFFER) {
     for (std::size_t k = 0; k < queue_.size(); ++k)
-      if (matches(queue_[k])) return true;
+      if (wanted.matches(ctx_.parts[queue_[k]])) return true;
     return false;
   }
-  if (item == ROOM || item >= servers_.size()) return true;
+  if (item == ROOM) return true;
+  if (item & GROUP) {
+    const Part& first = ctx_.parts[queue_[item & ~GROUP]];
+    for (std::size_t k = 0; k < queue_.size(); ++k)
+      if (const Part& p = ctx_.parts[queue_[k]]; same_group(first, p) && wanted.matches(p)) return true;
+    return false;
+  }
+  if (item >= servers_.size()) return true;
   const Server& s = servers_[item];
   if (s.state == ServerState::IDLE) return false;
-  if (matches(s.part)) return true;
+  if (wanted.matches(ctx_.parts[s.part])) return true;
   for (const PartId id : s.batch)
-    if (matches(id)) return true;
+    if (wanted.matches(ctx_.parts[id])) return true;
   return false;
 }
 
 void Station::holders(std::vector<WaitItem>& out) const {
   for (std::uint32_t k = 0; k < servers_.size(); ++k)
     if (servers_[k].state != ServerState::IDLE) out.push_back({this, k});
-  if (!queue_.empty()) out.push_back({this, BUFFER});
+  if (queue_.empty()) return;
+  if (!groups_buffer()) {
+    out.push_back({this, BUFFER});
+    return;
+  }
+  for (const std::size_t head : group_heads()) out.push_back({this, GROUP | static_cast<std::uint32_t>(head)});
 }
 
 void Station::server_freed() {

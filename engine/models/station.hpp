@@ -326,11 +326,14 @@ class Station final : public kernel::Model,
   void calendar_changed(bool on) override;
   void operator_granted(std::uint64_t tag) override;
 
-  // Waitable (models/stall.hpp): its servers by index, its room and its buffer.
+  // Waitable (models/stall.hpp): its servers by index, its room and its buffer. The buffer of a
+  // batch or assembly station is one item per group of parts that start together (a batch's
+  // product, a kit's order): GROUP | the buffer position of the group's oldest part.
   static constexpr std::uint32_t ROOM = 0xffffffffu;
   static constexpr std::uint32_t BUFFER = 0xfffffffeu;
+  static constexpr std::uint32_t GROUP = 0x80000000u;
   WaitKind waits_for(std::uint32_t item, std::vector<WaitItem>& on) const override;
-  bool may_hold(std::uint32_t item, ProductIndex product, const std::vector<std::uint32_t>& held) const override;
+  bool may_hold(std::uint32_t item, const Wanted& wanted) const override;
   std::string describe_wait(std::uint32_t item) const override;
   void holders(std::vector<WaitItem>& out) const override;
 
@@ -540,8 +543,24 @@ class Station final : public kernel::Model,
   /// Draws whether `part` passed; counts rejects and rework (PLANNING.md §4).
   Verdict judge(PartId part);
   void queue_changed();
-  /// What the parts in the buffer wait for, in a sentence (stall messages).
-  std::string describe_buffer() const;
+
+  // The buffer's groups at a batch or assembly station (stall detection, station_pick.cpp).
+  bool groups_buffer() const { return params_.batch.has_value() || kits_ != nullptr; }
+  /// Whether buffered parts `a` and `b` start together: one batch (any two with `mixed`, else one
+  /// product), one kit (one assembled product and order), or two parts that are no component.
+  bool same_group(const Part& a, const Part& b) const;
+  /// The buffer position of each group's oldest part, oldest first.
+  std::vector<std::size_t> group_heads() const;
+  struct GroupState {
+    std::int64_t count = 0;  ///< its parts in the buffer
+    bool startable = false;  ///< it starts when a server is free (a full batch, a complete kit)
+  };
+  GroupState group_state(std::size_t head) const;
+  WaitKind group_waits(std::size_t head, std::vector<WaitItem>& on) const;
+  /// What the group waits for, in a sentence (stall messages).
+  std::string describe_group(std::size_t head) const;
+  /// After a pick: fails the run when a group of its buffer can never start.
+  void check_groups();
 
   const std::string id_;
   const StationParams& params_;  // the plant's (a copy was 592 bytes a station)

@@ -40,6 +40,8 @@ void Station::pick() {
     while (!is_free(servers_[i])) ++i;
     if (!start_next(i)) break;
   }
+  // What came in, or what started, may have closed a group's last chance.
+  if (ctx_.stalls != nullptr && groups_buffer() && !queue_.empty()) check_groups();
   if (wants_grant()) grant();
 }
 
@@ -303,25 +305,88 @@ Station::Verdict Station::judge(PartId part) {
 
 // ---- stall messages ----------------------------------------------------------------------------
 
-std::string Station::describe_buffer() const {
-  std::string what = "station '" + id_ + "' has " + std::to_string(queue_.size()) + " part(s) in its buffer ";
+bool Station::same_group(const Part& a, const Part& b) const {
+  if (params_.batch) return params_.batch->mixed || a.product == b.product;
+  const bool ca = kits_->is_component(a.product);
+  const bool cb = kits_->is_component(b.product);
+  if (!ca || !cb) return ca == cb;
+  return kits_->product_of(a) == kits_->product_of(b) && kits_->kit_order(a) == kits_->kit_order(b);
+}
+
+std::vector<std::size_t> Station::group_heads() const {
+  std::vector<std::size_t> heads;
+  for (std::size_t k = 0; k < queue_.size(); ++k) {
+    const Part& p = ctx_.parts[queue_[k]];
+    if (std::none_of(heads.begin(), heads.end(), [&](std::size_t h) { return same_group(ctx_.parts[queue_[h]], p); }))
+      heads.push_back(k);
+  }
+  return heads;
+}
+
+Station::GroupState Station::group_state(std::size_t head) const {
+  const Part& first = ctx_.parts[queue_[head]];
+  GroupState g;
+  for (std::size_t k = head; k < queue_.size(); ++k)
+    if (same_group(first, ctx_.parts[queue_[k]])) ++g.count;
+  if (params_.batch) {
+    const BatchParams& b = *params_.batch;
+    g.startable = g.count >= b.max || (b.max_wait && g.count >= b.smallest());
+  } else {
+    g.startable = !kits_->is_component(first.product) || kits_->complete(first);
+  }
+  return g;
+}
+
+WaitKind Station::group_waits(std::size_t head, std::vector<WaitItem>& on) const {
+  if (ctx_.stalls == nullptr) return WaitKind::MOVES;
+  if (group_state(head).startable) {
+    // It starts when a server is free to take it.
+    for (std::uint32_t k = 0; k < servers_.size(); ++k) on.push_back({this, k});
+    return WaitKind::ANY;
+  }
+  // It needs parts that have yet to come in: each product it lacks (any product for a batch that
+  // mixes them; a line of other products does not help), and room for them.
+  const Part& first = ctx_.parts[queue_[head]];
+  if (params_.batch) {
+    on.push_back(params_.batch->mixed ? ctx_.stalls->supply() : ctx_.stalls->supply(first.product));
+  } else {
+    for (const auto& [p, counts] : kits_->progress(first))
+      if (counts.first < counts.second) on.push_back(ctx_.stalls->supply(p));
+  }
+  if (!has_room()) on.push_back({this, ROOM});
+  return WaitKind::ALL;
+}
+
+std::string Station::describe_group(std::size_t head) const {
+  const Part& first = ctx_.parts[queue_[head]];
+  const GroupState g = group_state(head);
+  std::string what = "station '" + id_ + "' has " + std::to_string(g.count) + " part(s) in its buffer ";
+  if (g.startable) {
+    if (params_.batch) return what + "for a batch, waiting for a server";
+    if (kits_->is_component(first.product)) return what + "with a complete kit of '" + (*ctx_.product_ids)[kits_->product_of(first)] + "', waiting for a server";
+    return what + "waiting for a server";
+  }
   if (params_.batch) {
     const BatchParams& b = *params_.batch;
     return what + "waiting to fill a batch of " + std::to_string(b.max) +
+           (b.mixed ? "" : " of '" + (*ctx_.product_ids)[first.product] + "'") +
            (b.max_wait ? "" : " (no max_wait: a batch starts only when full)");
   }
-  if (kits_) {
-    for (std::size_t k = 0; k < queue_.size(); ++k) {
-      const Part& p = ctx_.parts[queue_[k]];
-      if (!kits_->is_component(p.product) || kits_->complete(p)) continue;
-      std::string kit;
-      for (const auto& [component, have] : kits_->progress(p))
-        kit += (kit.empty() ? "" : ", ") + (*ctx_.product_ids)[component] + " " + std::to_string(have.first) + "/" +
-               std::to_string(have.second);
-      return what + "waiting for a kit of '" + (*ctx_.product_ids)[kits_->product_of(p)] + "' (" + kit + ")";
-    }
+  std::string kit;
+  for (const auto& [component, have] : kits_->progress(first))
+    kit += (kit.empty() ? "" : ", ") + (*ctx_.product_ids)[component] + " " + std::to_string(have.first) + "/" +
+           std::to_string(have.second);
+  const std::int32_t order = kits_->kit_order(first);
+  return what + "waiting for a kit of '" + (*ctx_.product_ids)[kits_->product_of(first)] + "' (" + kit + ")" +
+         (order != NO_ORDER && ctx_.plant != nullptr ? " for order '" + ctx_.plant->orders[static_cast<std::size_t>(order)].id + "'"
+                                                     : "");
+}
+
+void Station::check_groups() {
+  for (const std::size_t head : group_heads()) {
+    if (group_state(head).startable) continue;
+    ctx_.stalls->check({this, GROUP | static_cast<std::uint32_t>(head)});
   }
-  return what + "waiting for a server";
 }
 
 }  // namespace plantwin::models

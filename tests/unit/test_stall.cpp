@@ -450,3 +450,91 @@ sources:
     CHECK(r.outcome.ok);
   }
 }
+
+TEST_CASE("a group that can never start stops the run at once while its station works on others", "[stall][station]") {
+  // The oven keeps batching the flow's p; the three q of order Q1 can never fill a batch of 12.
+  // The oven's buffer moves, its q group does not: the run stops when the third q comes in.
+  const std::string batch = R"(plantwin: 1
+name: batch-group
+horizon: 8h
+products:
+  - {id: p, route: [a, oven]}
+  - {id: q, route: [a, oven]}
+sources:
+  - {id: flow, product: p, interarrival: 60s}
+  - id: plan
+    orders:
+      - {id: Q1, product: q, quantity: 3, release: 0s, due: 2h}
+stations:
+  - {id: a, process: 10s}
+  - {id: oven, process: 5min, batch: {max: 12}}
+)";
+  const std::string batch_error = run_error(batch);
+  CHECK_THAT(batch_error, Catch::StartsWith("replication 0: deadlock at t=30.000000s: station 'oven' has 3 part(s) in its buffer "
+                                            "waiting to fill a batch of 12 of 'q' (no max_wait"));
+  CHECK_THAT(batch_error, Catch::Contains("no source can release more parts of 'q'"));
+  // A housing source of its own, at its WIP limit of 4, fills the box with housings of no order;
+  // D1's board and first housing hold the plan's limit of 2: D1's kit never completes.
+  const std::string kit = R"(plantwin: 1
+name: kit-group
+horizon: 8h
+products:
+  - {id: board, route: [smt, box]}
+  - {id: housing, route: [mold, box]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [box, test]}
+sources:
+  - {id: hs, product: housing, interarrival: 10s, wip_limit: 4}
+  - id: plan
+    wip_limit: 2
+    orders:
+      - {id: D1, product: device, quantity: 5, release: 1h, due: 4h}
+stations:
+  - {id: smt, process: 60s}
+  - {id: mold, process: 20s}
+  - {id: box, process: 30s, buffer: 4}
+  - {id: test, process: 10s}
+)";
+  const std::string kit_error = run_error(kit);
+  CHECK_THAT(kit_error, Catch::StartsWith("replication 0: deadlock at t=3660.000000s"));
+  CHECK_THAT(kit_error, Catch::Contains("station 'box' has 2 part(s) in its buffer waiting for a kit of 'device' "
+                                        "(board 1/1, housing 1/2) for order 'D1'"));
+  // Without the order's WIP limit, D1 completes and the housings of no order wait for boards
+  // that never come: that stall is found when D1's last kit starts, not at the horizon.
+  std::string free_plan = kit;
+  free_plan.erase(free_plan.find("    wip_limit: 2\n"), 17);
+  const std::string orderless = run_error(free_plan);
+  CHECK_THAT(orderless, Catch::StartsWith("replication 0: stall at t="));
+  CHECK_THAT(orderless, !Catch::Contains("t=28800"));
+  CHECK_THAT(orderless, Catch::Contains("waiting for a kit of 'device' (board 0/1"));
+  CHECK_THAT(orderless, !Catch::Contains("for order 'D1'"));
+}
+
+TEST_CASE("parts on their way to an assembly supply the batch of its product downstream", "[stall][station]") {
+  // Devices are assembled at box and batched by 4 at the oven. While a group of devices waits at
+  // the oven, the boards and housings still on their way are its supply: no stall, 8 devices.
+  const std::string text = R"(plantwin: 1
+name: asm-batch
+horizon: 8h
+products:
+  - {id: board, route: [smt, box]}
+  - {id: housing, route: [mold, box]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [box, oven]}
+sources:
+  - id: plan
+    orders:
+      - {id: D1, product: device, quantity: 8, release: 0s}
+stations:
+  - {id: smt, process: 60s}
+  - {id: mold, process: 20s}
+  - {id: box, process: 30s}
+  - {id: oven, process: 5min, batch: {max: 4}}
+)";
+  const Run r = run_text(text);
+  CHECK(value(r.doc, {"stations", "oven", "completed"}) == 8);
+  // Nine devices: the ninth can never fill a batch; the run stops when it arrives, not before.
+  std::string nine_text = text;
+  nine_text.replace(nine_text.find("quantity: 8"), 11, "quantity: 9");
+  const std::string nine = run_error(nine_text);
+  CHECK_THAT(nine, Catch::StartsWith("replication 0: deadlock at t="));
+  CHECK_THAT(nine, Catch::Contains("station 'oven' has 1 part(s) in its buffer waiting to fill a batch of 4 of 'device'"));
+}
