@@ -4,6 +4,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "kernel/time.hpp"
@@ -16,6 +17,18 @@ using ProductIndex = std::uint32_t;
 
 inline constexpr std::int32_t NO_ORDER = -1;
 inline constexpr std::uint32_t NO_SOURCE = 0xffffffffu;
+
+/// The number of a part id as event logs write them (a plain decimal number from 1: no sign, no
+/// leading zero, at most 18 digits); 0 for any other id.
+inline std::uint64_t part_number(std::string_view id) {
+  if (id.empty() || id.size() > 18 || (id[0] == '0' && id.size() > 1)) return 0;
+  std::uint64_t n = 0;
+  for (const char c : id) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
+}
 
 struct Part {
   ProductIndex product = 0;

@@ -149,10 +149,7 @@ void EventLogWriter::parts_resumed(std::uint64_t last_number) { next_serial_ = s
 void EventLogWriter::part_resumed(models::PartId id, const models::Part& part, kernel::Tick released, const std::string& name) {
   // The state's id: a number (as this log writes them) goes on being that number, and later parts
   // are numbered after it; any other id is written as it is.
-  std::uint64_t n = 0;
-  const bool numeric = !name.empty() && name.size() <= 18 && (name[0] != '0' || name.size() == 1) &&
-                       std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (numeric) n = std::stoull(name);
+  const std::uint64_t n = models::part_number(name);
   if (n == 0) {
     if (name.empty()) {
       number(id);  // a state without ids

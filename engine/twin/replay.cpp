@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/part.hpp"
+
 namespace plantwin::twin {
 
 using models::ServerState;
@@ -169,15 +171,7 @@ PartTrack& LogReplay::new_part(const LogEvent& e, kernel::Tick released) {
   return p;
 }
 
-void LogReplay::note_number(std::string_view id) {
-  if (id.empty() || id.size() > 18 || (id[0] == '0' && id.size() > 1)) return;
-  std::uint64_t n = 0;
-  for (const char c : id) {
-    if (c < '0' || c > '9') return;
-    n = n * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  last_number_ = std::max(last_number_, n);
-}
+void LogReplay::note_number(std::string_view id) { last_number_ = std::max(last_number_, models::part_number(id)); }
 
 void LogReplay::remove(const std::string& id, kernel::Tick t) {
   const auto it = parts_.find(id);
