@@ -60,11 +60,10 @@ Station::Station(std::string id, const StationParams& params, PlantContext& ctx,
     }
   if (params_.maintenance && params_.maintenance->scope == MaintenanceParams::Scope::SERVER) server_units_.resize(servers_.size());
   has_planning_ = calendar_ != nullptr || params_.maintenance.has_value() || has_pools_;
-  if (const auto& f = params_.failures; f && f->interrupted == FailureParams::Interrupted::RESTART &&
-                                         (f->basis == FailureParams::Basis::OPERATING || calendar_ == nullptr))
-    if (const double most = f->time_to_failure.support().second; std::isfinite(most)) {
-      restart_limit_ = kernel::duration_from_seconds(most);
-      restart_setups_ = f->basis == FailureParams::Basis::CALENDAR;
+  if (const auto& f = params_.failures; f && (f->basis == FailureParams::Basis::OPERATING || calendar_ == nullptr))
+    if (const std::optional<double> most = f->restart_bound()) {
+      restart_limit_ = kernel::duration_from_seconds(*most);
+      restart_setups_ = f->restarts(true);
     }
   counts_station_work_ = params_.maintenance && params_.maintenance->basis == MaintenanceParams::Basis::OPERATING &&
                          params_.maintenance->scope == MaintenanceParams::Scope::STATION;

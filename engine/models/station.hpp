@@ -24,6 +24,7 @@
 ///   waiting_transport, waiting_network, idle).
 
 #include <array>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <cstdint>
@@ -54,6 +55,17 @@ struct FailureParams {
   Distribution time_to_repair;
   Basis basis = Basis::OPERATING;
   Interrupted interrupted = Interrupted::RESUME;
+
+  /// Whether a failure starts the interrupted activity over: a work with `restart`, a setup only on
+  /// the calendar basis (the operating basis counts working time only).
+  bool restarts(bool setup) const { return interrupted == Interrupted::RESTART && (!setup || basis == Basis::CALENDAR); }
+  /// With `restart`: the most time between failures, in seconds; an activity longer than it starts
+  /// over for ever. None when interrupted activities resume or times to failure are unbounded.
+  std::optional<double> restart_bound() const {
+    if (interrupted != Interrupted::RESTART) return std::nullopt;
+    const double most = time_to_failure.support().second;
+    return std::isfinite(most) ? std::optional<double>(most) : std::nullopt;
+  }
 
   static constexpr auto FIELDS = std::tuple{
       decl::Dist<FailureParams>{{"mtbf", "s", "", "mean > 0", "time to failure, drawn when a repair ends (and at time 0)"},

@@ -171,8 +171,7 @@ void Station::restore(const WarmStation& state, const std::vector<PartId>& held,
     // With `restart`, the failure that took the server down started its activity over (a setup on
     // the calendar basis only; a failure off shift left a paused one as it was).
     const FailureParams* f = params_.failures ? &*params_.failures : nullptr;
-    const bool restarted = w.down && f != nullptr && f->interrupted == FailureParams::Interrupted::RESTART &&
-                           (activity == Activity::WORK || f->basis == FailureParams::Basis::CALENDAR) &&
+    const bool restarted = w.down && f != nullptr && f->restarts(activity == Activity::SETUP) &&
                            (f->basis == FailureParams::Basis::OPERATING || calendar_ == nullptr ||
                             calendar_->params().is_on(now - w.repair_done));
     s.activity = activity;

@@ -128,9 +128,9 @@ std::unordered_map<std::string, std::size_t> index_by_id(const std::vector<T>& i
 /// failure off shift leaves the paused work as it is): a warning only.
 void check_restart_ends(ReadContext& ctx, const StationSpec& st, std::size_t i) {
   const auto& f = st.params.failures;
-  if (!f || f->interrupted != models::FailureParams::Interrupted::RESTART) return;
-  const double most = f->time_to_failure.support().second;
-  if (!std::isfinite(most)) return;
+  const std::optional<double> bound = f ? f->restart_bound() : std::nullopt;
+  if (!bound) return;
+  const double most = *bound;
   const bool calendar_basis = f->basis == models::FailureParams::Basis::CALENDAR;
   std::vector<const Distribution*> works;
   if (st.process) works.push_back(&*st.process);
@@ -143,7 +143,7 @@ void check_restart_ends(ReadContext& ctx, const StationSpec& st, std::size_t i) 
   }
   // Setups are interrupted on the calendar basis only (the operating basis counts working time).
   double longest_setup = 0;
-  if (calendar_basis && st.setup) {
+  if (f->restarts(true) && st.setup) {
     if (st.setup->any) longest_setup = st.setup->any->support().second;
     for (const SetupEntry& e : st.setup->matrix) longest_setup = std::max(longest_setup, e.dist.support().second);
   }
