@@ -371,17 +371,24 @@ TEST_CASE("a plant stopped at T and resumed from its own state gives the KPIs of
   }
 }
 
+namespace {
+/// Loads a state file that must be refused and returns its diagnostics.
+std::string refused_state(const std::string& text, const std::string& name, const scenario::ScenarioSpec& spec) {
+  const twin::LoadedState state = twin::load_state_text(text, name, spec);
+  CHECK_FALSE(state.warm);
+  return state.diagnostics.format_all();
+}
+}  // namespace
+
 TEST_CASE("a state file is read with located errors", "[twin][state]") {
   const scenario::ScenarioSpec spec = spec_of(DETERMINISTIC);
-  const twin::LoadedState bad = twin::load_state_text("plantwin_state: 1\nat: 100\n"
-                                                      "stations:\n"
-                                                      "  - id: aa\n"
-                                                      "  - id: b\n"
-                                                      "    servers:\n"
-                                                      "      - {server: 3}\n",
-                                                      "s.yaml", spec);
-  CHECK_FALSE(bad.warm);
-  const std::string text = bad.diagnostics.format_all();
+  const std::string text = refused_state("plantwin_state: 1\nat: 100\n"
+                                         "stations:\n"
+                                         "  - id: aa\n"
+                                         "  - id: b\n"
+                                         "    servers:\n"
+                                         "      - {server: 3}\n",
+                                         "s.yaml", spec);
   CHECK_THAT(text, Catch::Contains("s.yaml:4:9: error: stations[0].id: unknown station 'aa' (did you mean 'a'?) (not in the scenario)"));
   CHECK_THAT(text, Catch::Contains("s.yaml:7:18: error: stations[1].servers[0].server: expected an integer from 0 to 0"));
   const CliResult cli = run_cli("run scenarios/examples/two_stations.yaml --from /tmp/plantwin_no_such_state.yaml");
@@ -393,7 +400,7 @@ TEST_CASE("a state file is read with located errors", "[twin][state]") {
 
 TEST_CASE("a state file that contradicts itself is refused where it does", "[twin][state]") {
   const scenario::ScenarioSpec spec = spec_of(DETERMINISTIC);
-  const twin::LoadedState bad = twin::load_state_text(
+  const std::string text = refused_state(
       "plantwin_state: 1\nat: 100\nreleased: 2\nleft: 3\n"                                     // 1-4
       "orders:\n  - {id: o1, product: p, released: 2, left: 3, release: 150}\n"                     // 5-6
       "sources:\n  - {id: plan, released: 2, last_release: 101}\n"                                  // 7-8
@@ -411,8 +418,6 @@ TEST_CASE("a state file that contradicts itself is refused where it does", "[twi
       "in_transit:\n  - {part: '4', product: p, released: 0, next_step: 1}\n"                       // 20-21
       "  - {part: '4', product: p, released: 0, next_step: 1}\n",                                   // 22
       "s.yaml", spec);
-  CHECK_FALSE(bad.warm);
-  const std::string text = bad.diagnostics.format_all();
   CHECK_THAT(text, Catch::Contains("s.yaml:4:7: error: left: 3 parts left, more than the 2 released"));
   CHECK_THAT(text, Catch::Contains("s.yaml:6:45: error: orders[0].left: 3 parts left, more than the 2 released"));
   CHECK_THAT(text, Catch::Contains("s.yaml:6:57: error: orders[0].release: 150s is after the state's time (at: 100s)"));
@@ -426,7 +431,7 @@ TEST_CASE("a state file that contradicts itself is refused where it does", "[twi
   CHECK_THAT(text, Catch::Contains("in_transit[1].part: part '4' is already in the state, at in_transit[0]"));
 
   // One part in two places, both otherwise right; a server shown down without its failure's time.
-  const twin::LoadedState twice = twin::load_state_text(
+  const std::string twice_text = refused_state(
       "plantwin_state: 1\nat: 100\n"
       "stations:\n"
       "  - id: a\n"
@@ -434,8 +439,6 @@ TEST_CASE("a state file that contradicts itself is refused where it does", "[twi
       "  - id: b\n"
       "    servers: [{server: 0, state: down, activity: working, part: '9', product: p, released: 10, started: 50}]\n",
       "t.yaml", spec);
-  CHECK_FALSE(twice.warm);
-  const std::string twice_text = twice.diagnostics.format_all();
   CHECK_THAT(twice_text, Catch::Contains("error: stations[1].servers[0].part: part '9' is already in the state, at stations[0].waiting[0]"));
   CHECK_THAT(twice_text, Catch::Contains("warning: stations[1].servers[0].state: a server shown down without down_since"));
 }
