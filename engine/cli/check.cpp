@@ -139,15 +139,46 @@ std::string level_words(double level) {
 
 std::string signed_fixed(double v) { return (v > 0 ? "+" : "") + fixed(v); }
 
-std::string xml_escape(const std::string& s) {
+// XML 1.0 allows tab, newline, carriage return and characters from U+0020 on (but surrogates,
+// U+FFFE and U+FFFF); a file name or a message may hold anything. What it cannot hold, and bytes
+// that are no UTF-8, become U+FFFD. In an attribute, tab and line ends are written as references
+// (a parser would turn them into spaces).
+std::string xml_escape(const std::string& s, bool attribute = true) {
+  static const std::string REPLACEMENT = "\xEF\xBF\xBD";
   std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\t': out += attribute ? "&#9;" : "\t"; break;
+        case '\n': out += attribute ? "&#10;" : "\n"; break;
+        case '\r': out += "&#13;"; break;
+        default: out += c < 0x20 ? REPLACEMENT : std::string(1, static_cast<char>(c));
+      }
+      continue;
+    }
+    // A UTF-8 sequence: its length from the lead byte, then continuation bytes, no overlong form.
+    const std::size_t length = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    std::uint32_t code = length == 2 ? c & 0x1Fu : length == 3 ? c & 0x0Fu : c & 0x07u;
+    bool valid = length != 0 && i + length <= s.size();
+    for (std::size_t k = 1; valid && k < length; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      valid = (b & 0xC0) == 0x80;
+      code = (code << 6) | (b & 0x3Fu);
+    }
+    valid = valid && !(length == 3 && code < 0x800) && !(length == 4 && (code < 0x10000 || code > 0x10FFFF)) &&
+            !(code >= 0xD800 && code <= 0xDFFF) && code != 0xFFFE && code != 0xFFFF;
+    if (valid) {
+      out.append(s, i, length);
+      i += length;
+    } else {
+      out += REPLACEMENT;
+      ++i;
     }
   }
   return out;
@@ -623,9 +654,9 @@ std::string junit_xml(const CheckReport& report, const std::string& scenario_fil
     if (c.passed && !c.warning) {
       out += "/>\n";
     } else if (c.passed) {
-      out += ">\n      <system-out>WARN " + xml_escape(c.message) + "</system-out>\n    </testcase>\n";
+      out += ">\n      <system-out>WARN " + xml_escape(c.message, false) + "</system-out>\n    </testcase>\n";
     } else {
-      out += ">\n      <failure type=\"" + c.type + "\" message=\"" + xml_escape(c.message) + "\"/>\n    </testcase>\n";
+      out += ">\n      <failure type=\"" + xml_escape(c.type) + "\" message=\"" + xml_escape(c.message) + "\"/>\n    </testcase>\n";
     }
   }
   out += "  </testsuite>\n</testsuites>\n";
@@ -652,7 +683,7 @@ std::string junit_error_xml(const std::string& scenario_file, std::string_view t
   out += "  <testsuite name=\"" + xml_escape(scenario_file) + "\"" + counts + ">\n";
   out += "    <testcase classname=\"plantwin." + name + "\" name=\"plantwin " + name + " " + xml_escape(scenario_file) + "\">\n";
   out += "      <error type=\"" + xml_escape(std::string(type)) + "\" message=\"" + xml_escape(first) + "\">" +
-         xml_escape(details) + "</error>\n";
+         xml_escape(details, false) + "</error>\n";
   out += "    </testcase>\n  </testsuite>\n</testsuites>\n";
   return out;
 }

@@ -193,3 +193,18 @@ TEST_CASE("the JUnit report of a check that could not run names the error", "[ch
                                   "deadlock &lt;here&gt;\">x.yaml:1:1: warning: loop\n"));
   CHECK_THAT(xml, Catch::Contains("<testsuite name=\"a&amp;b.yaml\""));
 }
+
+TEST_CASE("the JUnit report is well-formed XML whatever the file name holds", "[check]") {
+  // A control character, a byte that is no UTF-8, a cut sequence, an encoded surrogate: each
+  // becomes U+FFFD; tab and newline in an attribute become references; valid UTF-8 stays.
+  const std::string name = std::string("bad\x01name\xff-\xC3-\xED\xA0\x80-") + "caf\xC3\xA9\t\n.yaml";
+  const std::string xml = cli::junit_error_xml(name, "run failure", "plantwin: error: \x02stop\n");
+  CHECK_THAT(xml, Catch::Contains("<testsuite name=\"bad\xEF\xBF\xBDname\xEF\xBF\xBD-\xEF\xBF\xBD-"
+                                  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD-caf\xC3\xA9&#9;&#10;.yaml\""));
+  CHECK_THAT(xml, Catch::Contains("message=\"plantwin: error: \xEF\xBF\xBDstop\""));
+  for (const char c : xml) {
+    const auto u = static_cast<unsigned char>(c);
+    CHECK((u >= 0x20 || c == '\n' || c == '\t'));
+    CHECK(u != 0xFF);
+  }
+}
