@@ -119,14 +119,45 @@ std::string write_files_together(const std::string& dir, const std::vector<std::
     remove_temporary();
     return "interrupted before the files were in place; " + dir + " is as it was";
   }
+  // The previous files are kept under a second name (a hard link) until every rename has
+  // succeeded: when one fails (a directory in the way, a file system that turned read-only),
+  // those already renamed are put back, and the directory is as it was.
+  std::vector<std::string> previous(files.size());
+  std::vector<bool> absent(files.size(), false);  // no previous file: a rollback removes the new one
+  const auto drop_previous = [&] {
+    for (const std::string& p : previous)
+      if (!p.empty()) ::unlink(p.c_str());
+  };
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string path = dir + "/" + files[i].first;
+    const std::string keep = dir + "/." + files[i].first + "." + std::to_string(::getpid()) + ".old";
+    ::unlink(keep.c_str());
+    if (::link(path.c_str(), keep.c_str()) == 0)
+      previous[i] = keep;
+    else
+      absent[i] = errno == ENOENT;
+  }
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string path = dir + "/" + files[i].first;
     if (::rename(temporary[i].c_str(), path.c_str()) != 0) {
       const std::string why = std::strerror(errno);
+      bool restored = true;
+      for (std::size_t k = 0; k < i; ++k) {
+        const std::string done = dir + "/" + files[k].first;
+        if (absent[k]) {
+          ::unlink(done.c_str());
+        } else if (!previous[k].empty() && ::rename(previous[k].c_str(), done.c_str()) == 0) {
+          previous[k].clear();
+        } else {
+          restored = false;
+        }
+      }
       for (std::size_t k = i; k < temporary.size(); ++k) ::unlink(temporary[k].c_str());
-      return "cannot write " + path + ": " + why;
+      drop_previous();
+      return "cannot write " + path + ": " + why + (restored ? "; " + dir + " is as it was" : "; the files before it are new");
     }
   }
+  drop_previous();
   return {};
 }
 

@@ -74,7 +74,8 @@ class OutputFile {
 /// one is written are they renamed over the names, so that a failure (a full disk, no memory, a
 /// signal, SIGKILL) leaves the previous files as they were and never a truncated one. When
 /// `abandon` returns true before the renames (the run was interrupted meanwhile), nothing is
-/// renamed. Returns an empty string, or the error ("cannot write DIR/result.json: No space left
+/// renamed. When a rename fails midway, the files already renamed are put back as they were
+/// (the previous files are kept under a hard link until every rename has succeeded). Returns an empty string, or the error ("cannot write DIR/result.json: No space left
 /// on device"); the temporary files are removed on failure (not after SIGKILL: then a hidden
 /// `.NAME.PID.tmp` stays beside the previous files).
 std::string write_files_together(const std::string& dir, const std::vector<std::pair<std::string, std::string>>& files,

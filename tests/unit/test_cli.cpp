@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <algorithm>
+#include <filesystem>
 
 #include "cli_support.hpp"
 
@@ -255,4 +256,22 @@ TEST_CASE("run --out writes one set of columns for stations with different field
     ++rows;
   }
   CHECK(rows >= 3);
+}
+
+TEST_CASE("run --out puts every file in place or none", "[cli]") {
+  const std::string dir = test_path("out_all_or_none");
+  std::filesystem::remove_all(dir);
+  REQUIRE(run_cli("run scenarios/examples/two_stations.yaml --out " + dir).exit_code == 0);
+  const std::string result = read_text(dir + "/result.json");
+  const std::string products = read_text(dir + "/products.csv");
+  // A directory where stations.csv goes: its rename fails after result.json's, which is put back.
+  std::filesystem::remove(dir + "/stations.csv");
+  std::filesystem::create_directories(dir + "/stations.csv/x");
+  const auto r = run_cli("run scenarios/examples/two_stations.yaml --seed 7 --out " + dir);
+  CHECK(r.exit_code == 3);
+  CHECK_THAT(r.err, Catch::Contains("cannot write " + dir + "/stations.csv: ") && Catch::Contains(dir + " is as it was"));
+  CHECK(read_text(dir + "/result.json") == result);
+  CHECK(read_text(dir + "/products.csv") == products);
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) CHECK(entry.path().filename().string().front() != '.');
+  std::filesystem::remove_all(dir);
 }
