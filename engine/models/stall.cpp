@@ -159,7 +159,7 @@ WaitKind StallDetector::Supply::waits_for(std::uint32_t item, std::vector<WaitIt
 }
 
 std::string StallDetector::Supply::describe_wait(std::uint32_t item) const {
-  if (item == 0) return "no source has parts left to release";
+  if (item == 0) return "no source can release more parts (none left, or held back by a WIP limit)";
   const std::size_t p = item - 1;
   return "no source can release more parts of '" + (p < names.size() ? names[p] : "#" + std::to_string(p)) + "' (none left, or held back by a WIP limit)";
 }
