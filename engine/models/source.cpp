@@ -311,12 +311,12 @@ bool Source::supplies(ProductIndex product, std::vector<std::uint32_t>& held) co
       case SourceParams::Kind::INTERARRIVAL:
       case SourceParams::Kind::SATURATED:
         if (params_.kind == SourceParams::Kind::INTERARRIVAL && !arrivals_left()) return false;
-        for (const auto& [p, weight] : params_.mix)
-          if (weight > 0 && makes(p)) makes_some = true;
+        for (std::size_t k = 0; k < params_.mix.size() && !makes_some; ++k)
+          makes_some = params_.mix[k].second > 0 && makes(params_.mix[k].first);
         break;
       case SourceParams::Kind::ORDERS:
-        for (std::size_t o = next_order_; o < params_.orders.size(); ++o)
-          if (makes(params_.orders[o].product)) makes_some = true;
+        for (std::size_t o = next_order_; o < params_.orders.size() && !makes_some; ++o)
+          makes_some = makes(params_.orders[o].product);
         break;
     }
   }

@@ -589,7 +589,7 @@ WaitKind Station::waits_for(std::uint32_t item, std::vector<WaitItem>& on) const
   // Off shift counts as free here: the shift's return brings it no parts.
   if (gather_ != 0 && s.state == ServerState::IDLE && (s.holds & ~HOLD_OFF) == 0 && !queue_.empty() &&
       needs_more_parts()) {
-    for (const std::size_t head : group_heads()) on.push_back({this, GROUP | static_cast<std::uint32_t>(head)});
+    for (const GroupState& g : groups()) on.push_back({this, GROUP | static_cast<std::uint32_t>(g.head)});
     return WaitKind::ANY;
   }
   // Off shift for ever: nothing brings it back.
@@ -625,8 +625,10 @@ bool Station::may_hold(std::uint32_t item, const Wanted& wanted) const {
   }
   if (item == ROOM) return true;
   if (item & GROUP) {
-    const Part& first = ctx_.parts[queue_[item & ~GROUP]];
-    for (std::size_t k = 0; k < queue_.size(); ++k)
+    // A group's parts are at its head and after it.
+    const std::size_t head = item & ~GROUP;
+    const Part& first = ctx_.parts[queue_[head]];
+    for (std::size_t k = head; k < queue_.size(); ++k)
       if (const Part& p = ctx_.parts[queue_[k]]; same_group(first, p) && wanted.matches(p)) return true;
     return false;
   }
@@ -647,7 +649,7 @@ void Station::holders(std::vector<WaitItem>& out) const {
     out.push_back({this, BUFFER});
     return;
   }
-  for (const std::size_t head : group_heads()) out.push_back({this, GROUP | static_cast<std::uint32_t>(head)});
+  for (const GroupState& g : groups()) out.push_back({this, GROUP | static_cast<std::uint32_t>(g.head)});
 }
 
 void Station::server_freed() {

@@ -561,13 +561,16 @@ class Station final : public kernel::Model,
   /// Whether buffered parts `a` and `b` start together: one batch (any two with `mixed`, else one
   /// product), one kit (one assembled product and order), or two parts that are no component.
   bool same_group(const Part& a, const Part& b) const;
-  /// The buffer position of each group's oldest part, oldest first.
-  std::vector<std::size_t> group_heads() const;
   struct GroupState {
+    std::size_t head = 0;    ///< the buffer position of its oldest part
     std::int64_t count = 0;  ///< its parts in the buffer
     bool startable = false;  ///< it starts when a server is free (a full batch, a complete kit)
   };
+  /// The buffer's groups, oldest head first, counted in one pass over the buffer.
+  std::vector<GroupState> groups() const;
   GroupState group_state(std::size_t head) const;
+  /// Whether a group of `count` parts whose oldest is `first` starts when a server is free.
+  bool startable(const Part& first, std::int64_t count) const;
   WaitKind group_waits(std::size_t head, std::vector<WaitItem>& on) const;
   /// What the group waits for, in a sentence (stall messages).
   std::string describe_group(std::size_t head) const;

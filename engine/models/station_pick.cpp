@@ -313,28 +313,36 @@ bool Station::same_group(const Part& a, const Part& b) const {
   return kits_->product_of(a) == kits_->product_of(b) && kits_->kit_order(a) == kits_->kit_order(b);
 }
 
-std::vector<std::size_t> Station::group_heads() const {
-  std::vector<std::size_t> heads;
+std::vector<Station::GroupState> Station::groups() const {
+  std::vector<GroupState> found;
   for (std::size_t k = 0; k < queue_.size(); ++k) {
     const Part& p = ctx_.parts[queue_[k]];
-    if (std::none_of(heads.begin(), heads.end(), [&](std::size_t h) { return same_group(ctx_.parts[queue_[h]], p); }))
-      heads.push_back(k);
+    const auto g = std::find_if(found.begin(), found.end(), [&](const GroupState& h) { return same_group(ctx_.parts[queue_[h.head]], p); });
+    if (g != found.end()) {
+      ++g->count;
+    } else {
+      found.push_back({k, 1, false});
+    }
   }
-  return heads;
+  for (GroupState& g : found) g.startable = startable(ctx_.parts[queue_[g.head]], g.count);
+  return found;
 }
 
 Station::GroupState Station::group_state(std::size_t head) const {
   const Part& first = ctx_.parts[queue_[head]];
-  GroupState g;
+  GroupState g{head, 0, false};
   for (std::size_t k = head; k < queue_.size(); ++k)
     if (same_group(first, ctx_.parts[queue_[k]])) ++g.count;
+  g.startable = startable(first, g.count);
+  return g;
+}
+
+bool Station::startable(const Part& first, std::int64_t count) const {
   if (params_.batch) {
     const BatchParams& b = *params_.batch;
-    g.startable = g.count >= b.max || (b.max_wait && g.count >= b.smallest());
-  } else {
-    g.startable = !kits_->is_component(first.product) || kits_->complete(first);
+    return count >= b.max || (b.max_wait && count >= b.smallest());
   }
-  return g;
+  return !kits_->is_component(first.product) || kits_->complete(first);
 }
 
 WaitKind Station::group_waits(std::size_t head, std::vector<WaitItem>& on) const {
@@ -383,10 +391,8 @@ std::string Station::describe_group(std::size_t head) const {
 }
 
 void Station::check_groups() {
-  for (const std::size_t head : group_heads()) {
-    if (group_state(head).startable) continue;
-    ctx_.stalls->check({this, GROUP | static_cast<std::uint32_t>(head)});
-  }
+  for (const GroupState& g : groups())
+    if (!g.startable) ctx_.stalls->check({this, GROUP | static_cast<std::uint32_t>(g.head)});
 }
 
 }  // namespace plantwin::models
