@@ -300,23 +300,22 @@ bool Source::supplies() const {
   return true;
 }
 
-bool Source::supplies(ProductIndex product, std::vector<std::uint32_t>& held) const {
-  // Whether releasing `p` (as its components) brings parts of `product`: `product` goes into `p`
-  // (a component of an order's product), or `p` goes into `product` (a component of it).
-  const auto makes = [&](ProductIndex p) { return goes_into(ctx_.plant, product, p) || goes_into(ctx_.plant, p, product); };
+bool Source::supplies(Wanted& wanted) const {
+  // Whether it can still release a part that brings one `wanted` asks for: from its backlog, its
+  // mix (parts of no order) or its orders to come.
   bool makes_some = false;
-  for (std::size_t k = 0; k < backlog_.size() && !makes_some; ++k) makes_some = makes(backlog_[k].product);
+  for (std::size_t k = 0; k < backlog_.size() && !makes_some; ++k) makes_some = wanted.brought_by(backlog_[k].product, backlog_[k].order);
   if (!makes_some) {
     switch (params_.kind) {
       case SourceParams::Kind::INTERARRIVAL:
       case SourceParams::Kind::SATURATED:
         if (params_.kind == SourceParams::Kind::INTERARRIVAL && !arrivals_left()) return false;
         for (std::size_t k = 0; k < params_.mix.size() && !makes_some; ++k)
-          makes_some = params_.mix[k].second > 0 && makes(params_.mix[k].first);
+          makes_some = params_.mix[k].second > 0 && wanted.brought_by(params_.mix[k].first, NO_ORDER);
         break;
       case SourceParams::Kind::ORDERS:
         for (std::size_t o = next_order_; o < params_.orders.size() && !makes_some; ++o)
-          makes_some = makes(params_.orders[o].product);
+          makes_some = wanted.brought_by(params_.orders[o].product, params_.orders[o].order);
         break;
     }
   }
@@ -324,7 +323,7 @@ bool Source::supplies(ProductIndex product, std::vector<std::uint32_t>& held) co
   // At its WIP limit it releases nothing (its arrivals join the backlog) until one of its parts
   // in the plant moves on.
   if (params_.wip_limit && in_plant_ >= *params_.wip_limit && number_ != NO_SOURCE) {
-    held.push_back(number_);
+    wanted.held.push_back(number_);
     return false;
   }
   return true;

@@ -114,7 +114,7 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   std::string describe_wait(std::uint32_t item) const override;
   void holders(std::vector<WaitItem>& out) const override;
   bool supplies() const override;
-  bool supplies(ProductIndex product, std::vector<std::uint32_t>& held) const override;
+  bool supplies(Wanted& wanted) const override;
   bool may_hold(std::uint32_t item, const Wanted& wanted) const override;
 
  private:

@@ -15,8 +15,21 @@ bool goes_into(const PlantParams* plant, ProductIndex component, ProductIndex pr
   return false;
 }
 
+std::int32_t kit_order(const PlantParams* plant, ProductIndex product, std::int32_t order) {
+  if (order < 0 || plant == nullptr || static_cast<std::size_t>(order) >= plant->orders.size()) return NO_ORDER;
+  const ProductIndex assembled = plant->orders[static_cast<std::size_t>(order)].product;
+  return assembled != product && goes_into(plant, product, assembled) ? order : NO_ORDER;
+}
+
 bool Wanted::matches(const Part& part) const {
-  return goes_into(plant, part.product, product) || std::find(held.begin(), held.end(), part.source) != held.end();
+  return (goes_into(plant, part.product, product) && of_order(part.product, part.order)) ||
+         std::find(held.begin(), held.end(), part.source) != held.end();
+}
+
+bool Wanted::brought_by(ProductIndex released, std::int32_t release_order) const {
+  // Released as itself (of the wanted product, or assembled into it later), or as its components:
+  // either way the parts that count are of the wanted product and carry the release's order.
+  return (goes_into(plant, released, product) || goes_into(plant, product, released)) && of_order(product, release_order);
 }
 
 namespace {
@@ -148,9 +161,10 @@ WaitKind StallDetector::Supply::waits_for(std::uint32_t item, std::vector<WaitIt
     return WaitKind::ANY;
   }
   // One product: a line that makes something else keeps its own parts moving, not these.
-  Wanted wanted{item - 1, {}, plant};
+  const auto& [product, order] = keys[item - 1];
+  Wanted wanted{product, order, {}, plant};
   for (const Waitable* m : models_)
-    if (m->supplies(wanted.product, wanted.held)) return WaitKind::MOVES;
+    if (m->supplies(wanted)) return WaitKind::MOVES;
   std::vector<WaitItem> all;
   for (const Waitable* m : models_) m->holders(all);
   for (const WaitItem& h : all)
@@ -160,8 +174,22 @@ WaitKind StallDetector::Supply::waits_for(std::uint32_t item, std::vector<WaitIt
 
 std::string StallDetector::Supply::describe_wait(std::uint32_t item) const {
   if (item == 0) return "no source can release more parts (none left, or held back by a WIP limit)";
-  const std::size_t p = item - 1;
-  return "no source can release more parts of '" + (p < names.size() ? names[p] : "#" + std::to_string(p)) + "' (none left, or held back by a WIP limit)";
+  const auto& [p, order] = keys[item - 1];
+  std::string of_order;
+  if (order == NO_ORDER)
+    of_order = " for kits of no order";
+  else if (order != ANY_ORDER && plant != nullptr && static_cast<std::size_t>(order) < plant->orders.size())
+    of_order = " for order '" + plant->orders[static_cast<std::size_t>(order)].id + "'";
+  return "no source can release more parts of '" + (p < names.size() ? names[p] : "#" + std::to_string(p)) + "'" + of_order +
+         " (none left, or held back by a WIP limit)";
+}
+
+WaitItem StallDetector::supply(ProductIndex product, std::int32_t order) const {
+  // A plant asks for a few: its batches' products and its kits' components by order.
+  const std::pair<ProductIndex, std::int32_t> key{product, order};
+  auto k = std::find(supply_.keys.begin(), supply_.keys.end(), key);
+  if (k == supply_.keys.end()) k = supply_.keys.insert(supply_.keys.end(), key);
+  return {&supply_, static_cast<std::uint32_t>(k - supply_.keys.begin()) + 1};
 }
 
 void StallDetector::on_quiet(bool calendar_empty) {

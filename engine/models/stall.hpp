@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kernel/kernel.hpp"
@@ -36,16 +37,37 @@ struct PlantParams;
 /// materials (recursively). Without a plant, only `product` itself.
 bool goes_into(const PlantParams* plant, ProductIndex component, ProductIndex product);
 
+/// A supply that counts parts of its product whatever their order (a batch's).
+inline constexpr std::int32_t ANY_ORDER = -2;
+
+/// The order whose kits a part of `product` and `order` goes into: `order` when it is an order of
+/// a product assembled from `product`, else NO_ORDER (an order of boards only supplies boards).
+/// The plant-wide form of Kits::kit_order.
+std::int32_t kit_order(const PlantParams* plant, ProductIndex product, std::int32_t order);
+
 /// What a supply of one product waits on, when no source can release it by itself.
 struct Wanted {
   ProductIndex product = 0;
+  /// ANY_ORDER, or the order whose kits the parts must go into (NO_ORDER: kits of no order): a
+  /// kit waits for components of its own order, which no other order's parts can give.
+  std::int32_t order = ANY_ORDER;
   /// Sources that hold parts of `product` back under their `wip_limit`: these come when the
   /// sources' parts in the plant move.
   std::vector<std::uint32_t> held;
   const PlantParams* plant = nullptr;
-  /// Whether `part` may still bring a part of `product`: it is one, or becomes one by assembly,
-  /// or its source holds more of them back.
+  /// Whether `part` may still bring a part of `product` (of the kit order): it is one, or becomes
+  /// one by assembly, or its source holds more of them back.
   bool matches(const Part& part) const;
+  /// Whether releasing a part of `released` and `order` brings one: it is one, it is assembled
+  /// into one, or it is released as its components (of its order), one of which is one.
+  bool brought_by(ProductIndex released, std::int32_t order) const;
+
+ private:
+  /// Whether a part of `product` (a part of the wanted product or a component of it) and
+  /// `part_order` is of the kit order wanted.
+  bool of_order(ProductIndex part_product, std::int32_t part_order) const {
+    return order == ANY_ORDER || kit_order(plant, part_product, part_order) == order;
+  }
 };
 
 /// One node of the waits-for graph: an item of a model.
@@ -75,10 +97,10 @@ class Waitable {
   /// Whether it can still bring new parts into the plant (a source with arrivals, orders or a
   /// backlog left to release).
   virtual bool supplies() const { return false; }
-  /// Whether it can still bring parts of `product` into the plant by itself. A source that holds
-  /// them back under its `wip_limit` appends its number to `held` instead: they come when its
-  /// parts in the plant move.
-  virtual bool supplies(ProductIndex /*product*/, std::vector<std::uint32_t>& /*held*/) const { return supplies(); }
+  /// Whether it can still bring parts that `wanted` asks for into the plant by itself. A source
+  /// that holds them back under its `wip_limit` appends its number to `wanted.held` instead: they
+  /// come when its parts in the plant move.
+  virtual bool supplies(Wanted& /*wanted*/) const { return supplies(); }
   /// Whether `item` may hold a part that `wanted` matches (a holder that cannot say answers true).
   virtual bool may_hold(std::uint32_t /*item*/, const Wanted& /*wanted*/) const { return true; }
 
@@ -103,8 +125,10 @@ class StallDetector final : public kernel::Watchdog {
   /// nothing more can come, and the run stops as a deadlock even while calendars still tick.
   WaitItem supply() const { return {&supply_, 0}; }
   /// The supply of parts of one product: it moves while a source can still release them, else
-  /// when a part of that product (or of a source whose `wip_limit` holds them back) moves.
-  WaitItem supply(ProductIndex product) const { return {&supply_, product + 1}; }
+  /// when a part of that product (or of a source whose `wip_limit` holds them back) moves. With an
+  /// `order` other than ANY_ORDER, only parts whose kits are of that order count (a kit's
+  /// components).
+  WaitItem supply(ProductIndex product, std::int32_t order = ANY_ORDER) const;
 
   /// `item` has started waiting: fails the run when it can never move again.
   void check(WaitItem item);
@@ -136,6 +160,9 @@ class StallDetector final : public kernel::Watchdog {
     void holders(std::vector<WaitItem>& /*out*/) const override {}
     std::vector<std::string> names;
     const PlantParams* plant = nullptr;
+    /// The product and order of each supply item after the first (item k + 1), in the order first
+    /// asked for.
+    mutable std::vector<std::pair<ProductIndex, std::int32_t>> keys;
 
    private:
     const std::vector<const Waitable*>& models_;

@@ -353,13 +353,14 @@ WaitKind Station::group_waits(std::size_t head, std::vector<WaitItem>& on) const
     return WaitKind::ANY;
   }
   // It needs parts that have yet to come in: each product it lacks (any product for a batch that
-  // mixes them; a line of other products does not help), and room for them.
+  // mixes them; a line of other products does not help; a kit's components of its own order), and
+  // room for them.
   const Part& first = ctx_.parts[queue_[head]];
   if (params_.batch) {
     on.push_back(params_.batch->mixed ? ctx_.stalls->supply() : ctx_.stalls->supply(first.product));
   } else {
     for (const auto& [p, counts] : kits_->progress(first))
-      if (counts.first < counts.second) on.push_back(ctx_.stalls->supply(p));
+      if (counts.first < counts.second) on.push_back(ctx_.stalls->supply(p, kits_->kit_order(first)));
   }
   if (!has_room()) on.push_back({this, ROOM});
   return WaitKind::ALL;

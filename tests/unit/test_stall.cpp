@@ -473,8 +473,9 @@ stations:
   CHECK_THAT(batch_error, Catch::StartsWith("replication 0: deadlock at t=30.000000s: station 'oven' has 3 part(s) in its buffer "
                                             "waiting to fill a batch of 12 of 'q' (no max_wait"));
   CHECK_THAT(batch_error, Catch::Contains("no source can release more parts of 'q'"));
-  // A housing source of its own, at its WIP limit of 4, fills the box with housings of no order;
-  // D1's board and first housing hold the plan's limit of 2: D1's kit never completes.
+  // A housing source of its own, at its WIP limit of 4, fills the box with housings of no order
+  // (their boards are bought at 5h); D1's board and first housing hold the plan's limit of 2:
+  // D1's kit never completes.
   const std::string kit = R"(plantwin: 1
 name: kit-group
 horizon: 8h
@@ -488,6 +489,9 @@ sources:
     wip_limit: 2
     orders:
       - {id: D1, product: device, quantity: 5, release: 1h, due: 4h}
+  - id: bought
+    orders:
+      - {id: B1, product: board, quantity: 2, release: 5h}
 stations:
   - {id: smt, process: 60s}
   - {id: mold, process: 20s}
@@ -498,15 +502,25 @@ stations:
   CHECK_THAT(kit_error, Catch::StartsWith("replication 0: deadlock at t=3660.000000s"));
   CHECK_THAT(kit_error, Catch::Contains("station 'box' has 2 part(s) in its buffer waiting for a kit of 'device' "
                                         "(board 1/1, housing 1/2) for order 'D1'"));
-  // Without the order's WIP limit, D1 completes and the housings of no order wait for boards
-  // that never come: that stall is found when D1's last kit starts, not at the horizon.
+  // Without the bought boards, the housings of no order can never make a kit: D1's boards are
+  // no supply for them (a kit takes components of one order). The run stops when the first one
+  // comes into the box (10 s + 20 s at mold), hours before D1 is released.
+  std::string unbought = kit;
+  unbought.erase(unbought.find("  - id: bought\n"), unbought.find("stations:") - unbought.find("  - id: bought\n"));
+  const std::string orderless = run_error(unbought);
+  CHECK_THAT(orderless, Catch::StartsWith("replication 0: stall at t=30.000000s: station 'box' has 1 part(s) in its buffer "
+                                          "waiting for a kit of 'device' (board 0/1, housing 1/2); no source can release "
+                                          "more parts of 'board' for kits of no order"));
+  // D1's own kit waits for D1's components only: with a plan whose WIP limit lets all of D1 in and
+  // the bought boards, the run completes D1 and the bought kits; the 4 housings left wait for
+  // boards of no order once B1's are used, and the run stops then, not at the horizon.
   std::string free_plan = kit;
   free_plan.erase(free_plan.find("    wip_limit: 2\n"), 17);
-  const std::string orderless = run_error(free_plan);
-  CHECK_THAT(orderless, Catch::StartsWith("replication 0: stall at t="));
-  CHECK_THAT(orderless, !Catch::Contains("t=28800"));
-  CHECK_THAT(orderless, Catch::Contains("waiting for a kit of 'device' (board 0/1"));
-  CHECK_THAT(orderless, !Catch::Contains("for order 'D1'"));
+  const std::string late = run_error(free_plan);
+  CHECK_THAT(late, Catch::StartsWith("replication 0: stall at t="));
+  CHECK_THAT(late, !Catch::Contains("t=28800"));
+  CHECK_THAT(late, Catch::Contains("waiting for a kit of 'device' (board 0/1"));
+  CHECK_THAT(late, !Catch::Contains("for order 'D1'"));
 }
 
 TEST_CASE("parts on their way to an assembly supply the batch of its product downstream", "[stall][station]") {
