@@ -220,10 +220,14 @@ void evaluate_expectation(const scenario::Expectation& e, const Json& doc, Check
   } else if (r.node != nullptr && r.node->is_number()) {
     value = r.node->number();
     measured += fixed(value);
-    // Quantiles pool every replication's parts; other plain numbers (state fractions, the
-    // bottleneck's active share) are means over replications.
+    // Quantiles pool every replication's parts; the document's own numbers are the run's (the
+    // seed, the horizon; the events and wall time of all replications); other plain numbers
+    // (state fractions, the bottleneck's active share) are means over replications.
     const bool quantile = e.kpi.ends_with(".p50") || e.kpi.ends_with(".p95") || e.kpi.ends_with(".p99");
-    if (reps > 1)
+    const bool of_the_run = e.kpi.find('.') == std::string::npos;
+    if (reps > 1 && of_the_run && (e.kpi == "events" || e.kpi == "wall_s"))
+      measured += " (all " + run::format_number(reps) + " replications)";
+    else if (reps > 1 && !of_the_run)
       measured += std::string(quantile ? " (pooled over " : " (mean over ") + run::format_number(reps) +
                   " replications, no interval)";
   } else {

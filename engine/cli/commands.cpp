@@ -309,8 +309,14 @@ int check(const Options& opt, const std::atomic<bool>* interrupt, CheckStop& sto
     skeleton = run::result_skeleton(*loaded.spec);
     for (auto& d : check_paths(*expect.spec, *skeleton, loaded.spec->replications)) expect_items.push_back(std::move(d));
   }
+  // The scenario's errors at the expectation file's `set:` values belong with the file's own, in
+  // its order; the rest are the scenario file's.
+  std::vector<scenario::Diagnostic> scenario_items;
+  for (const auto& d : loaded.diagnostics.items())
+    (opt.expect && d.mark.file == *opt.expect ? expect_items : scenario_items).push_back(d);
   const bool expect_ok = print_expectation_diagnostics(std::move(expect_items));
-  print_diagnostics(loaded.diagnostics);
+  for (const auto& d : scenario_items)
+    if ((d.severity == scenario::Diagnostic::Severity::ERROR) == loaded.diagnostics.has_errors()) std::cerr << d.format() << "\n";
   if (!expect_ok || !loaded.spec) return EXIT_USAGE;
   const ScenarioSpec& spec = *loaded.spec;
 

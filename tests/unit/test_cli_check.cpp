@@ -161,6 +161,32 @@ TEST_CASE("an expectation file's bad values and misspelt paths are reported in o
                                                    "interval, so at least 2 replications; this check runs 1"));
 }
 
+TEST_CASE("an expectation file's set: errors come in the file's order with its other errors", "[cli][check]") {
+  // The scenario's loader reports the bad `set:` value, the expectation file's reader the rest:
+  // one list, by line.
+  const std::string expect = write("order.expect.yaml", "set:\n"
+                                                        "  stations.oven.servers: 0\n"
+                                                        "expect:\n"
+                                                        "  wip: {max: 9}\n"
+                                                        "replications: 0\n");
+  const auto r = run_cli("check scenarios/examples/two_stations.yaml --expect " + expect);
+  CHECK(r.exit_code == 2);
+  CHECK(r.err == expect + ":2:26: error: stations[1].servers: expected an integer from 1 to 10000, got \"0\"\n" +
+                     expect + ":5:15: error: replications: expected an integer from 1 to 100000, got \"0\"\n");
+}
+
+TEST_CASE("the document's own numbers are not called means over the replications", "[cli][check]") {
+  const std::string expect = write("run.expect.yaml", "expect:\n"
+                                                      "  seed: {min: 1}\n"
+                                                      "  events: {min: 1}\n"
+                                                      "  stations.oven.utilization: {max: 1}\n");
+  const auto r = run_cli("check " + TWO + " --expect " + expect);
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("PASS seed = 1.00\n"));
+  CHECK_THAT(r.out, Catch::Contains(" (all 8 replications)\n"));
+  CHECK_THAT(r.out, Catch::Contains("PASS stations.oven.utilization = ") && Catch::Contains("over 8 replications"));
+}
+
 TEST_CASE("check needs something to check", "[cli][check]") {
   const auto none = run_cli("check " + TWO);
   CHECK(none.exit_code == 2);
