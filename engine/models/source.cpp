@@ -211,7 +211,12 @@ void Source::release_one(ProductIndex product, std::int32_t order) {
 }
 
 void Source::replace(ProductIndex product, std::int32_t order) {
-  release(product, order);
+  // The part made again takes the place its scrapped one left under the WIP limit, ahead of the
+  // backlog: behind it, the kit's other components could hold the whole limit while it waits.
+  if (params_.wip_limit && in_plant_ < *params_.wip_limit)
+    waiting_.push_back(new_part(product, order));
+  else
+    release(product, order);
   ctx_.kernel.defer(model_id_, OFFER);
 }
 

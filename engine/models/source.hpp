@@ -96,8 +96,9 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   /// its parts (an assembled part).
   void part_gone();
   void part_added() { ++in_plant_; }
-  /// A scrapped component of an assembly: releases another of `product` for `order`, at the end
-  /// of the instant (as a release, through the WIP limit).
+  /// A scrapped component of an assembly: releases another of `product` for `order`, offered at
+  /// the end of the instant; under a WIP limit it takes the place the scrapped one left, ahead of
+  /// the backlog.
   void replace(ProductIndex product, std::int32_t order);
   void reset_statistics();
   SourceMeasures measures() const;

@@ -208,6 +208,37 @@ stations:
   CHECK(value(r.doc, {"orders", "completed"}) == 1);
 }
 
+TEST_CASE("under a WIP limit of one kit, a scrapped component's replacement takes its place ahead of the backlog", "[material][assembly]") {
+  // The plan lets one kit's 3 components in at a time. A scrapped board frees its place: the board
+  // made again takes it. Were it released behind the backlog, the next kit's housing would take
+  // the place, and two housings and a third would hold the whole limit at the box while the board
+  // waits outside: replication 0 froze at t=416 s that way.
+  const Run r = run_text(R"(plantwin: 1
+name: assembly-scrap-limit
+horizon: 1d
+replications: 20
+products:
+  - {id: board, route: [smt, box]}
+  - {id: housing, route: [mold, box]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [box, test]}
+sources:
+  - id: plan
+    wip_limit: 3
+    orders:
+      - {id: D1, product: device, quantity: 8, release: 0s}
+      - {id: D2, product: device, quantity: 8, release: 1h}
+stations:
+  - {id: smt, process: {dist: exponential, mean: 60s}, yield: 0.6}
+  - {id: mold, process: {dist: exponential, mean: 25s}}
+  - {id: box, process: {device: 30s}}
+  - {id: test, process: 10s}
+)");
+  CHECK(value(r.doc, {"kpis", "completed"}) == 16);
+  CHECK(value(r.doc, {"orders", "completed"}) == 2);
+  CHECK(value(r.doc, {"stations", "smt", "completed"}) == 16);
+  CHECK(value(r.doc, {"kpis", "scrapped"}) > 5);
+}
+
 namespace {
 // Three orders at one instant at one machine of 10 s (products with 30, 10 and 20 s at spt's
 // station): the discipline alone decides the order.
