@@ -236,7 +236,9 @@ void evaluate_expectation(const scenario::Expectation& e, const Json& doc, Check
   const bool has_interval = std::isfinite(interval.low) && std::isfinite(interval.high);
   if (!std::isfinite(value)) {
     c.passed = false;
-    c.message = measured + ": undefined in this run (for example, no order with a due time was measured)";
+    c.message = measured + (e.kpi.ends_with(".done_s")
+                                ? ": undefined in this run (the order was not done by the horizon in at least one replication)"
+                                : ": undefined in this run (for example, no order with a due time was measured)");
   } else if (e.min && value < *e.min) {
     c.passed = false;
     c.message = measured + ": below the minimum " + run::format_number(*e.min);

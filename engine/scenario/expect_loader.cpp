@@ -240,7 +240,11 @@ ExpectLoadResult load_expect(std::optional<std::string_view> text, const std::st
 
 KpiUnit kpi_unit(std::string_view kpi) {
   std::string_view name = kpi.substr(kpi.rfind('.') + 1);  // npos + 1 == 0: the whole path
-  if ((name == "p50" || name == "p95" || name == "p99") && name.size() < kpi.size()) {
+  // A percentile has its KPI's unit; any `pNN` counts, so that a percentile the document lacks
+  // (p90) is reported once, as a missing path, not again as a bound without a unit.
+  const bool percentile = name.size() > 1 && name.front() == 'p' &&
+                          std::all_of(name.begin() + 1, name.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (percentile && name.size() < kpi.size()) {
     const std::string_view rest = kpi.substr(0, kpi.size() - name.size() - 1);
     name = rest.substr(rest.rfind('.') + 1);
   }

@@ -187,6 +187,18 @@ TEST_CASE("the document's own numbers are not called means over the replications
   CHECK_THAT(r.out, Catch::Contains("PASS stations.oven.utilization = ") && Catch::Contains("over 8 replications"));
 }
 
+TEST_CASE("a missing percentile is one error, and an order not done says why it has no done_s", "[cli][check]") {
+  const std::string p90 = write("p90.expect.yaml", "expect:\n  lead_time_s.p90: {max: 1h}\n");
+  const auto missing = run_cli("check " + TWO + " --expect " + p90);
+  CHECK(missing.exit_code == 2);
+  CHECK(missing.err == p90 + ":2:3: error: expect.lead_time_s.p90: no 'p90' in 'kpis.lead_time_s' (did you mean 'p50'?)\n");
+  const std::string done = write("done.expect.yaml", "expect:\n  orders.by_order.MB-1001.done_s: {max: 30h}\n");
+  const auto late = run_cli("check scenarios/smt_line.yaml --set replications=2 --set horizon=2h --expect " + done);
+  CHECK(late.exit_code == 1);
+  CHECK_THAT(late.out, Catch::StartsWith("FAIL orders.by_order.MB-1001.done_s = n/a: undefined in this run (the order was "
+                                         "not done by the horizon in at least one replication)\n"));
+}
+
 TEST_CASE("check needs something to check", "[cli][check]") {
   const auto none = run_cli("check " + TWO);
   CHECK(none.exit_code == 2);
