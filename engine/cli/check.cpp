@@ -339,7 +339,7 @@ void compare_kpi(const std::string& path, const Json& base, const Json& now, ker
   bool passed = true;
   if (!std::isfinite(base_mean)) {
     verdict = "not_compared";  // nothing to compare with
-    ++counts.not_compared;
+    if (gated) ++counts.not_compared;
   } else if (!std::isfinite(mean) || !std::isfinite(d.mean)) {
     verdict = "undefined";
     passed = !gated;
@@ -462,12 +462,16 @@ void evaluate_baseline(const scenario::ExpectSpec& expect, const Json& doc, cons
                          std::to_string(counts.worse_within) + " worse within it, " + std::to_string(counts.better) +
                          " better, " + std::to_string(counts.same) + " without a significant change; " +
                          std::to_string(counts.not_gated) + " not gated (no direction), " +
-                         std::to_string(counts.changed) + " of them changed");
+                         std::to_string(counts.changed) + " of them changed" +
+                         (counts.not_compared > 0 ? "; " + std::to_string(counts.not_compared) +
+                                                        " with a direction not compared (undefined in the baseline)"
+                                                  : ""));
   section["gated"] = counts.gated;
   section["worse"] = counts.worse;
   section["worse_within_tolerance"] = counts.worse_within;
   section["better"] = counts.better;
   section["not_gated"] = counts.not_gated;
+  section["not_compared"] = counts.not_compared;
 }
 
 // ---- reading a baseline ------------------------------------------------------------------------
@@ -596,9 +600,38 @@ std::optional<Baseline> load_baseline(const std::string& file, const Json& skele
     const Json& values = *kpi.find("values");
     bool ok = (mean.is_number() || mean.is_null()) && values.is_array() && values.items().size() == *base_replications;
     for (const Json& v : values.items()) ok = ok && (v.is_number() || v.is_null());
-    if (!ok)
+    if (!ok) {
       fail(where, "expected a mean and " + std::to_string(*base_replications) +
                       " values (numbers or null, one per replication)");
+      return;
+    }
+    // What plantwin writes: values in the KPI's range, and their mean (null when one is undefined).
+    // A file edited by hand can say otherwise; the check compares `values`, so the two must agree.
+    const kernel::ValueRange range = run::kpi_traits(path).range;
+    const double high = range == kernel::ValueRange::NON_NEGATIVE ? INFINITY : 1.0;
+    double sum = 0;
+    bool undefined = false;
+    for (std::size_t k = 0; k < values.items().size(); ++k) {
+      const Json& v = values.items()[k];
+      if (v.is_null()) {
+        undefined = true;
+        continue;
+      }
+      sum += v.number();
+      if (v.number() < -1e-9 || v.number() > high + 1e-9) {
+        fail(where + ".values[" + std::to_string(k) + "]",
+             run::format_number(v.number()) + " is out of the KPI's range (" +
+                 (range == kernel::ValueRange::NON_NEGATIVE ? "0 or more" : "0 to 1") + "): the file was edited");
+        return;
+      }
+    }
+    const double average = sum / static_cast<double>(values.items().size());
+    if (undefined != mean.is_null() ||
+        (!undefined && std::fabs(mean.number() - average) > 1e-6 * std::max(1.0, std::fabs(average))))
+      fail(where + ".mean", (mean.is_null() ? std::string("null") : run::format_number(mean.number())) +
+                                " is not the mean of its values (" +
+                                (undefined ? std::string("null: one is undefined") : run::format_number(average)) +
+                                "): the file was edited");
   });
   if (errors.size() > before) return std::nullopt;
   Baseline b;

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <optional>
 
 #include "cli_support.hpp"
 #include "run/json.hpp"
@@ -197,6 +198,41 @@ TEST_CASE("a missing percentile is one error, and an order not done says why it 
   CHECK(late.exit_code == 1);
   CHECK_THAT(late.out, Catch::StartsWith("FAIL orders.by_order.MB-1001.done_s = n/a: undefined in this run (the order was "
                                          "not done by the horizon in at least one replication)\n"));
+}
+
+TEST_CASE("a baseline edited by hand is refused where it disagrees with itself, and undefined KPIs are counted", "[cli][check][baseline]") {
+  // `edit` changes kpis.wip of the baseline: its mean, and its values (one per replication).
+  const auto edited = [](const std::string& name, std::optional<double> mean, double first_value) {
+    auto doc = plantwin::run::parse_json(read_text(baseline()), nullptr);
+    REQUIRE(doc);
+    plantwin::run::Json& wip = (*doc)["kpis"]["wip"];
+    plantwin::run::Json values = plantwin::run::Json::array();
+    values.push_back(plantwin::run::Json(first_value));
+    for (std::size_t k = 1; k < wip.find("values")->items().size(); ++k) values.push_back(wip.find("values")->items()[k]);
+    wip["values"] = values;
+    wip["mean"] = mean ? plantwin::run::Json(*mean) : plantwin::run::Json();
+    return write(name, doc->dump(1));
+  };
+  const double first = (*plantwin::run::parse_json(read_text(baseline()), nullptr))["kpis"]["wip"].find("values")->items()[0].number();
+  const auto mean = run_cli("check " + TWO + " --baseline " + edited("mean.json", 99.0, first));
+  CHECK(mean.exit_code == 2);
+  CHECK_THAT(mean.first_err_line(), Catch::Contains(":1:1: error: kpis.wip.mean: 99 is not the mean of its values (") &&
+                                        Catch::Contains("): the file was edited"));
+  const auto negative = run_cli("check " + TWO + " --baseline " + edited("negative.json", 0.0, -1.0));
+  CHECK(negative.exit_code == 2);
+  CHECK_THAT(negative.first_err_line(),
+             Catch::EndsWith(":1:1: error: kpis.wip.values[0]: -1 is out of the KPI's range (0 or more): the file was edited"));
+  // An undefined mean with an undefined value is what plantwin writes for a KPI undefined in one
+  // replication: it is not compared, and the summary says how many such KPIs there are.
+  auto doc = plantwin::run::parse_json(read_text(baseline()), nullptr);
+  plantwin::run::Json& wip = (*doc)["kpis"]["wip"];
+  plantwin::run::Json values = plantwin::run::Json::array();
+  for (const auto& v : wip.find("values")->items()) values.push_back(values.items().empty() ? plantwin::run::Json() : v);
+  wip["values"] = values;
+  wip["mean"] = plantwin::run::Json();
+  const auto undefined = run_cli("check " + TWO + " --baseline " + write("undefined.json", doc->dump(1)));
+  CHECK(undefined.exit_code == 0);
+  CHECK_THAT(undefined.out, Catch::Contains(" of them changed; 1 with a direction not compared (undefined in the baseline)\n"));
 }
 
 TEST_CASE("check needs something to check", "[cli][check]") {
