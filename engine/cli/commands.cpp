@@ -310,10 +310,12 @@ int check(const Options& opt, const std::atomic<bool>* interrupt, CheckStop& sto
     for (auto& d : check_paths(*expect.spec, *skeleton, loaded.spec->replications)) expect_items.push_back(std::move(d));
   }
   // The scenario's errors at the expectation file's `set:` values belong with the file's own, in
-  // its order; the rest are the scenario file's.
+  // its order; the rest (and its warnings, shown only when it has no error) are the scenario's.
   std::vector<scenario::Diagnostic> scenario_items;
   for (const auto& d : loaded.diagnostics.items())
-    (opt.expect && d.mark.file == *opt.expect ? expect_items : scenario_items).push_back(d);
+    (opt.expect && d.mark.file == *opt.expect && d.severity == scenario::Diagnostic::Severity::ERROR ? expect_items
+                                                                                                      : scenario_items)
+        .push_back(d);
   const bool expect_ok = print_expectation_diagnostics(std::move(expect_items));
   for (const auto& d : scenario_items)
     if ((d.severity == scenario::Diagnostic::Severity::ERROR) == loaded.diagnostics.has_errors()) std::cerr << d.format() << "\n";

@@ -300,9 +300,15 @@ bool Source::supplies() const {
   switch (params_.kind) {
     case SourceParams::Kind::INTERARRIVAL: return arrivals_left();
     case SourceParams::Kind::ORDERS: return next_order_ < params_.orders.size();
-    case SourceParams::Kind::SATURATED: return true;
+    case SourceParams::Kind::SATURATED: return saturation_flows();
   }
   return true;
+}
+
+bool Source::saturation_flows() const {
+  if (params_.limit && created_ >= static_cast<std::uint64_t>(*params_.limit)) return false;
+  const Station* station = saturated_station();
+  return station == nullptr || station->draws_more();
 }
 
 bool Source::supplies(Wanted& wanted) const {
@@ -314,7 +320,7 @@ bool Source::supplies(Wanted& wanted) const {
     switch (params_.kind) {
       case SourceParams::Kind::INTERARRIVAL:
       case SourceParams::Kind::SATURATED:
-        if (params_.kind == SourceParams::Kind::INTERARRIVAL && !arrivals_left()) return false;
+        if (params_.kind == SourceParams::Kind::INTERARRIVAL ? !arrivals_left() : !saturation_flows()) return false;
         for (std::size_t k = 0; k < params_.mix.size() && !makes_some; ++k)
           makes_some = params_.mix[k].second > 0 && wanted.brought_by(params_.mix[k].first, NO_ORDER);
         break;

@@ -86,6 +86,9 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
     return (!params_.limit || created_ < static_cast<std::uint64_t>(*params_.limit)) &&
            (!params_.wip_limit || in_plant_ < *params_.wip_limit);
   }
+  /// SATURATED: whether it can still create parts by itself: its `limit` allows, and its station
+  /// can still take them (Station::draws_more). Its WIP limit is judged apart.
+  bool saturation_flows() const;
   /// SATURATED: creates a part for the first station, which takes it at once.
   PartId create_part();
   /// Parts created since time 0.

@@ -307,6 +307,11 @@ class Station final : public kernel::Model,
   /// Makes `source` create a part whenever a server is free and the buffer is empty (a
   /// `saturated: true` source). It must provide can_create() and create_part().
   void set_saturating_source(class Source* source) { saturating_ = source; }
+  /// Whether the saturated source feeding it can still create parts: always at a plain station (a
+  /// server frees, it takes one); at a gathering station, while its free servers' share of the
+  /// buffer has room, or a server is busy, down or off shift (it frees later), or a group of its
+  /// buffer can start. Else nothing will ever make room (stall detection).
+  bool draws_more() const;
 
   /// Called once at time 0, after every model exists: starts failure clocks and feeds saturated
   /// sources.

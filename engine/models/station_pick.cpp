@@ -391,6 +391,13 @@ std::string Station::describe_group(std::size_t head) const {
                                                      : "");
 }
 
+bool Station::draws_more() const {
+  if (gather_ == 0 || !groups_buffer() || queue_.size() < free_servers_ * gather_ || free_servers_ < servers_.size())
+    return true;
+  const std::vector<GroupState> all = groups();
+  return std::any_of(all.begin(), all.end(), [](const GroupState& g) { return g.startable; });
+}
+
 void Station::check_groups() {
   for (const GroupState& g : groups())
     if (!g.startable) ctx_.stalls->check({this, GROUP | static_cast<std::uint32_t>(g.head)});

@@ -523,6 +523,36 @@ stations:
   CHECK_THAT(late, !Catch::Contains("for order 'D1'"));
 }
 
+TEST_CASE("a saturated mix whose batch of one product can never fill stops the run while another line works", "[stall][station]") {
+  // The saturated source creates parts for the oven while fewer than 3 wait; 2 of one product and
+  // 1 of the other (or any split short of 3 of one) fill that share, no batch can start, and no
+  // part will ever be created again. The mill's line keeps the calendar busy: the oven's groups
+  // are found at once, not left to pass.
+  const std::string text = R"(plantwin: 1
+name: saturated-mix
+horizon: 8h
+products:
+  - {id: p, route: [oven]}
+  - {id: q, route: [oven]}
+  - {id: r, route: [mill]}
+sources:
+  - {id: s, mix: {p: 1, q: 1}, saturated: true}
+  - {id: other, product: r, interarrival: 60s}
+stations:
+  - {id: oven, process: 60s, batch: {max: 3}}
+  - {id: mill, process: 30s}
+)";
+  const std::string error = run_error(text);
+  CHECK_THAT(error, Catch::StartsWith("replication 0: deadlock at t="));
+  CHECK_THAT(error, Catch::Contains("station 'oven' has ") && Catch::Contains("waiting to fill a batch of 3 of '"));
+  CHECK_THAT(error, !Catch::Contains("t=28800"));
+  // With max_wait a partial batch starts, the server frees, and the source creates again.
+  std::string waits = text;
+  waits.replace(waits.find("batch: {max: 3}"), 15, "batch: {max: 3, max_wait: 5min}");
+  const Run r = run_text(waits);
+  CHECK(value(r.doc, {"stations", "oven", "completed"}) > 100);
+}
+
 TEST_CASE("parts on their way to an assembly supply the batch of its product downstream", "[stall][station]") {
   // Devices are assembled at box and batched by 4 at the oven. While a group of devices waits at
   // the oven, the boards and housings still on their way are its supply: no stall, 8 devices.
