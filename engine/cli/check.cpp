@@ -197,20 +197,13 @@ Json optional_number(const std::optional<double>& v) { return v ? Json(*v) : Jso
 
 // ---- expectations ------------------------------------------------------------------------------
 
-/// Whether `path` is a number of the scenario the document repeats (an order's due time, a
+/// Whether the KPI path, split by `resolve()`, names a number of the scenario the document repeats (an order's due time, a
 /// fleet's vehicles): the same in every replication, no measurement.
-bool is_setting(const std::string& path) {
-  std::vector<std::string_view> parts;
-  for (std::size_t from = 0;;) {
-    const std::size_t dot = path.find('.', from);
-    parts.push_back(std::string_view(path).substr(from, dot == std::string::npos ? std::string::npos : dot - from));
-    if (dot == std::string::npos) break;
-    from = dot + 1;
-  }
-  if (parts.size() == 3)
-    return (parts[0] == "operators" && parts[2] == "count") || (parts[0] == "conveyors" && parts[2] == "capacity") ||
-           (parts[0] == "fleets" && parts[2] == "vehicles") || (parts[0] == "sources" && parts[2] == "wip_limit");
-  return parts.size() == 4 && parts[0] == "orders" && parts[1] == "by_order" && (parts[3] == "due_s" || parts[3] == "release_s");
+bool is_setting(const std::vector<std::string>& names) {
+  if (names.size() == 3)
+    return (names[0] == "operators" && names[2] == "count") || (names[0] == "conveyors" && names[2] == "capacity") ||
+           (names[0] == "fleets" && names[2] == "vehicles") || (names[0] == "sources" && names[2] == "wip_limit");
+  return names.size() == 4 && names[0] == "orders" && names[1] == "by_order" && (names[3] == "due_s" || names[3] == "release_s");
 }
 
 void evaluate_expectation(const scenario::Expectation& e, const Json& doc, CheckReport& report) {
@@ -240,7 +233,7 @@ void evaluate_expectation(const scenario::Expectation& e, const Json& doc, Check
     // seed, the horizon; the events and wall time of all replications); other plain numbers
     // (state fractions, the bottleneck's active share) are means over replications.
     const bool quantile = e.kpi.ends_with(".p50") || e.kpi.ends_with(".p95") || e.kpi.ends_with(".p99");
-    const bool of_the_run = e.kpi.find('.') == std::string::npos || is_setting(e.kpi);
+    const bool of_the_run = r.names.size() == 1 || is_setting(r.names);
     if (reps > 1 && (e.kpi == "events" || e.kpi == "wall_s"))
       measured += " (all " + run::format_number(reps) + " replications)";
     else if (reps > 1 && !of_the_run)

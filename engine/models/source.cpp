@@ -201,8 +201,8 @@ void Source::release_rest(const OrderRelease& o, std::vector<std::int64_t> rest)
   }
 }
 
-void Source::release_one(ProductIndex product, std::int32_t order) {
-  if (params_.wip_limit && (in_plant_ >= *params_.wip_limit || !backlog_.empty())) {
+void Source::release_one(ProductIndex product, std::int32_t order, bool ahead_of_backlog) {
+  if (params_.wip_limit && (in_plant_ >= *params_.wip_limit || (!ahead_of_backlog && !backlog_.empty()))) {
     backlog_.push_back(Held{product, order});
     backlog_size_.set(ctx_.kernel.now(), static_cast<double>(backlog_.size()));
     return;
@@ -213,10 +213,8 @@ void Source::release_one(ProductIndex product, std::int32_t order) {
 void Source::replace(ProductIndex product, std::int32_t order) {
   // The part made again takes the place its scrapped one left under the WIP limit, ahead of the
   // backlog: behind it, the kit's other components could hold the whole limit while it waits.
-  if (params_.wip_limit && in_plant_ < *params_.wip_limit)
-    waiting_.push_back(new_part(product, order));
-  else
-    release(product, order);
+  // Only components are made again, and a component has no bill of materials of its own.
+  release_one(product, order, /*ahead_of_backlog=*/true);
   ctx_.kernel.defer(model_id_, OFFER);
 }
 

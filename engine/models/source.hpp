@@ -129,8 +129,9 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   /// Releases one part of `product` (its components, if it is assembled) into the plant, or
   /// into the backlog while the WIP limit is reached.
   void release(ProductIndex product, std::int32_t order);
-  /// One part (no bill of materials left to expand): into the plant, or held back by `wip_limit`.
-  void release_one(ProductIndex product, std::int32_t order);
+  /// One part (no bill of materials left to expand): into the plant, or held back by `wip_limit`
+  /// (behind the backlog, or ahead of it for a scrapped component made again).
+  void release_one(ProductIndex product, std::int32_t order, bool ahead_of_backlog = false);
   /// A warm start's order released in part: the parts `rest` (by product index), unit by unit.
   void release_rest(const OrderRelease& o, std::vector<std::int64_t> rest);
   void release_backlog();

@@ -187,9 +187,14 @@ TEST_CASE("the document's own numbers are not called means over the replications
   CHECK_THAT(r.out, Catch::Contains(" (all 8 replications)\n"));
   CHECK_THAT(r.out, Catch::Contains("PASS stations.oven.utilization = ") && Catch::Contains("over 8 replications"));
   // A setting the document repeats is no measurement either.
-  const std::string due = write("due.expect.yaml", "expect:\n  orders.by_order.MB-1001.due_s: {min: 1}\n");
+  const std::string due = write("due.expect.yaml", "expect:\n"
+                                                  "  orders.by_order.MB-1001.due_s: {min: 1}\n"
+                                                  "  operators.setters.count: {min: 1}\n"
+                                                  "  fleets.agv.vehicles: {min: 1}\n");
   const auto order = run_cli("check scenarios/smt_line.yaml --set replications=2 --set horizon=2h --expect " + due);
-  CHECK_THAT(order.out, Catch::StartsWith("PASS orders.by_order.MB-1001.due_s = 31500.0\n"));
+  CHECK_THAT(order.out, Catch::StartsWith("PASS orders.by_order.MB-1001.due_s = 31500.0\n"
+                                          "PASS operators.setters.count = 1.00\n"
+                                          "PASS fleets.agv.vehicles = 2.00\n"));
 }
 
 TEST_CASE("a missing percentile is one error, and an order not done says why it has no done_s", "[cli][check]") {
