@@ -2,6 +2,7 @@
 #include "scenario/material.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -29,6 +30,10 @@ constexpr std::int64_t MAX_TOTAL_ORDER_QUANTITY = 10'000'000;
 // Each server costs memory (about 200 bytes) in every replication: 10,000 stations of 10,000
 // servers each would be 20 GB.
 constexpr std::int64_t MAX_TOTAL_SERVERS = 1'000'000;
+// Failures of one server in one replication (warmup + horizon over mtbf + mttr, on average): past
+// this, a replication takes hours (two events each, at some 10 M events/s) and the cause is
+// nearly always a unit (`mtbf: 1ns` for 1h): refused, so that no scenario runs for ever.
+constexpr double MAX_FAILURES_PER_SERVER = 1e9;
 
 /// Everything one scenario read collects besides the spec: declarations and references to check
 /// across sections, and whether each section read without error (a check that depends on a
@@ -44,6 +49,7 @@ struct ScenarioRead {
   std::int64_t total_quantity = 0;
   bool total_quantity_reported = false;
   std::int64_t total_servers = 0;
+  kernel::Tick run_ticks = 0;  ///< warmup + horizon, once both are read and valid (else 0)
   bool unsupported_version = false;
   bool products_ok = false, sources_ok = false;  ///< the section read without error
   bool products_listed = false, stations_listed = false;  ///< the section is a list
@@ -294,6 +300,24 @@ std::optional<models::FailureParams> read_failures(ReadContext& ctx, const YamlN
   return f;
 }
 
+/// A server that would fail more than MAX_FAILURES_PER_SERVER times in one replication is refused
+/// at its `mtbf` (with a short `mttr` too, the mtbf is what was mistyped).
+void check_failure_count(ScenarioRead& r, const YamlNode& node, const std::string& path, const models::FailureParams& f) {
+  if (r.run_ticks <= 0) return;
+  const double cycle = f.time_to_failure.mean() + f.time_to_repair.mean();
+  const double run = kernel::to_seconds(r.run_ticks);
+  if (!(cycle > 0) || run / cycle <= MAX_FAILURES_PER_SERVER) return;
+  const YamlEntry* mtbf_entry = node.is_map() ? node.find("mtbf") : nullptr;
+  const YamlNode* mtbf = mtbf_entry != nullptr ? mtbf_entry->value : nullptr;
+  char count[32];
+  std::snprintf(count, sizeof count, "%.2g", run / cycle);
+  r.ctx.error(mtbf != nullptr ? *mtbf : node, path + ".mtbf",
+              "a failure every " + kernel::seconds_text(kernel::duration_from_seconds(cycle)) +
+                  " on average (mtbf + mttr) is " + count + " failures of a server in one replication of " +
+                  kernel::seconds_text(r.run_ticks) + " (warmup + horizon); at most 1e9 can be simulated in "
+                  "reasonable time: is the unit right?");
+}
+
 /// `maintenance`: the fields MaintenanceParams declares; `first` only with the calendar basis.
 std::optional<models::MaintenanceParams> read_maintenance(ReadContext& ctx, const YamlNode& node, const std::string& path) {
   MapReader map(ctx, node, path, "a map with every and for");
@@ -435,7 +459,10 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
   });
   r.process_ok.back() = process_read;
   map.optional("failures", st.params.failures, read_failures);
-  if (const YamlNode* failures = map.get("failures")) st.failures_mark = ctx.mark(*failures);
+  if (const YamlNode* failures = map.get("failures")) {
+    st.failures_mark = ctx.mark(*failures);
+    if (st.params.failures) check_failure_count(r, *failures, map.child_path("failures"), *st.params.failures);
+  }
   map.optional("setup", st.setup, [&](ReadContext&, const YamlNode& setup, const std::string& setup_path) {
     return read_setup(r, setup, setup_path);
   });
@@ -524,6 +551,8 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
     const bool at_warmup =
         warmup && (in_file(horizon) != in_file(*warmup) ? in_file(horizon) : spec.warmup > spec.horizon);
     ctx.error(at_warmup ? *warmup : horizon, at_warmup ? "warmup" : "horizon", "warmup + horizon must be at most 100 years");
+  } else if (horizon_ok && warmup_ok && spec.horizon > 0 && spec.warmup >= 0) {
+    r.run_ticks = spec.warmup + spec.horizon;
   }
   map.optional("replications", spec.replications, IntegerIn<int>{1, 100'000});
   map.optional("epoch", spec.epoch, read_epoch);

@@ -415,6 +415,22 @@ TEST_CASE("failures need mtbf and mttr, and words from their lists", "[loader][e
         "end");
 }
 
+TEST_CASE("a server that would fail more than a billion times in a replication is refused at its mtbf", "[loader][errors]") {
+  // `mtbf: 1ns` for 1h ran for days: 2.9e13 failures in the 8 hours.
+  CHECK(first_error(with_station_line("failures: {mtbf: 1ns, mttr: 0s}")) ==
+        "x.yaml:14:22: error: stations[0].failures.mtbf: a failure every 0.000000001s on average (mtbf + mttr) is "
+        "2.9e+13 failures of a server in one replication of 28800s (warmup + horizon); at most 1e9 can be simulated "
+        "in reasonable time: is the unit right?");
+  // A horizon set from the command line counts: a year with a failure every 10 us is 3.2e12.
+  CHECK(first_error(edit(with_station_line("failures: {mtbf: 10us, mttr: 0s}"), "horizon: 8h", "horizon: 365d")) ==
+        "x.yaml:14:22: error: stations[0].failures.mtbf: a failure every 0.00001s on average (mtbf + mttr) is "
+        "3.2e+12 failures of a server in one replication of 31536000s (warmup + horizon); at most 1e9 can be "
+        "simulated in reasonable time: is the unit right?");
+  // A long repair makes the cycle long; 28,800 failures of 1 ms are fine.
+  CHECK(load(with_station_line("failures: {mtbf: 1ns, mttr: 1s}")).diagnostics.error_count() == 0);
+  CHECK(load(with_station_line("failures: {mtbf: 1ms, mttr: 0s}")).diagnostics.error_count() == 0);
+}
+
 // ---- distributions ----------------------------------------------------------------------------------
 
 TEST_CASE("an unknown distribution kind gets did-you-mean or the list of kinds", "[loader][errors]") {
