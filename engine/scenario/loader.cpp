@@ -30,10 +30,11 @@ constexpr std::int64_t MAX_TOTAL_ORDER_QUANTITY = 10'000'000;
 // Each server costs memory (about 200 bytes) in every replication: 10,000 stations of 10,000
 // servers each would be 20 GB.
 constexpr std::int64_t MAX_TOTAL_SERVERS = 1'000'000;
-// Failures of one server in one replication (warmup + horizon over mtbf + mttr, on average): past
-// this, a replication takes hours (two events each, at some 10 M events/s) and the cause is
-// nearly always a unit (`mtbf: 1ns` for 1h): refused, so that no scenario runs for ever.
-constexpr double MAX_FAILURES_PER_SERVER = 1e9;
+// Failures of one server, or parts of an interarrival source, in one replication (warmup + horizon
+// over the mean cycle): past this, a replication takes hours (two events or more each, at some
+// 10 M events/s) and the cause is nearly always a unit (`mtbf: 1ns` for 1h): refused, so that no
+// scenario runs for ever.
+constexpr double MAX_RECURRENCES = 1e9;
 
 /// Everything one scenario read collects besides the spec: declarations and references to check
 /// across sections, and whether each section read without error (a check that depends on a
@@ -225,6 +226,23 @@ bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s, bool kind_given) {
   return ok;
 }
 
+/// Refuses, at `node`, what would come more than MAX_RECURRENCES times in one replication at one
+/// every `cycle` seconds on average: `what` names one ("failure"), `of` the whole ("failures of a
+/// server"), `cycle_is` what the cycle is made of ("mtbf + mttr").
+void check_recurrences(ScenarioRead& r, const YamlNode& node, const std::string& path, double cycle, const char* what,
+                       const char* of, const char* cycle_is) {
+  if (r.run_ticks <= 0 || !(cycle > 0)) return;
+  const double count = kernel::to_seconds(r.run_ticks) / cycle;
+  if (count <= MAX_RECURRENCES) return;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2g", count);
+  r.ctx.error(node, path,
+              std::string("a ") + what + " every " + kernel::seconds_text(kernel::duration_from_seconds(cycle)) +
+                  " on average (" + cycle_is + ") is " + text + " " + of + " in one replication of " +
+                  kernel::seconds_text(r.run_ticks) + " (warmup + horizon); at most 1e9 can be simulated in "
+                  "reasonable time: is the unit right?");
+}
+
 SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string& path) {
   ReadContext& ctx = r.ctx;
   SourceSpec s;
@@ -278,6 +296,10 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
     r.mix_ok.back() = read_mix(r, map, s, !kinds.empty());
     map.optional("limit", s.limit, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
   }
+  if (s.kind == Kind::INTERARRIVAL && s.interarrival.mean() > 0 && map.has("interarrival") &&
+      !(s.limit && static_cast<double>(*s.limit) <= MAX_RECURRENCES))
+    check_recurrences(r, *map.get("interarrival"), map.child_path("interarrival"), s.interarrival.mean(), "part",
+                      "parts", "interarrival");
   if (const YamlNode* limit = map.get("wip_limit")) {
     s.wip_limit_mark = ctx.mark(*limit);
     s.wip_limit = IntegerIn<std::int64_t>{1, 1'000'000'000}(ctx, *limit, map.child_path("wip_limit"));
@@ -298,24 +320,6 @@ std::optional<models::FailureParams> read_failures(ReadContext& ctx, const YamlN
   models::FailureParams f;
   if (!read_declared(map, f)) return std::nullopt;
   return f;
-}
-
-/// A server that would fail more than MAX_FAILURES_PER_SERVER times in one replication is refused
-/// at its `mtbf` (with a short `mttr` too, the mtbf is what was mistyped).
-void check_failure_count(ScenarioRead& r, const YamlNode& node, const std::string& path, const models::FailureParams& f) {
-  if (r.run_ticks <= 0) return;
-  const double cycle = f.time_to_failure.mean() + f.time_to_repair.mean();
-  const double run = kernel::to_seconds(r.run_ticks);
-  if (!(cycle > 0) || run / cycle <= MAX_FAILURES_PER_SERVER) return;
-  const YamlEntry* mtbf_entry = node.is_map() ? node.find("mtbf") : nullptr;
-  const YamlNode* mtbf = mtbf_entry != nullptr ? mtbf_entry->value : nullptr;
-  char count[32];
-  std::snprintf(count, sizeof count, "%.2g", run / cycle);
-  r.ctx.error(mtbf != nullptr ? *mtbf : node, path + ".mtbf",
-              "a failure every " + kernel::seconds_text(kernel::duration_from_seconds(cycle)) +
-                  " on average (mtbf + mttr) is " + count + " failures of a server in one replication of " +
-                  kernel::seconds_text(r.run_ticks) + " (warmup + horizon); at most 1e9 can be simulated in "
-                  "reasonable time: is the unit right?");
 }
 
 /// `maintenance`: the fields MaintenanceParams declares; `first` only with the calendar basis.
@@ -461,7 +465,11 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
   map.optional("failures", st.params.failures, read_failures);
   if (const YamlNode* failures = map.get("failures")) {
     st.failures_mark = ctx.mark(*failures);
-    if (st.params.failures) check_failure_count(r, *failures, map.child_path("failures"), *st.params.failures);
+    // With a short `mttr` too, the mtbf is what was mistyped.
+    if (const YamlEntry* mtbf = failures->is_map() ? failures->find("mtbf") : nullptr; mtbf && st.params.failures)
+      check_recurrences(r, *mtbf->value, map.child_path("failures") + ".mtbf",
+                        st.params.failures->time_to_failure.mean() + st.params.failures->time_to_repair.mean(),
+                        "failure", "failures of a server", "mtbf + mttr");
   }
   map.optional("setup", st.setup, [&](ReadContext&, const YamlNode& setup, const std::string& setup_path) {
     return read_setup(r, setup, setup_path);

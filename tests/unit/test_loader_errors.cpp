@@ -319,6 +319,16 @@ TEST_CASE("an interarrival time with mean 0 is an error", "[loader][errors]") {
         "at one instant");
 }
 
+TEST_CASE("an interarrival source that would make more than a billion parts in a replication is refused", "[loader][errors]") {
+  CHECK(first_error(edit(MINIMAL, "interarrival: 40s", "interarrival: 1ns")) ==
+        "x.yaml:10:19: error: sources[0].interarrival: a part every 0.000000001s on average (interarrival) is "
+        "2.9e+13 parts in one replication of 28800s (warmup + horizon); at most 1e9 can be simulated in reasonable "
+        "time: is the unit right?");
+  // A limit says how many there can be.
+  CHECK(load(edit(MINIMAL, "interarrival: 40s", "interarrival: 1ns\n    limit: 1000")).diagnostics.error_count() == 0);
+  CHECK(load(edit(MINIMAL, "interarrival: 40s", "interarrival: 1ms")).diagnostics.error_count() == 0);
+}
+
 TEST_CASE("an order's quantity, release and due are checked", "[loader][errors]") {
   const auto orders = [](const std::string& order) {
     return first_error(edit(MINIMAL, "    product: board\n    interarrival: 40s", "    orders:\n      - " + order));
