@@ -30,7 +30,7 @@ constexpr std::int64_t MAX_TOTAL_ORDER_QUANTITY = 10'000'000;
 // Each server costs memory (about 200 bytes) in every replication: 10,000 stations of 10,000
 // servers each would be 20 GB.
 constexpr std::int64_t MAX_TOTAL_SERVERS = 1'000'000;
-// Failures of one server, or parts of an interarrival source, in one replication (warmup + horizon
+// Failures or maintenances of one server, or parts of an interarrival source, in one replication (warmup + horizon
 // over the mean cycle): past this, a replication takes hours (two events or more each, at some
 // 10 M events/s) and the cause is nearly always a unit (`mtbf: 1ns` for 1h): refused, so that no
 // scenario runs for ever.
@@ -475,6 +475,11 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
     return read_setup(r, setup, setup_path);
   });
   map.optional("maintenance", st.params.maintenance, read_maintenance);
+  if (const YamlNode* maintenance = map.get("maintenance"); maintenance && st.params.maintenance)
+    if (const YamlEntry* every = maintenance->is_map() ? maintenance->find("every") : nullptr)
+      check_recurrences(r, *every->value, map.child_path("maintenance") + ".every",
+                        kernel::to_seconds(st.params.maintenance->every) + st.params.maintenance->duration.mean(),
+                        "maintenance", "maintenances", "every + for");
   if (const YamlNode* at_shift_end = map.get("at_shift_end")) st.at_shift_end_mark = ctx.mark(*at_shift_end);
   if (const YamlNode* calendar = map.get("calendar")) {
     st.calendar = reference(r.calendar_refs, "a calendar id")(ctx, *calendar, map.child_path("calendar")).value_or("");

@@ -425,7 +425,7 @@ TEST_CASE("failures need mtbf and mttr, and words from their lists", "[loader][e
         "end");
 }
 
-TEST_CASE("a server that would fail more than a billion times in a replication is refused at its mtbf", "[loader][errors]") {
+TEST_CASE("a server that would fail or be maintained more than a billion times in a replication is refused", "[loader][errors]") {
   // `mtbf: 1ns` for 1h ran for days: 2.9e13 failures in the 8 hours.
   CHECK(first_error(with_station_line("failures: {mtbf: 1ns, mttr: 0s}")) ==
         "x.yaml:14:22: error: stations[0].failures.mtbf: a failure every 0.000000001s on average (mtbf + mttr) is "
@@ -439,6 +439,11 @@ TEST_CASE("a server that would fail more than a billion times in a replication i
   // A long repair makes the cycle long; 28,800 failures of 1 ms are fine.
   CHECK(load(with_station_line("failures: {mtbf: 1ns, mttr: 1s}")).diagnostics.error_count() == 0);
   CHECK(load(with_station_line("failures: {mtbf: 1ms, mttr: 0s}")).diagnostics.error_count() == 0);
+  // Maintenance too: every 1 ns for 1 ns.
+  CHECK(first_error(with_station_line("maintenance: {every: 1ns, for: 1ns}")) ==
+        "x.yaml:14:26: error: stations[0].maintenance.every: a maintenance every 0.000000002s on average (every + "
+        "for) is 1.4e+13 maintenances in one replication of 28800s (warmup + horizon); at most 1e9 can be simulated "
+        "in reasonable time: is the unit right?");
 }
 
 // ---- distributions ----------------------------------------------------------------------------------
