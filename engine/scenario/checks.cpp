@@ -1,6 +1,7 @@
 #include "scenario/checks.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -33,6 +34,20 @@ bool resolve(ReadContext& ctx, const std::vector<Reference>& references, const s
       all_known = false;
     }
   return all_known;
+}
+
+void check_recurrences(ReadContext& ctx, kernel::Tick run_ticks, const Mark& at, const std::string& path, double cycle,
+                       const char* what, const char* of, const char* cycle_is) {
+  if (run_ticks <= 0 || !(cycle > 0)) return;
+  const double count = kernel::to_seconds(run_ticks) / cycle;
+  if (count <= MAX_RECURRENCES) return;
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2g", count);
+  ctx.error(at, path,
+            std::string("a ") + what + " every " + kernel::seconds_text(kernel::duration_from_seconds(cycle)) +
+                " on average (" + cycle_is + ") is " + text + " " + of + " in one replication of " +
+                kernel::seconds_text(run_ticks) + " (warmup + horizon); at most 1e9 can be simulated in reasonable "
+                "time: is the unit right?");
 }
 
 }  // namespace plantwin::scenario

@@ -30,11 +30,6 @@ constexpr std::int64_t MAX_TOTAL_ORDER_QUANTITY = 10'000'000;
 // Each server costs memory (about 200 bytes) in every replication: 10,000 stations of 10,000
 // servers each would be 20 GB.
 constexpr std::int64_t MAX_TOTAL_SERVERS = 1'000'000;
-// Failures or maintenances of one server, or parts of an interarrival source, in one replication (warmup + horizon
-// over the mean cycle): past this, a replication takes hours (two events or more each, at some
-// 10 M events/s) and the cause is nearly always a unit (`mtbf: 1ns` for 1h): refused, so that no
-// scenario runs for ever.
-constexpr double MAX_RECURRENCES = 1e9;
 
 /// Everything one scenario read collects besides the spec: declarations and references to check
 /// across sections, and whether each section read without error (a check that depends on a
@@ -226,23 +221,6 @@ bool read_mix(ScenarioRead& r, MapReader& map, SourceSpec& s, bool kind_given) {
   return ok;
 }
 
-/// Refuses, at `node`, what would come more than MAX_RECURRENCES times in one replication at one
-/// every `cycle` seconds on average: `what` names one ("failure"), `of` the whole ("failures of a
-/// server"), `cycle_is` what the cycle is made of ("mtbf + mttr").
-void check_recurrences(ScenarioRead& r, const YamlNode& node, const std::string& path, double cycle, const char* what,
-                       const char* of, const char* cycle_is) {
-  if (r.run_ticks <= 0 || !(cycle > 0)) return;
-  const double count = kernel::to_seconds(r.run_ticks) / cycle;
-  if (count <= MAX_RECURRENCES) return;
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2g", count);
-  r.ctx.error(node, path,
-              std::string("a ") + what + " every " + kernel::seconds_text(kernel::duration_from_seconds(cycle)) +
-                  " on average (" + cycle_is + ") is " + text + " " + of + " in one replication of " +
-                  kernel::seconds_text(r.run_ticks) + " (warmup + horizon); at most 1e9 can be simulated in "
-                  "reasonable time: is the unit right?");
-}
-
 SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string& path) {
   ReadContext& ctx = r.ctx;
   SourceSpec s;
@@ -298,8 +276,8 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
   }
   if (s.kind == Kind::INTERARRIVAL && s.interarrival.mean() > 0 && map.has("interarrival") &&
       !(s.limit && static_cast<double>(*s.limit) <= MAX_RECURRENCES))
-    check_recurrences(r, *map.get("interarrival"), map.child_path("interarrival"), s.interarrival.mean(), "part",
-                      "parts", "interarrival");
+    check_recurrences(ctx, r.run_ticks, ctx.mark(*map.get("interarrival")), map.child_path("interarrival"),
+                      s.interarrival.mean(), "part", "parts", "interarrival");
   if (const YamlNode* limit = map.get("wip_limit")) {
     s.wip_limit_mark = ctx.mark(*limit);
     s.wip_limit = IntegerIn<std::int64_t>{1, 1'000'000'000}(ctx, *limit, map.child_path("wip_limit"));
@@ -467,7 +445,7 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
     st.failures_mark = ctx.mark(*failures);
     // With a short `mttr` too, the mtbf is what was mistyped.
     if (const YamlEntry* mtbf = failures->is_map() ? failures->find("mtbf") : nullptr; mtbf && st.params.failures)
-      check_recurrences(r, *mtbf->value, map.child_path("failures") + ".mtbf",
+      check_recurrences(ctx, r.run_ticks, ctx.mark(*mtbf->value), map.child_path("failures") + ".mtbf",
                         st.params.failures->time_to_failure.mean() + st.params.failures->time_to_repair.mean(),
                         "failure", "failures of a server", "mtbf + mttr");
   }
@@ -477,7 +455,7 @@ StationSpec read_station(ScenarioRead& r, const YamlNode& node, const std::strin
   map.optional("maintenance", st.params.maintenance, read_maintenance);
   if (const YamlNode* maintenance = map.get("maintenance"); maintenance && st.params.maintenance)
     if (const YamlEntry* every = maintenance->is_map() ? maintenance->find("every") : nullptr)
-      check_recurrences(r, *every->value, map.child_path("maintenance") + ".every",
+      check_recurrences(ctx, r.run_ticks, ctx.mark(*every->value), map.child_path("maintenance") + ".every",
                         kernel::to_seconds(st.params.maintenance->every) + st.params.maintenance->duration.mean(),
                         "maintenance", "maintenances", "every + for");
   if (const YamlNode* at_shift_end = map.get("at_shift_end")) st.at_shift_end_mark = ctx.mark(*at_shift_end);
@@ -612,7 +590,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
     if (!resolve(ctx, r.route_refs, station_ids, "station")) r.products_ok = false;
   }
   if (all_products_named) resolve(ctx, r.product_refs, product_ids, "product");
-  check_network_sections(ctx, spec, NetworkCheckInput{all_stations_named, all_products_named});
+  check_network_sections(ctx, spec, NetworkCheckInput{all_stations_named, all_products_named, r.run_ticks});
   if (!r.products_ok) return;
 
   // Which products visit each station, in product order, each once. (Sets and maps throughout:

@@ -30,6 +30,7 @@ void read_network_sections(ReadContext& ctx, MapReader& scenario, ScenarioSpec& 
 struct NetworkCheckInput {
   bool stations_named = false;  ///< every station has an id (else station references are not judged)
   bool products_named = false;  ///< every product has an id
+  kernel::Tick run_ticks = 0;    ///< warmup + horizon, when both are valid (else 0)
 };
 
 /// Checks the network sections against each other and the rest of the scenario: unique ids,

@@ -458,6 +458,10 @@ void check_network_sections(ReadContext& ctx, const ScenarioSpec& spec, const Ne
   for (std::size_t i = 0; i < net.links.size(); ++i)
     links.push_back({net.links[i].id, net.links[i].mark, item_path("network.links", i) + ".id", "link"});
   check_unique(ctx, links);
+  for (std::size_t i = 0; i < net.links.size(); ++i)
+    if (const auto& f = net.links[i].failures)
+      check_recurrences(ctx, input.run_ticks, f->mtbf_mark, item_path("network.links", i) + ".failures.mtbf",
+                        f->mtbf.mean() + f->mttr.mean(), "failure", "failures of the link", "mtbf + mttr");
 
   std::unordered_map<std::string, std::size_t> nodes;
   for (std::size_t i = 0; i < net.nodes.size(); ++i) nodes.emplace(net.nodes[i].id, i);

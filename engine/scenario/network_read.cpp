@@ -131,6 +131,7 @@ std::optional<LinkFailureSpec> read_link_failures(ReadContext& ctx, const YamlNo
   LinkFailureSpec f;
   f.mark = ctx.mark(node);
   bool ok = map.required("mtbf", f.mtbf, read_distribution);
+  if (const YamlNode* mtbf = map.get("mtbf")) f.mtbf_mark = ctx.mark(*mtbf);
   if (ok && !(f.mtbf.mean() > 0)) {
     ctx.error(*map.get("mtbf"), map.child_path("mtbf"), "mtbf must have a positive mean: the link would fail without end");
     ok = false;

@@ -39,6 +39,7 @@ struct OutageSpec {
 struct LinkFailureSpec {
   kernel::Distribution mtbf, mttr;
   Mark mark;
+  Mark mtbf_mark;
 };
 
 struct NetworkLinkSpec {
