@@ -434,6 +434,10 @@ void check_network_sections(ReadContext& ctx, const ScenarioSpec& spec, const Ne
   for (std::size_t i = 0; i < spec.messages.size(); ++i)
     flows.push_back({spec.messages[i].id, spec.messages[i].mark, item_path("messages", i) + ".id", "message flow"});
   check_unique(ctx, flows);
+  for (std::size_t i = 0; i < spec.messages.size(); ++i)
+    if (const MessageSpec& m = spec.messages[i]; m.trigger == MessageSpec::Trigger::EVERY)
+      check_recurrences(ctx, input.run_ticks, m.every_mark, item_path("messages", i) + ".every", m.every.mean(), "message",
+                        "messages of each sender", "every");
   if (!spec.network) return;
   const NetworkSpec& net = *spec.network;
   // Endpoints are named by id in flows: nodes, device groups and stations share one namespace.

@@ -289,6 +289,7 @@ MessageSpec read_message(ReadContext& ctx, const YamlNode& node, const std::stri
   ref(map, ctx, "after_work", m.station, m.station_mark, false);
   ref(map, ctx, "before_work", m.station, m.station_mark, false);
   ref(map, ctx, "before_move", m.fleet, m.fleet_mark, false);
+  if (const YamlNode* every = map.get("every")) m.every_mark = ctx.mark(*every);
   if (map.optional("every", m.every, read_distribution) && map.has("every") && !(m.every.mean() > 0))
     ctx.error(*map.get("every"), map.child_path("every"), "every must have a positive mean: messages would all leave at one instant");
   map.optional("phase", m.phase, read_distribution);

@@ -96,6 +96,7 @@ struct MessageSpec {
   Mark fleet_mark;
   std::optional<kernel::Tick> resend;         ///< BEFORE_MOVE: wait before a failed command is sent again
   kernel::Distribution every;                 ///< EVERY
+  Mark every_mark;
   std::optional<kernel::Distribution> phase;  ///< EVERY; default uniform over [0, mean of every)
   std::optional<std::string> from;            ///< default: the triggering station
   Mark from_mark;
