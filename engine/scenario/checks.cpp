@@ -1,6 +1,7 @@
 #include "scenario/checks.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <unordered_map>
 #include <unordered_set>
@@ -41,13 +42,16 @@ void check_recurrences(ReadContext& ctx, kernel::Tick run_ticks, const Mark& at,
   if (run_ticks <= 0 || !(cycle > 0)) return;
   const double count = kernel::to_seconds(run_ticks) / cycle;
   if (count <= MAX_RECURRENCES) return;
-  char text[32];
-  std::snprintf(text, sizeof text, "%.2g", count);
+  char every[32], times[32];
+  std::snprintf(every, sizeof every, "%.3gs", cycle);
+  if (std::isfinite(count))
+    std::snprintf(times, sizeof times, "%.3g", count);
+  else
+    std::snprintf(times, sizeof times, "more than 1e308");
   ctx.error(at, path,
-            std::string("a ") + what + " every " + kernel::seconds_text(kernel::duration_from_seconds(cycle)) +
-                " on average (" + cycle_is + ") is " + text + " " + of + " in one replication of " +
-                kernel::seconds_text(run_ticks) + " (warmup + horizon); at most 1e9 can be simulated in reasonable "
-                "time: is the unit right?");
+            std::string("a ") + what + " every " + every + " on average (" + cycle_is + ") is " + times + " " + of +
+                " in one replication of " + kernel::seconds_text(run_ticks) +
+                " (warmup + horizon); more than 1e11 would take hours or days: is the unit right?");
 }
 
 }  // namespace plantwin::scenario

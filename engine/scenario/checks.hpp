@@ -37,11 +37,14 @@ void check_unique(ReadContext& ctx, std::vector<Declaration> declarations);
 bool resolve(ReadContext& ctx, const std::vector<Reference>& references, const std::vector<std::string>& ids,
              const char* noun);
 
-/// Failures or maintenances of one server or link, or parts of an interarrival source, in one
-/// replication (warmup + horizon over the mean cycle): past this, a replication takes hours (two
-/// events or more each, at some 10 M events/s) and the cause is nearly always a unit (`mtbf: 1ns`
-/// for 1h): refused, so that no scenario runs for ever.
-constexpr double MAX_RECURRENCES = 1e9;
+/// Failures or maintenances of one server or link, parts of an interarrival source, or messages of
+/// one device of a periodic flow in one replication (warmup + horizon over the mean cycle): past
+/// this, a replication takes hours or days (two events or more each, at 10 to 30 M events/s),
+/// and the cause is nearly always a unit (`mtbf: 1ns` for 1h: 2.9e13 failures in 8 hours).
+/// Refused, so that no scenario runs for ever. Each item is judged alone: the rule catches a
+/// mistyped value, it does not bound the run's length (a year of a can line at 1,000 parts a
+/// second, 3.2e10, is a long run, not a mistake).
+constexpr double MAX_RECURRENCES = 1e11;
 
 /// Refuses, at `at`, what would come more than MAX_RECURRENCES times in a replication of
 /// `run_ticks` (0: the run's length is not known, nothing is judged) at one every `cycle` seconds

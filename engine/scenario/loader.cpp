@@ -2,7 +2,6 @@
 #include "scenario/material.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -259,6 +258,7 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
     if (is_list && orders.entries.empty()) ctx.error(orders, orders_path, "expected at least one order");
   }
 
+  bool limit_ok = true;
   if (s.kind == Kind::ORDERS) {
     for (const char* key : {"product", "mix", "limit"})
       if (map.has(key)) {
@@ -272,10 +272,12 @@ SourceSpec read_source(ScenarioRead& r, const YamlNode& node, const std::string&
     r.mix_ok.back() = true;
   } else {
     r.mix_ok.back() = read_mix(r, map, s, !kinds.empty());
-    map.optional("limit", s.limit, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
+    limit_ok = map.optional("limit", s.limit, IntegerIn<std::int64_t>{0, INT64_MAX_VALUE});
   }
-  if (s.kind == Kind::INTERARRIVAL && s.interarrival.mean() > 0 && map.has("interarrival") &&
-      !(s.limit && static_cast<double>(*s.limit) <= MAX_RECURRENCES))
+  // Judged only for a source that is plainly of this kind with a valid limit: beside another
+  // error there, a second one would be noise.
+  if (s.kind == Kind::INTERARRIVAL && kinds.size() == 1 && limit_ok && s.interarrival.mean() > 0 &&
+      map.has("interarrival") && !(s.limit && static_cast<double>(*s.limit) <= MAX_RECURRENCES))
     check_recurrences(ctx, r.run_ticks, ctx.mark(*map.get("interarrival")), map.child_path("interarrival"),
                       s.interarrival.mean(), "part", "parts", "interarrival");
   if (const YamlNode* limit = map.get("wip_limit")) {

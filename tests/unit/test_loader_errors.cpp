@@ -319,13 +319,19 @@ TEST_CASE("an interarrival time with mean 0 is an error", "[loader][errors]") {
         "at one instant");
 }
 
-TEST_CASE("an interarrival source that would make more than a billion parts in a replication is refused", "[loader][errors]") {
+TEST_CASE("an interarrival source that would make more than 1e11 parts in a replication is refused", "[loader][errors]") {
   CHECK(first_error(edit(MINIMAL, "interarrival: 40s", "interarrival: 1ns")) ==
-        "x.yaml:10:19: error: sources[0].interarrival: a part every 0.000000001s on average (interarrival) is "
-        "2.9e+13 parts in one replication of 28800s (warmup + horizon); at most 1e9 can be simulated in reasonable "
-        "time: is the unit right?");
+        "x.yaml:10:19: error: sources[0].interarrival: a part every 1e-09s on average (interarrival) is 2.88e+13 "
+        "parts in one replication of 28800s (warmup + horizon); more than 1e11 would take hours or days: is the unit "
+        "right?");
+  // A tiny value beside another error of the source is not judged: one error, not two.
+  const auto both = load(edit(MINIMAL, "interarrival: 40s", "interarrival: 1ns\n    limit: -1"));
+  CHECK(both.diagnostics.error_count() == 1);
   // A limit says how many there can be.
   CHECK(load(edit(MINIMAL, "interarrival: 40s", "interarrival: 1ns\n    limit: 1000")).diagnostics.error_count() == 0);
+  // A year of a can line at a thousand cans a second is a long run, not a mistake.
+  CHECK(load(edit(edit(MINIMAL, "interarrival: 40s", "interarrival: 1ms"), "horizon: 8h", "horizon: 365d"))
+            .diagnostics.error_count() == 0);
   CHECK(load(edit(MINIMAL, "interarrival: 40s", "interarrival: 1ms")).diagnostics.error_count() == 0);
 }
 
@@ -425,25 +431,26 @@ TEST_CASE("failures need mtbf and mttr, and words from their lists", "[loader][e
         "end");
 }
 
-TEST_CASE("a server that would fail or be maintained more than a billion times in a replication is refused", "[loader][errors]") {
+TEST_CASE("a server that would fail or be maintained more than 1e11 times in a replication is refused", "[loader][errors]") {
   // `mtbf: 1ns` for 1h ran for days: 2.9e13 failures in the 8 hours.
   CHECK(first_error(with_station_line("failures: {mtbf: 1ns, mttr: 0s}")) ==
-        "x.yaml:14:22: error: stations[0].failures.mtbf: a failure every 0.000000001s on average (mtbf + mttr) is "
-        "2.9e+13 failures of a server in one replication of 28800s (warmup + horizon); at most 1e9 can be simulated "
-        "in reasonable time: is the unit right?");
-  // A horizon set from the command line counts: a year with a failure every 10 us is 3.2e12.
+        "x.yaml:14:22: error: stations[0].failures.mtbf: a failure every 1e-09s on average (mtbf + mttr) is "
+        "2.88e+13 failures of a server in one replication of 28800s (warmup + horizon); more than 1e11 would take "
+        "hours or days: is the unit right?");
+  // The whole horizon counts: a year with a failure every 10 us is 3.15e12.
   CHECK(first_error(edit(with_station_line("failures: {mtbf: 10us, mttr: 0s}"), "horizon: 8h", "horizon: 365d")) ==
-        "x.yaml:14:22: error: stations[0].failures.mtbf: a failure every 0.00001s on average (mtbf + mttr) is "
-        "3.2e+12 failures of a server in one replication of 31536000s (warmup + horizon); at most 1e9 can be "
-        "simulated in reasonable time: is the unit right?");
-  // A long repair makes the cycle long; 28,800 failures of 1 ms are fine.
+        "x.yaml:14:22: error: stations[0].failures.mtbf: a failure every 1e-05s on average (mtbf + mttr) is "
+        "3.15e+12 failures of a server in one replication of 31536000s (warmup + horizon); more than 1e11 would "
+        "take hours or days: is the unit right?");
+  // A long repair makes the cycle long; 2.9e7 failures of 1 ms, or 2.9e10 of 1 us, are long runs, not mistakes.
+  CHECK(load(with_station_line("failures: {mtbf: 1us, mttr: 0s}")).diagnostics.error_count() == 0);
   CHECK(load(with_station_line("failures: {mtbf: 1ns, mttr: 1s}")).diagnostics.error_count() == 0);
   CHECK(load(with_station_line("failures: {mtbf: 1ms, mttr: 0s}")).diagnostics.error_count() == 0);
   // Maintenance too: every 1 ns for 1 ns.
   CHECK(first_error(with_station_line("maintenance: {every: 1ns, for: 1ns}")) ==
-        "x.yaml:14:26: error: stations[0].maintenance.every: a maintenance every 0.000000002s on average (every + "
-        "for) is 1.4e+13 maintenances in one replication of 28800s (warmup + horizon); at most 1e9 can be simulated "
-        "in reasonable time: is the unit right?");
+        "x.yaml:14:26: error: stations[0].maintenance.every: a maintenance every 2e-09s on average (every + for) is "
+        "1.44e+13 maintenances in one replication of 28800s (warmup + horizon); more than 1e11 would take hours or "
+        "days: is the unit right?");
 }
 
 // ---- distributions ----------------------------------------------------------------------------------
