@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -119,19 +120,21 @@ struct Simulator::Impl {
     bool is_transfer = true;
     bool started = false;     // flowing: alone, or in SimGrid (or about to be: Impl::pending)
     bool launched = false;    // SimGrid has it
+    bool shared = false;      // a member of the fair share of its bottleneck (Shortcuts::alone)
     bool reported = false;    // its end is scheduled in the kernel
     bool ok = true;
     bool in_use = false;
     double amount = 0;        // bytes or core-seconds (handed to SimGrid: what was left of them)
     double counted_from = 0;  // what was left of it when the window started (or all of it)
-    // A transfer alone on every channel of its route (Shortcuts::alone): it flows at its route's
-    // slowest bandwidth from `since` (SimGrid's date, s) and ends at `end_tick` unless another
-    // transfer joins one of its channels first.
+    // A computation alone on a core of its host (Shortcuts::alone): it runs at `rate` from `since`
+    // (SimGrid's date, s) and ends at `end_tick` unless another computation makes them share.
     bool alone = false;
     double rate = 0;
     double since = 0;
     kernel::Tick end_tick = 0;
     kernel::EventHandle end_event;
+    // A transfer in a fair share (`shared`): it ends when its share's service reaches `finish`.
+    double finish = 0;
   };
 
   kernel::Kernel& kernel;
@@ -161,15 +164,35 @@ struct Simulator::Impl {
   NetworkUsage usage;
   Clock::duration kernel_time{};
 
-  // Per channel: the transfers flowing across it (alone or in SimGrid, not ended), since when
-  // there have been OVERLOAD_CHECK_EVERY or more without a break (-1: fewer now), and the
-  // transfer that flows alone on it (NONE: none).
+  // Per channel: the transfers flowing across it (in a fair share or in SimGrid, not ended), since
+  // when there have been OVERLOAD_CHECK_EVERY or more without a break (-1: fewer now), and how
+  // many of them are in the fair share of the bottleneck `share` (the index of its channel).
   struct Crowd {
     std::uint32_t flowing = 0;
     kernel::Tick crowded_since = -1;
-    std::uint32_t alone = NONE;
+    std::uint32_t shared = 0;
+    std::uint32_t share = NONE;
   };
   std::vector<Crowd> crowd;
+
+  // A fair share (Shortcuts::alone), outside SimGrid: transfers whose routes all cross the channel
+  // `bottleneck`, have it as their slowest channel, and have their channels to themselves (no
+  // other transfer flows on any of them). Max-min then gives each of the n the same rate,
+  // bandwidth / n, whatever the other channels (those carry at most the n of them, at most the
+  // bottleneck's bandwidth in all): processor sharing. `served` is what each of them has moved
+  // since the share began (bytes), up to the date `at` (SimGrid's, s); a member ends when it
+  // reaches the member's `finish`. `members` orders them by (finish, slot): the first ends next,
+  // at the date `next_date`, by the kernel event `next_event` (its ACTIVITY_DONE).
+  struct Share {
+    std::set<std::pair<double, std::uint32_t>> members;
+    double served = 0;
+    double at = 0;
+    double next_date = 0;
+    kernel::Tick next_tick = 0;
+    kernel::EventHandle next_event;
+  };
+  std::vector<Share> shares;  // per channel, as a bottleneck
+  std::vector<ChannelIndex> bottleneck;  // per route: its first channel of the least bandwidth
 
   // Per host that computes: its computations not ended (alone or in SimGrid), and those of them
   // that run alone (at most its cores).
@@ -279,8 +302,8 @@ struct Simulator::Impl {
     for (std::uint32_t s = 0; s < slots.size(); ++s) {
       Slot& slot = slots[s];
       if (!slot.in_use || slot.reported || !slot.started) continue;
-      if (slot.alone) {
-        account(slot, alone_remaining(slot));
+      if (slot.alone || slot.shared) {
+        account(slot, remaining(s));
       } else if (slot.launched) {
         account(slot, backend->remaining(s));
         backend->cancel(s);
@@ -313,6 +336,7 @@ struct Simulator::Impl {
   double remaining(std::uint32_t s) const {
     const Slot& slot = slots[s];
     if (slot.alone) return alone_remaining(slot);
+    if (slot.shared) return std::max(0.0, slot.finish - served_by(bottleneck[slot.where], date_of(kernel.now())));
     return slot.launched ? backend->remaining(s) : slot.amount;
   }
 
@@ -371,33 +395,171 @@ struct Simulator::Impl {
       }
     slot.started = true;
     ++usage.transfers;
-    if (shortcuts.alone && route_is_free(route)) {
-      flow_alone(s);
-      return;
+    const ChannelIndex b = bottleneck[slot.where];
+    if (shortcuts.alone && can_share(route, b)) {
+      join_share(s, b);
+    } else {
+      // The fair shares on its channels now meet another transfer: SimGrid takes them over.
+      for (ChannelIndex c : route)
+        if (crowd[c].shared > 0) hand_over_share(crowd[c].share);
+      to_simgrid(s, slot.amount);
     }
-    // Transfers alone on one of its channels now share it: SimGrid takes them over.
-    for (ChannelIndex c : route) {
-      const std::uint32_t a = crowd[c].alone;
-      if (a != NONE && slots[a].end_tick > kernel.now()) hand_over(a);
-    }
-    to_simgrid(s, slot.amount);
     for (ChannelIndex c : route)
       if (++crowd[c].flowing % OVERLOAD_CHECK_EVERY == 0) check_overload(c);
   }
 
-  // Nothing flows on any channel of the route, but for a transfer alone that ends at this tick.
-  bool route_is_free(const std::vector<ChannelIndex>& route) const {
+  // ---- fair shares (Shortcuts::alone) -----------------------------------------------------------
+
+  // A transfer on `route`, whose bottleneck is `b`, can join b's fair share (or start it): every
+  // channel of its route is free or carries members of that share only.
+  bool can_share(const std::vector<ChannelIndex>& route, ChannelIndex b) const {
     for (ChannelIndex c : route) {
       const Crowd& k = crowd[c];
-      if (k.flowing == 0) continue;
-      if (k.flowing == 1 && k.alone != NONE && slots[k.alone].end_tick <= kernel.now()) continue;
-      return false;
+      if (k.flowing != k.shared) return false;         // SimGrid carries a transfer on it
+      if (k.shared > 0 && k.share != b) return false;  // another share's
     }
     return true;
   }
 
-  // An activity alone on its resources runs at `rate` from now to its end, a kernel event at
-  // exactly the date SimGrid would give it: its start plus its amount over that rate.
+  // What each member of b's share has moved from its start to `date` (not before the share's `at`).
+  double served_by(ChannelIndex b, double date) const {
+    const Share& share = shares[b];
+    if (share.members.empty() || !(date > share.at)) return share.served;
+    return share.served + (date - share.at) * platform.channels[b].bandwidth / static_cast<double>(share.members.size());
+  }
+
+  void advance(ChannelIndex b, double date) {
+    Share& share = shares[b];
+    share.served = served_by(b, date);
+    share.at = std::max(share.at, date);
+  }
+
+  // Alone, a transfer makes a share of one: it ends at its start plus its size over its route's
+  // slowest bandwidth, as SimGrid computes it. Each one more slows them all, from now.
+  void join_share(std::uint32_t s, ChannelIndex b) {
+    Slot& slot = slots[s];
+    Share& share = shares[b];
+    const double date = date_of(kernel.now());  // SimGrid's date for it: a tick may run a fraction after its own
+    if (share.members.empty()) {
+      share.served = 0;
+      share.at = date;
+    } else {
+      advance(b, date);
+    }
+    slot.shared = true;
+    slot.finish = share.served + slot.amount;
+    share.members.emplace(slot.finish, s);
+    for (ChannelIndex c : channels_of(slot)) {
+      ++crowd[c].shared;
+      crowd[c].share = b;
+    }
+    reschedule(b);
+  }
+
+  // The share's next end: the kernel event of its first member, at the date when the service
+  // reaches that member's finish at the present rate.
+  void reschedule(ChannelIndex b) {
+    Share& share = shares[b];
+    if (share.next_event) kernel.cancel(share.next_event);
+    share.next_event = {};
+    if (share.members.empty()) return;
+    const auto [finish, s] = *share.members.begin();
+    share.next_date =
+        share.at + (finish - share.served) * static_cast<double>(share.members.size()) / platform.channels[b].bandwidth;
+    share.next_tick = std::max(kernel::duration_from_seconds(share.next_date), kernel.now());
+    share.next_event = kernel.schedule_at(share.next_tick, model_id, ACTIVITY_DONE, s, kernel::Kernel::MAX_PRIORITY);
+  }
+
+  // A member leaves the share (its channels no longer count it as shared; still flowing).
+  void quit_share(std::uint32_t s) {
+    Slot& slot = slots[s];
+    shares[bottleneck[slot.where]].members.erase({slot.finish, s});
+    slot.shared = false;
+    for (ChannelIndex c : channels_of(slot)) --crowd[c].shared;
+  }
+
+  // A transfer stops flowing with `remaining` bytes left (counted): its channels are freed.
+  void end_flow(Slot& slot, double remaining) {
+    account(slot, remaining);
+    for (ChannelIndex c : channels_of(slot))
+      if (crowd[c].flowing-- == OVERLOAD_CHECK_EVERY) crowd[c].crowded_since = -1;
+  }
+
+  // The service at which members end at this tick: at least what has been served by now, and the
+  // first member's finish when its event is due at this tick (the date rounds to it).
+  double due_now(ChannelIndex b) {
+    Share& share = shares[b];
+    advance(b, date_of(kernel.now()));
+    double due = share.served;
+    if (share.next_event && share.next_tick <= kernel.now()) due = std::max(due, share.members.begin()->first);
+    return due;
+  }
+
+  // The share's first member ends (its kernel event): the service moves to that date, and every
+  // member it finishes ends with it (an event each at this tick).
+  void share_end(std::uint32_t s) {
+    const ChannelIndex b = bottleneck[slots[s].where];
+    Share& share = shares[b];
+    share.next_event = {};
+    share.served = std::max(share.served, slots[s].finish);
+    share.at = std::max(share.at, share.next_date);
+    quit_share(s);
+    end_flow(slots[s], 0.0);
+    while (!share.members.empty() && share.members.begin()->first <= share.served) {
+      const std::uint32_t o = share.members.begin()->second;
+      quit_share(o);
+      end_flow(slots[o], 0.0);
+      report(o, true);
+    }
+    reschedule(b);
+  }
+
+  // Another transfer meets the share on one of its channels: SimGrid carries the rest of every
+  // member from now, with what is left of it (still counted on its channels). Those that end at
+  // this tick end as they would have.
+  void hand_over_share(ChannelIndex b) {
+    Share& share = shares[b];
+    const double due = due_now(b);
+    if (share.next_event) kernel.cancel(share.next_event);
+    share.next_event = {};
+    while (!share.members.empty()) {
+      const auto [finish, m] = *share.members.begin();
+      quit_share(m);
+      if (finish <= due) {
+        end_flow(slots[m], 0.0);
+        report(m, true);
+      } else {
+        to_simgrid(m, finish - share.served);
+      }
+    }
+  }
+
+  // A channel goes off under members of a share: those that cross it fail now, as SimGrid fails
+  // the transfers on a link turned off (what they moved is counted); those that end at this tick
+  // end. The others go on, each faster.
+  void fail_shared(ChannelIndex c) {
+    if (crowd[c].shared == 0) return;
+    const ChannelIndex b = crowd[c].share;
+    Share& share = shares[b];
+    const double due = due_now(b);
+    std::vector<std::uint32_t> failing;
+    for (const auto& [finish, m] : share.members) {
+      const std::vector<ChannelIndex>& route = channels_of(slots[m]);
+      if (finish > due && std::find(route.begin(), route.end(), c) != route.end()) failing.push_back(m);
+    }
+    for (std::uint32_t m : failing) {
+      const double left = std::max(0.0, slots[m].finish - share.served);
+      quit_share(m);
+      end_flow(slots[m], left);
+      report(m, false);
+    }
+    reschedule(b);
+  }
+
+  // ---- computations alone (Shortcuts::alone) ----------------------------------------------------
+
+  // A computation alone on its core runs at `rate` from now to its end, a kernel event at exactly
+  // the date SimGrid would give it: its start plus its amount over that rate.
   void go_alone(std::uint32_t s, double rate) {
     Slot& slot = slots[s];
     slot.alone = true;
@@ -405,18 +567,6 @@ struct Simulator::Impl {
     slot.since = date_of(kernel.now());  // SimGrid's date for it: a tick may run a fraction after its own
     slot.end_tick = std::max(kernel::duration_from_seconds(slot.since + slot.amount / rate), kernel.now());
     slot.end_event = kernel.schedule_at(slot.end_tick, model_id, ACTIVITY_DONE, s, kernel::Kernel::MAX_PRIORITY);
-  }
-
-  // Alone, a transfer flows at its route's slowest bandwidth (max-min with one flow).
-  void flow_alone(std::uint32_t s) {
-    Slot& slot = slots[s];
-    double rate = platform.channels[channels_of(slot).front()].bandwidth;
-    for (ChannelIndex c : channels_of(slot)) rate = std::min(rate, platform.channels[c].bandwidth);
-    go_alone(s, rate);
-    for (ChannelIndex c : channels_of(slot)) {
-      ++crowd[c].flowing;
-      crowd[c].alone = s;
-    }
   }
 
   // A computation starts on its host. With no more computations than cores, each runs on a core
@@ -439,21 +589,15 @@ struct Simulator::Impl {
     to_simgrid(s, slot.amount);
   }
 
-  // An activity that ran alone stops doing so: its end is no longer known here.
+  // A computation that ran alone stops doing so: its end is no longer known here.
   void leave_alone(std::uint32_t s) {
-    Slot& slot = slots[s];
-    slot.alone = false;
-    if (slot.is_transfer) {
-      for (ChannelIndex c : channels_of(slot))
-        if (crowd[c].alone == s) crowd[c].alone = NONE;
-    } else {
-      std::vector<std::uint32_t>& alone = load[slot.where].alone;
-      alone.erase(std::find(alone.begin(), alone.end(), s));
-    }
+    slots[s].alone = false;
+    std::vector<std::uint32_t>& alone = load[slots[s].where].alone;
+    alone.erase(std::find(alone.begin(), alone.end(), s));
   }
 
-  // Another activity joins a resource of `s`, which ran alone: SimGrid carries the rest of it, from
-  // now, with what is left of it (still counted on its channels or host).
+  // Another computation joins the host of `s`, which ran alone: SimGrid carries the rest of it,
+  // from now, with what is left of it (still counted on its host).
   void hand_over(std::uint32_t s) {
     Slot& slot = slots[s];
     kernel.cancel(slot.end_event);
@@ -467,37 +611,20 @@ struct Simulator::Impl {
     Slot& slot = slots[s];
     if (!slot.in_use || slot.reported) return;
     --in_simgrid;
-    account(slot, remaining);
     if (slot.is_transfer) {
-      for (ChannelIndex c : channels_of(slot))
-        if (crowd[c].flowing-- == OVERLOAD_CHECK_EVERY) crowd[c].crowded_since = -1;
+      end_flow(slot, remaining);
     } else {
+      account(slot, remaining);
       --load[slot.where].running;
     }
     report(s, ok);
   }
 
-  // An activity that ran alone ends with `remaining` left: counted, and its channels or core
-  // freed.
-  void end_alone(std::uint32_t s, double remaining) {
-    Slot& slot = slots[s];
-    account(slot, remaining);
-    if (slot.is_transfer) {
-      for (ChannelIndex c : channels_of(slot)) --crowd[c].flowing;
-    } else {
-      --load[slot.where].running;
-    }
+  // A computation that ran alone ends: counted, and its core freed.
+  void end_alone(std::uint32_t s) {
+    account(slots[s], 0.0);
+    --load[slots[s].where].running;
     leave_alone(s);
-  }
-
-  // A channel goes off under a transfer that flows alone on it: it fails now, as SimGrid fails
-  // the transfers on a link turned off.
-  void fail_alone(ChannelIndex c) {
-    const std::uint32_t s = crowd[c].alone;
-    if (s == NONE || slots[s].end_tick <= kernel.now()) return;
-    kernel.cancel(slots[s].end_event);
-    end_alone(s, alone_remaining(slots[s]));
-    report(s, false);
   }
 
   // ---- overload -------------------------------------------------------------------------------
@@ -553,6 +680,13 @@ Simulator::Simulator(kernel::Kernel& kernel, const Platform& platform, Shortcuts
   m.backend->build(platform);
   m.link_on.assign(platform.channels.size(), true);
   m.crowd.assign(platform.channels.size(), Impl::Crowd{});
+  m.shares.resize(platform.channels.size());
+  for (const Platform::Route& route : platform.routes) {
+    ChannelIndex b = route.channels.front();
+    for (ChannelIndex c : route.channels)
+      if (platform.channels[c].bandwidth < platform.channels[b].bandwidth) b = c;
+    m.bottleneck.push_back(b);
+  }
   m.load.assign(platform.hosts.size(), Impl::Load{});
   m.usage.channel_bytes.assign(platform.channels.size(), 0.0);
   m.usage.host_work.assign(platform.hosts.size(), 0.0);
@@ -602,7 +736,7 @@ void Simulator::set_channel_on(ChannelIndex channel, bool on) {
   Impl& m = *impl_;
   if (m.link_on[channel] == on) return;
   m.link_on[channel] = on;
-  if (!on) m.fail_alone(channel);
+  if (!on) m.fail_shared(channel);
   // While the kernel runs ahead, SimGrid carries nothing: the change at its earlier date is the same.
   m.backend->set_link_on(channel, on);
 }
@@ -632,7 +766,8 @@ void Simulator::on_event(const kernel::Event& event) {
     return;
   }
   Impl::Slot& slot = m.slots[s];
-  if (slot.alone) m.end_alone(s, 0.0);  // it ran alone to its end
+  if (slot.alone) m.end_alone(s);  // a computation ran alone to its end
+  if (slot.shared) m.share_end(s);  // the first of a fair share ends
   ActivityClient* client = slot.client;
   const std::uint64_t tag = slot.tag;
   const bool ok = slot.ok;

@@ -28,9 +28,10 @@
 /// Shortcuts (exact: same ends, same bytes; see Shortcuts). While SimGrid carries nothing, the
 /// timer lets the kernel run on to the end of the run; the kernel pauses after the event that
 /// gives SimGrid something, and the timer, re-armed at that tick, starts it there and lets the
-/// kernel finish the tick. A transfer alone on its route (a computation on a free core) never
-/// reaches SimGrid unless another one joins it: it is a kernel event at its end. So a sparse
-/// network costs SimGrid only its overlapping activities.
+/// kernel finish the tick. Transfers that share only their routes' slowest channel (a fair
+/// share: processor sharing of that channel; alone, a share of one) and a computation on a free
+/// core never reach SimGrid unless an activity that does not fit meets them: each ends by a kernel
+/// event. So SimGrid carries only the activities whose sharing needs its max-min solver.
 ///
 /// SimGrid's engine is one per process and cannot be restarted: a process builds at most one
 /// Simulator (run/process_runner.hpp runs each replication with a network in a child process).
@@ -74,10 +75,12 @@ struct NetworkUsage {
 /// Exact shortcuts past SimGrid (docs/network.md#how-simgrid-carries-the-messages). Both on by
 /// default; the tests turn them off to compare a run with and without them.
 struct Shortcuts {
-  /// A transfer alone on every channel of its route flows outside SimGrid and ends at its start
-  /// plus its size over the route's slowest bandwidth; SimGrid takes over what is left of it when
-  /// another transfer starts on one of its channels. Likewise a computation on a host with a
-  /// free core ends at its start plus its work, until more computations than cores share them.
+  /// Transfers whose routes have the same slowest channel (the first of the least bandwidth) and
+  /// whose channels carry nothing else flow outside SimGrid, each at that bandwidth over their
+  /// number (max-min's answer for them; alone, a transfer ends at its start plus its size over
+  /// that bandwidth); SimGrid takes over what is left of each when a transfer that does not fit
+  /// starts on one of their channels. Likewise a computation on a host with a free core ends at
+  /// its start plus its work, until more computations than cores share them.
   bool alone = true;
   /// While SimGrid carries nothing, the kernel runs on without waking SimGrid at every event; it
   /// pauses when the plant gives SimGrid an activity, until SimGrid's clock has caught up.
