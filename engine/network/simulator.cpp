@@ -485,18 +485,33 @@ struct Simulator::Impl {
       if (crowd[c].flowing-- == OVERLOAD_CHECK_EVERY) crowd[c].crowded_since = -1;
   }
 
-  // The service at which members end at this tick: at least what has been served by now, and the
-  // first member's finish when its event is due at this tick (the date rounds to it).
+  // Whether a member ends at this tick: its end at the share's present rate rounds to it or
+  // before. Members that end together may have finishes a rounding apart (each is the service
+  // when it joined plus its size), so a finish that is not yet served can still be due.
+  bool ends_now(ChannelIndex b, double finish) const {
+    const Share& share = shares[b];
+    if (finish <= share.served) return true;
+    const double date = share.at + (finish - share.served) * static_cast<double>(share.members.size()) /
+                                       platform.channels[b].bandwidth;
+    return kernel::duration_from_seconds(date) <= kernel.now();
+  }
+
+  // The finish up to which members end at this tick, the service brought to now: those whose end
+  // rounds to it, and the first member when its event is due at this tick.
   double due_now(ChannelIndex b) {
     Share& share = shares[b];
     advance(b, date_of(kernel.now()));
     double due = share.served;
     if (share.next_event && share.next_tick <= kernel.now()) due = std::max(due, share.members.begin()->first);
+    for (const auto& member : share.members) {
+      if (!ends_now(b, member.first)) break;
+      due = std::max(due, member.first);
+    }
     return due;
   }
 
   // The share's first member ends (its kernel event): the service moves to that date, and every
-  // member it finishes ends with it (an event each at this tick).
+  // member that ends at this tick ends with it (an event each).
   void share_end(std::uint32_t s) {
     const ChannelIndex b = bottleneck[slots[s].where];
     Share& share = shares[b];
@@ -505,7 +520,7 @@ struct Simulator::Impl {
     share.at = std::max(share.at, share.next_date);
     quit_share(s);
     end_flow(slots[s], 0.0);
-    while (!share.members.empty() && share.members.begin()->first <= share.served) {
+    while (!share.members.empty() && ends_now(b, share.members.begin()->first)) {
       const std::uint32_t o = share.members.begin()->second;
       quit_share(o);
       end_flow(slots[o], 0.0);

@@ -200,6 +200,20 @@ TEST_CASE("transfers that share one bottleneck flow outside SimGrid and end wher
   CHECK(fast.simgrid_transfers < plain.simgrid_transfers / 4);
 }
 
+TEST_CASE("members of a fair share that end together end before an outage at that instant", "[network][exact]") {
+  // 300 kB from 2.9 s and 100 kB from 3.1 s on 1 MB/s: both end at 3.3 s, when the channel goes
+  // off (the outage's event runs first at that tick). The second's finish is the service when it
+  // joined (200 kB and a rounding) plus its size: a rounding past the first's, yet due at 3.3 s.
+  const Platform p = one_link(1e6);
+  const std::vector<ActivitySpec> activities{{2900 * MS, 0, 300'000, 0, -1}, {3100 * MS, 0, 100'000, 0, -1}};
+  const std::vector<ChannelSwitch> outage{{3300 * MS, 0, false}};
+  const Timeline plain = run_network(p, activities, 5 * S, outage, {}, network::Shortcuts{false, false});
+  const Timeline fast = run_network(p, activities, 5 * S, outage, {}, network::Shortcuts{});
+  CHECK(plain.end == std::vector<kernel::Tick>{3300 * MS, 3300 * MS});
+  CHECK(fast.end == plain.end);
+  CHECK(fast.simgrid_transfers == 0);
+}
+
 TEST_CASE("a process makes at most one network simulator: SimGrid's engine cannot restart", "[network]") {
   const run::ChildOutcome child = run::run_in_child([] {
     kernel::Kernel k1, k2;
