@@ -456,6 +456,12 @@ struct Simulator::Impl {
     reschedule(b);
   }
 
+  // The date at which the service of b's share reaches `finish`, at its present rate (bandwidth / n).
+  double end_date(ChannelIndex b, double finish) const {
+    const Share& share = shares[b];
+    return share.at + (finish - share.served) * static_cast<double>(share.members.size()) / platform.channels[b].bandwidth;
+  }
+
   // The share's next end: the kernel event of its first member, at the date when the service
   // reaches that member's finish at the present rate.
   void reschedule(ChannelIndex b) {
@@ -464,8 +470,7 @@ struct Simulator::Impl {
     share.next_event = {};
     if (share.members.empty()) return;
     const auto [finish, s] = *share.members.begin();
-    share.next_date =
-        share.at + (finish - share.served) * static_cast<double>(share.members.size()) / platform.channels[b].bandwidth;
+    share.next_date = end_date(b, finish);
     share.next_tick = std::max(kernel::duration_from_seconds(share.next_date), kernel.now());
     share.next_event = kernel.schedule_at(share.next_tick, model_id, ACTIVITY_DONE, s, kernel::Kernel::MAX_PRIORITY);
   }
@@ -491,9 +496,7 @@ struct Simulator::Impl {
   bool ends_now(ChannelIndex b, double finish) const {
     const Share& share = shares[b];
     if (finish <= share.served) return true;
-    const double date = share.at + (finish - share.served) * static_cast<double>(share.members.size()) /
-                                       platform.channels[b].bandwidth;
-    return kernel::duration_from_seconds(date) <= kernel.now();
+    return kernel::duration_from_seconds(end_date(b, finish)) <= kernel.now();
   }
 
   // The finish up to which members end at this tick, the service brought to now: those whose end
