@@ -187,6 +187,68 @@ bool layout_sound(const ScenarioSpec& spec, const std::unordered_map<std::string
   return true;
 }
 
+/// What losses do to one leg (the request or the reply) of a flow's exchange: the chance that an
+/// attempt gets through every lossy link of its route, and the shortest retransmit timeout among
+/// those links (after a loss, a message waits at least that long before it is sent again).
+struct LegLoss {
+  double through = 1;
+  Tick shortest_timeout = std::numeric_limits<Tick>::max();
+  std::vector<std::size_t> lossy;  ///< the lossy links, in route order
+};
+
+LegLoss leg_loss(const NetworkSpec& net, const std::vector<RouteHop>& hops) {
+  LegLoss leg;
+  for (const RouteHop& h : hops) {
+    if (h.port) continue;
+    const NetworkLinkSpec& l = net.links[h.link];
+    if (!(l.loss > 0) || !l.retransmit_timeout) continue;
+    leg.through *= 1 - l.loss;
+    leg.shortest_timeout = std::min(leg.shortest_timeout, *l.retransmit_timeout);
+    leg.lossy.push_back(h.link);
+  }
+  return leg;
+}
+
+/// A flow without `max_retransmissions` resends a lost message until it gets through. With a loss
+/// near 1 that takes longer than the replication: the messages almost never arrive, each retries
+/// for the whole run and the retries pile up (a loss of 0.9999999 and a timeout of 200ms: 2e6 s a
+/// message, about 1e10 attempts in a shift of 4 messages a second). The mean wait of a leg is at
+/// least its lost attempts, (1 - s) / s for a chance s of getting through, times the shortest
+/// timeout of its lossy links (the attempts' own transfer times come on top). Refused, at the flow,
+/// when the request's and the reply's bounds together exceed warmup + horizon.
+void check_losses(ReadContext& ctx, const MessageSpec& m, const std::string& path, const NetworkSpec& net, Tick run_ticks,
+                  const std::vector<const std::vector<RouteHop>*>& legs) {
+  if (m.max_retransmissions || run_ticks <= 0) return;
+  double attempts = 0, wait = 0;
+  std::vector<std::size_t> lossy;
+  for (const std::vector<RouteHop>* hops : legs) {
+    const LegLoss leg = leg_loss(net, *hops);
+    if (leg.lossy.empty()) {
+      attempts += 1;
+      continue;
+    }
+    attempts += 1 / leg.through;
+    wait += (1 - leg.through) / leg.through * kernel::to_seconds(leg.shortest_timeout);
+    for (std::size_t l : leg.lossy)
+      if (std::find(lossy.begin(), lossy.end(), l) == lossy.end()) lossy.push_back(l);
+  }
+  if (lossy.empty() || wait <= kernel::to_seconds(run_ticks)) return;
+  const auto number = [](const char* format, double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, format, v);
+    return std::isfinite(v) ? std::string(buf) : std::string("more than 1e308");
+  };
+  std::string links;
+  for (std::size_t l : lossy)
+    links += (links.empty() ? "" : ", ") + quoted(net.links[l].id, '\'') + " (loss " + number("%.10g", net.links[l].loss) + ")";
+  ctx.error(m.mark, path,
+            "flow " + quoted(m.id, '\'') + " resends a lost message until it gets through (no `max_retransmissions`), and its route crosses " +
+                links + ": an exchange takes " + number("%.3g", attempts) + " attempts on average and waits at least " + number("%.3g", wait) +
+                "s for their retransmit timeouts, longer than a replication of " + kernel::seconds_text(run_ticks) +
+                " (warmup + horizon); its messages would almost never arrive, and their retries would fill the run. Give the flow "
+                "`max_retransmissions` (a message that runs out of them is lost), or a loss a message gets through");
+}
+
 void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& layout, const NetworkCheckInput& input) {
   const NetworkSpec& net = *spec.network;
   std::vector<std::string> station_ids, product_ids, endpoint_ids;
@@ -337,6 +399,12 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
     if (!hops) {
       ctx.error(m.to_mark, path + ".to", "no route from " + quoted(from_id, '\'') + " to " + quoted(m.to, '\'') + ": no links join their nodes");
       continue;
+    }
+    {
+      std::optional<std::vector<RouteHop>> back;
+      std::vector<const std::vector<RouteHop>*> legs{&*hops};
+      if (m.reply && (back = layout.route(*to, 0, *from, 0))) legs.push_back(&*back);
+      check_losses(ctx, m, path, net, input.run_ticks, legs);
     }
     if (m.slice) {
       bool sliced = false;

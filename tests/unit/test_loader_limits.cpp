@@ -181,3 +181,39 @@ TEST_CASE("building the plant takes time linear in its number of stations", "[lo
   const double large_seconds = least_seconds_taken([&] { build(large); });
   CHECK(large_seconds < 8 * small_seconds + 0.05);
 }
+
+TEST_CASE("a flow whose messages would almost never get through a lossy link is refused, unless its resends are bounded",
+          "[loader][limits]") {
+  // One hour (3600 s). Without `max_retransmissions` a lost message is sent again until it gets
+  // through: at least (1 - s) / s lost attempts for a chance s per attempt, each followed by the
+  // retransmit timeout (200ms here).
+  const auto lossy = [](const std::string& loss, const std::string& flow) {
+    return NETWORK_PLANT + R"(network:
+  nodes: [{id: gnb, kind: cell}, {id: edge, kind: edge}]
+  links:
+    - {id: radio, kind: 5g, cell: gnb, uplink: 100Mbps, downlink: 400Mbps, latency: 5ms, loss: )" +
+           loss + R"(, retransmit_timeout: 200ms}
+    - {id: lan, kind: wired, between: [gnb, edge], bandwidth: 10Gbps, latency: 1ms}
+  attach: [{device: agv, node: gnb}]
+messages:
+  - {id: telemetry, from: agv, to: edge, size: 1kB, every: 250ms)" +
+           flow + "}\n";
+  };
+  // 1e7 attempts, 2e6 s of timeouts: far beyond the hour.
+  CHECK(first_error(lossy("0.9999999", "")) ==
+        "x.yaml:14:5: error: messages[0]: flow 'telemetry' resends a lost message until it gets through (no "
+        "`max_retransmissions`), and its route crosses 'radio' (loss 0.9999999): an exchange takes 1e+07 attempts on "
+        "average and waits at least 2e+06s for their retransmit timeouts, longer than a replication of 3600s (warmup + "
+        "horizon); its messages would almost never arrive, and their retries would fill the run. Give the flow "
+        "`max_retransmissions` (a message that runs out of them is lost), or a loss a message gets through");
+  // Bounded resends: each message is given up after them.
+  CHECK(load(lossy("0.9999999", ", max_retransmissions: 5")).diagnostics.error_count() == 0);
+  // The bound is the hour: 0.9999 waits 1999.8 s at least (a slow run, not refused), 0.99995 3999.8 s.
+  CHECK(load(lossy("0.9999", "")).diagnostics.error_count() == 0);
+  CHECK_THAT(first_error(lossy("0.99995", "")), Catch::Contains("an exchange takes 2e+04 attempts on average and waits at least 4e+03s"));
+  // A reply crosses the radio again: its wait adds to the request's (2 x 1999.8 s).
+  CHECK_THAT(first_error(lossy("0.9999", ", reply: 100B")),
+             Catch::Contains("an exchange takes 2e+04 attempts on average and waits at least 4e+03s"));
+  // A route without loss is not judged.
+  CHECK(load(lossy("0", "")).diagnostics.error_count() == 0);
+}
