@@ -2,6 +2,7 @@
 #include "scenario/material.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <unordered_map>
 #include <unordered_set>
@@ -569,6 +570,66 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
 
 std::string station_path(std::size_t i) { return item_path("stations", i); }
 
+/// The slowest step of a product's route, as an upper bound on the parts it lets through: at each
+/// step, its stations' servers (times a batch's most parts) over their mean process time for the
+/// product, summed over alternatives. Setups, failures, shifts and operators only slow it.
+struct RoutePace {
+  double parts_per_s = std::numeric_limits<double>::infinity();  ///< infinite: every process time is 0
+  std::size_t station = 0;                                       ///< the slowest step's (first) station
+};
+
+/// Nullopt when a step is carried (`via`: the transport's pace is not known before a run) or a
+/// process time is missing (an error already said).
+std::optional<RoutePace> route_pace(const ScenarioSpec& spec, const ProductSpec& p,
+                                    const std::unordered_map<std::string, std::size_t>& station_index) {
+  RoutePace slowest;
+  for (const RouteEntrySpec& step : p.route) {
+    if (!step.via.empty()) return std::nullopt;
+    double pace = 0;
+    for (const std::string& id : step.stations) {
+      const auto it = station_index.find(id);
+      if (it == station_index.end()) return std::nullopt;
+      const StationSpec& st = spec.stations[it->second];
+      const Distribution* process = st.process ? &*st.process : nullptr;
+      for (const ProductDistribution& d : st.process_by_product)
+        if (d.product == p.id) process = &d.dist;
+      if (!process) return std::nullopt;
+      const double per_server = st.params.batch ? static_cast<double>(st.params.batch->max) : 1.0;
+      pace += process->mean() > 0 ? st.params.servers * per_server / process->mean() : std::numeric_limits<double>::infinity();
+    }
+    if (pace < slowest.parts_per_s) slowest = {pace, station_index.at(step.station())};
+  }
+  return slowest;
+}
+
+/// A saturated source makes parts as fast as its route takes them, so the recurrence rule
+/// (checks.hpp) judges its stations' pace: a mix's parts of product p are its share w of them,
+/// so the source makes at most min over p of pace(p) / w a second. Said at the process time of
+/// the slowest station (a 1 ns process time for 1 s runs for ever). All process times 0 are left
+/// to the run's stall check (no progress).
+void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_ticks, std::size_t source,
+                          const std::unordered_map<std::string, std::size_t>& station_index) {
+  const SourceSpec& s = spec.sources[source];
+  if (s.limit && static_cast<double>(*s.limit) <= MAX_RECURRENCES) return;  // it says how many there can be
+  double total_weight = 0;
+  for (const MixEntry& m : s.mix) total_weight += m.weight;
+  std::optional<RoutePace> bound;
+  for (const MixEntry& m : s.mix) {
+    const ProductSpec* p = spec.find_product(m.product);
+    if (!p) return;
+    std::optional<RoutePace> pace = route_pace(spec, *p, station_index);
+    if (!pace) return;
+    pace->parts_per_s /= m.weight / total_weight;
+    if (!bound || pace->parts_per_s < bound->parts_per_s) bound = pace;
+  }
+  if (!bound || !std::isfinite(bound->parts_per_s)) return;
+  const StationSpec& st = spec.stations[bound->station];
+  const std::string cycle_is = "the pace of " + quoted(st.id, '\'') + ", the slowest step of its route",
+                    of = "parts of the saturated source " + quoted(s.id, '\'');
+  check_recurrences(ctx, run_ticks, st.process_mark, station_path(bound->station) + ".process", 1 / bound->parts_per_s, "part",
+                    of.c_str(), cycle_is.c_str());
+}
+
 void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   ReadContext& ctx = r.ctx;
   check_unique(ctx, r.products_declared);
@@ -722,6 +783,8 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
       ctx.error(s.mark, item_path("sources", i),
                 "station " + quoted(*station, '\'') + " is already fed by the saturated source " +
                     quoted(it->second->id, '\'') + " (line " + std::to_string(it->second->mark.line) + ")");
+    else if (ctx.error_count() == 0)
+      check_saturated_pace(ctx, spec, r.run_ticks, i, station_index);
   }
 }
 

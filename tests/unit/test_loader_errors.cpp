@@ -549,3 +549,53 @@ TEST_CASE("a misspelt optional key gets did-you-mean too", "[loader][errors]") {
   CHECK(first_error(with_station_line("failures: {mtbf: 8h, mttr: 5min, bassis: calendar}")) ==
         "x.yaml:14:38: error: stations[0].failures: unknown key 'bassis' (did you mean 'basis'?)");
 }
+
+TEST_CASE("a saturated source whose route would take more than 1e11 parts in a replication is refused", "[loader][errors]") {
+  // Its pace is its route's: at each step, servers (times a batch's most parts) over the mean
+  // process time, summed over alternatives; the slowest step bounds the parts; a mix's product of
+  // share w bounds the whole at its pace / w.
+  const std::string mix = R"(plantwin: 1
+name: sat
+horizon: 8h
+products:
+  - {id: a, route: [cut, {any: [m1, m2]}, pack]}
+  - {id: b, route: [cut, pack]}
+sources:
+  - {id: src, mix: {a: 3, b: 1}, saturated: true}
+stations:
+  - {id: cut, servers: 2, process: 1ns}
+  - {id: m1, process: 4ns}
+  - {id: m2, process: 4ns}
+  - {id: pack, process: {a: 1ns, b: 1ns}}
+)";
+  // a: min(2e9, 2 x 2.5e8, 1e9) = 5e8 a second at m1's step, over 3/4: 6.67e8 (b: 1e9 over 1/4).
+  CHECK(first_error(mix) ==
+        "x.yaml:11:23: error: stations[1].process: a part every 1.5e-09s on average (the pace of 'm1', the slowest "
+        "step of its route) is 1.92e+13 parts of the saturated source 'src' in one replication of 28800s (warmup + "
+        "horizon); more than 1e11 would take hours or days: is the unit right?");
+  // A limit says how many there can be.
+  CHECK(load(edit(mix, "saturated: true", "saturated: true, limit: 1000")).diagnostics.error_count() == 0);
+  // Every process time 0 is left to the run (no progress); one above 0 bounds the pace.
+  std::string zero = edit(edit(edit(mix, "1ns}\n  - {id: m1", "0s}\n  - {id: m1"), "process: 4ns}\n  - {id: m2, process: 4ns}",
+                               "process: 0s}\n  - {id: m2, process: 0s}"),
+                          "{a: 1ns, b: 1ns}", "0s");
+  CHECK(load(zero).diagnostics.error_count() == 0);
+
+  const std::string one = R"(plantwin: 1
+name: sat
+horizon: 8h
+products: [{id: p, route: [s]}]
+sources: [{id: src, product: p, saturated: true}]
+stations:
+  - {id: s, servers: 3, process: 1us}
+)";
+  // 3 servers at 1 us: 8.64e10 in 8 hours; 4 servers: 1.15e11.
+  CHECK(load(one).diagnostics.error_count() == 0);
+  CHECK_THAT(first_error(edit(one, "servers: 3", "servers: 4")),
+             Catch::Contains("stations[0].process: a part every 2.5e-07s on average (the pace of 's', the slowest step of its route) "
+                             "is 1.15e+11 parts"));
+  // A batch of up to 10 parts per process: 10 times the pace.
+  CHECK(load(edit(one, "servers: 3, process: 1us", "process: 2us")).diagnostics.error_count() == 0);
+  CHECK_THAT(first_error(edit(one, "servers: 3, process: 1us", "process: 2us, batch: {max: 10}")),
+             Catch::Contains("is 1.44e+11 parts of the saturated source 'src'"));
+}
