@@ -570,64 +570,78 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
 
 std::string station_path(std::size_t i) { return item_path("stations", i); }
 
-/// The slowest step of a product's route, as an upper bound on the parts it lets through: at each
-/// step, its stations' servers (times a batch's most parts) over their mean process time for the
-/// product, summed over alternatives. Setups, failures, shifts and operators only slow it.
-struct RoutePace {
-  double parts_per_s = std::numeric_limits<double>::infinity();  ///< infinite: every process time is 0
-  std::size_t station = 0;                                       ///< the slowest step's (first) station
-};
-
-/// Nullopt when a step is carried (`via`: the transport's pace is not known before a run) or a
-/// process time is missing (an error already said).
-std::optional<RoutePace> route_pace(const ScenarioSpec& spec, const ProductSpec& p,
-                                    const std::unordered_map<std::string, std::size_t>& station_index) {
-  RoutePace slowest;
-  for (const RouteEntrySpec& step : p.route) {
-    if (!step.via.empty()) return std::nullopt;
-    double pace = 0;
-    for (const std::string& id : step.stations) {
-      const auto it = station_index.find(id);
-      if (it == station_index.end()) return std::nullopt;
-      const StationSpec& st = spec.stations[it->second];
-      const Distribution* process = st.process ? &*st.process : nullptr;
-      for (const ProductDistribution& d : st.process_by_product)
-        if (d.product == p.id) process = &d.dist;
-      if (!process) return std::nullopt;
-      const double per_server = st.params.batch ? static_cast<double>(st.params.batch->max) : 1.0;
-      pace += process->mean() > 0 ? st.params.servers * per_server / process->mean() : std::numeric_limits<double>::infinity();
-    }
-    if (pace < slowest.parts_per_s) slowest = {pace, station_index.at(step.station())};
-  }
-  return slowest;
+/// A station's mean process time for a product, or nullopt (a missing entry: an error already said).
+std::optional<double> mean_process(const StationSpec& st, const std::string& product) {
+  if (st.process) return st.process->mean();
+  for (const ProductDistribution& d : st.process_by_product)
+    if (d.product == product) return d.dist.mean();
+  return std::nullopt;
 }
 
-/// A saturated source makes parts as fast as its route takes them, so the recurrence rule
-/// (checks.hpp) judges its stations' pace: a mix's parts of product p are its share w of them,
-/// so the source makes at most min over p of pace(p) / w a second. Said at the process time of
-/// the slowest station (a 1 ns process time for 1 s runs for ever). All process times 0 are left
-/// to the run's stall check (no progress).
+/// Parts a second that a station's servers finish at most, for a mean process time.
+double station_pace(const StationSpec& st, double mean) {
+  const double per_process = st.params.batch ? static_cast<double>(st.params.batch->max) : 1.0;
+  return mean > 0 ? st.params.servers * per_process / mean : std::numeric_limits<double>::infinity();
+}
+
+/// A saturated source makes a part whenever its first station can start one at once, so the
+/// recurrence rule (checks.hpp) judges that station's pace: its servers (times a batch's most
+/// parts) over the mix's mean process time there. Later stations do not hold the source back
+/// through an infinite buffer (the parts pile up there), so a later step bounds it only while
+/// every step before it is a plain station of a finite buffer, yield 1 and no rejects (nothing
+/// leaves the route before it, and a full step blocks the ones before it), for a source of one
+/// product. Re-entrant visits, setups, failures, shifts and operators only slow it: the bound is
+/// an upper one. Said at the process time of the station that gives it. All process times 0 at
+/// the first station are left to the run's stall check (no progress).
 void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_ticks, std::size_t source,
                           const std::unordered_map<std::string, std::size_t>& station_index) {
   const SourceSpec& s = spec.sources[source];
   if (s.limit && static_cast<double>(*s.limit) <= MAX_RECURRENCES) return;  // it says how many there can be
-  double total_weight = 0;
-  for (const MixEntry& m : s.mix) total_weight += m.weight;
-  std::optional<RoutePace> bound;
+  std::vector<const ProductSpec*> products;
+  double heaviest = 0;
   for (const MixEntry& m : s.mix) {
     const ProductSpec* p = spec.find_product(m.product);
-    if (!p) return;
-    std::optional<RoutePace> pace = route_pace(spec, *p, station_index);
-    if (!pace) return;
-    pace->parts_per_s /= m.weight / total_weight;
-    if (!bound || pace->parts_per_s < bound->parts_per_s) bound = pace;
+    if (!p || p->route.empty() || p->route.front().any || !p->route.front().via.empty()) return;
+    products.push_back(p);
+    heaviest = std::max(heaviest, m.weight);
   }
-  if (!bound || !std::isfinite(bound->parts_per_s)) return;
-  const StationSpec& st = spec.stations[bound->station];
-  const std::string cycle_is = "the pace of " + quoted(st.id, '\'') + ", the slowest step of its route",
+  if (products.empty() || !(heaviest > 0)) return;
+  const auto first = station_index.find(products.front()->route.front().station());
+  if (first == station_index.end()) return;
+  // The mix's mean process time at the first station (weights over the heaviest: no overflow).
+  double weights = 0, weighted_mean = 0;
+  for (std::size_t k = 0; k < products.size(); ++k) {
+    const std::optional<double> mean = mean_process(spec.stations[first->second], products[k]->id);
+    if (!mean) return;
+    weights += s.mix[k].weight / heaviest;
+    weighted_mean += s.mix[k].weight / heaviest * *mean;
+  }
+  double pace = station_pace(spec.stations[first->second], weighted_mean / weights);
+  std::size_t at = first->second;
+  if (products.size() == 1) {
+    const ProductSpec& p = *products.front();
+    for (std::size_t k = 1; k < p.route.size(); ++k) {
+      const StationSpec& before = spec.stations[station_index.at(p.route[k - 1].station())];
+      if (before.params.yield < 1 || before.params.rejects) break;
+      const RouteEntrySpec& step = p.route[k];
+      if (step.any || !step.via.empty()) break;
+      const auto it = station_index.find(step.station());
+      if (it == station_index.end()) break;
+      const StationSpec& st = spec.stations[it->second];
+      if (st.params.buffer == models::StationParams::INFINITE) break;
+      const std::optional<double> mean = mean_process(st, p.id);
+      if (!mean) return;
+      if (const double here = station_pace(st, *mean); here < pace) {
+        pace = here;
+        at = it->second;
+      }
+    }
+  }
+  if (!std::isfinite(pace)) return;
+  const std::string cycle_is = "the pace of " + quoted(spec.stations[at].id, '\'') + ", servers over process time",
                     of = "parts of the saturated source " + quoted(s.id, '\'');
-  check_recurrences(ctx, run_ticks, st.process_mark, station_path(bound->station) + ".process", 1 / bound->parts_per_s, "part",
-                    of.c_str(), cycle_is.c_str());
+  check_recurrences(ctx, run_ticks, spec.stations[at].process_mark, station_path(at) + ".process", 1 / pace, "part", of.c_str(),
+                    cycle_is.c_str());
 }
 
 void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {

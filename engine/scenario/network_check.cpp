@@ -193,7 +193,8 @@ bool layout_sound(const ScenarioSpec& spec, const std::unordered_map<std::string
 struct LegLoss {
   double through = 1;
   Tick shortest_timeout = std::numeric_limits<Tick>::max();
-  std::vector<std::size_t> lossy;  ///< the lossy links, in route order
+  std::vector<std::size_t> lossy;  ///< the lossy links, in route order (twice for a radio crossed up and down)
+  bool outages = false;            ///< a link of the route has outages or failures
 };
 
 LegLoss leg_loss(const NetworkSpec& net, const std::vector<RouteHop>& hops) {
@@ -201,7 +202,9 @@ LegLoss leg_loss(const NetworkSpec& net, const std::vector<RouteHop>& hops) {
   for (const RouteHop& h : hops) {
     if (h.port) continue;
     const NetworkLinkSpec& l = net.links[h.link];
-    if (!(l.loss > 0) || !l.retransmit_timeout) continue;
+    leg.outages = leg.outages || !l.outages.empty() || l.failures;
+    // (A loss of 1 or more is an error of its own, said at the link.)
+    if (!(l.loss > 0 && l.loss < 1) || !l.retransmit_timeout) continue;
     leg.through *= 1 - l.loss;
     leg.shortest_timeout = std::min(leg.shortest_timeout, *l.retransmit_timeout);
     leg.lossy.push_back(h.link);
@@ -210,27 +213,41 @@ LegLoss leg_loss(const NetworkSpec& net, const std::vector<RouteHop>& hops) {
 }
 
 /// A flow without `max_retransmissions` resends a lost message until it gets through. With a loss
-/// near 1 that takes longer than the replication: the messages almost never arrive, each retries
-/// for the whole run and the retries pile up (a loss of 0.9999999 and a timeout of 200ms: 2e6 s a
-/// message, about 1e10 attempts in a shift of 4 messages a second). The mean wait of a leg is at
-/// least its lost attempts, (1 - s) / s for a chance s of getting through, times the shortest
-/// timeout of its lossy links (the attempts' own transfer times come on top). Refused, at the flow,
-/// when the request's and the reply's bounds together exceed warmup + horizon.
+/// near 1 that takes longer than the replication: the messages arrive, on average, after the run,
+/// and each retries for the whole run (a loss of 0.9999999 and a timeout of 200ms: 2e6 s a
+/// message; periodic and non-blocking flows pile them up, about 1e10 attempts in a shift of 4
+/// messages a second). The mean wait of a leg is at least its lost attempts, (1 - s) / s for a
+/// chance s of getting through, times the shortest timeout of its lossy links (the attempts' own
+/// transfer times come on top). Refused, at the flow, when the request's and the reply's bounds
+/// together exceed warmup + horizon. Not judged: a fleet's command flow (`before_move`: one
+/// exchange per vehicle at a time, and the fleet manager sends a new one after a failed one, so
+/// `max_retransmissions` would not shorten the wait), and a flow with `on_outage: drop` whose route
+/// has outages or failures (a retry that meets one is dropped: messages do not live for ever).
 void check_losses(ReadContext& ctx, const MessageSpec& m, const std::string& path, const NetworkSpec& net, Tick run_ticks,
                   const std::vector<const std::vector<RouteHop>*>& legs) {
-  if (m.max_retransmissions || run_ticks <= 0) return;
+  if (m.max_retransmissions || run_ticks <= 0 || m.trigger == MessageSpec::Trigger::BEFORE_MOVE) return;
   double attempts = 0, wait = 0;
-  std::vector<std::size_t> lossy;
+  std::vector<std::size_t> lossy;    // each lossy link once, in route order
+  std::vector<std::size_t> crossed;  // the most times a leg crosses it
   for (const std::vector<RouteHop>* hops : legs) {
     const LegLoss leg = leg_loss(net, *hops);
+    if (leg.outages && m.on_outage == MessageSpec::OnOutage::DROP) return;
     if (leg.lossy.empty()) {
       attempts += 1;
       continue;
     }
     attempts += 1 / leg.through;
     wait += (1 - leg.through) / leg.through * kernel::to_seconds(leg.shortest_timeout);
-    for (std::size_t l : leg.lossy)
-      if (std::find(lossy.begin(), lossy.end(), l) == lossy.end()) lossy.push_back(l);
+    for (std::size_t l : leg.lossy) {
+      const auto times = static_cast<std::size_t>(std::count(leg.lossy.begin(), leg.lossy.end(), l));
+      const auto it = std::find(lossy.begin(), lossy.end(), l);
+      if (it == lossy.end()) {
+        lossy.push_back(l);
+        crossed.push_back(times);
+      } else {
+        crossed[static_cast<std::size_t>(it - lossy.begin())] = std::max(crossed[static_cast<std::size_t>(it - lossy.begin())], times);
+      }
+    }
   }
   if (lossy.empty() || wait <= kernel::to_seconds(run_ticks)) return;
   const auto number = [](const char* format, double v) {
@@ -239,14 +256,17 @@ void check_losses(ReadContext& ctx, const MessageSpec& m, const std::string& pat
     return std::isfinite(v) ? std::string(buf) : std::string("more than 1e308");
   };
   std::string links;
-  for (std::size_t l : lossy)
-    links += (links.empty() ? "" : ", ") + quoted(net.links[l].id, '\'') + " (loss " + number("%.10g", net.links[l].loss) + ")";
+  for (std::size_t k = 0; k < lossy.size(); ++k) {
+    if (!links.empty()) links += ", ";
+    links += quoted(net.links[lossy[k]].id, '\'') + " (loss " + number("%.10g", net.links[lossy[k]].loss) +
+             (crossed[k] == 2 ? ", crossed twice, up and down" : crossed[k] > 2 ? ", crossed " + std::to_string(crossed[k]) + " times" : std::string()) + ")";
+  }
   ctx.error(m.mark, path,
             "flow " + quoted(m.id, '\'') + " resends a lost message until it gets through (no `max_retransmissions`), and its route crosses " +
-                links + ": an exchange takes " + number("%.3g", attempts) + " attempts on average and waits at least " + number("%.3g", wait) +
-                "s for their retransmit timeouts, longer than a replication of " + kernel::seconds_text(run_ticks) +
-                " (warmup + horizon); its messages would almost never arrive, and their retries would fill the run. Give the flow "
-                "`max_retransmissions` (a message that runs out of them is lost), or a loss a message gets through");
+                links + ": an exchange takes " + number("%.3g", attempts) + " attempts on average and waits at least " +
+                number("%.3g", wait) + "s for their retransmit timeouts, longer than a replication of " + kernel::seconds_text(run_ticks) +
+                " (warmup + horizon): on average its messages would arrive after the run, each retried all through it. Give the flow "
+                "`max_retransmissions` (a message that runs out of them is lost), or a lower loss");
 }
 
 void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& layout, const NetworkCheckInput& input) {

@@ -550,52 +550,58 @@ TEST_CASE("a misspelt optional key gets did-you-mean too", "[loader][errors]") {
         "x.yaml:14:38: error: stations[0].failures: unknown key 'bassis' (did you mean 'basis'?)");
 }
 
-TEST_CASE("a saturated source whose route would take more than 1e11 parts in a replication is refused", "[loader][errors]") {
-  // Its pace is its route's: at each step, servers (times a batch's most parts) over the mean
-  // process time, summed over alternatives; the slowest step bounds the parts; a mix's product of
-  // share w bounds the whole at its pace / w.
-  const std::string mix = R"(plantwin: 1
+TEST_CASE("a saturated source whose stations would take more than 1e11 parts in a replication is refused", "[loader][errors]") {
+  // It makes a part whenever its first station can start one: that station's servers (times a
+  // batch's most parts) over the mix's mean process time bound it.
+  const std::string line = R"(plantwin: 1
 name: sat
 horizon: 8h
 products:
-  - {id: a, route: [cut, {any: [m1, m2]}, pack]}
-  - {id: b, route: [cut, pack]}
+  - {id: a, route: [cut, m1]}
 sources:
-  - {id: src, mix: {a: 3, b: 1}, saturated: true}
+  - {id: src, product: a, saturated: true}
 stations:
   - {id: cut, servers: 2, process: 1ns}
-  - {id: m1, process: 4ns}
-  - {id: m2, process: 4ns}
-  - {id: pack, process: {a: 1ns, b: 1ns}}
+  - {id: m1, process: 1s}
 )";
-  // a: min(2e9, 2 x 2.5e8, 1e9) = 5e8 a second at m1's step, over 3/4: 6.67e8 (b: 1e9 over 1/4).
-  CHECK(first_error(mix) ==
-        "x.yaml:11:23: error: stations[1].process: a part every 1.5e-09s on average (the pace of 'm1', the slowest "
-        "step of its route) is 1.92e+13 parts of the saturated source 'src' in one replication of 28800s (warmup + "
+  // The slow m1 does not hold it back through an infinite buffer: the parts pile up there.
+  CHECK(first_error(line) ==
+        "x.yaml:9:36: error: stations[0].process: a part every 5e-10s on average (the pace of 'cut', servers over "
+        "process time) is 5.76e+13 parts of the saturated source 'src' in one replication of 28800s (warmup + "
         "horizon); more than 1e11 would take hours or days: is the unit right?");
+  // Through a finite buffer it does (cut blocks), unless parts leave before it.
+  const std::string finite = edit(line, "{id: m1, process: 1s}", "{id: m1, buffer: 2, process: 1s}");
+  CHECK(load(finite).diagnostics.error_count() == 0);
+  CHECK_THAT(first_error(edit(finite, "process: 1ns}", "process: 1ns, yield: 0.5}")),
+             Catch::Contains("stations[0].process: a part every 5e-10s on average (the pace of 'cut'"));
+  // The slower of the two bounds it: m1 at 1 ns, one server.
+  CHECK_THAT(first_error(edit(finite, "process: 1s}", "process: 1ns}")),
+             Catch::Contains("stations[1].process: a part every 1e-09s on average (the pace of 'm1'"));
   // A limit says how many there can be.
-  CHECK(load(edit(mix, "saturated: true", "saturated: true, limit: 1000")).diagnostics.error_count() == 0);
-  // Every process time 0 is left to the run (no progress); one above 0 bounds the pace.
-  std::string zero = edit(edit(edit(mix, "1ns}\n  - {id: m1", "0s}\n  - {id: m1"), "process: 4ns}\n  - {id: m2, process: 4ns}",
-                               "process: 0s}\n  - {id: m2, process: 0s}"),
-                          "{a: 1ns, b: 1ns}", "0s");
-  CHECK(load(zero).diagnostics.error_count() == 0);
+  CHECK(load(edit(line, "saturated: true", "saturated: true, limit: 1000")).diagnostics.error_count() == 0);
+  // Process time 0 at the first station is left to the run (no progress).
+  CHECK(load(edit(line, "process: 1ns", "process: 0s")).diagnostics.error_count() == 0);
 
-  const std::string one = R"(plantwin: 1
+  // A mix shares the first station: 1:1 of 200 ns and 600 ns is 400 ns a part, 7.2e10 in 8 hours.
+  const std::string mix = R"(plantwin: 1
 name: sat
 horizon: 8h
-products: [{id: p, route: [s]}]
-sources: [{id: src, product: p, saturated: true}]
+products: [{id: a, route: [s]}, {id: b, route: [s]}]
+sources: [{id: src, mix: {a: 1, b: 1}, saturated: true}]
 stations:
-  - {id: s, servers: 3, process: 1us}
+  - {id: s, servers: 1, process: {a: 200ns, b: 600ns}}
 )";
-  // 3 servers at 1 us: 8.64e10 in 8 hours; 4 servers: 1.15e11.
+  CHECK(load(mix).diagnostics.error_count() == 0);
+  CHECK_THAT(first_error(edit(mix, "servers: 1", "servers: 2")),
+             Catch::Contains("a part every 2e-07s on average (the pace of 's', servers over process time) is 1.44e+11 parts"));
+  // Weights so large that their sum would overflow are judged all the same.
+  CHECK(load(edit(mix, "{a: 1, b: 1}", "{a: 1e308, b: 1e308}")).diagnostics.error_count() == 0);
+  CHECK_THAT(first_error(edit(edit(mix, "{a: 1, b: 1}", "{a: 1e308, b: 1e308}"), "servers: 1", "servers: 2")),
+             Catch::Contains("is 1.44e+11 parts"));
+  // A batch of up to 10 parts per process: 10 times the pace (2 us, 1.44e10 and 1.44e11).
+  const std::string one = "plantwin: 1\nname: sat\nhorizon: 8h\nproducts: [{id: p, route: [s]}]\n"
+                          "sources: [{id: src, product: p, saturated: true}]\nstations: [{id: s, process: 2us}]\n";
   CHECK(load(one).diagnostics.error_count() == 0);
-  CHECK_THAT(first_error(edit(one, "servers: 3", "servers: 4")),
-             Catch::Contains("stations[0].process: a part every 2.5e-07s on average (the pace of 's', the slowest step of its route) "
-                             "is 1.15e+11 parts"));
-  // A batch of up to 10 parts per process: 10 times the pace.
-  CHECK(load(edit(one, "servers: 3, process: 1us", "process: 2us")).diagnostics.error_count() == 0);
-  CHECK_THAT(first_error(edit(one, "servers: 3, process: 1us", "process: 2us, batch: {max: 10}")),
+  CHECK_THAT(first_error(edit(one, "process: 2us", "process: 2us, batch: {max: 10}")),
              Catch::Contains("is 1.44e+11 parts of the saturated source 'src'"));
 }

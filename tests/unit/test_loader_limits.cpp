@@ -204,8 +204,8 @@ messages:
         "x.yaml:14:5: error: messages[0]: flow 'telemetry' resends a lost message until it gets through (no "
         "`max_retransmissions`), and its route crosses 'radio' (loss 0.9999999): an exchange takes 1e+07 attempts on "
         "average and waits at least 2e+06s for their retransmit timeouts, longer than a replication of 3600s (warmup + "
-        "horizon); its messages would almost never arrive, and their retries would fill the run. Give the flow "
-        "`max_retransmissions` (a message that runs out of them is lost), or a loss a message gets through");
+        "horizon): on average its messages would arrive after the run, each retried all through it. Give the flow "
+        "`max_retransmissions` (a message that runs out of them is lost), or a lower loss");
   // Bounded resends: each message is given up after them.
   CHECK(load(lossy("0.9999999", ", max_retransmissions: 5")).diagnostics.error_count() == 0);
   // The bound is the hour: 0.9999 waits 1999.8 s at least (a slow run, not refused), 0.99995 3999.8 s.
@@ -214,6 +214,19 @@ messages:
   // A reply crosses the radio again: its wait adds to the request's (2 x 1999.8 s).
   CHECK_THAT(first_error(lossy("0.9999", ", reply: 100B")),
              Catch::Contains("an exchange takes 2e+04 attempts on average and waits at least 4e+03s"));
-  // A route without loss is not judged.
+  // From one device to another on the cell, a message crosses the radio up and down: two draws.
+  const std::string d2d = edit(edit(lossy("0.995", ""), "attach: [{device: agv, node: gnb}]",
+                                    "attach: [{device: agv, node: gnb}, {device: cam, node: gnb}]"),
+                               "to: edge", "to: cam");
+  CHECK_THAT(first_error(d2d), Catch::Contains("crosses 'radio' (loss 0.995, crossed twice, up and down): an exchange takes 4e+04 "
+                                               "attempts on average and waits at least 8e+03s"));
+  // A route without loss is not judged; a loss of 1 is an error of the link alone.
   CHECK(load(lossy("0", "")).diagnostics.error_count() == 0);
+  CHECK(load(lossy("1", "")).diagnostics.error_count() == 1);
+  // Dropped at an outage, a message does not retry for ever: with outages on the route, not judged.
+  const std::string outage = ", outages: [{start: 10min, duration: 1min}]";
+  CHECK(load(edit(lossy("0.9999999", ", on_outage: drop"), "retransmit_timeout: 200ms", "retransmit_timeout: 200ms" + outage))
+            .diagnostics.error_count() == 0);
+  CHECK(first_error(lossy("0.9999999", ", on_outage: drop")) != "");
+  CHECK(first_error(edit(lossy("0.9999999", ""), "retransmit_timeout: 200ms", "retransmit_timeout: 200ms" + outage)) != "");
 }
