@@ -106,7 +106,14 @@ PartId Source::new_part(ProductIndex product, std::int32_t order) {
   return part;
 }
 
-PartId Source::create_part() { return new_part(draw_product(), NO_ORDER); }
+std::optional<PartId> Source::create_part() {
+  if (ctx_.parts.full()) {
+    ctx_.kernel.fail("source '" + id_ + "': more than " + std::to_string(ctx_.parts.max_live()) +
+                     " parts in the plant: the saturated source's first station takes parts faster than the line after it passes them on");
+    return std::nullopt;
+  }
+  return new_part(draw_product(), NO_ORDER);
+}
 
 const char* Source::event_name(std::uint32_t kind) const {
   static constexpr const char* names[] = {"arrival", "release", "offer"};

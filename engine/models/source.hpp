@@ -89,8 +89,11 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   /// SATURATED: whether it can still create parts by itself: its `limit` allows, and its station
   /// can still take them (Station::draws_more). Its WIP limit is judged apart.
   bool saturation_flows() const;
-  /// SATURATED: creates a part for the first station, which takes it at once.
-  PartId create_part();
+  /// SATURATED: creates a part for the first station, which takes it at once; none when the plant
+  /// holds the part pool's limit already (the line after that station keeps less pace than it:
+  /// the parts pile up in an infinite buffer), and the run then fails, as an interarrival
+  /// source's does.
+  std::optional<PartId> create_part();
   /// Parts created since time 0.
   std::uint64_t created() const { return created_; }
   /// Parts waiting here for their first station.

@@ -274,7 +274,9 @@ void Station::grant() {
                (gather_ == 0 ? free_servers_ > 0 && queue_.empty() : queue_.size() < free_servers_ * gather_) &&
                saturating_->can_create()) {
       // A gathering station takes what its free servers gather (a batch station: up to `max`).
-      accept(saturating_->create_part());
+      const std::optional<PartId> part = saturating_->create_part();
+      if (!part) break;  // the run fails: the plant holds the part pool's limit
+      accept(*part);
     } else {
       break;
     }

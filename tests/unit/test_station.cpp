@@ -242,6 +242,25 @@ TEST_CASE("an unstable line stops with an error instead of exhausting memory", "
   CHECK_THAT(r.failure, Catch::Contains("arrivals exceed the line's capacity"));
 }
 
+TEST_CASE("a saturated source whose parts pile up after its first station stops with an error", "[station]") {
+  // The first station takes a part every ms, the next one every 1000 s through an infinite
+  // buffer: the parts pile up there until the part pool's limit ends the run.
+  LineBuilder b;
+  b.saturated("src").station("a", constant(0.001)).station("b", constant(1000));
+  auto p = b.build();
+  p.max_live_parts = 10000;
+  const auto r = run_plant(p, 0, 30 * S);
+  CHECK(r.status == kernel::Kernel::Status::FAILED);
+  CHECK_THAT(r.failure, Catch::Contains("source 'src': more than 10000 parts in the plant: the saturated source's first station takes "
+                                        "parts faster than the line after it passes them on"));
+  // Through a buffer of 5 places, b holds it back: the same run ends.
+  LineBuilder held;
+  held.saturated("src").station("a", constant(0.001)).station("b", constant(1000), 1, 5);
+  auto q = held.build();
+  q.max_live_parts = 10000;
+  CHECK(run_plant(q, 0, 30 * S).status != kernel::Kernel::Status::FAILED);
+}
+
 TEST_CASE("a failure at the instant work ends does not make restart repeat the finished work", "[station][failures]") {
   LineBuilder b;
   b.station("a", constant(10)).source("src", constant(1), 1);
