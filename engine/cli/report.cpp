@@ -24,8 +24,10 @@ std::string fixed(double v) {
   return buf;
 }
 
+// A text wider than its column keeps one space from its neighbour (29999999.0 parts after a queue
+// of 0.000 would read 0.00029999999.0).
 std::string pad(const std::string& s, std::size_t width, bool right = false) {
-  if (s.size() >= width) return s;
+  if (s.size() >= width) return right ? " " + s : s + " ";
   return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
 }
 

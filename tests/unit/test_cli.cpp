@@ -275,3 +275,16 @@ TEST_CASE("run --out puts every file in place or none", "[cli]") {
   for (const auto& entry : std::filesystem::directory_iterator(dir)) CHECK(entry.path().filename().string().front() != '.');
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a number wider than its column in the report keeps a space from its neighbour", "[cli]") {
+  // One part every microsecond for 11 s: about 11 million completed, 10 characters in a column of 10.
+  const std::string file = test_path("fast.yaml");
+  {
+    std::ofstream out(file);
+    out << "plantwin: 1\nname: fast\nhorizon: 11s\nproducts: [{id: p, route: [a]}]\n"
+           "sources: [{id: src, product: p, interarrival: 1us}]\nstations: [{id: a, process: 1us}]\n";
+  }
+  const auto r = run_cli("run " + file + " --replications 1");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("     0.000 10999998.0\n"));
+}
