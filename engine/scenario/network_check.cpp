@@ -194,15 +194,17 @@ struct LegLoss {
   double through = 1;
   Tick shortest_timeout = std::numeric_limits<Tick>::max();
   std::vector<std::size_t> lossy;  ///< the lossy links, in route order (twice for a radio crossed up and down)
-  bool outages = false;            ///< a link of the route has outages or failures
+  bool outages = false;            ///< a link of the route has outages or failures within the run
 };
 
-LegLoss leg_loss(const NetworkSpec& net, const std::vector<RouteHop>& hops) {
+LegLoss leg_loss(const NetworkSpec& net, const std::vector<RouteHop>& hops, Tick run_ticks) {
   LegLoss leg;
   for (const RouteHop& h : hops) {
     if (h.port) continue;
     const NetworkLinkSpec& l = net.links[h.link];
-    leg.outages = leg.outages || !l.outages.empty() || l.failures;
+    // An outage that starts within the run, or failures a mean time apart shorter than the run.
+    leg.outages = leg.outages || std::any_of(l.outages.begin(), l.outages.end(), [&](const OutageSpec& o) { return o.start < run_ticks; }) ||
+                  (l.failures && l.failures->mtbf.mean() < kernel::to_seconds(run_ticks));
     // (A loss of 1 or more is an error of its own, said at the link.)
     if (!(l.loss > 0 && l.loss < 1) || !l.retransmit_timeout) continue;
     leg.through *= 1 - l.loss;
@@ -222,7 +224,8 @@ LegLoss leg_loss(const NetworkSpec& net, const std::vector<RouteHop>& hops) {
 /// together exceed warmup + horizon. Not judged: a fleet's command flow (`before_move`: one
 /// exchange per vehicle at a time, and the fleet manager sends a new one after a failed one, so
 /// `max_retransmissions` would not shorten the wait), and a flow with `on_outage: drop` whose route
-/// has outages or failures (a retry that meets one is dropped: messages do not live for ever).
+/// has an outage that starts within the run or failures less than a run apart on average (a retry
+/// that meets one is dropped: messages do not live for ever).
 void check_losses(ReadContext& ctx, const MessageSpec& m, const std::string& path, const NetworkSpec& net, Tick run_ticks,
                   const std::vector<const std::vector<RouteHop>*>& legs) {
   if (m.max_retransmissions || run_ticks <= 0 || m.trigger == MessageSpec::Trigger::BEFORE_MOVE) return;
@@ -230,7 +233,7 @@ void check_losses(ReadContext& ctx, const MessageSpec& m, const std::string& pat
   std::vector<std::size_t> lossy;    // each lossy link once, in route order
   std::vector<std::size_t> crossed;  // the most times a leg crosses it
   for (const std::vector<RouteHop>* hops : legs) {
-    const LegLoss leg = leg_loss(net, *hops);
+    const LegLoss leg = leg_loss(net, *hops, run_ticks);
     if (leg.outages && m.on_outage == MessageSpec::OnOutage::DROP) return;
     if (leg.lossy.empty()) {
       attempts += 1;
@@ -417,7 +420,9 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
                 "computation runs on an edge or cloud node, and " + quoted(m.to, '\'') + " is a device");
     const auto hops = layout.route(*from, 0, *to, 0);
     if (!hops) {
-      ctx.error(m.to_mark, path + ".to", "no route from " + quoted(from_id, '\'') + " to " + quoted(m.to, '\'') + ": no links join their nodes");
+      // (A cell without its 5g link is an error of the attachment, said already.)
+      if (!layout.on_radioless_cell(*from) && !layout.on_radioless_cell(*to))
+        ctx.error(m.to_mark, path + ".to", "no route from " + quoted(from_id, '\'') + " to " + quoted(m.to, '\'') + ": no links join their nodes");
       continue;
     }
     {

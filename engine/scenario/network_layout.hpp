@@ -82,8 +82,13 @@ struct Layout {
     return e.kind == Endpoint::Kind::ATTACHMENT && net.nodes[node_of(e)].kind == NetworkNodeSpec::Kind::CELL;
   }
 
-  /// The hops from device `df` of `from` to device `dt` of `to`; nullopt when no path joins them.
+  /// Whether `e` is attached to a cell that has no 5g link (an error of the attachment).
+  bool on_radioless_cell(const Endpoint& e) const { return on_cell(e) && cell_link[node_of(e)] < 0; }
+
+  /// The hops from device `df` of `from` to device `dt` of `to`; nullopt when no path joins them
+  /// (or an end is on a cell without its 5g link).
   std::optional<std::vector<RouteHop>> route(const Endpoint& from, std::size_t df, const Endpoint& to, std::size_t dt) const {
+    if (on_radioless_cell(from) || on_radioless_cell(to)) return std::nullopt;
     const auto middle = graph->path(node_of(from), node_of(to));
     if (!middle) return std::nullopt;
     std::vector<RouteHop> hops;

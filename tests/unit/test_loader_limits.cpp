@@ -228,5 +228,8 @@ messages:
   CHECK(load(edit(lossy("0.9999999", ", on_outage: drop"), "retransmit_timeout: 200ms", "retransmit_timeout: 200ms" + outage))
             .diagnostics.error_count() == 0);
   CHECK(first_error(lossy("0.9999999", ", on_outage: drop")) != "");
+  // An outage after the run (the hour) does not.
+  CHECK(first_error(edit(lossy("0.9999999", ", on_outage: drop"), "retransmit_timeout: 200ms",
+                         "retransmit_timeout: 200ms, outages: [{start: 2h, duration: 1min}]")) != "");
   CHECK(first_error(edit(lossy("0.9999999", ""), "retransmit_timeout: 200ms", "retransmit_timeout: 200ms" + outage)) != "");
 }
