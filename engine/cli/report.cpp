@@ -24,10 +24,11 @@ std::string fixed(double v) {
   return buf;
 }
 
-// A text wider than its column keeps one space from its neighbour (29999999.0 parts after a queue
-// of 0.000 would read 0.00029999999.0).
+// A right-aligned text that fills its column keeps one space from its left neighbour (29999999.0
+// parts after a queue of 0.000 would read 0.00029999999.0). A left-aligned one is followed by a
+// right-aligned column, which starts with its own spaces.
 std::string pad(const std::string& s, std::size_t width, bool right = false) {
-  if (s.size() >= width) return right ? " " + s : s + " ";
+  if (s.size() >= width) return right ? " " + s : s;
   return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
 }
 

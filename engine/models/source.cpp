@@ -109,7 +109,8 @@ PartId Source::new_part(ProductIndex product, std::int32_t order) {
 std::optional<PartId> Source::create_part() {
   if (ctx_.parts.full()) {
     ctx_.kernel.fail("source '" + id_ + "': more than " + std::to_string(ctx_.parts.max_live()) +
-                     " parts in the plant: the saturated source's first station takes parts faster than the line after it passes them on");
+                     " parts in the plant: the line does not keep pace with its sources (a saturated source's first station may take parts faster "
+                     "than the stations after it pass them on)");
     return std::nullopt;
   }
   return new_part(draw_product(), NO_ORDER);

@@ -577,6 +577,11 @@ stations:
   // The slower of the two bounds it: m1 at 1 ns, one server.
   CHECK_THAT(first_error(edit(finite, "process: 1s}", "process: 1ns}")),
              Catch::Contains("stations[1].process: a part every 1e-09s on average (the pace of 'm1'"));
+  // An assembly consumes a component many to a process: a product in a `bom` is judged at its
+  // first station only.
+  const std::string kit = edit(edit(finite, "process: 1ns}", "process: 1ns}\n  - {id: x, process: 1s}"),
+                               "  - {id: a, route: [cut, m1]}", "  - {id: a, route: [cut, m1]}\n  - {id: k, route: [m1, x], bom: {a: 100}}");
+  CHECK_THAT(first_error(kit), Catch::Contains("stations[0].process: a part every 5e-10s on average (the pace of 'cut'"));
   // A limit says how many there can be.
   CHECK(load(edit(line, "saturated: true", "saturated: true, limit: 1000")).diagnostics.error_count() == 0);
   // Process time 0 at the first station is left to the run (no progress).
