@@ -26,7 +26,7 @@ std::string fixed(double v) {
 
 // A right-aligned text that fills its column keeps one space from its left neighbour (29999999.0
 // parts after a queue of 0.000 would read 0.00029999999.0). A left-aligned one is followed by a
-// right-aligned column, which starts with its own spaces.
+// right-aligned column, which starts with its own spaces, or carries its own (the orders' id).
 std::string pad(const std::string& s, std::size_t width, bool right = false) {
   if (s.size() >= width) return right ? " " + s : s;
   return right ? std::string(width - s.size(), ' ') + s : s + std::string(width - s.size(), ' ');
@@ -199,7 +199,7 @@ std::string format_report(const Json& doc) {
         << pad("done (mean)", 14, true) << pad("on time", 10, true) << "\n";
     for (const auto& [id, o] : orders->find("by_order")->members()) {
       const Json* on_time = o.find("on_time");
-      out << "  " << pad(id, 14) << pad(o.find("product")->string(), 14)
+      out << "  " << pad(id + " ", 14) << pad(o.find("product")->string(), 14)
           << pad(duration_hms(number_at(o, "release_s")), 10, true) << pad(duration_hms(number_at(o, "due_s")), 10, true)
           << pad(duration_hms(number_at(*o.find("done_s"), "mean")), 14, true)
           << pad(on_time != nullptr ? fixed(number_at(*on_time, "mean")) : std::string("-"), 10, true) << "\n";

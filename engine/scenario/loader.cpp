@@ -590,7 +590,7 @@ double station_pace(const StationSpec& st, double mean) {
 /// through an infinite buffer (the parts pile up there), so a later step bounds it only while
 /// every step before it is a plain station of a finite buffer, yield 1 and no rejects (nothing
 /// leaves the route before it, and a full step blocks the ones before it), for a source of one
-/// product that is no component (an assembly consumes several of those to a process). Re-entrant visits, setups, failures, shifts and operators only slow it: the bound is
+/// product, and not at a station that assembles it (an assembly consumes several to a process). Re-entrant visits, setups, failures, shifts and operators only slow it: the bound is
 /// an upper one. Said at the process time of the station that gives it. All process times 0 at
 /// the first station are left to the run's stall check (no progress).
 void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_ticks, std::size_t source,
@@ -618,20 +618,19 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
   }
   double pace = station_pace(spec.stations[first->second], weighted_mean / weights);
   std::size_t at = first->second;
-  // A component (in a `bom`) is consumed several to a process where it is assembled: the walk
-  // does not judge such a product past its first station.
-  const auto component = [&](const ProductSpec& p) {
-    return std::any_of(spec.products.begin(), spec.products.end(), [&](const ProductSpec& q) {
-      return std::any_of(q.bom.begin(), q.bom.end(), [&](const BomEntrySpec& line) { return line.product == p.id; });
-    });
-  };
-  if (products.size() == 1 && !component(*products.front())) {
+  if (products.size() == 1) {
     const ProductSpec& p = *products.front();
+    // A component (in a `bom`) is consumed many to a process where it is assembled (the first
+    // station of the product made of it): the walk stops before such a station.
+    std::unordered_set<std::string> assembled_at;
+    for (const ProductSpec& q : spec.products)
+      if (!q.route.empty() && std::any_of(q.bom.begin(), q.bom.end(), [&](const BomEntrySpec& line) { return line.product == p.id; }))
+        assembled_at.insert(q.route.front().stations.begin(), q.route.front().stations.end());
     for (std::size_t k = 1; k < p.route.size(); ++k) {
       const StationSpec& before = spec.stations[station_index.at(p.route[k - 1].station())];
       if (before.params.yield < 1 || before.params.rejects) break;
       const RouteEntrySpec& step = p.route[k];
-      if (step.any || !step.via.empty()) break;
+      if (step.any || !step.via.empty() || assembled_at.count(step.station())) break;
       const auto it = station_index.find(step.station());
       if (it == station_index.end()) break;
       const StationSpec& st = spec.stations[it->second];

@@ -582,6 +582,9 @@ stations:
   const std::string kit = edit(edit(finite, "process: 1ns}", "process: 1ns}\n  - {id: x, process: 1s}"),
                                "  - {id: a, route: [cut, m1]}", "  - {id: a, route: [cut, m1]}\n  - {id: k, route: [m1, x], bom: {a: 100}}");
   CHECK_THAT(first_error(kit), Catch::Contains("stations[0].process: a part every 5e-10s on average (the pace of 'cut'"));
+  // A finite buffer before the assembly still holds the source back.
+  CHECK(load(edit(edit(kit, "route: [cut, m1]}", "route: [cut, g, m1]}"), "  - {id: x,", "  - {id: g, buffer: 2, process: 1s}\n  - {id: x,"))
+            .diagnostics.error_count() == 0);
   // A limit says how many there can be.
   CHECK(load(edit(line, "saturated: true", "saturated: true, limit: 1000")).diagnostics.error_count() == 0);
   // Process time 0 at the first station is left to the run (no progress).
