@@ -48,14 +48,13 @@ double mean_at(const Json& j, std::initializer_list<const char*> path) {
   return node->is_number() ? node->number() : std::nan("");
 }
 
-/// A number right-aligned in `width` characters, with 3 significant decimals below 1.
-std::string cell(double v, int width) {
-  char buf[64];
-  if (!std::isfinite(v))
-    std::snprintf(buf, sizeof buf, "%*s", width, "n/a");
-  else
-    std::snprintf(buf, sizeof buf, std::fabs(v) >= 1000 ? "%*.1f" : std::fabs(v) >= 1 ? "%*.2f" : "%*.3f", width, v);
-  return buf;
+std::string cell(double v, int width) { return pad(fixed(v), static_cast<std::size_t>(width), true); }
+
+std::string cell_decimals(double v, int decimals, int width) {
+  if (!std::isfinite(v)) return pad("n/a", static_cast<std::size_t>(width), true);
+  char buf[400];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return pad(buf, static_cast<std::size_t>(width), true);
 }
 
 std::string name_cell(const std::string& id, int width) {

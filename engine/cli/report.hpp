@@ -27,8 +27,11 @@ double number_at(const run::Json& j, std::string_view key);
 /// The mean of the KPI object (or the number) at `path` under `j`; NaN when missing.
 double mean_at(const run::Json& j, std::initializer_list<const char*> path);
 /// A number right-aligned in `width` characters, with 3 significant decimals below 1 ("n/a" when
-/// not finite).
+/// not finite). A number as wide as its column, or wider, keeps one space before it: the cells
+/// of a row never run together.
 std::string cell(double v, int width);
+/// The same with a fixed number of decimals (0 for counts).
+std::string cell_decimals(double v, int decimals, int width);
 /// An id left-aligned after two spaces, in `width` characters.
 std::string name_cell(const std::string& id, int width);
 /// The `operators` table (pools of docs/planning.md), or "" without pools.

@@ -36,9 +36,7 @@ std::string format_material_report(const run::Json& doc) {
     std::snprintf(head, sizeof head, "\n%-14s%10s%10s\n", "release", "wip_limit", "backlog");
     out += head;
     for (const auto& [id, s] : sources->members()) {
-      char limit[32];
-      std::snprintf(limit, sizeof limit, "%10.0f", s.find("wip_limit")->number());
-      out += name_cell(id, 14) + limit + cell(mean_at(s, {"backlog"}), 10) + "\n";
+      out += name_cell(id, 14) + cell_decimals(s.find("wip_limit")->number(), 0, 10) + cell(mean_at(s, {"backlog"}), 10) + "\n";
     }
   }
   return out;

@@ -1,5 +1,7 @@
 #include "cli/report_network.hpp"
 
+#include "cli/report.hpp"
+
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -9,26 +11,6 @@ namespace plantwin::cli {
 namespace {
 
 using run::Json;
-
-double mean_of(const Json& parent, const char* key) {
-  const Json* kpi = parent.find(key);
-  const Json* mean = kpi != nullptr ? kpi->find("mean") : nullptr;
-  return mean != nullptr && mean->is_number() ? mean->number() : std::nan("");
-}
-
-double number_of(const Json& parent, const char* key) {
-  const Json* v = parent.find(key);
-  return v != nullptr && v->is_number() ? v->number() : std::nan("");
-}
-
-std::string cell(double v, const char* format, int width) {
-  char buf[64];
-  if (std::isfinite(v))
-    std::snprintf(buf, sizeof buf, format, width, v);
-  else
-    std::snprintf(buf, sizeof buf, "%*s", width, "n/a");
-  return buf;
-}
 
 std::string name(const std::string& s, int width) {
   char buf[256];
@@ -47,28 +29,28 @@ std::string format_network_report(const Json& doc) {
   out << "\n" << "flow                  completed   latency_s      p95      p99     lost    retx\n";
   for (const auto& [id, f] : flows->members()) {
     const Json& latency = *f.find("latency_s");
-    out << name(id, 18) << cell(mean_of(f, "completed"), "%*.1f", 11) << cell(number_of(latency, "mean"), "%*.4f", 12)
-        << cell(number_of(latency, "p95"), "%*.4f", 9) << cell(number_of(latency, "p99"), "%*.4f", 9)
-        << cell(mean_of(f, "lost"), "%*.1f", 9) << cell(mean_of(f, "retransmissions"), "%*.1f", 8) << "\n";
+    out << name(id, 18) << cell_decimals(mean_at(f, {"completed"}), 1, 11) << cell_decimals(number_at(latency, "mean"), 4, 12)
+        << cell_decimals(number_at(latency, "p95"), 4, 9) << cell_decimals(number_at(latency, "p99"), 4, 9)
+        << cell_decimals(mean_at(f, {"lost"}), 1, 9) << cell_decimals(mean_at(f, {"retransmissions"}), 1, 8) << "\n";
   }
   out << "\n" << "link                    util  up/fwd  down/bwd     down\n";
   for (const auto& [id, l] : doc.find("links")->members()) {
     const bool five_g = l.find("uplink") != nullptr;
-    out << name(id, 18) << cell(mean_of(l, "utilization"), "%*.3f", 8)
-        << cell(mean_of(l, five_g ? "uplink" : "forward"), "%*.3f", 8)
-        << cell(mean_of(l, five_g ? "downlink" : "backward"), "%*.3f", 10) << cell(mean_of(l, "down"), "%*.3f", 9) << "\n";
+    out << name(id, 18) << cell_decimals(mean_at(l, {"utilization"}), 3, 8)
+        << cell_decimals(mean_at(l, {five_g ? "uplink" : "forward"}), 3, 8)
+        << cell_decimals(mean_at(l, {five_g ? "downlink" : "backward"}), 3, 10) << cell_decimals(mean_at(l, {"down"}), 3, 9) << "\n";
   }
   if (const Json* nodes = doc.find("nodes"); nodes != nullptr && !nodes->members().empty()) {
     out << "\n" << "compute node            util\n";
-    for (const auto& [id, n] : nodes->members()) out << name(id, 18) << cell(mean_of(n, "utilization"), "%*.3f", 8) << "\n";
+    for (const auto& [id, n] : nodes->members()) out << name(id, 18) << cell_decimals(mean_at(n, {"utilization"}), 3, 8) << "\n";
   }
   std::string waiting;
   for (const auto& [id, st] : doc.find("stations")->members()) {
-    const double w = mean_of(st, "waiting_network");
+    const double w = mean_at(st, {"waiting_network"});
     if (std::isfinite(w) && w > 0) {
-      char buf[96];
-      std::snprintf(buf, sizeof buf, "%s %s %.3f", waiting.empty() ? "" : ",", id.c_str(), w);
-      waiting += buf;
+      char share[64];
+      std::snprintf(share, sizeof share, " %.3f", w);
+      waiting += (waiting.empty() ? " " : ", ") + id + share;
     }
   }
   if (!waiting.empty()) out << "\nwaiting on the network (share of server time):" << waiting << "\n";

@@ -13,9 +13,7 @@ std::string format_operators_report(const run::Json& doc) {
                 "repair", "wait_s", "p95", "requests");
   std::string out = head;
   for (const auto& [id, p] : pools->members()) {
-    char count[16];
-    std::snprintf(count, sizeof count, "%7.0f", p.find("count")->number());
-    out += name_cell(id, 14) + count + cell(mean_at(p, {"utilization"}), 8);
+    out += name_cell(id, 14) + cell_decimals(p.find("count")->number(), 0, 7) + cell(mean_at(p, {"utilization"}), 8);
     for (const char* task : {"setup", "work", "repair"}) out += cell(mean_at(p, {"busy", task}), 8);
     const run::Json* p95 = p.find("wait_s")->find("p95");
     out += cell(mean_at(p, {"wait_s"}), 9) + cell(p95 != nullptr && p95->is_number() ? p95->number() : std::nan(""), 9) +

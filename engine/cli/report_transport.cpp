@@ -22,9 +22,7 @@ std::string format_transport_report(const Json& doc) {
                   "trips/h", "wait_s", "p95");
     out += head;
     for (const auto& [id, f] : fleets->members()) {
-      char vehicles[32];
-      std::snprintf(vehicles, sizeof vehicles, "%9.0f", f.find("vehicles")->number());
-      out += name_cell(id, 14) + vehicles;
+      out += name_cell(id, 14) + cell_decimals(f.find("vehicles")->number(), 0, 9);
       out += cell(mean_at(f, {"utilization"}), 8) + cell(mean_at(f, {"active"}), 8);
       for (const char* s : {"travelling_loaded", "travelling_empty", "loading", "unloading", "blocked", "waiting_zone", "charging"})
         out += cell(mean_at(f, {"states", s}), 8);

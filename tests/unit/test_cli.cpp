@@ -3,8 +3,11 @@
 
 #include <dirent.h>
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
+#include "cli/report.hpp"
+#include "cli/report_network.hpp"
 #include "cli_support.hpp"
 
 using plantwin::testing::read_text;
@@ -287,4 +290,18 @@ TEST_CASE("a number wider than its column in the report keeps a space from its n
   const auto r = run_cli("run " + file + " --replications 1");
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("     0.000 10999998.0\n"));
+}
+
+TEST_CASE("every table keeps a space between cells whose numbers fill their columns", "[cli]") {
+  // A flow that lost 0.01 messages and resent 1,235,711: "0.0" then " 1235711.0", not "0.01235711.0".
+  // Counts of the other tables (vehicles, operators, WIP limits) go through the same cells.
+  CHECK(plantwin::cli::cell(29999999.0, 10) == " 29999999.0");
+  CHECK(plantwin::cli::cell(2.5, 10) == "      2.50");
+  CHECK(plantwin::cli::cell_decimals(123456789, 0, 7) == " 123456789");
+  CHECK(plantwin::cli::cell_decimals(std::nan(""), 0, 5) == "  n/a");
+  const auto doc = plantwin::run::parse_json(R"({"flows": {"vib": {"completed": {"mean": 2880024},
+      "latency_s": {"mean": 0.0123, "p95": 0.05, "p99": 0.1}, "lost": {"mean": 0.01},
+      "retransmissions": {"mean": 1235711}}}, "links": {}, "stations": {}})", nullptr);
+  REQUIRE(doc.has_value());
+  CHECK_THAT(plantwin::cli::format_network_report(*doc), Catch::Contains("      0.0 1235711.0\n"));
 }
