@@ -106,11 +106,14 @@ PartId Source::new_part(ProductIndex product, std::int32_t order) {
   return part;
 }
 
+void Source::fail_pool_full(const char* why) {
+  ctx_.kernel.fail("source '" + id_ + "': more than " + std::to_string(ctx_.parts.max_live()) + " parts in the plant: " + why);
+}
+
 std::optional<PartId> Source::create_part() {
   if (ctx_.parts.full()) {
-    ctx_.kernel.fail("source '" + id_ + "': more than " + std::to_string(ctx_.parts.max_live()) +
-                     " parts in the plant: the line does not keep pace with its sources (a saturated source's first station may take parts faster "
-                     "than the stations after it pass them on)");
+    fail_pool_full("the line does not keep pace with its sources (a saturated source's first station may take parts faster "
+                   "than the stations after it pass them on)");
     return std::nullopt;
   }
   return new_part(draw_product(), NO_ORDER);
@@ -125,8 +128,7 @@ void Source::on_event(const kernel::Event& event) {
   switch (event.kind) {
     case ARRIVAL: {
       if (ctx_.parts.full()) {
-        ctx_.kernel.fail("source '" + id_ + "': more than " + std::to_string(ctx_.parts.max_live()) +
-                         " parts in the plant: arrivals exceed the line's capacity");
+        fail_pool_full("arrivals exceed the line's capacity");
         return;
       }
       ++arrivals_;

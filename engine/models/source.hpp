@@ -128,6 +128,8 @@ class Source final : public kernel::Model, public EntryRequester, public Waitabl
   enum EventKind : std::uint32_t { ARRIVAL, RELEASE, OFFER, RELEASE_BACKLOG };
 
   ProductIndex draw_product();
+  /// The part pool is full: the run fails ("more than N parts in the plant: `why`").
+  void fail_pool_full(const char* why);
   PartId new_part(ProductIndex product, std::int32_t order);
   /// Releases one part of `product` (its components, if it is assembled) into the plant, or
   /// into the backlog while the WIP limit is reached.

@@ -37,19 +37,21 @@ bool resolve(ReadContext& ctx, const std::vector<Reference>& references, const s
   return all_known;
 }
 
+std::string significant(double v, int digits) {
+  if (!std::isfinite(v)) return "more than 1e308";
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+  return buf;
+}
+
 void check_recurrences(ReadContext& ctx, kernel::Tick run_ticks, const Mark& at, const std::string& path, double cycle,
                        const char* what, const char* of, const char* cycle_is) {
   if (run_ticks <= 0 || !(cycle > 0)) return;
   const double count = kernel::to_seconds(run_ticks) / cycle;
   if (count <= MAX_RECURRENCES) return;
-  char every[32], times[32];
-  std::snprintf(every, sizeof every, "%.3gs", cycle);
-  if (std::isfinite(count))
-    std::snprintf(times, sizeof times, "%.3g", count);
-  else
-    std::snprintf(times, sizeof times, "more than 1e308");
   ctx.error(at, path,
-            std::string("a ") + what + " every " + every + " on average (" + cycle_is + ") is " + times + " " + of +
+            std::string("a ") + what + " every " + significant(cycle) + "s on average (" + cycle_is + ") is " +
+                significant(count) + " " + of +
                 " in one replication of " + kernel::seconds_text(run_ticks) +
                 " (warmup + horizon); more than 1e11 would take hours or days: is the unit right?");
 }

@@ -46,6 +46,10 @@ bool resolve(ReadContext& ctx, const std::vector<Reference>& references, const s
 /// second, 3.2e10, is a long run, not a mistake).
 constexpr double MAX_RECURRENCES = 1e11;
 
+/// A large count or time in a message, to `digits` significant digits ("1.48e+14"); "more than
+/// 1e308" when it overflowed to infinity.
+std::string significant(double v, int digits = 3);
+
 /// Refuses, at `at`, what would come more than MAX_RECURRENCES times in a replication of
 /// `run_ticks` (0: the run's length is not known, nothing is judged) at one every `cycle` seconds
 /// on average: `what` names one ("failure"), `of` the whole ("failures of a server"), `cycle_is`

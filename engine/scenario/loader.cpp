@@ -590,9 +590,10 @@ double station_pace(const StationSpec& st, double mean) {
 /// through an infinite buffer (the parts pile up there), so a later step bounds it only while
 /// every step before it is a plain station of a finite buffer, yield 1 and no rejects (nothing
 /// leaves the route before it, and a full step blocks the ones before it), for a source of one
-/// product, and not at a station that assembles it (an assembly consumes several to a process). Re-entrant visits, setups, failures, shifts and operators only slow it: the bound is
-/// an upper one. Said at the process time of the station that gives it. All process times 0 at
-/// the first station are left to the run's stall check (no progress).
+/// product, and not at a station that assembles it (an assembly consumes several to a process).
+/// Re-entrant visits, setups, failures, shifts and operators only slow it: the bound is an upper
+/// one. Said at the process time of the station that gives it. All process times 0 at the first
+/// station are left to the run's stall check (no progress).
 void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_ticks, std::size_t source,
                           const std::unordered_map<std::string, std::size_t>& station_index) {
   const SourceSpec& s = spec.sources[source];

@@ -32,12 +32,6 @@ std::vector<std::string> ids_of(const std::unordered_map<std::string, std::size_
   return ids;
 }
 
-std::string format_share(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
 const char* kind_name(NetworkNodeSpec::Kind kind) {
   switch (kind) {
     case NetworkNodeSpec::Kind::CELL: return "cell";
@@ -102,7 +96,7 @@ std::vector<std::ptrdiff_t> check_links(ReadContext& ctx, const NetworkSpec& net
     }
     if (shares > 1 + 1e-9)
       ctx.error(l.slices.back().mark, path + ".slices",
-                "the slices' shares add up to " + format_share(shares) + "; they divide the link and add up to at most 1");
+                "the slices' shares add up to " + significant(shares, 6) + "; they divide the link and add up to at most 1");
     for (std::size_t k = 1; k < l.outages.size(); ++k) {
       const OutageSpec& a = l.outages[k - 1];
       const OutageSpec& b = l.outages[k];
@@ -230,8 +224,8 @@ void check_losses(ReadContext& ctx, const MessageSpec& m, const std::string& pat
                   const std::vector<const std::vector<RouteHop>*>& legs) {
   if (m.max_retransmissions || run_ticks <= 0 || m.trigger == MessageSpec::Trigger::BEFORE_MOVE) return;
   double attempts = 0, wait = 0;
-  std::vector<std::size_t> lossy;    // each lossy link once, in route order
-  std::vector<std::size_t> crossed;  // the most times a leg crosses it
+  // Each lossy link once, in route order, with the most times one leg crosses it.
+  std::vector<std::pair<std::size_t, std::size_t>> lossy;
   for (const std::vector<RouteHop>* hops : legs) {
     const LegLoss leg = leg_loss(net, *hops, run_ticks);
     if (leg.outages && m.on_outage == MessageSpec::OnOutage::DROP) return;
@@ -243,31 +237,22 @@ void check_losses(ReadContext& ctx, const MessageSpec& m, const std::string& pat
     wait += (1 - leg.through) / leg.through * kernel::to_seconds(leg.shortest_timeout);
     for (std::size_t l : leg.lossy) {
       const auto times = static_cast<std::size_t>(std::count(leg.lossy.begin(), leg.lossy.end(), l));
-      const auto it = std::find(lossy.begin(), lossy.end(), l);
-      if (it == lossy.end()) {
-        lossy.push_back(l);
-        crossed.push_back(times);
-      } else {
-        crossed[static_cast<std::size_t>(it - lossy.begin())] = std::max(crossed[static_cast<std::size_t>(it - lossy.begin())], times);
-      }
+      const auto it = std::find_if(lossy.begin(), lossy.end(), [l](const auto& seen) { return seen.first == l; });
+      if (it == lossy.end()) lossy.emplace_back(l, times);
+      else it->second = std::max(it->second, times);
     }
   }
   if (lossy.empty() || wait <= kernel::to_seconds(run_ticks)) return;
-  const auto number = [](const char* format, double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, format, v);
-    return std::isfinite(v) ? std::string(buf) : std::string("more than 1e308");
-  };
   std::string links;
-  for (std::size_t k = 0; k < lossy.size(); ++k) {
+  for (const auto& [l, crossed] : lossy) {
     if (!links.empty()) links += ", ";
-    links += quoted(net.links[lossy[k]].id, '\'') + " (loss " + number("%.10g", net.links[lossy[k]].loss) +
-             (crossed[k] == 2 ? ", crossed twice, up and down" : crossed[k] > 2 ? ", crossed " + std::to_string(crossed[k]) + " times" : std::string()) + ")";
+    links += quoted(net.links[l].id, '\'') + " (loss " + significant(net.links[l].loss, 10) +
+             (crossed == 2 ? ", crossed twice, up and down" : crossed > 2 ? ", crossed " + std::to_string(crossed) + " times" : std::string()) + ")";
   }
   ctx.error(m.mark, path,
             "flow " + quoted(m.id, '\'') + " resends a lost message until it gets through (no `max_retransmissions`), and its route crosses " +
-                links + ": an exchange takes " + number("%.3g", attempts) + " attempts on average and waits at least " +
-                number("%.3g", wait) + "s for their retransmit timeouts, longer than a replication of " + kernel::seconds_text(run_ticks) +
+                links + ": an exchange takes " + significant(attempts) + " attempts on average and waits at least " +
+                significant(wait) + "s for their retransmit timeouts, longer than a replication of " + kernel::seconds_text(run_ticks) +
                 " (warmup + horizon): on average its messages would arrive after the run, each retried all through it. Give the flow "
                 "`max_retransmissions` (a message that runs out of them is lost), or a lower loss");
 }
@@ -485,7 +470,7 @@ void warn_periodic_overload(ReadContext& ctx, const ScenarioSpec& spec, const La
         if (const auto hops = layout.route(to, dt, from, df)) add(*hops, *m.reply);
     }
   }
-  const auto mbit = [](double bytes_per_s) { return format_share(bytes_per_s * 8 / 1e6) + " Mbit/s"; };
+  const auto mbit = [](double bytes_per_s) { return significant(bytes_per_s * 8 / 1e6, 6) + " Mbit/s"; };
   for (const auto& [channel, offer] : offered) {
     const auto [port, index, sub, backward] = channel;
     double bandwidth = 0;
@@ -514,7 +499,7 @@ void warn_periodic_overload(ReadContext& ctx, const ScenarioSpec& spec, const La
     for (const std::string& f : offer.flows) flows += (flows.empty() ? "" : ", ") + quoted(f, '\'');
     ctx.warning(at, path,
                 "the periodic flows " + flows + " alone offer " + mbit(offer.bytes_per_s) + " on average to " + what + ", " +
-                    format_share(std::round(100 * offer.bytes_per_s / bandwidth)) + " % of its " + mbit(bandwidth) +
+                    significant(std::round(100 * offer.bytes_per_s / bandwidth), 6) + " % of its " + mbit(bandwidth) +
                     ": the messages in flight grow without bound, and a run stops when the backlog shows");
   }
 }
