@@ -651,6 +651,48 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
                     cycle_is.c_str());
 }
 
+/// Warns of a station given more work than its servers can do: the sources of `interarrival`
+/// (without a limit, a calendar or a WIP limit) at their mean rates, times the visits of each
+/// product's route (up to a step with alternatives or a station that may fail a part, or an
+/// assembled product: past those the flow splits or thins), times the mean process time there,
+/// over the servers (times a batch's most parts). Setups, failures, shifts, operators and the
+/// visits not counted only add to it, so the load is a lower bound: above 1 no steady state
+/// exists, the queue grows all through the run and every KPI depends on the horizon. At exactly 1
+/// it may or may not grow (an M/M/1 queue does, a deterministic one does not): not warned about.
+void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unordered_map<std::string, std::size_t>& station_index) {
+  std::vector<double> load(spec.stations.size(), 0.0);
+  for (const SourceSpec& s : spec.sources) {
+    if (s.kind != SourceSpec::Kind::INTERARRIVAL || s.limit || !s.calendar.empty() || s.wip_limit || s.mix.empty()) continue;
+    const double interarrival = s.interarrival.mean();
+    double heaviest = 0, weights = 0;  // weights over the heaviest: no overflow
+    for (const MixEntry& m : s.mix) heaviest = std::max(heaviest, m.weight);
+    for (const MixEntry& m : s.mix) weights += m.weight / heaviest;
+    if (!(interarrival > 0) || !(heaviest > 0)) continue;
+    for (const MixEntry& m : s.mix) {
+      const ProductSpec* p = spec.find_product(m.product);
+      if (p == nullptr || !p->bom.empty()) continue;
+      const double rate = m.weight / heaviest / weights / interarrival;  // parts of this product a second
+      for (const RouteEntrySpec& step : p->route) {
+        if (step.any) break;
+        const auto it = station_index.find(step.station());
+        if (it == station_index.end()) break;
+        const StationSpec& st = spec.stations[it->second];
+        const std::optional<double> mean = mean_process(st, p->id);
+        if (!mean) break;
+        load[it->second] += rate / station_pace(st, *mean);
+        if (st.params.yield < 1 || st.params.rejects) break;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < spec.stations.size(); ++i)
+    if (load[i] > 1 + 1e-9 && std::isfinite(load[i]))
+      ctx.warning(spec.stations[i].mark, station_path(i),
+                  "station " + quoted(spec.stations[i].id, '\'') + " is given at least " + significant(load[i]) +
+                      " times the work its servers can do (the sources' mean arrival rates, each product's visits and mean "
+                      "process time here; setups, failures and shifts add to it): its queue grows all through the run, and "
+                      "throughput, lead times and WIP depend on the horizon, not on the plant (docs/scenario.md#overload)");
+}
+
 void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   ReadContext& ctx = r.ctx;
   check_unique(ctx, r.products_declared);
@@ -807,6 +849,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
     else if (ctx.error_count() == 0)
       check_saturated_pace(ctx, spec, r.run_ticks, i, station_index);
   }
+  if (ctx.error_count() == 0) warn_overload(ctx, spec, station_index);
 }
 
 /// Parses, overrides, reads and checks; `text` is nullopt when reading the file failed.

@@ -83,8 +83,11 @@ def _running(pid: int) -> bool:
 
 
 def _start(root: Path, mode: str) -> subprocess.Popen:
+    # SIGINT back to its default in the child: a test run started in the background of a shell
+    # without job control inherits it ignored, and Python then installs no KeyboardInterrupt.
     return subprocess.Popen([sys.executable, "-c", ENDLESS, str(root / EDGE), mode], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def _wait_for_replications(pid: int, n: int, seconds: float = 20) -> list:
