@@ -651,15 +651,37 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
                     cycle_is.c_str());
 }
 
-/// Warns of a station given more work than its servers can do: the sources of `interarrival`
-/// (without a limit, a calendar or a WIP limit) at their mean rates, times the visits of each
-/// product's route (up to a step with alternatives or a station that may fail a part, or an
-/// assembled product: past those the flow splits or thins), times the mean process time there,
-/// over the servers (times a batch's most parts). Setups, failures, shifts, operators and the
-/// visits not counted only add to it, so the load is a lower bound: above 1 no steady state
-/// exists, the queue grows all through the run and every KPI depends on the horizon. At exactly 1
-/// it may or may not grow (an M/M/1 queue does, a deterministic one does not): not warned about.
+/// Warns of a station given more work than its servers can do, judged where the arrival rate is
+/// known: at the first station of the parts of sources of `interarrival` (without a limit, a
+/// calendar or a WIP limit) whose first stations all have infinite buffers and no `via` (such a
+/// source never waits, so it sends its mean rate; any other could be held back by its head part).
+/// Each product's share of the rate times its mean process time there, over the servers (times a
+/// batch's most parts); not counted: later steps (an earlier station may hold the flow back), a
+/// component where it is assembled (no process of its own), and process times of a long-tailed
+/// distribution (lognormal, Weibull: draws are capped at 100 years, so the mean may overstate
+/// them). Setups, failures, shifts and operators at the station only add to it, so the load is a
+/// lower bound: above 1 no steady state exists, the queue grows all through the run and every KPI
+/// depends on the horizon. At exactly 1 it may or may not grow (an M/M/1 queue does, a
+/// deterministic one does not): not warned about.
 void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unordered_map<std::string, std::size_t>& station_index) {
+  std::unordered_set<std::string> components;
+  for (const ProductSpec& q : spec.products)
+    for (const BomEntrySpec& line : q.bom) components.insert(line.product);
+  const auto first_station = [&](const std::string& product) -> std::optional<std::size_t> {
+    const ProductSpec* p = spec.find_product(product);
+    if (p == nullptr || !p->bom.empty() || p->route.empty() || p->route.front().any || !p->route.front().via.empty())
+      return std::nullopt;
+    const auto it = station_index.find(p->route.front().station());
+    if (it == station_index.end() || spec.stations[it->second].params.buffer != models::StationParams::INFINITE) return std::nullopt;
+    return it->second;
+  };
+  const auto light_mean = [](const StationSpec& st, const std::string& product) -> std::optional<double> {
+    const Distribution* d = st.process ? &*st.process : nullptr;
+    for (const ProductDistribution& pd : st.process_by_product)
+      if (pd.product == product) d = &pd.dist;
+    if (d == nullptr || d->kind() == Distribution::Kind::LOGNORMAL || d->kind() == Distribution::Kind::WEIBULL) return std::nullopt;
+    return d->mean();
+  };
   std::vector<double> load(spec.stations.size(), 0.0);
   for (const SourceSpec& s : spec.sources) {
     if (s.kind != SourceSpec::Kind::INTERARRIVAL || s.limit || !s.calendar.empty() || s.wip_limit || s.mix.empty()) continue;
@@ -668,28 +690,28 @@ void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unorde
     for (const MixEntry& m : s.mix) heaviest = std::max(heaviest, m.weight);
     for (const MixEntry& m : s.mix) weights += m.weight / heaviest;
     if (!(interarrival > 0) || !(heaviest > 0)) continue;
+    if (!std::all_of(s.mix.begin(), s.mix.end(), [&](const MixEntry& m) { return first_station(m.product).has_value(); })) continue;
     for (const MixEntry& m : s.mix) {
-      const ProductSpec* p = spec.find_product(m.product);
-      if (p == nullptr || !p->bom.empty()) continue;
-      const double rate = m.weight / heaviest / weights / interarrival;  // parts of this product a second
-      for (const RouteEntrySpec& step : p->route) {
-        if (step.any) break;
-        const auto it = station_index.find(step.station());
-        if (it == station_index.end()) break;
-        const StationSpec& st = spec.stations[it->second];
-        const std::optional<double> mean = mean_process(st, p->id);
-        if (!mean) break;
-        load[it->second] += rate / station_pace(st, *mean);
-        if (st.params.yield < 1 || st.params.rejects) break;
-      }
+      const std::size_t at = *first_station(m.product);
+      const StationSpec& st = spec.stations[at];
+      const bool assembled_here =
+          components.count(m.product) &&
+          std::any_of(spec.products.begin(), spec.products.end(), [&](const ProductSpec& q) {
+            return !q.route.empty() && std::find(q.route.front().stations.begin(), q.route.front().stations.end(), st.id) !=
+                                           q.route.front().stations.end() &&
+                   std::any_of(q.bom.begin(), q.bom.end(), [&](const BomEntrySpec& line) { return line.product == m.product; });
+          });
+      const std::optional<double> mean = light_mean(st, m.product);
+      if (assembled_here || !mean) continue;
+      load[at] += m.weight / heaviest / weights / interarrival / station_pace(st, *mean);
     }
   }
   for (std::size_t i = 0; i < spec.stations.size(); ++i)
     if (load[i] > 1 + 1e-9 && std::isfinite(load[i]))
       ctx.warning(spec.stations[i].mark, station_path(i),
                   "station " + quoted(spec.stations[i].id, '\'') + " is given at least " + significant(load[i]) +
-                      " times the work its servers can do (the sources' mean arrival rates, each product's visits and mean "
-                      "process time here; setups, failures and shifts add to it): its queue grows all through the run, and "
+                      " times the work its servers can do (its sources' mean arrival rates and the mean process time "
+                      "here; setups, failures and shifts add to it): its queue grows all through the run, and "
                       "throughput, lead times and WIP depend on the horizon, not on the plant (docs/scenario.md#overload)");
 }
 
