@@ -660,9 +660,9 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
 /// component where it is assembled (no process of its own), and process times of a long-tailed
 /// distribution (lognormal, Weibull: draws are capped at 100 years, so the mean may overstate
 /// them). Setups, failures, shifts and operators at the station only add to it, so the load is a
-/// lower bound: above 1 no steady state exists, the queue grows all through the run and every KPI
+/// lower bound: above 1 no steady state exists, the queue grows without bound and every KPI
 /// depends on the horizon. At exactly 1 it may or may not grow (an M/M/1 queue does, a
-/// deterministic one does not): not warned about.
+/// deterministic one does not): warned about from 1.001.
 void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unordered_map<std::string, std::size_t>& station_index) {
   std::unordered_set<std::string> components;
   for (const ProductSpec& q : spec.products)
@@ -682,7 +682,9 @@ void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unorde
     if (d == nullptr || d->kind() == Distribution::Kind::LOGNORMAL || d->kind() == Distribution::Kind::WEIBULL) return std::nullopt;
     return d->mean();
   };
-  std::vector<double> load(spec.stations.size(), 0.0);
+  // A mean of a year or less is the mean of the draws too (draws are capped at 100 years).
+  constexpr double MAX_CERTAIN_MEAN = 365 * 86400.0, HALF_TICK = 0.5e-9;
+  std::vector<double> load(spec.stations.size(), 0.0), nominal(load);  // judged, said
   for (const SourceSpec& s : spec.sources) {
     if (s.kind != SourceSpec::Kind::INTERARRIVAL || s.limit || !s.calendar.empty() || s.wip_limit || s.mix.empty()) continue;
     const double interarrival = s.interarrival.mean();
@@ -702,17 +704,27 @@ void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unorde
                    std::any_of(q.bom.begin(), q.bom.end(), [&](const BomEntrySpec& line) { return line.product == m.product; });
           });
       const std::optional<double> mean = light_mean(st, m.product);
-      if (assembled_here || !mean) continue;
-      load[at] += m.weight / heaviest / weights / interarrival / station_pace(st, *mean);
+      if (assembled_here || !mean || *mean > MAX_CERTAIN_MEAN) continue;
+      // Draws are whole nanoseconds: a process may be up to half of one shorter, an interarrival
+      // half of one longer, than its distribution's mean.
+      const double share = m.weight / heaviest / weights;
+      load[at] += share / (interarrival + HALF_TICK) / station_pace(st, std::max(0.0, *mean - HALF_TICK));
+      nominal[at] += share / interarrival / station_pace(st, *mean);
     }
   }
+  // From 0.1 % over (closer, the queue grows too slowly to matter); the load of the means said,
+  // rounded down to 4 digits (the nanosecond allowance only matters to the judgement).
   for (std::size_t i = 0; i < spec.stations.size(); ++i)
-    if (load[i] > 1 + 1e-9 && std::isfinite(load[i]))
+    if (load[i] >= 1.001 && std::isfinite(nominal[i])) {
+      const double unit = std::pow(10.0, std::floor(std::log10(nominal[i])) - 3);
       ctx.warning(spec.stations[i].mark, station_path(i),
-                  "station " + quoted(spec.stations[i].id, '\'') + " is given at least " + significant(load[i]) +
+                  "station " + quoted(spec.stations[i].id, '\'') + " is given at least " +
+                      significant(std::floor(nominal[i] / unit * (1 + 1e-12)) * unit, 4) +
                       " times the work its servers can do (its sources' mean arrival rates and the mean process time "
-                      "here; setups, failures and shifts add to it): its queue grows all through the run, and "
-                      "throughput, lead times and WIP depend on the horizon, not on the plant (docs/scenario.md#overload)");
+                      "here; setups, failures and shifts add to it): its queue grows without bound, the longer the run the "
+                      "longer, and throughput, lead times and WIP depend on the horizon, not on the plant "
+                      "(docs/scenario.md#overload)");
+    }
 }
 
 void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
