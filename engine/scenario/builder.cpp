@@ -49,25 +49,6 @@ models::StationParams station_params(const IndexOf<ProductSpec>& product_index, 
   return p;
 }
 
-// The process time of each product at a station: its own entry, else the station's one
-// distribution. A map per station that has entries (a hostile file may give one station 100,000).
-class ProcessTimes {
- public:
-  explicit ProcessTimes(const std::vector<StationSpec>& stations) : by_product_(stations.size()) {
-    for (std::size_t s = 0; s < stations.size(); ++s)
-      for (const auto& pd : stations[s].process_by_product) by_product_[s].emplace(pd.product, &pd.dist);
-  }
-  Distribution operator()(const std::vector<StationSpec>& stations, std::size_t s, const std::string& product) const {
-    const auto it = by_product_[s].find(product);
-    if (it != by_product_[s].end()) return *it->second;
-    assert(stations[s].process && "the loader guarantees a process time for every product that visits");
-    return stations[s].process ? *stations[s].process : Distribution{};
-  }
-
- private:
-  std::vector<std::unordered_map<std::string, const Distribution*>> by_product_;
-};
-
 }  // namespace
 
 models::PlantParams build_plant_params(const ScenarioSpec& spec) {
@@ -75,14 +56,20 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
   const IndexOf<StationSpec> station_index(spec.stations);
   const IndexOf<ProductSpec> product_index(spec.products);
   const ProcessTimes process_time(spec.stations);
+  const std::vector<bool> component = component_products(spec);
   plant.products.reserve(spec.products.size());
-  for (const auto& pr : spec.products) {
+  for (std::size_t k = 0; k < spec.products.size(); ++k) {
+    const ProductSpec& pr = spec.products[k];
     models::ProductParams p;
     p.id = pr.id;
     // Its steps: the route, then what alternatives and rework add (scenario/material.cpp).
     p.route = build_route_steps(
-        spec, pr, [&](const std::string& id) { return station_index(id); },
-        [&](std::size_t s, const std::string& product) { return process_time(spec.stations, s, product); });
+        spec, pr, component[k], [&](const std::string& id) { return station_index(id); },
+        [&](std::size_t s, const std::string& product) {
+          const Distribution* d = process_time.find(s, product);
+          assert(d && "the loader guarantees a process time for every product that visits");
+          return d ? *d : Distribution{};
+        });
     for (const BomEntrySpec& line : pr.bom)
       p.bom.push_back({static_cast<models::ProductIndex>(product_index(line.product)), line.count});
     plant.products.push_back(std::move(p));

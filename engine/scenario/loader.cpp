@@ -570,13 +570,41 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
 
 std::string station_path(std::size_t i) { return item_path("stations", i); }
 
-/// A station's mean process time for a product, or nullopt (a missing entry: an error already said).
-std::optional<double> mean_process(const StationSpec& st, const std::string& product) {
-  if (st.process) return st.process->mean();
-  for (const ProductDistribution& d : st.process_by_product)
-    if (d.product == product) return d.dist.mean();
-  return std::nullopt;
-}
+/// What the checks of sources look up by product id, built once (a hostile file may hold a hundred
+/// thousand products, and a mix or a station's process times as many entries): the product of an
+/// id (the first, as ScenarioSpec::find_product), the stations where a component is assembled (the
+/// first stations of the products whose bills of materials hold it), and process times.
+class ProductLookup {
+ public:
+  explicit ProductLookup(const ScenarioSpec& spec) : process_times_(spec.stations) {
+    for (const ProductSpec& p : spec.products) {
+      by_id_.emplace(p.id, &p);
+      if (p.route.empty()) continue;
+      for (const BomEntrySpec& line : p.bom)
+        assembly_stations_[line.product].insert(p.route.front().stations.begin(), p.route.front().stations.end());
+    }
+  }
+  const ProductSpec* product(const std::string& id) const {
+    const auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : it->second;
+  }
+  bool assembled_at(const std::string& component, const std::string& station) const {
+    const auto it = assembly_stations_.find(component);
+    return it != assembly_stations_.end() && it->second.count(station) > 0;
+  }
+  /// Station `s`'s process time for `product`, or null (a missing entry: an error already said).
+  const Distribution* process(std::size_t s, const std::string& product) const { return process_times_.find(s, product); }
+  /// Its mean, or nullopt.
+  std::optional<double> mean_process(std::size_t s, const std::string& product) const {
+    const Distribution* d = process(s, product);
+    return d ? std::optional<double>(d->mean()) : std::nullopt;
+  }
+
+ private:
+  ProcessTimes process_times_;
+  std::unordered_map<std::string, const ProductSpec*> by_id_;
+  std::unordered_map<std::string, std::unordered_set<std::string>> assembly_stations_;
+};
 
 /// Parts a second that a station's servers finish at most, for a mean process time.
 double station_pace(const StationSpec& st, double mean) {
@@ -595,13 +623,13 @@ double station_pace(const StationSpec& st, double mean) {
 /// one. Said at the process time of the station that gives it. All process times 0 at the first
 /// station are left to the run's stall check (no progress).
 void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_ticks, std::size_t source,
-                          const std::unordered_map<std::string, std::size_t>& station_index) {
+                          const std::unordered_map<std::string, std::size_t>& station_index, const ProductLookup& lookup) {
   const SourceSpec& s = spec.sources[source];
   if (s.limit && static_cast<double>(*s.limit) <= MAX_RECURRENCES) return;  // it says how many there can be
   std::vector<const ProductSpec*> products;
   double heaviest = 0;
   for (const MixEntry& m : s.mix) {
-    const ProductSpec* p = spec.find_product(m.product);
+    const ProductSpec* p = lookup.product(m.product);
     if (!p || p->route.empty() || p->route.front().any || !p->route.front().via.empty()) return;
     products.push_back(p);
     heaviest = std::max(heaviest, m.weight);
@@ -612,7 +640,7 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
   // The mix's mean process time at the first station (weights over the heaviest: no overflow).
   double weights = 0, weighted_mean = 0;
   for (std::size_t k = 0; k < products.size(); ++k) {
-    const std::optional<double> mean = mean_process(spec.stations[first->second], products[k]->id);
+    const std::optional<double> mean = lookup.mean_process(first->second, products[k]->id);
     if (!mean) return;
     weights += s.mix[k].weight / heaviest;
     weighted_mean += s.mix[k].weight / heaviest * *mean;
@@ -623,20 +651,16 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
     const ProductSpec& p = *products.front();
     // A component (in a `bom`) is consumed many to a process where it is assembled (the first
     // station of the product made of it): the walk stops before such a station.
-    std::unordered_set<std::string> assembled_at;
-    for (const ProductSpec& q : spec.products)
-      if (!q.route.empty() && std::any_of(q.bom.begin(), q.bom.end(), [&](const BomEntrySpec& line) { return line.product == p.id; }))
-        assembled_at.insert(q.route.front().stations.begin(), q.route.front().stations.end());
     for (std::size_t k = 1; k < p.route.size(); ++k) {
       const StationSpec& before = spec.stations[station_index.at(p.route[k - 1].station())];
       if (before.params.yield < 1 || before.params.rejects) break;
       const RouteEntrySpec& step = p.route[k];
-      if (step.any || !step.via.empty() || assembled_at.count(step.station())) break;
+      if (step.any || !step.via.empty() || lookup.assembled_at(p.id, step.station())) break;
       const auto it = station_index.find(step.station());
       if (it == station_index.end()) break;
       const StationSpec& st = spec.stations[it->second];
       if (st.params.buffer == models::StationParams::INFINITE) break;
-      const std::optional<double> mean = mean_process(st, p.id);
+      const std::optional<double> mean = lookup.mean_process(it->second, p.id);
       if (!mean) return;
       if (const double here = station_pace(st, *mean); here < pace) {
         pace = here;
@@ -663,24 +687,15 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
 /// lower bound: above 1 no steady state exists, the queue grows without bound and every KPI
 /// depends on the horizon. At exactly 1 it may or may not grow (an M/M/1 queue does, a
 /// deterministic one does not): warned about from 1.001.
-void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unordered_map<std::string, std::size_t>& station_index) {
-  std::unordered_set<std::string> components;
-  for (const ProductSpec& q : spec.products)
-    for (const BomEntrySpec& line : q.bom) components.insert(line.product);
+void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unordered_map<std::string, std::size_t>& station_index,
+                   const ProductLookup& lookup) {
   const auto first_station = [&](const std::string& product) -> std::optional<std::size_t> {
-    const ProductSpec* p = spec.find_product(product);
+    const ProductSpec* p = lookup.product(product);
     if (p == nullptr || !p->bom.empty() || p->route.empty() || p->route.front().any || !p->route.front().via.empty())
       return std::nullopt;
     const auto it = station_index.find(p->route.front().station());
     if (it == station_index.end() || spec.stations[it->second].params.buffer != models::StationParams::INFINITE) return std::nullopt;
     return it->second;
-  };
-  const auto light_mean = [](const StationSpec& st, const std::string& product) -> std::optional<double> {
-    const Distribution* d = st.process ? &*st.process : nullptr;
-    for (const ProductDistribution& pd : st.process_by_product)
-      if (pd.product == product) d = &pd.dist;
-    if (d == nullptr || d->kind() == Distribution::Kind::LOGNORMAL || d->kind() == Distribution::Kind::WEIBULL) return std::nullopt;
-    return d->mean();
   };
   // A mean of a year or less is the mean of the draws too (draws are capped at 100 years).
   constexpr double MAX_CERTAIN_MEAN = 365 * 86400.0, HALF_TICK = 0.5e-9;
@@ -692,24 +707,27 @@ void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unorde
     for (const MixEntry& m : s.mix) heaviest = std::max(heaviest, m.weight);
     for (const MixEntry& m : s.mix) weights += m.weight / heaviest;
     if (!(interarrival > 0) || !(heaviest > 0)) continue;
-    if (!std::all_of(s.mix.begin(), s.mix.end(), [&](const MixEntry& m) { return first_station(m.product).has_value(); })) continue;
-    for (const MixEntry& m : s.mix) {
-      const std::size_t at = *first_station(m.product);
-      const StationSpec& st = spec.stations[at];
-      const bool assembled_here =
-          components.count(m.product) &&
-          std::any_of(spec.products.begin(), spec.products.end(), [&](const ProductSpec& q) {
-            return !q.route.empty() && std::find(q.route.front().stations.begin(), q.route.front().stations.end(), st.id) !=
-                                           q.route.front().stations.end() &&
-                   std::any_of(q.bom.begin(), q.bom.end(), [&](const BomEntrySpec& line) { return line.product == m.product; });
-          });
-      const std::optional<double> mean = light_mean(st, m.product);
-      if (assembled_here || !mean || *mean > MAX_CERTAIN_MEAN) continue;
+    std::vector<std::size_t> first(s.mix.size());
+    bool never_waits = true;
+    for (std::size_t k = 0; k < s.mix.size() && never_waits; ++k) {
+      const std::optional<std::size_t> at = first_station(s.mix[k].product);
+      never_waits = at.has_value();
+      first[k] = at.value_or(0);
+    }
+    if (!never_waits) continue;
+    for (std::size_t k = 0; k < s.mix.size(); ++k) {
+      const MixEntry& m = s.mix[k];
+      const StationSpec& st = spec.stations[first[k]];
+      const Distribution* process = lookup.process(first[k], m.product);
+      if (lookup.assembled_at(m.product, st.id) || process == nullptr || process->kind() == Distribution::Kind::LOGNORMAL ||
+          process->kind() == Distribution::Kind::WEIBULL || process->mean() > MAX_CERTAIN_MEAN)
+        continue;
+      const double mean = process->mean();
       // Draws are whole nanoseconds: a process may be up to half of one shorter, an interarrival
       // half of one longer, than its distribution's mean.
       const double share = m.weight / heaviest / weights;
-      load[at] += share / (interarrival + HALF_TICK) / station_pace(st, std::max(0.0, *mean - HALF_TICK));
-      nominal[at] += share / interarrival / station_pace(st, *mean);
+      load[first[k]] += share / (interarrival + HALF_TICK) / station_pace(st, std::max(0.0, mean - HALF_TICK));
+      nominal[first[k]] += share / interarrival / station_pace(st, mean);
     }
   }
   // From 0.1 % over (closer, the queue grows too slowly to matter); the load of the means said,
@@ -758,13 +776,14 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   std::unordered_map<std::string, std::size_t> station_index;
   for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index.emplace(spec.stations[i].id, i);
   std::vector<std::vector<std::string>> visitors(spec.stations.size());
-  for (const ProductSpec& p : spec.products)
-    for (const std::string& s : visited_stations(spec, p)) {
+  const std::vector<std::vector<std::string>> visited = visited_stations(spec);
+  for (std::size_t p = 0; p < spec.products.size(); ++p)
+    for (const std::string& s : visited[p]) {
       const auto it = station_index.find(s);
       if (it == station_index.end()) continue;
       auto& v = visitors[it->second];
       // Products are taken one at a time: if p is there already, it is the last one.
-      if (v.empty() || v.back() != p.id) v.push_back(p.id);
+      if (v.empty() || v.back() != spec.products[p].id) v.push_back(spec.products[p].id);
     }
   const std::unordered_set<std::string> products(product_ids.begin(), product_ids.end());
 
@@ -774,6 +793,22 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   std::unordered_map<std::string, const std::vector<BomEntrySpec>*> bom_of;
   for (const ProductSpec& p : spec.products)
     if (!p.bom.empty()) bom_of.emplace(p.id, &p.bom);
+  // The sources that create each product id, in source order: those naming it, or a product it is
+  // a component of (its parts are released as their components).
+  std::unordered_map<std::string, std::vector<std::size_t>> creators;
+  for (std::size_t k = 0; k < spec.sources.size(); ++k) {
+    const auto made = [&](const std::string& id) {
+      std::vector<std::size_t>& v = creators[id];
+      if (v.empty() || v.back() != k) v.push_back(k);
+    };
+    const auto named = [&](const std::string& product) {
+      made(product);
+      if (const auto it = bom_of.find(product); it != bom_of.end())
+        for (const BomEntrySpec& line : *it->second) made(line.product);
+    };
+    for (const MixEntry& m : spec.sources[k].mix) named(m.product);
+    for (const OrderSpec& o : spec.sources[k].orders) named(o.product);
+  }
   for (const StationSpec& st : spec.stations) graph_input.stations.push_back(st.id);
   graph_input.source_count = spec.sources.size();
   for (const ProductSpec& p : spec.products) {
@@ -781,21 +816,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
       const auto it = station_index.find(id);
       return it == station_index.end() ? std::string::npos : it->second;
     });
-    for (std::size_t k = 0; k < spec.sources.size(); ++k) {
-      // It, or a product it is a component of (its parts are released as their components).
-      const auto made = [&](const std::string& product) {
-        if (product == p.id) return true;
-        const auto it = bom_of.find(product);
-        if (it == bom_of.end()) return false;
-        for (const BomEntrySpec& line : *it->second)
-          if (line.product == p.id) return true;
-        return false;
-      };
-      bool creates = false;
-      for (const MixEntry& m : spec.sources[k].mix) creates = creates || made(m.product);
-      for (const OrderSpec& o : spec.sources[k].orders) creates = creates || made(o.product);
-      if (creates) gp.sources.push_back(k);
-    }
+    if (const auto it = creators.find(p.id); it != creators.end()) gp.sources = it->second;
     graph_input.products.push_back(std::move(gp));
   }
   const topology::RouteGraph graph(graph_input);
@@ -817,15 +838,16 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
                       "which stops the run with an error");
   }
 
+  std::unordered_set<std::string> on_refused_rework;  // the rework routes of stations without `rejects`
+  for (const StationSpec& other : spec.stations)
+    if (!other.params.rejects) on_refused_rework.insert(other.rework_route.begin(), other.rework_route.end());
   for (std::size_t i = 0; i < spec.stations.size(); ++i) {
     const StationSpec& st = spec.stations[i];
     if (st.id.empty()) continue;
     if (unvisited[i]) {
       // A station on a rework route the loader refused (its error is reported) is not a second mistake.
-      const bool on_refused_rework = std::any_of(spec.stations.begin(), spec.stations.end(), [&](const StationSpec& other) {
-        return !other.params.rejects && std::find(other.rework_route.begin(), other.rework_route.end(), st.id) != other.rework_route.end();
-      });
-      if (!on_refused_rework) ctx.error(st.mark, station_path(i), "station " + quoted(st.id, '\'') + " is on no product's route");
+      if (!on_refused_rework.count(st.id))
+        ctx.error(st.mark, station_path(i), "station " + quoted(st.id, '\'') + " is on no product's route");
       continue;
     }
     if (!r.process_ok[i] || st.process) continue;
@@ -858,6 +880,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
     const auto it = first_station_of.find(product);
     return it == first_station_of.end() ? nullptr : it->second;
   };
+  const ProductLookup lookup(spec);
   std::unordered_map<std::string, const SourceSpec*> saturated_feeding;
   for (std::size_t i = 0; i < spec.sources.size(); ++i) {
     const SourceSpec& s = spec.sources[i];
@@ -881,9 +904,9 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
                 "station " + quoted(*station, '\'') + " is already fed by the saturated source " +
                     quoted(it->second->id, '\'') + " (line " + std::to_string(it->second->mark.line) + ")");
     else if (ctx.error_count() == 0)
-      check_saturated_pace(ctx, spec, r.run_ticks, i, station_index);
+      check_saturated_pace(ctx, spec, r.run_ticks, i, station_index, lookup);
   }
-  if (ctx.error_count() == 0) warn_overload(ctx, spec, station_index);
+  if (ctx.error_count() == 0) warn_overload(ctx, spec, station_index, lookup);
 }
 
 /// Parses, overrides, reads and checks; `text` is nullopt when reading the file failed.

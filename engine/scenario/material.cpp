@@ -22,15 +22,6 @@ std::optional<std::string> station_reference(ReadContext& ctx, const YamlNode& n
 
 std::string product_path(std::size_t p) { return item_path("products", p); }
 
-/// Whether `product` is a component of another (its route ends where that one is assembled: it is
-/// consumed there, never processed).
-bool is_component(const ScenarioSpec& spec, const std::string& product) {
-  for (const ProductSpec& p : spec.products)
-    for (const BomEntrySpec& line : p.bom)
-      if (line.product == product && p.id != product) return true;
-  return false;
-}
-
 }  // namespace
 
 // ---- reading -------------------------------------------------------------------------------------
@@ -379,20 +370,46 @@ topology::RouteInput::Product route_moves(const ScenarioSpec& spec, const Produc
   return out;
 }
 
-std::vector<std::string> visited_stations(const ScenarioSpec& spec, const ProductSpec& product) {
+std::vector<bool> component_products(const ScenarioSpec& spec) {
+  std::unordered_set<std::string> components;
+  for (const ProductSpec& p : spec.products)
+    for (const BomEntrySpec& line : p.bom)
+      if (line.product != p.id) components.insert(line.product);
+  std::vector<bool> out(spec.products.size());
+  for (std::size_t p = 0; p < spec.products.size(); ++p) out[p] = components.count(spec.products[p].id) > 0;
+  return out;
+}
+
+std::vector<std::vector<std::string>> visited_stations(const ScenarioSpec& spec) {
   std::unordered_map<std::string, const StationSpec*> station_of;
   for (const StationSpec& st : spec.stations) station_of.emplace(st.id, &st);
-  std::vector<std::string> out;
-  // A component's last station consumes it: it has no process time there for this product.
-  const std::size_t n = product.route.size() - (is_component(spec, product.id) && !product.route.empty() ? 1 : 0);
-  for (std::size_t k = 0; k < n; ++k)
-    for (const std::string& s : product.route[k].stations) {
-      out.push_back(s);
-      const auto it = station_of.find(s);
-      if (it != station_of.end() && it->second->params.rejects)
-        out.insert(out.end(), it->second->rework_route.begin(), it->second->rework_route.end());
-    }
+  const std::vector<bool> component = component_products(spec);
+  std::vector<std::vector<std::string>> out(spec.products.size());
+  for (std::size_t p = 0; p < spec.products.size(); ++p) {
+    const ProductSpec& product = spec.products[p];
+    // A component's last station consumes it: it has no process time there for this product.
+    const std::size_t n = product.route.size() - (component[p] && !product.route.empty() ? 1 : 0);
+    for (std::size_t k = 0; k < n; ++k)
+      for (const std::string& s : product.route[k].stations) {
+        out[p].push_back(s);
+        const auto it = station_of.find(s);
+        if (it != station_of.end() && it->second->params.rejects)
+          out[p].insert(out[p].end(), it->second->rework_route.begin(), it->second->rework_route.end());
+      }
+  }
   return out;
+}
+
+ProcessTimes::ProcessTimes(const std::vector<StationSpec>& stations) : stations_(&stations), by_product_(stations.size()) {
+  for (std::size_t s = 0; s < stations.size(); ++s)
+    for (const ProductDistribution& pd : stations[s].process_by_product) by_product_[s].emplace(pd.product, &pd.dist);
+}
+
+const Distribution* ProcessTimes::find(std::size_t s, const std::string& product) const {
+  const auto it = by_product_[s].find(product);
+  if (it != by_product_[s].end()) return it->second;
+  const StationSpec& st = (*stations_)[s];
+  return st.process ? &*st.process : nullptr;
 }
 
 // ---- building ------------------------------------------------------------------------------------
@@ -411,7 +428,8 @@ std::vector<std::vector<std::uint32_t>> entry_steps(const ProductSpec& product) 
 }
 
 std::vector<models::RouteStepParams> build_route_steps(
-    const ScenarioSpec& spec, const ProductSpec& product, const std::function<std::size_t(const std::string&)>& station_index,
+    const ScenarioSpec& spec, const ProductSpec& product, bool component,
+    const std::function<std::size_t(const std::string&)>& station_index,
     const std::function<kernel::Distribution(std::size_t, const std::string&)>& process_time) {
   using models::RouteStepParams;
   const auto step_at = [&](const std::string& station, std::uint32_t next) {
@@ -427,7 +445,6 @@ std::vector<models::RouteStepParams> build_route_steps(
   steps.reserve(n);
   // The route as written: plain steps, and choice steps whose alternatives follow.
   const auto entries = entry_steps(product);
-  const bool component = is_component(spec, product.id);
   for (std::size_t k = 0; k < n; ++k) {
     const RouteEntrySpec& e = product.route[k];
     if (component && k + 1 == n && !e.any) {

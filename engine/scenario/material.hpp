@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "models/plant.hpp"
@@ -43,17 +44,38 @@ std::vector<bool> produced_products(const ScenarioSpec& spec);
 topology::RouteInput::Product route_moves(const ScenarioSpec& spec, const ProductSpec& product,
                                           const std::function<std::size_t(const std::string&)>& station_index);
 
-/// The stations a part of `product` visits: its route's, alternatives', and rework routes'.
-std::vector<std::string> visited_stations(const ScenarioSpec& spec, const ProductSpec& product);
+/// Whether each product (in product order) is a component of another: its route ends where that
+/// one is assembled, where it is consumed, never processed.
+std::vector<bool> component_products(const ScenarioSpec& spec);
+
+/// The stations a part of each product (in product order) visits: its route's, alternatives', and
+/// rework routes'. All at once: a hostile file may hold a hundred thousand products.
+std::vector<std::vector<std::string>> visited_stations(const ScenarioSpec& spec);
+
+/// The process time of each product at each station: the product's own entry (the first, should
+/// there be two), else the station's one distribution (a station has one or the other). A map per
+/// station that has entries: a hostile file may give one station 100,000.
+class ProcessTimes {
+ public:
+  explicit ProcessTimes(const std::vector<StationSpec>& stations);
+  /// Station `s`'s process time for `product`, or null when it has none (the loader says so).
+  const Distribution* find(std::size_t s, const std::string& product) const;
+
+ private:
+  const std::vector<StationSpec>* stations_;
+  std::vector<std::unordered_map<std::string, const Distribution*>> by_product_;
+};
 
 /// The route steps (models/route.hpp) of each route entry of `product`: the entry's own step, or
 /// the steps of its alternatives (after the route's own steps, in entry order).
 std::vector<std::vector<std::uint32_t>> entry_steps(const ProductSpec& product);
 
 /// Every product's steps: its route, its alternatives, and the rework routes of the stations it
-/// visits. `station_index(id)` and `process_time(station index, product id)` resolve names.
+/// visits; a `component` (component_products) has no process at its route's last station.
+/// `station_index(id)` and `process_time(station index, product id)` resolve names.
 std::vector<models::RouteStepParams> build_route_steps(
-    const ScenarioSpec& spec, const ProductSpec& product, const std::function<std::size_t(const std::string&)>& station_index,
+    const ScenarioSpec& spec, const ProductSpec& product, bool component,
+    const std::function<std::size_t(const std::string&)>& station_index,
     const std::function<kernel::Distribution(std::size_t, const std::string&)>& process_time);
 
 }  // namespace plantwin::scenario

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -285,6 +286,13 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
 
   const std::vector<std::string> fleet_ids = fleet_ids_of(spec);
   std::unordered_map<std::string, std::size_t> command_flow;  // fleet -> its before_move flow
+  std::unordered_map<std::string, std::size_t> product_index;  // the first of each id, as find_product
+  for (std::size_t p = 0; p < spec.products.size(); ++p) product_index.emplace(spec.products[p].id, p);
+  std::optional<std::vector<std::vector<std::string>>> visited;  // by product, when a flow names products
+  const auto visits = [&](std::size_t product, const std::string& station) {
+    if (!visited) visited = visited_stations(spec);
+    return std::find((*visited)[product].begin(), (*visited)[product].end(), station) != (*visited)[product].end();
+  };
   std::int64_t routes = 0;
   bool routes_reported = false;
   for (std::size_t i = 0; i < spec.messages.size(); ++i) {
@@ -323,12 +331,11 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
     }
     if (input.products_named) {
       for (std::size_t k = 0; k < m.products.size(); ++k) {
-        const ProductSpec* product = spec.find_product(m.products[k]);
-        if (!product) {
+        const auto product = product_index.find(m.products[k]);
+        if (product == product_index.end()) {
           ctx.error(m.product_marks[k], path + ".products",
                     "unknown product " + quoted(m.products[k], '\'') + ctx.suggest(m.products[k], product_ids));
-        } else if (const auto visited = station ? visited_stations(spec, *product) : std::vector<std::string>{};
-                   station && std::find(visited.begin(), visited.end(), station->id) == visited.end()) {
+        } else if (station && !visits(product->second, station->id)) {
           ctx.error(m.product_marks[k], path + ".products",
                     "product " + quoted(m.products[k], '\'') + " never visits station " + quoted(station->id, '\''));
         }
