@@ -10,20 +10,22 @@ namespace plantwin::run {
 namespace {
 constexpr double NaN = std::numeric_limits<double>::quiet_NaN();
 
-/// Whether station `s` assembles: the first station of a product with a bill of materials.
-bool assembles(const models::PlantParams& plant, std::size_t s) {
+/// Whether each station assembles: the first station of a product with a bill of materials.
+std::vector<bool> assembly_stations(const models::PlantParams& plant) {
+  std::vector<bool> out(plant.stations.size(), false);
   for (const models::ProductParams& p : plant.products)
-    if (!p.bom.empty() && !p.route.empty() && p.route.front().station == s) return true;
-  return false;
+    if (!p.bom.empty() && !p.route.empty() && p.route.front().station < out.size()) out[p.route.front().station] = true;
+  return out;
 }
 }  // namespace
 
 void add_material_sections(Json& doc, const models::PlantParams& plant, const RunOutcome& outcome) {
   const auto& reps = outcome.replications;
   Json& stations = doc["stations"];
+  const std::vector<bool> assembles = assembly_stations(plant);
   for (std::size_t s = 0; s < plant.stations.size(); ++s) {
     const models::StationParams& params = plant.stations[s].params;
-    const bool assembly = assembles(plant, s);
+    const bool assembly = assembles[s];
     // Every station that can fail a part counts its failed passes (PLANNING.md §4), scrapped or not.
     const bool rejects = params.yield < 1.0 || params.rejects.has_value();
     if (!rejects && !params.batch && !assembly) continue;
@@ -40,7 +42,10 @@ void add_material_sections(Json& doc, const models::PlantParams& plant, const Ru
       size.push_back(m.batch_size.count() > 0 ? m.batch_size.mean() : NaN);
       wait.push_back(m.fill_wait.count() > 0 ? m.fill_wait.mean() : NaN);
     }
-    Json& j = stations[plant.stations[s].id];
+    // The section holds every station in plant order (result_document.cpp): found by its index,
+    // not by a search through up to 100,000 ids.
+    auto& members = stations.members();
+    Json& j = s < members.size() && members[s].first == plant.stations[s].id ? members[s].second : stations[plant.stations[s].id];
     if (rejects) j["rejected"] = kpi(rejected);
     if (params.rejects) {
       j["reworked"] = kpi(reworked);
@@ -65,7 +70,7 @@ void add_material_sections(Json& doc, const models::PlantParams& plant, const Ru
     if (!plant.sources[k].params.wip_limit) continue;
     std::vector<double> backlog;
     for (const auto& r : reps) backlog.push_back(k < r.sources.size() ? r.sources[k].backlog_mean : 0.0);
-    Json& j = sources[plant.sources[k].id] = Json::object();
+    Json& j = sources.add(plant.sources[k].id, Json::object());  // source ids are unique (the loader says so)
     j["wip_limit"] = *plant.sources[k].params.wip_limit;
     j["backlog"] = kpi(backlog);
   }

@@ -38,7 +38,7 @@ void add_operator_sections(Json& doc, const models::PlantParams& plant, const Ru
       waits.push_back(m.wait.count() > 0 ? m.wait.mean() : NaN);
       pooled.merge(m.wait_histogram);
     }
-    Json& j = section[pool.id] = Json::object();
+    Json& j = section.add(pool.id, Json::object());  // pool ids are unique (the loader says so)
     j["count"] = pool.count;
     j["utilization"] = kpi(utilization);
     Json& by_task = j["busy"] = Json::object();

@@ -67,15 +67,16 @@ std::optional<RouteEntrySpec> read_route_entry(ReadContext& ctx, const YamlNode&
     e.any = true;
     const YamlNode& list = *map.get("any");
     const std::string list_path = map.child_path("any");
+    std::unordered_set<std::string> listed;  // a hostile list may hold 100,000
     const bool is_list = for_each_item(ctx, list, list_path, "a list of station ids",
                                        [&](const YamlNode& item, const std::string& item_path, std::size_t) {
                                          const auto id = station_reference(ctx, item, item_path, station_refs);
                                          ok = ok && id.has_value();
-                                         for (const std::string& s : e.stations)
-                                           if (id && s == *id) {
-                                             ctx.error(item, item_path, "station " + quoted(*id, '\'') + " is listed twice");
-                                             ok = false;
-                                           }
+                                         // Said at every listing after the first (once each).
+                                         if (!listed.insert(id.value_or("")).second && id) {
+                                           ctx.error(item, item_path, "station " + quoted(*id, '\'') + " is listed twice");
+                                           ok = false;
+                                         }
                                          e.stations.push_back(id.value_or(""));
                                          e.station_marks.push_back(ctx.mark(item));
                                        });
@@ -92,9 +93,7 @@ std::optional<RouteEntrySpec> read_route_entry(ReadContext& ctx, const YamlNode&
       for (const YamlEntry* entry : w.entries()) {
         const std::string& station = entry->key->text;
         const std::string weight_path = child_path(w.path(), station);
-        bool listed = false;
-        for (const std::string& s : e.stations) listed = listed || s == station;
-        if (!listed) {
+        if (!listed.count(station)) {
           ctx.error(*entry->key, weight_path, "station " + quoted(station, '\'') + " is not among the alternatives");
           ok = false;
           continue;

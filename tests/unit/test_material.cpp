@@ -278,6 +278,13 @@ stations: [{id: m1, process: 10s}]
 )";
   CHECK_THAT(load_error(base), Catch::Contains("products[0].route[0].any: alternatives need at least two stations"));
   CHECK_THAT(load_error(base, {"products.p.route.0={any: [m1, m1]}"}), Catch::Contains("listed twice"));
+  {
+    // Said once at each repeat, however often the station came before.
+    const auto thrice = *scenario::parse_override("products.p.route.0={any: [m1, m1, m1]}");
+    const auto result = scenario::load_scenario_text(base, "t.yaml", {thrice});
+    CHECK(result.diagnostics.error_count() == 2);
+    CHECK(result.diagnostics.first_error() == "--set[1]:1:31: error: products[0].route[0].any[1]: station 'm1' is listed twice");
+  }
   CHECK_THAT(load_error(base, {"products.p.route.0=m1", "stations.m1.batch={max: 2, min: 3}"}),
              Catch::Contains("stations[0].batch.min: min 3 is more than max 2"));
   CHECK_THAT(load_error(base, {"products.p.route.0=m1", "stations.m1.rejects={route: [m1]}", "stations.m1.yield=0.9"}),
