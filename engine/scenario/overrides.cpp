@@ -104,13 +104,12 @@ class OverrideApplier {
  private:
   /// A list item named by the `id` of a map item, or by a 0-based index.
   YamlEntry* find_item(YamlNode& list, const Segment& segment, const std::string& walked) {
-    std::vector<std::string> ids;
-    for (YamlEntry& e : list.entries) {
+    const auto id_of = [](const YamlEntry& e) -> const std::string* {
       const YamlEntry* id = e.value->find("id");
-      if (!id || !id->value->is_scalar()) continue;
-      if (id->value->text == segment.name) return &e;
-      ids.push_back(id->value->text);
-    }
+      return id && id->value->is_scalar() ? &id->value->text : nullptr;
+    };
+    for (YamlEntry& e : list.entries)
+      if (const std::string* id = id_of(e); id && *id == segment.name) return &e;
     if (all_digits(segment.name) && segment.name.size() <= 9) {
       const std::size_t index = std::stoul(std::string(segment.name));
       if (index < list.entries.size()) return &list.entries[index];
@@ -118,6 +117,9 @@ class OverrideApplier {
                                    std::to_string(list.entries.size()) + " item(s)");
       return nullptr;
     }
+    std::vector<std::string> ids;  // for "did you mean" (only now: a file may set 20,000 items of a long list)
+    for (const YamlEntry& e : list.entries)
+      if (const std::string* id = id_of(e)) ids.push_back(*id);
     const std::string list_name = walked.substr(walked.rfind('.') == std::string::npos ? 0 : walked.rfind('.') + 1);
     error_at(segment.column, "no " + item_noun(list_name) + " " + quoted(segment.name, '\'') + " in " + walked +
                                  ctx_.suggest(std::string(segment.name), ids));
