@@ -45,6 +45,7 @@ class TransportChecker {
   }
 
  private:
+  struct Leg;  // a fleet's trip between two stations (below)
   void check_ids() {
     std::vector<Declaration> transport, nodes, segments;
     for (std::size_t i = 0; i < t_.fleets.size(); ++i)
@@ -242,10 +243,13 @@ class TransportChecker {
       return;
     }
     const topology::Reachability reach = topology::PathNetwork(nodes, layout_.segments).reachability();
-    for (std::size_t i = 0; i < t_.fleets.size(); ++i) check_fleet_reach(i, reach);
+    std::vector<std::vector<const Leg*>> legs_of(t_.fleets.size());  // in leg order
+    for (const Leg& leg : legs_)
+      if (leg.fleet < legs_of.size()) legs_of[leg.fleet].push_back(&leg);
+    for (std::size_t i = 0; i < t_.fleets.size(); ++i) check_fleet_reach(i, legs_of[i], reach);
   }
 
-  void check_fleet_reach(std::size_t index, const topology::Reachability& reach) {
+  void check_fleet_reach(std::size_t index, const std::vector<const Leg*>& fleet_legs, const topology::Reachability& reach) {
     const FleetSpec& f = t_.fleets[index];
     const auto home = layout_.find(f.home);
     if (!home) return;
@@ -263,10 +267,9 @@ class TransportChecker {
     };
     std::vector<PlacedLeg> legs;
     std::set<std::pair<topology::NodeIndex, topology::NodeIndex>> seen;
-    for (const Leg& leg : legs_) {
-      if (leg.fleet != index) continue;
-      const topology::NodeIndex from = place_.at(leg.from), to = place_.at(leg.to);
-      if (seen.emplace(from, to).second) legs.push_back({&leg, from, to});
+    for (const Leg* leg : fleet_legs) {
+      const topology::NodeIndex from = place_.at(leg->from), to = place_.at(leg->to);
+      if (seen.emplace(from, to).second) legs.push_back({leg, from, to});
     }
     // Every question below is answered yes when all the fleet's nodes lie in one strongly
     // connected component, the usual layout: then nothing is left to check.
