@@ -1,30 +1,50 @@
 #include "models/assembly.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "models/plant.hpp"
 
 namespace plantwin::models {
 
-Kits::Kits(const PlantParams& plant, const std::vector<ProductIndex>& assembled) {
+Kits::Kits(const PlantParams& plant, const std::vector<ProductIndex>& assembled) : orders_(&plant.orders) {
   for (const ProductIndex p : assembled) {
     const ProductParams& product = plant.products[p];
     const auto a = static_cast<int>(assemblies_.size());
     assemblies_.push_back({static_cast<ProductIndex>(p), &product.bom});
     std::size_t size = 0;
     for (std::size_t l = 0; l < product.bom.size(); ++l) {
-      const ProductIndex c = product.bom[l].component;
-      if (line_of_.size() <= c) line_of_.resize(c + 1, {-1, -1});
-      line_of_[c] = {a, static_cast<int>(l)};  // the loader: a component belongs to one product here
+      lines_.push_back({product.bom[l].component, a, static_cast<int>(l)});
       size += static_cast<std::size_t>(product.bom[l].count);
     }
     kit_size_ = std::max(kit_size_, size);
   }
-  for (const OrderParams& o : plant.orders) order_product_.push_back(o.product);
+  // The loader: a component belongs to one product here (were there two, the last would count).
+  std::stable_sort(lines_.begin(), lines_.end(), [](const Line& x, const Line& y) { return x.component < y.component; });
+  std::vector<Line> unique;
+  for (const Line& l : lines_) {
+    if (!unique.empty() && unique.back().component == l.component)
+      unique.back() = l;
+    else
+      unique.push_back(l);
+  }
+  lines_ = std::move(unique);
+}
+
+const Kits::Line* Kits::find_line(ProductIndex component) const {
+  const auto it = std::lower_bound(lines_.begin(), lines_.end(), component,
+                                   [](const Line& l, ProductIndex c) { return l.component < c; });
+  return it != lines_.end() && it->component == component ? &*it : nullptr;
+}
+
+std::int32_t Kits::kit_order(const Part& component) const {
+  return component.order >= 0 && (*orders_)[static_cast<std::size_t>(component.order)].product == product_of(component)
+             ? component.order
+             : NO_ORDER;
 }
 
 const std::vector<BomLine>& Kits::bom_of(const Part& component) const {
-  return *assemblies_[static_cast<std::size_t>(line_of_[component.product].first)].bom;
+  return *assemblies_[static_cast<std::size_t>(line_of(component.product).assembly)].bom;
 }
 
 std::size_t Kits::kits_in(const Group& g, const std::vector<std::int64_t>& counts) const {
@@ -35,7 +55,8 @@ std::size_t Kits::kits_in(const Group& g, const std::vector<std::int64_t>& count
 }
 
 void Kits::change(const Part& component, std::int64_t delta) {
-  const auto [a, line] = line_of_[component.product];
+  const Line& at = line_of(component.product);
+  const int a = at.assembly, line = at.line;
   const Group g{a, kit_order(component)};
   auto it = counts_.find(g);
   if (it == counts_.end())
@@ -49,13 +70,13 @@ void Kits::change(const Part& component, std::int64_t delta) {
 }
 
 bool Kits::complete(const Part& component) const {
-  const auto [a, line] = line_of_[component.product];
+  const int a = line_of(component.product).assembly;
   const auto it = counts_.find({a, kit_order(component)});
   return it != counts_.end() && kits_in(it->first, it->second) > 0;
 }
 
 std::vector<std::pair<ProductIndex, std::pair<std::int64_t, std::int64_t>>> Kits::progress(const Part& component) const {
-  const auto [a, line] = line_of_[component.product];
+  const int a = line_of(component.product).assembly;
   const std::vector<BomLine>& bom = *assemblies_[static_cast<std::size_t>(a)].bom;
   const auto it = counts_.find({a, kit_order(component)});
   std::vector<std::pair<ProductIndex, std::pair<std::int64_t, std::int64_t>>> out;

@@ -17,6 +17,7 @@ namespace plantwin::models {
 
 struct PlantParams;
 struct BomLine;
+struct OrderParams;
 
 class Kits {
  public:
@@ -26,7 +27,7 @@ class Kits {
   /// Nothing is assembled here.
   bool empty() const { return assemblies_.empty(); }
   /// Whether parts of `product` are components here (their routes end here).
-  bool is_component(ProductIndex product) const { return product < line_of_.size() && line_of_[product].first >= 0; }
+  bool is_component(ProductIndex product) const { return find_line(product) != nullptr; }
   /// The most components one kit holds.
   std::size_t kit_size() const { return kit_size_; }
 
@@ -39,15 +40,12 @@ class Kits {
   std::size_t complete_kits() const { return complete_kits_; }
 
   /// The product `component` is assembled into here and its bill of materials.
-  ProductIndex product_of(const Part& component) const { return assemblies_[static_cast<std::size_t>(line_of_[component.product].first)].product; }
+  ProductIndex product_of(const Part& component) const { return assemblies_[static_cast<std::size_t>(line_of(component.product).assembly)].product; }
   const std::vector<BomLine>& bom_of(const Part& component) const;
 
   /// The order whose kits `component` goes into: its order when that is an order of the product
   /// assembled from it, else NO_ORDER (an order of boards only supplies boards).
-  std::int32_t kit_order(const Part& component) const {
-    return component.order >= 0 && order_product_[static_cast<std::size_t>(component.order)] == product_of(component) ? component.order
-                                                                                                                : NO_ORDER;
-  }
+  std::int32_t kit_order(const Part& component) const;
 
   /// "board 1/1, housing 0/1" for the kit `component` waits for.
   std::vector<std::pair<ProductIndex, std::pair<std::int64_t, std::int64_t>>> progress(const Part& component) const;
@@ -62,9 +60,19 @@ class Kits {
   std::size_t kits_in(const Group& g, const std::vector<std::int64_t>& counts) const;
 
   std::vector<Assembly> assemblies_;
-  std::vector<std::pair<int, int>> line_of_;  // per product: (assembly, BOM line), or (-1, -1)
+  /// Where a component goes: its assembly here and its line of that assembly's bill of materials.
+  struct Line {
+    ProductIndex component;
+    int assembly, line;
+  };
+  /// A component's line, or null: a search of the few components here (a table by product index
+  /// would make 20,000 assembly stations hold 20,000 tables as long as the product list).
+  const Line* find_line(ProductIndex component) const;
+  /// Precondition: is_component(component).
+  const Line& line_of(ProductIndex component) const { return *find_line(component); }
+  std::vector<Line> lines_;  // sorted by component
   std::size_t kit_size_ = 0;
-  std::vector<ProductIndex> order_product_;  // per order of the plant: its product
+  const std::vector<OrderParams>* orders_;  // the plant's
   // Components waiting, per group and BOM line (ordered: iteration is deterministic).
   std::map<Group, std::vector<std::int64_t>> counts_;
   std::size_t complete_kits_ = 0;
