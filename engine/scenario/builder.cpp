@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cassert>
 #include <string>
-#include <unordered_map>
 
+#include "scenario/id_index.hpp"
 #include "scenario/transport.hpp"
 #include "scenario/planning.hpp"
 #include "scenario/material.hpp"
@@ -14,33 +14,14 @@ namespace plantwin::scenario {
 
 namespace {
 
-// Index of each id in its list, found in constant time: a plant of 100,000 stations looked them up
-// by a linear scan for each route step, 45 s before its first event.
-template <class T>
-class IndexOf {
- public:
-  explicit IndexOf(const std::vector<T>& items) {
-    index_.reserve(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i) index_.emplace(items[i].id, i);
-  }
-  std::size_t operator()(const std::string& id) const {
-    const auto it = index_.find(id);
-    assert(it != index_.end() && "the loader guarantees that ids resolve");
-    return it == index_.end() ? 0 : it->second;
-  }
-
- private:
-  std::unordered_map<std::string, std::size_t> index_;
-};
-
-models::StationParams station_params(const IndexOf<ProductSpec>& product_index, const StationSpec& st) {
+models::StationParams station_params(const IdIndex& products, const StationSpec& st) {
   // The declared values as read; the builder only resolves what names other things.
   models::StationParams p = st.params;
   if (st.setup) {
     p.setup_any = st.setup->any;
     for (const auto& e : st.setup->matrix) {
-      const auto from = static_cast<models::ProductIndex>(product_index(e.from));
-      const auto to = static_cast<models::ProductIndex>(product_index(e.to));
+      const auto from = static_cast<models::ProductIndex>(products.at(e.from));
+      const auto to = static_cast<models::ProductIndex>(products.at(e.to));
       if (from != to) p.setup_pairs.push_back({from, to, e.dist});
     }
     std::sort(p.setup_pairs.begin(), p.setup_pairs.end(),
@@ -53,8 +34,8 @@ models::StationParams station_params(const IndexOf<ProductSpec>& product_index, 
 
 models::PlantParams build_plant_params(const ScenarioSpec& spec) {
   models::PlantParams plant;
-  const IndexOf<StationSpec> station_index(spec.stations);
-  const IndexOf<ProductSpec> product_index(spec.products);
+  const IdIndex station_index(spec.stations);
+  const IdIndex product_index(spec.products);
   const ProcessTimes process_time(spec.stations);
   const std::vector<bool> component = component_products(spec);
   plant.products.reserve(spec.products.size());
@@ -64,14 +45,14 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
     p.id = pr.id;
     // Its steps: the route, then what alternatives and rework add (scenario/material.cpp).
     p.route = build_route_steps(
-        spec, pr, component[k], [&](const std::string& id) { return station_index(id); },
+        spec, pr, component[k], [&](const std::string& id) { return station_index.at(id); },
         [&](std::size_t s, const std::string& product) {
           const Distribution* d = process_time.find(s, product);
           assert(d && "the loader guarantees a process time for every product that visits");
           return d ? *d : Distribution{};
         });
     for (const BomEntrySpec& line : pr.bom)
-      p.bom.push_back({static_cast<models::ProductIndex>(product_index(line.product)), line.count});
+      p.bom.push_back({static_cast<models::ProductIndex>(product_index.at(line.product)), line.count});
     plant.products.push_back(std::move(p));
   }
   plant.stations.reserve(spec.stations.size());
@@ -84,7 +65,7 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
       case SourceSpec::Kind::ORDERS: p.kind = models::SourceParams::Kind::ORDERS; break;
     }
     for (const auto& m : so.mix)
-      p.mix.emplace_back(static_cast<models::ProductIndex>(product_index(m.product)), m.weight);
+      p.mix.emplace_back(static_cast<models::ProductIndex>(product_index.at(m.product)), m.weight);
     p.interarrival = so.interarrival;
     p.limit = so.limit;
     p.wip_limit = so.wip_limit;
@@ -95,7 +76,7 @@ models::PlantParams build_plant_params(const ScenarioSpec& spec) {
                      [&](std::size_t a, std::size_t b) { return so.orders[a].release < so.orders[b].release; });
     for (std::size_t i : order_index) {
       const OrderSpec& o = so.orders[i];
-      const auto product = static_cast<models::ProductIndex>(product_index(o.product));
+      const auto product = static_cast<models::ProductIndex>(product_index.at(o.product));
       const auto global = static_cast<std::int32_t>(plant.orders.size());
       plant.orders.push_back(models::OrderParams{o.id, so.id, product, o.quantity, o.release, o.due, o.priority});
       p.orders.push_back(models::OrderRelease{o.release, product, o.quantity, global});

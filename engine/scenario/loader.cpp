@@ -9,6 +9,7 @@
 
 #include "scenario/checks.hpp"
 #include "scenario/declared.hpp"
+#include "scenario/id_index.hpp"
 #include "scenario/transport.hpp"
 #include "scenario/network.hpp"
 #include "scenario/overrides.hpp"
@@ -576,17 +577,17 @@ std::string station_path(std::size_t i) { return item_path("stations", i); }
 /// first stations of the products whose bills of materials hold it), and process times.
 class ProductLookup {
  public:
-  explicit ProductLookup(const ScenarioSpec& spec) : process_times_(spec.stations) {
+  explicit ProductLookup(const ScenarioSpec& spec)
+      : products_(&spec.products), index_(spec.products), process_times_(spec.stations) {
     for (const ProductSpec& p : spec.products) {
-      by_id_.emplace(p.id, &p);
       if (p.route.empty()) continue;
       for (const BomEntrySpec& line : p.bom)
         assembly_stations_[line.product].insert(p.route.front().stations.begin(), p.route.front().stations.end());
     }
   }
   const ProductSpec* product(const std::string& id) const {
-    const auto it = by_id_.find(id);
-    return it == by_id_.end() ? nullptr : it->second;
+    const std::size_t p = index_.find(id);
+    return p == IdIndex::NONE ? nullptr : &(*products_)[p];
   }
   bool assembled_at(const std::string& component, const std::string& station) const {
     const auto it = assembly_stations_.find(component);
@@ -601,8 +602,9 @@ class ProductLookup {
   }
 
  private:
+  const std::vector<ProductSpec>* products_;  // the spec's: a lookup lives inside check_scenario, before the spec moves
+  IdIndex index_;
   ProcessTimes process_times_;
-  std::unordered_map<std::string, const ProductSpec*> by_id_;
   std::unordered_map<std::string, std::unordered_set<std::string>> assembly_stations_;
 };
 
@@ -623,7 +625,7 @@ double station_pace(const StationSpec& st, double mean) {
 /// one. Said at the process time of the station that gives it. All process times 0 at the first
 /// station are left to the run's stall check (no progress).
 void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_ticks, std::size_t source,
-                          const std::unordered_map<std::string, std::size_t>& station_index, const ProductLookup& lookup) {
+                          const IdIndex& station_index, const ProductLookup& lookup) {
   const SourceSpec& s = spec.sources[source];
   if (s.limit && static_cast<double>(*s.limit) <= MAX_RECURRENCES) return;  // it says how many there can be
   std::vector<const ProductSpec*> products;
@@ -635,18 +637,18 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
     heaviest = std::max(heaviest, m.weight);
   }
   if (products.empty() || !(heaviest > 0)) return;
-  const auto first = station_index.find(products.front()->route.front().station());
-  if (first == station_index.end()) return;
+  const std::size_t first = station_index.find(products.front()->route.front().station());
+  if (first == IdIndex::NONE) return;
   // The mix's mean process time at the first station (weights over the heaviest: no overflow).
   double weights = 0, weighted_mean = 0;
   for (std::size_t k = 0; k < products.size(); ++k) {
-    const std::optional<double> mean = lookup.mean_process(first->second, products[k]->id);
+    const std::optional<double> mean = lookup.mean_process(first, products[k]->id);
     if (!mean) return;
     weights += s.mix[k].weight / heaviest;
     weighted_mean += s.mix[k].weight / heaviest * *mean;
   }
-  double pace = station_pace(spec.stations[first->second], weighted_mean / weights);
-  std::size_t at = first->second;
+  double pace = station_pace(spec.stations[first], weighted_mean / weights);
+  std::size_t at = first;
   if (products.size() == 1) {
     const ProductSpec& p = *products.front();
     // A component (in a `bom`) is consumed many to a process where it is assembled (the first
@@ -656,15 +658,15 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
       if (before.params.yield < 1 || before.params.rejects) break;
       const RouteEntrySpec& step = p.route[k];
       if (step.any || !step.via.empty() || lookup.assembled_at(p.id, step.station())) break;
-      const auto it = station_index.find(step.station());
-      if (it == station_index.end()) break;
-      const StationSpec& st = spec.stations[it->second];
+      const std::size_t i = station_index.find(step.station());
+      if (i == IdIndex::NONE) break;
+      const StationSpec& st = spec.stations[i];
       if (st.params.buffer == models::StationParams::INFINITE) break;
-      const std::optional<double> mean = lookup.mean_process(it->second, p.id);
+      const std::optional<double> mean = lookup.mean_process(i, p.id);
       if (!mean) return;
       if (const double here = station_pace(st, *mean); here < pace) {
         pace = here;
-        at = it->second;
+        at = i;
       }
     }
   }
@@ -687,15 +689,15 @@ void check_saturated_pace(ReadContext& ctx, const ScenarioSpec& spec, Tick run_t
 /// lower bound: above 1 no steady state exists, the queue grows without bound and every KPI
 /// depends on the horizon. At exactly 1 it may or may not grow (an M/M/1 queue does, a
 /// deterministic one does not): warned about from 1.001.
-void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const std::unordered_map<std::string, std::size_t>& station_index,
+void warn_overload(ReadContext& ctx, const ScenarioSpec& spec, const IdIndex& station_index,
                    const ProductLookup& lookup) {
   const auto first_station = [&](const std::string& product) -> std::optional<std::size_t> {
     const ProductSpec* p = lookup.product(product);
     if (p == nullptr || !p->bom.empty() || p->route.empty() || p->route.front().any || !p->route.front().via.empty())
       return std::nullopt;
-    const auto it = station_index.find(p->route.front().station());
-    if (it == station_index.end() || spec.stations[it->second].params.buffer != models::StationParams::INFINITE) return std::nullopt;
-    return it->second;
+    const std::size_t i = station_index.find(p->route.front().station());
+    if (i == IdIndex::NONE || spec.stations[i].params.buffer != models::StationParams::INFINITE) return std::nullopt;
+    return i;
   };
   // A mean of a year or less is the mean of the draws too (draws are capped at 100 years).
   constexpr double MAX_CERTAIN_MEAN = 365 * 86400.0, HALF_TICK = 0.5e-9;
@@ -773,16 +775,12 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
 
   // Which products visit each station, in product order, each once. (Sets and maps throughout:
   // a hostile file may hold a hundred thousand products visiting one station.)
-  std::unordered_map<std::string, std::size_t> station_index;
-  for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index.emplace(spec.stations[i].id, i);
+  const IdIndex station_index(spec.stations);
   std::vector<std::vector<std::string>> visitors(spec.stations.size());
-  const std::vector<std::vector<std::string>> visited = visited_stations(spec);
-  for (std::size_t p = 0; p < spec.products.size(); ++p)
-    for (const std::string& s : visited[p]) {
-      const auto it = station_index.find(s);
-      if (it == station_index.end()) continue;
-      auto& v = visitors[it->second];
-      // Products are taken one at a time: if p is there already, it is the last one.
+  const std::vector<std::vector<std::size_t>> visiting_products = station_visitors(spec);
+  for (std::size_t s = 0; s < spec.stations.size(); ++s)
+    for (std::size_t p : visiting_products[s]) {
+      auto& v = visitors[s];
       if (v.empty() || v.back() != spec.products[p].id) v.push_back(spec.products[p].id);
     }
   const std::unordered_set<std::string> products(product_ids.begin(), product_ids.end());
@@ -790,33 +788,14 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   // The material routes as a graph (topology layer): stations on no route are errors; loops
   // through stations with finite buffers are warned about, since they can deadlock.
   topology::RouteInput graph_input;
-  std::unordered_map<std::string, const std::vector<BomEntrySpec>*> bom_of;
-  for (const ProductSpec& p : spec.products)
-    if (!p.bom.empty()) bom_of.emplace(p.id, &p.bom);
-  // The sources that create each product id, in source order: those naming it, or a product it is
-  // a component of (its parts are released as their components).
-  std::unordered_map<std::string, std::vector<std::size_t>> creators;
-  for (std::size_t k = 0; k < spec.sources.size(); ++k) {
-    const auto made = [&](const std::string& id) {
-      std::vector<std::size_t>& v = creators[id];
-      if (v.empty() || v.back() != k) v.push_back(k);
-    };
-    const auto named = [&](const std::string& product) {
-      made(product);
-      if (const auto it = bom_of.find(product); it != bom_of.end())
-        for (const BomEntrySpec& line : *it->second) made(line.product);
-    };
-    for (const MixEntry& m : spec.sources[k].mix) named(m.product);
-    for (const OrderSpec& o : spec.sources[k].orders) named(o.product);
-  }
+  const std::vector<std::vector<std::size_t>> sources_of = producing_sources(spec);
+  const IdIndex product_index(spec.products);
   for (const StationSpec& st : spec.stations) graph_input.stations.push_back(st.id);
   graph_input.source_count = spec.sources.size();
   for (const ProductSpec& p : spec.products) {
-    topology::RouteInput::Product gp = route_moves(spec, p, [&](const std::string& id) {
-      const auto it = station_index.find(id);
-      return it == station_index.end() ? std::string::npos : it->second;
-    });
-    if (const auto it = creators.find(p.id); it != creators.end()) gp.sources = it->second;
+    topology::RouteInput::Product gp = route_moves(spec, p, [&](const std::string& id) { return station_index.find(id); });
+    // A product's id: a duplicated one has its first product's sources.
+    gp.sources = sources_of[product_index.at(p.id)];
     graph_input.products.push_back(std::move(gp));
   }
   const topology::RouteGraph graph(graph_input);
@@ -865,22 +844,18 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
 
   if (!r.sources_ok) return;
   check_material(ctx, spec);
-  const std::vector<bool> produced = produced_products(spec);
   for (std::size_t i = 0; i < spec.products.size(); ++i)
-    if (!produced[i])
+    if (sources_of[i].empty())
       ctx.warning(spec.products[i].mark, item_path("products", i),
                   "no source produces product " + quoted(spec.products[i].id, '\''));
 
   // A saturated source creates a part whenever its first station has room: it needs one first
   // station, and one station cannot be fed that way twice.
-  std::unordered_map<std::string, const std::string*> first_station_of;
-  for (const ProductSpec& p : spec.products)
-    if (!p.route.empty() && !p.route.front().any && p.bom.empty()) first_station_of.emplace(p.id, &p.route.front().station());
-  const auto first = [&](const std::string& product) -> const std::string* {
-    const auto it = first_station_of.find(product);
-    return it == first_station_of.end() ? nullptr : it->second;
-  };
   const ProductLookup lookup(spec);
+  const auto first = [&](const std::string& product) -> const std::string* {
+    const ProductSpec* p = lookup.product(product);
+    return p && !p->route.empty() && !p->route.front().any && p->bom.empty() ? &p->route.front().station() : nullptr;
+  };
   std::unordered_map<std::string, const SourceSpec*> saturated_feeding;
   for (std::size_t i = 0; i < spec.sources.size(); ++i) {
     const SourceSpec& s = spec.sources[i];

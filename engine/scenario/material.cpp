@@ -1,11 +1,13 @@
 #include "scenario/material.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "scenario/declared.hpp"
+#include "scenario/id_index.hpp"
 #include "scenario/text.hpp"
 
 namespace plantwin::scenario {
@@ -207,28 +209,29 @@ void read_station_material(ReadContext& ctx, MapReader& map, StationSpec& st, st
 
 // ---- checks --------------------------------------------------------------------------------------
 
-std::vector<bool> produced_products(const ScenarioSpec& spec) {
-  std::unordered_map<std::string, std::size_t> index;
-  for (std::size_t p = 0; p < spec.products.size(); ++p) index.emplace(spec.products[p].id, p);
-  std::vector<bool> produced(spec.products.size(), false);
-  const auto mark = [&](const std::string& id) {
-    const auto it = index.find(id);
-    if (it == index.end()) return;
-    produced[it->second] = true;
-    for (const BomEntrySpec& line : spec.products[it->second].bom)
-      if (const auto c = index.find(line.product); c != index.end()) produced[c->second] = true;
-  };
-  for (const SourceSpec& s : spec.sources) {
-    for (const MixEntry& m : s.mix) mark(m.product);
-    for (const OrderSpec& o : s.orders) mark(o.product);
+std::vector<std::vector<std::size_t>> producing_sources(const ScenarioSpec& spec) {
+  const IdIndex index(spec.products);
+  std::vector<std::vector<std::size_t>> out(spec.products.size());
+  for (std::size_t k = 0; k < spec.sources.size(); ++k) {
+    // Sources are taken in order: if k is among a product's sources already, it is the last one.
+    const auto made = [&](std::size_t p) {
+      if (out[p].empty() || out[p].back() != k) out[p].push_back(k);
+    };
+    const auto named = [&](const std::string& id) {
+      const std::size_t p = index.find(id);
+      if (p == IdIndex::NONE) return;  // an unknown product: reported as such
+      made(p);
+      for (const BomEntrySpec& line : spec.products[p].bom)
+        if (const std::size_t c = index.find(line.product); c != IdIndex::NONE) made(c);
+    };
+    for (const MixEntry& m : spec.sources[k].mix) named(m.product);
+    for (const OrderSpec& o : spec.sources[k].orders) named(o.product);
   }
-  return produced;
+  return out;
 }
 
 void check_material(ReadContext& ctx, const ScenarioSpec& spec) {
-  std::unordered_map<std::string, std::size_t> product_index, station_index;
-  for (std::size_t p = 0; p < spec.products.size(); ++p) product_index.emplace(spec.products[p].id, p);
-  for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index.emplace(spec.stations[i].id, i);
+  const IdIndex product_index(spec.products), station_index(spec.stations);
 
   // Bills of materials: one level, components whose routes end where the product starts.
   std::vector<std::string> component_of(spec.products.size());
@@ -242,11 +245,11 @@ void check_material(ReadContext& ctx, const ScenarioSpec& spec) {
       continue;
     }
     for (const BomEntrySpec& line : product.bom) {
-      const auto it = product_index.find(line.product);
-      if (it == product_index.end()) continue;  // reported as unknown
+      const std::size_t c = product_index.find(line.product);
+      if (c == IdIndex::NONE) continue;  // reported as unknown
       const std::string path = product_path(p) + ".bom." + line.product;
-      const ProductSpec& component = spec.products[it->second];
-      if (it->second == p) {
+      const ProductSpec& component = spec.products[c];
+      if (c == p) {
         ctx.error(line.mark, path, "a product cannot be a component of itself");
         continue;
       }
@@ -257,13 +260,13 @@ void check_material(ReadContext& ctx, const ScenarioSpec& spec) {
                       "through this product's bill instead)");
         continue;
       }
-      if (!component_of[it->second].empty() && component_of[it->second] != product.id) {
+      if (!component_of[c].empty() && component_of[c] != product.id) {
         ctx.error(line.mark, path,
                   "product " + quoted(line.product, '\'') + " is already a component of " +
-                      quoted(component_of[it->second], '\'') + "; a product is a component of one product");
+                      quoted(component_of[c], '\'') + "; a product is a component of one product");
         continue;
       }
-      component_of[it->second] = product.id;
+      component_of[c] = product.id;
       if (component.route.empty()) continue;
       const RouteEntrySpec& last = component.route.back();
       if (last.any || last.station() != first.station())
@@ -278,8 +281,8 @@ void check_material(ReadContext& ctx, const ScenarioSpec& spec) {
   std::vector<bool> assembles(spec.stations.size(), false);
   for (const ProductSpec& product : spec.products)
     if (!product.bom.empty() && !product.route.empty() && !product.route.front().any)
-      if (const auto it = station_index.find(product.route.front().station()); it != station_index.end())
-        assembles[it->second] = true;
+      if (const std::size_t i = station_index.find(product.route.front().station()); i != IdIndex::NONE)
+        assembles[i] = true;
   for (std::size_t i = 0; i < spec.stations.size(); ++i) {
     const StationSpec& st = spec.stations[i];
     const std::string path = item_path("stations", i);
@@ -294,15 +297,15 @@ void check_material(ReadContext& ctx, const ScenarioSpec& spec) {
       ctx.warning(st.rejects_mark, path + ".rejects", "the station has no `yield` below 1: no part is ever rejected");
     if (st.params.rejects)
       for (std::size_t k = 0; k < st.rework_route.size(); ++k) {
-        const auto it = station_index.find(st.rework_route[k]);
-        if (it == station_index.end()) continue;
-        if (it->second == i)
+        const std::size_t r = station_index.find(st.rework_route[k]);
+        if (r == IdIndex::NONE) continue;
+        if (r == i)
           ctx.error(st.rework_marks[k], path + ".rejects.route[" + std::to_string(k) + "]",
                     "a rework route leads away from the station; `then: back` brings the part back to it");
-        else if (assembles[it->second])
+        else if (assembles[r])
           ctx.error(st.rework_marks[k], path + ".rejects.route[" + std::to_string(k) + "]",
                     "station " + quoted(st.rework_route[k], '\'') + " assembles kits; it cannot rework single parts");
-        else if (spec.stations[it->second].params.batch)
+        else if (spec.stations[r].params.batch)
           ctx.error(st.rework_marks[k], path + ".rejects.route[" + std::to_string(k) + "]",
                     "station " + quoted(st.rework_route[k], '\'') + " batches; a rework route takes single parts");
       }
@@ -313,9 +316,9 @@ void check_material(ReadContext& ctx, const ScenarioSpec& spec) {
     const SourceSpec& source = spec.sources[s];
     if (source.kind != SourceSpec::Kind::SATURATED) continue;
     for (const MixEntry& m : source.mix) {
-      const auto it = product_index.find(m.product);
-      if (it == product_index.end()) continue;
-      const ProductSpec& product = spec.products[it->second];
+      const std::size_t p = product_index.find(m.product);
+      if (p == IdIndex::NONE) continue;
+      const ProductSpec& product = spec.products[p];
       if (!product.bom.empty())
         ctx.error(m.mark, item_path("sources", s),
                   "a saturated source feeds one station; product " + quoted(m.product, '\'') +
@@ -379,24 +382,33 @@ std::vector<bool> component_products(const ScenarioSpec& spec) {
   return out;
 }
 
-std::vector<std::vector<std::string>> visited_stations(const ScenarioSpec& spec) {
-  std::unordered_map<std::string, const StationSpec*> station_of;
-  for (const StationSpec& st : spec.stations) station_of.emplace(st.id, &st);
+std::vector<std::vector<std::size_t>> station_visitors(const ScenarioSpec& spec) {
+  const IdIndex station_index(spec.stations);
   const std::vector<bool> component = component_products(spec);
-  std::vector<std::vector<std::string>> out(spec.products.size());
+  std::vector<std::vector<std::size_t>> out(spec.stations.size());
   for (std::size_t p = 0; p < spec.products.size(); ++p) {
+    // Products are taken in order: if p is among a station's visitors already, it is the last one.
+    const auto add_visitor = [&](std::size_t s) {
+      if (out[s].empty() || out[s].back() != p) out[s].push_back(p);
+    };
     const ProductSpec& product = spec.products[p];
     // A component's last station consumes it: it has no process time there for this product.
     const std::size_t n = product.route.size() - (component[p] && !product.route.empty() ? 1 : 0);
     for (std::size_t k = 0; k < n; ++k)
-      for (const std::string& s : product.route[k].stations) {
-        out[p].push_back(s);
-        const auto it = station_of.find(s);
-        if (it != station_of.end() && it->second->params.rejects)
-          out[p].insert(out[p].end(), it->second->rework_route.begin(), it->second->rework_route.end());
+      for (const std::string& station : product.route[k].stations) {
+        const std::size_t s = station_index.find(station);
+        if (s == IdIndex::NONE) continue;  // an unknown station: reported as such
+        add_visitor(s);
+        if (spec.stations[s].params.rejects)
+          for (const std::string& r : spec.stations[s].rework_route)
+            if (const std::size_t i = station_index.find(r); i != IdIndex::NONE) add_visitor(i);
       }
   }
   return out;
+}
+
+bool visits(const std::vector<std::size_t>& visitors, std::size_t product) {
+  return std::binary_search(visitors.begin(), visitors.end(), product);
 }
 
 ProcessTimes::ProcessTimes(const std::vector<StationSpec>& stations) : stations_(&stations), by_product_(stations.size()) {

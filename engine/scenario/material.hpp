@@ -36,8 +36,10 @@ void read_station_material(ReadContext& ctx, MapReader& map, StationSpec& statio
 /// rework routes, batches, and what saturated sources can feed.
 void check_material(ReadContext& ctx, const ScenarioSpec& spec);
 
-/// Products a source makes: those it names and, through bills of materials, their components.
-std::vector<bool> produced_products(const ScenarioSpec& spec);
+/// The sources (indices, ascending, each once) that create each product (in product order): those
+/// naming it in a mix or an order, and those naming a product it is a component of (their parts
+/// are released as their components). A duplicated product id is resolved to its first product.
+std::vector<std::vector<std::size_t>> producing_sources(const ScenarioSpec& spec);
 
 /// Where `product`'s parts start, move (alternatives and rework included) and leave, for the
 /// route graph; `station_index(id)` is the station's index or `npos` for an unknown one.
@@ -48,9 +50,12 @@ topology::RouteInput::Product route_moves(const ScenarioSpec& spec, const Produc
 /// one is assembled, where it is consumed, never processed.
 std::vector<bool> component_products(const ScenarioSpec& spec);
 
-/// The stations a part of each product (in product order) visits: its route's, alternatives', and
-/// rework routes'. All at once: a hostile file may hold a hundred thousand products.
-std::vector<std::vector<std::string>> visited_stations(const ScenarioSpec& spec);
+/// The products (indices, ascending, each once) whose parts visit each station (in station order):
+/// on their route, as an alternative, or on its stations' rework routes. All at once: a hostile
+/// file may hold a hundred thousand products. Unknown station ids are left out.
+std::vector<std::vector<std::size_t>> station_visitors(const ScenarioSpec& spec);
+/// Whether `product` is among a station's `visitors` (one list of station_visitors).
+bool visits(const std::vector<std::size_t>& visitors, std::size_t product);
 
 /// The process time of each product at each station: the product's own entry (the first, should
 /// there be two), else the station's one distribution (a station has one or the other). A map per

@@ -6,10 +6,10 @@
 #include <limits>
 #include <map>
 #include <tuple>
-#include <unordered_map>
 #include <unordered_set>
 
 #include "scenario/text.hpp"
+#include "scenario/id_index.hpp"
 #include "topology/network_graph.hpp"
 
 #include "scenario/network_layout.hpp"
@@ -126,9 +126,7 @@ std::shared_ptr<const models::NetworkParams> build_network_params(const Scenario
     return index;
   };
 
-  std::unordered_map<std::string, std::size_t> station_index, product_index;
-  for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index.emplace(spec.stations[i].id, i);
-  for (std::size_t i = 0; i < spec.products.size(); ++i) product_index.emplace(spec.products[i].id, i);
+  const IdIndex station_index(spec.stations), product_index(spec.products);
   for (const MessageSpec& m : spec.messages) {
     models::MessageFlowParams f;
     f.id = m.id;

@@ -15,6 +15,7 @@
 #include "topology/network_graph.hpp"
 
 #include "scenario/checks.hpp"
+#include "scenario/id_index.hpp"
 #include "scenario/network_layout.hpp"
 
 namespace plantwin::scenario {
@@ -286,12 +287,11 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
 
   const std::vector<std::string> fleet_ids = fleet_ids_of(spec);
   std::unordered_map<std::string, std::size_t> command_flow;  // fleet -> its before_move flow
-  std::unordered_map<std::string, std::size_t> product_index;  // the first of each id, as find_product
-  for (std::size_t p = 0; p < spec.products.size(); ++p) product_index.emplace(spec.products[p].id, p);
-  std::optional<std::vector<std::vector<std::string>>> visited;  // by product, when a flow names products
-  const auto visits = [&](std::size_t product, const std::string& station) {
-    if (!visited) visited = visited_stations(spec);
-    return std::find((*visited)[product].begin(), (*visited)[product].end(), station) != (*visited)[product].end();
+  const IdIndex product_index(spec.products);  // the first of each id, as find_product
+  std::optional<std::vector<std::vector<std::size_t>>> visitors;  // by station, when a flow names products
+  const auto visited = [&](std::size_t product, const StationSpec& station) {
+    if (!visitors) visitors = station_visitors(spec);
+    return visits((*visitors)[static_cast<std::size_t>(&station - spec.stations.data())], product);
   };
   std::int64_t routes = 0;
   bool routes_reported = false;
@@ -331,11 +331,11 @@ void check_messages(ReadContext& ctx, const ScenarioSpec& spec, const Layout& la
     }
     if (input.products_named) {
       for (std::size_t k = 0; k < m.products.size(); ++k) {
-        const auto product = product_index.find(m.products[k]);
-        if (product == product_index.end()) {
+        const std::size_t product = product_index.find(m.products[k]);
+        if (product == IdIndex::NONE) {
           ctx.error(m.product_marks[k], path + ".products",
                     "unknown product " + quoted(m.products[k], '\'') + ctx.suggest(m.products[k], product_ids));
-        } else if (station && !visits(product->second, station->id)) {
+        } else if (station && !visited(product, *station)) {
           ctx.error(m.product_marks[k], path + ".products",
                     "product " + quoted(m.products[k], '\'') + " never visits station " + quoted(station->id, '\''));
         }

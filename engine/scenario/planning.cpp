@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <unordered_map>
 
 #include "scenario/declared.hpp"
+#include "scenario/id_index.hpp"
 #include "scenario/text.hpp"
 #include "scenario/units.hpp"
 
@@ -111,13 +111,6 @@ std::vector<models::TimeWindow> windows(const std::vector<WindowSpec>& in) {
   std::vector<models::TimeWindow> out;
   for (const WindowSpec& w : in) out.push_back({w.from, w.to});
   return out;
-}
-
-template <class T>
-std::unordered_map<std::string, std::size_t> index_by_id(const std::vector<T>& items) {
-  std::unordered_map<std::string, std::size_t> index;
-  for (std::size_t i = 0; i < items.size(); ++i) index.emplace(items[i].params.id, i);
-  return index;
 }
 
 /// `interrupted: restart` starts an interrupted work over with the same duration. When failures
@@ -252,8 +245,8 @@ void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vecto
 }
 
 void build_planning(const ScenarioSpec& spec, models::PlantParams& plant) {
-  const auto calendars = index_by_id(spec.calendars);
-  const auto pools = index_by_id(spec.operators);
+  const auto id_of = [](const auto& item) -> const std::string& { return item.params.id; };
+  const IdIndex calendars(spec.calendars, id_of), pools(spec.operators, id_of);
   const auto calendar = [&](const std::string& id) -> std::optional<std::size_t> {
     if (id.empty()) return std::nullopt;
     return calendars.at(id);

@@ -11,6 +11,7 @@
 #include "scenario/checks.hpp"
 #include "scenario/material.hpp"
 #include "scenario/declared.hpp"
+#include "scenario/id_index.hpp"
 #include "scenario/text.hpp"
 #include "topology/path_network.hpp"
 #include "scenario/transport_layout.hpp"
@@ -29,8 +30,7 @@ std::shared_ptr<const models::TransportParams> build_transport(const ScenarioSpe
   if (!t.any() && !any_via) return nullptr;
 
   auto out = std::make_shared<models::TransportParams>();
-  std::unordered_map<std::string, std::size_t> station_index;
-  for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index.emplace(spec.stations[i].id, i);
+  const IdIndex station_index(spec.stations);
   out->station_node.assign(spec.stations.size(), topology::NO_NODE);
 
   ResolvedLayout resolved;

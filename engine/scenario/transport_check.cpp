@@ -10,6 +10,7 @@
 
 #include "scenario/checks.hpp"
 #include "scenario/declared.hpp"
+#include "scenario/id_index.hpp"
 #include "scenario/text.hpp"
 #include "topology/path_network.hpp"
 #include "scenario/transport_layout.hpp"
@@ -27,12 +28,12 @@ constexpr std::size_t MAX_PATH_TABLE_ENTRIES = 25'000'000;
 
 class TransportChecker {
  public:
-  TransportChecker(ReadContext& ctx, const ScenarioSpec& spec) : ctx_(ctx), spec_(spec), t_(spec.transport) {
+  TransportChecker(ReadContext& ctx, const ScenarioSpec& spec)
+      : ctx_(ctx), spec_(spec), t_(spec.transport), station_index_(spec.stations) {
     for (const StationSpec& s : spec.stations) {
       stations_named_ = stations_named_ && !s.id.empty();
       station_ids_.push_back(s.id);
     }
-    for (std::size_t i = 0; i < spec.stations.size(); ++i) station_index_.emplace(spec.stations[i].id, i);
   }
 
   void run(bool routes_ok) {
@@ -92,7 +93,7 @@ class TransportChecker {
     for (const PlaceSpec& p : layout.places) {
       const std::string path = "layout.places." + p.station;
       written_places_.insert(p.station);
-      if (stations_named_ && !station_index_.count(p.station)) {
+      if (stations_named_ && !station_index_.contains(p.station)) {
         ctx_.error(p.station_mark, "layout.places",
                    "unknown station " + quoted(p.station, '\'') + ctx_.suggest(p.station, station_ids_));
         places_known_ = false;
@@ -129,7 +130,7 @@ class TransportChecker {
       for (std::size_t k = 0; k < a.stations.size(); ++k) {
         const std::string& s = a.stations[k];
         const std::string path = item_path(item_path("arms", i) + ".stations", k);
-        if (stations_named_ && !station_index_.count(s)) {
+        if (stations_named_ && !station_index_.contains(s)) {
           ctx_.error(a.station_marks[k], path, "unknown station " + quoted(s, '\'') + ctx_.suggest(s, station_ids_));
           continue;
         }
@@ -341,7 +342,7 @@ class TransportChecker {
     // A place written with an unknown node, or a misspelt station in `places`, is reported
     // there already.
     for (const std::string* s : {&from, &to})
-      if (t_.layout && places_known_ && !written_places_.count(*s) && station_index_.count(*s)) {
+      if (t_.layout && places_known_ && !written_places_.count(*s) && station_index_.contains(*s)) {
         ctx_.error(at, path,
                    "station " + quoted(*s, '\'') + " has no place on the layout, so fleet " + quoted(via, '\'') +
                        " cannot " + (s == &from ? "pick parts up" : "deliver parts") + " there (add it to layout.places)");
@@ -362,7 +363,7 @@ class TransportChecker {
   const TransportSpec& t_;
   bool stations_named_ = true;
   std::vector<std::string> station_ids_, node_ids_;
-  std::unordered_map<std::string, std::size_t> station_index_;
+  IdIndex station_index_;
   ResolvedLayout layout_;
   std::unordered_map<std::string, topology::NodeIndex> place_;  // station -> node, only queried
   std::unordered_set<std::string> written_places_;  // stations written in `places`, only queried

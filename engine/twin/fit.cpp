@@ -102,7 +102,7 @@ Json plot_tables(std::vector<double> x, const Distribution& d) {
 class Fitter {
  public:
   Fitter(const ScenarioSpec& spec, const FitOptions& options, FitResult& result, YamlEdit& edit)
-      : spec_(spec), visited_(scenario::visited_stations(spec)), options_(options), result_(result), edit_(edit) {}
+      : spec_(spec), visitors_(scenario::station_visitors(spec)), options_(options), result_(result), edit_(edit) {}
 
   void run(const Collected& c, const std::vector<OrderTrack>& orders, const std::vector<std::string>& order_ids) {
     for (std::size_t s = 0; s < spec_.stations.size(); ++s) station(s, c);
@@ -156,11 +156,7 @@ class Fitter {
     const scenario::StationSpec& st = spec_.stations[s];
     const std::string prefix = "stations." + st.id;
     const YamlNode* node = item("stations", st.id);
-    // Which products visit the station (in product order).
-    std::vector<std::size_t> visitors;
-    for (std::size_t p = 0; p < spec_.products.size(); ++p)
-      if (std::find(visited_[p].begin(), visited_[p].end(), st.id) != visited_[p].end()) visitors.push_back(p);
-    process(s, c, node, prefix, visitors);
+    process(s, c, node, prefix, visitors_[s]);
     setup(s, c, node, prefix);
     failures(s, c, node, prefix);
     yield(s, c, node, prefix);
@@ -440,7 +436,7 @@ class Fitter {
   }
 
   const ScenarioSpec& spec_;
-  const std::vector<std::vector<std::string>> visited_;  // by product (scenario::visited_stations)
+  const std::vector<std::vector<std::size_t>> visitors_;  // by station, in product order (scenario::station_visitors)
   const FitOptions& options_;
   FitResult& result_;
   YamlEdit& edit_;

@@ -11,6 +11,7 @@
 #include "models/plant.hpp"
 #include "run/runner.hpp"
 #include "scenario/builder.hpp"
+#include "scenario/id_index.hpp"
 #include "twin/families.hpp"
 #include "twin/replay.hpp"
 
@@ -43,11 +44,8 @@ void replay_releases(models::PlantParams& params, const scenario::ScenarioSpec& 
                      const std::vector<OrderTrack>& orders, const std::vector<std::string>& order_ids) {
   const std::size_t products = params.products.size();
   std::vector<bool> saturated(products, false), other(products, false);
-  const auto product_index = [&](const std::string& id) {
-    for (std::size_t p = 0; p < products; ++p)
-      if (params.products[p].id == id) return p;
-    return products;
-  };
+  const scenario::IdIndex index(params.products);
+  const auto product_index = [&](const std::string& id) { return std::min(index.find(id), products); };
   for (const auto& so : spec.sources) {
     for (const auto& m : so.mix)
       if (const std::size_t p = product_index(m.product); p < products)
