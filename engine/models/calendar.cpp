@@ -45,11 +45,11 @@ bool inside(const std::vector<TimeWindow>& windows, Tick t) {
 
 /// The first window end or start after `t` among the sorted, disjoint `windows`, or NEVER.
 Tick next_edge(const std::vector<TimeWindow>& windows, Tick t) {
-  for (const TimeWindow& w : windows) {
-    if (w.from > t) return w.from;
-    if (w.to > t) return w.to;
-  }
-  return NEVER;
+  // Disjoint and sorted, so their ends are sorted too: the first window that ends after t holds
+  // the edge (a binary search: a calendar may close thousands of times over a horizon).
+  const auto it = std::upper_bound(windows.begin(), windows.end(), t, [](Tick v, const TimeWindow& w) { return v < w.to; });
+  if (it == windows.end()) return NEVER;
+  return it->from > t ? it->from : it->to;
 }
 
 }  // namespace

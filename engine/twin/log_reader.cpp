@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "scenario/id_index.hpp"
 #include "scenario/planning.hpp"
 #include "scenario/diagnostics.hpp"
 #include "scenario/units.hpp"
@@ -116,36 +117,35 @@ ReplayRules replay_rules(const scenario::ScenarioSpec& spec) {
   std::vector<std::shared_ptr<const models::CalendarParams>> calendars;
   for (const auto& c : spec.calendars)
     calendars.push_back(std::make_shared<const models::CalendarParams>(scenario::compiled_calendar(c)));
+  const scenario::IdIndex calendar_index(spec.calendars, [](const auto& c) -> const std::string& { return c.params.id; });
   for (const auto& st : spec.stations) {
     rules.restart.push_back(st.params.failures && st.params.failures->interrupted == models::FailureParams::Interrupted::RESTART);
     std::shared_ptr<const models::CalendarParams> calendar;
-    for (std::size_t i = 0; i < spec.calendars.size(); ++i)
-      if (!st.calendar.empty() && spec.calendars[i].params.id == st.calendar) calendar = calendars[i];
+    if (const std::size_t i = calendar_index.find(st.calendar); !st.calendar.empty() && i != scenario::IdIndex::NONE)
+      calendar = calendars[i];
     rules.calendar.push_back(std::move(calendar));
     rules.pauses.push_back(st.params.at_shift_end == models::StationParams::AtShiftEnd::PAUSE);
     rules.batches.push_back(st.params.batch.has_value());
   }
-  const auto station_index = [&](const std::string& id) -> std::int32_t {
-    for (std::size_t i = 0; i < spec.stations.size(); ++i)
-      if (spec.stations[i].id == id) return static_cast<std::int32_t>(i);
-    return -1;
-  };
+  const scenario::IdIndex station_index(spec.stations);
   for (const auto& st : spec.stations) {
     const auto& r = st.params.rejects;
     std::int32_t first = -1;
     if (r && r->then == models::RejectsParams::Then::BACK && r->max_attempts != models::RejectsParams::UNLIMITED && !st.rework_route.empty())
-      first = station_index(st.rework_route.front());
-    // Ambiguous when a route goes on from this station to that one: good parts would look rejected.
-    for (const auto& p : spec.products)
-      for (std::size_t k = 0; first >= 0 && k + 1 < p.route.size(); ++k) {
-        const auto& here = p.route[k].stations;
-        const auto& next = p.route[k + 1].stations;
-        if (std::find(here.begin(), here.end(), st.id) != here.end() &&
-            std::find(next.begin(), next.end(), st.rework_route.front()) != next.end())
-          first = -1;
-      }
+      if (const std::size_t i = station_index.find(st.rework_route.front()); i != scenario::IdIndex::NONE)
+        first = static_cast<std::int32_t>(i);
     rules.rework_first.push_back(first);
   }
+  // Ambiguous when a route goes on from a station to its rework's first station: good parts would
+  // look rejected. Each route step once (a plant may hold thousands of products and of stations).
+  for (const auto& p : spec.products)
+    for (std::size_t k = 0; k + 1 < p.route.size(); ++k)
+      for (const std::string& id : p.route[k].stations) {
+        const std::size_t s = station_index.find(id);
+        if (s == scenario::IdIndex::NONE || rules.rework_first[s] < 0) continue;
+        const auto& next = p.route[k + 1].stations;
+        if (std::find(next.begin(), next.end(), spec.stations[s].rework_route.front()) != next.end()) rules.rework_first[s] = -1;
+      }
   return rules;
 }
 

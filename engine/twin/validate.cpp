@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 #include <sstream>
+#include <unordered_map>
 
 #include "kernel/stats.hpp"
 #include "models/plant.hpp"
@@ -53,13 +54,15 @@ void replay_releases(models::PlantParams& params, const scenario::ScenarioSpec& 
     for (const auto& o : so.orders)
       if (const std::size_t p = product_index(o.product); p < products) other[p] = true;
   }
+  // The scenario's due dates by order id (the last one of an id, as order ids are plant-wide).
+  std::unordered_map<std::string, std::optional<Tick>> due_of;
+  for (const auto& so : spec.sources)
+    for (const auto& so_order : so.orders) due_of.insert_or_assign(so_order.id, so_order.due);
   params.orders.clear();
   for (std::size_t o = 0; o < orders.size(); ++o) {
     const OrderTrack& t = orders[o];
     std::optional<Tick> due;
-    for (const auto& so : spec.sources)
-      for (const auto& so_order : so.orders)
-        if (so_order.id == order_ids[o]) due = so_order.due;
+    if (const auto it = due_of.find(order_ids[o]); it != due_of.end()) due = it->second;
     params.orders.push_back(models::OrderParams{order_ids[o], "log", static_cast<models::ProductIndex>(std::max(0, t.product)),
                                                 std::max<std::int64_t>(t.released, 1), t.first_release, due});
   }

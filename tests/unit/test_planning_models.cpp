@@ -2,6 +2,7 @@
 // and operator pools, with the exact cases of the spec.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 #include "plant_fixtures.hpp"
@@ -71,6 +72,40 @@ TEST_CASE("a calendar's on-time is its shifts on its days minus breaks and close
     CHECK(always.is_on(123 * H));
     CHECK(always.next_change(0) == models::NEVER);
   }
+}
+
+TEST_CASE("a calendar closed thousands of times changes exactly where its windows say", "[planning][calendar]") {
+  // Two shifts a day and 3,000 closed windows (some overlapping, some touching, some inside off
+  // time): next_change and on_time against a walk over every edge.
+  std::vector<models::TimeWindow> closed;
+  for (Tick k = 0; k < 3000; ++k) {
+    const Tick from = k * 5 * H + (k % 7) * 13 * MIN;
+    closed.push_back({from, from + (1 + k % 5) * H});  // k % 5 == 4: reaches into the next one
+  }
+  const models::CalendarParams c = calendar({{6 * H, 14 * H}, {14 * H, 22 * H}}, {{10 * H, 10 * H + 30 * MIN}}, closed);
+  // Every instant where is_on could change: the week pattern's edges and the closed windows'.
+  std::vector<Tick> edges;
+  for (Tick d = 0; d < 700; ++d)
+    for (Tick e : {6 * H, 10 * H, 10 * H + 30 * MIN, 22 * H}) edges.push_back(d * models::DAY + e);
+  for (const auto& w : closed) {
+    edges.push_back(w.from);
+    edges.push_back(w.to);
+  }
+  std::sort(edges.begin(), edges.end());
+  const auto expected_next = [&](Tick t) {
+    for (auto it = std::upper_bound(edges.begin(), edges.end(), t); it != edges.end(); ++it)
+      if (c.is_on(*it) != c.is_on(t)) return *it;
+    return models::NEVER;
+  };
+  constexpr Tick STEP = 37 * MIN + 11 * S;
+  Tick on = 0, t = 0;
+  for (; t < 15000 * H; t += STEP) {
+    INFO("t = " << t);
+    REQUIRE(c.next_change(t) == expected_next(t));
+    on += c.on_time(t, t + STEP);
+  }
+  CHECK(on == c.on_time(0, t));
+  CHECK(on > 0);
 }
 
 TEST_CASE("one shift a day: work in progress pauses at the end of the shift and resumes the next day", "[planning][calendar]") {
