@@ -45,11 +45,11 @@ void ReadContext::add(const std::vector<Diagnostic>& diagnostics) {
 }
 
 bool ReadContext::visit(const YamlNode& node) {
-  if (++visits_ <= MAX_VISITS) return true;
-  if (visits_ == MAX_VISITS + 1)
+  const std::size_t budget = document_.limits().visits;
+  if (++visits_ <= budget) return true;
+  if (visits_ == budget + 1)
     error(node, "",
-          "the document expands to more than " + std::to_string(MAX_VISITS) +
-              " values (are aliases repeating large parts?)");
+          "the document expands to more than " + std::to_string(budget) + " values (are aliases repeating large parts?)");
   return false;
 }
 

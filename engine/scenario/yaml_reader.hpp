@@ -18,7 +18,7 @@
 /// Reading goes on after an error, so that one pass reports every error of a file.
 ///
 /// The reader only descends where the schema expects something, and counts the nodes it visits
-/// (an alias can make a small tree look huge): past MAX_VISITS it reports one error and reads no
+/// (an alias can make a small tree look huge): past a budget (MAX_VISITS) it reports one error and reads no
 /// further.
 
 #include <cstddef>
@@ -41,7 +41,8 @@ namespace plantwin::scenario {
 /// found so far, and the budgets that keep hostile input cheap.
 class ReadContext {
  public:
-  static constexpr std::size_t MAX_VISITS = 2'000'000;
+  /// A scenario's budget of visits; a document may set its own (YamlDocument::Limits).
+  static constexpr std::size_t MAX_VISITS = YamlDocument::MAX_VISITS;
   /// Diagnostics kept before sorting; further ones are only counted.
   static constexpr std::size_t MAX_KEPT = 10'000;
 
@@ -57,7 +58,8 @@ class ReadContext {
   void add(const std::vector<Diagnostic>& diagnostics);
   std::size_t error_count() const { return errors_; }
 
-  /// Counts one visited node; false (after one error) once more than MAX_VISITS were visited.
+  /// Counts one visited node; false (after one error) once more than the document's budget of
+  /// visits (MAX_VISITS for a scenario) were visited.
   bool visit(const YamlNode& node);
 
   /// did_you_mean() within a budget of comparisons over the whole read, so that thousands of

@@ -401,8 +401,8 @@ class TreeBuilder final : public YAML::EventHandler {
   }
 
   void count(const YAML::Mark& mark) {
-    if (++events_ > YamlDocument::MAX_NODES)
-      throw ParseAbort{position_of(mark), "more than " + std::to_string(YamlDocument::MAX_NODES) + " YAML nodes"};
+    if (++events_ > document_.limits().nodes)
+      throw ParseAbort{position_of(mark), "more than " + std::to_string(document_.limits().nodes) + " YAML nodes"};
   }
 
   YamlNode* make(YamlNode::Kind kind, const YAML::Mark& mark) {
@@ -548,8 +548,9 @@ YamlNode* YamlDocument::parse(std::string_view text, const Placement& placement,
     errors.push_back({Diagnostic::Severity::ERROR, std::move(mark), "", std::move(message)});
     return nullptr;
   };
-  if (text.size() > MAX_BYTES)
-    return fail(Mark{placement.file, 0, 0}, "larger than 16 MiB (" + std::to_string(text.size()) + " bytes)");
+  if (text.size() > limits_.bytes)
+    return fail(Mark{placement.file, 0, 0},
+                "larger than " + std::to_string(limits_.bytes >> 20) + " MiB (" + std::to_string(text.size()) + " bytes)");
   // yaml-cpp skips a byte order mark and counts positions after it; so do we.
   if (text.substr(0, UTF8_BOM.size()) == UTF8_BOM) text.remove_prefix(UTF8_BOM.size());
 

@@ -74,8 +74,20 @@ class YamlDocument {
   static constexpr int MAX_DEPTH = 64;
   static constexpr std::size_t MAX_NODES = 1'000'000;
   static constexpr std::size_t MAX_FLOW_BYTES = 1024 * 1024;
+  /// Values a reader visits (ReadContext::visit), aliases expanded.
+  static constexpr std::size_t MAX_VISITS = 2'000'000;
+
+  /// What one document may hold: a scenario's limits by default; a state file (twin/state.cpp),
+  /// which plantwin writes from a plant's log and which grows with its work in progress and its
+  /// orders, takes larger ones.
+  struct Limits {
+    std::size_t bytes = MAX_BYTES;  ///< a whole number of MiB
+    std::size_t nodes = MAX_NODES;
+    std::size_t visits = MAX_VISITS;
+  };
 
   YamlDocument() = default;
+  explicit YamlDocument(Limits limits) : limits_(limits) {}
   YamlDocument(const YamlDocument&) = delete;
   YamlDocument& operator=(const YamlDocument&) = delete;
 
@@ -95,8 +107,10 @@ class YamlDocument {
   Mark mark(const YamlNode& node) const;
   const std::string& file(std::uint32_t source) const { return files_[source]; }
   std::size_t source_count() const { return files_.size(); }
+  const Limits& limits() const { return limits_; }
 
  private:
+  Limits limits_;
   std::deque<YamlNode> nodes_;
   std::vector<std::string> files_;
 };

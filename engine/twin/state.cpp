@@ -750,10 +750,21 @@ class StateReader {
 
 }  // namespace
 
+namespace {
+
+/// A state lists every order the log released and every part in the plant: 120,000 orders or
+/// 160,000 parts in progress write about 15 MiB and 1.8 million YAML nodes, past a scenario's
+/// limits (16 MiB, a million nodes); `run --from` reads and runs such a state in 250 to 320 MiB.
+/// Four times that is still read (64 MiB, 8 million nodes, each read once or twice); more is
+/// refused with a located error.
+constexpr scenario::YamlDocument::Limits STATE_LIMITS{64u << 20, 8'000'000, 16'000'000};
+
+}  // namespace
+
 LoadedState load_state_text(const std::string& text, const std::string& file, const scenario::ScenarioSpec& spec) {
   LoadedState out;
   out.file = file;
-  scenario::YamlDocument document;
+  scenario::YamlDocument document(STATE_LIMITS);
   ReadContext ctx(document);
   static const FamilyResidual residual;
   if (const YamlNode* root = scenario::parse_document(ctx, text, file)) {
@@ -780,7 +791,7 @@ LoadedState load_state_text(const std::string& text, const std::string& file, co
 
 LoadedState load_state(const std::string& path, const scenario::ScenarioSpec& spec) {
   std::vector<scenario::Diagnostic> errors;
-  const auto text = scenario::read_text_file(path, errors);
+  const auto text = scenario::read_text_file(path, errors, STATE_LIMITS.bytes);
   if (!text) {
     LoadedState out;
     out.file = path;

@@ -8,6 +8,8 @@
 #include <string>
 
 #include "scenario/loader.hpp"
+#include "scenario/yaml_reader.hpp"
+#include "scenario/yaml_tree.hpp"
 #include "test_loader_support.hpp"
 
 using namespace plantwin::scenario;
@@ -300,4 +302,29 @@ TEST_CASE("reporting stations on no route takes time linear in their number", "[
   CHECK(loads_in_linear_time(scenario, 5'000, result));
   CHECK(result.diagnostics.error_count() == 20'000);
   CHECK(result.diagnostics.first_error() == "x.yaml:8:5: error: stations[1]: station 'idle0' is on no product's route");
+}
+
+TEST_CASE("a document's own limits are the ones its parse and its reader keep", "[loader][hostile]") {
+  // A scenario's are the defaults; a state file (twin/state.cpp) sets larger ones.
+  YamlDocument document(YamlDocument::Limits{1u << 20, 6, 3});
+  std::vector<Diagnostic> errors;
+  const YamlNode* root = document.parse("[a, b, c, d]", Placement{"x.yaml", 1, 1, false}, errors);
+  REQUIRE(root != nullptr);
+  ReadContext ctx(document);
+  int read = 0;
+  for (const YamlEntry& e : root->entries) read += ctx.visit(*e.value) ? 1 : 0;
+  CHECK(read == 3);
+  Diagnostics found;
+  ctx.flush(found);
+  CHECK(found.first_error() ==
+        "x.yaml:1:11: error: the document expands to more than 3 values (are aliases repeating large parts?)");
+  YamlDocument small(YamlDocument::Limits{1u << 20, 6, 3});
+  CHECK(small.parse("[a, b, c, d, e, f, g]", Placement{"y.yaml", 1, 1, false}, errors) == nullptr);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors.front().message == "more than 6 YAML nodes");
+  errors.clear();
+  YamlDocument tiny(YamlDocument::Limits{1u << 20, 100, 100});
+  CHECK(tiny.parse(std::string((1u << 20) + 1, '#'), Placement{"z.yaml", 1, 1, false}, errors) == nullptr);
+  REQUIRE(errors.size() == 1);
+  CHECK(errors.front().message == "larger than 1 MiB (1048577 bytes)");
 }

@@ -398,6 +398,24 @@ TEST_CASE("a state file is read with located errors", "[twin][state]") {
   CHECK_THAT(warmup.err, Catch::Contains("--warmup and --from: a run from a state has no warm-up"));
 }
 
+TEST_CASE("a state of a plant with more parts in progress than a scenario has YAML nodes is read", "[twin][state]") {
+  // 100,000 waiting parts: 1.1 million YAML nodes and 6.5 MB, past a scenario's million nodes
+  // (`plantwin state` writes such files; `run --from` and the live twin must read them back).
+  const scenario::ScenarioSpec spec = spec_of(DETERMINISTIC);
+  constexpr int PARTS = 100'000;
+  std::string text = "plantwin_state: 1\nat: 100\nreleased: " + std::to_string(PARTS) + "\nleft: 0\nlast_part: " +
+                     std::to_string(PARTS) + "\nstations:\n  - id: a\n    waiting:\n";
+  for (int k = 1; k <= PARTS; ++k)
+    text += "      - {part: '" + std::to_string(k) + "', product: p, released: 0, entered: 0, step: 0}\n";
+  const twin::LoadedState state = twin::load_state_text(text, "big.state.yaml", spec);
+  INFO(state.diagnostics.format_all());
+  REQUIRE(state.warm);
+  CHECK(state.warm->stations.at(0).waiting.size() == PARTS);
+  // Past the state's own limit: refused where it is crossed.
+  const std::string over(65u << 20, '#');
+  CHECK_THAT(refused_state(over, "huge.yaml", spec), Catch::Contains("huge.yaml:1:1: error: larger than 64 MiB (68157440 bytes)"));
+}
+
 TEST_CASE("a state file that contradicts itself is refused where it does", "[twin][state]") {
   const scenario::ScenarioSpec spec = spec_of(DETERMINISTIC);
   const std::string text = refused_state(
