@@ -217,11 +217,12 @@ def _count_track(changes: List[Tuple[float, int]]) -> _Track:
 
 
 def _columns(log) -> Tuple[Dict[str, List[Any]], Optional[str]]:
-    """The log's columns as Python lists (text '' when empty, server and part -1 when empty) and
+    """The log's columns as Python lists (text '' when empty; server and part as integers, -1 when
+    empty, or as a plant's names, '' when empty) and
     the file name for messages."""
     import pandas as pd
 
-    from .eventlog import read_events
+    from .eventlog import as_ids, read_events
 
     name = None
     if isinstance(log, (str, os.PathLike)):
@@ -238,11 +239,11 @@ def _columns(log) -> Tuple[Dict[str, List[Any]], Optional[str]]:
     for c in ("event", "station", "product", "order", "carrier", "from", "to", "state"):
         cols[c] = frame[c].fillna("").astype(str).tolist() if c in frame.columns else [""] * len(frame)
     for c in ("server", "part"):
-        series = frame[c] if c in frame.columns else pd.Series([pd.NA] * len(frame))
-        if c == "server" and series.dtype == object:  # a plant's server names
+        series = as_ids(frame[c]) if c in frame.columns else pd.Series([pd.NA] * len(frame), dtype="Int64")
+        if pd.api.types.is_integer_dtype(series.dtype):
+            cols[c] = series.fillna(-1).astype(int).tolist()
+        else:  # a plant's server names and part ids
             cols[c] = series.fillna("").astype(str).tolist()
-        else:
-            cols[c] = series.astype("Int64").fillna(-1).astype(int).tolist()
     cols["time"] = frame["time"]
     return cols, name
 
@@ -361,6 +362,31 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         server_state[st][k] = state
         colour(st, k, time)
 
+    # A log without servers (an MES's): a part keeps the server that took it, which is its station's
+    # first free one, until it leaves it, enters a station, is loaded or leaves the plant, as the
+    # CLI's replay assigns them (engine/twin/replay.cpp, server_of and let_go).
+    held: List[Dict[Any, int]] = [{} for _ in stations]  # per station: part -> its server
+    held_at: Dict[Any, int] = {}  # part -> the station where it holds a server
+
+    def let_go(p: Any) -> None:
+        st = held_at.pop(p, None)
+        if st is not None:
+            del held[st][p]
+
+    def part_slot(st: int, i: int, taking: bool) -> int:
+        k = server_slot(st, server[i])
+        if k >= 0 or st < 0 or server[i] not in (-1, ""):
+            return k
+        k = held[st].get(part[i], -1)
+        if k < 0 and taking:
+            busy = set(held[st].values())
+            k = next((j for j in range(servers[st]) if j not in busy), -1)
+            if k >= 0:
+                let_go(part[i])
+                held[st][part[i]] = k
+                held_at[part[i]] = st
+        return k
+
     def take(st: int, part: int, k: int, time: float) -> None:
         entered = waiting[st].pop(part, None)
         if entered is not None:
@@ -394,17 +420,19 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             set_state(st, k, state_index[s], t)
         elif ev in ("enter", "assemble"):
             # An assembled part appears in its station's buffer (docs/planning.md, "Assembly").
+            let_go(part[i])
             waiting[st][part[i]] = t
             queue_changes[st].append((t, +1))
             if ev == "assemble":
                 wip_changes.append((t, +1))
         elif ev == "consume":
             # A component consumed by its assembly leaves the buffer and the plant.
+            let_go(part[i])
             if waiting[st].pop(part[i], None) is not None:
                 queue_changes[st].append((t, -1))
             wip_changes.append((t, -1))
         elif ev in ("setup_start", "start"):
-            k = server_slot(st, server[i])
+            k = part_slot(st, i, True)
             take(st, part[i], k, t)
             if k >= 0:
                 server_product[st][k] = product_index.get(product[i], -1)
@@ -413,12 +441,13 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
                 colour(st, k, t)
         elif ev == "end":
             if not has_state_rows:
-                k = server_slot(st, server[i])
+                k = part_slot(st, i, False)
                 if k >= 0:
                     server_state[st][k] = state_index["blocked"]
                     colour(st, k, t)
         elif ev in ("leave", "scrap"):
-            k = server_slot(st, server[i])
+            k = part_slot(st, i, False)
+            let_go(part[i])
             take(st, part[i], k, t)
             if ev == "leave":
                 done[st].append(t)
@@ -443,9 +472,12 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         elif ev == "release":
             wip_changes.append((t, +1))
         elif ev == "exit":
+            let_go(part[i])
             wip_changes.append((t, -1))
             exits.append(t)
         elif ev in ("load", "unload"):
+            if ev == "load":
+                let_go(part[i])
             delta = 1 if ev == "load" else -1
             if carrier[i] in vehicle_index:
                 vload_changes[vehicle_index[carrier[i]]].append((t, delta))

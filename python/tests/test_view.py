@@ -391,6 +391,46 @@ def test_a_log_without_state_rows_gets_its_states_from_its_events(flagship, tmp_
     assert "waiting_transport" not in {data["states"][v // (len(data["products"]) + 1)] for v in data["servers"]["v"]}
 
 
+def test_a_plants_log_without_servers_and_with_text_part_ids_is_drawn_as_plantwins_own(in_root, tmp_path):
+    # An MES export: no `server` column (optional, docs/twin.md), part numbers as text. The view
+    # gives each part its station's first free server, as the engine does: on a plant without
+    # failures the servers' tracks are the same as from plantwin's own log.
+    scenario = "scenarios/examples/job_shop.yaml"
+    log = plantwin.run(scenario, replications=1, events=True).events
+    plain = log[log.event.isin(["release", "enter", "start", "end", "leave", "exit", "setup_start", "setup_end"])][
+        ["time", "event", "station", "server", "part", "product", "order"]]
+    assert plain.server.max() >= 1  # two lathes and two mills, both used
+    mes = plain.drop(columns=["server"]).assign(part=plain.part.map(lambda p: f"PX-{p:06d}"))
+    mes.to_csv(tmp_path / "mes.csv", index=False)
+    read = read_events(tmp_path / "mes.csv")
+    assert str(read.part.dtype) == "string" and read.part.iloc[0].startswith("PX-") and read.server.isna().all()
+    ours, theirs = replay_data(plain, scenario), replay_data(tmp_path / "mes.csv", scenario)
+    assert theirs["servers"] == ours["servers"] and theirs["queues"] == ours["queues"] and theirs["wip"] == ours["wip"]
+    write_view(tmp_path / "mes.csv", scenario, tmp_path / "v")
+    assert (tmp_path / "v" / "index.html").is_file()
+    # Without `leave` rows a part lets go of its server when it enters its next station or exits.
+    # Each server is then drawn through the whole log (it is not held for good by its first part;
+    # a part whose `enter` row comes after the next part's `start` at the same instant still holds
+    # it then, as in the CLI's replay).
+    tracks = replay_data(plain[plain.event != "leave"].drop(columns=["server"]), scenario)["servers"]
+    off = tracks["off"] + [len(tracks["dt"])]
+    changes = [b - a for a, b in zip(off, off[1:]) if b > a]
+    assert len(changes) == 7 and min(changes) > 100
+    # A frame of plain pd.read_csv (servers as floats with NaN) is drawn as the file is.
+    plain.to_csv(tmp_path / "own.csv", index=False)
+    assert replay_data(pd.read_csv(tmp_path / "own.csv"), scenario)["servers"] == ours["servers"]
+
+
+def test_a_log_with_iso_times_written_with_a_space_reads_as_with_a_t(tmp_path):
+    (tmp_path / "t.csv").write_text("time,event,station,part,product\n2026-03-02T06:00:00+08:00,release,,1,p\n")
+    (tmp_path / "s.csv").write_text("time,event,station,part,product\n2026-03-02 06:00:00+08:00,release,,1,p\n")
+    assert read_events(tmp_path / "s.csv").equals(read_events(tmp_path / "t.csv"))
+    assert read_events(tmp_path / "s.csv").part.dtype == "Int64"
+    # Ids too long for an integer are a plant's ids: kept as text, exactly.
+    (tmp_path / "l.csv").write_text("time,event,station,part,product\n0,release,,123456789012345678901,p\n1,exit,,,p\n")
+    assert read_events(tmp_path / "l.csv").part.tolist() == ["123456789012345678901", pd.NA]
+
+
 def test_ids_not_in_the_scenario_are_located_errors(in_root, tmp_path):
     log = tmp_path / "log.csv"
     log.write_text("time,event,station,server,part,product,order\n0,release,,,1,board,\n1,enter,oven,,1,board,\n")
