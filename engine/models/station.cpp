@@ -629,9 +629,9 @@ bool Station::may_hold(std::uint32_t item, const Wanted& wanted) const {
   if (item & GROUP) {
     // A group's parts are at its head and after it.
     const std::size_t head = item & ~GROUP;
-    const Part& first = ctx_.parts[queue_[head]];
+    const std::uint64_t key = group_key(ctx_.parts[queue_[head]]);
     for (std::size_t k = head; k < queue_.size(); ++k)
-      if (const Part& p = ctx_.parts[queue_[k]]; same_group(first, p) && wanted.matches(p)) return true;
+      if (const Part& p = ctx_.parts[queue_[k]]; group_key(p) == key && wanted.matches(p)) return true;
     return false;
   }
   if (item >= servers_.size()) return true;

@@ -563,9 +563,11 @@ class Station final : public kernel::Model,
 
   // The buffer's groups at a batch or assembly station (stall detection, station_pick.cpp).
   bool groups_buffer() const { return params_.batch.has_value() || kits_ != nullptr; }
-  /// Whether buffered parts `a` and `b` start together: one batch (any two with `mixed`, else one
-  /// product), one kit (one assembled product and order), or two parts that are no component.
-  bool same_group(const Part& a, const Part& b) const;
+  /// A buffered part's group, as one number: parts of one key start together, as one batch (any
+  /// two with `mixed`, else one product), one kit (one assembled product and order), or as parts
+  /// that are no component (key 0). One key per part, not a comparison of every part with every
+  /// group's head (each a lookup of both parts' kits).
+  std::uint64_t group_key(const Part& p) const;
   struct GroupState {
     std::size_t head = 0;    ///< the buffer position of its oldest part
     std::int64_t count = 0;  ///< its parts in the buffer

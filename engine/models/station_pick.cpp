@@ -305,23 +305,24 @@ Station::Verdict Station::judge(PartId part) {
 
 // ---- stall messages ----------------------------------------------------------------------------
 
-bool Station::same_group(const Part& a, const Part& b) const {
-  if (params_.batch) return params_.batch->mixed || a.product == b.product;
-  const bool ca = kits_->is_component(a.product);
-  const bool cb = kits_->is_component(b.product);
-  if (!ca || !cb) return ca == cb;
-  return kits_->product_of(a) == kits_->product_of(b) && kits_->kit_order(a) == kits_->kit_order(b);
+std::uint64_t Station::group_key(const Part& p) const {
+  if (params_.batch) return params_.batch->mixed ? 0 : std::uint64_t{p.product} + 1;
+  if (!kits_->is_component(p.product)) return 0;
+  // One kit: the assembled product (+ 1, never 0) and the kit's order (NO_ORDER included).
+  return (std::uint64_t{kits_->product_of(p)} + 1) << 32 | static_cast<std::uint32_t>(kits_->kit_order(p));
 }
 
 std::vector<Station::GroupState> Station::groups() const {
   std::vector<GroupState> found;
+  std::vector<std::uint64_t> keys;  // of `found`, in the same order (a buffer holds few groups)
   for (std::size_t k = 0; k < queue_.size(); ++k) {
-    const Part& p = ctx_.parts[queue_[k]];
-    const auto g = std::find_if(found.begin(), found.end(), [&](const GroupState& h) { return same_group(ctx_.parts[queue_[h.head]], p); });
-    if (g != found.end()) {
-      ++g->count;
+    const std::uint64_t key = group_key(ctx_.parts[queue_[k]]);
+    const auto g = std::find(keys.begin(), keys.end(), key);
+    if (g != keys.end()) {
+      ++found[static_cast<std::size_t>(g - keys.begin())].count;
     } else {
       found.push_back({k, 1, false});
+      keys.push_back(key);
     }
   }
   for (GroupState& g : found) g.startable = startable(ctx_.parts[queue_[g.head]], g.count);
@@ -330,9 +331,10 @@ std::vector<Station::GroupState> Station::groups() const {
 
 Station::GroupState Station::group_state(std::size_t head) const {
   const Part& first = ctx_.parts[queue_[head]];
+  const std::uint64_t key = group_key(first);
   GroupState g{head, 0, false};
   for (std::size_t k = head; k < queue_.size(); ++k)
-    if (same_group(first, ctx_.parts[queue_[k]])) ++g.count;
+    if (group_key(ctx_.parts[queue_[k]]) == key) ++g.count;
   g.startable = startable(first, g.count);
   return g;
 }
