@@ -1,7 +1,6 @@
 #include "models/assembly.hpp"
 
 #include <algorithm>
-#include <limits>
 
 #include "models/plant.hpp"
 
@@ -37,10 +36,18 @@ const Kits::Line* Kits::find_line(ProductIndex component) const {
   return it != lines_.end() && it->component == component ? &*it : nullptr;
 }
 
-std::int32_t Kits::kit_order(const Part& component) const {
-  return component.order >= 0 && (*orders_)[static_cast<std::size_t>(component.order)].product == product_of(component)
-             ? component.order
-             : NO_ORDER;
+std::int32_t Kits::order_into(ProductIndex assembled, const Part& component) const {
+  return component.order >= 0 && (*orders_)[static_cast<std::size_t>(component.order)].product == assembled ? component.order
+                                                                                                           : NO_ORDER;
+}
+
+std::int32_t Kits::kit_order(const Part& component) const { return order_into(product_of(component), component); }
+
+std::uint64_t Kits::kit_key(const Part& part) const {
+  const Line* line = find_line(part.product);
+  if (line == nullptr) return 0;
+  const ProductIndex product = assemblies_[static_cast<std::size_t>(line->assembly)].product;
+  return (std::uint64_t{product} + 1) << 32 | static_cast<std::uint32_t>(order_into(product, part));
 }
 
 const std::vector<BomLine>& Kits::bom_of(const Part& component) const {

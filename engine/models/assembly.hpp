@@ -46,6 +46,10 @@ class Kits {
   /// The order whose kits `component` goes into: its order when that is an order of the product
   /// assembled from it, else NO_ORDER (an order of boards only supplies boards).
   std::int32_t kit_order(const Part& component) const;
+  /// The kit `part` goes into as one number, (assembled product + 1) << 32 | kit order, or 0 for a
+  /// part that is no component here: one search of the components, where product_of and
+  /// kit_order make one each.
+  std::uint64_t kit_key(const Part& part) const;
 
   /// "board 1/1, housing 0/1" for the kit `component` waits for.
   std::vector<std::pair<ProductIndex, std::pair<std::int64_t, std::int64_t>>> progress(const Part& component) const;
@@ -57,6 +61,8 @@ class Kits {
   };
   using Group = std::pair<int, std::int32_t>;  // (assembly, order)
   void change(const Part& component, std::int64_t delta);
+  /// kit_order of `component`, assembled into `assembled` here.
+  std::int32_t order_into(ProductIndex assembled, const Part& component) const;
   std::size_t kits_in(const Group& g, const std::vector<std::int64_t>& counts) const;
 
   std::vector<Assembly> assemblies_;

@@ -227,7 +227,7 @@ void Station::accept(PartId part) {
     Part& p = ctx_.parts[part];
     p.entered = ctx_.kernel.now();
     queue_.push_back(part);
-    if (kits_ && kits_->is_component(p.product)) kits_->added(p);
+    buffered(p, +1);
     queue_changed();
     request_pick();
     return;

@@ -568,13 +568,20 @@ class Station final : public kernel::Model,
   /// that are no component (key 0). One key per part, not a comparison of every part with every
   /// group's head (each a lookup of both parts' kits).
   std::uint64_t group_key(const Part& p) const;
+  /// A part entered (+1) or left (-1) the buffer of a batch or assembly station: its group's count
+  /// and its kit's (nothing at another station).
+  void buffered(const Part& p, std::int64_t delta);
+  /// The parts of group `key` in the buffer.
+  std::int64_t group_count(std::uint64_t key) const;
   struct GroupState {
     std::size_t head = 0;    ///< the buffer position of its oldest part
     std::int64_t count = 0;  ///< its parts in the buffer
     bool startable = false;  ///< it starts when a server is free (a full batch, a complete kit)
   };
-  /// The buffer's groups, oldest head first, counted in one pass over the buffer.
+  /// The buffer's groups, oldest head first: their counts are kept as parts come and go, and
+  /// the walk that finds their heads stops at the last one (at the front, for one group).
   std::vector<GroupState> groups() const;
+  /// Precondition: `head` is its group's oldest part (from groups(), at this instant).
   GroupState group_state(std::size_t head) const;
   /// Whether a group of `count` parts whose oldest is `first` starts when a server is free.
   bool startable(const Part& first, std::int64_t count) const;
@@ -630,6 +637,9 @@ class Station final : public kernel::Model,
   kernel::EventHandle fill_timer_;
   kernel::Tick fill_due_ = 0;
   std::unique_ptr<class Kits> kits_;  // models/assembly.hpp; null unless parts are assembled here
+  /// Batch and assembly stations: (group key, parts in the buffer) of each group there is, in the
+  /// order first seen (a buffer holds few groups; a long one holds many parts of one).
+  std::vector<std::pair<std::uint64_t, std::int64_t>> group_counts_;
   kernel::TimeAverage kits_waiting_;
 
   // The planner's vocabulary; all unused (null, empty) for a station without it.

@@ -62,6 +62,7 @@ bool Station::start_next(std::uint32_t index) {
       queue_.pop_front();
     else
       queue_.erase_at(at);
+    buffered(ctx_.parts[part], -1);
     queue_changed();
   }
   start_part(index, part);
@@ -72,6 +73,8 @@ bool Station::start_next(std::uint32_t index) {
 
 std::size_t Station::choose(const Server& s) const {
   std::size_t best = queue_.size();
+  // Nothing but components, and no kit complete: none starts (a long buffer is not walked).
+  if (kits_ && kits_->complete_kits() == 0 && group_count(0) == 0) return best;
   for (std::size_t k = 0; k < queue_.size(); ++k) {
     // A component is taken only with a complete kit.
     if (kits_) {
@@ -117,19 +120,12 @@ bool Station::before(PartId a, PartId b, const Server& s) const {
 
 std::vector<Station::BatchGroup> Station::batch_groups() const {
   // The buffer is in arrival order: a group's first part is its oldest.
-  std::vector<BatchGroup> groups;
-  for (std::size_t k = 0; k < queue_.size(); ++k) {
-    const Part& p = ctx_.parts[queue_[k]];
-    auto it = params_.batch->mixed ? groups.begin()
-                                   : std::find_if(groups.begin(), groups.end(),
-                                                  [&](const BatchGroup& g) { return g.product == p.product; });
-    if (it == groups.end()) {
-      groups.push_back({p.product, 0, p.entered});
-      it = groups.end() - 1;
-    }
-    ++it->count;
+  std::vector<BatchGroup> out;
+  for (const GroupState& g : groups()) {
+    const Part& first = ctx_.parts[queue_[g.head]];
+    out.push_back({first.product, g.count, first.entered});
   }
-  return groups;
+  return out;
 }
 
 bool Station::needs_more_parts() const {
@@ -140,10 +136,7 @@ bool Station::needs_more_parts() const {
     return true;
   }
   if (kits_) {
-    if (kits_->complete_kits() > 0) return false;
-    for (std::size_t k = 0; k < queue_.size(); ++k)
-      if (!kits_->is_component(ctx_.parts[queue_[k]].product)) return false;
-    return true;
+    return kits_->complete_kits() == 0 && group_count(0) == 0;  // key 0: a part that is no component
   }
   return false;  // a discipline: any part in the buffer can start
 }
@@ -166,10 +159,12 @@ std::vector<PartId> Station::take_batch(const Server& s) {
     // Take them in arrival order; the buffer keeps the others' order.
     std::size_t k = 0;
     while (static_cast<std::int64_t>(batch.size()) < size) {
-      if (b.mixed || ctx_.parts[queue_[k]].product == g.product)
+      if (b.mixed || ctx_.parts[queue_[k]].product == g.product) {
         batch.push_back(k == 0 ? queue_.pop_front() : queue_.erase_at(k));
-      else
+        buffered(ctx_.parts[batch.back()], -1);
+      } else {
         ++k;
+      }
     }
     queue_changed();
     batch_size_.add(static_cast<double>(size));
@@ -239,17 +234,24 @@ PartId Station::assemble(std::size_t position) {
   const std::int32_t order = kits_->kit_order(head);
   const std::uint32_t source = head.source;
   const ProductIndex product = kits_->product_of(head);
-  // Each component type in arrival order, of the kit's order.
+  // Each component type in arrival order, of the kit's order. A type of which the buffer holds
+  // just the kit's count is taken whole, found from the back (where the scarce one waits while a
+  // plentiful one fills the front).
   std::vector<std::size_t> taken;
-  for (const BomLine& line : kits_->bom_of(head)) {
-    std::int64_t need = line.count;
-    for (std::size_t k = 0; k < queue_.size() && need > 0; ++k) {
+  for (const auto& [component, have] : kits_->progress(head)) {
+    const auto [in_buffer, count] = have;
+    std::int64_t need = count;
+    const auto take = [&](std::size_t k) {
       const Part& q = ctx_.parts[queue_[k]];
-      if (q.product == line.component && kits_->kit_order(q) == order) {
+      if (q.product == component && kits_->kit_order(q) == order) {
         taken.push_back(k);
         --need;
       }
-    }
+    };
+    if (in_buffer == count)
+      for (std::size_t k = queue_.size(); k-- > 0 && need > 0;) take(k);
+    else
+      for (std::size_t k = 0; k < queue_.size() && need > 0; ++k) take(k);
     assert(need == 0 && "choose() takes a component only with a complete kit");
   }
   std::sort(taken.begin(), taken.end());
@@ -258,7 +260,7 @@ PartId Station::assemble(std::size_t position) {
   kernel::Tick earliest = std::numeric_limits<kernel::Tick>::max();
   for (auto it = taken.rbegin(); it != taken.rend(); ++it) {
     const PartId c = *it == 0 ? queue_.pop_front() : queue_.erase_at(*it);
-    kits_->removed(ctx_.parts[c]);
+    buffered(ctx_.parts[c], -1);
     earliest = std::min(earliest, ctx_.parts[c].created);
     components.push_back(c);
   }
@@ -307,36 +309,60 @@ Station::Verdict Station::judge(PartId part) {
 
 std::uint64_t Station::group_key(const Part& p) const {
   if (params_.batch) return params_.batch->mixed ? 0 : std::uint64_t{p.product} + 1;
-  if (!kits_->is_component(p.product)) return 0;
-  // One kit: the assembled product (+ 1, never 0) and the kit's order (NO_ORDER included).
-  return (std::uint64_t{kits_->product_of(p)} + 1) << 32 | static_cast<std::uint32_t>(kits_->kit_order(p));
+  return kits_->kit_key(p);  // one kit: its product (+ 1, never 0) and order; 0: no component
+}
+
+void Station::buffered(const Part& p, std::int64_t delta) {
+  if (!groups_buffer()) return;
+  const std::uint64_t key = group_key(p);
+  if (kits_ && key != 0) {
+    if (delta > 0)
+      kits_->added(p);
+    else
+      kits_->removed(p);
+  }
+  auto g = std::find_if(group_counts_.begin(), group_counts_.end(), [&](const auto& c) { return c.first == key; });
+  if (g == group_counts_.end()) g = group_counts_.insert(group_counts_.end(), {key, 0});
+  g->second += delta;
+  assert(g->second >= 0 && "a part left a group it was not counted in");
+  if (g->second == 0) group_counts_.erase(g);
+}
+
+std::int64_t Station::group_count(std::uint64_t key) const {
+  for (const auto& [k, count] : group_counts_)
+    if (k == key) return count;
+  return 0;
 }
 
 std::vector<Station::GroupState> Station::groups() const {
   std::vector<GroupState> found;
-  std::vector<std::uint64_t> keys;  // of `found`, in the same order (a buffer holds few groups)
-  for (std::size_t k = 0; k < queue_.size(); ++k) {
+  std::vector<std::uint64_t> keys;  // of `found`, in the same order
+  for (std::size_t k = 0; k < queue_.size() && found.size() < group_counts_.size(); ++k) {
     const std::uint64_t key = group_key(ctx_.parts[queue_[k]]);
-    const auto g = std::find(keys.begin(), keys.end(), key);
-    if (g != keys.end()) {
-      ++found[static_cast<std::size_t>(g - keys.begin())].count;
-    } else {
-      found.push_back({k, 1, false});
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      found.push_back({k, group_count(key), false});
       keys.push_back(key);
     }
   }
   for (GroupState& g : found) g.startable = startable(ctx_.parts[queue_[g.head]], g.count);
+#ifndef NDEBUG
+  // The kept counts are the buffer's (a debug build walks it to see; the others trust them).
+  std::int64_t total = 0;
+  for (const auto& [key, count] : group_counts_) {
+    std::int64_t in_buffer = 0;
+    for (std::size_t k = 0; k < queue_.size(); ++k) in_buffer += group_key(ctx_.parts[queue_[k]]) == key;
+    assert(in_buffer == count && "a batch or assembly group's count is not its buffer's");
+    total += count;
+  }
+  assert(total == static_cast<std::int64_t>(queue_.size()) && "a part in the buffer is in no group");
+#endif
   return found;
 }
 
 Station::GroupState Station::group_state(std::size_t head) const {
   const Part& first = ctx_.parts[queue_[head]];
-  const std::uint64_t key = group_key(first);
-  GroupState g{head, 0, false};
-  for (std::size_t k = head; k < queue_.size(); ++k)
-    if (group_key(ctx_.parts[queue_[k]]) == key) ++g.count;
-  g.startable = startable(first, g.count);
-  return g;
+  const std::int64_t count = group_count(group_key(first));
+  return {head, count, startable(first, count)};
 }
 
 bool Station::startable(const Part& first, std::int64_t count) const {

@@ -196,8 +196,8 @@ void Station::restore_queue(const std::vector<PartId>& waiting) {
   const kernel::Tick now = ctx_.kernel.now();
   for (PartId part : waiting) {
     queue_.push_back(part);
-    // An assembly counts its components as they come in: those already there count too.
-    if (Part& p = ctx_.parts[part]; gather_ != 0 && kits_ && kits_->is_component(p.product)) kits_->added(p);
+    // A batch or an assembly counts its groups as parts come in: those already there count too.
+    if (gather_ != 0) buffered(ctx_.parts[part], +1);
   }
   queue_length_.set(now, static_cast<double>(queue_.size()));
   dispatch();
