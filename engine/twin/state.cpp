@@ -221,13 +221,20 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     std::sort(list.begin(), list.end(), [](const Entry& a, const Entry& b) { return a.p->sequence < b.p->sequence; });
 
   const auto product_name = [&](std::int32_t p) { return p >= 0 ? spec.products[static_cast<std::size_t>(p)].id : std::string("~"); };
-  const auto part_fields = [&](const std::string& id, const PartTrack& p) {
-    std::string s = "part: " + q(id) + ", product: " + product_name(p.product);
-    if (p.order >= 0) s += ", order: " + q(order_ids[static_cast<std::size_t>(p.order)]);
-    s += ", released: " + sec(p.released);
-    if (p.attempts > 0) s += ", attempts: " + std::to_string(p.attempts);
+  // A part's fields, each "key: value", and fields written as one flow map's contents.
+  const auto part_field_list = [&](const std::string& id, const PartTrack& p) {
+    std::vector<std::string> f{"part: " + q(id), "product: " + product_name(p.product)};
+    if (p.order >= 0) f.push_back("order: " + q(order_ids[static_cast<std::size_t>(p.order)]));
+    f.push_back("released: " + sec(p.released));
+    if (p.attempts > 0) f.push_back("attempts: " + std::to_string(p.attempts));
+    return f;
+  };
+  const auto joined = [](const std::vector<std::string>& fields) {
+    std::string s;
+    for (const std::string& f : fields) s += (s.empty() ? "" : ", ") + f;
     return s;
   };
+  const auto part_fields = [&](const std::string& id, const PartTrack& p) { return joined(part_field_list(id, p)); };
 
   std::ostringstream y;
   y << "# The plant's state at " << sec(t) << " s after time 0";
@@ -286,52 +293,53 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     const auto& servers = replay.servers()[s];
     for (std::size_t k = 0; k < servers.size(); ++k) {
       const ServerTrack& sv = servers[k];
-      y << "      - {server: " << k << ", state: " << models::server_state_name(sv.shown());
+      std::vector<std::string> f{"server: " + std::to_string(k), std::string("state: ") + models::server_state_name(sv.shown())};
+      std::vector<std::string> batch;  // the flow map of each of its batch's other parts
       using A = ServerTrack::Activity;
       if (sv.activity != A::NONE && !sv.part.empty()) {
         const auto it = replay.parts().find(sv.part);
         static const char* NAMES[] = {"", "setup", "working", "finished"};
-        y << ", activity: " << NAMES[static_cast<std::size_t>(sv.activity)];
+        f.push_back(std::string("activity: ") + NAMES[static_cast<std::size_t>(sv.activity)]);
         const auto on_server = [&](const std::string& id, const PartTrack& track) {
-          y << part_fields(id, track);
+          std::vector<std::string> pf = part_field_list(id, track);
           const std::int64_t step = step_at(spec, track.product, static_cast<std::int32_t>(s), track.enters);
-          if (step >= 0) y << ", step: " << step;
+          if (step >= 0) pf.push_back("step: " + std::to_string(step));
+          return pf;
         };
-        if (it != replay.parts().end()) {
-          y << ", ";
-          on_server(sv.part, it->second);
-        }
-        if (!sv.batch.empty()) {
-          // The batch's other parts, in the order they move on after `part`.
-          y << ", batch: [";
-          const char* sep = "";
-          for (const std::string& id : sv.batch)
-            if (const auto member = replay.parts().find(id); member != replay.parts().end()) {
-              y << sep << "{";
-              on_server(id, member->second);
-              y << "}";
-              sep = ", ";
-            }
-          y << "]";
-        }
+        if (it != replay.parts().end())
+          for (std::string& field : on_server(sv.part, it->second)) f.push_back(std::move(field));
+        // The batch's other parts, in the order they move on after `part`.
+        for (const std::string& id : sv.batch)
+          if (const auto member = replay.parts().find(id); member != replay.parts().end())
+            batch.push_back("{" + joined(on_server(id, member->second)) + "}");
         if (sv.activity == A::FINISHED) {
-          y << ", finished: " << sec(sv.finished_at);
+          f.push_back("finished: " + sec(sv.finished_at));
         } else {
-          y << ", started: " << sec(sv.activity_start) << ", done: " << sec(sv.activity_done(t));
-          if (sv.activity == A::SETUP && sv.setup_from >= 0) y << ", setup_from: " << product_name(sv.setup_from);
+          f.push_back("started: " + sec(sv.activity_start));
+          f.push_back("done: " + sec(sv.activity_done(t)));
+          if (sv.activity == A::SETUP && sv.setup_from >= 0) f.push_back("setup_from: " + product_name(sv.setup_from));
         }
       }
-      if (sv.last_product >= 0) y << ", last_product: " << product_name(sv.last_product);
-      if (sv.down) y << ", down_since: " << sec(sv.down_since);
-      if (sv.last_up) y << ", last_repair: " << sec(*sv.last_up);
-      y << ", time_since_repair: " << sec(t - sv.last_up.value_or(0)) << ", working_since_repair: " << sec(sv.worked_since_up(t));
+      if (sv.last_product >= 0) f.push_back("last_product: " + product_name(sv.last_product));
+      if (sv.down) f.push_back("down_since: " + sec(sv.down_since));
+      if (sv.last_up) f.push_back("last_repair: " + sec(*sv.last_up));
+      f.push_back("time_since_repair: " + sec(t - sv.last_up.value_or(0)));
+      f.push_back("working_since_repair: " + sec(sv.worked_since_up(t)));
       if (spec.stations[s].params.maintenance && sv.explicit_known) {
         // Where its planned maintenance is in its cycle (the state rows show it).
-        if (sv.maint_since) y << ", maintenance_since: " << sec(*sv.maint_since);
-        if (sv.maint_end) y << ", last_maintenance: " << sec(*sv.maint_end);
-        y << ", working_since_maintenance: " << sec(sv.work_x.at(t) - sv.work_at_maint_end);
+        if (sv.maint_since) f.push_back("maintenance_since: " + sec(*sv.maint_since));
+        if (sv.maint_end) f.push_back("last_maintenance: " + sec(*sv.maint_end));
+        f.push_back("working_since_maintenance: " + sec(sv.work_x.at(t) - sv.work_at_maint_end));
       }
-      y << "}\n";
+      if (batch.empty()) {
+        y << "      - {" << joined(f) << "}\n";
+      } else {
+        // A block map, a batch part a line: a batch of thousands of parts on one flow line would
+        // pass the limit a flow collection has on reading (YamlDocument::MAX_FLOW_BYTES).
+        for (std::size_t i = 0; i < f.size(); ++i) y << (i == 0 ? "      - " : "        ") << f[i] << "\n";
+        y << "        batch:\n";
+        for (const std::string& member : batch) y << "          - " << member << "\n";
+      }
     }
   }
   y << "in_transit:" << (transit.empty() ? " []" : "") << "\n";
