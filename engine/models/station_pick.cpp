@@ -158,7 +158,7 @@ std::vector<PartId> Station::take_batch(const Server& s) {
     batch.reserve(static_cast<std::size_t>(size));
     // Take them in arrival order; the buffer keeps the others' order.
     std::size_t k = 0;
-    while (static_cast<std::int64_t>(batch.size()) < size) {
+    while (static_cast<std::int64_t>(batch.size()) < size && k < queue_.size()) {
       if (b.mixed || ctx_.parts[queue_[k]].product == g.product) {
         batch.push_back(k == 0 ? queue_.pop_front() : queue_.erase_at(k));
         buffered(ctx_.parts[batch.back()], -1);

@@ -197,7 +197,7 @@ void Station::restore_queue(const std::vector<PartId>& waiting) {
   for (PartId part : waiting) {
     queue_.push_back(part);
     // A batch or an assembly counts its groups as parts come in: those already there count too.
-    if (gather_ != 0) buffered(ctx_.parts[part], +1);
+    buffered(ctx_.parts[part], +1);
   }
   queue_length_.set(now, static_cast<double>(queue_.size()));
   dispatch();
