@@ -31,6 +31,7 @@ LogReplay::LogReplay(const LogCatalog& catalog, ReplayRules rules, kernel::Tick 
   rules_.calendar.resize(catalog.stations.size());
   rules_.pauses.resize(catalog.stations.size(), true);
   servers_.resize(catalog.stations.size());
+  free_from_.assign(catalog.stations.size(), 0);
   for (std::size_t s = 0; s < servers_.size(); ++s) {
     servers_[s].resize(static_cast<std::size_t>(catalog.servers[s]));
     // Paused off shift, a part's work and setup do not go on: their derived time runs in on-time.
@@ -123,14 +124,22 @@ PartTrack& LogReplay::part(const LogEvent& e) {
 }
 
 std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
-  auto& servers = servers_[static_cast<std::size_t>(e.station)];
   if (e.server >= 0) return e.server;
-  for (std::size_t k = 0; k < servers.size(); ++k)
-    if (servers[k].holds(e.part)) return static_cast<std::int32_t>(k);
-  if (taking)
-    for (std::size_t k = 0; k < servers.size(); ++k)
-      if (servers[k].part.empty()) return static_cast<std::int32_t>(k);
-  return -1;
+  const auto station = static_cast<std::size_t>(e.station);
+  const auto& servers = servers_[station];
+  // A part on a server is there by its track: seat() sets both, and every row that takes it off
+  // (let_go) clears the track's server. No walk over the station's servers.
+  if (const auto it = parts_.find(std::string(e.part)); it != parts_.end()) {
+    const PartTrack& p = it->second;
+    if (p.station == e.station && p.server >= 0 && static_cast<std::size_t>(p.server) < servers.size() &&
+        servers[static_cast<std::size_t>(p.server)].holds(e.part))
+      return p.server;
+  }
+  if (!taking) return -1;
+  // The first free server: none is free below free_from_ (clear_server lowers it).
+  std::size_t& k = free_from_[station];
+  while (k < servers.size() && !servers[k].part.empty()) ++k;
+  return k < servers.size() ? static_cast<std::int32_t>(k) : -1;
 }
 
 void LogReplay::let_go(std::int32_t station, ServerTrack& s, const std::string& id, kernel::Tick t) {
@@ -146,7 +155,14 @@ void LogReplay::let_go(std::int32_t station, ServerTrack& s, const std::string& 
   }
 }
 
+void LogReplay::unseat(const PartTrack& p, const std::string& id, kernel::Tick t) {
+  if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0)
+    let_go(p.station, servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)], id, t);
+}
+
 void LogReplay::clear_server(std::int32_t station, ServerTrack& s, kernel::Tick t) {
+  std::size_t& free_from = free_from_[static_cast<std::size_t>(station)];
+  free_from = std::min(free_from, static_cast<std::size_t>(&s - servers_[static_cast<std::size_t>(station)].data()));
   s.part.clear();
   s.batch.clear();
   s.product = -1;
@@ -173,19 +189,17 @@ PartTrack& LogReplay::new_part(const LogEvent& e, kernel::Tick released) {
 
 void LogReplay::note_number(std::string_view id) { last_number_ = std::max(last_number_, models::part_number(id)); }
 
-void LogReplay::remove(const std::string& id, kernel::Tick t) {
+void LogReplay::remove(const std::string& id, kernel::Tick t, bool consumed) {
   const auto it = parts_.find(id);
   if (it == parts_.end()) return;
   const PartTrack& p = it->second;
-  if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
-    let_go(p.station, servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)], id, t);
-  }
+  unseat(p, id, t);
   if (p.order >= 0) {
     OrderTrack& o = orders_[static_cast<std::size_t>(p.order)];
     ++o.left;
     o.last_left = t;
   }
-  ++left_;
+  if (!consumed) ++left_;  // the plant's `left`: good or scrapped (a component lives on in its assembly)
   parts_.erase(it);
   set_wip(t, -1);
 }
@@ -228,9 +242,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
     case LogEventKind::ENTER: {
       PartTrack& p = part(e);
       // A part still on a server elsewhere left it (a log without `leave` rows).
-      if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
-        let_go(p.station, servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)], std::string(e.part), t);
-      }
+      unseat(p, std::string(e.part), t);
       p.place = Place::BUFFER;
       p.station = e.station;
       p.server = -1;
@@ -259,6 +271,8 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         break;
       }
       const auto seat = [&] {
+        // A part still on another server left it (a log without `leave` and `enter` rows).
+        if (p.station != e.station || p.server != k) unseat(p, std::string(e.part), t);
         if (p.station != e.station) {
           // It never entered (a log without `enter` rows): it does now.
           p.entered = t;
@@ -366,7 +380,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       }
       if (it->second.released_seen)
         consumed_release_ = consumed_release_ ? std::min(*consumed_release_, it->second.released) : it->second.released;
-      remove(std::string(e.part), t);
+      remove(std::string(e.part), t, true);
       break;
     }
     case LogEventKind::ASSEMBLE: {
@@ -448,9 +462,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
     case LogEventKind::UNLOAD: {
       PartTrack& p = part(e);
       if (e.kind == LogEventKind::LOAD) {
-        if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0) {
-          let_go(p.station, servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)], std::string(e.part), t);
-        }
+        unseat(p, std::string(e.part), t);
         p.place = Place::TRANSIT;
         p.station = -1;
         p.server = -1;

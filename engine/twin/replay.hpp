@@ -207,7 +207,9 @@ class LogReplay {
   void anomaly(const LogEvent& e, const std::string& what);
   /// A part that appears in the plant (`release`, `assemble`), released at `released`.
   PartTrack& new_part(const LogEvent& e, kernel::Tick released);
-  void remove(const std::string& id, kernel::Tick t);
+  /// A part leaves the plant: good, scrapped, or `consumed` by an assembly (its order counts it as
+  /// left, the plant's left() does not).
+  void remove(const std::string& id, kernel::Tick t, bool consumed = false);
   /// Keeps last_number() up to date with a new part's id.
   void note_number(std::string_view id);
   void derive(std::int32_t station, ServerTrack& s, kernel::Tick t);
@@ -219,6 +221,8 @@ class LogReplay {
   void add_derived_ticks(std::int32_t station, models::ServerState state, kernel::Tick from, kernel::Tick to);
   void set_wip(kernel::Tick t, std::int64_t delta);
   void clear_server(std::int32_t station, ServerTrack& s, kernel::Tick t);
+  /// Part `id` (tracked by `p`) is off the server its track has it on, if any.
+  void unseat(const PartTrack& p, const std::string& id, kernel::Tick t);
   /// `id` is no longer on `s`: a batch's next part becomes the one it holds first, and the server
   /// is clear when none is left.
   void let_go(std::int32_t station, ServerTrack& s, const std::string& id, kernel::Tick t);
@@ -228,6 +232,8 @@ class LogReplay {
   kernel::Tick begin_, end_;
   std::unordered_map<std::string, PartTrack> parts_;
   std::vector<std::vector<ServerTrack>> servers_;
+  /// Per station: no server below it is free (a log without servers seats a part on the first).
+  std::vector<std::size_t> free_from_;
   std::vector<OrderTrack> orders_;
   std::vector<std::pair<std::string, CarrierTrack>> carriers_;
   WindowStats window_;

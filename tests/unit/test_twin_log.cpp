@@ -51,6 +51,15 @@ std::string first_error(const Read& r) {
 
 constexpr kernel::Tick S = kernel::TICKS_PER_SECOND;
 
+/// Replays the log at `path` row by row: each row's observation.
+std::vector<twin::Observation> replay_all(const std::string& path, const twin::LogCatalog& c, twin::LogReplay& replay) {
+  twin::LogReader reader(path, c);
+  LogEvent e;
+  std::vector<twin::Observation> obs;
+  while (reader.next(e)) obs.push_back(replay.apply(e));
+  return obs;
+}
+
 }  // namespace
 
 TEST_CASE("a log in seconds is read row by row with every id resolved", "[twin][log]") {
@@ -205,11 +214,8 @@ TEST_CASE("the replay nets out repairs from work and knows where every part is",
                                      "13,enter,b,,1,p,\n"
                                      "14,release,,,2,q,\n");
   const twin::LogCatalog c = catalog();
-  twin::LogReader reader(file.path(), c);
   twin::LogReplay replay(c, {});
-  LogEvent e;
-  std::vector<twin::Observation> obs;
-  while (reader.next(e)) obs.push_back(replay.apply(e));
+  const std::vector<twin::Observation> obs = replay_all(file.path(), c, replay);
   REQUIRE(obs.size() == 9);
   CHECK(*obs[4].repair == 7 * S);
   CHECK(*obs[5].work == 4 * S);  // 1..12 less the 7 s down
@@ -218,6 +224,32 @@ TEST_CASE("the replay nets out repairs from work and knows where every part is",
   CHECK(replay.parts().at("1").station == 1);
   CHECK(replay.parts().at("2").place == twin::Place::SOURCE);
   CHECK(replay.anomalies() == 0);
+}
+
+TEST_CASE("a log without servers, leave or enter rows seats a part on its station's first free server until it starts elsewhere",
+          "[twin][replay]") {
+  // An MES export: station a has 2 servers; part 1 moves on to b by its start row there, which
+  // frees a's server 0 for part 3.
+  const TempFile file("mes.csv", "time,event,station,server,part,product\n"
+                                 "0,release,,,1,p\n0,release,,,2,p\n0,release,,,3,p\n"
+                                 "1,start,a,,1,p\n1,start,a,,2,p\n"
+                                 "6,end,a,,1,p\n6,end,a,,2,p\n"
+                                 "7,start,b,,1,p\n8,start,a,,3,p\n"
+                                 "10,end,b,,1,p\n13,end,a,,3,p\n");
+  const twin::LogCatalog c = catalog();
+  twin::LogReplay replay(c, {});
+  const std::vector<twin::Observation> obs = replay_all(file.path(), c, replay);
+  REQUIRE(obs.size() == 11);
+  CHECK(replay.anomalies() == 0);
+  CHECK(*obs[5].work == 5 * S);
+  CHECK(*obs[9].work == 3 * S);
+  CHECK(*obs[10].work == 5 * S);
+  const auto& a = replay.servers()[0];
+  CHECK(a[0].part == "3");
+  CHECK(a[1].part == "2");
+  CHECK(replay.servers()[1][0].part == "1");
+  CHECK(replay.parts().at("1").station == 1);
+  CHECK(replay.parts().at("3").server == 0);
 }
 
 TEST_CASE("the replay takes a station's calendar from the scenario: paused work nets out the breaks", "[twin][replay]") {
@@ -241,11 +273,8 @@ TEST_CASE("the replay takes a station's calendar from the scenario: paused work 
                                     "39000,release,,,2,p,\n"
                                     "49980,start,b,0,2,p,\n"       // 13:53: finishes at 13:58, no pause
                                     "50280,end,b,0,2,p,\n");
-  twin::LogReader reader(file.path(), c);
   twin::LogReplay replay(c, twin::replay_rules(spec), 6 * 3600 * S, 14 * 3600 * S);
-  LogEvent e;
-  std::vector<twin::Observation> obs;
-  while (reader.next(e)) obs.push_back(replay.apply(e));
+  const std::vector<twin::Observation> obs = replay_all(file.path(), c, replay);
   replay.finish(14 * 3600 * S);
   REQUIRE(obs.size() == 11);
   CHECK(*obs[2].work == 10 * 60 * S);  // 40 min of wall time less the 30-min break
@@ -256,9 +285,7 @@ TEST_CASE("the replay takes a station's calendar from the scenario: paused work 
   CHECK(a[static_cast<std::size_t>(models::ServerState::OFF_SHIFT)] == 30 * 60 * S);
   CHECK(a[static_cast<std::size_t>(models::ServerState::IDLE)] == (8 * 3600 - 40 * 60) * S);
   // Without the calendar (a scenario that does not say), the break would count as work.
-  twin::LogReader again(file.path(), c);
   twin::LogReplay plain(c, {});
-  std::vector<twin::Observation> raw;
-  while (again.next(e)) raw.push_back(plain.apply(e));
+  const std::vector<twin::Observation> raw = replay_all(file.path(), c, plain);
   CHECK(*raw[2].work == 40 * 60 * S);
 }
