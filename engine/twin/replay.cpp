@@ -174,7 +174,15 @@ PartTrack& LogReplay::new_part(const LogEvent& e, kernel::Tick released) {
   auto [it, inserted] = parts_.try_emplace(std::string(e.part));
   if (!inserted) {
     anomaly(e, "of part '" + std::string(e.part) + "', which is already in the plant");
+    // Its track starts over, but a part on a server stays there: the rows that follow find it
+    // (server_of goes by the track).
+    const PartTrack before = it->second;
     it->second = PartTrack{};
+    if (before.place == Place::SERVER) {
+      it->second.place = Place::SERVER;
+      it->second.station = before.station;
+      it->second.server = before.server;
+    }
   } else {
     set_wip(e.time, +1);
   }
@@ -389,6 +397,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       consumed_release_.reset();
       // A part of the order as its components were (each consumed one counted as left).
       if (e.order >= 0) ++orders_[static_cast<std::size_t>(e.order)].released;
+      unseat(p, std::string(e.part), t);  // an id already on a server (an anomaly) is off it
       p.place = Place::BUFFER;
       p.station = e.station;
       p.server = -1;

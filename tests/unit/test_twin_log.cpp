@@ -252,6 +252,22 @@ TEST_CASE("a log without servers, leave or enter rows seats a part on its statio
   CHECK(replay.parts().at("3").server == 0);
 }
 
+TEST_CASE("a part released again while on a server stays on it, and its end is measured", "[twin][replay]") {
+  // Its release row came late (an anomaly): its work from 1 to 6 s is still observed, and its
+  // server is free once it leaves.
+  const TempFile file("late.csv", "time,event,station,server,part,product\n"
+                                  "0,release,,,1,p\n1,start,a,,1,p\n2,release,,,1,p\n6,end,a,,1,p\n7,leave,a,,1,p\n"
+                                  "8,release,,,2,p\n8,start,a,,2,p\n");
+  const twin::LogCatalog c = catalog();
+  twin::LogReplay replay(c, {});
+  const std::vector<twin::Observation> obs = replay_all(file.path(), c, replay);
+  REQUIRE(obs.size() == 7);
+  CHECK(replay.anomalies() == 1);
+  CHECK(*obs[3].work == 5 * S);
+  CHECK(replay.servers()[0][0].part == "2");
+  CHECK(replay.servers()[0][1].part.empty());
+}
+
 TEST_CASE("the replay takes a station's calendar from the scenario: paused work nets out the breaks", "[twin][replay]") {
   // Station a pauses at its break (10:00-10:30), station b finishes the part in hand in overtime.
   const scenario::ScenarioSpec spec = spec_of(
