@@ -125,6 +125,12 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
   LogReader reader(log_path, catalog, options.epoch ? options.epoch : epoch_of(spec));
   std::optional<LogReplay> replay;
   std::vector<Release> releases;
+  models::PlantParams params = scenario::build_plant_params(spec);
+  // A component scrapped and released again at that instant, of its product and order, is its
+  // source's replacement (Sink::part_left): the twin's sources replace the twin's own scraps, so
+  // the log's replacements are not replayed (with both, kits end with a component too many).
+  const std::vector<bool> component = params.components();
+  std::vector<Release> scrapped;  // components scrapped at the instant of the last row
   LogEvent e;
   while (reader.next(e)) {
     if (!replay) {
@@ -132,7 +138,20 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
       replay->keep_lead_times();
     }
     replay->apply(e);
-    if (e.kind == LogEventKind::RELEASE) releases.push_back({e.time, e.product, e.order});
+    if (!scrapped.empty() && scrapped.front().time != e.time) scrapped.clear();
+    const bool is_component = e.product >= 0 && static_cast<std::size_t>(e.product) < component.size() &&
+                              component[static_cast<std::size_t>(e.product)];
+    if (e.kind == LogEventKind::SCRAP && is_component) scrapped.push_back({e.time, e.product, e.order});
+    if (e.kind != LogEventKind::RELEASE) continue;
+    const auto replaced = std::find_if(scrapped.begin(), scrapped.end(), [&](const Release& s) {
+      return s.product == e.product && s.order == e.order;
+    });
+    if (replaced != scrapped.end()) {
+      scrapped.erase(replaced);
+      ++r.replacements;
+      continue;
+    }
+    releases.push_back({e.time, e.product, e.order});
   }
   r.diagnostics = reader.diagnostics();
   r.rows_read = reader.rows();
@@ -153,7 +172,6 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
   r.window_begin_s = kernel::to_seconds(w0);
   r.window_end_s = kernel::to_seconds(w1);
 
-  models::PlantParams params = scenario::build_plant_params(spec);
   replay_releases(params, spec, releases, replay->orders(), reader.orders());
   run::RunConfig config;
   config.seed = spec.seed;
@@ -355,7 +373,11 @@ std::string validate_report_text(const ValidateResult& r, const std::string& log
   char level[64];
   std::snprintf(level, sizeof level, "%.4g %% family-wise (each row %.4g %%)", 100 * r.confidence, 100 * r.row_level);
   out << log_path << " against " << scenario_path << ": " << r.replications << " replications over the log's window ["
-      << num(r.window_begin_s) << " s, " << num(r.window_end_s) << " s) with its " << r.releases << " releases; "
+      << num(r.window_begin_s) << " s, " << num(r.window_end_s) << " s) with its " << r.releases << " releases"
+      << (r.replacements > 0
+              ? " (and " + std::to_string(r.replacements) + " of scrapped components, which the twin makes itself)"
+              : "")
+      << "; "
       << level << (r.state_rows ? "" : "; the log has no state rows: stations compared on working, setup and down")
       << "\n\n";
   out << pad("kpi", 44) << pad("log", 12, true) << pad("twin mean", 12, true) << "  " << pad("prediction interval", 26)
@@ -382,6 +404,7 @@ Json validate_report_json(const ValidateResult& r, const std::string& log_path, 
   doc["window_s"] = Json::array_of({r.window_begin_s, r.window_end_s});
   doc["rows_read"] = r.rows_read;
   doc["releases"] = r.releases;
+  doc["replacements"] = r.replacements;
   doc["state_rows"] = r.state_rows;
   Json& rows = doc["rows"] = Json::array();
   for (const ValidateRow& row : r.rows) {

@@ -59,6 +59,8 @@ struct ValidateResult {
   std::vector<ValidateRow> rows;
   double window_begin_s = 0, window_end_s = 0;
   std::uint64_t rows_read = 0, releases = 0;
+  /// Log releases that replaced a scrapped component (not replayed: the twin replaces its own).
+  std::uint64_t replacements = 0;
   int replications = 0;
   double confidence = 0.95, row_level = 0.95;  ///< family-wise and per row
   bool state_rows = false;

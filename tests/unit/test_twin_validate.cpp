@@ -79,6 +79,40 @@ TEST_CASE("validate-log passes a log of the scenario itself and fails one whose 
   CHECK(lead.high - lead.mean > lead.mean - lead.low);
 }
 
+TEST_CASE("validate-log replays an assembly whose components are scrapped and replaced without a part too many",
+          "[twin][validate]") {
+  // Boards fail their test one time in five and are made again (a scrapped component's source
+  // releases another). The log's replacements are the plant's draws: replayed beside the twin's
+  // own, a board was left over once the housings were all released, and the run stopped as a stall.
+  const char* KIT = R"(plantwin: 1
+name: kit
+seed: 3
+horizon: 4h
+products:
+  - {id: board, route: [smt, test, asm]}
+  - {id: housing, route: [mold, asm]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [asm]}
+sources: [{id: plan, wip_limit: 12, orders: [{id: D-1, product: device, quantity: 150, release: 0s}]}]
+stations:
+  - {id: smt, process: {dist: exponential, mean: 40s}}
+  - {id: test, process: 20s, yield: 0.8}
+  - {id: mold, process: 15s}
+  - {id: asm, process: {dist: exponential, mean: 30s}}
+)";
+  const scenario::ScenarioSpec spec = spec_of(KIT, "kit.yaml");
+  const TempFile log("kit.csv");
+  write_log(spec_of(KIT, "kit.yaml", {{"seed", "99", std::nullopt}}), log.path());
+  twin::ValidateOptions options;
+  options.jobs = 2;
+  options.replications = 8;
+  const twin::ValidateResult r = twin::validate_log(log.path(), spec, options);
+  INFO(r.error);
+  CHECK(r.outcome != twin::ValidateResult::Outcome::RUN_FAILED);
+  CHECK(r.replacements > 10);  // about a quarter of 150 boards
+  CHECK_THAT(twin::validate_report_text(r, "kit.csv", "kit.yaml"),
+             Catch::Contains(" of scrapped components, which the twin makes itself)"));
+}
+
 TEST_CASE("validate-log exits like check: 0 inside, 1 outside, 2 on a bad log, with JUnit", "[twin][validate][cli]") {
   const TempFile scenario("cli.yaml", LINE), log("cli.csv"), junit("cli.xml"), bad("bad.csv", "time,event\n0,release\n");
   write_log(spec_of(LINE, "cli.yaml", {{"seed", "98", std::nullopt}}), log.path());
