@@ -137,11 +137,18 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
       replay.emplace(catalog, rules, e.time, kernel::MAX_RUN_TICKS);
       replay->keep_lead_times();
     }
-    replay->apply(e);
     if (!scrapped.empty() && scrapped.front().time != e.time) scrapped.clear();
-    const bool is_component = e.product >= 0 && static_cast<std::size_t>(e.product) < component.size() &&
-                              component[static_cast<std::size_t>(e.product)];
-    if (e.kind == LogEventKind::SCRAP && is_component) scrapped.push_back({e.time, e.product, e.order});
+    if (e.kind == LogEventKind::SCRAP) {
+      // Its product and order as the replay knows the part (a log's scrap row need not say them),
+      // read before apply() removes it.
+      Release gone{e.time, e.product, e.order};
+      if (const auto it = replay->parts().find(std::string(e.part)); it != replay->parts().end())
+        gone = {e.time, it->second.product, it->second.order};
+      if (gone.product >= 0 && static_cast<std::size_t>(gone.product) < component.size() &&
+          component[static_cast<std::size_t>(gone.product)])
+        scrapped.push_back(gone);
+    }
+    replay->apply(e);
     if (e.kind != LogEventKind::RELEASE) continue;
     const auto replaced = std::find_if(scrapped.begin(), scrapped.end(), [&](const Release& s) {
       return s.product == e.product && s.order == e.order;
