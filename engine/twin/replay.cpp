@@ -113,13 +113,15 @@ PartTrack& LogReplay::part(const LogEvent& e) {
     if (it->second.order < 0) it->second.order = e.order;
     return it->second;
   }
-  // A part first seen here: in the plant from now on (the log began after its release).
+  // A part first seen here: in the plant from now on (the log began after its release), and
+  // released, as it was before the log began (so that it never leaves more parts than it released).
   anomaly(e, "of part '" + std::string(e.part) + "', which was not released in the log");
   PartTrack& p = parts_[std::string(e.part)];
   p.product = e.product;
   p.order = e.order;
   p.released = e.time;
   set_wip(e.time, +1);
+  count_release(e);
   return p;
 }
 
@@ -228,6 +230,17 @@ void count_by_product(std::vector<std::int64_t>& counts, std::int32_t product) {
 }
 }  // namespace
 
+void LogReplay::count_release(const LogEvent& e) {
+  ++released_;
+  if (e.order < 0) return;
+  OrderTrack& o = orders_[static_cast<std::size_t>(e.order)];
+  count_by_product(o.released_by_product, e.product);
+  if (o.released++ == 0) {
+    o.first_release = e.time;
+    o.product = e.product;
+  }
+}
+
 const Observation& LogReplay::apply(const LogEvent& e) {
   obs_ = Observation{};
   const kernel::Tick t = e.time;
@@ -236,15 +249,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
   switch (e.kind) {
     case LogEventKind::RELEASE: {
       new_part(e, t);
-      ++released_;
-      if (e.order >= 0) {
-        OrderTrack& o = orders_[static_cast<std::size_t>(e.order)];
-        count_by_product(o.released_by_product, e.product);
-        if (o.released++ == 0) {
-          o.first_release = t;
-          o.product = e.product;
-        }
-      }
+      count_release(e);
       break;
     }
     case LogEventKind::ENTER: {

@@ -183,7 +183,8 @@ class LogReplay {
   const std::vector<std::vector<ServerTrack>>& servers() const { return servers_; }
   const std::vector<OrderTrack>& orders() const { return orders_; }  ///< by LogEvent::order
   const WindowStats& window() const { return window_; }
-  /// Parts released and parts that left (good or scrapped) so far.
+  /// Parts released and parts that left (good or scrapped) so far. A part the log shows first in
+  /// another row than `release` (a log that begins after its release) counts as released then.
   std::uint64_t released() const { return released_; }
   /// The largest part id that is a number (as plantwin's logs number parts), 0 when none is.
   std::uint64_t last_number() const { return last_number_; }
@@ -205,6 +206,9 @@ class LogReplay {
   /// a server) the first free one.
   std::int32_t server_of(const LogEvent& e, bool taking);
   void anomaly(const LogEvent& e, const std::string& what);
+  /// Counts a part released (by a `release` row, or first seen in another row) in the plant's
+  /// and its order's releases.
+  void count_release(const LogEvent& e);
   /// A part that appears in the plant (`release`, `assemble`), released at `released`.
   PartTrack& new_part(const LogEvent& e, kernel::Tick released);
   /// A part leaves the plant: good, scrapped, or `consumed` by an assembly (its order counts it as

@@ -132,12 +132,15 @@ StateTracker::StateTracker(const scenario::ScenarioSpec& spec)
       source_last_(spec.sources.size()) {}
 
 void StateTracker::apply(const LogEvent& e) {
+  const std::uint64_t released = replay_.released();
   replay_.apply(e);
-  if (e.kind == LogEventKind::RELEASE && e.order < 0 && e.product >= 0) {
+  // A part of no order released, by a `release` row or (a log that begins after its release) first
+  // seen in another row: its source released it, at a time the log shows only in the first case.
+  if (replay_.released() > released && e.order < 0 && e.product >= 0) {
     const std::int32_t s = source_of_[static_cast<std::size_t>(e.product)];
     if (s >= 0) {
       ++source_released_[static_cast<std::size_t>(s)];
-      source_last_[static_cast<std::size_t>(s)] = e.time;
+      if (e.kind == LogEventKind::RELEASE) source_last_[static_cast<std::size_t>(s)] = e.time;
     }
   }
 }

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <fstream>
 #include <sstream>
 
 #include "cli_support.hpp"
@@ -190,6 +191,52 @@ stations:
   const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1");
   CHECK_THAT(resumed.err, !Catch::Contains("error"));
   CHECK(resumed.exit_code == 0);
+}
+
+TEST_CASE("a log that begins after parts were released counts them released when it first shows them", "[twin][state]") {
+  // An export of the plant's last hours begins with parts in progress: their `release` rows are
+  // before it. They left, uncounted as released, so the state had more parts left than released
+  // and `run --from` refused it. One server takes 10 s a part; an order of 10 parts released at 0,
+  // parts of no order every 1 s up to 12. The logs keep their rows from 30 s (35 s) on.
+  const auto cut = [](const std::string& from, const std::string& to, double begin) {
+    std::istringstream in(read_text(from));
+    std::ofstream out(to, std::ios::binary);
+    std::string row;
+    for (bool header = true; std::getline(in, row); header = false)
+      if (header || std::stod(row.substr(0, row.find(','))) >= begin) out << row << "\n";
+  };
+  const auto state_of = [&](const char* yaml, double begin, const std::string& at) {
+    const TempFile scenario("late.yaml", yaml), log("late.csv"), kept("late_cut.csv"), state("late.state.yaml");
+    write_log(spec_of(yaml), log.path());
+    cut(log.path(), kept.path(), begin);
+    REQUIRE(run_cli("state " + kept.path() + " --scenario " + scenario.path() + " --at " + at + " --out " + state.path())
+                .exit_code == 0);
+    const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1");
+    CHECK_THAT(resumed.err, !Catch::Contains("error"));
+    CHECK(resumed.exit_code == 0);
+    return read_text(state.path());
+  };
+  const std::string of_source = state_of(R"(plantwin: 1
+name: late
+horizon: 10min
+products: [{id: p, route: [a]}]
+sources: [{id: s, product: p, interarrival: 1s, limit: 12}]
+stations: [{id: a, process: 10s}]
+)", 30, "75");
+  // Parts 4 to 8 appear in their starts from 31 s on (3's end at 31 s finds no part on the server:
+  // an anomaly, and 3 is not tracked); 4 to 7 left by 75 s.
+  CHECK_THAT(of_source, Catch::Contains("\nreleased: 5\nleft: 4\n"));
+  CHECK_THAT(of_source, Catch::Contains("- {id: s, released: 5}\n"));  // when, the log does not show
+  const std::string of_order = state_of(R"(plantwin: 1
+name: late
+horizon: 10min
+products: [{id: p, route: [a]}]
+sources: [{id: plan, orders: [{id: o1, product: p, quantity: 10, release: 0s}]}]
+stations: [{id: a, process: 10s}]
+)", 35, "75");
+  // Parts 5 to 8 appear in their starts from 40 s on; 5 to 7 left by 75 s.
+  CHECK_THAT(of_order, Catch::Contains("\nreleased: 4\nleft: 3\n"));
+  CHECK_THAT(of_order, Catch::Contains("- {id: \"o1\", product: p, released: 4, left: 3, release: 40"));
 }
 
 TEST_CASE("a part in rework keeps its failed passes in the state and in a run from it", "[twin][state]") {
