@@ -141,7 +141,11 @@ std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
   // The first free server: none is free below free_from_ (clear_server lowers it).
   std::size_t& k = free_from_[station];
   while (k < servers.size() && !servers[k].part.empty()) ++k;
-  return k < servers.size() ? static_cast<std::int32_t>(k) : -1;
+  if (k < servers.size()) return static_cast<std::int32_t>(k);
+  // None is empty: the first one whose part's work ended, which moves on (a log without `leave` rows).
+  for (std::size_t j = 0; j < servers.size(); ++j)
+    if (servers[j].activity == ServerTrack::Activity::FINISHED) return static_cast<std::int32_t>(j);
+  return -1;
 }
 
 void LogReplay::let_go(std::int32_t station, ServerTrack& s, const std::string& id, kernel::Tick t) {
@@ -154,6 +158,15 @@ void LogReplay::let_go(std::int32_t station, ServerTrack& s, const std::string& 
       s.part = s.batch.front();
       s.batch.erase(s.batch.begin());
     }
+  }
+}
+
+void LogReplay::moved_on(const std::string& id, std::int32_t station) {
+  if (auto it = parts_.find(id); it != parts_.end()) {
+    it->second.place = Place::TRANSIT;
+    it->second.left_from = station;
+    it->second.station = -1;
+    it->second.server = -1;
   }
 }
 
@@ -303,7 +316,14 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         s.batch.push_back(std::string(e.part));
         break;
       }
-      if (!s.part.empty() && s.part != e.part) {
+      if (!s.part.empty() && s.part != e.part && s.activity == A::FINISHED && !s.holds(e.part)) {
+        // The parts whose work ended there moved on when the next one started (a log without
+        // `leave` rows, an MES export): they are on their way to their next station.
+        std::vector<std::string> gone = std::move(s.batch);
+        gone.insert(gone.begin(), std::move(s.part));
+        clear_server(e.station, s, t);
+        for (const std::string& id : gone) moved_on(id, e.station);
+      } else if (!s.part.empty() && s.part != e.part) {
         anomaly(e, "of part '" + std::string(e.part) + "' on a server that holds part '" + s.part + "'");
         if (auto other = parts_.find(s.part); other != parts_.end()) other->second.place = Place::TRANSIT;
       }
@@ -367,12 +387,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         break;
       }
       let_go(e.station, servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)], std::string(e.part), t);
-      if (auto it = parts_.find(std::string(e.part)); it != parts_.end()) {
-        it->second.place = Place::TRANSIT;
-        it->second.left_from = e.station;
-        it->second.station = -1;
-        it->second.server = -1;
-      }
+      moved_on(std::string(e.part), e.station);
       break;
     }
     case LogEventKind::SCRAP: {

@@ -206,6 +206,8 @@ class LogReplay {
   /// a server) the first free one.
   std::int32_t server_of(const LogEvent& e, bool taking);
   void anomaly(const LogEvent& e, const std::string& what);
+  /// Part `id` has left its server at `station` and is on its way (its track: in transit).
+  void moved_on(const std::string& id, std::int32_t station);
   /// Counts a part released (by a `release` row, or first seen in another row) in the plant's
   /// and its order's releases.
   void count_release(const LogEvent& e);

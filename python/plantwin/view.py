@@ -363,15 +363,19 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         colour(st, k, time)
 
     # A log without servers (an MES's): a part keeps the server that took it, which is its station's
-    # first free one, until it leaves it, enters a station, is loaded or leaves the plant, as the
-    # CLI's replay assigns them (engine/twin/replay.cpp, server_of and let_go).
+    # first free one (or, when none is, the first whose part's work ended: that part moves on), until
+    # it leaves it, enters a station, is loaded or leaves the plant, as the CLI's replay assigns them
+    # (engine/twin/replay.cpp, server_of and let_go).
     held: List[Dict[Any, int]] = [{} for _ in stations]  # per station: part -> its server
     held_at: Dict[Any, int] = {}  # part -> the station where it holds a server
+    ended: List[Dict[int, Any]] = [{} for _ in stations]  # per station: server -> its part whose work ended
 
     def let_go(p: Any) -> None:
         st = held_at.pop(p, None)
         if st is not None:
-            del held[st][p]
+            k = held[st].pop(p)
+            if ended[st].get(k) == p:
+                del ended[st][k]
 
     def part_slot(st: int, i: int, taking: bool) -> int:
         k = server_slot(st, server[i])
@@ -381,6 +385,9 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         if k < 0 and taking:
             busy = set(held[st].values())
             k = next((j for j in range(servers[st]) if j not in busy), -1)
+            if k < 0 and ended[st]:
+                k = min(ended[st])
+                let_go(ended[st][k])
             if k >= 0:
                 let_go(part[i])
                 held[st][part[i]] = k
@@ -435,13 +442,16 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             k = part_slot(st, i, True)
             take(st, part[i], k, t)
             if k >= 0:
+                ended[st].pop(k, None)
                 server_product[st][k] = product_index.get(product[i], -1)
                 if not has_state_rows:
                     server_state[st][k] = state_index["setup" if ev == "setup_start" else "working"]
                 colour(st, k, t)
         elif ev == "end":
+            k = part_slot(st, i, False)
+            if k >= 0 and server[i] in (-1, ""):
+                ended[st][k] = part[i]
             if not has_state_rows:
-                k = part_slot(st, i, False)
                 if k >= 0:
                     server_state[st][k] = state_index["blocked"]
                     colour(st, k, t)

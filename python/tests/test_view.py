@@ -4,6 +4,7 @@ compared with the same state computed here from the log, independently of plantw
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import shutil
@@ -419,6 +420,32 @@ def test_a_plants_log_without_servers_and_with_text_part_ids_is_drawn_as_plantwi
     # A frame of plain pd.read_csv (servers as floats with NaN) is drawn as the file is.
     plain.to_csv(tmp_path / "own.csv", index=False)
     assert replay_data(pd.read_csv(tmp_path / "own.csv"), scenario)["servers"] == ours["servers"]
+
+
+def test_an_mes_log_of_starts_and_ends_only_draws_every_work_as_plantwins_own_log(in_root):
+    # No `server`, `enter` or `leave` rows: when every lathe holds a part, the next part takes the
+    # first one whose part's work ended (that part moved on), as the CLI's replay does. Before, such
+    # a start found no server and its work was not drawn.
+    scenario = "scenarios/examples/job_shop.yaml"
+    log = plantwin.run(scenario, replications=1, events=True).events
+    own = log[log.event.isin(["release", "enter", "start", "end", "leave", "exit", "setup_start", "setup_end"])][
+        ["time", "event", "station", "server", "part", "product", "order"]]
+    mes = own[own.event.isin(["release", "start", "end", "exit", "setup_start", "setup_end"])].drop(columns=["server"])
+
+    def shares(frame):
+        data = replay_data(frame, scenario)
+        tracks, width, end = data["servers"], len(data["products"]) + 1, round(frame.time.max() * 1e6)
+        total = {}
+        for a, b in zip(tracks["off"], tracks["off"][1:]):
+            times = list(itertools.accumulate(tracks["dt"][a:b])) + [end]
+            for i in range(b - a):
+                state = data["states"][tracks["v"][a + i] // width]
+                total[state] = total.get(state, 0) + times[i + 1] - times[i]
+        return total
+
+    ours, theirs = shares(own), shares(mes)
+    assert theirs["working"] == ours["working"] and theirs["setup"] == ours["setup"]
+    assert theirs["blocked"] > ours.get("blocked", 0)  # a part moves on at its server's next start
 
 
 def test_a_log_with_iso_times_written_with_a_space_reads_as_with_a_t(tmp_path):

@@ -252,6 +252,35 @@ TEST_CASE("a log without servers, leave or enter rows seats a part on its statio
   CHECK(replay.parts().at("3").server == 0);
 }
 
+TEST_CASE("a log without leave rows: a part starting on a server whose part's work ended sends that part on",
+          "[twin][replay]") {
+  // An MES export has `start` and `end` rows only. Both of a's servers hold a finished part when
+  // part 3 starts at 8 s: without a server column it takes the first of them (part 1 moves on, to b
+  // at 15 s), with one the server it names (part 2 moves on). Both were anomalies, and part 3's work
+  // went unmeasured.
+  for (const bool named : {false, true}) {
+    const std::string three = named ? "8,start,a,1,3,p\n13,end,a,1,3,p\n" : "8,start,a,,3,p\n13,end,a,,3,p\n";
+    const std::string moved = named ? "2" : "1", stays = named ? "1" : "2";
+    const TempFile file("mes_end.csv", "time,event,station,server,part,product\n"
+                                       "0,release,,,1,p\n0,release,,,2,p\n0,release,,,3,p\n"
+                                       "1,start,a,,1,p\n1,start,a,,2,p\n6,end,a,,1,p\n6,end,a,,2,p\n" +
+                                           three + "15,start,b,," + moved + ",p\n");
+    const twin::LogCatalog c = catalog();
+    twin::LogReplay replay(c, {});
+    const std::vector<twin::Observation> obs = replay_all(file.path(), c, replay);
+    REQUIRE(obs.size() == 10);
+    CHECK(replay.anomalies() == 0);
+    REQUIRE(obs[8].work);
+    CHECK(*obs[8].work == 5 * S);
+    const auto& a = replay.servers()[0];
+    CHECK(a[named ? 1 : 0].part == "3");
+    CHECK(a[named ? 0 : 1].part == stays);
+    CHECK(a[named ? 0 : 1].activity == twin::ServerTrack::Activity::FINISHED);
+    CHECK(replay.parts().at(moved).station == 1);  // on its way, then at b
+    CHECK(replay.parts().at(moved).left_from == 0);
+  }
+}
+
 TEST_CASE("a part released again while on a server stays on it, and its end is measured", "[twin][replay]") {
   // Its release row came late (an anomaly): its work from 1 to 6 s is still observed, and its
   // server is free once it leaves.
