@@ -39,12 +39,16 @@ void WarmStart::adjust(PlantParams& params) const {
         // scrapped component was released again, or is still to be.
         const WarmOrder& w = orders[o];
         if (w.released_parts.empty()) continue;
-        std::vector<std::int64_t> rest(params.products.size(), 0);
+        std::vector<std::int64_t> rest(params.products.size(), 0), released(params.products.size(), 0);
         add_parts(params, r.product, r.quantity, rest);
+        // An assembled part among those released (a log that began after its assembly showed it
+        // first) stands for its components.
+        for (std::size_t p = 0; p < w.released_parts.size() && p < released.size(); ++p)
+          add_parts(params, static_cast<ProductIndex>(p), w.released_parts[p], released);
         bool any = false;
         for (std::size_t p = 0; p < rest.size(); ++p) {
           if (p < w.scrapped_parts.size() && is_component[p]) rest[p] += w.scrapped_parts[p];
-          if (p < w.released_parts.size()) rest[p] -= w.released_parts[p];
+          rest[p] -= released[p];
           rest[p] = std::max<std::int64_t>(rest[p], 0);
           any = any || rest[p] > 0;
         }

@@ -400,11 +400,12 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       break;
     }
     case LogEventKind::CONSUME: {
-      // A component consumed by an assembly: it leaves the plant, neither good nor scrapped.
-      const auto it = parts_.find(std::string(e.part));
+      // A component consumed by an assembly: it leaves the plant, neither good nor scrapped. One the
+      // log has not shown (it began after its release) was released too: its kit's part counts it.
+      auto it = parts_.find(std::string(e.part));
       if (it == parts_.end()) {
-        anomaly(e, "of part '" + std::string(e.part) + "', which is not in the plant");
-        break;
+        part(e);  // an anomaly, counted released
+        it = parts_.find(std::string(e.part));
       }
       if (it->second.released_seen)
         consumed_release_ = consumed_release_ ? std::min(*consumed_release_, it->second.released) : it->second.released;

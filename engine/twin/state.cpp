@@ -252,7 +252,10 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
   y << "released: " << replay.released() << "\n";
   y << "left: " << replay.left() << "\n";
   if (replay.last_number() > 0) y << "last_part: " << replay.last_number() << "\n";
-  y << "orders:" << (replay.orders().empty() ? " []" : "") << "\n";
+  // Orders the log shows released (none, when it shows only parts of them it had not seen released).
+  const bool any_order =
+      std::any_of(replay.orders().begin(), replay.orders().end(), [](const OrderTrack& o) { return o.released > 0; });
+  y << "orders:" << (any_order ? "" : " []") << "\n";
   for (std::size_t o = 0; o < replay.orders().size(); ++o) {
     const OrderTrack& ot = replay.orders()[o];
     if (ot.released == 0) continue;
