@@ -231,6 +231,7 @@ py::dict plant_to_python(const scenario::ScenarioSpec& spec) {
     }
     d["failures"] = st.params.failures ? py::object(declared_to_python(*st.params.failures)) : py::none();
     d["maintenance"] = st.params.maintenance ? py::object(declared_to_python(*st.params.maintenance)) : py::none();
+    d["batch"] = st.params.batch ? py::object(declared_to_python(*st.params.batch)) : py::none();
     if (st.setup && st.setup->any) {
       d["setup"] = distribution_to_python(*st.setup->any);
     } else if (st.setup) {

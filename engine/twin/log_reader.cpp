@@ -125,7 +125,7 @@ ReplayRules replay_rules(const scenario::ScenarioSpec& spec) {
       calendar = calendars[i];
     rules.calendar.push_back(std::move(calendar));
     rules.pauses.push_back(st.params.at_shift_end == models::StationParams::AtShiftEnd::PAUSE);
-    rules.batches.push_back(st.params.batch.has_value());
+    rules.batches.push_back(st.params.batch ? st.params.batch->max : 0);
   }
   const scenario::IdIndex station_index(spec.stations);
   for (const auto& st : spec.stations) {

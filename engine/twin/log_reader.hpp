@@ -77,7 +77,9 @@ struct ReplayRules {
   std::vector<bool> restart;
   std::vector<std::shared_ptr<const models::CalendarParams>> calendar;
   std::vector<bool> pauses;
-  std::vector<bool> batches;  ///< the station works in batches: a server holds every part started with its first
+  /// The most parts in one batch at the station (its `batch.max`); 0: it does not work in batches.
+  /// A batch station's server holds every part started with its first.
+  std::vector<std::int64_t> batches;
   /// A station whose rejects go back to it with `max_attempts`: the first station of its rework
   /// route, where a part that leaves it and enters there was rejected (its failed passes count
   /// toward the limit); -1 when its parts' attempts do not matter or the log cannot tell them

@@ -32,6 +32,7 @@ LogReplay::LogReplay(const LogCatalog& catalog, ReplayRules rules, kernel::Tick 
   rules_.pauses.resize(catalog.stations.size(), true);
   servers_.resize(catalog.stations.size());
   free_from_.assign(catalog.stations.size(), 0);
+  open_batch_.assign(catalog.stations.size(), -1);
   for (std::size_t s = 0; s < servers_.size(); ++s) {
     servers_[s].resize(static_cast<std::size_t>(catalog.servers[s]));
     // Paused off shift, a part's work and setup do not go on: their derived time runs in on-time.
@@ -138,6 +139,14 @@ std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
       return p.server;
   }
   if (!taking) return -1;
+  // A batch started at this instant with this activity, not full: the part is one of it.
+  if (const std::int32_t b = open_batch_[station]; b >= 0) {
+    const ServerTrack& s = servers[static_cast<std::size_t>(b)];
+    const auto starting = e.kind == LogEventKind::START ? ServerTrack::Activity::WORK : ServerTrack::Activity::SETUP;
+    if (!s.part.empty() && s.activity == starting && s.activity_start == e.time &&
+        static_cast<std::int64_t>(s.batch.size()) + 1 < rules_.batches[station])
+      return b;
+  }
   // The first free server: none is free below free_from_ (clear_server lowers it).
   std::size_t& k = free_from_[station];
   while (k < servers.size() && !servers[k].part.empty()) ++k;
@@ -288,7 +297,8 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         break;
       }
       ServerTrack& s = servers_[static_cast<std::size_t>(e.station)][static_cast<std::size_t>(k)];
-      const bool batches = static_cast<std::size_t>(e.station) < rules_.batches.size() && rules_.batches[static_cast<std::size_t>(e.station)];
+      const auto station = static_cast<std::size_t>(e.station);
+      const bool batches = station < rules_.batches.size() && rules_.batches[station] > 0;
       const A starting = e.kind == LogEventKind::START ? A::WORK : A::SETUP;
       // A batch's parts each show its setup and its work: the first part's rows start them.
       if (batches && s.part != e.part && s.holds(e.part)) {
@@ -328,6 +338,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         if (auto other = parts_.find(s.part); other != parts_.end()) other->second.place = Place::TRANSIT;
       }
       seat();
+      if (batches) open_batch_[static_cast<std::size_t>(e.station)] = k;
       const bool new_part = s.part != e.part;
       s.part = std::string(e.part);
       s.product = p.product;

@@ -240,6 +240,9 @@ class LogReplay {
   std::vector<std::vector<ServerTrack>> servers_;
   /// Per station: no server below it is free (a log without servers seats a part on the first).
   std::vector<std::size_t> free_from_;
+  /// Per batch station: the server whose batch started last (-1: none), which a part starting then
+  /// without a server in its row joins (server_of).
+  std::vector<std::int32_t> open_batch_;
   std::vector<OrderTrack> orders_;
   std::vector<std::pair<std::string, CarrierTrack>> carriers_;
   WindowStats window_;

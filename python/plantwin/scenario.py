@@ -216,7 +216,8 @@ class Scenario:
     def plant(self) -> Dict[str, Any]:
         """What a drawing of the plant needs, as plain dicts and lists (the replay of
         :mod:`plantwin.view` draws from it): ``stations`` (``id``, ``servers``, ``buffer`` (None:
-        unlimited), ``failures``), ``products`` (``id``, ``route`` (stations), ``steps`` (per entry: its station or alternatives), ``via`` per entry, ``bom``),
+        unlimited), ``failures``, ``batch`` (``max``, ...) or None), ``products`` (``id``, ``route``
+        (stations), ``steps`` (per entry: its station or alternatives), ``via`` per entry, ``bom``),
         ``orders`` (``id``, ``product``, ``quantity``, ``release_s``, ``due_s``), ``layout`` (``nodes``
         with ``x``, ``y`` in metres, ``segments``, ``places``) or None, ``fleets``, ``conveyors``,
         ``arms``, ``calendars``, ``operators``, ``network`` (``nodes``, ``links`` with their ``ends``

@@ -363,19 +363,25 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         colour(st, k, time)
 
     # A log without servers (an MES's): a part keeps the server that took it, which is its station's
-    # first free one (or, when none is, the first whose part's work ended: that part moves on), until
-    # it leaves it, enters a station, is loaded or leaves the plant, as the CLI's replay assigns them
-    # (engine/twin/replay.cpp, server_of and let_go).
+    # first free one (or, when none is, the first whose part's work ended: that part moves on; at a
+    # batch station, the batch started at that instant if it has room), until it leaves it, enters a
+    # station, is loaded or leaves the plant, as the CLI's replay assigns them (engine/twin/replay.cpp,
+    # server_of and let_go).
     held: List[Dict[Any, int]] = [{} for _ in stations]  # per station: part -> its server
     held_at: Dict[Any, int] = {}  # part -> the station where it holds a server
-    ended: List[Dict[int, Any]] = [{} for _ in stations]  # per station: server -> its part whose work ended
+    on: List[Dict[int, Dict[Any, None]]] = [{} for _ in stations]  # per station: server -> its parts, in order
+    ended: List[set] = [set() for _ in stations]  # per station: servers whose parts' work ended
+    batch_max = [(s.get("batch") or {}).get("max", 0) for s in plant["stations"]]
+    opened: List[Tuple[int, float, str]] = [(-1, 0.0, "") for _ in stations]  # the last batch started: server, time, event
 
     def let_go(p: Any) -> None:
         st = held_at.pop(p, None)
         if st is not None:
             k = held[st].pop(p)
-            if ended[st].get(k) == p:
-                del ended[st][k]
+            del on[st][k][p]
+            if not on[st][k]:
+                del on[st][k]
+                ended[st].discard(k)
 
     def part_slot(st: int, i: int, taking: bool) -> int:
         k = server_slot(st, server[i])
@@ -383,15 +389,20 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             return k
         k = held[st].get(part[i], -1)
         if k < 0 and taking:
-            busy = set(held[st].values())
-            k = next((j for j in range(servers[st]) if j not in busy), -1)
-            if k < 0 and ended[st]:
-                k = min(ended[st])
-                let_go(ended[st][k])
+            b, at, ev = opened[st]
+            if b in on[st] and b not in ended[st] and at == times[i] and ev == event[i] and len(on[st][b]) < batch_max[st]:
+                k = b
+            else:
+                k = next((j for j in range(servers[st]) if j not in on[st]), -1)
+                if k < 0 and ended[st]:
+                    k = min(ended[st])
+                    for q in list(on[st][k]):
+                        let_go(q)
             if k >= 0:
                 let_go(part[i])
                 held[st][part[i]] = k
                 held_at[part[i]] = st
+                on[st].setdefault(k, {})[part[i]] = None
         return k
 
     def take(st: int, part: int, k: int, time: float) -> None:
@@ -442,7 +453,9 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             k = part_slot(st, i, True)
             take(st, part[i], k, t)
             if k >= 0:
-                ended[st].pop(k, None)
+                ended[st].discard(k)
+                if batch_max[st] > 0:
+                    opened[st] = (k, t, ev)
                 server_product[st][k] = product_index.get(product[i], -1)
                 if not has_state_rows:
                     server_state[st][k] = state_index["setup" if ev == "setup_start" else "working"]
@@ -450,7 +463,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         elif ev == "end":
             k = part_slot(st, i, False)
             if k >= 0 and server[i] in (-1, ""):
-                ended[st][k] = part[i]
+                ended[st].add(k)
             if not has_state_rows:
                 if k >= 0:
                     server_state[st][k] = state_index["blocked"]

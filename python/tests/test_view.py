@@ -448,6 +448,29 @@ def test_an_mes_log_of_starts_and_ends_only_draws_every_work_as_plantwins_own_lo
     assert theirs["blocked"] > ours.get("blocked", 0)  # a part moves on at its server's next start
 
 
+def test_a_log_without_servers_at_an_oven_of_two_chambers_puts_each_batch_in_one(tmp_path):
+    # The parts of a batch start at one instant: without a `server` column they join the batch
+    # started then, up to its most, as the CLI's replay does; they took a chamber each before.
+    scenario = tmp_path / "ovens.yaml"
+    scenario.write_text("""plantwin: 1
+name: ovens
+seed: 3
+horizon: 8h
+products: [{id: p, route: [prep, oven]}]
+sources: [{id: s, product: p, interarrival: {dist: exponential, mean: 20s}}]
+stations:
+  - {id: prep, process: {dist: exponential, mean: 15s}}
+  - {id: oven, servers: 2, process: 3min, batch: {max: 5, max_wait: 2min}}
+""")
+    log = plantwin.run(str(scenario), replications=1, events=True).events
+    own = log[log.event.isin(["release", "enter", "start", "end", "leave", "exit"])][
+        ["time", "event", "station", "server", "part", "product", "order"]]
+    oven = own[(own.station == "oven") & (own.event == "start")]
+    assert oven.server.max() == 1 and oven.groupby(["time", "server"]).size().max() == 5
+    ours, theirs = replay_data(own, str(scenario)), replay_data(own.drop(columns=["server"]), str(scenario))
+    assert theirs["servers"] == ours["servers"] and theirs["queues"] == ours["queues"]
+
+
 def test_a_log_with_iso_times_written_with_a_space_reads_as_with_a_t(tmp_path):
     (tmp_path / "t.csv").write_text("time,event,station,part,product\n2026-03-02T06:00:00+08:00,release,,1,p\n")
     (tmp_path / "s.csv").write_text("time,event,station,part,product\n2026-03-02 06:00:00+08:00,release,,1,p\n")

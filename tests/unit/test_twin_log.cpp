@@ -281,6 +281,38 @@ TEST_CASE("a log without leave rows: a part starting on a server whose part's wo
   }
 }
 
+TEST_CASE("a log without servers: the parts starting with a batch join it up to its most, the rest take another oven",
+          "[twin][replay]") {
+  // An oven of two chambers, batches of at most 3: five parts start at 1 s, as two batches (3 and
+  // 2). Each part took the next free chamber: the third found none, an anomaly, and its work and
+  // the second batch's were measured on the wrong chambers.
+  const scenario::ScenarioSpec spec = spec_of(R"(plantwin: 1
+name: ovens
+horizon: 1h
+products: [{id: p, route: [oven]}]
+sources: [{id: s, product: p, interarrival: 1min}]
+stations: [{id: oven, servers: 2, process: 10s, batch: {max: 3}}]
+)");
+  std::string rows = "time,event,station,server,part,product\n";
+  for (const char* id : {"1", "2", "3", "4", "5"}) rows += std::string("0,release,,,") + id + ",p\n";
+  for (const char* id : {"1", "2", "3", "4", "5"}) rows += std::string("1,start,oven,,") + id + ",p\n";
+  for (const char* id : {"1", "2", "3", "4", "5"}) rows += std::string("11,end,oven,,") + id + ",p\n";
+  rows += "12,start,oven,,6,p\n";  // a part never released (an anomaly), into the first chamber whose work ended
+  const TempFile file("ovens.csv", rows);
+  const twin::LogCatalog c = twin::LogCatalog::of(spec);
+  twin::LogReplay replay(c, twin::replay_rules(spec));
+  const std::vector<twin::Observation> obs = replay_all(file.path(), c, replay);
+  REQUIRE(obs.size() == 16);
+  CHECK(replay.anomalies() == 1);
+  CHECK(*obs[10].work == 10 * S);  // the first batch's
+  CHECK(*obs[13].work == 10 * S);  // the second's
+  const auto& oven = replay.servers()[0];
+  CHECK(oven[0].part == "6");
+  CHECK(oven[1].part == "4");
+  CHECK(oven[1].batch == std::vector<std::string>{"5"});
+  CHECK(replay.parts().at("3").place == twin::Place::TRANSIT);
+}
+
 TEST_CASE("a part released again while on a server stays on it, and its end is measured", "[twin][replay]") {
   // Its release row came late (an anomaly): its work from 1 to 6 s is still observed, and its
   // server is free once it leaves.
