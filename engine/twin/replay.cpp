@@ -151,9 +151,9 @@ std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
   std::size_t& k = free_from_[station];
   while (k < servers.size() && !servers[k].part.empty()) ++k;
   if (k < servers.size()) return static_cast<std::int32_t>(k);
-  // None is empty: the first one whose part's work ended, which moves on (a log without `leave` rows).
+  // None is empty: the first one up whose part's work ended, which moves on (a log without `leave` rows).
   for (std::size_t j = 0; j < servers.size(); ++j)
-    if (servers[j].activity == ServerTrack::Activity::FINISHED) return static_cast<std::int32_t>(j);
+    if (servers[j].activity == ServerTrack::Activity::FINISHED && !servers[j].down) return static_cast<std::int32_t>(j);
   return -1;
 }
 
@@ -277,6 +277,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
     case LogEventKind::ENTER: {
       PartTrack& p = part(e);
       // A part still on a server elsewhere left it (a log without `leave` rows).
+      if (p.place == Place::SERVER && p.station >= 0) p.left_from = p.station;
       unseat(p, std::string(e.part), t);
       p.place = Place::BUFFER;
       p.station = e.station;
@@ -308,6 +309,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       }
       const auto seat = [&] {
         // A part still on another server left it (a log without `leave` and `enter` rows).
+        if (p.place == Place::SERVER && p.station >= 0 && p.station != e.station) p.left_from = p.station;
         if (p.station != e.station || p.server != k) unseat(p, std::string(e.part), t);
         if (p.station != e.station) {
           // It never entered (a log without `enter` rows): it does now.

@@ -394,10 +394,11 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
                 k = b
             else:
                 k = next((j for j in range(servers[st]) if j not in on[st]), -1)
-                if k < 0 and ended[st]:
-                    k = min(ended[st])
-                    for q in list(on[st][k]):
-                        let_go(q)
+                if k < 0:  # the first one up whose parts' work ended: they move on
+                    k = min((j for j in ended[st] if server_state[st][j] != state_index["down"]), default=-1)
+                    if k >= 0:
+                        for q in list(on[st][k]):
+                            let_go(q)
             if k >= 0:
                 let_go(part[i])
                 held[st][part[i]] = k

@@ -279,6 +279,24 @@ TEST_CASE("a log without leave rows: a part starting on a server whose part's wo
     CHECK(replay.parts().at(moved).station == 1);  // on its way, then at b
     CHECK(replay.parts().at(moved).left_from == 0);
   }
+  // A server that is down is not taken (its part's work had ended): part 3 goes to server 1 while 0
+  // is down (a review found it measured 0 s of work on the down server). Part 1, which entering b
+  // takes off its server, left a (a station it last left counts toward a rework's attempts).
+  const TempFile file("mes_down.csv", "time,event,station,server,part,product\n"
+                                      "0,release,,,1,p\n0,release,,,2,p\n0,release,,,3,p\n"
+                                      "1,start,a,,1,p\n1,start,a,,2,p\n6,end,a,,1,p\n6,end,a,,2,p\n"
+                                      "7,down,a,0,,\n8,start,a,,3,p\n13,end,a,,3,p\n14,enter,b,,1,p\n");
+  const twin::LogCatalog c = catalog();
+  twin::LogReplay replay(c, {});
+  const std::vector<twin::Observation> obs = replay_all(file.path(), c, replay);
+  REQUIRE(obs.size() == 11);
+  CHECK(replay.anomalies() == 0);
+  REQUIRE(obs[9].work);
+  CHECK(*obs[9].work == 5 * S);
+  CHECK(replay.servers()[0][1].part == "3");
+  CHECK(replay.servers()[0][0].part.empty());
+  CHECK(replay.parts().at("2").place == twin::Place::TRANSIT);
+  CHECK(replay.parts().at("1").left_from == 0);
 }
 
 TEST_CASE("a log without servers: the parts starting with a batch join it up to its most, the rest take another oven",

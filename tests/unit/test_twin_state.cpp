@@ -214,7 +214,7 @@ TEST_CASE("a log that begins after parts were released counts them released when
     const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1");
     CHECK_THAT(resumed.err, !Catch::Contains("error"));
     CHECK(resumed.exit_code == 0);
-    return read_text(state.path());
+    return std::pair{read_text(state.path()), resumed.out};
   };
   const std::string of_source = state_of(R"(plantwin: 1
 name: late
@@ -222,7 +222,7 @@ horizon: 10min
 products: [{id: p, route: [a]}]
 sources: [{id: s, product: p, interarrival: 1s, limit: 12}]
 stations: [{id: a, process: 10s}]
-)", 30, "75");
+)", 30, "75").first;
   // Parts 4 to 8 appear in their starts from 31 s on (3's end at 31 s finds no part on the server:
   // an anomaly, and 3 is not tracked); 4 to 7 left by 75 s.
   CHECK_THAT(of_source, Catch::Contains("\nreleased: 5\nleft: 4\n"));
@@ -233,7 +233,7 @@ horizon: 10min
 products: [{id: p, route: [a]}]
 sources: [{id: plan, orders: [{id: o1, product: p, quantity: 10, release: 0s}]}]
 stations: [{id: a, process: 10s}]
-)", 35, "75");
+)", 35, "75").first;
   // Parts 5 to 8 appear in their starts from 40 s on; 5 to 7 left by 75 s.
   CHECK_THAT(of_order, Catch::Contains("\nreleased: 4\nleft: 3\n"));
   CHECK_THAT(of_order, Catch::Contains("- {id: \"o1\", product: p, released: 4, left: 3, release: 40"));
@@ -241,7 +241,7 @@ stations: [{id: a, process: 10s}]
   // after its assembly, count as released (a reviewer's case: `released: 1`, `left: 6`). The run
   // from the state releases the order's other 3 components (10 less 6 consumed, less the device's
   // one), the three waiting at asm; its devices' runs once stalled for components never released.
-  const std::string of_kits = state_of(R"(plantwin: 1
+  const char* KITS = R"(plantwin: 1
 name: late
 horizon: 2h
 products:
@@ -249,7 +249,8 @@ products:
   - {id: dev, bom: {a: 1}, route: [asm, fin]}
 sources: [{id: plan, orders: [{id: o1, product: dev, quantity: 10, release: 0s}]}]
 stations: [{id: prep, process: 1s}, {id: asm, process: 60s}, {id: fin, process: 5s}]
-)", 20, "400");
+)";
+  const std::string of_kits = state_of(KITS, 20, "400").first;
   CHECK_THAT(of_kits, Catch::Contains("\nreleased: 7\nleft: 6\n"));
   CHECK_THAT(of_kits, Catch::Contains("released_parts: {a: 6, dev: 1}, exited_parts: {dev: 6}}"));
   // Only the ends of a part the log never showed started: no order it released, an empty list.
@@ -259,7 +260,12 @@ horizon: 1h
 products: [{id: p, route: [a]}]
 sources: [{id: plan, orders: [{id: o1, product: p, quantity: 1, release: 0s}]}]
 stations: [{id: a, process: 100s}]
-)", 50, "150"), Catch::Contains("\norders: []\n"));
+)", 50, "150").first, Catch::Contains("\norders: []\n"));
+  // All the order's parts the log showed have left: the state says it is done, and the run from it
+  // says so (it counted the parts that left against the order's 10 and waited for the rest for good).
+  const auto [done, run] = state_of(KITS, 400, "700");
+  CHECK_THAT(done, Catch::Contains("- {id: \"o1\", product: dev, released: 7, left: 7, release: 421, done: 606}"));
+  CHECK_THAT(run, Catch::Contains("0:10:06"));
 }
 
 TEST_CASE("a part in rework keeps its failed passes in the state and in a run from it", "[twin][state]") {
