@@ -86,8 +86,7 @@ void Sink::restore(const std::vector<WarmOrder>& orders) {
       const auto count = [&](const std::vector<std::int64_t>& by) { return o.product < by.size() ? by[o.product] : 0; };
       o.remaining -= count(w.exited_parts) + count(w.scrapped_parts);
     }
-    // Done by the state (a log that began after some of its parts were released counts fewer left).
-    if (o.remaining <= 0 || orders[i].done >= 0) {
+    if (o.remaining <= 0) {
       o.remaining = 0;
       o.done = orders[i].done >= 0 ? orders[i].done : kernel_.now();
     }

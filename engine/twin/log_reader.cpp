@@ -126,6 +126,7 @@ ReplayRules replay_rules(const scenario::ScenarioSpec& spec) {
     rules.calendar.push_back(std::move(calendar));
     rules.pauses.push_back(st.params.at_shift_end == models::StationParams::AtShiftEnd::PAUSE);
     rules.batches.push_back(st.params.batch ? st.params.batch->max : 0);
+    rules.batches_mixed.push_back(st.params.batch && st.params.batch->mixed);
   }
   const scenario::IdIndex station_index(spec.stations);
   for (const auto& st : spec.stations) {

@@ -80,6 +80,7 @@ struct ReplayRules {
   /// The most parts in one batch at the station (its `batch.max`); 0: it does not work in batches.
   /// A batch station's server holds every part started with its first.
   std::vector<std::int64_t> batches;
+  std::vector<bool> batches_mixed;  ///< a batch station whose batches take parts of any product
   /// A station whose rejects go back to it with `max_attempts`: the first station of its rework
   /// route, where a part that leaves it and enters there was rejected (its failed passes count
   /// toward the limit); -1 when its parts' attempts do not matter or the log cannot tell them

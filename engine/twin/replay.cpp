@@ -132,29 +132,35 @@ std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
   const auto& servers = servers_[station];
   // A part on a server is there by its track: seat() sets both, and every row that takes it off
   // (let_go) clears the track's server. No walk over the station's servers.
+  std::int32_t product = e.product;
   if (const auto it = parts_.find(std::string(e.part)); it != parts_.end()) {
     const PartTrack& p = it->second;
     if (p.station == e.station && p.server >= 0 && static_cast<std::size_t>(p.server) < servers.size() &&
         servers[static_cast<std::size_t>(p.server)].holds(e.part))
       return p.server;
+    if (p.product >= 0) product = p.product;
   }
   if (!taking) return -1;
-  // A batch started at this instant with this activity, not full: the part is one of it.
+  // A batch started at this instant with this activity, not full, of the part's product unless
+  // batches mix them: the part is one of it.
   if (const std::int32_t b = open_batch_[station]; b >= 0) {
     const ServerTrack& s = servers[static_cast<std::size_t>(b)];
     const auto starting = e.kind == LogEventKind::START ? ServerTrack::Activity::WORK : ServerTrack::Activity::SETUP;
     if (!s.part.empty() && s.activity == starting && s.activity_start == e.time &&
-        static_cast<std::int64_t>(s.batch.size()) + 1 < rules_.batches[station])
+        static_cast<std::int64_t>(s.batch.size()) + 1 < rules_.batches[station] &&
+        (rules_.batches_mixed[station] || s.product == product))
       return b;
   }
-  // The first free server: none is free below free_from_ (clear_server lowers it).
+  // The first free server that is up: none is free below free_from_ (clear_server lowers it).
   std::size_t& k = free_from_[station];
   while (k < servers.size() && !servers[k].part.empty()) ++k;
-  if (k < servers.size()) return static_cast<std::int32_t>(k);
-  // None is empty: the first one up whose part's work ended, which moves on (a log without `leave` rows).
+  for (std::size_t j = k; j < servers.size(); ++j)
+    if (servers[j].part.empty() && !servers[j].down) return static_cast<std::int32_t>(j);
+  // None: the first one up whose part's work ended, which moves on (a log without `leave` rows),
+  // else a free one that is down (the log does not say it came up).
   for (std::size_t j = 0; j < servers.size(); ++j)
     if (servers[j].activity == ServerTrack::Activity::FINISHED && !servers[j].down) return static_cast<std::int32_t>(j);
-  return -1;
+  return k < servers.size() ? static_cast<std::int32_t>(k) : -1;
 }
 
 void LogReplay::let_go(std::int32_t station, ServerTrack& s, const std::string& id, kernel::Tick t) {

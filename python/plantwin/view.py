@@ -372,6 +372,8 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
     on: List[Dict[int, Dict[Any, None]]] = [{} for _ in stations]  # per station: server -> its parts, in order
     ended: List[set] = [set() for _ in stations]  # per station: servers whose parts' work ended
     batch_max = [(s.get("batch") or {}).get("max", 0) for s in plant["stations"]]
+    batch_mixed = [bool((s.get("batch") or {}).get("mixed")) for s in plant["stations"]]
+    is_down = [[False] * n for n in servers]  # by the log's `down` and `up` rows, as the CLI's replay
     opened: List[Tuple[int, float, str]] = [(-1, 0.0, "") for _ in stations]  # the last batch started: server, time, event
 
     def let_go(p: Any) -> None:
@@ -390,15 +392,19 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         k = held[st].get(part[i], -1)
         if k < 0 and taking:
             b, at, ev = opened[st]
-            if b in on[st] and b not in ended[st] and at == times[i] and ev == event[i] and len(on[st][b]) < batch_max[st]:
+            if (b in on[st] and b not in ended[st] and at == times[i] and ev == event[i] and len(on[st][b]) < batch_max[st]
+                    and (batch_mixed[st] or server_product[st][b] == product_index.get(product[i], -1))):
                 k = b
             else:
-                k = next((j for j in range(servers[st]) if j not in on[st]), -1)
+                free = [j for j in range(servers[st]) if j not in on[st]]
+                k = next((j for j in free if not is_down[st][j]), -1)
                 if k < 0:  # the first one up whose parts' work ended: they move on
-                    k = min((j for j in ended[st] if server_state[st][j] != state_index["down"]), default=-1)
+                    k = min((j for j in ended[st] if not is_down[st][j]), default=-1)
                     if k >= 0:
                         for q in list(on[st][k]):
                             let_go(q)
+                    elif free:  # else a free one that is down (the log does not say it came up)
+                        k = free[0]
             if k >= 0:
                 let_go(part[i])
                 held[st][part[i]] = k
@@ -486,6 +492,8 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             k = server_slot(st, server[i])
             if ev == "down":
                 failures.append((t, st))
+            if k >= 0:
+                is_down[st][k] = ev == "down"
             if not has_state_rows and k >= 0:
                 if ev == "down":
                     server_before_down[st][k] = server_state[st][k]

@@ -307,8 +307,8 @@ TEST_CASE("a log without servers: the parts starting with a batch join it up to 
   const scenario::ScenarioSpec spec = spec_of(R"(plantwin: 1
 name: ovens
 horizon: 1h
-products: [{id: p, route: [oven]}]
-sources: [{id: s, product: p, interarrival: 1min}]
+products: [{id: p, route: [oven]}, {id: q, route: [oven]}]
+sources: [{id: s, mix: {p: 1, q: 1}, interarrival: 1min}]
 stations: [{id: oven, servers: 2, process: 10s, batch: {max: 3}}]
 )");
   std::string rows = "time,event,station,server,part,product\n";
@@ -329,6 +329,17 @@ stations: [{id: oven, servers: 2, process: 10s, batch: {max: 3}}]
   CHECK(oven[1].part == "4");
   CHECK(oven[1].batch == std::vector<std::string>{"5"});
   CHECK(replay.parts().at("3").place == twin::Place::TRANSIT);
+  // Batches are of one product: two that start at one instant, of p and of q, are two batches even
+  // when the first has room (a review found q's parts in p's batch).
+  const TempFile two("ovens_pq.csv", "time,event,station,server,part,product\n0,release,,,1,p\n0,release,,,2,p\n"
+                                     "0,release,,,3,q\n0,release,,,4,q\n1,start,oven,,1,p\n1,start,oven,,2,p\n"
+                                     "1,start,oven,,3,q\n1,start,oven,,4,q\n");
+  twin::LogReplay pq(c, twin::replay_rules(spec));
+  replay_all(two.path(), c, pq);
+  CHECK(pq.anomalies() == 0);
+  CHECK(pq.servers()[0][0].batch == std::vector<std::string>{"2"});
+  CHECK(pq.servers()[0][1].part == "3");
+  CHECK(pq.servers()[0][1].batch == std::vector<std::string>{"4"});
 }
 
 TEST_CASE("a part released again while on a server stays on it, and its end is measured", "[twin][replay]") {

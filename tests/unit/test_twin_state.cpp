@@ -261,11 +261,10 @@ products: [{id: p, route: [a]}]
 sources: [{id: plan, orders: [{id: o1, product: p, quantity: 1, release: 0s}]}]
 stations: [{id: a, process: 100s}]
 )", 50, "150").first, Catch::Contains("\norders: []\n"));
-  // All the order's parts the log showed have left: the state says it is done, and the run from it
-  // says so (it counted the parts that left against the order's 10 and waited for the rest for good).
-  const auto [done, run] = state_of(KITS, 400, "700");
-  CHECK_THAT(done, Catch::Contains("- {id: \"o1\", product: dev, released: 7, left: 7, release: 421, done: 606}"));
-  CHECK_THAT(run, Catch::Contains("0:10:06"));
+  // All the order's parts the log showed have left: the state says it is done (a run from it counts
+  // the parts that left against the order's 10, and does not finish it: docs/twin.md).
+  CHECK_THAT(state_of(KITS, 400, "700").first,
+             Catch::Contains("- {id: \"o1\", product: dev, released: 7, left: 7, release: 421, done: 606}"));
 }
 
 TEST_CASE("a part in rework keeps its failed passes in the state and in a run from it", "[twin][state]") {
