@@ -142,13 +142,13 @@ std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
   }
   if (!taking) return -1;
   // A batch started at this instant with this activity, not full, of the part's product unless
-  // batches mix them: the part is one of it.
+  // batches mix them (an unknown product matches any): the part is one of it.
   if (const std::int32_t b = open_batch_[station]; b >= 0) {
     const ServerTrack& s = servers[static_cast<std::size_t>(b)];
     const auto starting = e.kind == LogEventKind::START ? ServerTrack::Activity::WORK : ServerTrack::Activity::SETUP;
     if (!s.part.empty() && s.activity == starting && s.activity_start == e.time &&
         static_cast<std::int64_t>(s.batch.size()) + 1 < rules_.batches[station] &&
-        (rules_.batches_mixed[station] || s.product == product))
+        (rules_.batches_mixed[station] || s.product == product || s.product < 0 || product < 0))
       return b;
   }
   // The first free server that is up: none is free below free_from_ (clear_server lowers it).

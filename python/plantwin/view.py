@@ -323,6 +323,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             server_free[st].extend([True] * (k + 1 - len(server_free[st])))
             server_taken[st].extend([0.0] * (k + 1 - len(server_taken[st])))
             server_before_down[st].extend([0] * (k + 1 - len(server_before_down[st])))
+            is_down[st].extend([False] * (k + 1 - len(is_down[st])))
         return k
 
     server_names: Dict[int, Dict[str, int]] = {}
@@ -374,6 +375,13 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
     batch_max = [(s.get("batch") or {}).get("max", 0) for s in plant["stations"]]
     batch_mixed = [bool((s.get("batch") or {}).get("mixed")) for s in plant["stations"]]
     is_down = [[False] * n for n in servers]  # by the log's `down` and `up` rows, as the CLI's replay
+    part_product: Dict[Any, int] = {}  # each part's product: its release row's, else its first row's with one
+
+    def product_of(p: Any, row_product: Any) -> int:
+        known = part_product.get(p, -1)
+        if known < 0:
+            known = part_product[p] = product_index.get(row_product, -1)
+        return known
     opened: List[Tuple[int, float, str]] = [(-1, 0.0, "") for _ in stations]  # the last batch started: server, time, event
 
     def let_go(p: Any) -> None:
@@ -392,10 +400,12 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         k = held[st].get(part[i], -1)
         if k < 0 and taking:
             b, at, ev = opened[st]
-            if (b in on[st] and b not in ended[st] and at == times[i] and ev == event[i] and len(on[st][b]) < batch_max[st]
-                    and (batch_mixed[st] or server_product[st][b] == product_index.get(product[i], -1))):
-                k = b
-            else:
+            if b in on[st] and b not in ended[st] and at == times[i] and ev == event[i] and len(on[st][b]) < batch_max[st]:
+                # Of the part's product unless batches mix them (an unknown product matches any).
+                mine, theirs = product_of(part[i], product[i]), part_product.get(next(iter(on[st][b])), -1)
+                if batch_mixed[st] or mine < 0 or theirs < 0 or mine == theirs:
+                    k = b
+            if k < 0:
                 free = [j for j in range(servers[st]) if j not in on[st]]
                 k = next((j for j in free if not is_down[st][j]), -1)
                 if k < 0:  # the first one up whose parts' work ended: they move on
@@ -492,7 +502,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             k = server_slot(st, server[i])
             if ev == "down":
                 failures.append((t, st))
-            if k >= 0:
+            if 0 <= k < len(is_down[st]):
                 is_down[st][k] = ev == "down"
             if not has_state_rows and k >= 0:
                 if ev == "down":
@@ -502,6 +512,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
                     server_state[st][k] = server_before_down[st][k]
                 colour(st, k, t)
         elif ev == "release":
+            product_of(part[i], product[i])
             wip_changes.append((t, +1))
         elif ev == "exit":
             let_go(part[i])

@@ -340,6 +340,12 @@ stations: [{id: oven, servers: 2, process: 10s, batch: {max: 3}}]
   CHECK(pq.servers()[0][0].batch == std::vector<std::string>{"2"});
   CHECK(pq.servers()[0][1].part == "3");
   CHECK(pq.servers()[0][1].batch == std::vector<std::string>{"4"});
+  // A part whose product the log does not say (no release row, none in its start) joins any batch.
+  const TempFile unknown("ovens_u.csv", "time,event,station,server,part,product\n"
+                                        "1,start,oven,,1,\n1,start,oven,,2,p\n1,start,oven,,3,\n");
+  twin::LogReplay u(c, twin::replay_rules(spec));
+  replay_all(unknown.path(), c, u);
+  CHECK(u.servers()[0][0].batch == std::vector<std::string>{"2", "3"});
 }
 
 TEST_CASE("a part released again while on a server stays on it, and its end is measured", "[twin][replay]") {
