@@ -185,8 +185,12 @@ void LogReplay::moved_on(const std::string& id, std::int32_t station) {
   }
 }
 
-void LogReplay::unseat(const PartTrack& p, const std::string& id, kernel::Tick t) {
-  if (p.place == Place::SERVER && p.station >= 0 && p.server >= 0)
+void LogReplay::unseat(PartTrack& p, const std::string& id, kernel::Tick t) {
+  if (p.place != Place::SERVER || p.station < 0) return;
+  // Every row that takes a part off its server comes here (a log without `leave` rows: the
+  // part's next `enter`, `start` elsewhere or `load`).
+  p.left_from = p.station;
+  if (p.server >= 0)
     let_go(p.station, servers_[static_cast<std::size_t>(p.station)][static_cast<std::size_t>(p.server)], id, t);
 }
 
@@ -230,7 +234,7 @@ void LogReplay::note_number(std::string_view id) { last_number_ = std::max(last_
 void LogReplay::remove(const std::string& id, kernel::Tick t, bool consumed) {
   const auto it = parts_.find(id);
   if (it == parts_.end()) return;
-  const PartTrack& p = it->second;
+  PartTrack& p = it->second;
   unseat(p, id, t);
   if (p.order >= 0) {
     OrderTrack& o = orders_[static_cast<std::size_t>(p.order)];
@@ -282,9 +286,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
     }
     case LogEventKind::ENTER: {
       PartTrack& p = part(e);
-      // A part still on a server elsewhere left it (a log without `leave` rows).
-      if (p.place == Place::SERVER && p.station >= 0) p.left_from = p.station;
-      unseat(p, std::string(e.part), t);
+      unseat(p, std::string(e.part), t);  // still on a server (a log without `leave` rows): it left
       p.place = Place::BUFFER;
       p.station = e.station;
       p.server = -1;
@@ -315,7 +317,6 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       }
       const auto seat = [&] {
         // A part still on another server left it (a log without `leave` and `enter` rows).
-        if (p.place == Place::SERVER && p.station >= 0 && p.station != e.station) p.left_from = p.station;
         if (p.station != e.station || p.server != k) unseat(p, std::string(e.part), t);
         if (p.station != e.station) {
           // It never entered (a log without `enter` rows): it does now.

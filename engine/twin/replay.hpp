@@ -227,8 +227,9 @@ class LogReplay {
   void add_derived_ticks(std::int32_t station, models::ServerState state, kernel::Tick from, kernel::Tick to);
   void set_wip(kernel::Tick t, std::int64_t delta);
   void clear_server(std::int32_t station, ServerTrack& s, kernel::Tick t);
-  /// Part `id` (tracked by `p`) is off the server its track has it on, if any.
-  void unseat(const PartTrack& p, const std::string& id, kernel::Tick t);
+  /// Part `id` (tracked by `p`) is off the server its track has it on, if any, and has left that
+  /// server's station (`left_from`, for its rework attempts).
+  void unseat(PartTrack& p, const std::string& id, kernel::Tick t);
   /// `id` is no longer on `s`: a batch's next part becomes the one it holds first, and the server
   /// is clear when none is left.
   void let_go(std::int32_t station, ServerTrack& s, const std::string& id, kernel::Tick t);

@@ -256,12 +256,31 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
   const bool any_order =
       std::any_of(replay.orders().begin(), replay.orders().end(), [](const OrderTrack& o) { return o.released > 0; });
   y << "orders:" << (any_order ? "" : " []") << "\n";
+  // Whether an order is done: the plan's quantity of its product has left (good or scrapped, as
+  // the simulator counts it). The log alone cannot tell: a source with `wip_limit` holds the rest
+  // back, and a log that began late never shows what left before it. An order the plan does not
+  // have is done when every part the log released of it has left.
+  const auto done = [&](const std::string& id, const OrderTrack& ot) {
+    if (ot.last_left < 0) return false;
+    for (const scenario::SourceSpec& src : spec.sources)
+      for (const scenario::OrderSpec& os : src.orders) {
+        if (os.id != id) continue;
+        const auto product =
+            std::find_if(spec.products.begin(), spec.products.end(), [&](const auto& p) { return p.id == os.product; });
+        const auto count = [&](const std::vector<std::int64_t>& by) {
+          const auto k = static_cast<std::size_t>(product - spec.products.begin());
+          return k < by.size() ? by[k] : 0;
+        };
+        return count(ot.exited_by_product) + count(ot.scrapped_by_product) >= os.quantity;
+      }
+    return ot.left >= ot.released;
+  };
   for (std::size_t o = 0; o < replay.orders().size(); ++o) {
     const OrderTrack& ot = replay.orders()[o];
     if (ot.released == 0) continue;
     y << "  - {id: " << q(order_ids[o]) << ", product: " << product_name(ot.product) << ", released: " << ot.released
       << ", left: " << ot.left << ", release: " << sec(ot.first_release);
-    if (ot.left >= ot.released && ot.last_left >= 0) {
+    if (done(order_ids[o], ot)) {
       y << ", done: " << sec(ot.last_left);
     } else {
       // What a source with `wip_limit` may still hold back: the parts released and scrapped by product.

@@ -307,10 +307,10 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
     conveyor_index = {c["id"]: i for i, c in enumerate(plant["conveyors"])}
 
     def server_slot(st: int, server: Any) -> int:
+        if server in (-1, ""):  # no server: server 0 at a station of one, as the CLI reads it
+            return 0 if st >= 0 and servers[st] == 1 else -1
         if isinstance(server, str):  # a plant's server names: numbered in the order they appear
             names = server_names.setdefault(st, {})
-            if server == "":
-                return -1
             if server not in names:
                 names[server] = len(names)
             k = names[server]

@@ -392,6 +392,23 @@ def test_a_log_without_state_rows_gets_its_states_from_its_events(flagship, tmp_
     assert "waiting_transport" not in {data["states"][v // (len(data["products"]) + 1)] for v in data["servers"]["v"]}
 
 
+def test_a_row_without_a_server_at_a_station_of_one_is_on_server_0_as_the_cli_reads_it(flagship):
+    # The CLI reads an empty `server` at a station of one server as server 0 (docs/twin.md), its
+    # `down` and `up` rows too; the view ignored those, and drew the failures of such a station as
+    # nothing. Blanked at every station of one server, the log is drawn exactly as with its servers.
+    scenario = plantwin.load(flagship)
+    log = plantwin.run(flagship, replications=1, events=True).events
+    plain = log[log.event.isin(["release", "enter", "start", "end", "leave", "scrap", "down", "up", "exit",
+                                "setup_start", "setup_end"])][["time", "event", "station", "server", "part", "product", "order"]]
+    single = {s["id"] for s in scenario.plant["stations"] if s["servers"] == 1}
+    blanked = plain.astype({"server": "Int64"}).copy()
+    at_single = blanked.station.isin(single)
+    assert (at_single & (blanked.event == "down")).any()  # the flagship's single-server stations fail
+    blanked.loc[at_single, "server"] = pd.NA
+    ours, theirs = replay_data(plain, scenario), replay_data(blanked, scenario)
+    assert theirs["servers"] == ours["servers"] and theirs["queues"] == ours["queues"]
+
+
 def test_a_plants_log_without_servers_and_with_text_part_ids_is_drawn_as_plantwins_own(in_root, tmp_path):
     # An MES export: no `server` column (optional, docs/twin.md), part numbers as text. The view
     # gives each part its station's first free server, as the engine does: on a plant without
