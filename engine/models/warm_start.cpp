@@ -81,10 +81,10 @@ void Sink::restore(const std::vector<WarmOrder>& orders) {
     if (w.released_parts.empty()) {
       o.remaining -= w.left;
     } else {
-      // Units of its own product that left, good or scrapped (an assembled order's components
-      // leave as they are consumed, and count for nothing).
+      // Units of its own product that left, good, scrapped or (an order of a component) consumed
+      // by an assembly; an assembled order's components count for nothing, as in Sink::part_left.
       const auto count = [&](const std::vector<std::int64_t>& by) { return o.product < by.size() ? by[o.product] : 0; };
-      o.remaining -= count(w.exited_parts) + count(w.scrapped_parts);
+      o.remaining -= count(w.exited_parts) + count(w.scrapped_parts) + count(w.consumed_parts);
     }
     if (o.remaining <= 0) {
       o.remaining = 0;

@@ -89,9 +89,10 @@ struct WarmOrder {
   /// Its parts the log released and scrapped, by product index (the state's `released_parts` and
   /// `scrapped_parts`): what a source with `wip_limit` still held back of it. Empty: all of it.
   std::vector<std::int64_t> released_parts, scrapped_parts;
-  /// Its parts that left good, by product index (`exited_parts`): with `scrapped_parts`, the units
-  /// of its own product that left (its components do not count). Empty: `left` says it.
-  std::vector<std::int64_t> exited_parts;
+  /// Its parts that left good and those consumed by an assembly, by product index (`exited_parts`,
+  /// `consumed_parts`): with `scrapped_parts`, the units of its own product that left (an assembled
+  /// order's components do not count). Empty: `left` says it.
+  std::vector<std::int64_t> exited_parts, consumed_parts;
   std::int64_t left = 0;    ///< its parts that left the plant (good or scrapped; components too)
   kernel::Tick done = -1;   ///< when its last part left, if it is done
 };

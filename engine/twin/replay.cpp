@@ -156,10 +156,16 @@ std::int32_t LogReplay::server_of(const LogEvent& e, bool taking) {
   while (k < servers.size() && !servers[k].part.empty()) ++k;
   for (std::size_t j = k; j < servers.size(); ++j)
     if (servers[j].part.empty() && !servers[j].down) return static_cast<std::int32_t>(j);
-  // None: the first one up whose part's work ended, which moves on (a log without `leave` rows),
-  // else a free one that is down (the log does not say it came up).
+  // None: the one up whose part's work ended first, which moves on (a log without `leave` rows:
+  // blocked parts leave in the order they finished, as the station's hand-overs are granted, and
+  // the row of the start it makes room for may come before the part's next row), else a free one
+  // that is down (the log does not say it came up).
+  std::int32_t ended = -1;
   for (std::size_t j = 0; j < servers.size(); ++j)
-    if (servers[j].activity == ServerTrack::Activity::FINISHED && !servers[j].down) return static_cast<std::int32_t>(j);
+    if (servers[j].activity == ServerTrack::Activity::FINISHED && !servers[j].down &&
+        (ended < 0 || servers[j].finished_at < servers[static_cast<std::size_t>(ended)].finished_at))
+      ended = static_cast<std::int32_t>(j);
+  if (ended >= 0) return ended;
   return k < servers.size() ? static_cast<std::int32_t>(k) : -1;
 }
 
@@ -429,6 +435,8 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       }
       if (it->second.released_seen)
         consumed_release_ = consumed_release_ ? std::min(*consumed_release_, it->second.released) : it->second.released;
+      if (it->second.order >= 0 && static_cast<std::size_t>(it->second.order) < orders_.size())
+        count_by_product(orders_[static_cast<std::size_t>(it->second.order)].consumed_by_product, it->second.product);
       remove(std::string(e.part), t, true);
       break;
     }

@@ -145,10 +145,11 @@ struct OrderTrack {
   std::int64_t released = 0;  ///< parts released
   std::int64_t left = 0;      ///< parts that left (good or scrapped)
   kernel::Tick first_release = 0, last_left = -1;
-  /// By product (index): parts released, scrapped (a scrapped component is released again) and
-  /// gone out good: what a source with `wip_limit` still holds back of the order, and how many of
-  /// its own product (not its components) have left.
-  std::vector<std::int64_t> released_by_product, scrapped_by_product, exited_by_product;
+  /// By product (index): parts released, scrapped (a scrapped component is released again), gone
+  /// out good and consumed by an assembly: what a source with `wip_limit` still holds back of the
+  /// order, and how many of its own product have left (an order of a component is done when its
+  /// units are consumed; an assembled order's components count for nothing).
+  std::vector<std::int64_t> released_by_product, scrapped_by_product, exited_by_product, consumed_by_product;
 };
 
 /// Statistics over a window [begin, end) of the log (validate-log).

@@ -256,24 +256,26 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
   const bool any_order =
       std::any_of(replay.orders().begin(), replay.orders().end(), [](const OrderTrack& o) { return o.released > 0; });
   y << "orders:" << (any_order ? "" : " []") << "\n";
-  // Whether an order is done: the plan's quantity of its product has left (good or scrapped, as
-  // the simulator counts it). The log alone cannot tell: a source with `wip_limit` holds the rest
-  // back, and a log that began late never shows what left before it. An order the plan does not
-  // have is done when every part the log released of it has left.
+  // Whether an order is done: the plan's quantity of its product has left (good, scrapped or, an
+  // order of a component, consumed, as the simulator counts it). The log alone cannot tell: a
+  // source with `wip_limit` holds the rest back, and a log that began late never shows what left
+  // before it. An order the plan does not have is done when every part the log released of it has left.
+  std::map<std::string_view, std::pair<std::size_t, std::int64_t>> planned;  // id -> product, quantity
+  {
+    std::map<std::string_view, std::size_t> product_index;
+    for (std::size_t p = 0; p < spec.products.size(); ++p) product_index.emplace(spec.products[p].id, p);
+    for (const scenario::SourceSpec& src : spec.sources)
+      for (const scenario::OrderSpec& os : src.orders)
+        if (const auto p = product_index.find(os.product); p != product_index.end())
+          planned.emplace(os.id, std::pair{p->second, os.quantity});
+  }
   const auto done = [&](const std::string& id, const OrderTrack& ot) {
     if (ot.last_left < 0) return false;
-    for (const scenario::SourceSpec& src : spec.sources)
-      for (const scenario::OrderSpec& os : src.orders) {
-        if (os.id != id) continue;
-        const auto product =
-            std::find_if(spec.products.begin(), spec.products.end(), [&](const auto& p) { return p.id == os.product; });
-        const auto count = [&](const std::vector<std::int64_t>& by) {
-          const auto k = static_cast<std::size_t>(product - spec.products.begin());
-          return k < by.size() ? by[k] : 0;
-        };
-        return count(ot.exited_by_product) + count(ot.scrapped_by_product) >= os.quantity;
-      }
-    return ot.left >= ot.released;
+    const auto plan = planned.find(id);
+    if (plan == planned.end()) return ot.left >= ot.released;
+    const std::size_t product = plan->second.first;
+    const auto count = [&](const std::vector<std::int64_t>& by) { return product < by.size() ? by[product] : 0; };
+    return count(ot.exited_by_product) + count(ot.scrapped_by_product) + count(ot.consumed_by_product) >= plan->second.second;
   };
   for (std::size_t o = 0; o < replay.orders().size(); ++o) {
     const OrderTrack& ot = replay.orders()[o];
@@ -293,6 +295,7 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
       counts("released_parts", ot.released_by_product);
       counts("scrapped_parts", ot.scrapped_by_product);
       counts("exited_parts", ot.exited_by_product);
+      counts("consumed_parts", ot.consumed_by_product);
     }
     y << "}\n";
   }
@@ -507,8 +510,9 @@ class StateReader {
       std::vector<std::int64_t> released_parts, scrapped_parts;
       read_counts(m, "released_parts", released_parts);
       read_counts(m, "scrapped_parts", scrapped_parts);
-      std::vector<std::int64_t> exited_parts;
+      std::vector<std::int64_t> exited_parts, consumed_parts;
       read_counts(m, "exited_parts", exited_parts);
+      read_counts(m, "consumed_parts", consumed_parts);
       std::optional<Tick> d;
       m.optional("done", d, scenario::read_duration);
       if (d) done = *d;
@@ -532,6 +536,7 @@ class StateReader {
       wo.released_parts = std::move(released_parts);
       wo.scrapped_parts = std::move(scrapped_parts);
       wo.exited_parts = std::move(exited_parts);
+      wo.consumed_parts = std::move(consumed_parts);
       wo.left = left;
       wo.done = done;
     });

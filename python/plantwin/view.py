@@ -371,7 +371,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
     held: List[Dict[Any, int]] = [{} for _ in stations]  # per station: part -> its server
     held_at: Dict[Any, int] = {}  # part -> the station where it holds a server
     on: List[Dict[int, Dict[Any, None]]] = [{} for _ in stations]  # per station: server -> its parts, in order
-    ended: List[set] = [set() for _ in stations]  # per station: servers whose parts' work ended
+    ended: List[Dict[int, float]] = [{} for _ in stations]  # per station: servers whose parts' work ended, when
     batch_max = [(s.get("batch") or {}).get("max", 0) for s in plant["stations"]]
     batch_mixed = [bool((s.get("batch") or {}).get("mixed")) for s in plant["stations"]]
     is_down = [[False] * n for n in servers]  # by the log's `down` and `up` rows, as the CLI's replay
@@ -384,21 +384,39 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
         return known
     opened: List[Tuple[int, float, str]] = [(-1, 0.0, "") for _ in stations]  # the last batch started: server, time, event
 
-    def let_go(p: Any) -> None:
+    def let_go(p: Any, time: Optional[float] = None) -> None:
+        """Part p is off the server it holds, if any. At `time`, a server it leaves empty is idle
+        (a log without `leave` rows: the part's next row takes it off), as the CLI's replay counts it."""
         st = held_at.pop(p, None)
         if st is not None:
             k = held[st].pop(p)
             del on[st][k][p]
             if not on[st][k]:
                 del on[st][k]
-                ended[st].discard(k)
+                ended[st].pop(k, None)
+                if time is not None and not has_state_rows:
+                    server_product[st][k] = -1
+                    if is_down[st][k]:
+                        server_before_down[st][k] = idle
+                    else:
+                        server_state[st][k] = idle
+                        colour(st, k, time)
 
     def part_slot(st: int, i: int, taking: bool) -> int:
-        k = server_slot(st, server[i])
-        if k >= 0 or st < 0 or server[i] not in (-1, ""):
-            return k
+        named = server_slot(st, server[i])
+        if st < 0 or (named < 0 and server[i] not in (-1, "")):
+            return named
         k = held[st].get(part[i], -1)
-        if k < 0 and taking:
+        if named >= 0:
+            # The row names its server (or the station has one): the parts it holds move on when
+            # another part starts there, but for a batch started at this instant.
+            if not taking or k == named:
+                return named
+            k = named
+            if k in on[st] and opened[st] != (k, times[i], event[i]):
+                for q in list(on[st][k]):
+                    let_go(q)
+        elif k < 0 and taking:
             b, at, ev = opened[st]
             if b in on[st] and b not in ended[st] and at == times[i] and ev == event[i] and len(on[st][b]) < batch_max[st]:
                 # Of the part's product unless batches mix them (an unknown product matches any).
@@ -408,18 +426,18 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             if k < 0:
                 free = [j for j in range(servers[st]) if j not in on[st]]
                 k = next((j for j in free if not is_down[st][j]), -1)
-                if k < 0:  # the first one up whose parts' work ended: they move on
-                    k = min((j for j in ended[st] if not is_down[st][j]), default=-1)
+                if k < 0:  # the one up whose parts' work ended first: they move on (as the CLI)
+                    k = min(((ended[st][j], j) for j in ended[st] if not is_down[st][j]), default=(0, -1))[1]
                     if k >= 0:
                         for q in list(on[st][k]):
                             let_go(q)
                     elif free:  # else a free one that is down (the log does not say it came up)
                         k = free[0]
-            if k >= 0:
-                let_go(part[i])
-                held[st][part[i]] = k
-                held_at[part[i]] = st
-                on[st].setdefault(k, {})[part[i]] = None
+        if taking and k >= 0 and held[st].get(part[i], -1) != k:
+            let_go(part[i], times[i])  # off its server elsewhere, which is idle now
+            held[st][part[i]] = k
+            held_at[part[i]] = st
+            on[st].setdefault(k, {})[part[i]] = None
         return k
 
     def take(st: int, part: int, k: int, time: float) -> None:
@@ -455,14 +473,14 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             set_state(st, k, state_index[s], t)
         elif ev in ("enter", "assemble"):
             # An assembled part appears in its station's buffer (docs/planning.md, "Assembly").
-            let_go(part[i])
+            let_go(part[i], t)
             waiting[st][part[i]] = t
             queue_changes[st].append((t, +1))
             if ev == "assemble":
                 wip_changes.append((t, +1))
         elif ev == "consume":
             # A component consumed by its assembly leaves the buffer and the plant.
-            let_go(part[i])
+            let_go(part[i], t)
             if waiting[st].pop(part[i], None) is not None:
                 queue_changes[st].append((t, -1))
             wip_changes.append((t, -1))
@@ -470,7 +488,7 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             k = part_slot(st, i, True)
             take(st, part[i], k, t)
             if k >= 0:
-                ended[st].discard(k)
+                ended[st].pop(k, None)
                 if batch_max[st] > 0:
                     opened[st] = (k, t, ev)
                 server_product[st][k] = product_index.get(product[i], -1)
@@ -479,8 +497,8 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
                 colour(st, k, t)
         elif ev == "end":
             k = part_slot(st, i, False)
-            if k >= 0 and server[i] in (-1, ""):
-                ended[st].add(k)
+            if k >= 0:
+                ended[st].setdefault(k, t)
             if not has_state_rows:
                 if k >= 0:
                     server_state[st][k] = state_index["blocked"]
@@ -515,12 +533,12 @@ def replay_data(log, scenario: Union[Scenario, PathLike], result: Optional[Dict[
             product_of(part[i], product[i])
             wip_changes.append((t, +1))
         elif ev == "exit":
-            let_go(part[i])
+            let_go(part[i], t)
             wip_changes.append((t, -1))
             exits.append(t)
         elif ev in ("load", "unload"):
             if ev == "load":
-                let_go(part[i])
+                let_go(part[i], t)
             delta = 1 if ev == "load" else -1
             if carrier[i] in vehicle_index:
                 vload_changes[vehicle_index[carrier[i]]].append((t, delta))

@@ -409,6 +409,46 @@ def test_a_row_without_a_server_at_a_station_of_one_is_on_server_0_as_the_cli_re
     assert theirs["servers"] == ours["servers"] and theirs["queues"] == ours["queues"]
 
 
+def _server_changes(tracks):
+    """Each server's (time, value) changes, the last value at each instant (zero-length ones dropped)."""
+    out = []
+    for a, b in zip(tracks["off"], tracks["off"][1:]):
+        t, at = 0, {}
+        for j in range(a, b):
+            t += tracks["dt"][j]
+            at[t] = tracks["v"][j]
+        changes = []
+        for t, v in at.items():
+            if not changes or changes[-1][1] != v:
+                changes.append((t, v))
+        out.append(changes)
+    return out
+
+
+def test_a_log_without_leave_rows_frees_a_server_at_its_parts_next_row_as_the_cli(tmp_path):
+    # Station a's parts wait for b (no buffer): blocked, then idle when a part enters b, as the CLI's
+    # replay counts it. The view drew a server blocked until its next start (b 12 % blocked instead
+    # of idle, a 75 % instead of 58 %), and without a server column gave the next start the first
+    # finished server, not the one whose part ended first (the one the station hands over first).
+    scenario = tmp_path / "blk.yaml"
+    scenario.write_text("""plantwin: 1
+name: blk
+horizon: 5h
+products: [{id: p, route: [a, b]}]
+sources: [{id: s, product: p, interarrival: {dist: exponential, mean: 10s}}]
+stations:
+  - {id: a, process: {dist: exponential, mean: 5s}, servers: 2}
+  - {id: b, process: {dist: exponential, mean: 9s}, buffer: 0}
+""")
+    log = plantwin.run(scenario, replications=1, events=True).events
+    log = log[log.event != "state"][["time", "event", "station", "server", "part", "product", "order"]]
+    full = _server_changes(replay_data(log, scenario)["servers"])
+    assert sum(len(c) for c in full) > 1000
+    no_leave = log[log.event != "leave"]
+    assert _server_changes(replay_data(no_leave, scenario)["servers"]) == full
+    assert _server_changes(replay_data(no_leave.drop(columns=["server"]), scenario)["servers"]) == full
+
+
 def test_a_plants_log_without_servers_and_with_text_part_ids_is_drawn_as_plantwins_own(in_root, tmp_path):
     # An MES export: no `server` column (optional, docs/twin.md), part numbers as text. The view
     # gives each part its station's first free server, as the engine does: on a plant without

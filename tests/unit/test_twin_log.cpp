@@ -279,6 +279,20 @@ TEST_CASE("a log without leave rows: a part starting on a server whose part's wo
     CHECK(replay.parts().at(moved).station == 1);  // on its way, then at b
     CHECK(replay.parts().at(moved).left_from == 0);
   }
+  {
+    // Of two finished parts, the one that ended first moves on (the station grants its hand-overs
+    // in that order): part 2, ended at 5 s on server 1, though server 0's part ended too.
+    const TempFile file("mes_first.csv", "time,event,station,server,part,product\n"
+                                         "0,release,,,1,p\n0,release,,,2,p\n0,release,,,3,p\n"
+                                         "1,start,a,,1,p\n1,start,a,,2,p\n5,end,a,,2,p\n6,end,a,,1,p\n8,start,a,,3,p\n");
+    const twin::LogCatalog c = catalog();
+    twin::LogReplay replay(c, {});
+    replay_all(file.path(), c, replay);
+    CHECK(replay.anomalies() == 0);
+    CHECK(replay.servers()[0][1].part == "3");
+    CHECK(replay.servers()[0][0].part == "1");
+    CHECK(replay.parts().at("2").place == twin::Place::TRANSIT);
+  }
   // A server that is down is not taken (its part's work had ended): part 3 goes to server 1 while 0
   // is down (a review found it measured 0 s of work on the down server). Part 1, which entering b
   // takes off its server, left a (a station it last left counts toward a rework's attempts).

@@ -152,7 +152,8 @@ stations:
   const TempFile scenario("kit.yaml", KIT), log("kit.csv"), state("kit.state.yaml"), warm("kit.warm.csv");
   write_log(spec_of(KIT), log.path());
   REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 15 --out " + state.path()).exit_code == 0);
-  CHECK_THAT(read_text(state.path()), Catch::Contains("released_parts: {b: 3, h: 2}, exited_parts: {d: 1}}"));
+  CHECK_THAT(read_text(state.path()),
+             Catch::Contains("released_parts: {b: 3, h: 2}, exited_parts: {d: 1}, consumed_parts: {b: 2, h: 2}}"));
   const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --events " + warm.path());
   REQUIRE(resumed.exit_code == 0);  // was: a deadlock (the waiting board not counted, the housing never released)
   const std::string rows = read_text(warm.path());
@@ -252,7 +253,7 @@ stations: [{id: prep, process: 1s}, {id: asm, process: 60s}, {id: fin, process: 
 )";
   const std::string of_kits = state_of(KITS, 20, "400").first;
   CHECK_THAT(of_kits, Catch::Contains("\nreleased: 7\nleft: 6\n"));
-  CHECK_THAT(of_kits, Catch::Contains("released_parts: {a: 6, dev: 1}, exited_parts: {dev: 6}}"));
+  CHECK_THAT(of_kits, Catch::Contains("released_parts: {a: 6, dev: 1}, exited_parts: {dev: 6}, consumed_parts: {a: 6}}"));
   // Only the ends of a part the log never showed started: no order it released, an empty list.
   CHECK_THAT(state_of(R"(plantwin: 1
 name: late
@@ -267,8 +268,46 @@ stations: [{id: a, process: 100s}]
   // late cannot tell those that left before it): done at 700 + 1 + 6 × 60 + 5 s.
   const auto [cut_state, cut_run] = state_of(KITS, 400, "700");
   CHECK_THAT(cut_state, Catch::Contains("- {id: \"o1\", product: dev, released: 7, left: 7, release: 421, "
-                                        "released_parts: {a: 3, dev: 1}, exited_parts: {dev: 4}}"));
+                                        "released_parts: {a: 3, dev: 1}, exited_parts: {dev: 4}, consumed_parts: {a: 3}}"));
   CHECK_THAT(cut_run, Catch::Contains("o1             dev            -          -           1.00     0:17:46 ± 0:00:00"));
+}
+
+TEST_CASE("an order of a component is done when its units are consumed, in the state and in a run from it", "[twin][state]") {
+  // Boards and housings bought for the line, consumed into devices. The simulator counts such an
+  // order done when its last unit is consumed; a state counted only the units that left by `exit`
+  // or `scrap`, so B1 was never done in it (a reviewer's case), and H1, part consumed at 1,800 s,
+  // never finished in the run from it.
+  const char* COMP = R"(plantwin: 1
+name: comp
+horizon: 4h
+products:
+  - {id: board, route: [a, asm]}
+  - {id: housing, route: [m, asm]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [asm, t]}
+sources:
+  - {id: boards, orders: [{id: B1, product: board, quantity: 5, release: 0s}, {id: B2, product: board, quantity: 5, release: 1h}]}
+  - {id: housings, orders: [{id: H1, product: housing, quantity: 20, release: 0s}]}
+stations: [{id: a, process: 60s}, {id: m, process: 30s}, {id: asm, process: 60s}, {id: t, process: 30s}]
+)";
+  const TempFile scenario("comp.yaml", COMP), log("comp.csv"), state("comp.state.yaml");
+  write_log(spec_of(COMP), log.path());
+  const auto run_from = [&](const std::string& at) {
+    const std::string args = log.path() + " --scenario " + scenario.path() + " --at " + at + " --out " + state.path();
+    REQUIRE(run_cli("state " + args).exit_code == 0);
+    const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1");
+    CHECK(resumed.exit_code == 0);
+    return std::pair{read_text(state.path()), resumed.out};
+  };
+  // As uninterrupted: B1 done at 0:05:00, B2 and H1 at 1:05:00.
+  const auto [at_200, run_200] = run_from("200");
+  CHECK_THAT(at_200, Catch::Contains("- {id: \"B1\", product: board, released: 5, left: 3, release: 0, "
+                                     "released_parts: {board: 5}, consumed_parts: {board: 3}}"));
+  CHECK_THAT(run_200, Catch::Contains("B1             board          -          -           1.00     0:05:00 ± 0:00:00"));
+  const auto [at_1800, run_1800] = run_from("1800");
+  CHECK_THAT(at_1800, Catch::Contains("- {id: \"B1\", product: board, released: 5, left: 5, release: 0, done: 300}"));
+  CHECK_THAT(at_1800, Catch::Contains("consumed_parts: {housing: 10}}"));
+  CHECK_THAT(run_1800, Catch::Contains("H1             housing        -          -           1.00     1:05:00 ± 0:00:00"));
+  CHECK_THAT(run_1800, Catch::Contains("B2             board          -          -           1.00     1:05:00 ± 0:00:00"));
 }
 
 TEST_CASE("a part in rework keeps its failed passes in the state and in a run from it", "[twin][state]") {
