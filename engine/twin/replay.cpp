@@ -266,6 +266,13 @@ void count_by_product(std::vector<std::int64_t>& counts, std::int32_t product) {
   if (counts.size() <= static_cast<std::size_t>(product)) counts.resize(static_cast<std::size_t>(product) + 1, 0);
   ++counts[static_cast<std::size_t>(product)];
 }
+
+/// A part of order `o` went (exited, scrapped or consumed, counted in `counts`) at `t`.
+void count_gone(OrderTrack& o, std::vector<std::int64_t> OrderTrack::*counts, std::int32_t product, kernel::Tick t) {
+  if (product < 0) return;
+  count_by_product(o.*counts, product);
+  o.gone.emplace_back(product, t);
+}
 }  // namespace
 
 void LogReplay::count_release(const LogEvent& e) {
@@ -421,7 +428,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       obs_.product = it != parts_.end() ? it->second.product : e.product;
       if (t >= begin_ && t < end_) ++window_.scrapped[static_cast<std::size_t>(e.station)];
       if (it != parts_.end() && it->second.order >= 0 && static_cast<std::size_t>(it->second.order) < orders_.size())
-        count_by_product(orders_[static_cast<std::size_t>(it->second.order)].scrapped_by_product, it->second.product);
+        count_gone(orders_[static_cast<std::size_t>(it->second.order)], &OrderTrack::scrapped_by_product, it->second.product, t);
       remove(std::string(e.part), t);
       break;
     }
@@ -436,7 +443,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
       if (it->second.released_seen)
         consumed_release_ = consumed_release_ ? std::min(*consumed_release_, it->second.released) : it->second.released;
       if (it->second.order >= 0 && static_cast<std::size_t>(it->second.order) < orders_.size())
-        count_by_product(orders_[static_cast<std::size_t>(it->second.order)].consumed_by_product, it->second.product);
+        count_gone(orders_[static_cast<std::size_t>(it->second.order)], &OrderTrack::consumed_by_product, it->second.product, t);
       remove(std::string(e.part), t, true);
       break;
     }
@@ -469,7 +476,7 @@ const Observation& LogReplay::apply(const LogEvent& e) {
         if (obs_.lead && keep_leads_) window_.lead_times_s[static_cast<std::size_t>(p.product)].push_back(kernel::to_seconds(*obs_.lead));
       }
       if (p.order >= 0 && static_cast<std::size_t>(p.order) < orders_.size())
-        count_by_product(orders_[static_cast<std::size_t>(p.order)].exited_by_product, p.product);
+        count_gone(orders_[static_cast<std::size_t>(p.order)], &OrderTrack::exited_by_product, p.product, t);
       remove(std::string(e.part), t);
       break;
     }

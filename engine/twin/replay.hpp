@@ -150,6 +150,10 @@ struct OrderTrack {
   /// order, and how many of its own product have left (an order of a component is done when its
   /// units are consumed; an assembled order's components count for nothing).
   std::vector<std::int64_t> released_by_product, scrapped_by_product, exited_by_product, consumed_by_product;
+  /// Each of its parts that went (exited, scrapped or consumed), in order: product and time. The
+  /// order is done when the plan's quantity of its product has gone (a scrapped component's
+  /// replacement goes later, after the order is done).
+  std::vector<std::pair<std::int32_t, kernel::Tick>> gone;
 };
 
 /// Statistics over a window [begin, end) of the log (validate-log).

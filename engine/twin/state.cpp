@@ -269,21 +269,31 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
         if (const auto p = product_index.find(os.product); p != product_index.end())
           planned.emplace(os.id, std::pair{p->second, os.quantity});
   }
-  const auto done = [&](const std::string& id, const OrderTrack& ot) {
-    if (ot.last_left < 0) return false;
-    const auto plan = planned.find(id);
-    if (plan == planned.end()) return ot.left >= ot.released;
-    const std::size_t product = plan->second.first;
-    const auto count = [&](const std::vector<std::int64_t>& by) { return product < by.size() ? by[product] : 0; };
-    return count(ot.exited_by_product) + count(ot.scrapped_by_product) + count(ot.consumed_by_product) >= plan->second.second;
-  };
   for (std::size_t o = 0; o < replay.orders().size(); ++o) {
     const OrderTrack& ot = replay.orders()[o];
     if (ot.released == 0) continue;
-    y << "  - {id: " << q(order_ids[o]) << ", product: " << product_name(ot.product) << ", released: " << ot.released
+    const auto plan = planned.find(order_ids[o]);
+    const std::size_t product = plan != planned.end() ? plan->second.first : 0;
+    const auto count = [&](const std::vector<std::int64_t>& by) { return product < by.size() ? by[product] : 0; };
+    const std::int64_t gone = count(ot.exited_by_product) + count(ot.scrapped_by_product) + count(ot.consumed_by_product);
+    const bool done = ot.last_left >= 0 && (plan == planned.end() ? ot.left >= ot.released : gone >= plan->second.second);
+    // When: as the simulator counts it, at the unit that made the quantity (a scrapped component's
+    // replacement is consumed later), else when its last part left.
+    kernel::Tick done_at = ot.last_left;
+    if (done && plan != planned.end()) {
+      std::int64_t n = 0;
+      for (const auto& [p, at] : ot.gone)
+        if (static_cast<std::size_t>(p) == product && ++n == plan->second.second) {
+          done_at = at;
+          break;
+        }
+    }
+    // The plan's product (the log's first release of an assembled order is one of its components).
+    const std::int32_t named = plan != planned.end() ? static_cast<std::int32_t>(product) : ot.product;
+    y << "  - {id: " << q(order_ids[o]) << ", product: " << product_name(named) << ", released: " << ot.released
       << ", left: " << ot.left << ", release: " << sec(ot.first_release);
-    if (done(order_ids[o], ot)) {
-      y << ", done: " << sec(ot.last_left);
+    if (done) {
+      y << ", done: " << sec(done_at);
     } else {
       // What a source with `wip_limit` may still hold back: the parts released and scrapped by product.
       const auto counts = [&](const char* key, const std::vector<std::int64_t>& by) {

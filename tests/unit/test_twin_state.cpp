@@ -152,8 +152,10 @@ stations:
   const TempFile scenario("kit.yaml", KIT), log("kit.csv"), state("kit.state.yaml"), warm("kit.warm.csv");
   write_log(spec_of(KIT), log.path());
   REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 15 --out " + state.path()).exit_code == 0);
-  CHECK_THAT(read_text(state.path()),
-             Catch::Contains("released_parts: {b: 3, h: 2}, exited_parts: {d: 1}, consumed_parts: {b: 2, h: 2}}"));
+  // The order's product is the plan's, not its first release's (a board): it was `product: b`.
+  CHECK_THAT(read_text(state.path()), Catch::Contains("- {id: \"o1\", product: d, released: 7, left: 5, release: 0, "
+                                                      "released_parts: {b: 3, h: 2}, exited_parts: {d: 1}, "
+                                                      "consumed_parts: {b: 2, h: 2}}"));
   const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --events " + warm.path());
   REQUIRE(resumed.exit_code == 0);  // was: a deadlock (the waiting board not counted, the housing never released)
   const std::string rows = read_text(warm.path());
@@ -308,6 +310,49 @@ stations: [{id: a, process: 60s}, {id: m, process: 30s}, {id: asm, process: 60s}
   CHECK_THAT(at_1800, Catch::Contains("consumed_parts: {housing: 10}}"));
   CHECK_THAT(run_1800, Catch::Contains("H1             housing        -          -           1.00     1:05:00 ± 0:00:00"));
   CHECK_THAT(run_1800, Catch::Contains("B2             board          -          -           1.00     1:05:00 ± 0:00:00"));
+}
+
+TEST_CASE("an order of a component whose scrapped units are replaced is done when its quantity went, not at its last consume",
+          "[twin][state]") {
+  // 3 of B1's 25 boards are scrapped at smt and released again: its quantity has gone (22 consumed,
+  // 3 scrapped) before the replacements are consumed. A state wrote `done` at its last part's
+  // consume, later with every T (1442.78 s from T = 1,450 s, 1543.90 s from T = 2,000 s; a reviewer's case).
+  const char* SCRAPS = R"(plantwin: 1
+name: scraps
+seed: 4
+horizon: 10h
+products:
+  - {id: board, route: [smt, asm]}
+  - {id: housing, route: [mold, asm]}
+  - {id: device, bom: {board: 1, housing: 2}, route: [asm, test]}
+sources:
+  - id: boards
+    wip_limit: 6
+    orders: [{id: B1, product: board, quantity: 25, release: 0s}, {id: B2, product: board, quantity: 40, release: 1h},
+             {id: B3, product: board, quantity: 20, release: 2h}]
+  - id: housings
+    orders: [{id: H1, product: housing, quantity: 60, release: 0s}, {id: H2, product: housing, quantity: 110, release: 90min}]
+stations:
+  - {id: smt, servers: 2, process: {dist: exponential, mean: 100s}, buffer: 0, yield: 0.9}
+  - {id: mold, servers: 3, process: {dist: exponential, mean: 80s}, buffer: 0}
+  - {id: asm, servers: 2, process: {dist: exponential, mean: 50s}}
+  - {id: test, servers: 2, process: {dist: exponential, mean: 70s}, buffer: 0, yield: 0.95}
+)";
+  const TempFile scenario("scraps.yaml", SCRAPS), log("scraps.csv"), state("scraps.state.yaml");
+  write_log(spec_of(SCRAPS), log.path());
+  const auto b1 = [](const std::string& out) {
+    const std::size_t at = out.rfind("\n  B1 ");
+    return at == std::string::npos ? std::string() : out.substr(at, out.find('\n', at + 1) - at);
+  };
+  const std::string uninterrupted = b1(run_cli("run " + scenario.path() + " --replications 1").out);
+  REQUIRE_THAT(uninterrupted, Catch::Contains("0:"));
+  for (const char* at : {"1450", "2000", "9000"}) {
+    const std::string args = log.path() + " --scenario " + scenario.path() + " --at " + at + " --out " + state.path();
+    REQUIRE(run_cli("state " + args).exit_code == 0);
+    CHECK_THAT(read_text(state.path()),
+               Catch::Contains("product: board, released: 28, left: ") && Catch::Contains("done: 1405.758844667}"));
+    CHECK(b1(run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1").out) == uninterrupted);
+  }
 }
 
 TEST_CASE("a part in rework keeps its failed passes in the state and in a run from it", "[twin][state]") {
