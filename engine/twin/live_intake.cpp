@@ -80,7 +80,7 @@ IntakeOutcome LiveIntake::read(std::string_view payload) {
 }
 
 void LiveIntake::apply_pending() {
-  tracker_.apply(event_);
+  tracker_.apply(event_, reader_.orders());
   plant_time_ = event_.time;
   ++counts_.applied;
   recent_.push_back(pending_hash_);

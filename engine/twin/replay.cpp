@@ -271,9 +271,17 @@ void count_by_product(std::vector<std::int64_t>& counts, std::int32_t product) {
 void count_gone(OrderTrack& o, std::vector<std::int64_t> OrderTrack::*counts, std::int32_t product, kernel::Tick t) {
   if (product < 0) return;
   count_by_product(o.*counts, product);
-  o.gone.emplace_back(product, t);
+  if (product == o.plan_product && ++o.plan_gone == o.plan_quantity) o.plan_done = t;
 }
 }  // namespace
+
+void LogReplay::plan_order(std::int32_t order, std::int32_t product, std::int64_t quantity) {
+  if (order < 0) return;
+  if (static_cast<std::size_t>(order) >= orders_.size()) orders_.resize(static_cast<std::size_t>(order) + 1);
+  OrderTrack& o = orders_[static_cast<std::size_t>(order)];
+  o.plan_product = product;
+  o.plan_quantity = quantity;
+}
 
 void LogReplay::count_release(const LogEvent& e) {
   ++released_;

@@ -150,10 +150,13 @@ struct OrderTrack {
   /// order, and how many of its own product have left (an order of a component is done when its
   /// units are consumed; an assembled order's components count for nothing).
   std::vector<std::int64_t> released_by_product, scrapped_by_product, exited_by_product, consumed_by_product;
-  /// Each of its parts that went (exited, scrapped or consumed), in order: product and time. The
-  /// order is done when the plan's quantity of its product has gone (a scrapped component's
-  /// replacement goes later, after the order is done).
-  std::vector<std::pair<std::int32_t, kernel::Tick>> gone;
+  /// The plan's product and quantity (LogReplay::plan_order; none: -1), its units of that product
+  /// gone so far (exited, scrapped or consumed) and when they reached the quantity (-1: not yet):
+  /// the order is done then, as the simulator counts it (a scrapped component's replacement goes
+  /// later).
+  std::int32_t plan_product = -1;
+  std::int64_t plan_quantity = 0, plan_gone = 0;
+  kernel::Tick plan_done = -1;
 };
 
 /// Statistics over a window [begin, end) of the log (validate-log).
@@ -187,6 +190,9 @@ class LogReplay {
   const std::unordered_map<std::string, PartTrack>& parts() const { return parts_; }
   const std::vector<std::vector<ServerTrack>>& servers() const { return servers_; }
   const std::vector<OrderTrack>& orders() const { return orders_; }  ///< by LogEvent::order
+  /// Order `order` (a LogEvent::order) is the plan's, of `quantity` units of `product`: its
+  /// OrderTrack::plan_done is kept (before its first row).
+  void plan_order(std::int32_t order, std::int32_t product, std::int64_t quantity);
   const WindowStats& window() const { return window_; }
   /// Parts released and parts that left (good or scrapped) so far. A part the log shows first in
   /// another row than `release` (a log that begins after its release) counts as released then.

@@ -129,9 +129,24 @@ StateTracker::StateTracker(const scenario::ScenarioSpec& spec)
       replay_(catalog_, replay_rules(spec)),
       source_of_(sources_of_products(spec)),
       source_released_(spec.sources.size(), 0),
-      source_last_(spec.sources.size()) {}
+      source_last_(spec.sources.size()) {
+  std::map<std::string_view, std::int32_t> product_index;
+  for (std::size_t p = 0; p < spec.products.size(); ++p) product_index.emplace(spec.products[p].id, static_cast<std::int32_t>(p));
+  for (const scenario::SourceSpec& src : spec.sources)
+    for (const scenario::OrderSpec& os : src.orders)
+      if (const auto p = product_index.find(os.product); p != product_index.end())
+        planned_.emplace(os.id, std::pair{p->second, os.quantity});
+}
 
-void StateTracker::apply(const LogEvent& e) {
+void StateTracker::apply(const LogEvent& e, const std::vector<std::string>& order_ids) {
+  // An order's first row: the plan's quantity, whose last unit makes it done (docs/twin.md).
+  const auto o = static_cast<std::size_t>(e.order);
+  if (e.order >= 0 && (o >= order_seen_.size() || !order_seen_[o])) {
+    if (o >= order_seen_.size()) order_seen_.resize(o + 1, false);
+    order_seen_[o] = true;
+    if (const auto plan = planned_.find(order_ids[o]); plan != planned_.end())
+      replay_.plan_order(e.order, plan->second.first, plan->second.second);
+  }
   const std::uint64_t released = replay_.released();
   replay_.apply(e);
   // A part of no order released, by a `release` row or (a log that begins after its release) first
@@ -173,7 +188,7 @@ StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpe
       past = true;
       break;
     }
-    tracker.apply(e);
+    tracker.apply(e, reader.orders());
   }
   r.diagnostics = reader.diagnostics();
   if (!reader.ok() || reader.has_errors()) return r;
@@ -256,46 +271,26 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
   const bool any_order =
       std::any_of(replay.orders().begin(), replay.orders().end(), [](const OrderTrack& o) { return o.released > 0; });
   y << "orders:" << (any_order ? "" : " []") << "\n";
-  // Whether an order is done: the plan's quantity of its product has left (good, scrapped or, an
-  // order of a component, consumed, as the simulator counts it). The log alone cannot tell: a
-  // source with `wip_limit` holds the rest back, and a log that began late never shows what left
-  // before it. An order the plan does not have is done when every part the log released of it has left.
-  std::map<std::string_view, std::pair<std::size_t, std::int64_t>> planned;  // id -> product, quantity
-  {
-    std::map<std::string_view, std::size_t> product_index;
-    for (std::size_t p = 0; p < spec.products.size(); ++p) product_index.emplace(spec.products[p].id, p);
-    for (const scenario::SourceSpec& src : spec.sources)
-      for (const scenario::OrderSpec& os : src.orders)
-        if (const auto p = product_index.find(os.product); p != product_index.end())
-          planned.emplace(os.id, std::pair{p->second, os.quantity});
-  }
   for (std::size_t o = 0; o < replay.orders().size(); ++o) {
     const OrderTrack& ot = replay.orders()[o];
     if (ot.released == 0) continue;
-    const auto plan = planned.find(order_ids[o]);
-    const std::size_t product = plan != planned.end() ? plan->second.first : 0;
-    const auto count = [&](const std::vector<std::int64_t>& by) { return product < by.size() ? by[product] : 0; };
-    const std::int64_t gone = count(ot.exited_by_product) + count(ot.scrapped_by_product) + count(ot.consumed_by_product);
-    const bool done = ot.last_left >= 0 && (plan == planned.end() ? ot.left >= ot.released : gone >= plan->second.second);
-    // When: as the simulator counts it, at the unit that made the quantity (a scrapped component's
-    // replacement is consumed later), else when its last part left.
-    kernel::Tick done_at = ot.last_left;
-    if (done && plan != planned.end()) {
-      std::int64_t n = 0;
-      for (const auto& [p, at] : ot.gone)
-        if (static_cast<std::size_t>(p) == product && ++n == plan->second.second) {
-          done_at = at;
-          break;
-        }
-    }
-    // The plan's product (the log's first release of an assembled order is one of its components).
-    const std::int32_t named = plan != planned.end() ? static_cast<std::int32_t>(product) : ot.product;
-    y << "  - {id: " << q(order_ids[o]) << ", product: " << product_name(named) << ", released: " << ot.released
-      << ", left: " << ot.left << ", release: " << sec(ot.first_release);
-    if (done) {
-      y << ", done: " << sec(done_at);
-    } else {
-      // What a source with `wip_limit` may still hold back: the parts released and scrapped by product.
+    // Done: an order of the plan when its quantity of its product has gone (good, scrapped or, an
+    // order of a component, consumed, as the simulator counts it), at the unit that made it. The
+    // log alone cannot tell: a source with `wip_limit` holds the rest back, and a log that began
+    // late never shows what left before it. An order the plan does not have: when every part the
+    // log released of it has left. Its product is the plan's (a log's first release of an
+    // assembled order is one of its components).
+    const bool planned = ot.plan_product >= 0;
+    const kernel::Tick done = planned ? ot.plan_done : (ot.left >= ot.released ? ot.last_left : -1);
+    y << "  - {id: " << q(order_ids[o]) << ", product: " << product_name(planned ? ot.plan_product : ot.product)
+      << ", released: " << ot.released << ", left: " << ot.left << ", release: " << sec(ot.first_release);
+    if (done >= 0) y << ", done: " << sec(done);
+    // What a source with `wip_limit` may still hold back: the parts released and scrapped by
+    // product. A done order holds nothing back unless it had scraps (a scrapped component's
+    // replacement may still be to come).
+    const auto& scrapped = ot.scrapped_by_product;
+    const bool scraps = std::any_of(scrapped.begin(), scrapped.end(), [](std::int64_t n) { return n > 0; });
+    if (done < 0 || scraps) {
       const auto counts = [&](const char* key, const std::vector<std::int64_t>& by) {
         std::string items;
         for (std::size_t p = 0; p < by.size(); ++p)

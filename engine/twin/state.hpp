@@ -5,6 +5,7 @@
 /// --from STATE.yaml` reads it back into a models::WarmStart for every replication to start
 /// from, and the forecast of the run's window is added to its result document.
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -33,8 +34,9 @@ class StateTracker {
   explicit StateTracker(const scenario::ScenarioSpec& spec);
   StateTracker(const StateTracker&) = delete;
   StateTracker& operator=(const StateTracker&) = delete;
-  /// Applies one row (rows in time order).
-  void apply(const LogEvent& e);
+  /// Applies one row (rows in time order); `order_ids` are the reader's orders (LogEvent::order
+  /// indexes them).
+  void apply(const LogEvent& e, const std::vector<std::string>& order_ids);
   const LogReplay& replay() const { return replay_; }
   const LogCatalog& catalog() const { return catalog_; }
   /// The state file at `t` (at or after the last row applied) as YAML: `source` is the log (or
@@ -50,6 +52,9 @@ class StateTracker {
   std::vector<std::int32_t> source_of_;
   std::vector<std::uint64_t> source_released_;
   std::vector<std::optional<kernel::Tick>> source_last_;
+  /// The scenario's orders by id: product index and quantity; and the log's orders looked up.
+  std::map<std::string, std::pair<std::int32_t, std::int64_t>, std::less<>> planned_;
+  std::vector<bool> order_seen_;
 };
 
 /// ISO 8601 of `t` after time 0, in time 0's offset ("2026-03-02T10:00:00+08:00").

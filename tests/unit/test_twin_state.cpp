@@ -350,9 +350,44 @@ stations:
     const std::string args = log.path() + " --scenario " + scenario.path() + " --at " + at + " --out " + state.path();
     REQUIRE(run_cli("state " + args).exit_code == 0);
     CHECK_THAT(read_text(state.path()),
-               Catch::Contains("product: board, released: 28, left: ") && Catch::Contains("done: 1405.758844667}"));
+               Catch::Contains("product: board, released: 28, left: ") &&
+                   Catch::Contains("done: 1405.758844667, released_parts: {board: 28}"));
     CHECK(b1(run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1").out) == uninterrupted);
   }
+}
+
+TEST_CASE("a done order of a component still releases the replacements of its scraps in a run from a state", "[twin][state]") {
+  // B1's 10th unit to go is a scrap at 478.56 s, while its source (`wip_limit: 2`) still has boards
+  // to release for the replacements. The state wrote `done` without its counts, so the run never
+  // released them: a stall at asm for boards (a reviewer's case; 12 of 40 states stalled).
+  const char* SCR = R"(plantwin: 1
+name: scr
+seed: 2
+horizon: 10h
+products:
+  - {id: board, route: [smt, asm]}
+  - {id: housing, route: [mold, asm]}
+  - {id: device, bom: {board: 1, housing: 1}, route: [asm, test]}
+sources:
+  - id: boards
+    wip_limit: 2
+    orders: [{id: B1, product: board, quantity: 10, release: 0s}, {id: B2, product: board, quantity: 10, release: 30min}]
+  - {id: housings, orders: [{id: H1, product: housing, quantity: 20, release: 0s}]}
+stations:
+  - {id: smt, servers: 1, process: {dist: exponential, mean: 60s}, buffer: 0, yield: 0.5}
+  - {id: mold, servers: 1, process: {dist: exponential, mean: 30s}}
+  - {id: asm, servers: 1, process: {dist: exponential, mean: 30s}}
+  - {id: test, servers: 1, process: {dist: exponential, mean: 30s}}
+)";
+  const TempFile scenario("scr.yaml", SCR), log("scr.csv"), state("scr.state.yaml");
+  write_log(spec_of(SCR), log.path());
+  const std::string args = log.path() + " --scenario " + scenario.path() + " --at 486.914 --out " + state.path();
+  REQUIRE(run_cli("state " + args).exit_code == 0);
+  CHECK_THAT(read_text(state.path()), Catch::Contains("- {id: \"B1\", product: board, released: 13, left: 11, release: 0, "
+                                                      "done: 478.560704738, released_parts: {board: 13}, "));
+  const CliResult resumed = run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1");
+  CHECK_THAT(resumed.err, !Catch::Contains("stall"));
+  CHECK(resumed.exit_code == 0);
 }
 
 TEST_CASE("a part in rework keeps its failed passes in the state and in a run from it", "[twin][state]") {
