@@ -287,10 +287,11 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     if (done >= 0) y << ", done: " << sec(done);
     // What a source with `wip_limit` may still hold back: the parts released and scrapped by
     // product. A done order holds nothing back unless it had scraps (a scrapped component's
-    // replacement may still be to come).
+    // replacement may still be to come). One the plan lacks is read back as one of `released`
+    // parts that `left` makes done: without its counts.
     const auto& scrapped = ot.scrapped_by_product;
     const bool scraps = std::any_of(scrapped.begin(), scrapped.end(), [](std::int64_t n) { return n > 0; });
-    if (done < 0 || scraps) {
+    if (done < 0 || (planned && scraps)) {
       const auto counts = [&](const char* key, const std::vector<std::int64_t>& by) {
         std::string items;
         for (std::size_t p = 0; p < by.size(); ++p)
