@@ -55,10 +55,13 @@ Fleet::Fleet(const FleetParams& params, const LayoutParams& layout, const std::v
   }
 }
 
-std::string Fleet::vehicle_name(const Vehicle& v) const { return params_.id + "[" + std::to_string(v.index) + "]"; }
+std::string Fleet::vehicle_name(const Vehicle& v) const { return models::vehicle_name(params_, v.index); }
 
 void Fleet::start() {
+  // A run from a state starts at its time, not at 0: a battery drains and a state lasts from now.
+  const kernel::Tick now = ctx_.kernel.now();
   for (Vehicle& v : vehicles_) {
+    v.level_since = v.state_since = now;
     available_.push_back(v.index);
     schedule_low(v);
   }

@@ -149,6 +149,9 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   void exchange_done(std::uint64_t tag, bool delivered) override;
 
   void start();
+  /// A run from a state: vehicle `vehicle`'s battery holds `wh` (not its capacity) when the fleet
+  /// starts. Called before start().
+  void restore_battery(std::size_t vehicle, double wh) { vehicles_[vehicle].level = wh; }
   void reset_statistics();
   FleetMeasures measures() const;
 

@@ -170,6 +170,10 @@ inline constexpr std::size_t VEHICLE_STATE_COUNT = static_cast<std::size_t>(Vehi
 /// "idle", "travelling_empty", "travelling_loaded", "loading", "unloading", "blocked",
 /// "waiting_zone", "charging", "waiting_network".
 const char* vehicle_state_name(VehicleState s);
+/// Vehicle `index` of fleet `fleet` as logs, messages and state files name it: "agv[2]".
+inline std::string vehicle_name(const FleetParams& fleet, std::size_t index) {
+  return fleet.id + "[" + std::to_string(index) + "]";
+}
 
 struct VehicleMeasures {
   std::array<kernel::Tick, VEHICLE_STATE_COUNT> state_ticks{};

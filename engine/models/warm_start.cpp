@@ -305,7 +305,10 @@ void Plant::start_warm() {
   const kernel::Tick now = kernel_.now();
   sink_->restore(w.orders);
   for (auto& c : calendars_) c->start_at_now();
-  if (transport_) transport_->start();
+  if (transport_) {
+    for (const WarmVehicle& v : w.vehicles) transport_->fleets()[v.fleet]->restore_battery(v.vehicle, v.battery_wh);
+    transport_->start();
+  }
   // Every part in the plant, in the order they are placed below; created in the order of their
   // releases, which an event log shows at their times (before `at`).
   const WarmStation no_station;

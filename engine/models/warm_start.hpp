@@ -16,7 +16,7 @@
 /// the residual of its interarrival time since its last release.
 ///
 /// What is not restored: activities of vehicles, conveyors and robot arms, and messages over the
-/// network, in progress at `at` (vehicles start from their home; a part on one joins its next
+/// network, in progress at `at` (vehicles start from their home, with their battery; a part on one joins its next
 /// station at `at`; a part waiting at a gate waits where the log last placed it), calendars'
 /// and planned maintenance's position in their cycles before `at` (they go on from `at`).
 
@@ -97,11 +97,18 @@ struct WarmOrder {
   kernel::Tick done = -1;   ///< when its last part left, if it is done
 };
 
+/// A vehicle of a fleet with a battery, as the state saw it at `at` (it starts from its home).
+struct WarmVehicle {
+  std::size_t fleet = 0, vehicle = 0;  ///< indices in TransportParams::fleets and in the fleet
+  double battery_wh = 0;
+};
+
 struct WarmStart {
   kernel::Tick at = 0;
   std::vector<WarmStation> stations;  ///< one per PlantParams station
   std::vector<WarmSource> sources;    ///< one per PlantParams source
   std::vector<WarmPart> in_transit;   ///< between stations: they join their next station at `at`
+  std::vector<WarmVehicle> vehicles;  ///< the batteries the state gives; the others start full
   std::vector<WarmOrder> orders;      ///< one per PlantParams order (after adjust())
   /// Orders the log released that the plan does not have: adjust() appends them.
   std::vector<OrderParams> extra_orders;

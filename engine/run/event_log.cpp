@@ -94,7 +94,7 @@ EventLogWriter::EventLogWriter(const models::PlantParams& params, kernel::Kernel
 
 std::string EventLogWriter::carrier_name(models::CarrierRef c) const {
   if (c.kind == models::CarrierRef::Kind::CONVEYOR) return params_.transport->conveyors[c.owner].id;
-  return params_.transport->fleets[c.owner].id + "[" + std::to_string(c.index) + "]";
+  return models::vehicle_name(params_.transport->fleets[c.owner], c.index);
 }
 
 void EventLogWriter::write(const Row& r) {

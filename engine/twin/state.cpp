@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 
 #include "kernel/stats.hpp"
 #include "models/plant.hpp"
 #include "scenario/material.hpp"
+#include "scenario/transport.hpp"
 #include "scenario/builder.hpp"
 #include "scenario/units.hpp"
 #include "scenario/yaml_reader.hpp"
@@ -123,10 +125,71 @@ std::string iso_of(const Epoch& time0, Tick t) {
 
 std::string iso_time(const Epoch& time0, kernel::Tick t) { return iso_of(time0, t); }
 
+BatteryReplay::BatteryReplay(const scenario::ScenarioSpec& spec) {
+  bool any = false;
+  for (const scenario::FleetSpec& f : spec.transport.fleets) any = any || f.battery.has_value();
+  if (!any || !spec.transport.clean) return;
+  transport_ = scenario::build_transport(spec);
+  if (!transport_ || !transport_->layout) return;
+  for (const models::FleetParams& f : transport_->fleets) {
+    if (!f.battery) continue;
+    for (int k = 0; k < f.vehicles; ++k) {
+      index_.emplace(models::vehicle_name(f, static_cast<std::size_t>(k)), names_.size());
+      names_.push_back(models::vehicle_name(f, static_cast<std::size_t>(k)));
+      batteries_.push_back({&*f.battery, f.battery->capacity_wh});
+    }
+  }
+  const models::LayoutParams& layout = *transport_->layout;
+  for (const topology::PathSegment& s : layout.segments) {
+    const std::string &a = layout.node_ids[s.from], &b = layout.node_ids[s.to];
+    for (const auto& ends : {std::pair{a, b}, std::pair{b, a}})
+      if (const auto [it, added] = length_.emplace(ends, s.length); !added) it->second = std::min(it->second, s.length);
+  }
+}
+
+void BatteryReplay::Battery::settle(kernel::Tick t) {
+  if (standing && params->idle_w > 0) level -= params->idle_w * kernel::to_seconds(t - since) / 3600.0;
+  since = t;
+}
+
+void BatteryReplay::apply(const LogEvent& e) {
+  if (batteries_.empty()) return;
+  if (!started_) {
+    started_ = true;
+    for (Battery& b : batteries_) b.since = e.time;
+  }
+  if (e.carrier.empty()) return;
+  const auto it = index_.find(e.carrier);
+  if (it == index_.end()) return;
+  Battery& b = batteries_[it->second];
+  if (e.kind == LogEventKind::VEHICLE_STATE) {
+    b.settle(e.time);
+    using models::VehicleState;
+    const bool charging = e.state_text == models::vehicle_state_name(VehicleState::CHARGING);
+    // Its charge ended (models::Fleet::charge_end) when it leaves `charging`.
+    if (b.charging && !charging) b.level = b.params->charge_to * b.params->capacity_wh;
+    b.charging = charging;
+    b.standing = !charging && e.state_text != models::vehicle_state_name(VehicleState::TRAVELLING_EMPTY) &&
+                 e.state_text != models::vehicle_state_name(VehicleState::TRAVELLING_LOADED);
+  } else if (e.kind == LogEventKind::DEPART) {
+    if (const auto s = length_.find({std::string(e.from), std::string(e.to)}); s != length_.end())
+      b.level -= b.params->per_metre_wh * s->second;
+  }
+}
+
+std::optional<double> BatteryReplay::level(std::string_view id, kernel::Tick t) const {
+  const auto it = index_.find(id);
+  if (it == index_.end()) return std::nullopt;
+  Battery b = batteries_[it->second];
+  b.settle(t);
+  return b.level;
+}
+
 StateTracker::StateTracker(const scenario::ScenarioSpec& spec)
     : spec_(spec),
       catalog_(LogCatalog::of(spec)),
       replay_(catalog_, replay_rules(spec)),
+      batteries_(spec),
       source_of_(sources_of_products(spec)),
       source_released_(spec.sources.size(), 0),
       source_last_(spec.sources.size()) {
@@ -149,6 +212,7 @@ void StateTracker::apply(const LogEvent& e, const std::vector<std::string>& orde
   }
   const std::uint64_t released = replay_.released();
   replay_.apply(e);
+  batteries_.apply(e);
   // A part of no order released, by a `release` row or (a log that begins after its release) first
   // seen in another row: its source released it, at a time the log shows only in the first case.
   if (replay_.released() > released && e.order < 0 && e.product >= 0) {
@@ -382,13 +446,25 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     if (!en.p->carrier.empty()) y << ", carrier: " << q(en.p->carrier);
     y << "}\n";
   }
-  y << "vehicles:" << (replay.carriers().empty() ? " []" : "") << "\n";
+  // Where each vehicle was last seen, and its battery (a vehicle that never moved: its battery).
+  const auto battery = [&](std::string_view id) {
+    const std::optional<double> level = batteries_.level(id, t);
+    return level ? ", battery: " + run::format_number(*level) : std::string();
+  };
+  const auto seen = [&](std::string_view id) {
+    return std::any_of(replay.carriers().begin(), replay.carriers().end(), [&](const auto& c) { return c.first == id; });
+  };
+  std::vector<std::string> unseen;
+  for (const std::string& id : batteries_.vehicles())
+    if (!seen(id)) unseen.push_back(id);
+  y << "vehicles:" << (replay.carriers().empty() && unseen.empty() ? " []" : "") << "\n";
   for (const auto& [id, c] : replay.carriers()) {
     y << "  - {id: " << q(id);
     if (c.from.empty()) y << ", at: " << q(c.to);
     else y << ", from: " << q(c.from) << ", to: " << q(c.to) << ", loaded: " << (c.loaded ? "true" : "false");
-    y << ", since: " << sec(c.since) << "}\n";
+    y << ", since: " << sec(c.since) << battery(id) << "}\n";
   }
+  for (const std::string& id : unseen) y << "  - {id: " << q(id) << battery(id) << "}\n";
   return y.str();
 }
 
@@ -455,7 +531,7 @@ class StateReader {
         if (read_part(item, path, part, PartKind::TRANSIT, station, nullptr)) w->in_transit.push_back(part);
       });
     }
-    map.get("vehicles");  // where they were: informational (vehicles start from their home)
+    if (const YamlNode* list = map.get("vehicles")) read_vehicles(*list, "vehicles", *w);
     map.finish();
     if (ctx_.error_count() > 0) return nullptr;
     return w;
@@ -546,6 +622,55 @@ class StateReader {
       wo.left = left;
       wo.done = done;
     });
+  }
+
+  /// Where each vehicle was (informational: vehicles start from their home) and its `battery`.
+  void read_vehicles(const YamlNode& list, const std::string& path, models::WarmStart& w) {
+    std::map<std::string, models::WarmVehicle, std::less<>> with_battery;
+    if (params_.transport)
+      for (std::size_t f = 0; f < params_.transport->fleets.size(); ++f) {
+        const models::FleetParams& fleet = params_.transport->fleets[f];
+        for (std::size_t k = 0; fleet.battery && k < static_cast<std::size_t>(fleet.vehicles); ++k)
+          with_battery.emplace(models::vehicle_name(fleet, k), models::WarmVehicle{f, k});
+      }
+    std::set<std::string> restored;
+    const auto read = [&](const YamlNode& item, const std::string& item_path, std::size_t) {
+      MapReader m(ctx_, item, item_path, "a vehicle (a map with id, at or from and to, since, battery)");
+      if (!m.valid()) return;
+      std::string id, node;
+      std::optional<double> battery;
+      std::optional<Tick> since;
+      std::optional<bool> loaded;
+      m.required("id", id, scenario::read_string);
+      for (const char* key : {"at", "from", "to"}) m.optional(key, node, scenario::read_string);
+      m.optional("loaded", loaded, scenario::read_bool);
+      m.optional("since", since, scenario::read_duration);
+      not_after_at(m, "since", since);
+      m.optional("battery", battery, scenario::NumberIn{0, models::BatteryParams::MAX_ENERGY});
+      m.finish();
+      if (!battery) return;
+      const auto it = with_battery.find(id);
+      if (it == with_battery.end()) {
+        std::vector<std::string> ids;
+        for (const auto& [name, v] : with_battery) ids.push_back(name);
+        ctx_.error(*m.get("battery"), m.child_path("battery"),
+                   "'" + id + "' is not a vehicle of a fleet with a battery" + ctx_.suggest(id, ids) + " (not in the scenario)");
+        return;
+      }
+      const double capacity = params_.transport->fleets[it->second.fleet].battery->capacity_wh;
+      if (*battery > capacity) {
+        ctx_.error(*m.get("battery"), m.child_path("battery"),
+                   run::format_number(*battery) + " Wh, more than the capacity of " + run::format_number(capacity) + " Wh");
+        return;
+      }
+      if (!restored.insert(id).second) {
+        ctx_.error(item, item_path, "vehicle '" + id + "' is already in the state");
+        return;
+      }
+      it->second.battery_wh = *battery;
+      w.vehicles.push_back(it->second);
+    };
+    scenario::for_each_item(ctx_, list, path, "a list of vehicles", read);
   }
 
   void read_sources(const YamlNode& list, const std::string& path, models::WarmStart& w) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/transport_params.hpp"
 #include "models/warm_start.hpp"
 #include "run/json.hpp"
 #include "scenario/diagnostics.hpp"
@@ -26,6 +27,36 @@ class FamilyResidual final : public models::ResidualSampler {
   kernel::Tick residual(const kernel::Distribution& d, kernel::Tick done, kernel::RngStream& rng) const override;
 };
 
+/// The batteries of the scenario's vehicles replayed from a log's rows as their fleet draws them
+/// (models/fleet.cpp): full at the log's first row; `idle` watts while a vehicle's `vehicle_state`
+/// is neither travelling nor charging, `per_metre` times a segment's length at its `depart`, and
+/// `charge_to` of the capacity when it leaves `charging`.
+class BatteryReplay {
+ public:
+  explicit BatteryReplay(const scenario::ScenarioSpec& spec);
+  void apply(const LogEvent& e);
+  /// The vehicles with a battery ("agv[0]"), fleet by fleet.
+  const std::vector<std::string>& vehicles() const { return names_; }
+  /// Vehicle `id`'s level in Wh at `t` (at or after the last row applied); none without a battery.
+  std::optional<double> level(std::string_view id, kernel::Tick t) const;
+
+ private:
+  struct Battery {
+    const models::BatteryParams* params = nullptr;
+    double level = 0;
+    kernel::Tick since = 0;
+    bool standing = true, charging = false;
+    void settle(kernel::Tick t);
+  };
+  std::shared_ptr<const models::TransportParams> transport_;
+  std::vector<std::string> names_;
+  std::vector<Battery> batteries_;
+  std::map<std::string, std::size_t, std::less<>> index_;
+  /// Segment lengths by their end nodes' ids, both ways (the shortest of parallel segments).
+  std::map<std::pair<std::string, std::string>, double> length_;
+  bool started_ = false;
+};
+
 /// The plant's state followed row by row: a LogReplay and what a state file needs besides it (the
 /// releases of each source). `plantwin state` and the live twin (`plantwin twin`) both keep one,
 /// so they write the same state from the same rows.
@@ -39,6 +70,7 @@ class StateTracker {
   void apply(const LogEvent& e, const std::vector<std::string>& order_ids);
   const LogReplay& replay() const { return replay_; }
   const LogCatalog& catalog() const { return catalog_; }
+  const BatteryReplay& batteries() const { return batteries_; }
   /// The state file at `t` (at or after the last row applied) as YAML: `source` is the log (or
   /// topic) it came from, `order_ids` the reader's orders (LogEvent::order indexes them), `time0`
   /// places an ISO `time`.
@@ -49,6 +81,7 @@ class StateTracker {
   const scenario::ScenarioSpec& spec_;
   LogCatalog catalog_;
   LogReplay replay_;
+  BatteryReplay batteries_;
   std::vector<std::int32_t> source_of_;
   std::vector<std::uint64_t> source_released_;
   std::vector<std::optional<kernel::Tick>> source_last_;

@@ -662,6 +662,56 @@ TEST_CASE("a state file is read with located errors", "[twin][state]") {
   CHECK_THAT(warmup.err, Catch::Contains("--warmup and --from: a run from a state has no warm-up"));
 }
 
+TEST_CASE("a vehicle's battery is in the state, and a run from it charges when the uninterrupted run does", "[twin][state]") {
+  // One trip at the start (60 m), then two AGVs stand at home, 36 W off 100 Wh: at the 50 Wh
+  // threshold each drives 40 m to C (0.25 Wh a metre), charges to full and drives home (idle at
+  // 90 Wh; agv[0] first at 3,560 s, agv[1] at 5,000 s, then every 4,200 s). Until 2026-12-07 the
+  // state had no battery: a run from it started the AGVs full, and drained them from time 0, so
+  // the first charge check found them far below empty and failed the run ("ran out of battery").
+  const char* AGV = R"(plantwin: 1
+name: idle_agv
+horizon: 30000s
+products:
+  - {id: part, route: [a, {station: b, via: agv}]}
+sources:
+  - {id: feed, orders: [{id: O1, product: part, quantity: 1, release: 0s}]}
+stations: [{id: a, process: 10s}, {id: b, process: 0s}]
+layout:
+  nodes: [{id: A, x: 0, y: 0}, {id: B, x: 30, y: 0}, {id: C, x: 30, y: 10}]
+  segments: [{from: A, to: B}, {from: B, to: C}]
+  places: {a: A, b: B}
+fleets:
+  - id: agv
+    vehicles: 2
+    speed: 1
+    load: 5s
+    unload: 3s
+    home: A
+    battery: {capacity: 100, idle: 36, per_metre: 0.25, charge_rate: 1800, threshold: 0.5, chargers: [C]}
+)";
+  // States taken while both stand at home: the run from each charges when the uninterrupted one does.
+  for (const double at : {100.0, 6000.0, 20000.0, 25000.0}) check_resumes_exactly("idle_agv", AGV, at);
+  const TempFile scenario("idle_agv.yaml", AGV), log("idle_agv.csv"), state("idle_agv.state.yaml");
+  write_log(spec_of(AGV), log.path());
+  REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 100 --out " + state.path()).exit_code == 0);
+  // At 100 s: agv[0] 100 - 15 (the trip, 60 m) - 36 W x 40 s standing (10-15 s loading, 45-48 s
+  // unloading, 0-10 and 78-100 s idle); agv[1] never moved: 100 - 36 W x 100 s.
+  CHECK_THAT(read_text(state.path()), Catch::Contains("- {id: \"agv[0]\", at: \"A\", since: 78, battery: 84.6"));
+  CHECK_THAT(read_text(state.path()), Catch::Contains("- {id: \"agv[1]\", battery: 99}"));
+  // A battery the scenario cannot have is refused where it is written.
+  const std::string refused = refused_state("plantwin_state: 1\nat: 100\nstations: []\nvehicles:\n"
+                                            "  - {id: \"agv[2]\", battery: 50}\n"
+                                            "  - {id: \"agv[0]\", at: A, battery: 120}\n"
+                                            "  - {id: \"agv[1]\", battery: 50}\n"
+                                            "  - {id: \"agv[1]\", battery: 40, lvl: 1}\n",
+                                            "v.yaml", spec_of(AGV));
+  CHECK_THAT(refused, Catch::Contains("v.yaml:5:29: error: vehicles[0].battery: 'agv[2]' is not a vehicle of a fleet "
+                                      "with a battery (did you mean 'agv[0]'?) (not in the scenario)"));
+  CHECK_THAT(refused, Catch::Contains("error: vehicles[1].battery: 120 Wh, more than the capacity of 100 Wh"));
+  CHECK_THAT(refused, Catch::Contains("error: vehicles[3]: vehicle 'agv[1]' is already in the state"));
+  CHECK_THAT(refused, Catch::Contains("vehicles[3]: unknown key 'lvl'"));
+}
+
 TEST_CASE("a state of a plant with more parts in progress than a scenario has YAML nodes is read", "[twin][state]") {
   // 100,000 waiting parts: 1.1 million YAML nodes and 6.5 MB, past a scenario's million nodes
   // (`plantwin state` writes such files; `run --from` and the live twin must read them back).
