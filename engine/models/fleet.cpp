@@ -57,14 +57,36 @@ Fleet::Fleet(const FleetParams& params, const LayoutParams& layout, const std::v
 
 std::string Fleet::vehicle_name(const Vehicle& v) const { return models::vehicle_name(params_, v.index); }
 
+void Fleet::restore(std::size_t vehicle, std::optional<NodeIndex> node, kernel::Tick since, std::optional<double> wh) {
+  Vehicle& v = vehicles_[vehicle];
+  if (node) v.node = v.target = *node;
+  if (wh) v.level = *wh;
+  if (restored_since_.empty()) restored_since_.assign(vehicles_.size(), 0);
+  restored_since_[vehicle] = since;
+}
+
 void Fleet::start() {
   // A run from a state starts at its time, not at 0: a battery drains and a state lasts from now.
   const kernel::Tick now = ctx_.kernel.now();
-  for (Vehicle& v : vehicles_) {
+  std::vector<std::uint32_t> order;
+  for (const Vehicle& v : vehicles_) order.push_back(v.index);
+  // Restored vehicles are available in the order the state last saw them (the longest first).
+  if (!restored_since_.empty())
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return restored_since_[a] < restored_since_[b]; });
+  for (const std::uint32_t k : order) {
+    Vehicle& v = vehicles_[k];
     v.level_since = v.state_since = now;
     available_.push_back(v.index);
-    schedule_low(v);
+    if (params_.return_home && v.node != params_.home) {
+      // Restored away from home: it was on its way there, or will go once free.
+      v.target = params_.home;
+      go(v);
+    } else {
+      schedule_low(v);
+    }
   }
+  restored_since_.clear();
 }
 
 // ---- accounting -------------------------------------------------------------------------------

@@ -40,6 +40,7 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -149,9 +150,10 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   void exchange_done(std::uint64_t tag, bool delivered) override;
 
   void start();
-  /// A run from a state: vehicle `vehicle`'s battery holds `wh` (not its capacity) when the fleet
-  /// starts. Called before start().
-  void restore_battery(std::size_t vehicle, double wh) { vehicles_[vehicle].level = wh; }
+  /// A run from a state: vehicle `vehicle` starts parked at `node` (not at home), and was last
+  /// seen at `since` (vehicles are available in that order), with a battery of `wh` (not its
+  /// capacity). Called before start().
+  void restore(std::size_t vehicle, std::optional<NodeIndex> node, kernel::Tick since, std::optional<double> wh);
   void reset_statistics();
   FleetMeasures measures() const;
 
@@ -228,6 +230,7 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   std::uint32_t number_ = 0;
   std::vector<kernel::Tick> segment_ticks_;  // time to drive each segment
   std::vector<Vehicle> vehicles_;
+  std::vector<kernel::Tick> restored_since_;  ///< restore()'s `since` by vehicle, until start()
   std::vector<std::uint32_t> available_;  // in the order they became available
 
   std::vector<Request> requests_;

@@ -306,7 +306,7 @@ void Plant::start_warm() {
   sink_->restore(w.orders);
   for (auto& c : calendars_) c->start_at_now();
   if (transport_) {
-    for (const WarmVehicle& v : w.vehicles) transport_->fleets()[v.fleet]->restore_battery(v.vehicle, v.battery_wh);
+    for (const WarmVehicle& v : w.vehicles) transport_->fleets()[v.fleet]->restore(v.vehicle, v.node, v.since, v.battery_wh);
     transport_->start();
   }
   // Every part in the plant, in the order they are placed below; created in the order of their

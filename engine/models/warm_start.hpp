@@ -16,9 +16,9 @@
 /// the residual of its interarrival time since its last release.
 ///
 /// What is not restored: activities of vehicles, conveyors and robot arms, and messages over the
-/// network, in progress at `at` (vehicles start from their home, with their battery; a part on one joins its next
-/// station at `at`; a part waiting at a gate waits where the log last placed it), calendars'
-/// and planned maintenance's position in their cycles before `at` (they go on from `at`).
+/// network, in progress at `at` (vehicles start parked where they were last seen; a part on one
+/// joins its next station at `at`; a part waiting at a gate waits where the log last placed it),
+/// calendars' and planned maintenance's position in their cycles before `at` (they go on from `at`).
 
 #include <cstdint>
 #include <optional>
@@ -29,6 +29,7 @@
 #include "kernel/rng.hpp"
 #include "kernel/time.hpp"
 #include "models/part.hpp"
+#include "topology/path_network.hpp"
 
 namespace plantwin::models {
 
@@ -97,10 +98,13 @@ struct WarmOrder {
   kernel::Tick done = -1;   ///< when its last part left, if it is done
 };
 
-/// A vehicle of a fleet with a battery, as the state saw it at `at` (it starts from its home).
+/// A vehicle of a fleet as the state saw it at `at`: it starts parked where it was (on a segment:
+/// at its end), or at home when the state does not say.
 struct WarmVehicle {
   std::size_t fleet = 0, vehicle = 0;  ///< indices in TransportParams::fleets and in the fleet
-  double battery_wh = 0;
+  std::optional<topology::NodeIndex> node;
+  kernel::Tick since = 0;              ///< when it was last seen (vehicles are available in that order)
+  std::optional<double> battery_wh;    ///< none: full
 };
 
 struct WarmStart {
@@ -108,7 +112,7 @@ struct WarmStart {
   std::vector<WarmStation> stations;  ///< one per PlantParams station
   std::vector<WarmSource> sources;    ///< one per PlantParams source
   std::vector<WarmPart> in_transit;   ///< between stations: they join their next station at `at`
-  std::vector<WarmVehicle> vehicles;  ///< the batteries the state gives; the others start full
+  std::vector<WarmVehicle> vehicles;  ///< those the state gives; the others start at home, full
   std::vector<WarmOrder> orders;      ///< one per PlantParams order (after adjust())
   /// Orders the log released that the plan does not have: adjust() appends them.
   std::vector<OrderParams> extra_orders;

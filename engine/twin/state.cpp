@@ -624,51 +624,83 @@ class StateReader {
     });
   }
 
-  /// Where each vehicle was (informational: vehicles start from their home) and its `battery`.
+  /// Where each vehicle was last seen (it starts parked there) and its `battery`.
   void read_vehicles(const YamlNode& list, const std::string& path, models::WarmStart& w) {
-    std::map<std::string, models::WarmVehicle, std::less<>> with_battery;
-    if (params_.transport)
+    std::map<std::string, models::WarmVehicle, std::less<>> vehicles;
+    std::vector<std::string> with_battery, nodes;
+    std::set<std::string, std::less<>> conveyors;
+    if (params_.transport) {
       for (std::size_t f = 0; f < params_.transport->fleets.size(); ++f) {
         const models::FleetParams& fleet = params_.transport->fleets[f];
-        for (std::size_t k = 0; fleet.battery && k < static_cast<std::size_t>(fleet.vehicles); ++k)
-          with_battery.emplace(models::vehicle_name(fleet, k), models::WarmVehicle{f, k});
+        for (std::size_t k = 0; k < static_cast<std::size_t>(fleet.vehicles); ++k) {
+          models::WarmVehicle v;
+          v.fleet = f;
+          v.vehicle = k;
+          vehicles.emplace(models::vehicle_name(fleet, k), v);
+          if (fleet.battery) with_battery.push_back(models::vehicle_name(fleet, k));
+        }
       }
+      for (const models::ConveyorParams& c : params_.transport->conveyors) conveyors.insert(c.id);
+      if (params_.transport->layout) nodes = params_.transport->layout->node_ids;
+    }
     std::set<std::string> restored;
     const auto read = [&](const YamlNode& item, const std::string& item_path, std::size_t) {
       MapReader m(ctx_, item, item_path, "a vehicle (a map with id, at or from and to, since, battery)");
       if (!m.valid()) return;
-      std::string id, node;
+      std::string id, at, from, to;
       std::optional<double> battery;
       std::optional<Tick> since;
       std::optional<bool> loaded;
       m.required("id", id, scenario::read_string);
-      for (const char* key : {"at", "from", "to"}) m.optional(key, node, scenario::read_string);
+      m.optional("at", at, scenario::read_string);
+      m.optional("from", from, scenario::read_string);
+      m.optional("to", to, scenario::read_string);
       m.optional("loaded", loaded, scenario::read_bool);
       m.optional("since", since, scenario::read_duration);
       not_after_at(m, "since", since);
       m.optional("battery", battery, scenario::NumberIn{0, models::BatteryParams::MAX_ENERGY});
       m.finish();
-      if (!battery) return;
-      const auto it = with_battery.find(id);
-      if (it == with_battery.end()) {
-        std::vector<std::string> ids;
-        for (const auto& [name, v] : with_battery) ids.push_back(name);
+      const auto it = vehicles.find(id);
+      const bool has_battery = std::find(with_battery.begin(), with_battery.end(), id) != with_battery.end();
+      if (battery && !has_battery) {
         ctx_.error(*m.get("battery"), m.child_path("battery"),
-                   "'" + id + "' is not a vehicle of a fleet with a battery" + ctx_.suggest(id, ids) + " (not in the scenario)");
+                   "'" + id + "' is not a vehicle of a fleet with a battery" + ctx_.suggest(id, with_battery) +
+                       " (not in the scenario)");
         return;
       }
-      const double capacity = params_.transport->fleets[it->second.fleet].battery->capacity_wh;
-      if (*battery > capacity) {
-        ctx_.error(*m.get("battery"), m.child_path("battery"),
-                   run::format_number(*battery) + " Wh, more than the capacity of " + run::format_number(capacity) + " Wh");
+      if (it == vehicles.end()) {
+        if (!id.empty() && conveyors.count(id) == 0)
+          ctx_.warning(item, item_path, "no vehicle or conveyor '" + id + "' in the scenario: ignored");
         return;
+      }
+      models::WarmVehicle v = it->second;
+      // On a segment at `at`, it starts at the segment's end.
+      const char* key = m.has("at") ? "at" : m.has("to") ? "to" : nullptr;
+      if (key != nullptr) {
+        const std::string& node = m.has("at") ? at : to;
+        const auto n = std::find(nodes.begin(), nodes.end(), node);
+        if (n == nodes.end()) {
+          ctx_.error(*m.get(key), m.child_path(key),
+                     "unknown node '" + node + "'" + ctx_.suggest(node, nodes) + " (not in the layout)");
+          return;
+        }
+        v.node = static_cast<topology::NodeIndex>(n - nodes.begin());
+      }
+      if (battery) {
+        const double capacity = params_.transport->fleets[v.fleet].battery->capacity_wh;
+        if (*battery > capacity) {
+          ctx_.error(*m.get("battery"), m.child_path("battery"),
+                     run::format_number(*battery) + " Wh, more than the capacity of " + run::format_number(capacity) + " Wh");
+          return;
+        }
       }
       if (!restored.insert(id).second) {
         ctx_.error(item, item_path, "vehicle '" + id + "' is already in the state");
         return;
       }
-      it->second.battery_wh = *battery;
-      w.vehicles.push_back(it->second);
+      v.since = since.value_or(0);
+      v.battery_wh = battery;
+      w.vehicles.push_back(v);
     };
     scenario::for_each_item(ctx_, list, path, "a list of vehicles", read);
   }

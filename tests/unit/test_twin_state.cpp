@@ -691,6 +691,14 @@ fleets:
 )";
   // States taken while both stand at home: the run from each charges when the uninterrupted one does.
   for (const double at : {100.0, 6000.0, 20000.0, 25000.0}) check_resumes_exactly("idle_agv", AGV, at);
+  // Without `return_home` they stay where they were: a run from the state starts each parked where
+  // it was last seen, available in that order (agv[0] at C since 4,290 s takes O2's first part
+  // at 12,000 s, agv[1] at C since 5,040 s the second); both started at home until 2026-12-07.
+  std::string stay = AGV;
+  const auto add = [&](const std::string& after, const std::string& text) { stay.insert(stay.find(after) + after.size(), text); };
+  add("    home: A\n", "    return_home: false\n");
+  add("release: 0s}", ", {id: O2, product: part, quantity: 2, release: 12000s}");
+  for (const double at : {3000.0, 11000.0, 14000.0}) check_resumes_exactly("stay_agv", stay, at);
   const TempFile scenario("idle_agv.yaml", AGV), log("idle_agv.csv"), state("idle_agv.state.yaml");
   write_log(spec_of(AGV), log.path());
   REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 100 --out " + state.path()).exit_code == 0);
@@ -703,13 +711,19 @@ fleets:
                                             "  - {id: \"agv[2]\", battery: 50}\n"
                                             "  - {id: \"agv[0]\", at: A, battery: 120}\n"
                                             "  - {id: \"agv[1]\", battery: 50}\n"
-                                            "  - {id: \"agv[1]\", battery: 40, lvl: 1}\n",
+                                            "  - {id: \"agv[1]\", battery: 40, lvl: 1}\n"
+                                            "  - {id: \"agv[0]\", from: A, to: X, since: 50}\n"
+                                            "  - {id: belt}\n",
                                             "v.yaml", spec_of(AGV));
   CHECK_THAT(refused, Catch::Contains("v.yaml:5:29: error: vehicles[0].battery: 'agv[2]' is not a vehicle of a fleet "
                                       "with a battery (did you mean 'agv[0]'?) (not in the scenario)"));
   CHECK_THAT(refused, Catch::Contains("error: vehicles[1].battery: 120 Wh, more than the capacity of 100 Wh"));
   CHECK_THAT(refused, Catch::Contains("error: vehicles[3]: vehicle 'agv[1]' is already in the state"));
   CHECK_THAT(refused, Catch::Contains("vehicles[3]: unknown key 'lvl'"));
+  CHECK_THAT(refused, Catch::Contains("v.yaml:9:33: error: vehicles[4].to: unknown node 'X' (did you mean 'A'?) "
+                                      "(not in the layout)"));
+  CHECK_THAT(refused, Catch::Contains("v.yaml:10:5: warning: vehicles[5]: no vehicle or conveyor 'belt' in the scenario: "
+                                      "ignored"));
 }
 
 TEST_CASE("a state of a plant with more parts in progress than a scenario has YAML nodes is read", "[twin][state]") {
