@@ -77,6 +77,12 @@ void Fleet::start() {
   for (const std::uint32_t k : order) {
     Vehicle& v = vehicles_[k];
     v.level_since = v.state_since = now;
+    if (!restored_since_.empty() && battery_low(v)) {
+      // Restored at or below its threshold: it goes to charge first, as after a trip.
+      v.available = false;
+      go_charge(v);
+      continue;
+    }
     available_.push_back(v.index);
     if (params_.return_home && v.node != params_.home) {
       // Restored away from home: it was on its way there, or will go once free.

@@ -150,9 +150,9 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   void exchange_done(std::uint64_t tag, bool delivered) override;
 
   void start();
-  /// A run from a state: vehicle `vehicle` starts parked at `node` (not at home), and was last
-  /// seen at `since` (vehicles are available in that order), with a battery of `wh` (not its
-  /// capacity). Called before start().
+  /// A run from a state: vehicle `vehicle` starts parked at `node` (not at home), free since
+  /// `since` (vehicles are available in that order), with a battery of `wh` (not its capacity;
+  /// at or below its threshold it goes to charge first). Called before start().
   void restore(std::size_t vehicle, std::optional<NodeIndex> node, kernel::Tick since, std::optional<double> wh);
   void reset_statistics();
   FleetMeasures measures() const;

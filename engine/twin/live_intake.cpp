@@ -27,7 +27,9 @@ LiveIntake::LiveIntake(const scenario::ScenarioSpec& spec, std::string source, s
       source_(std::move(source)),
       epoch_(epoch ? epoch : epoch_of(spec)),
       tracker_(spec),
-      reader_(LogReader::Messages{}, source_, tracker_.catalog(), epoch_) {}
+      reader_(LogReader::Messages{}, source_, tracker_.catalog(), epoch_) {
+  tracker_.vehicle_rows_shown();  // messages have every column
+}
 
 IntakeOutcome LiveIntake::read(std::string_view payload) {
   const std::uint64_t number = ++counts_.received;

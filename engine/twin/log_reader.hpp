@@ -155,6 +155,8 @@ class LogReader {
   bool has_errors() const { return errors_ > 0; }
   /// Order ids in the order they first appeared (LogEvent::order indexes this).
   const std::vector<std::string>& orders() const { return orders_; }
+  /// The log has the columns of plantwin's vehicle rows (`carrier` and `state`).
+  bool has_vehicle_columns() const { return column_[CARRIER] >= 0 && column_[STATE] >= 0; }
   /// The log has plantwin's `state` rows (at least one so far).
   bool has_state_rows() const { return state_rows_ > 0; }
   /// Its times are ISO 8601 (known after the first row).

@@ -125,18 +125,20 @@ std::string iso_of(const Epoch& time0, Tick t) {
 
 std::string iso_time(const Epoch& time0, kernel::Tick t) { return iso_of(time0, t); }
 
-BatteryReplay::BatteryReplay(const scenario::ScenarioSpec& spec) {
-  bool any = false;
-  for (const scenario::FleetSpec& f : spec.transport.fleets) any = any || f.battery.has_value();
-  if (!any || !spec.transport.clean) return;
+VehicleReplay::VehicleReplay(const scenario::ScenarioSpec& spec) {
+  if (spec.transport.fleets.empty() || !spec.transport.clean) return;
   transport_ = scenario::build_transport(spec);
   if (!transport_ || !transport_->layout) return;
   for (const models::FleetParams& f : transport_->fleets) {
-    if (!f.battery) continue;
     for (int k = 0; k < f.vehicles; ++k) {
       index_.emplace(models::vehicle_name(f, static_cast<std::size_t>(k)), names_.size());
       names_.push_back(models::vehicle_name(f, static_cast<std::size_t>(k)));
-      batteries_.push_back({&*f.battery, f.battery->capacity_wh});
+      Vehicle& v = tracks_.emplace_back();
+      v.state = models::vehicle_state_name(models::VehicleState::IDLE);  // parked at home, as it starts
+      if (f.battery) {
+        v.params = &*f.battery;
+        v.level = f.battery->capacity_wh;
+      }
     }
   }
   const models::LayoutParams& layout = *transport_->layout;
@@ -147,49 +149,66 @@ BatteryReplay::BatteryReplay(const scenario::ScenarioSpec& spec) {
   }
 }
 
-void BatteryReplay::Battery::settle(kernel::Tick t) {
-  if (standing && params->idle_w > 0) level -= params->idle_w * kernel::to_seconds(t - since) / 3600.0;
+void VehicleReplay::Vehicle::settle(kernel::Tick t) {
+  if (params != nullptr && standing && params->idle_w > 0) {
+    const double drawn = level - params->idle_w * kernel::to_seconds(t - since) / 3600.0;
+    // A parked vehicle goes to charge at its threshold (models::Fleet's BATTERY_LOW): one the log
+    // shows idle longer (a state taken after the log ends) stays at it.
+    const double floor = std::min(level, params->threshold * params->capacity_wh);
+    level = state == models::vehicle_state_name(models::VehicleState::IDLE) ? std::max(drawn, floor) : drawn;
+  }
   since = t;
 }
 
-void BatteryReplay::apply(const LogEvent& e) {
-  if (batteries_.empty()) return;
-  if (!started_) {
-    started_ = true;
-    for (Battery& b : batteries_) b.since = e.time;
-  }
-  if (e.carrier.empty()) return;
+void VehicleReplay::apply(const LogEvent& e) {
+  if (tracks_.empty() || e.carrier.empty()) return;
   const auto it = index_.find(e.carrier);
   if (it == index_.end()) return;
-  Battery& b = batteries_[it->second];
+  Vehicle& b = tracks_[it->second];
   if (e.kind == LogEventKind::VEHICLE_STATE) {
+    states_seen_ = true;
     b.settle(e.time);
     using models::VehicleState;
     const bool charging = e.state_text == models::vehicle_state_name(VehicleState::CHARGING);
     // Its charge ended (models::Fleet::charge_end) when it leaves `charging`.
-    if (b.charging && !charging) b.level = b.params->charge_to * b.params->capacity_wh;
+    if (b.charging && !charging && b.params != nullptr) b.level = b.params->charge_to * b.params->capacity_wh;
+    // It is free (models::Fleet::become_free) when its unloading or its charge ends and it does not
+    // go on loaded: it stands, drives home, or drives on empty.
+    const bool unloaded = b.state == models::vehicle_state_name(VehicleState::UNLOADING);
+    if ((unloaded || b.charging) && !charging && e.state_text != b.state &&
+        e.state_text != models::vehicle_state_name(VehicleState::TRAVELLING_LOADED))
+      b.free_since = e.time;
     b.charging = charging;
+    b.state = std::string(e.state_text);
     b.standing = !charging && e.state_text != models::vehicle_state_name(VehicleState::TRAVELLING_EMPTY) &&
                  e.state_text != models::vehicle_state_name(VehicleState::TRAVELLING_LOADED);
-  } else if (e.kind == LogEventKind::DEPART) {
+  } else if (e.kind == LogEventKind::DEPART && b.params != nullptr) {
     if (const auto s = length_.find({std::string(e.from), std::string(e.to)}); s != length_.end())
       b.level -= b.params->per_metre_wh * s->second;
   }
 }
 
-std::optional<double> BatteryReplay::level(std::string_view id, kernel::Tick t) const {
+std::optional<double> VehicleReplay::level(std::string_view id, kernel::Tick t) const {
   const auto it = index_.find(id);
-  if (it == index_.end()) return std::nullopt;
-  Battery b = batteries_[it->second];
+  if (it == index_.end() || !states_seen_ || tracks_[it->second].params == nullptr) return std::nullopt;
+  Vehicle b = tracks_[it->second];
   b.settle(t);
-  return b.level;
+  // Below empty only when the log drew more than the scenario's battery holds: the run starts it
+  // empty (it goes to charge at once).
+  return std::max(0.0, b.level);
+}
+
+std::optional<kernel::Tick> VehicleReplay::free_since(std::string_view id) const {
+  const auto it = index_.find(id);
+  if (it == index_.end() || !states_seen_) return std::nullopt;
+  return tracks_[it->second].free_since;
 }
 
 StateTracker::StateTracker(const scenario::ScenarioSpec& spec)
     : spec_(spec),
       catalog_(LogCatalog::of(spec)),
       replay_(catalog_, replay_rules(spec)),
-      batteries_(spec),
+      vehicles_(spec),
       source_of_(sources_of_products(spec)),
       source_released_(spec.sources.size(), 0),
       source_last_(spec.sources.size()) {
@@ -212,7 +231,7 @@ void StateTracker::apply(const LogEvent& e, const std::vector<std::string>& orde
   }
   const std::uint64_t released = replay_.released();
   replay_.apply(e);
-  batteries_.apply(e);
+  vehicles_.apply(e);
   // A part of no order released, by a `release` row or (a log that begins after its release) first
   // seen in another row: its source released it, at a time the log shows only in the first case.
   if (replay_.released() > released && e.order < 0 && e.product >= 0) {
@@ -230,6 +249,7 @@ StateResult plant_state(const std::string& log_path, const scenario::ScenarioSpe
   StateTracker tracker(spec);
   const std::optional<Epoch> epoch = options.epoch ? options.epoch : epoch_of(spec);
   LogReader reader(log_path, tracker.catalog(), epoch);
+  if (reader.has_vehicle_columns()) tracker.vehicle_rows_shown();
   std::string error;
   std::optional<Tick> at = parse_at(at_text, epoch, error);
   if (!at && epoch) {
@@ -446,23 +466,28 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     if (!en.p->carrier.empty()) y << ", carrier: " << q(en.p->carrier);
     y << "}\n";
   }
-  // Where each vehicle was last seen, and its battery (a vehicle that never moved: its battery).
+  // Where each vehicle was last seen, when it last became free, and its battery (a vehicle that
+  // never moved: its battery).
   const auto battery = [&](std::string_view id) {
-    const std::optional<double> level = batteries_.level(id, t);
+    const std::optional<double> level = vehicles_.level(id, t);
     return level ? ", battery: " + run::format_number(*level) : std::string();
+  };
+  const auto free_since = [&](std::string_view id) {
+    const std::optional<Tick> free = vehicles_.free_since(id);
+    return free ? ", free_since: " + sec(*free) : std::string();
   };
   const auto seen = [&](std::string_view id) {
     return std::any_of(replay.carriers().begin(), replay.carriers().end(), [&](const auto& c) { return c.first == id; });
   };
   std::vector<std::string> unseen;
-  for (const std::string& id : batteries_.vehicles())
-    if (!seen(id)) unseen.push_back(id);
+  for (const std::string& id : vehicles_.vehicles())
+    if (!seen(id) && vehicles_.level(id, t)) unseen.push_back(id);
   y << "vehicles:" << (replay.carriers().empty() && unseen.empty() ? " []" : "") << "\n";
   for (const auto& [id, c] : replay.carriers()) {
     y << "  - {id: " << q(id);
     if (c.from.empty()) y << ", at: " << q(c.to);
     else y << ", from: " << q(c.from) << ", to: " << q(c.to) << ", loaded: " << (c.loaded ? "true" : "false");
-    y << ", since: " << sec(c.since) << battery(id) << "}\n";
+    y << ", since: " << sec(c.since) << free_since(id) << battery(id) << "}\n";
   }
   for (const std::string& id : unseen) y << "  - {id: " << q(id) << battery(id) << "}\n";
   return y.str();
@@ -645,11 +670,11 @@ class StateReader {
     }
     std::set<std::string> restored;
     const auto read = [&](const YamlNode& item, const std::string& item_path, std::size_t) {
-      MapReader m(ctx_, item, item_path, "a vehicle (a map with id, at or from and to, since, battery)");
+      MapReader m(ctx_, item, item_path, "a vehicle (a map with id, at or from and to, since, free_since, battery)");
       if (!m.valid()) return;
       std::string id, at, from, to;
       std::optional<double> battery;
-      std::optional<Tick> since;
+      std::optional<Tick> since, free_since;
       std::optional<bool> loaded;
       m.required("id", id, scenario::read_string);
       m.optional("at", at, scenario::read_string);
@@ -658,14 +683,21 @@ class StateReader {
       m.optional("loaded", loaded, scenario::read_bool);
       m.optional("since", since, scenario::read_duration);
       not_after_at(m, "since", since);
+      m.optional("free_since", free_since, scenario::read_duration);
+      not_after_at(m, "free_since", free_since);
       m.optional("battery", battery, scenario::NumberIn{0, models::BatteryParams::MAX_ENERGY});
       m.finish();
       const auto it = vehicles.find(id);
       const bool has_battery = std::find(with_battery.begin(), with_battery.end(), id) != with_battery.end();
       if (battery && !has_battery) {
-        ctx_.error(*m.get("battery"), m.child_path("battery"),
-                   "'" + id + "' is not a vehicle of a fleet with a battery" + ctx_.suggest(id, with_battery) +
-                       " (not in the scenario)");
+        const std::string what = it != vehicles.end() ? "vehicle '" + id + "' has no battery (its fleet has no `battery`)"
+                                                      : "'" + id + "' is not a vehicle of a fleet with a battery" +
+                                                            ctx_.suggest(id, with_battery) + " (not in the scenario)";
+        ctx_.error(*m.get("battery"), m.child_path("battery"), what);
+        return;
+      }
+      if (m.has("from") != m.has("to") || (m.has("at") && m.has("from"))) {
+        ctx_.error(item, item_path, "a vehicle is `at` a node, or on a segment `from` one `to` another (both)");
         return;
       }
       if (it == vehicles.end()) {
@@ -685,6 +717,14 @@ class StateReader {
           return;
         }
         v.node = static_cast<topology::NodeIndex>(n - nodes.begin());
+        // It must find its way home from there (a node of another fleet's network is no place for it).
+        const models::FleetParams& fleet = params_.transport->fleets[v.fleet];
+        const topology::PathTable& paths = params_.transport->layout->paths;
+        if (paths.distance(static_cast<std::size_t>(paths.slot_of(fleet.home)), *v.node) == topology::UNREACHABLE) {
+          ctx_.error(*m.get(key), m.child_path(key),
+                     "fleet '" + fleet.id + "' has no path from node '" + node + "' to its home '" + nodes[fleet.home] + "'");
+          return;
+        }
       }
       if (battery) {
         const double capacity = params_.transport->fleets[v.fleet].battery->capacity_wh;
@@ -698,7 +738,7 @@ class StateReader {
         ctx_.error(item, item_path, "vehicle '" + id + "' is already in the state");
         return;
       }
-      v.since = since.value_or(0);
+      v.since = free_since ? *free_since : since.value_or(0);
       v.battery_wh = battery;
       w.vehicles.push_back(v);
     };

@@ -27,34 +27,43 @@ class FamilyResidual final : public models::ResidualSampler {
   kernel::Tick residual(const kernel::Distribution& d, kernel::Tick done, kernel::RngStream& rng) const override;
 };
 
-/// The batteries of the scenario's vehicles replayed from a log's rows as their fleet draws them
-/// (models/fleet.cpp): full at the log's first row; `idle` watts while a vehicle's `vehicle_state`
-/// is neither travelling nor charging, `per_metre` times a segment's length at its `depart`, and
-/// `charge_to` of the capacity when it leaves `charging`.
-class BatteryReplay {
+/// The scenario's vehicles replayed from a log's `vehicle_state` and `depart` rows: when each last
+/// became free, and its battery as its fleet draws it (models/fleet.cpp): full at time 0; `idle`
+/// watts while its state is neither travelling nor charging, `per_metre` times a segment's length
+/// at its `depart`, and `charge_to` of the capacity when it leaves `charging`.
+class VehicleReplay {
  public:
-  explicit BatteryReplay(const scenario::ScenarioSpec& spec);
+  explicit VehicleReplay(const scenario::ScenarioSpec& spec);
   void apply(const LogEvent& e);
-  /// The vehicles with a battery ("agv[0]"), fleet by fleet.
+  /// The vehicles of every fleet ("agv[0]"), fleet by fleet.
   const std::vector<std::string>& vehicles() const { return names_; }
-  /// Vehicle `id`'s level in Wh at `t` (at or after the last row applied); none without a battery.
+  /// Vehicle `id`'s level in Wh at `t` (at or after the last row applied), at least 0; none without
+  /// a battery, or when the log has no vehicle rows (an MES export without `carrier` and `state`
+  /// cannot tell standing from charging) and none of its `vehicle_state` rows came yet.
   std::optional<double> level(std::string_view id, kernel::Tick t) const;
+  /// When vehicle `id` last became free (its last trip or charge ended; 0: never), as far as its
+  /// `vehicle_state` rows show; none when the log has none of it.
+  std::optional<kernel::Tick> free_since(std::string_view id) const;
+  /// The log has the columns of vehicle rows: a vehicle without rows stood idle since time 0.
+  void rows_shown() { states_seen_ = true; }
 
  private:
-  struct Battery {
-    const models::BatteryParams* params = nullptr;
+  struct Vehicle {
+    const models::BatteryParams* params = nullptr;  ///< none: no battery
     double level = 0;
     kernel::Tick since = 0;
     bool standing = true, charging = false;
+    std::string state;                     ///< its last `vehicle_state` (idle before its first)
+    kernel::Tick free_since = 0;           ///< see free_since()
     void settle(kernel::Tick t);
   };
   std::shared_ptr<const models::TransportParams> transport_;
   std::vector<std::string> names_;
-  std::vector<Battery> batteries_;
+  std::vector<Vehicle> tracks_;
   std::map<std::string, std::size_t, std::less<>> index_;
   /// Segment lengths by their end nodes' ids, both ways (the shortest of parallel segments).
   std::map<std::pair<std::string, std::string>, double> length_;
-  bool started_ = false;
+  bool states_seen_ = false;
 };
 
 /// The plant's state followed row by row: a LogReplay and what a state file needs besides it (the
@@ -70,7 +79,9 @@ class StateTracker {
   void apply(const LogEvent& e, const std::vector<std::string>& order_ids);
   const LogReplay& replay() const { return replay_; }
   const LogCatalog& catalog() const { return catalog_; }
-  const BatteryReplay& batteries() const { return batteries_; }
+  const VehicleReplay& vehicles() const { return vehicles_; }
+  /// The log (LogReader::has_vehicle_columns) shows vehicles' rows: see VehicleReplay::rows_shown.
+  void vehicle_rows_shown() { vehicles_.rows_shown(); }
   /// The state file at `t` (at or after the last row applied) as YAML: `source` is the log (or
   /// topic) it came from, `order_ids` the reader's orders (LogEvent::order indexes them), `time0`
   /// places an ISO `time`.
@@ -81,7 +92,7 @@ class StateTracker {
   const scenario::ScenarioSpec& spec_;
   LogCatalog catalog_;
   LogReplay replay_;
-  BatteryReplay batteries_;
+  VehicleReplay vehicles_;
   std::vector<std::int32_t> source_of_;
   std::vector<std::uint64_t> source_released_;
   std::vector<std::optional<kernel::Tick>> source_last_;

@@ -691,6 +691,11 @@ fleets:
 )";
   // States taken while both stand at home: the run from each charges when the uninterrupted one does.
   for (const double at : {100.0, 6000.0, 20000.0, 25000.0}) check_resumes_exactly("idle_agv", AGV, at);
+  // The first order at 1,000 s: the AGVs drained from time 0, not from the log's first row (a
+  // reviewer's case: the run from 500 s charged 1,000 s late until the fix).
+  std::string late = AGV;
+  late.replace(late.find("release: 0s"), 11, "release: 1000s");
+  for (const double at : {500.0, 2000.0}) check_resumes_exactly("late_agv", late, at);
   // Without `return_home` they stay where they were: a run from the state starts each parked where
   // it was last seen, available in that order (agv[0] at C since 4,290 s takes O2's first part
   // at 12,000 s, agv[1] at C since 5,040 s the second); both started at home until 2026-12-07.
@@ -699,22 +704,45 @@ fleets:
   add("    home: A\n", "    return_home: false\n");
   add("release: 0s}", ", {id: O2, product: part, quantity: 2, release: 12000s}");
   for (const double at : {3000.0, 11000.0, 14000.0}) check_resumes_exactly("stay_agv", stay, at);
+  // Threshold 15 Wh: agv[0] reaches C with 5 Wh at 7,100 s and charges until 7,290 s. From a state
+  // at 7,200 s it starts at C at or below its threshold: it charges there, where until a reviewer's
+  // fix it drove home first (return_home) and ran out of battery on the way.
+  std::string tight = AGV;
+  tight.replace(tight.find("threshold: 0.5"), 14, "threshold: 0.15");
+  const TempFile tight_yaml("tight_agv.yaml", tight), tight_log("tight_agv.csv"), tight_state("tight_agv.state.yaml");
+  write_log(spec_of(tight), tight_log.path());
+  REQUIRE(run_cli("state " + tight_log.path() + " --scenario " + tight_yaml.path() + " --at 7200 --out " + tight_state.path())
+              .exit_code == 0);
+  CHECK_THAT(read_text(tight_state.path()), Catch::Contains("- {id: \"agv[0]\", at: \"C\", since: 7100"));
+  const CliResult tight_run = run_cli("run " + tight_yaml.path() + " --from " + tight_state.path() + " --replications 1");
+  CHECK(tight_run.exit_code == 0);
+  CHECK_THAT(tight_run.err, !Catch::Contains("ran out of battery"));
   const TempFile scenario("idle_agv.yaml", AGV), log("idle_agv.csv"), state("idle_agv.state.yaml");
   write_log(spec_of(AGV), log.path());
   REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 100 --out " + state.path()).exit_code == 0);
   // At 100 s: agv[0] 100 - 15 (the trip, 60 m) - 36 W x 40 s standing (10-15 s loading, 45-48 s
   // unloading, 0-10 and 78-100 s idle); agv[1] never moved: 100 - 36 W x 100 s.
-  CHECK_THAT(read_text(state.path()), Catch::Contains("- {id: \"agv[0]\", at: \"A\", since: 78, battery: 84.6"));
+  CHECK_THAT(read_text(state.path()), Catch::Contains("- {id: \"agv[0]\", at: \"A\", since: 78, free_since: 48, battery: 84.6"));
   CHECK_THAT(read_text(state.path()), Catch::Contains("- {id: \"agv[1]\", battery: 99}"));
-  // A battery the scenario cannot have is refused where it is written.
+  // A state taken long after the log ends: an idle AGV would have gone to charge at its threshold,
+  // not drained below empty (a reviewer's case: -20.4 Wh, refused by the run from it).
+  REQUIRE(run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at 60000 --out " + state.path()).exit_code == 0);
+  CHECK_THAT(read_text(state.path()),
+             Catch::Contains("- {id: \"agv[0]\", at: \"A\", since: 28960, free_since: 28920, battery: 50}"));
+  CHECK(run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1").exit_code == 0);
+  // A battery the scenario cannot have is refused where it is written; so is a node the vehicle
+  // cannot drive home from (it crashed the run until a reviewer's fix).
+  std::string isolated = AGV;
+  isolated.replace(isolated.find("{id: C, x: 30, y: 10}"), 21, "{id: C, x: 30, y: 10}, {id: D, x: 90, y: 90}");
   const std::string refused = refused_state("plantwin_state: 1\nat: 100\nstations: []\nvehicles:\n"
                                             "  - {id: \"agv[2]\", battery: 50}\n"
                                             "  - {id: \"agv[0]\", at: A, battery: 120}\n"
                                             "  - {id: \"agv[1]\", battery: 50}\n"
                                             "  - {id: \"agv[1]\", battery: 40, lvl: 1}\n"
                                             "  - {id: \"agv[0]\", from: A, to: X, since: 50}\n"
-                                            "  - {id: belt}\n",
-                                            "v.yaml", spec_of(AGV));
+                                            "  - {id: belt}\n"
+                                            "  - {id: \"agv[1]\", at: D}\n",
+                                            "v.yaml", spec_of(isolated));
   CHECK_THAT(refused, Catch::Contains("v.yaml:5:29: error: vehicles[0].battery: 'agv[2]' is not a vehicle of a fleet "
                                       "with a battery (did you mean 'agv[0]'?) (not in the scenario)"));
   CHECK_THAT(refused, Catch::Contains("error: vehicles[1].battery: 120 Wh, more than the capacity of 100 Wh"));
@@ -724,6 +752,8 @@ fleets:
                                       "(not in the layout)"));
   CHECK_THAT(refused, Catch::Contains("v.yaml:10:5: warning: vehicles[5]: no vehicle or conveyor 'belt' in the scenario: "
                                       "ignored"));
+  CHECK_THAT(refused, Catch::Contains("v.yaml:11:24: error: vehicles[6].at: fleet 'agv' has no path from node 'D' to its "
+                                      "home 'A'"));
 }
 
 TEST_CASE("a state of a plant with more parts in progress than a scenario has YAML nodes is read", "[twin][state]") {
