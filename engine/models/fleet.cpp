@@ -61,8 +61,11 @@ void Fleet::restore(std::size_t vehicle, std::optional<NodeIndex> node, kernel::
   Vehicle& v = vehicles_[vehicle];
   if (node) v.node = v.target = *node;
   if (wh) v.level = *wh;
-  if (restored_since_.empty()) restored_since_.assign(vehicles_.size(), 0);
-  restored_since_[vehicle] = since;
+  if (restored_since_.empty()) restored_since_.assign(vehicles_.size(), {0, vehicles_.size()});
+  // Free at the same instant: in the order restore() is called (the state's order).
+  std::size_t rank = 0;
+  for (const auto& r : restored_since_) rank += r.second < vehicles_.size() ? 1 : 0;
+  restored_since_[vehicle] = {since, rank};
 }
 
 void Fleet::start() {

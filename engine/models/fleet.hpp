@@ -151,8 +151,9 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
 
   void start();
   /// A run from a state: vehicle `vehicle` starts parked at `node` (not at home), free since
-  /// `since` (vehicles are available in that order), with a battery of `wh` (not its capacity;
-  /// at or below its threshold it goes to charge first). Called before start().
+  /// `since` (vehicles are available in that order, then in the order of these calls), with a
+  /// battery of `wh` (not its capacity; at or below its threshold it goes to charge first). Called
+  /// before start().
   void restore(std::size_t vehicle, std::optional<NodeIndex> node, kernel::Tick since, std::optional<double> wh);
   void reset_statistics();
   FleetMeasures measures() const;
@@ -230,7 +231,8 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   std::uint32_t number_ = 0;
   std::vector<kernel::Tick> segment_ticks_;  // time to drive each segment
   std::vector<Vehicle> vehicles_;
-  std::vector<kernel::Tick> restored_since_;  ///< restore()'s `since` by vehicle, until start()
+  /// restore()'s `since` and call rank by vehicle (not restored: 0 and the vehicle count), until start().
+  std::vector<std::pair<kernel::Tick, std::size_t>> restored_since_;
   std::vector<std::uint32_t> available_;  // in the order they became available
 
   std::vector<Request> requests_;

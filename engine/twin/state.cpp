@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -174,10 +175,13 @@ void VehicleReplay::apply(const LogEvent& e) {
     if (b.charging && !charging && b.params != nullptr) b.level = b.params->charge_to * b.params->capacity_wh;
     // It is free (models::Fleet::become_free) when its unloading or its charge ends and it does not
     // go on loaded: it stands, drives home, or drives on empty.
-    const bool unloaded = b.state == models::vehicle_state_name(VehicleState::UNLOADING);
-    if ((unloaded || b.charging) && !charging && e.state_text != b.state &&
-        e.state_text != models::vehicle_state_name(VehicleState::TRAVELLING_LOADED))
+    const auto is = [&](std::string_view s, VehicleState v) { return s == models::vehicle_state_name(v); };
+    const bool delivering = is(b.state, VehicleState::UNLOADING) || is(b.state, VehicleState::BLOCKED);
+    if ((delivering || b.charging) && !charging && !is(e.state_text, VehicleState::TRAVELLING_LOADED) &&
+        !is(e.state_text, VehicleState::UNLOADING) && !is(e.state_text, VehicleState::BLOCKED)) {
       b.free_since = e.time;
+      b.free_rank = ++free_count_;
+    }
     b.charging = charging;
     b.state = std::string(e.state_text);
     b.standing = !charging && e.state_text != models::vehicle_state_name(VehicleState::TRAVELLING_EMPTY) &&
@@ -202,6 +206,15 @@ std::optional<kernel::Tick> VehicleReplay::free_since(std::string_view id) const
   const auto it = index_.find(id);
   if (it == index_.end() || !states_seen_) return std::nullopt;
   return tracks_[it->second].free_since;
+}
+
+bool VehicleReplay::freed_before(std::string_view a, std::string_view b) const {
+  const auto key = [&](std::string_view id) {
+    const auto it = index_.find(id);
+    if (it == index_.end() || !states_seen_) return std::pair{std::numeric_limits<Tick>::max(), std::uint64_t{0}};
+    return std::pair{tracks_[it->second].free_since, tracks_[it->second].free_rank};
+  };
+  return key(a) < key(b);
 }
 
 StateTracker::StateTracker(const scenario::ScenarioSpec& spec)
@@ -476,20 +489,25 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     const std::optional<Tick> free = vehicles_.free_since(id);
     return free ? ", free_since: " + sec(*free) : std::string();
   };
-  const auto seen = [&](std::string_view id) {
-    return std::any_of(replay.carriers().begin(), replay.carriers().end(), [&](const auto& c) { return c.first == id; });
-  };
-  std::vector<std::string> unseen;
-  for (const std::string& id : vehicles_.vehicles())
-    if (!seen(id) && vehicles_.level(id, t)) unseen.push_back(id);
-  y << "vehicles:" << (replay.carriers().empty() && unseen.empty() ? " []" : "") << "\n";
-  for (const auto& [id, c] : replay.carriers()) {
-    y << "  - {id: " << q(id);
-    if (c.from.empty()) y << ", at: " << q(c.to);
-    else y << ", from: " << q(c.from) << ", to: " << q(c.to) << ", loaded: " << (c.loaded ? "true" : "false");
-    y << ", since: " << sec(c.since) << free_since(id) << battery(id) << "}\n";
+  // In the order they became free (a run from the state frees those of one instant in this order).
+  std::vector<std::pair<std::string_view, const LogReplay::CarrierTrack*>> listed;
+  for (const std::string& id : vehicles_.vehicles()) {
+    const auto& carriers = replay.carriers();
+    const bool seen = std::any_of(carriers.begin(), carriers.end(), [&](const auto& c) { return c.first == id; });
+    if (!seen && vehicles_.level(id, t)) listed.emplace_back(id, nullptr);
   }
-  for (const std::string& id : unseen) y << "  - {id: " << q(id) << battery(id) << "}\n";
+  for (const auto& [id, c] : replay.carriers()) listed.emplace_back(id, &c);
+  std::stable_sort(listed.begin(), listed.end(),
+                   [&](const auto& a, const auto& b) { return vehicles_.freed_before(a.first, b.first); });
+  y << "vehicles:" << (listed.empty() ? " []" : "") << "\n";
+  for (const auto& [id, c] : listed) {
+    y << "  - {id: " << q(std::string(id));
+    if (c != nullptr && c->from.empty()) y << ", at: " << q(c->to);
+    if (c != nullptr && !c->from.empty())
+      y << ", from: " << q(c->from) << ", to: " << q(c->to) << ", loaded: " << (c->loaded ? "true" : "false");
+    if (c != nullptr) y << ", since: " << sec(c->since) << free_since(id);
+    y << battery(id) << "}\n";
+  }
   return y.str();
 }
 

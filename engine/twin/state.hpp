@@ -41,9 +41,12 @@ class VehicleReplay {
   /// a battery, or when the log has no vehicle rows (an MES export without `carrier` and `state`
   /// cannot tell standing from charging) and none of its `vehicle_state` rows came yet.
   std::optional<double> level(std::string_view id, kernel::Tick t) const;
-  /// When vehicle `id` last became free (its last trip or charge ended; 0: never), as far as its
-  /// `vehicle_state` rows show; none when the log has none of it.
+  /// When vehicle `id` last became free (its last delivery or charge ended; 0: never), as far as
+  /// its `vehicle_state` rows show; none when the log has none of it.
   std::optional<kernel::Tick> free_since(std::string_view id) const;
+  /// Orders vehicles as they became free: by free_since, then by the rows' order (a tie at one
+  /// instant); vehicles without free_since last.
+  bool freed_before(std::string_view a, std::string_view b) const;
   /// The log has the columns of vehicle rows: a vehicle without rows stood idle since time 0.
   void rows_shown() { states_seen_ = true; }
 
@@ -55,6 +58,7 @@ class VehicleReplay {
     bool standing = true, charging = false;
     std::string state;                     ///< its last `vehicle_state` (idle before its first)
     kernel::Tick free_since = 0;           ///< see free_since()
+    std::uint64_t free_rank = 0;           ///< the order vehicles became free in (0: from the start)
     void settle(kernel::Tick t);
   };
   std::shared_ptr<const models::TransportParams> transport_;
@@ -64,6 +68,7 @@ class VehicleReplay {
   /// Segment lengths by their end nodes' ids, both ways (the shortest of parallel segments).
   std::map<std::pair<std::string, std::string>, double> length_;
   bool states_seen_ = false;
+  std::uint64_t free_count_ = 0;
 };
 
 /// The plant's state followed row by row: a LogReplay and what a state file needs besides it (the

@@ -756,6 +756,54 @@ fleets:
                                       "home 'A'"));
 }
 
+TEST_CASE("AGVs without a battery are free in a run from a state in the order they became free", "[twin][state]") {
+  // A reviewer's two plants (no battery, vehicles stay where they deliver). In the first, agv[1]
+  // unloads at 80-83 s into b (no buffer, busy) and waits there until 158 s; agv[2] is free at
+  // 102 s and takes the request of 1,055 s. In the second, both AGVs are free at 78 s, agv[1]
+  // first (the order of the events), and agv[1] takes O2 at 1,010 s. Until the fix, a blocked
+  // vehicle counted free when it unloaded, and a tie went by vehicle index.
+  const std::string blocked = R"(plantwin: 1
+name: blocked_agv
+horizon: 3000s
+products:
+  - {id: p1, route: [a, {station: b, via: agv}]}
+  - {id: p2, route: [a2, {station: d, via: agv}]}
+sources:
+  - {id: f1, orders: [{id: O1, product: p1, quantity: 2, release: 0s}, {id: O4, product: p1, quantity: 2, release: 1000s}]}
+  - {id: f2, orders: [{id: P1, product: p2, quantity: 1, release: 0s}]}
+stations: [{id: a, process: 10s}, {id: b, buffer: 0, process: 100s}, {id: a2, process: 50s}, {id: d, process: 0s}]
+layout:
+  nodes: [{id: H, x: 0, y: 0}, {id: A, x: 10, y: 0}, {id: B, x: 40, y: 0}, {id: A2, x: 10, y: 10}, {id: D, x: 40, y: 10}]
+  segments: [{from: H, to: A}, {from: A, to: B}, {from: H, to: A2}, {from: A2, to: D}, {from: B, to: D}]
+  places: {a: A, b: B, a2: A2, d: D}
+fleets:
+  - {id: agv, vehicles: 3, speed: 1, load: 5s, unload: 3s, home: H, return_home: false}
+)";
+  check_resumes_exactly("blocked_agv", blocked, 500);
+  std::string returning = blocked;
+  returning.replace(returning.find("return_home: false"), 18, "return_home: true");
+  check_resumes_exactly("blocked_agv_home", returning, 500);
+  const std::string tie = R"(plantwin: 1
+name: tie_agv
+horizon: 3000s
+products:
+  - {id: p1, route: [a, {station: b, via: agv}]}
+  - {id: p2, route: [a2, {station: d, via: agv}]}
+sources:
+  - {id: f1, orders: [{id: O1, product: p1, quantity: 1, release: 0s}, {id: O2, product: p1, quantity: 1, release: 1000s}]}
+  - {id: f2, orders: [{id: P1, product: p2, quantity: 1, release: 0s}]}
+stations: [{id: a, process: 10s}, {id: b, process: 0s}, {id: a2, process: 20s}, {id: d, process: 0s}]
+layout:
+  nodes: [{id: H, x: 0, y: 0}, {id: A, x: 10, y: 0}, {id: M, x: 55, y: 0}, {id: B, x: 60, y: 0}, {id: A2, x: 0, y: 10},
+          {id: D, x: 40, y: 10}]
+  segments: [{from: H, to: A}, {from: A, to: M}, {from: M, to: B}, {from: H, to: A2}, {from: A2, to: D}]
+  places: {a: A, b: B, a2: A2, d: D}
+fleets:
+  - {id: agv, vehicles: 2, speed: 1, load: 5s, unload: 3s, home: H, return_home: false}
+)";
+  check_resumes_exactly("tie_agv", tie, 500);
+}
+
 TEST_CASE("a state of a plant with more parts in progress than a scenario has YAML nodes is read", "[twin][state]") {
   // 100,000 waiting parts: 1.1 million YAML nodes and 6.5 MB, past a scenario's million nodes
   // (`plantwin state` writes such files; `run --from` and the live twin must read them back).
