@@ -107,11 +107,20 @@ bool Station::before(PartId a, PartId b, const Server& s) const {
       const kernel::Tick db = ob && ob->due ? *ob->due : NO_DUE;
       return da < db;
     }
-    case QueueDiscipline::SPT:
-      return ctx_.routes[pa.product][pa.step].process->mean() < ctx_.routes[pb.product][pb.step].process->mean();
-    case QueueDiscipline::SETUP:
-      return s.last_product >= 0 && pa.product == static_cast<ProductIndex>(s.last_product) &&
-             pb.product != static_cast<ProductIndex>(s.last_product);
+    case QueueDiscipline::SPT: {
+      // A component's kit is worked as its assembled product, at that product's first step (here).
+      const auto mean_time = [&](const Part& p) {
+        const bool kit = kits_ && kits_->is_component(p.product);
+        return ctx_.routes[kit ? kits_->product_of(p) : p.product][kit ? 0 : p.step].process->mean();
+      };
+      return mean_time(pa) < mean_time(pb);
+    }
+    case QueueDiscipline::SETUP: {
+      // The product the server would set up for: a kit's assembled product.
+      const auto made = [&](const Part& p) { return kits_ && kits_->is_component(p.product) ? kits_->product_of(p) : p.product; };
+      return s.last_product >= 0 && made(pa) == static_cast<ProductIndex>(s.last_product) &&
+             made(pb) != static_cast<ProductIndex>(s.last_product);
+    }
   }
   return false;
 }

@@ -268,6 +268,45 @@ TEST_CASE("queue disciplines pick by arrival, priority, due date and process tim
   CHECK(done(run_text(DISCIPLINES, {"stations.m.queue=spt"})) == std::vector<double>{60, 10, 30});       // B C A
 }
 
+TEST_CASE("at an assembly station, spt and setup judge a kit by its assembled product", "[material][queue][assembly]") {
+  // A reviewer's cases. X's kit (dev1, 100 s) is built 10-110 s; Y's (dev1) completes at 20 s, Z's
+  // (dev2, 10 s) at 60 s. At 110 s, spt takes Z (done 120 s) before Y (220 s). With a 50 s setup
+  // and the orders X, Z, Y, `setup` keeps dev1: Y is done at 210 s, Z at 210 + 50 + 10 = 270 s, and
+  // the server sets up once (50 s of 1,000). Until 2026-12-07 both rules compared the components'
+  // own products and steps (no process time here, never the server's last product): arrival order.
+  const std::string kits = R"(plantwin: 1
+name: kits
+horizon: 1000s
+products:
+  - {id: c1, route: [s1, box]}
+  - {id: c2, route: [s2, box]}
+  - {id: dev1, bom: {c1: 1}, route: [box]}
+  - {id: dev2, bom: {c2: 1}, route: [box]}
+sources:
+  - id: plan
+    orders:
+      - {id: X, product: dev1, release: 0s}
+      - {id: Y, product: dev1, release: 1s}
+      - {id: Z, product: dev2, release: 50s}
+stations:
+  - {id: s1, process: 10s}
+  - {id: s2, process: 10s}
+  - {id: box, process: {dev1: 100s, dev2: 10s}, queue: spt}
+)";
+  const auto done_s = [](const Run& r, const char* order) { return value(r.doc, {"orders", "by_order", order, "done_s"}); };
+  const Run spt = run_text(kits);
+  CHECK(done_s(spt, "Z") == 120);
+  CHECK(done_s(spt, "Y") == 220);
+  std::string setup = kits;
+  setup.replace(setup.find("Y, product: dev1, release: 1s"), 29, "Y, product: dev1, release: 2s");
+  setup.replace(setup.find("Z, product: dev2, release: 50s"), 30, "Z, product: dev2, release: 1s");
+  setup.replace(setup.find("queue: spt"), 10, "setup: 50s, queue: setup");
+  const Run kept = run_text(setup);
+  CHECK(done_s(kept, "Y") == 210);
+  CHECK(done_s(kept, "Z") == 270);
+  CHECK(value(kept.doc, {"stations", "box", "states", "setup"}) == Approx(0.05));
+}
+
 TEST_CASE("material flow's errors are located", "[material][loader]") {
   const std::string base = R"(plantwin: 1
 name: bad
