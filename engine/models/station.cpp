@@ -615,7 +615,9 @@ std::string Station::describe_wait(std::uint32_t item) const {
   if (s.op_waiting) return what + " and waits for an operator of '" + step_pool(s)->params().id + "'";
   if (gather_ != 0 && s.state == ServerState::IDLE && (s.holds & ~HOLD_OFF) == 0)
     return what + " is free and waits for parts to gather";
-  if (s.holds & HOLD_OFF) return what + " and is off shift for good";
+  if (s.holds & HOLD_OFF)
+    return what + (s.state != ServerState::IDLE ? " and is" : " is") + " off shift for good (its calendar '" +
+           calendar_->params().id + "' has no on-time left)";
   return what;
 }
 

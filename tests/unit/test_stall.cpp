@@ -325,6 +325,26 @@ TEST_CASE("a part waiting for an operator of a pool closed for good stops the ru
         "again: what they wait for never comes back");
 }
 
+TEST_CASE("parts waiting for a station off shift for good stop the run, said in words", "[stall][planning]") {
+  // A reviewer's plant: b closes at 50 s for 100 years; its buffer fills with parts for it, and
+  // the message said "station 'b' server 0 and is off shift for good" until 2026-12-07.
+  const std::string text = R"(plantwin: 1
+name: station-closed
+horizon: 1h
+calendars:
+  - {id: c, closed: [{from: 50s, to: 36500d}]}
+products:
+  - {id: p, route: [a, b]}
+sources:
+  - {id: s, product: p, interarrival: 10s}
+stations:
+  - {id: a, process: 1s}
+  - {id: b, process: 1s, calendar: c}
+)";
+  CHECK_THAT(run_error(text),
+             Catch::Contains("station 'b' server 0 is off shift for good (its calendar 'c' has no on-time left)"));
+}
+
 TEST_CASE("a part waiting for a pool's next on-time after the end of the run is no stall", "[stall][planning]") {
   // Closed for a day: the pool comes back after the 1 h horizon; the part merely waits for it.
   const Run r = run_text(pool_closed("1d"));
