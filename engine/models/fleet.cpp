@@ -63,9 +63,7 @@ void Fleet::restore(std::size_t vehicle, std::optional<NodeIndex> node, kernel::
   if (wh) v.level = *wh;
   if (restored_since_.empty()) restored_since_.assign(vehicles_.size(), {0, vehicles_.size()});
   // Free at the same instant: in the order restore() is called (the state's order).
-  std::size_t rank = 0;
-  for (const auto& r : restored_since_) rank += r.second < vehicles_.size() ? 1 : 0;
-  restored_since_[vehicle] = {since, rank};
+  restored_since_[vehicle] = {since, restored_calls_++};
 }
 
 void Fleet::start() {
@@ -73,7 +71,7 @@ void Fleet::start() {
   const kernel::Tick now = ctx_.kernel.now();
   std::vector<std::uint32_t> order;
   for (const Vehicle& v : vehicles_) order.push_back(v.index);
-  // Restored vehicles are available in the order the state last saw them (the longest first).
+  // Restored vehicles are available in the order they became free (the longest free first).
   if (!restored_since_.empty())
     std::stable_sort(order.begin(), order.end(),
                      [&](std::uint32_t a, std::uint32_t b) { return restored_since_[a] < restored_since_[b]; });
@@ -96,6 +94,7 @@ void Fleet::start() {
     }
   }
   restored_since_.clear();
+  restored_calls_ = 0;
 }
 
 // ---- accounting -------------------------------------------------------------------------------

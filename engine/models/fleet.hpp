@@ -233,6 +233,7 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   std::vector<Vehicle> vehicles_;
   /// restore()'s `since` and call rank by vehicle (not restored: 0 and the vehicle count), until start().
   std::vector<std::pair<kernel::Tick, std::size_t>> restored_since_;
+  std::size_t restored_calls_ = 0;  ///< restore() calls so far: the next call's rank
   std::vector<std::uint32_t> available_;  // in the order they became available
 
   std::vector<Request> requests_;

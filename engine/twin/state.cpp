@@ -718,23 +718,40 @@ class StateReader {
         ctx_.error(item, item_path, "a vehicle is `at` a node, or on a segment `from` one `to` another (both)");
         return;
       }
+      if (id.empty()) {
+        ctx_.error(*m.get("id"), m.child_path("id"), "an empty id (a vehicle's or conveyor's id)");
+        return;
+      }
+      if (it == vehicles.end() && conveyors.count(id) == 0) {
+        ctx_.warning(item, item_path, "no vehicle or conveyor '" + id + "' in the scenario: ignored");
+        return;
+      }
+      // Listed twice: the second is refused (a vehicle's once it is valid).
+      const auto twice = [&] {
+        if (restored.insert(id).second) return false;
+        ctx_.error(item, item_path, (it != vehicles.end() ? "vehicle '" : "conveyor '") + id + "' is already in the state");
+        return true;
+      };
       if (it == vehicles.end()) {
-        if (!id.empty() && conveyors.count(id) == 0)
-          ctx_.warning(item, item_path, "no vehicle or conveyor '" + id + "' in the scenario: ignored");
+        twice();  // a conveyor: its items are not restored (docs/twin.md)
         return;
       }
       models::WarmVehicle v = it->second;
-      // On a segment at `at`, it starts at the segment's end.
+      // A node of the layout, by its key; nullopt (reported) when the layout has none of that name.
+      const auto node_at = [&](const char* key, const std::string& node) -> std::optional<topology::NodeIndex> {
+        const auto n = std::find(nodes.begin(), nodes.end(), node);
+        if (n != nodes.end()) return static_cast<topology::NodeIndex>(n - nodes.begin());
+        ctx_.error(*m.get(key), m.child_path(key),
+                   "unknown node '" + node + "'" + ctx_.suggest(node, nodes) + " (not in the layout)");
+        return std::nullopt;
+      };
+      // On a segment, it starts at the segment's end `to`; `from` must name a node all the same.
+      if (m.has("from") && !node_at("from", from)) return;
       const char* key = m.has("at") ? "at" : m.has("to") ? "to" : nullptr;
       if (key != nullptr) {
         const std::string& node = m.has("at") ? at : to;
-        const auto n = std::find(nodes.begin(), nodes.end(), node);
-        if (n == nodes.end()) {
-          ctx_.error(*m.get(key), m.child_path(key),
-                     "unknown node '" + node + "'" + ctx_.suggest(node, nodes) + " (not in the layout)");
-          return;
-        }
-        v.node = static_cast<topology::NodeIndex>(n - nodes.begin());
+        v.node = node_at(key, node);
+        if (!v.node) return;
         // It must find its way home from there (a node of another fleet's network is no place for it).
         const models::FleetParams& fleet = params_.transport->fleets[v.fleet];
         const topology::PathTable& paths = params_.transport->layout->paths;
@@ -752,10 +769,7 @@ class StateReader {
           return;
         }
       }
-      if (!restored.insert(id).second) {
-        ctx_.error(item, item_path, "vehicle '" + id + "' is already in the state");
-        return;
-      }
+      if (twice()) return;
       v.since = free_since ? *free_since : since.value_or(0);
       v.battery_wh = battery;
       w.vehicles.push_back(v);

@@ -741,7 +741,9 @@ fleets:
                                             "  - {id: \"agv[1]\", battery: 40, lvl: 1}\n"
                                             "  - {id: \"agv[0]\", from: A, to: X, since: 50}\n"
                                             "  - {id: belt}\n"
-                                            "  - {id: \"agv[1]\", at: D}\n",
+                                            "  - {id: \"agv[1]\", at: D}\n"
+                                            "  - {id: \"\"}\n"
+                                            "  - {id: \"agv[1]\", from: Q, to: A}\n",
                                             "v.yaml", spec_of(isolated));
   CHECK_THAT(refused, Catch::Contains("v.yaml:5:29: error: vehicles[0].battery: 'agv[2]' is not a vehicle of a fleet "
                                       "with a battery (did you mean 'agv[0]'?) (not in the scenario)"));
@@ -754,6 +756,10 @@ fleets:
                                       "ignored"));
   CHECK_THAT(refused, Catch::Contains("v.yaml:11:24: error: vehicles[6].at: fleet 'agv' has no path from node 'D' to its "
                                       "home 'A'"));
+  // An empty id, and a `from` of no node, were ignored until 2026-12-07.
+  CHECK_THAT(refused, Catch::Contains("v.yaml:12:10: error: vehicles[7].id: an empty id (a vehicle's or conveyor's id)"));
+  CHECK_THAT(refused, Catch::Contains("v.yaml:13:26: error: vehicles[8].from: unknown node 'Q' (did you mean 'A'?) "
+                                      "(not in the layout)"));
 }
 
 TEST_CASE("AGVs without a battery are free in a run from a state in the order they became free", "[twin][state]") {
