@@ -52,8 +52,39 @@ void Histogram::widen(std::size_t b) {
   }
 }
 
+void Histogram::note(Tick value) {
+  const auto at = std::lower_bound(values_.begin(), values_.end(), value, [](const auto& v, Tick x) { return v.first < x; });
+  if (at != values_.end() && at->first == value) {
+    ++at->second;
+  } else if (values_.size() < EXACT_VALUES) {
+    values_.insert(at, {value, 1});
+  } else {
+    stop_exact();
+  }
+}
+
 void Histogram::merge(const Histogram& other) {
   if (other.counts_.empty()) return;
+  if (exact_ && other.exact_) {
+    std::vector<std::pair<Tick, std::uint64_t>> both;
+    both.reserve(values_.size() + other.values_.size());
+    auto a = values_.cbegin();
+    auto b = other.values_.cbegin();
+    while (a != values_.cend() || b != other.values_.cend()) {
+      if (b == other.values_.cend() || (a != values_.cend() && a->first < b->first)) {
+        both.push_back(*a++);
+      } else if (a == values_.cend() || b->first < a->first) {
+        both.push_back(*b++);
+      } else {
+        both.emplace_back(a->first, a->second + b->second);
+        ++a, ++b;
+      }
+    }
+    values_ = std::move(both);
+    if (values_.size() > EXACT_VALUES) stop_exact();
+  } else if (exact_) {
+    stop_exact();
+  }
   widen(other.first_);
   widen(other.first_ + other.counts_.size() - 1);
   for (std::size_t i = 0; i < other.counts_.size(); ++i) counts_[other.first_ + i - first_] += other.counts_[i];
@@ -64,6 +95,13 @@ void Histogram::merge(const Histogram& other) {
 
 double Histogram::order_statistic(std::uint64_t k) const {
   std::uint64_t below = 0;
+  if (exact_) {
+    for (const auto& [value, count] : values_) {
+      if (k < below + count) return static_cast<double>(value);
+      below += count;
+    }
+    return static_cast<double>(most_);
+  }
   for (std::size_t i = 0; i < counts_.size(); ++i) {
     const std::uint64_t c = counts_[i];
     const std::size_t b = first_ + i;
@@ -85,6 +123,9 @@ double Histogram::quantile(double q) const {
   const auto k = static_cast<std::uint64_t>(rank);
   const double low = order_statistic(k);
   const double value = k + 1 >= total_ ? low : low + (rank - static_cast<double>(k)) * (order_statistic(k + 1) - low);
+  // Exact values are whole ticks: to the tick, a quantile between them loses only the rounding
+  // of its weights (62 s, not 62.00000000000001 s).
+  if (exact_) return std::round(value);
   return std::clamp(value, static_cast<double>(least_), static_cast<double>(most_));
 }
 

@@ -12,7 +12,10 @@
 ///                of Hyndman & Fan), each order statistic placed within its bucket: the result is
 ///                within 1/128 (0.8 %) of the exact sample quantile. Mergeable: the pooled
 ///                quantiles of several replications come from the sum of their histograms. It
-///                keeps the smallest and largest values: quantiles stay within them.
+///                keeps the smallest and largest values: quantiles stay within them. While its
+///                sample has at most 256 distinct values (a short run, or a deterministic plant's
+///                few lead times) it also keeps them with their counts, and its quantiles are the
+///                exact sample quantiles
 ///   Summary      mean and Student-t 95 % half-width of one value per replication
 ///   estimate_mean         a mean with a confidence interval that stays within the quantity's range
 ///                         (Student-t cut to the range, or Wilson's score interval for 0/1 values)
@@ -24,6 +27,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "kernel/time.hpp"
@@ -105,8 +109,11 @@ class Histogram {
     ++total_;
     least_ = std::min(least_, value);
     most_ = std::max(most_, value);
+    if (exact_) note(value);
   }
   void merge(const Histogram& other);
+  /// Distinct values kept for exact quantiles; past them, the buckets alone.
+  static constexpr std::size_t EXACT_VALUES = 256;
   void reset() { *this = Histogram(); }
   std::uint64_t count() const { return total_; }
   /// The q-quantile (q in [0, 1]) in ticks, interpolated linearly inside its bucket; 0 when empty.
@@ -114,7 +121,7 @@ class Histogram {
 
   template <class A>
   void serialize(A& a) {
-    a(counts_, first_, total_, least_, most_);
+    a(counts_, first_, total_, least_, most_, values_, exact_);
   }
 
   static std::size_t bucket_of(Tick value) {
@@ -133,6 +140,12 @@ class Histogram {
   double order_statistic(std::uint64_t k) const;
   /// Makes counts_ cover bucket b too.
   void widen(std::size_t b);
+  /// Counts `value` among the distinct values kept, or stops keeping them past EXACT_VALUES.
+  void note(Tick value);
+  void stop_exact() {
+    exact_ = false;
+    std::vector<std::pair<Tick, std::uint64_t>>().swap(values_);
+  }
   // counts_[i] is bucket first_ + i: only the range of buckets used is stored (lead times of 20 s
   // to 200 s span about 430 buckets, not the 3,800 from bucket 0).
   std::vector<std::uint64_t> counts_;
@@ -141,6 +154,9 @@ class Histogram {
   // The smallest and largest observations: quantiles stay within them (a constant sample's are
   // its value, not points spread over its bucket).
   Tick least_ = std::numeric_limits<Tick>::max(), most_ = std::numeric_limits<Tick>::min();
+  // While exact_: every value seen, ascending, with its count (the counts sum to total_).
+  std::vector<std::pair<Tick, std::uint64_t>> values_;
+  bool exact_ = true;
 };
 
 /// The p-quantile of Student's t with df degrees of freedom (df > 0, not necessarily whole:
