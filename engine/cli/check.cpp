@@ -245,9 +245,13 @@ void evaluate_expectation(const scenario::Expectation& e, const Json& doc, Check
   const bool has_interval = std::isfinite(interval.low) && std::isfinite(interval.high);
   if (!std::isfinite(value)) {
     c.passed = false;
-    c.message = measured + (e.kpi.ends_with(".done_s")
-                                ? ": undefined in this run (the order was not done by the horizon in at least one replication)"
-                                : ": undefined in this run (for example, no order with a due time was measured)");
+    // Why, as near as the path tells: an order's end, the orders' due-time KPIs, a lead time.
+    const char* why = e.kpi.ends_with(".done_s") ? "the order was not done by the horizon in at least one replication"
+                      : e.kpi.starts_with("orders.") ? "for example, no order with a due time was measured"
+                      : e.kpi.find("lead_time_s") != std::string::npos
+                          ? "no good part left in the measured window, in at least one replication"
+                          : "nothing it measures happened in the measured window, in at least one replication";
+    c.message = measured + ": undefined in this run (" + why + ")";
   } else if (e.min && value < *e.min) {
     c.passed = false;
     c.message = measured + ": below the minimum " + run::format_number(*e.min);

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <csignal>
 #include <cmath>
@@ -146,6 +147,21 @@ bool write_file(const std::string& path, const std::string& text) {
     return false;
   }
   return true;
+}
+
+bool writable(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path file(path);
+  const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
+  std::string why;
+  if (fs::is_directory(file, ec))
+    why = "Is a directory";
+  else if (fs::exists(file, ec) ? ::access(path.c_str(), W_OK) != 0 : ::access(dir.c_str(), W_OK | X_OK) != 0)
+    why = std::strerror(errno);
+  if (why.empty()) return true;
+  std::cerr << "plantwin: error: cannot write " << path << ": " << why << " (nothing written)\n";
+  return false;
 }
 
 bool print_out(std::string_view text) {

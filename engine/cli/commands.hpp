@@ -35,6 +35,9 @@ bool print_out(std::string_view text);
 std::optional<long long> parse_int(const std::string& text, long long lo, long long hi);
 /// Writes `text` to the file `path` (created or truncated); false after an error message.
 bool write_file(const std::string& path, const std::string& text);
+/// Before a command writes several files: whether `path` can be written (a directory that is
+/// there and writable, not a directory itself); false after an error message, nothing written.
+bool writable(const std::string& path);
 
 int command_validate(const Options& opt);
 int command_run(const Options& opt, const std::atomic<bool>* interrupt);

@@ -158,8 +158,11 @@ int command_fit(const std::vector<std::string>& args) {
                          })
                              ? EXIT_RUN
                              : EXIT_USAGE;
+  // Both files or neither: a report that cannot be written stops the fitted scenario too.
+  const auto report = a->value("--report");
+  if (!writable(*a->value("--out")) || (report && !writable(*report))) return EXIT_RUN;
   if (!write_file(*a->value("--out"), result.text)) return EXIT_RUN;
-  if (const auto report = a->value("--report"))
+  if (report)
     if (!write_file(*report, twin::fit_report_json(result, log, *a->value("--scenario"), options).dump(2) + "\n"))
       return EXIT_RUN;
   return print_out(twin::fit_report_text(result, log)) ? EXIT_OK : EXIT_RUN;

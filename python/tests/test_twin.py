@@ -166,6 +166,17 @@ def test_a_log_of_an_independent_generator_is_fitted_within_3_percent(generated,
     assert "shape: 1.9" in report["stations.weld.process"]["fitted"] or "shape: 2" in report["stations.weld.process"]["fitted"]
 
 
+def test_fit_writes_neither_file_when_its_report_cannot_be_written(generated, tmp_path, cli):
+    # A reviewer's case: the fitted scenario was written, then the report failed (exit 3).
+    log, base = generated
+    fitted = tmp_path / "fitted.yaml"
+    done = subprocess.run([str(cli), "fit", str(log), "--scenario", str(base), "--out", str(fitted),
+                           "--report", str(tmp_path / "missing" / "report.json")], capture_output=True, text=True)
+    assert done.returncode == 3
+    assert "missing/report.json: No such file or directory (nothing written)" in done.stderr
+    assert not fitted.exists()
+
+
 def test_the_fitted_twin_reproduces_the_generators_log(generated, tmp_path):
     log, base = generated
     fitted = tmp_path / "fitted.yaml"
