@@ -191,6 +191,11 @@ void EventLogWriter::part_left(models::PartId id, const models::Part& part, bool
 }
 
 void EventLogWriter::server_state(std::uint32_t station, std::uint32_t server, models::ServerState state, kernel::Tick now) {
+  if (station >= told_.size()) told_.resize(params_.stations.size());
+  std::vector<std::uint8_t>& told = told_[station];
+  if (server >= told.size()) told.resize(server + 1, NOT_TOLD);
+  if (told[server] == static_cast<std::uint8_t>(state)) return;  // no change (a maintenance due while it works)
+  told[server] = static_cast<std::uint8_t>(state);
   Row r{now, "state", &params_.stations[station].id, server};
   r.state = models::server_state_name(state);
   write(r);

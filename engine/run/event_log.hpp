@@ -93,6 +93,10 @@ class EventLogWriter final : public models::PlantObserver {
   std::vector<std::string> name_;      // a warm start's part that is not a number: its id in the state
   std::uint64_t next_serial_ = 0;
   std::uint64_t rows_ = 0;
+  // The state last written by station and server (NOT_TOLD before the first): a `state` row is a
+  // change, so one that repeats it is not written.
+  static constexpr std::uint8_t NOT_TOLD = 0xff;
+  std::vector<std::vector<std::uint8_t>> told_;
 };
 
 /// The clock of a scenario's logs: ISO 8601 with its `epoch`, else seconds.

@@ -210,7 +210,9 @@ void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vecto
         ctx.warning(b.mark, b.path,
                     "break " + time_text(b.from) + "-" + time_text(b.to) + " is outside every shift: it takes no time away");
     }
-    if (!c.params.id.empty() && compiled_calendar(c).weekly_on_time() == 0)
+    // No day at all: `days` was refused already (empty, or not weekdays); one error is enough.
+    const bool some_day = std::find(c.params.days.begin(), c.params.days.end(), true) != c.params.days.end();
+    if (!c.params.id.empty() && some_day && compiled_calendar(c).weekly_on_time() == 0)
       ctx.error(c.mark, item_path("calendars", i),
                 "calendar " + quoted(c.params.id, '\'') + " has no on-time: its breaks cover its shifts, or it has no day");
   }

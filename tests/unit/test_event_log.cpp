@@ -47,6 +47,30 @@ TEST_CASE("run --events writes one row per event, parts numbered in creation ord
   std::remove(log.c_str());
 }
 
+TEST_CASE("a state row is a change: a state that stays is not written again", "[events][cli]") {
+  // A reviewer's case: maintenance falls due at 25 s while the server works; it starts at 30 s,
+  // when the part ends. The log said `25,state,m,0,working` and `30,state,m,0,maintenance` twice.
+  const std::string file = test_path("state_rows.yaml");
+  std::ofstream(file) << "plantwin: 1\nname: m1\nhorizon: 700s\nproducts: [{id: p, route: [m]}]\n"
+                         "sources: [{id: src, product: p, saturated: true}]\n"
+                         "stations:\n  - {id: m, process: 10s, maintenance: {every: 1005s, for: 600s, first: 25s}}\n";
+  const std::string log = file + ".csv";
+  REQUIRE(run_cli("run " + file + " --events " + log).exit_code == 0);
+  std::istringstream rows(read_text(log));
+  std::string last;
+  std::vector<std::string> maintenance;
+  for (std::string line; std::getline(rows, line);) {
+    if (line.find(",state,m,0,") == std::string::npos) continue;
+    const std::string state = line.substr(line.rfind(',') + 1);
+    CHECK(state != last);
+    last = state;
+    if (state == "maintenance") maintenance.push_back(line);
+  }
+  CHECK(maintenance == std::vector<std::string>{"30,state,m,0,,,,,,,maintenance"});
+  std::remove(file.c_str());
+  std::remove(log.c_str());
+}
+
 TEST_CASE("with an epoch, times are ISO 8601 in its offset", "[events]") {
   const scenario::Instant epoch = *scenario::parse_instant("2026-03-02T00:00:00+08:00", true, nullptr);
   const run::LogClock clock(epoch.unix_seconds, epoch.offset_minutes);

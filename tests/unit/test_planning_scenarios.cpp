@@ -228,6 +228,21 @@ stations: [{id: m, process: 10min, calendar: day}]
   REQUIRE_FALSE(refused.diagnostics.items().empty());
   CHECK(refused.diagnostics.items()[0].format() ==
         "w.yaml:6:31: error: calendars[0].shifts: expected at least one shift (without `shifts` the calendar is on all day)");
+  // A bad `days` is one error: until 2026-12-07 "calendar 'day' has no on-time" came with it.
+  for (const char* days : {"[]", "mon", "[xyz]"}) {
+    std::string text = R"(plantwin: 1
+name: w
+horizon: 1d
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+calendars: [{id: day, days: DAYS}]
+stations: [{id: m, process: 10min, calendar: day}]
+)";
+    text.replace(text.find("DAYS"), 4, days);
+    const auto bad_days = scenario::load_scenario_text(text, "w.yaml");
+    CHECK_FALSE(bad_days.spec);
+    CHECK(bad_days.diagnostics.items().size() == 1);
+  }
 }
 
 TEST_CASE("restart after failures that always come before the work can end is an error, a work that may is a warning",
