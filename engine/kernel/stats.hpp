@@ -118,6 +118,8 @@ class Histogram {
   std::uint64_t count() const { return total_; }
   /// The q-quantile (q in [0, 1]) in ticks, interpolated linearly inside its bucket; 0 when empty.
   double quantile(double q) const;
+  /// The same in seconds (divided, not multiplied by 1e-9: 121 s, not 121.00000000000001 s).
+  double quantile_seconds(double q) const { return quantile(q) / static_cast<double>(TICKS_PER_SECOND); }
 
   template <class A>
   void serialize(A& a) {

@@ -72,7 +72,7 @@ Json kpi(std::vector<double> means, const kernel::Histogram& pooled,
   Json j = kpi(std::move(means));
   Json values = std::move(j.members().back().second);
   j.members().pop_back();
-  for (const auto& [name, q] : quantiles) j[name] = pooled.count() > 0 ? kernel::to_seconds(1) * pooled.quantile(q) : NaN;
+  for (const auto& [name, q] : quantiles) j[name] = pooled.count() > 0 ? pooled.quantile_seconds(q) : NaN;
   j["values"] = std::move(values);
   return j;
 }

@@ -45,7 +45,7 @@ void add_operator_sections(Json& doc, const models::PlantParams& plant, const Ru
     for (std::size_t t = 0; t < models::OPERATOR_TASK_COUNT; ++t)
       by_task[models::operator_task_name(static_cast<models::OperatorTask>(t))] = kpi(busy[t]);
     Json wait = kpi(waits);
-    wait["p95"] = pooled.count() > 0 ? kernel::to_seconds(1) * pooled.quantile(0.95) : NaN;
+    wait["p95"] = pooled.count() > 0 ? pooled.quantile_seconds(0.95) : NaN;
     j["wait_s"] = std::move(wait);
     j["requests"] = kpi(requests);
     const double u = j.find("utilization")->find("mean")->number();

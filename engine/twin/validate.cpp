@@ -220,8 +220,8 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
     for (const auto& rep : outcome.replications) {
       const bool any = rep.plant.all.completed > 0;
       mean.values.push_back(any ? rep.plant.all.tally.mean() : NaN);
-      p50.values.push_back(any ? kernel::to_seconds(1) * rep.plant.all.histogram.quantile(0.5) : NaN);
-      p95.values.push_back(any ? kernel::to_seconds(1) * rep.plant.all.histogram.quantile(0.95) : NaN);
+      p50.values.push_back(any ? rep.plant.all.histogram.quantile_seconds(0.5) : NaN);
+      p95.values.push_back(any ? rep.plant.all.histogram.quantile_seconds(0.95) : NaN);
     }
     raw.push_back(std::move(mean));
     raw.push_back(std::move(p50));
@@ -329,7 +329,7 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
   r.lead_n_twin = pooled.count();
   if (!log_leads.empty() && pooled.count() > 0) {
     std::vector<double> grid;
-    for (int i = 0; i <= 2000; ++i) grid.push_back(kernel::to_seconds(1) * pooled.quantile(i / 2000.0));
+    for (int i = 0; i <= 2000; ++i) grid.push_back(pooled.quantile_seconds(i / 2000.0));
     const double nl = static_cast<double>(log_leads.size());
     double d = 0;
     for (std::size_t i = 0; i < log_leads.size(); ++i) {
