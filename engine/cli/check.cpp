@@ -245,9 +245,12 @@ void evaluate_expectation(const scenario::Expectation& e, const Json& doc, Check
   const bool has_interval = std::isfinite(interval.low) && std::isfinite(interval.high);
   if (!std::isfinite(value)) {
     c.passed = false;
-    // Why, as near as the path tells: an order's end, the orders' due-time KPIs, a lead time.
+    // Why, as near as the path tells: an order's end, the orders' due-time KPIs, a pooled
+    // percentile (undefined only when no replication measured anything), a lead time.
+    const bool quantile = e.kpi.ends_with(".p50") || e.kpi.ends_with(".p95") || e.kpi.ends_with(".p99");
     const char* why = e.kpi.ends_with(".done_s") ? "the order was not done by the horizon in at least one replication"
                       : e.kpi.starts_with("orders.") ? "for example, no order with a due time was measured"
+                      : quantile ? "nothing it measures happened in the measured window of any replication"
                       : e.kpi.find("lead_time_s") != std::string::npos
                           ? "no good part left in the measured window, in at least one replication"
                           : "nothing it measures happened in the measured window, in at least one replication";

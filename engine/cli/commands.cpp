@@ -149,6 +149,25 @@ bool write_file(const std::string& path, const std::string& text) {
   return true;
 }
 
+std::string clashing_output(const std::vector<std::pair<std::string, std::string>>& outputs,
+                            const std::vector<std::pair<std::string, std::string>>& inputs) {
+  namespace fs = std::filesystem;
+  const auto key = [](const std::string& path) {
+    std::error_code ec;
+    const fs::path p = fs::weakly_canonical(fs::path(path), ec);
+    return ec ? fs::absolute(fs::path(path), ec).lexically_normal() : p;
+  };
+  std::vector<std::pair<std::string, fs::path>> seen;
+  for (const auto& [what, path] : inputs) seen.emplace_back(what, key(path));
+  for (const auto& [option, path] : outputs) {
+    const fs::path k = key(path);
+    for (const auto& [what, other] : seen)
+      if (k == other) return option + ": the same file as " + what + " (" + path + ")";
+    seen.emplace_back(option, k);
+  }
+  return "";
+}
+
 bool writable(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -157,6 +176,8 @@ bool writable(const std::string& path) {
   std::string why;
   if (fs::is_directory(file, ec))
     why = "Is a directory";
+  else if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
+    why = "Not a directory";
   else if (fs::exists(file, ec) ? ::access(path.c_str(), W_OK) != 0 : ::access(dir.c_str(), W_OK | X_OK) != 0)
     why = std::strerror(errno);
   if (why.empty()) return true;

@@ -38,6 +38,10 @@ bool write_file(const std::string& path, const std::string& text);
 /// Before a command writes several files: whether `path` can be written (a directory that is
 /// there and writable, not a directory itself); false after an error message, nothing written.
 bool writable(const std::string& path);
+/// The first of `outputs` that is one of `inputs` or an earlier output (the same file, whatever
+/// the spelling: `./a.yaml` and `a.yaml`), as "--out: the same file as LOG"; "" when none is.
+std::string clashing_output(const std::vector<std::pair<std::string, std::string>>& outputs,
+                            const std::vector<std::pair<std::string, std::string>>& inputs);
 
 int command_validate(const Options& opt);
 int command_run(const Options& opt, const std::atomic<bool>* interrupt);

@@ -139,6 +139,12 @@ int command_fit(const std::vector<std::string>& args) {
   if (a->positional.size() != 1) return usage("fit", a->positional.empty() ? "fit needs a LOG" : "one LOG at a time");
   if (!a->value("--scenario")) return usage("fit", "fit needs --scenario BASE.yaml");
   if (!a->value("--out")) return usage("fit", "fit needs --out FITTED.yaml");
+  std::vector<std::pair<std::string, std::string>> fit_outputs{{"--out", *a->value("--out")}};
+  if (const auto report = a->value("--report")) fit_outputs.emplace_back("--report", *report);
+  if (const std::string clash = clashing_output(fit_outputs, {{"the LOG", a->positional.front()},
+                                                              {"--scenario", *a->value("--scenario")}});
+      !clash.empty())
+    return usage("fit", clash);
   twin::FitOptions options;
   const auto epoch = epoch_option("fit", *a);
   if (!epoch) return EXIT_USAGE;
@@ -270,6 +276,11 @@ int command_state(const std::vector<std::string>& args) {
   if (a->positional.size() != 1) return usage("state", a->positional.empty() ? "state needs a LOG" : "one LOG at a time");
   if (!a->value("--scenario")) return usage("state", "state needs --scenario S.yaml");
   if (!a->value("--at")) return usage("state", "state needs --at T (seconds after time 0, a duration or ISO 8601)");
+  if (const auto out = a->value("--out")) {
+    const std::string clash =
+        clashing_output({{"--out", *out}}, {{"the LOG", a->positional.front()}, {"--scenario", *a->value("--scenario")}});
+    if (!clash.empty()) return usage("state", clash);
+  }
   twin::StateOptions options;
   const auto epoch = epoch_option("state", *a);
   if (!epoch) return EXIT_USAGE;

@@ -90,8 +90,10 @@ std::size_t Station::choose(const Server& s) const {
 bool Station::before(PartId a, PartId b, const Server& s) const {
   const Part& pa = ctx_.parts[a];
   const Part& pb = ctx_.parts[b];
+  // A component's kit goes by the kit's order (none for a kit of components bought on their own).
   const auto order_of = [&](const Part& p) -> const OrderParams* {
-    return p.order == NO_ORDER || ctx_.plant == nullptr ? nullptr : &ctx_.plant->orders[static_cast<std::size_t>(p.order)];
+    const std::int32_t order = kits_ && kits_->is_component(p.product) ? kits_->kit_order(p) : p.order;
+    return order == NO_ORDER || ctx_.plant == nullptr ? nullptr : &ctx_.plant->orders[static_cast<std::size_t>(order)];
   };
   switch (params_.queue) {
     case QueueDiscipline::FIFO: return false;

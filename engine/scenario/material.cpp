@@ -274,6 +274,16 @@ void check_material(ReadContext& ctx, const ScenarioSpec& spec) {
                   "the route of component " + quoted(line.product, '\'') + " must end at " + quoted(first.station(), '\'') +
                       ", where " + quoted(product.id, '\'') + " is assembled; it ends at " +
                       (last.any ? std::string("a choice (`any`)") : quoted(last.station(), '\'')));
+      // It is consumed at its first visit there: a visit before the end would cut its route short.
+      for (std::size_t k = 0; k + 1 < component.route.size(); ++k) {
+        const RouteEntrySpec& step = component.route[k];
+        if (std::find(step.stations.begin(), step.stations.end(), first.station()) == step.stations.end()) continue;
+        ctx.error(step.mark, product_path(c) + ".route[" + std::to_string(k) + "]",
+                  "component " + quoted(line.product, '\'') + " would be assembled into " + quoted(product.id, '\'') +
+                      " here, at its first visit to " + quoted(first.station(), '\'') +
+                      ", and never go on: a component visits its assembly station only at the end of its route");
+        break;
+      }
     }
   }
 

@@ -324,7 +324,7 @@ MessageSpec read_message(ReadContext& ctx, const YamlNode& node, const std::stri
   }
   using OnOutage = MessageSpec::OnOutage;
   map.optional("on_outage", m.on_outage, Choice<OnOutage>{{{"wait", OnOutage::WAIT}, {"drop", OnOutage::DROP}}});
-  map.optional("max_retransmissions", m.max_retransmissions, IntegerIn<std::int64_t>{0, 1'000'000'000});
+  map.optional("max_retransmissions", m.max_retransmissions, IntegerIn<std::int64_t>{0, 100'000'000'000});
   map.optional("resend", m.resend, read_positive_duration);
   // Keys that belong to the other triggers.
   if (triggers.size() == 1) {

@@ -733,7 +733,10 @@ class StateReader {
         return true;
       };
       if (it == vehicles.end()) {
-        twice();  // a conveyor: its items are not restored (docs/twin.md)
+        // A conveyor: its items are not restored (docs/twin.md), nor is where it was seen.
+        if (!twice() && (m.has("at") || m.has("from")))
+          ctx_.warning(item, item_path,
+                       "conveyor '" + id + "': where it was seen is not restored (its items start off the belt): ignored");
         return;
       }
       models::WarmVehicle v = it->second;

@@ -305,6 +305,31 @@ stations:
   CHECK(done_s(kept, "Y") == 210);
   CHECK(done_s(kept, "Z") == 270);
   CHECK(value(kept.doc, {"stations", "box", "states", "setup"}) == Approx(0.05));
+  // `priority` and `edd` read the kit's order: B's board (an order of the component, priority 9,
+  // due 20 s) makes a kit of no order, which goes after D's (priority 5, due 500 s). D is done at
+  // 210 s; B's board is consumed when its kit starts, at 210 s too. Until a reviewer's case on
+  // 2026-12-07 the board's own order put its kit first (B done at 110 s, D at 310 s).
+  const std::string orders = R"(plantwin: 1
+name: kits-prio
+horizon: 1000s
+products:
+  - {id: c1, route: [s1, box]}
+  - {id: dev1, bom: {c1: 1}, route: [box]}
+sources:
+  - id: plan
+    orders:
+      - {id: X, product: dev1, release: 0s}
+      - {id: B, product: c1, release: 1s, priority: 9, due: 20s}
+      - {id: D, product: dev1, release: 2s, priority: 5, due: 500s}
+stations:
+  - {id: s1, process: 10s}
+  - {id: box, process: {dev1: 100s}, queue: priority}
+)";
+  for (const char* queue : {"priority", "edd"}) {
+    const Run r = run_text(orders, {std::string("stations.box.queue=") + queue});
+    CHECK(done_s(r, "D") == 210);
+    CHECK(done_s(r, "B") == 210);
+  }
 }
 
 TEST_CASE("material flow's errors are located", "[material][loader]") {
@@ -330,6 +355,20 @@ stations: [{id: m1, process: 10s}]
              Catch::Contains("a rework route leads away from the station"));
   CHECK_THAT(load_error(base, {"products.p.route.0=m1", "stations.m1.queue=lifo"}), Catch::Contains("stations[0].queue"));
   CHECK_THAT(load_error(base, {"products.p.route.0=m1", "sources.s.wip_limit=0"}), Catch::Contains("sources[0].wip_limit"));
+  // A component that visits its assembly station before the end of its route was assembled at
+  // that first visit and never went on (a reviewer's case, refused since 2026-12-07).
+  const std::string revisit = R"(plantwin: 1
+name: bad
+horizon: 1h
+products:
+  - {id: c1, route: [box, s1, box]}
+  - {id: dev1, bom: {c1: 1}, route: [box]}
+sources: [{id: plan, orders: [{id: o, product: dev1, release: 0s}]}]
+stations: [{id: s1, process: 10s}, {id: box, process: {dev1: 10s}}]
+)";
+  CHECK(load_error(revisit) ==
+        "t.yaml:5:22: error: products[0].route[0]: component 'c1' would be assembled into 'dev1' here, at its first visit to "
+        "'box', and never go on: a component visits its assembly station only at the end of its route");
 }
 
 TEST_CASE("a kit that can never complete and a batch that can never fill stop the run as stalls", "[material][stall]") {

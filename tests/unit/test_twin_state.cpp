@@ -917,4 +917,16 @@ TEST_CASE("fit and state refuse what they cannot use, with exit code 2", "[twin]
   const CliResult at = run_cli("state " + bad.path() + " --scenario " + scenario.path() + " --at soon");
   CHECK(at.exit_code == 2);
   CHECK_THAT(at.err, Catch::Contains("--at: expected seconds after time 0, a duration like \"10h\""));
+  // An output onto an input, or two outputs onto one file: a reviewer's `--report` equal to `--out`
+  // left the report where the fitted scenario should be; `--out` onto the log overwrote it.
+  const std::string log_text = read_text(bad.path());
+  const CliResult same = run_cli("fit " + bad.path() + " --scenario " + scenario.path() + " --out /tmp/plantwin_same.yaml"
+                                 " --report /tmp/../tmp/plantwin_same.yaml");
+  CHECK(same.exit_code == 2);
+  CHECK_THAT(same.err, Catch::Contains("--report: the same file as --out (/tmp/../tmp/plantwin_same.yaml)"));
+  CHECK(run_cli("fit " + bad.path() + " --scenario " + scenario.path() + " --out " + bad.path()).exit_code == 2);
+  const CliResult onto = run_cli("state " + bad.path() + " --scenario " + scenario.path() + " --at 5 --out " + scenario.path());
+  CHECK(onto.exit_code == 2);
+  CHECK_THAT(onto.err, Catch::Contains("--out: the same file as --scenario"));
+  CHECK(read_text(bad.path()) == log_text);
 }
