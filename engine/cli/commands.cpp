@@ -157,12 +157,20 @@ std::string clashing_output(const std::vector<std::pair<std::string, std::string
     const fs::path p = fs::weakly_canonical(fs::path(path), ec);
     return ec ? fs::absolute(fs::path(path), ec).lexically_normal() : p;
   };
+  // Two names of one existing file (a hard link) are the same file too; a device (/dev/null) is
+  // no file to lose.
+  const auto same = [](const fs::path& a, const fs::path& b) {
+    std::error_code ec;
+    return a == b || (fs::exists(a, ec) && fs::exists(b, ec) && fs::equivalent(a, b, ec));
+  };
   std::vector<std::pair<std::string, fs::path>> seen;
   for (const auto& [what, path] : inputs) seen.emplace_back(what, key(path));
   for (const auto& [option, path] : outputs) {
     const fs::path k = key(path);
+    std::error_code ec;
+    if (fs::exists(k, ec) && !fs::is_regular_file(k, ec)) continue;
     for (const auto& [what, other] : seen)
-      if (k == other) return option + ": the same file as " + what + " (" + path + ")";
+      if (same(k, other)) return option + ": the same file as " + what + " (" + path + ")";
     seen.emplace_back(option, k);
   }
   return "";

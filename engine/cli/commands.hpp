@@ -39,7 +39,8 @@ bool write_file(const std::string& path, const std::string& text);
 /// there and writable, not a directory itself); false after an error message, nothing written.
 bool writable(const std::string& path);
 /// The first of `outputs` that is one of `inputs` or an earlier output (the same file, whatever
-/// the spelling: `./a.yaml` and `a.yaml`), as "--out: the same file as LOG"; "" when none is.
+/// the spelling: `./a.yaml` and `a.yaml`, a symbolic or hard link), as "--out: the same file as
+/// LOG"; "" when none is. An output that is a device (/dev/null) clashes with nothing.
 std::string clashing_output(const std::vector<std::pair<std::string, std::string>>& outputs,
                             const std::vector<std::pair<std::string, std::string>>& inputs);
 

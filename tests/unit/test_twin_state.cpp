@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -928,5 +929,13 @@ TEST_CASE("fit and state refuse what they cannot use, with exit code 2", "[twin]
   const CliResult onto = run_cli("state " + bad.path() + " --scenario " + scenario.path() + " --at 5 --out " + scenario.path());
   CHECK(onto.exit_code == 2);
   CHECK_THAT(onto.err, Catch::Contains("--out: the same file as --scenario"));
+  // A hard link to the log is the log (a reviewer's case); /dev/null is no file to lose.
+  const std::string link = bad.path() + ".link";
+  std::filesystem::remove(link);
+  std::filesystem::create_hard_link(bad.path(), link);
+  CHECK(run_cli("state " + bad.path() + " --scenario " + scenario.path() + " --at 5 --out " + link).exit_code == 2);
+  std::filesystem::remove(link);
   CHECK(read_text(bad.path()) == log_text);
+  CHECK_THAT(run_cli("fit " + bad.path() + " --scenario " + scenario.path() + " --out /dev/null --report /dev/null").err,
+             !Catch::Contains("the same file"));
 }
