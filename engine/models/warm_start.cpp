@@ -241,7 +241,11 @@ void Station::restore_maintenance(const WarmStation& state, const ResidualSample
       continue;
     }
     if (stopped > 0) {
-      // Due, some servers stopped: the others stop as their work in hand ends.
+      // Due, some servers stopped: those stay stopped (they take no new part before the due event
+      // at `at`), the others stop as their work in hand ends.
+      m.due = true;
+      for (std::uint32_t k = first; k < last && k < state.servers.size(); ++k)
+        if (state.servers[k].maintenance_since) set_hold(servers_[k], HOLD_MAINT, true);
       schedule_maintenance(id, now);
       continue;
     }

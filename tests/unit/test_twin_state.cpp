@@ -554,6 +554,9 @@ stations:
   check_resumes_exactly("maintenance", MAINTENANCE, 7900.5);
   check_resumes_exactly("maintenance", MAINTENANCE, 12345.5);
   check_resumes_exactly("maintenance", MAINTENANCE, 16500);
+  // c's server 0 stopped for the station's maintenance at 7,200 s, server 1 still works (until
+  // 7,255 s): server 0 takes no new part in between (it did, and delayed the maintenance by 125 s).
+  check_resumes_exactly("maintenance", MAINTENANCE, 7230);
 }
 
 TEST_CASE("a run from a state taken on an event, during a restarted repair, in overtime or with operators busy runs on exactly",
