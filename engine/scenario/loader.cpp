@@ -820,12 +820,14 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   std::unordered_set<std::string> on_refused_rework;  // the rework routes of stations without `rejects`
   for (const StationSpec& other : spec.stations)
     if (!other.params.rejects) on_refused_rework.insert(other.rework_route.begin(), other.rework_route.end());
+  std::unordered_set<std::string> seen;  // a second station of one id: its duplicate id is the error
   for (std::size_t i = 0; i < spec.stations.size(); ++i) {
     const StationSpec& st = spec.stations[i];
     if (st.id.empty()) continue;
+    const bool duplicate = !seen.insert(st.id).second;
     if (unvisited[i]) {
       // A station on a rework route the loader refused (its error is reported) is not a second mistake.
-      if (!on_refused_rework.count(st.id))
+      if (!on_refused_rework.count(st.id) && !duplicate)
         ctx.error(st.mark, station_path(i), "station " + quoted(st.id, '\'') + " is on no product's route");
       continue;
     }
