@@ -708,9 +708,10 @@ class StateReader {
       const auto it = vehicles.find(id);
       const bool has_battery = std::find(with_battery.begin(), with_battery.end(), id) != with_battery.end();
       if (battery && !has_battery) {
-        const std::string what = it != vehicles.end() ? "vehicle '" + id + "' has no battery (its fleet has no `battery`)"
-                                                      : "'" + id + "' is not a vehicle of a fleet with a battery" +
-                                                            ctx_.suggest(id, with_battery) + " (not in the scenario)";
+        const std::string what = it != vehicles.end()   ? "vehicle '" + id + "' has no battery (its fleet has no `battery`)"
+                                 : conveyors.count(id) ? "conveyor '" + id + "' has no battery (only a fleet's vehicles have one)"
+                                                       : "'" + id + "' is not a vehicle of a fleet with a battery" +
+                                                             ctx_.suggest(id, with_battery) + " (not in the scenario)";
         ctx_.error(*m.get("battery"), m.child_path("battery"), what);
         return;
       }

@@ -764,6 +764,12 @@ fleets:
   CHECK_THAT(refused, Catch::Contains("v.yaml:12:10: error: vehicles[7].id: an empty id (a vehicle's or conveyor's id)"));
   CHECK_THAT(refused, Catch::Contains("v.yaml:13:26: error: vehicles[8].from: unknown node 'Q' (did you mean 'A'?) "
                                       "(not in the layout)"));
+  // A conveyor's battery: it was called "not in the scenario" until 2026-12-07.
+  const std::string cell = read_text(std::string(PLANTWIN_SOURCE_DIR) + "/scenarios/examples/conveyor_cell.yaml");
+  const std::string belt = refused_state("plantwin_state: 1\nat: 100\nstations: []\nvehicles:\n  - {id: belt_1, battery: 50}\n",
+                                         "c.yaml", spec_of(cell));
+  CHECK_THAT(belt, Catch::Contains("c.yaml:5:27: error: vehicles[0].battery: conveyor 'belt_1' has no battery (only a fleet's "
+                                   "vehicles have one)"));
 }
 
 TEST_CASE("AGVs without a battery are free in a run from a state in the order they became free", "[twin][state]") {
