@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
 #include <iterator>
 
 #include "models/station.hpp"
@@ -114,8 +115,14 @@ void Fleet::settle_battery(Vehicle& v) {
   const bool standing = v.state != VehicleState::TRAVELLING_EMPTY && v.state != VehicleState::TRAVELLING_LOADED &&
                         v.state != VehicleState::CHARGING;
   if (standing && params_.battery->idle_w > 0) {
+    const double before = v.level;
     v.level -= params_.battery->idle_w * kernel::to_seconds(now - v.level_since) / SECONDS_PER_HOUR;
-    if (v.level < 0) out_of_battery(v, "at node '" + layout_.node_ids[v.node] + "'");
+    if (v.level < 0) {
+      // It ran empty before now, when the draw since level_since took what it had.
+      const double empty_s = std::max(0.0, before) / params_.battery->idle_w * SECONDS_PER_HOUR;
+      const kernel::Tick at = std::min(now, v.level_since + kernel::duration_from_seconds(empty_s));
+      out_of_battery(v, at, "at node '" + layout_.node_ids[v.node] + "'");
+    }
   }
   v.level_since = now;
 }
@@ -124,9 +131,17 @@ bool Fleet::battery_low(const Vehicle& v) const {
   return params_.battery && v.level <= params_.battery->threshold * params_.battery->capacity_wh;
 }
 
-void Fleet::out_of_battery(const Vehicle& v, const std::string& where) {
-  ctx_.kernel.fail("vehicle " + vehicle_name(v) + " ran out of battery at t=" +
-                   std::to_string(kernel::to_seconds(ctx_.kernel.now())) + "s " + where +
+namespace {
+std::string metres_text(double m) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6g", m);
+  return buf;
+}
+}  // namespace
+
+void Fleet::out_of_battery(const Vehicle& v, kernel::Tick at, const std::string& where) {
+  ctx_.kernel.fail("vehicle " + vehicle_name(v) + " ran out of battery at t=" + std::to_string(kernel::to_seconds(at)) + "s " +
+                   where +
                    " (raise battery.threshold or battery.capacity, or add chargers)");
 }
 
@@ -344,9 +359,15 @@ void Fleet::segment_end(Vehicle& v) {
   v.distance += length;
   if (params_.battery) {
     settle_battery(v);
-    v.level -= params_.battery->per_metre_wh * length;
+    const double before = v.level, need = params_.battery->per_metre_wh * length;
+    v.level -= need;
     if (v.level < 0) {
-      out_of_battery(v, "on the segment '" + layout_.segment_names[v.segment] + "'");
+      // It ran empty on the way, where the segment's draw (even along it) took what it had.
+      const double share = std::max(0.0, before) / need;
+      const kernel::Tick ticks = segment_ticks_[v.segment];
+      const kernel::Tick at = v.segment_end - ticks + static_cast<kernel::Tick>(share * static_cast<double>(ticks));
+      out_of_battery(v, at, "on the segment '" + layout_.segment_names[v.segment] + "', " + metres_text(share * length) +
+                                " m along its " + metres_text(length) + " m");
       return;
     }
   }

@@ -183,7 +183,8 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   /// Draws the battery for the time since its last update (standing states only).
   void settle_battery(Vehicle& v);
   bool battery_low(const Vehicle& v) const;
-  void out_of_battery(const Vehicle& v, const std::string& where);
+  /// Fails the run: the battery ran empty at `at` (at or before now), `where` the vehicle was.
+  void out_of_battery(const Vehicle& v, kernel::Tick at, const std::string& where);
 
   // Dispatching.
   void dispatch_new_request();

@@ -64,12 +64,13 @@ TEST_CASE("an idle vehicle whose battery falls to the threshold goes to charge a
 
 TEST_CASE("a battery that runs empty stops the run with the vehicle named", "[transport][battery]") {
   Run r = load_text(BATTERY);
-  // 50 Wh and no threshold: 30 Wh to B, and the way back needs 30 more.
+  // 50 Wh and no threshold: 30 Wh to B, and the way back (48-78 s) needs 30 more: the 20 Wh left
+  // last 20 m, to 68 s (the error said the segment's end, 78 s, until 2026-12-07).
   r = load_text(BATTERY, {"fleets.agv.battery={capacity: 50, per_metre: 1, charge_rate: 3600, threshold: 0, chargers: [C]}"});
   execute(r, false);
   REQUIRE(!r.outcome.ok);
   CHECK(r.outcome.error ==
-        "replication 0: vehicle agv[0] ran out of battery at t=78.000000s on the segment 'A-B' (raise "
+        "replication 0: vehicle agv[0] ran out of battery at t=68.000000s on the segment 'A-B', 20 m along its 30 m (raise "
         "battery.threshold or battery.capacity, or add chargers)");
 }
 
