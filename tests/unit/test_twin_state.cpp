@@ -557,6 +557,10 @@ stations:
   // c's server 0 stopped for the station's maintenance at 7,200 s, server 1 still works (until
   // 7,255 s): server 0 takes no new part in between (it did, and delayed the maintenance by 125 s).
   check_resumes_exactly("maintenance", MAINTENANCE, 7230);
+  // The same on the operating basis: server 1 stopped at 9,155 s, server 0 works until 9,255 s.
+  std::string operating = MAINTENANCE;
+  operating.replace(operating.find("for: 20min}"), 11, "for: 20min, basis: operating}");
+  check_resumes_exactly("maintenance_operating", operating, 9200);
 }
 
 TEST_CASE("a run from a state taken on an event, during a restarted repair, in overtime or with operators busy runs on exactly",
