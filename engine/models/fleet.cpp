@@ -343,6 +343,8 @@ void Fleet::depart(Vehicle& v, SegmentIndex segment) {
   if (v.held != NO_ZONE) traffic_.release(v, v.held);
   v.held = traffic_.segment_zone(segment);
   v.parked = false;
+  // What it drew standing (loading, unloading, waiting) is settled at the node it leaves.
+  settle_battery(v);
   const topology::PathSegment& s = layout_.segments[segment];
   v.from_node = v.node;
   v.node = s.from == v.node ? s.to : s.from;
@@ -351,7 +353,27 @@ void Fleet::depart(Vehicle& v, SegmentIndex segment) {
   v.segment_end = ctx_.kernel.now() + segment_ticks_[segment];
   set_state(v, v.carried.empty() ? VehicleState::TRAVELLING_EMPTY : VehicleState::TRAVELLING_LOADED);
   if (ctx_.observer != nullptr) ctx_.observer->vehicle_departed(ref(v), v.from_node, v.node, !v.carried.empty(), ctx_.kernel.now());
+  // A battery too low for the segment stops the run where it runs empty on the way (a segment
+  // draws its energy evenly along it), not at the segment's end: a later failure must not win.
+  const double share = empty_share(v);
+  if (share < 1) {
+    const kernel::Tick ticks = segment_ticks_[segment];
+    ctx_.kernel.schedule_in(static_cast<kernel::Tick>(share * static_cast<double>(ticks)), model_id_, RUN_EMPTY, v.index);
+    return;
+  }
   ctx_.kernel.schedule_at(v.segment_end, model_id_, SEGMENT_END, v.index);
+}
+
+double Fleet::empty_share(const Vehicle& v) const {
+  if (!params_.battery) return 1;
+  const double need = params_.battery->per_metre_wh * layout_.segments[v.segment].length;
+  return v.level < need ? std::max(0.0, v.level) / need : 1;
+}
+
+void Fleet::run_empty(const Vehicle& v) {
+  const double length = layout_.segments[v.segment].length;
+  out_of_battery(v, ctx_.kernel.now(), "on the segment '" + layout_.segment_names[v.segment] + "', " +
+                                           metres_text(empty_share(v) * length) + " m along its " + metres_text(length) + " m");
 }
 
 void Fleet::segment_end(Vehicle& v) {
@@ -359,17 +381,7 @@ void Fleet::segment_end(Vehicle& v) {
   v.distance += length;
   if (params_.battery) {
     settle_battery(v);
-    const double before = v.level, need = params_.battery->per_metre_wh * length;
-    v.level -= need;
-    if (v.level < 0) {
-      // It ran empty on the way, where the segment's draw (even along it) took what it had.
-      const double share = std::max(0.0, before) / need;
-      const kernel::Tick ticks = segment_ticks_[v.segment];
-      const kernel::Tick at = v.segment_end - ticks + static_cast<kernel::Tick>(share * static_cast<double>(ticks));
-      out_of_battery(v, at, "on the segment '" + layout_.segment_names[v.segment] + "', " + metres_text(share * length) +
-                                " m along its " + metres_text(length) + " m");
-      return;
-    }
+    v.level -= params_.battery->per_metre_wh * length;
   }
   const ZoneId zone = traffic_.node_zone(v.node);
   if (zone != NO_ZONE && !traffic_.acquire(v, zone)) {
@@ -660,7 +672,7 @@ void Fleet::holders(std::vector<WaitItem>& out) const {
 
 const char* Fleet::event_name(std::uint32_t kind) const {
   static constexpr const char* names[] = {"segment_end", "load_end",    "unload_end", "charge_end",
-                                          "battery_low", "continue", "resend"};
+                                          "battery_low", "continue", "resend",   "run_empty"};
   return kind < std::size(names) ? names[kind] : nullptr;
 }
 
@@ -668,6 +680,7 @@ void Fleet::on_event(const kernel::Event& event) {
   Vehicle& v = vehicles_[event.arg];
   switch (event.kind) {
     case SEGMENT_END: segment_end(v); break;
+    case RUN_EMPTY: run_empty(v); break;
     case LOAD_END: load_end(v); break;
     case UNLOAD_END: unload_end(v); break;
     case CHARGE_END: charge_end(v); break;

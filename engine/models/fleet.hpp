@@ -168,7 +168,7 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   void holders(std::vector<WaitItem>& out) const override;
 
  private:
-  enum EventKind : std::uint32_t { SEGMENT_END, LOAD_END, UNLOAD_END, CHARGE_END, BATTERY_LOW, CONTINUE, RESEND };
+  enum EventKind : std::uint32_t { SEGMENT_END, LOAD_END, UNLOAD_END, CHARGE_END, BATTERY_LOW, CONTINUE, RESEND, RUN_EMPTY };
 
   struct Request {
     EntryRequester* requester = nullptr;
@@ -185,6 +185,10 @@ class Fleet final : public kernel::Model, public EntryTarget, public EntryReques
   bool battery_low(const Vehicle& v) const;
   /// Fails the run: the battery ran empty at `at` (at or before now), `where` the vehicle was.
   void out_of_battery(const Vehicle& v, kernel::Tick at, const std::string& where);
+  /// The share of its segment a vehicle's battery lasts (1: the whole of it, or no battery).
+  double empty_share(const Vehicle& v) const;
+  /// The RUN_EMPTY event: the battery ran empty on the segment now.
+  void run_empty(const Vehicle& v);
 
   // Dispatching.
   void dispatch_new_request();

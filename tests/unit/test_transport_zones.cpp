@@ -74,6 +74,45 @@ TEST_CASE("a battery that runs empty stops the run with the vehicle named", "[tr
         "battery.threshold or battery.capacity, or add chargers)");
 }
 
+TEST_CASE("the vehicle whose battery runs empty first stops the run, at that instant", "[transport][battery]") {
+  // f1 loads 10-15 s, drives A -> B (100 m, 50 Wh): empty at 65 s, 50 m along. f2 is on 10 m legs
+  // with 65 Wh: empty at 104 s. The run stopped at f2's, noticed at 106 s, before f1's segment
+  // ended at 115 s (until 2026-12-07).
+  Run r = load_text(R"(plantwin: 1
+name: two
+horizon: 1000s
+products:
+  - {id: p1, route: [a, {station: b, via: f1}]}
+  - {id: p2, route: [c, {station: d, via: f2}]}
+sources:
+  - {id: s1, product: p1, saturated: true}
+  - {id: s2, product: p2, saturated: true}
+stations:
+  - {id: a, process: 10s}
+  - {id: b, process: 0s}
+  - {id: c, process: 10s}
+  - {id: d, process: 0s}
+layout:
+  nodes: [{id: A, x: 0, y: 0}, {id: B, x: 100, y: 0}, {id: C, x: 0, y: 50}, {id: D, x: 10, y: 50}]
+  segments: [{from: A, to: B}, {from: C, to: D}]
+  places: {a: A, b: B, c: C, d: D}
+fleets:
+  - {id: f1, vehicles: 1, speed: 1, load: 5s, unload: 3s, home: A,
+     battery: {capacity: 50, per_metre: 1, charge_rate: 3600, threshold: 0, chargers: [B]}}
+  - {id: f2, vehicles: 1, speed: 1, load: 5s, unload: 3s, home: C,
+     battery: {capacity: 65, per_metre: 1, charge_rate: 3600, threshold: 0, chargers: [D]}}
+)");
+  execute(r, false);
+  REQUIRE(!r.outcome.ok);
+  CHECK_THAT(r.outcome.error, Catch::StartsWith("replication 0: vehicle f1[0] ran out of battery at t=65.000000s on the "
+                                                "segment 'A-B', 50 m along its 100 m"));
+  // A draw while loading is settled where the vehicle loaded, not at the node it leaves for.
+  r = load_text(BATTERY, {"fleets.agv.battery={capacity: 12, idle: 3600, charge_rate: 3600, threshold: 0, chargers: [C]}"});
+  execute(r, false);
+  REQUIRE(!r.outcome.ok);
+  CHECK_THAT(r.outcome.error, Catch::StartsWith("replication 0: vehicle agv[0] ran out of battery at t=12.000000s at node 'A'"));
+}
+
 TEST_CASE("a node of capacity 1 lets one vehicle in at a time, the next waits at the end of its segment", "[transport][zones]") {
   // Two parts ready at a at 10 s; two vehicles drive from H (10 m) and reach A at 20 s. A holds
   // one vehicle: vehicle 0 loads 20-25 and leaves; vehicle 1 waits 20-25, then loads 25-30.
