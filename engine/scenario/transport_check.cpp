@@ -135,7 +135,8 @@ class TransportChecker {
           continue;
         }
         const auto [it, inserted] = served_by.emplace(s, &a);
-        if (!inserted)
+        // A second arm of the same id: its duplicate id is the error.
+        if (!inserted && (it->second == &a || it->second->params.id != a.params.id))
           ctx_.error(a.station_marks[k], path,
                      "station " + quoted(s, '\'') + " is already served by the arm " + quoted(it->second->params.id, '\'') +
                          (it->second == &a ? "" : " (line " + std::to_string(it->second->mark.line) + ")") +
@@ -206,13 +207,17 @@ class TransportChecker {
             check_leg(index, via, from_station, to_station, at, path);
       }
     }
+    // A second carrier of one id is never used by a route: its duplicate id is the error.
+    const auto first_of_id = [&](const std::string& id, char kind, std::size_t i) {
+      return carriers.at(id) == std::pair{kind, i};
+    };
     for (std::size_t i = 0; i < t_.conveyors.size(); ++i)
-      if (!conveyor_used[i])
+      if (!conveyor_used[i] && first_of_id(t_.conveyors[i].params.id, 'c', i))
         ctx_.error(t_.conveyors[i].mark, item_path("conveyors", i),
                    "conveyor " + quoted(t_.conveyors[i].params.id, '\'') +
                        " carries no route step; use it in a route: {station: <next station>, via: " + t_.conveyors[i].params.id + "}");
     for (std::size_t i = 0; i < t_.fleets.size(); ++i)
-      if (!fleet_used[i])
+      if (!fleet_used[i] && first_of_id(t_.fleets[i].params.id, 'f', i))
         ctx_.warning(t_.fleets[i].mark, item_path("fleets", i),
                      "fleet " + quoted(t_.fleets[i].params.id, '\'') + " carries no route step: its vehicles stay idle");
   }

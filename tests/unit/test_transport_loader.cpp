@@ -192,11 +192,16 @@ TEST_CASE("fleet errors are located at the key", "[transport][loader]") {
   CHECK(first_error(edit("load: 10s", "load: {dist: exponential, mean: -1s}")) ==
         "t.yaml:29:37: error: fleets[0].load.mean: expected a duration >= 0, got \"-1s\"");
   CHECK(first_error(edit("layout:", "layot:")) == "t.yaml:16:1: error: unknown key 'layot' (did you mean 'layout'?)");
-  CHECK(first_error(edit("fleets:\n", "conveyors: [{id: agv, length: 5, speed: 1, capacity: 3}]\nfleets:\n")) ==
-        "t.yaml:25:13: error: conveyors[0]: conveyor 'agv' carries no route step; use it in a route: {station: <next "
-        "station>, via: agv}");
-  CHECK(all_errors(edit("fleets:\n", "conveyors: [{id: agv, length: 5, speed: 1, capacity: 3}]\nfleets:\n"))
-            .find("t.yaml:27:5: error: fleets[0].id: duplicate id 'agv' (first used by the conveyor at line 25)") != std::string::npos);
+  // A fleet and a conveyor of one id: the duplicate id alone (the conveyor, never looked up by the
+  // route's `via: agv`, was also said to carry no route step until 2026-12-07).
+  CHECK(all_errors(edit("fleets:\n", "conveyors: [{id: agv, length: 5, speed: 1, capacity: 3}]\nfleets:\n")) ==
+        "t.yaml:27:5: error: fleets[0].id: duplicate id 'agv' (first used by the conveyor at line 25)\n");
+  // The same for two conveyors (the first, unused, is said to be).
+  const std::string belts = edit("fleets:\n", "conveyors: [{id: belt, length: 5, speed: 1, capacity: 3},\n"
+                                              "            {id: belt, length: 5, speed: 1, capacity: 3}]\nfleets:\n");
+  CHECK_THAT(all_errors(belts), Catch::Contains("conveyors[0]: conveyor 'belt' carries no route step"));
+  CHECK_THAT(all_errors(belts), !Catch::Contains("conveyors[1]: conveyor 'belt' carries no route step"));
+  CHECK_THAT(all_errors(belts), Catch::Contains("conveyors[1].id: duplicate id 'belt' (first used by the conveyor at line 25)"));
 }
 
 TEST_CASE("a fleet without a layout is an error", "[transport][loader]") {
@@ -230,6 +235,9 @@ TEST_CASE("arm and conveyor errors are located in their section", "[transport][l
   CHECK(first_error(with("arms: [{id: rob, stations: [test], cycle: 5s}, {id: rob2, stations: [test], cycle: 5s}]")) ==
         "t.yaml:25:70: error: arms[1].stations[0]: station 'test' is already served by the arm 'rob' (line 25); a station "
         "has at most one arm");
+  // Two arms of one id: the duplicate id alone, not also that the station is served twice.
+  CHECK(all_errors(with("arms: [{id: rob, stations: [test], cycle: 5s}, {id: rob, stations: [test], cycle: 5s}]")) ==
+        "t.yaml:25:48: error: arms[1].id: duplicate id 'rob' (first used by the arm at line 25)\n");
   CHECK(first_error(with("arms: [{id: rob, stations: [test], cycle: 5s, load: false, unload: false}]")) ==
         "t.yaml:25:8: error: arms[0]: an arm that neither loads nor unloads does nothing: set `load` or `unload` to true");
   CHECK(first_error(with("arms: [{id: rob, stations: [], cycle: 5s}]")) ==
