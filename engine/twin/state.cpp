@@ -686,6 +686,19 @@ class StateReader {
       for (const models::ConveyorParams& c : params_.transport->conveyors) conveyors.insert(c.id);
       if (params_.transport->layout) nodes = params_.transport->layout->node_ids;
     }
+    // What an id in `vehicles` that is no vehicle and no conveyor names instead, if anything.
+    const auto named_instead = [&](const std::string& id) -> std::string {
+      if (!params_.transport) return {};
+      for (const models::FleetParams& fleet : params_.transport->fleets)
+        if (fleet.id == id) {
+          const auto last = static_cast<std::size_t>(fleet.vehicles - 1);
+          return "'" + id + "' is a fleet: a vehicle is named by its fleet and number, '" + models::vehicle_name(fleet, 0) + "'" +
+                 (last > 0 ? " to '" + models::vehicle_name(fleet, last) + "'" : "");
+        }
+      for (const models::ArmParams& arm : params_.transport->arms)
+        if (arm.id == id) return "arm '" + id + "': an arm has no battery, and its cycle in progress is not restored";
+      return {};
+    };
     std::set<std::string> restored;
     const auto read = [&](const YamlNode& item, const std::string& item_path, std::size_t) {
       MapReader m(ctx_, item, item_path, "a vehicle (a map with id, at or from and to, since, free_since, battery)");
@@ -708,8 +721,10 @@ class StateReader {
       const auto it = vehicles.find(id);
       const bool has_battery = std::find(with_battery.begin(), with_battery.end(), id) != with_battery.end();
       if (battery && !has_battery) {
+        const std::string instead = it == vehicles.end() ? named_instead(id) : std::string();
         const std::string what = it != vehicles.end()   ? "vehicle '" + id + "' has no battery (its fleet has no `battery`)"
                                  : conveyors.count(id) ? "conveyor '" + id + "' has no battery (only a fleet's vehicles have one)"
+                                 : !instead.empty()    ? instead
                                                        : "'" + id + "' is not a vehicle of a fleet with a battery" +
                                                              ctx_.suggest(id, with_battery) + " (not in the scenario)";
         ctx_.error(*m.get("battery"), m.child_path("battery"), what);
@@ -724,7 +739,9 @@ class StateReader {
         return;
       }
       if (it == vehicles.end() && conveyors.count(id) == 0) {
-        ctx_.warning(item, item_path, "no vehicle or conveyor '" + id + "' in the scenario: ignored");
+        const std::string instead = named_instead(id);
+        ctx_.warning(item, item_path,
+                     (instead.empty() ? "no vehicle or conveyor '" + id + "' in the scenario" : instead) + ": ignored");
         return;
       }
       // Listed twice: the second is refused (a vehicle's once it is valid).

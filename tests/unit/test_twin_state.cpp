@@ -774,6 +774,17 @@ fleets:
                                          "c.yaml", spec_of(cell));
   CHECK_THAT(belt, Catch::Contains("c.yaml:5:27: error: vehicles[0].battery: conveyor 'belt_1' has no battery (only a fleet's "
                                    "vehicles have one)"));
+  // A fleet's or an arm's id: named as what it is.
+  const std::string arm = refused_state("plantwin_state: 1\nat: 100\nstations: []\nvehicles:\n  - {id: oven_loader, battery: 5}\n"
+                                        "  - {id: oven_loader}\n", "c.yaml", spec_of(cell));
+  CHECK_THAT(arm, Catch::Contains("c.yaml:5:32: error: vehicles[0].battery: arm 'oven_loader': an arm has no battery, and its "
+                                  "cycle in progress is not restored"));
+  CHECK_THAT(arm, Catch::Contains("c.yaml:6:5: warning: vehicles[1]: arm 'oven_loader': an arm has no battery, and its cycle in "
+                                  "progress is not restored: ignored"));
+  const std::string fleet = refused_state("plantwin_state: 1\nat: 100\nstations: []\nvehicles:\n  - {id: agv, battery: 50}\n",
+                                          "v.yaml", spec_of(isolated));
+  CHECK_THAT(fleet, Catch::Contains("v.yaml:5:24: error: vehicles[0].battery: 'agv' is a fleet: a vehicle is named by its fleet "
+                                    "and number, 'agv[0]' to 'agv[1]'"));
 }
 
 TEST_CASE("AGVs without a battery are free in a run from a state in the order they became free", "[twin][state]") {
