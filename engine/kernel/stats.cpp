@@ -129,6 +129,40 @@ double Histogram::quantile(double q) const {
   return std::clamp(value, static_cast<double>(least_), static_cast<double>(most_));
 }
 
+std::vector<std::pair<std::uint64_t, std::uint64_t>> Histogram::counts_at(const std::vector<Tick>& xs) const {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+  out.reserve(xs.size());
+  std::uint64_t before = 0;  // the observations of the values (or buckets) wholly below x
+  std::size_t i = 0;
+  for (const Tick x : xs) {
+    if (exact_) {
+      while (i < values_.size() && values_[i].first < x) before += values_[i++].second;
+      const std::uint64_t at = i < values_.size() && values_[i].first == x ? values_[i].second : 0;
+      out.emplace_back(before, before + at);
+      continue;
+    }
+    // A bucket's observations are placed below its upper bound.
+    while (i < counts_.size() && bucket_upper(first_ + i) <= x) before += counts_[i++];
+    std::uint64_t below = before, upto = before;
+    if (i < counts_.size() && x >= bucket_lower(first_ + i)) {
+      const std::size_t b = first_ + i;
+      const std::uint64_t c = counts_[i];
+      if (b < 256) {
+        upto += c;  // the bucket holds the one value x
+      } else {
+        // The j-th of the bucket's c observations is at lower + (upper - lower) (j + 0.5) / c.
+        const double lo = static_cast<double>(bucket_lower(b)), hi = static_cast<double>(bucket_upper(b));
+        const double r = (static_cast<double>(x) - lo) * static_cast<double>(c) / (hi - lo) - 0.5;
+        const auto clamp = [c](double k) { return static_cast<std::uint64_t>(std::clamp(k, 0.0, static_cast<double>(c))); };
+        below += clamp(std::ceil(r));
+        upto += clamp(std::floor(r) + 1);
+      }
+    }
+    out.emplace_back(below, upto);
+  }
+  return out;
+}
+
 namespace {
 
 // Continued fraction for the regularised incomplete beta function (modified Lentz).

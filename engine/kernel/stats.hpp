@@ -120,6 +120,10 @@ class Histogram {
   double quantile(double q) const;
   /// The same in seconds (divided, not multiplied by 1e-9: 121 s, not 121.00000000000001 s).
   double quantile_seconds(double q) const { return quantile(q) / static_cast<double>(TICKS_PER_SECOND); }
+  /// For each of `xs` (ascending): how many observations are below it and how many at most it,
+  /// counted as quantile() sees them: exactly while the distinct values are kept, else each
+  /// bucket's observations where order_statistic() places them. Linear in xs and the buckets.
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> counts_at(const std::vector<Tick>& xs) const;
 
   template <class A>
   void serialize(A& a) {

@@ -92,18 +92,6 @@ void replay_releases(models::PlantParams& params, const scenario::ScenarioSpec& 
   params.sources = std::move(sources);
 }
 
-/// The twin's lead-time CDF at x, from its pooled quantiles (a fine grid).
-double grid_cdf(const std::vector<double>& q, double x) {
-  const auto it = std::upper_bound(q.begin(), q.end(), x);
-  if (it == q.begin()) return 0;
-  if (it == q.end()) return 1;
-  const std::size_t i = static_cast<std::size_t>(it - q.begin());
-  const double lo = q[i - 1], hi = q[i];
-  const double step = 1.0 / static_cast<double>(q.size() - 1);
-  const double frac = hi > lo ? (x - lo) / (hi - lo) : 1.0;
-  return (static_cast<double>(i - 1) + frac) * step;
-}
-
 }  // namespace
 
 int ValidateResult::exit_code() const {
@@ -322,21 +310,33 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
   std::sort(out.begin(), out.end());
   for (const auto& [z, station] : out) r.stations_out.push_back(station);
 
-  // Lead times: the log's against the twin's pooled distribution (a grid of its quantiles).
+  // Lead times: the log's empirical distribution against the twin's pooled one, both step
+  // functions (ties and atoms such as a constant lead time count as such): the largest distance
+  // is at one of the log's distinct values, just below it or at it.
   kernel::Histogram pooled;
   for (const auto& rep : outcome.replications) pooled.merge(rep.plant.all.histogram);
   r.lead_n_log = log_leads.size();
   r.lead_n_twin = pooled.count();
   if (!log_leads.empty() && pooled.count() > 0) {
-    std::vector<double> grid;
-    for (int i = 0; i <= 2000; ++i) grid.push_back(pooled.quantile_seconds(i / 2000.0));
-    const double nl = static_cast<double>(log_leads.size());
-    double d = 0;
+    std::vector<kernel::Tick> xs;  // the log's distinct lead times, in ticks as the twin keeps them
+    std::vector<std::size_t> log_upto;  // the log's lead times at most each of them
     for (std::size_t i = 0; i < log_leads.size(); ++i) {
-      const double f = grid_cdf(grid, log_leads[i]);
-      d = std::max({d, static_cast<double>(i + 1) / nl - f, f - static_cast<double>(i) / nl});
+      const auto x = static_cast<kernel::Tick>(std::llround(log_leads[i] * static_cast<double>(kernel::TICKS_PER_SECOND)));
+      if (xs.empty() || x != xs.back()) {
+        xs.push_back(x);
+        log_upto.push_back(0);
+      }
+      log_upto.back() = i + 1;
     }
-    const double nt = static_cast<double>(pooled.count());
+    const auto twin = pooled.counts_at(xs);
+    const double nl = static_cast<double>(log_leads.size()), nt = static_cast<double>(pooled.count());
+    double d = 0;
+    std::size_t log_below = 0;
+    for (std::size_t k = 0; k < xs.size(); ++k) {
+      d = std::max({d, std::fabs(static_cast<double>(log_below) / nl - static_cast<double>(twin[k].first) / nt),
+                    std::fabs(static_cast<double>(log_upto[k]) / nl - static_cast<double>(twin[k].second) / nt)});
+      log_below = log_upto[k];
+    }
     r.ks_d = d;
     r.ks_p = ks_p_value(d, nl * nt / (nl + nt));
   }

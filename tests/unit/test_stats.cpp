@@ -238,3 +238,24 @@ TEST_CASE("paired differences are far sharper than Welch's on the same numbers",
   CHECK_FALSE(paired_difference({1}, {2}, 0.95).has_interval);
   CHECK(std::isnan(paired_difference({1, 2}, {std::nan(""), 2}, 0.95).mean));
 }
+
+TEST_CASE("counts at given values: exact while the values are kept, where quantiles place them after", "[stats]") {
+  Histogram h;
+  for (Tick x : {43, 43, 43, 50, 60}) h.add(x);
+  using Counts = std::vector<std::pair<std::uint64_t, std::uint64_t>>;
+  CHECK(h.counts_at({10, 43, 45, 50, 60, 70}) == Counts{{0, 0}, {0, 3}, {3, 3}, {3, 4}, {4, 5}, {5, 5}});
+  // Past 256 distinct values, a bucket's observations count where order_statistic places them:
+  // 1,000 values in 1,000 ticks of one bucket [4096, 4128) spread evenly, and 1,000 values below.
+  Histogram spread;
+  for (Tick x = 0; x < 1000; ++x) spread.add(1000 + x);
+  for (Tick x = 0; x < 1000; ++x) spread.add(4096 + x % 32);
+  const Counts c = spread.counts_at({999, 2000, 4096, 4112, 4128, 9000});
+  CHECK(c[0] == std::pair<std::uint64_t, std::uint64_t>{0, 0});
+  CHECK(c[1].first == c[1].second);
+  CHECK(c[1].first == Approx(1000).margin(20));
+  CHECK(c[2] == std::pair<std::uint64_t, std::uint64_t>{1000, 1000});
+  CHECK(c[3].first == 1500);
+  CHECK(c[4] == std::pair<std::uint64_t, std::uint64_t>{2000, 2000});
+  CHECK(c[5] == std::pair<std::uint64_t, std::uint64_t>{2000, 2000});
+  for (std::size_t i = 1; i < c.size(); ++i) CHECK(c[i].first >= c[i - 1].second);
+}
