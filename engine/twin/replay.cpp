@@ -57,13 +57,23 @@ void LogReplay::add_state_ticks(std::array<kernel::Tick, models::SERVER_STATE_CO
   if (b > a) ticks[static_cast<std::size_t>(state)] += b - a;
 }
 
-void LogReplay::add_derived_ticks(std::int32_t station, ServerState state, kernel::Tick from, kernel::Tick to) {
-  auto& ticks = window_.states_derived[static_cast<std::size_t>(station)];
-  const auto& calendar = rules_.calendar[static_cast<std::size_t>(station)];
+bool LogReplay::pauses_off_shift(std::int32_t station, ServerState state) const {
   const bool overtime = !rules_.pauses[static_cast<std::size_t>(station)] &&
                         (state == ServerState::WORKING || state == ServerState::SETUP);
+  return rules_.calendar[static_cast<std::size_t>(station)] && state != ServerState::DOWN && !overtime;
+}
+
+ServerState LogReplay::shown_at(std::int32_t station, const ServerTrack& s, kernel::Tick t) const {
+  if (s.explicit_known) return s.explicit_state;
+  const bool off = pauses_off_shift(station, s.derived) && !rules_.calendar[static_cast<std::size_t>(station)]->is_on(t);
+  return off ? ServerState::OFF_SHIFT : s.derived;
+}
+
+void LogReplay::add_derived_ticks(std::int32_t station, ServerState state, kernel::Tick from, kernel::Tick to) {
+  auto& ticks = window_.states_derived[static_cast<std::size_t>(station)];
   const kernel::Tick a = std::max(from, begin_), b = std::min(to, end_);
-  if (!calendar || state == ServerState::DOWN || overtime || b <= a) return add_state_ticks(ticks, state, from, to);
+  if (!pauses_off_shift(station, state) || b <= a) return add_state_ticks(ticks, state, from, to);
+  const auto& calendar = rules_.calendar[static_cast<std::size_t>(station)];
   const kernel::Tick on = calendar->on_time(a, b);
   ticks[static_cast<std::size_t>(state)] += on;
   ticks[static_cast<std::size_t>(ServerState::OFF_SHIFT)] += (b - a) - on;

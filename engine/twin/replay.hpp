@@ -122,8 +122,6 @@ struct ServerTrack {
   }
   /// Working time since the last repair's end (since time 0 when none).
   kernel::Tick worked_since_up(kernel::Tick t) const { return worked(t) - (explicit_known ? work_at_up_x : work_at_up_d); }
-  /// What it shows: its state row's state when the log has them, else the derived one.
-  models::ServerState shown() const { return explicit_known ? explicit_state : derived; }
 };
 
 /// What one row measured (every field empty when it measured nothing).
@@ -190,6 +188,9 @@ class LogReplay {
   const std::unordered_map<std::string, PartTrack>& parts() const { return parts_; }
   const std::vector<std::vector<ServerTrack>>& servers() const { return servers_; }
   const std::vector<OrderTrack>& orders() const { return orders_; }  ///< by LogEvent::order
+  /// What server `s` of `station` shows at `t` (>= its last row): its state row's state when the
+  /// log has them, else the derived one, `off_shift` where its time is counted so.
+  models::ServerState shown_at(std::int32_t station, const ServerTrack& s, kernel::Tick t) const;
   /// Order `order` (a LogEvent::order) is the plan's, of `quantity` units of `product`: its
   /// OrderTrack::plan_done is kept (before its first row).
   void plan_order(std::int32_t order, std::int32_t product, std::int64_t quantity);
@@ -236,6 +237,9 @@ class LogReplay {
   /// The derived state's ticks in [from, to): off its station's calendar's on-time they are
   /// `off_shift` (as the engine shows them), except down time and work finished in overtime.
   void add_derived_ticks(std::int32_t station, models::ServerState state, kernel::Tick from, kernel::Tick to);
+  /// Whether a derived `state` of `station`'s servers counts as `off_shift` off its calendar's
+  /// on-time: not down time, nor work and setups finished in overtime.
+  bool pauses_off_shift(std::int32_t station, models::ServerState state) const;
   void set_wip(kernel::Tick t, std::int64_t delta);
   void clear_server(std::int32_t station, ServerTrack& s, kernel::Tick t);
   /// Part `id` (tracked by `p`) is off the server its track has it on, if any, and has left that

@@ -424,7 +424,8 @@ std::string StateTracker::yaml(kernel::Tick t, const std::string& log_path, cons
     const auto& servers = replay.servers()[s];
     for (std::size_t k = 0; k < servers.size(); ++k) {
       const ServerTrack& sv = servers[k];
-      std::vector<std::string> f{"server: " + std::to_string(k), std::string("state: ") + models::server_state_name(sv.shown())};
+      const models::ServerState shown = replay.shown_at(static_cast<std::int32_t>(s), sv, t);
+      std::vector<std::string> f{"server: " + std::to_string(k), std::string("state: ") + models::server_state_name(shown)};
       std::vector<std::string> batch;  // the flow map of each of its batch's other parts
       using A = ServerTrack::Activity;
       if (sv.activity != A::NONE && !sv.part.empty()) {

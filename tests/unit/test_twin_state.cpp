@@ -82,6 +82,34 @@ TEST_CASE("a deterministic part with 20 s of work left ends exactly 20 s after t
   CHECK_THAT(resumed.out, Catch::Contains("o1             p              0:05:00    1.00        1.00     0:03:30"));
 }
 
+TEST_CASE("a server paused in a break shows off_shift in a state from a log without state rows", "[twin][state]") {
+  // A reviewer's case: 300 s of work from 3,500 s, paused by the break from 1 h to 1 h 30 min.
+  const char* scenario_text = R"(plantwin: 1
+name: paused
+horizon: 3h
+calendars: [{id: c1, breaks: [{from: 1h, to: 1h30min}]}]
+products: [{id: p, route: [a]}]
+sources: [{id: src, product: p, interarrival: 2h}]
+stations: [{id: a, process: 300s, calendar: c1}]
+)";
+  const TempFile scenario("paused.yaml", scenario_text), warm("paused.warm.csv");
+  const TempFile log("paused.csv", "time,event,station,server,part,product,order\n3500,release,,,1,p,\n3500,enter,a,,1,p,\n"
+                                   "3500,start,a,,1,p,\n5500,end,a,,1,p,\n");
+  const auto state_at = [&](const char* t) {
+    const CliResult taken = run_cli("state " + log.path() + " --scenario " + scenario.path() + " --at " + t);
+    REQUIRE(taken.exit_code == 0);
+    return taken.out;
+  };
+  CHECK_THAT(state_at("3550"), Catch::Contains("{server: 0, state: working, activity: working, part: \"1\""));
+  const TempFile state("paused.state.yaml", state_at("5000"));
+  CHECK_THAT(read_text(state.path()), Catch::Contains("{server: 0, state: off_shift, activity: working, part: \"1\", product: p, "
+                                                      "released: 3500, step: 0, started: 3500, done: 100,"));
+  const CliResult resumed =
+      run_cli("run " + scenario.path() + " --from " + state.path() + " --replications 1 --events " + warm.path());
+  REQUIRE(resumed.exit_code == 0);
+  CHECK_THAT(read_text(warm.path()), Catch::Contains("\n5600,end,a,0,1,p,,"));  // the break's end + the 200 s left
+}
+
 TEST_CASE("a batch in progress is one activity of all its parts in the state and in a run from it", "[twin][state]") {
   // a: 10 s a part; the oven bakes 3 parts at once for 100 s: the batch starts at 30 s, when the
   // third part comes, and ends at 130 s. At 80 s it has baked 50 s: 50 s are left.
