@@ -50,6 +50,7 @@ struct ScenarioRead {
   bool unsupported_version = false;
   bool products_ok = false, sources_ok = false;  ///< the section read without error
   bool products_listed = false, stations_listed = false;  ///< the section is a list
+  PlanningRead planning_read;
   std::vector<bool> process_ok;          ///< per station: its `process` read without error
   std::vector<std::string> mix_paths;    ///< per source: the path of `product` or `mix`
   std::vector<bool> mix_ok;              ///< per source: its product or mix read without error
@@ -558,7 +559,7 @@ void read_scenario(ScenarioRead& r, const YamlNode& root, ScenarioSpec& spec) {
   for (const Declaration& d : r.products_declared) r.product_ids.insert(d.id);
   const SectionRead stations = read_section(r, map, "stations", "station", spec.stations, read_station);
   const SectionRead sources = read_section(r, map, "sources", "source", spec.sources, read_source);
-  read_planning_sections(ctx, map, spec, r.planning_declared, r.calendar_refs);
+  r.planning_read = read_planning_sections(ctx, map, spec, r.planning_declared, r.calendar_refs);
   read_transport(ctx, map, spec.transport);
   read_network_sections(ctx, map, spec);
   r.products_ok = products.clean;
@@ -753,7 +754,7 @@ void check_scenario(ScenarioRead& r, const ScenarioSpec& spec) {
   check_unique(ctx, r.units_declared);
   check_unique(ctx, r.orders_declared);
   check_unique(ctx, r.planning_declared);
-  check_planning(ctx, spec, r.calendar_refs, r.pool_refs);
+  check_planning(ctx, spec, r.planning_read, r.calendar_refs, r.pool_refs);
 
   std::vector<std::string> product_ids, station_ids;
   for (const ProductSpec& p : spec.products)

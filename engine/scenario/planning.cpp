@@ -167,25 +167,33 @@ models::CalendarParams compiled_calendar(const CalendarSpec& c) {
   return p;
 }
 
-void read_planning_sections(ReadContext& ctx, MapReader& top, ScenarioSpec& spec, std::vector<Declaration>& declared,
-                            std::vector<Reference>& calendar_refs) {
+PlanningRead read_planning_sections(ReadContext& ctx, MapReader& top, ScenarioSpec& spec, std::vector<Declaration>& declared,
+                                    std::vector<Reference>& calendar_refs) {
+  PlanningRead read;
   if (const YamlNode* list = top.get("calendars"))
-    for_each_item(ctx, *list, "calendars", "a list of calendars", [&](const YamlNode& item, const std::string& path, std::size_t) {
-      spec.calendars.push_back(read_calendar(ctx, item, path, declared));
-    });
+    read.calendars_listed = for_each_item(
+        ctx, *list, "calendars", "a list of calendars", [&](const YamlNode& item, const std::string& path, std::size_t) {
+          spec.calendars.push_back(read_calendar(ctx, item, path, declared));
+        });
   if (const YamlNode* list = top.get("operators"))
-    for_each_item(ctx, *list, "operators", "a list of operator pools", [&](const YamlNode& item, const std::string& path, std::size_t) {
-      spec.operators.push_back(read_pool(ctx, item, path, declared, calendar_refs));
-    });
+    read.operators_listed = for_each_item(
+        ctx, *list, "operators", "a list of operator pools", [&](const YamlNode& item, const std::string& path, std::size_t) {
+          spec.operators.push_back(read_pool(ctx, item, path, declared, calendar_refs));
+        });
+  return read;
 }
 
-void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vector<Reference>& calendar_refs,
+void check_planning(ReadContext& ctx, const ScenarioSpec& spec, PlanningRead read, const std::vector<Reference>& calendar_refs,
                     const std::vector<Reference>& pool_refs) {
   std::vector<std::string> calendar_ids, pool_ids;
   for (const CalendarSpec& c : spec.calendars) calendar_ids.push_back(c.params.id);
   for (const OperatorPoolSpec& o : spec.operators) pool_ids.push_back(o.params.id);
-  resolve(ctx, calendar_refs, calendar_ids, "calendar");
-  resolve(ctx, pool_refs, pool_ids, "operator pool");
+  // With an id in error (empty here), a reference to it would be "unknown": say nothing rather than that.
+  const auto all_named = [](const std::vector<std::string>& ids) {
+    return std::none_of(ids.begin(), ids.end(), [](const std::string& id) { return id.empty(); });
+  };
+  if (read.calendars_listed && all_named(calendar_ids)) resolve(ctx, calendar_refs, calendar_ids, "calendar");
+  if (read.operators_listed && all_named(pool_ids)) resolve(ctx, pool_refs, pool_ids, "operator pool");
 
   for (std::size_t i = 0; i < spec.calendars.size(); ++i) {
     const CalendarSpec& c = spec.calendars[i];

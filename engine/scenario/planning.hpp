@@ -11,15 +11,21 @@
 
 namespace plantwin::scenario {
 
+/// Whether `calendars:` and `operators:` were absent or lists (else every reference to one of
+/// their ids would be "unknown" besides the section's own error).
+struct PlanningRead {
+  bool calendars_listed = true, operators_listed = true;
+};
+
 /// Reads `calendars:` and `operators:` of the top-level map into `spec`, declaring their ids in
 /// `declared` and the calendars their pools name in `calendar_refs`.
-void read_planning_sections(ReadContext& ctx, MapReader& top, ScenarioSpec& spec, std::vector<Declaration>& declared,
-                            std::vector<Reference>& calendar_refs);
+PlanningRead read_planning_sections(ReadContext& ctx, MapReader& top, ScenarioSpec& spec, std::vector<Declaration>& declared,
+                                    std::vector<Reference>& calendar_refs);
 
 /// Checks what needs every section read: calendars and pools that stations and sources name
 /// (`calendar_refs`, `pool_refs`, with "did you mean"), shifts that overlap, breaks outside every
 /// shift (a warning), calendars on sources that do not take one.
-void check_planning(ReadContext& ctx, const ScenarioSpec& spec, const std::vector<Reference>& calendar_refs,
+void check_planning(ReadContext& ctx, const ScenarioSpec& spec, PlanningRead read, const std::vector<Reference>& calendar_refs,
                     const std::vector<Reference>& pool_refs);
 
 /// A calendar as the models take it: its windows and compiled week pattern.

@@ -613,3 +613,22 @@ stations:
   CHECK_THAT(first_error(edit(one, "process: 2us", "process: 2us, batch: {max: 10}")),
              Catch::Contains("is 1.44e+11 parts of the saturated source 'src'"));
 }
+
+TEST_CASE("a calendar or operator pool whose id is in error is not also reported unknown where it is named", "[loader][errors]") {
+  // A reviewer's cases: `id: 7` gave a second error "unknown operator pool '7' (did you mean ''?)".
+  const auto pool =
+      load(edit(with_station_line("operators: {work: 7}"), "stations:", "operators: [{id: 7, count: 1}]\nstations:"));
+  CHECK_THAT(pool.diagnostics.first_error(), Catch::EndsWith("error: operators[0].id: expected an id (a letter or '_', then "
+                                                             "letters, digits, '_' or '-'), got \"7\""));
+  CHECK(pool.diagnostics.error_count() == 1);
+  const auto calendar = load(edit(with_station_line("calendar: 5"), "stations:", "calendars: [{id: 5}]\nstations:"));
+  CHECK_THAT(calendar.diagnostics.first_error(), Catch::Contains("error: calendars[0].id: expected an id"));
+  CHECK(calendar.diagnostics.error_count() == 1);
+  // A section that is not a list: its error alone.
+  const auto not_list = load(edit(with_station_line("calendar: day"), "stations:", "calendars: 5\nstations:"));
+  CHECK_THAT(not_list.diagnostics.first_error(), Catch::EndsWith("error: calendars: expected a list of calendars, got \"5\""));
+  CHECK(not_list.diagnostics.error_count() == 1);
+  // A misspelt reference to a well declared one still gets its "did you mean".
+  CHECK_THAT(first_error(edit(with_station_line("calendar: dya"), "stations:", "calendars: [{id: day}]\nstations:")),
+             Catch::EndsWith("error: stations[0].calendar: unknown calendar 'dya' (did you mean 'day'?)"));
+}
