@@ -1,6 +1,7 @@
 #include "scenario/planning.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cmath>
 #include <cstdio>
 
@@ -37,6 +38,15 @@ std::optional<WindowSpec> read_window(ReadContext& ctx, const YamlNode& node, co
   bool ok = map.required("from", w.from, read_duration);
   ok = map.required("to", w.to, read_duration) && ok;
   if (!ok) return std::nullopt;
+  // `{from: 6, to: 14}` is 6 s to 14 s: a bare number up to 24 in a time of day is most likely hours.
+  for (const char* key : {"from", "to"})
+    if (const YamlNode* v = map.get(key);
+        time_of_day && !v->text.empty() && v->text.find_first_not_of("0123456789") == std::string::npos) {
+      const double number = std::strtod(v->text.c_str(), nullptr);
+      if (number > 0 && number <= 24)
+        ctx.warning(*v, map.child_path(key), std::string("a bare number is seconds: `") + key + ": " + v->text + "` is " +
+                                                 v->text + " s after midnight; write " + v->text + "h for " + v->text + ":00");
+    }
   if (time_of_day && w.to > DAY) {
     ctx.error(*map.get("to"), map.child_path("to"), "a time of day is at most 24h, got " + quoted(map.get("to")->text));
     return std::nullopt;

@@ -163,6 +163,24 @@ stations:
         "w.yaml:7:55: warning: calendars[0].breaks[0]: break 16h-17h is outside every shift: it takes no time away");
 }
 
+TEST_CASE("a bare number up to 24 in a shift or break is a warning: it is seconds, not hours", "[planning][yaml]") {
+  const auto loaded = scenario::load_scenario_text(R"(plantwin: 1
+name: w
+horizon: 1d
+products: [{id: p, route: [m]}]
+sources: [{id: s, product: p, saturated: true}]
+calendars:
+  - {id: day, shifts: [{from: 0, to: 14}, {from: 22h, to: 86400}], closed: [{from: 5, to: 10}]}
+stations:
+  - {id: m, process: 5s, calendar: day}
+)", "w.yaml");
+  REQUIRE(loaded.spec);
+  // 0 (midnight), 86400 (the day's end) and the absolute `closed` windows say nothing.
+  REQUIRE(loaded.diagnostics.items().size() == 1);
+  CHECK(loaded.diagnostics.items()[0].format() == "w.yaml:7:38: warning: calendars[0].shifts[0].to: a bare number is "
+                                                  "seconds: `to: 14` is 14 s after midnight; write 14h for 14:00");
+}
+
 TEST_CASE("a calendar on an orders source is ignored, with a warning", "[planning][yaml]") {
   // PLANNING.md §1: orders sources ignore calendars; their parts come at their release times.
   const std::string text = R"(plantwin: 1
