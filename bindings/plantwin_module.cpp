@@ -837,7 +837,7 @@ PYBIND11_MODULE(_plantwin, m) {
   m.def("fit", &fit_log, py::arg("log"), py::arg("scenario"), py::arg("text"), py::arg("epoch") = py::none(),
         py::arg("min_observations") = 30,
         "plantwin fit: {ok, diagnostics, text (the fitted scenario, bytes), report (the --report document), summary}.");
-  m.def("validate_log", &validate_log, py::arg("log"), py::arg("scenario"), py::arg("replications") = 20,
+  m.def("validate_log", &validate_log, py::arg("log"), py::arg("scenario"), py::arg("replications") = 50,
         py::arg("confidence") = 0.95, py::arg("epoch") = py::none(), py::arg("jobs") = 0,
         "plantwin validate-log: {exit_code, diagnostics, error, document (the --json document), text}.");
   m.def("plant_state", &plant_state, py::arg("log"), py::arg("scenario"), py::arg("at"), py::arg("epoch") = py::none(),

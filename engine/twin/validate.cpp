@@ -187,6 +187,9 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
     std::string kpi, station;
     double log;
     std::vector<double> values;
+    /// One part's worth of the row (a count, or one part's work at a station): the log's value may
+    /// be one part beyond every replication's even when they all agree.
+    double step = 0;
   };
   std::vector<Raw> raw;
   const double hours = kernel::to_seconds(w1 - w0) / 3600;
@@ -194,6 +197,7 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
   for (std::size_t p = 0; p < params.products.size(); ++p) {
     Raw row{"throughput_per_h." + params.products[p].id, "", static_cast<double>(w.exits[p]) / hours, {}};
     for (const auto& rep : outcome.replications) row.values.push_back(static_cast<double>(rep.plant.by_product[p].completed) / hours);
+    row.step = 1 / hours;
     raw.push_back(std::move(row));
   }
   std::vector<double> log_leads;
@@ -232,8 +236,22 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
         if (info.planned || (!r.state_rows && info.state != ServerState::OFF_SHIFT)) planned += static_cast<double>(ticks[static_cast<std::size_t>(info.state)]);
       return planned > 0 ? static_cast<double>(ticks[static_cast<std::size_t>(ServerState::WORKING)]) / planned : NaN;
     };
+    // One part's work as a share of the servers' time: the twin's working time per part processed.
+    constexpr auto WORKING = static_cast<std::size_t>(ServerState::WORKING);
+    double worked = 0, parts = 0, working_share = 0;
+    for (const auto& rep : outcome.replications) {
+      worked += static_cast<double>(rep.stations[s].state_ticks[WORKING]);
+      parts += static_cast<double>(rep.stations[s].processed);
+    }
+    const double part_share = parts > 0 ? worked / parts / server_ticks : 0;
     Raw util{"stations." + id + ".utilization", id, utilization(log_ticks), {}};
-    for (const auto& rep : outcome.replications) util.values.push_back(utilization(rep.stations[s].state_ticks));
+    for (const auto& rep : outcome.replications) {
+      util.values.push_back(utilization(rep.stations[s].state_ticks));
+      working_share += static_cast<double>(rep.stations[s].state_ticks[WORKING]) / server_ticks;
+    }
+    double util_sum = 0;
+    for (double u : util.values) util_sum += std::isfinite(u) ? u : 0;
+    util.step = working_share > 0 ? part_share * util_sum / working_share : part_share;  // of the planned time
     raw.push_back(std::move(util));
     for (const auto& info : models::SERVER_STATES) {
       if (!possible.contains(info.state)) continue;
@@ -242,6 +260,7 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
       const auto k = static_cast<std::size_t>(info.state);
       Raw row{"stations." + id + ".states." + info.name, id, static_cast<double>(log_ticks[k]) / server_ticks, {}};
       for (const auto& rep : outcome.replications) row.values.push_back(static_cast<double>(rep.stations[s].state_ticks[k]) / server_ticks);
+      row.step = part_share;
       raw.push_back(std::move(row));
     }
   }
@@ -285,21 +304,29 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
       low = std::min(low, std::exp(lmean - lhalf));
       high = std::max(high, std::exp(lmean + lhalf));
     }
+    // Counts are discrete: replications that all agree, or nearly, do not make the log's value one
+    // part away from theirs impossible (the last part still in the plant at the window's end).
+    if (row.step > 0 && !row.values.empty()) {
+      const auto [lo, hi] = std::minmax_element(row.values.begin(), row.values.end());
+      low = std::min(low, *lo - row.step);
+      high = std::max(high, *hi + row.step);
+    }
     // Every KPI here is >= 0, and shares are at most 1.
     v.low = std::max(0.0, low);
     v.high = row.station.empty() ? high : std::min(1.0, high);
     const double slack = 1e-9 * std::max(1.0, std::fabs(v.mean));
     v.inside = row.log >= v.low - slack && row.log <= v.high + slack;
-    // The distance in half-widths of the interval's side the log is on (it may be asymmetric).
+    // The distance in half-widths of the interval's side the log is on (it may be asymmetric); a
+    // side no wider than the rounding of replications that agree has none.
     const double side = row.log >= v.mean ? high - v.mean : v.mean - low;
-    v.half_widths = side > 0 ? std::fabs(row.log - v.mean) / side : row.log == v.mean ? 0 : INFINITY;
+    v.half_widths = side > slack ? std::fabs(row.log - v.mean) / side : v.inside ? 0 : INFINITY;
     if (v.inside) {
       v.verdict = "inside";
     } else {
       const double by = row.log > v.high ? row.log - v.high : v.low - row.log;
       v.verdict = std::string(row.log > v.high ? "above" : "below") + " by " + num(by);
       const double z = v.half_widths;
-      if (side > 0) v.verdict += " (" + num(z) + " half-widths from the mean)";
+      if (side > slack) v.verdict += " (" + num(z) + " half-widths from the mean)";
       if (!row.station.empty()) worst[row.station] = std::max(worst[row.station], z);
       all_inside = false;
     }

@@ -152,7 +152,7 @@ class Validation:
         return f"<p>{self._doc['summary']}</p>" + self.rows.to_html()
 
 
-def validate_log(log: PathLike, scenario: _Source, *, replications: int = 20, confidence: float = 0.95,
+def validate_log(log: PathLike, scenario: _Source, *, replications: int = 50, confidence: float = 0.95,
                  epoch: Optional[str] = None, jobs: Optional[int] = None) -> Validation:
     """Runs the scenario over the log's window with the log's releases and compares their KPIs,
     like ``plantwin validate-log LOG SCENARIO`` (docs/twin.md, "Validation").

@@ -106,6 +106,59 @@ stations: [{id: a, process: 20s}, {id: b, process: 23s}]
   }
 }
 
+TEST_CASE("validate-log's count rows reach one part beyond replications that all agree", "[twin][validate]") {
+  // A deterministic station: every replication exits parts 1, 2 and 3 at 45, 70 and 95 s. In the
+  // log part 3 (or part 2 too) is still being worked on when the window closes at 100 s.
+  const scenario::ScenarioSpec spec = spec_of(R"(plantwin: 1
+name: one
+seed: 1
+horizon: 100s
+products: [{id: p, route: [a]}]
+sources: [{id: src, product: p, interarrival: 25s}]
+stations: [{id: a, process: 20s}]
+)", "one.yaml");
+  const std::string head = "time,event,station,server,part,product,order,carrier,from,to,state\n";
+  const auto part = [](int id, int release, int end) {
+    std::ostringstream o;
+    o << release << ",release,,," << id << ",p,,,,,\n" << release << ",enter,a,," << id << ",p,,,,,\n"
+      << release << ",state,a,0,,,,,,,working\n" << release << ",start,a,0," << id << ",p,,,,,\n";
+    if (end <= 100)
+      o << end << ",end,a,0," << id << ",p,,,,,\n" << end << ",leave,a,0," << id << ",p,,,,,\n" << end
+        << ",state,a,0,,,,,,,idle\n" << end << ",exit,,," << id << ",p,,,,,\n";
+    return o.str();
+  };
+  const std::string last = "100,release,,,4,p,,,,,\n100,enter,a,,4,p,,,,,\n";
+  const TempFile one("one.csv", head + part(1, 25, 45) + part(2, 50, 70) + part(3, 75, 101) + last);
+  twin::ValidateOptions options;
+  options.replications = 5;
+  const twin::ValidateResult r = twin::validate_log(one.path(), spec, options);
+  const auto row = [](const twin::ValidateResult& v, const std::string& kpi) {
+    return *std::find_if(v.rows.begin(), v.rows.end(), [&](const auto& x) { return x.kpi == kpi; });
+  };
+  const twin::ValidateRow throughput = row(r, "throughput_per_h.p");
+  const double per_part = 3600.0 / 75;  // one part in the 75 s window, per hour
+  CHECK(throughput.sd == 0);
+  CHECK(throughput.mean == Approx(3 * per_part));
+  CHECK(throughput.log == Approx(2 * per_part));
+  CHECK(throughput.low == Approx(2 * per_part));
+  CHECK(throughput.high == Approx(4 * per_part));
+  CHECK(throughput.inside);
+  CHECK(row(r, "stations.a.states.working").inside);
+  // A time average is not a count: part 3's 5 s more in the plant are outside the twin's WIP.
+  CHECK_FALSE(row(r, "wip").inside);
+  CHECK(row(r, "wip").verdict == "above by 0.0667");
+
+  // Two parts short is outside; the working share (part 2 on the server from 50 s on) is within one
+  // part's work, 20 s of the 75 s.
+  const std::string waiting = "75,release,,,3,p,,,,,\n75,enter,a,,3,p,,,,,\n";
+  const TempFile two("two.csv", head + part(1, 25, 45) + part(2, 50, 101) + waiting + last);
+  const twin::ValidateResult r2 = twin::validate_log(two.path(), spec, options);
+  CHECK_FALSE(row(r2, "throughput_per_h.p").inside);
+  CHECK(row(r2, "stations.a.states.working").inside);
+  CHECK(row(r2, "stations.a.states.working").low == Approx(row(r2, "stations.a.states.working").mean - 20.0 / 75));
+  CHECK(r2.outcome == twin::ValidateResult::Outcome::FAILED);
+}
+
 TEST_CASE("validate-log replays an assembly whose components are scrapped and replaced without a part too many",
           "[twin][validate]") {
   // Boards fail their test one time in five and are made again (a scrapped component's source
