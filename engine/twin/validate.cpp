@@ -236,22 +236,18 @@ ValidateResult validate_log(const std::string& log_path, const scenario::Scenari
         if (info.planned || (!r.state_rows && info.state != ServerState::OFF_SHIFT)) planned += static_cast<double>(ticks[static_cast<std::size_t>(info.state)]);
       return planned > 0 ? static_cast<double>(ticks[static_cast<std::size_t>(ServerState::WORKING)]) / planned : NaN;
     };
-    // One part's work as a share of the servers' time: the twin's working time per part processed.
-    constexpr auto WORKING = static_cast<std::size_t>(ServerState::WORKING);
-    double worked = 0, parts = 0, working_share = 0;
-    for (const auto& rep : outcome.replications) {
-      worked += static_cast<double>(rep.stations[s].state_ticks[WORKING]);
-      parts += static_cast<double>(rep.stations[s].processed);
-    }
-    const double part_share = parts > 0 ? worked / parts / server_ticks : 0;
+    // One part's work as a share of the servers' time (the twin's working time per part processed),
+    // and of the planned time for utilization.
+    double worked = 0, parts = 0, util_sum = 0;
     Raw util{"stations." + id + ".utilization", id, utilization(log_ticks), {}};
     for (const auto& rep : outcome.replications) {
+      worked += static_cast<double>(rep.stations[s].state_ticks[static_cast<std::size_t>(ServerState::WORKING)]);
+      parts += static_cast<double>(rep.stations[s].processed);
       util.values.push_back(utilization(rep.stations[s].state_ticks));
-      working_share += static_cast<double>(rep.stations[s].state_ticks[WORKING]) / server_ticks;
+      if (std::isfinite(util.values.back())) util_sum += util.values.back();
     }
-    double util_sum = 0;
-    for (double u : util.values) util_sum += std::isfinite(u) ? u : 0;
-    util.step = working_share > 0 ? part_share * util_sum / working_share : part_share;  // of the planned time
+    const double part_share = parts > 0 ? worked / parts / server_ticks : 0;
+    util.step = parts > 0 ? util_sum / parts : 0;
     raw.push_back(std::move(util));
     for (const auto& info : models::SERVER_STATES) {
       if (!possible.contains(info.state)) continue;
